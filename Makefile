@@ -1,0 +1,29 @@
+# Two commands do everything on a fresh machine with only python3: `make brief`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: brief test lint format eval bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+brief: $(STAMP)
+	$(BIN)/diffreport brief seeds/nankai-2024-plan.txt seeds/nankai-2025-plan.txt -o out/briefing.docx
+
+test: $(STAMP)
+	$(BIN)/ruff check diffreport tests
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check diffreport tests
+
+format: $(STAMP)
+	$(BIN)/ruff format diffreport tests && $(BIN)/ruff check --fix diffreport tests
+
+clean:
+	rm -rf $(VENV) out/*.docx out/*.json

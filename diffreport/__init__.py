@@ -1,0 +1,23 @@
+"""diffreport: what changed between two versions of a plan, report or statute.
+
+    >>> import diffreport
+    >>> result = diffreport.compare("old.txt", "new.txt")
+    >>> result.to_json()
+
+Heavy dependencies (jieba's dictionary, python-docx) load on first use, not on import.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "compare", "Comparison"]
+
+
+def __getattr__(name: str):
+    # Lazy: `import diffreport` must stay cheap for the CLI's start-up.
+    if name in ("compare", "Comparison"):
+        from . import compare as _compare_module
+
+        return getattr(_compare_module, name)
+    raise AttributeError(name)

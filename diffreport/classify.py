@@ -1,0 +1,168 @@
+"""Classify pairings: status, evidence (shared / added / removed key terms), inline diffs.
+
+Pure functions over the two documents and the aligner's pairings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Indel
+
+from .align import Pairing
+from .model import Document, Node
+from .normalise import match_key
+from .tokens import content_words, display_tokens
+
+Status = str  # unchanged | changed | new | dropped | split | merged
+
+
+@dataclass(slots=True)
+class Evidence:
+    shared: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Alignment:
+    level: str
+    status: Status
+    old: list[str]
+    new: list[str]
+    score: float | None
+    moved: bool = False
+    evidence: Evidence | None = None
+    shares: dict[str, float] = field(default_factory=dict)
+    diff: list[tuple[str, str]] | None = None  # (op, text): op is equal | insert | delete
+
+    def to_dict(self) -> dict:
+        out: dict = {
+            "level": self.level,
+            "status": self.status,
+            "old": self.old,
+            "new": self.new,
+            "score": self.score,
+            "moved": self.moved,
+        }
+        if self.evidence is not None:
+            out["evidence"] = {
+                "shared": self.evidence.shared,
+                "added": self.evidence.added,
+                "removed": self.evidence.removed,
+            }
+        if self.shares:
+            out["parts"] = [{"id": k, "share": v} for k, v in self.shares.items()]
+        if self.diff is not None:
+            out["diff"] = [{"op": op, "text": text} for op, text in self.diff]
+        return out
+
+
+_LABEL_PREFIX = re.compile(
+    r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节条编](?:之[一二三四五六七八九十\d]+)?|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、]?)\s*"
+)
+
+
+def content_key(doc: Document, node: Node) -> str:
+    """What must be equal for `unchanged`: the text without its numbering, the whole subtree
+    for a section (so a renumbered article or chapter with the same text is unchanged)."""
+    if node.kind == "section":
+        parts = [match_key(node.title)]
+        parts += [content_key(doc, child) for child in doc.children(node.id)]
+        return "\n".join(parts)
+    text = node.text
+    if node.kind == "block" and node.label:
+        text = text[len(node.label) :] if text.startswith(node.label) else text
+    return match_key(_LABEL_PREFIX.sub("", text, count=1) if node.kind == "block" else text)
+
+
+def inline_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Token-level diff (rapidfuzz Indel opcodes over jieba tokens; numbers stay whole)."""
+    a, b = display_tokens(old), display_tokens(new)
+    vocab: dict[str, str] = {}
+    enc_a = "".join(vocab.setdefault(t, chr(0x10000 + len(vocab))) for t in a)
+    enc_b = "".join(vocab.setdefault(t, chr(0x10000 + len(vocab))) for t in b)
+    ops: list[tuple[str, str]] = []
+    for op in Indel.opcodes(enc_a, enc_b):
+        if op.tag == "equal":
+            ops.append(("equal", "".join(a[op.src_start : op.src_end])))
+        else:
+            if op.src_end > op.src_start:
+                ops.append(("delete", "".join(a[op.src_start : op.src_end])))
+            if op.dest_end > op.dest_start:
+                ops.append(("insert", "".join(b[op.dest_start : op.dest_end])))
+    return _merge_runs(ops)
+
+
+def _merge_runs(ops: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Join adjacent runs of the same kind, and fold tiny equal runs (a lone `的`) into the
+    surrounding change so the diff reads as phrases, not confetti."""
+    out: list[tuple[str, str]] = []
+    for op, text in ops:
+        if out and out[-1][0] == op:
+            out[-1] = (op, out[-1][1] + text)
+        else:
+            out.append((op, text))
+    return out
+
+
+def _key_terms(words: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for w in words:
+        if len(w) >= 2 and not w.isdigit():
+            seen.setdefault(w, None)
+    return list(seen)
+
+
+def evidence_for(old_texts: list[str], new_texts: list[str], limit: int = 8) -> Evidence:
+    ow = _key_terms([w for t in old_texts for w in content_words(t)])
+    nw = _key_terms([w for t in new_texts for w in content_words(t)])
+    oset, nset = set(ow), set(nw)
+    # Longer words first: `新质生产力` tells more than `推动`.
+    rank = lambda ws: sorted(ws, key=lambda w: (-len(w), ws.index(w)))  # noqa: E731
+    return Evidence(
+        shared=rank([w for w in nw if w in oset])[:limit],
+        added=rank([w for w in nw if w not in oset])[:limit],
+        removed=rank([w for w in ow if w not in nset])[:limit],
+    )
+
+
+def classify(old: Document, new: Document, pairing: Pairing) -> Alignment:
+    if not pairing.new:
+        status = "dropped"
+    elif not pairing.old:
+        status = "new"
+    elif len(pairing.new) > 1:
+        status = "split"
+    elif len(pairing.old) > 1:
+        status = "merged"
+    elif content_key(old, old.node(pairing.old[0])) == content_key(new, new.node(pairing.new[0])):
+        status = "unchanged"
+    else:
+        status = "changed"
+    alignment = Alignment(
+        level=pairing.level,
+        status=status,
+        old=list(pairing.old),
+        new=list(pairing.new),
+        score=pairing.score if status not in ("new", "dropped") else None,
+        moved=pairing.moved,
+        shares=dict(pairing.shares),
+    )
+    if status in ("changed", "split", "merged"):
+        old_texts = [_evidence_text(old, old.node(i)) for i in pairing.old]
+        new_texts = [_evidence_text(new, new.node(i)) for i in pairing.new]
+        alignment.evidence = evidence_for(old_texts, new_texts)
+        if status == "changed" and pairing.level in ("sentence", "clause", "block"):
+            if pairing.level != "block" or len(old_texts[0]) + len(new_texts[0]) < 4000:
+                alignment.diff = inline_diff(
+                    old.node(pairing.old[0]).text, new.node(pairing.new[0]).text
+                )
+    return alignment
+
+
+def _evidence_text(doc: Document, node: Node) -> str:
+    if node.kind != "section":
+        return node.text
+    return "\n".join([node.title] + [_evidence_text(doc, c) for c in doc.children(node.id)])

@@ -1,0 +1,226 @@
+"""Command line: a thin layer over the library (``diffreport.compare`` and the writers).
+
+diffreport diff OLD NEW [--format text|md|json]   exit 0 same, 1 different, 2 trouble
+diffreport brief [OLD NEW] [-o out/briefing.docx]
+diffreport redline OLD NEW -o FILE.docx
+diffreport show FILE
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import DiffreportError
+
+SEED_OLD = "seeds/nankai-2024-plan.txt"
+SEED_NEW = "seeds/nankai-2025-plan.txt"
+
+
+def _max_bytes(value: int | None) -> int | None:
+    if value is not None:
+        return value
+    env = os.environ.get("DIFFREPORT_MAX_BYTES")
+    return int(env) if env and env.isdigit() else None
+
+
+class _Group(click.Group):
+    """Turns every known error into one line on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DiffreportError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"diffreport: error: {exc}", err=True)
+            sys.exit(2)
+        except (MemoryError, RecursionError) as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(
+                f"diffreport: error: input too large or too deeply nested ({type(exc).__name__})",
+                err=True,
+            )
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("diffreport: interrupted", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="diffreport")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Compare two versions of a plan, report or statute: what continued, changed, is new, was dropped."""
+    ctx.obj = {"debug": debug}
+
+
+_max_size = click.option(
+    "--max-size", type=int, default=None, help="Largest input in bytes (default 50 MB)."
+)
+_profile = click.option("--profile", is_flag=True, help="Print per-stage timings to stderr.")
+
+
+def _compare(old: str, new: str, max_size: int | None, profile: bool):
+    from .compare import compare
+
+    result = compare(Path(old), Path(new), max_bytes=_max_bytes(max_size))
+    if profile:
+        for stage, seconds in result.timings.items():
+            click.echo(f"{stage:>12}: {seconds * 1000:8.1f} ms", err=True)
+    return result
+
+
+def _write(out: str, data: bytes, inputs: list[str]) -> None:
+    from .writers.output import check_output_path, write_atomic
+
+    write_atomic(check_output_path(out, inputs), data)
+    click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=True))
+@click.argument("new", type=click.Path(dir_okay=True))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(), default=None, help="Write to a file instead of stdout."
+)
+@click.option("--all", "show_all", is_flag=True, help="Also list unchanged blocks.")
+@_max_size
+@_profile
+def diff(
+    old: str,
+    new: str,
+    fmt: str,
+    output: str | None,
+    show_all: bool,
+    max_size: int | None,
+    profile: bool,
+) -> None:
+    """Show what changed from OLD to NEW. Exit 0 if the same, 1 if different, 2 on trouble."""
+    result = _compare(old, new, max_size, profile)
+    if fmt == "json":
+        text = result.to_json()
+    elif fmt == "md":
+        from .writers.markdown import render
+
+        text = render(result)
+    else:
+        from rich.console import Console
+
+        from .writers.text import render
+
+        if output is None:
+            render(result, Console(highlight=False), show_unchanged=show_all)
+            sys.exit(0 if result.same else 1)
+        console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
+        render(result, console, show_unchanged=show_all)
+        text = console.export_text()
+    if output:
+        _write(output, text.encode("utf-8"), [old, new])
+    else:
+        click.echo(text)
+    sys.exit(0 if result.same else 1)
+
+
+@main.command()
+@click.argument("old", required=False, type=click.Path())
+@click.argument("new", required=False, type=click.Path())
+@click.option("-o", "--output", type=click.Path(), default="out/briefing.docx", show_default=True)
+@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
+@_max_size
+@_profile
+def brief(
+    old: str | None, new: str | None, output: str, lang: str, max_size: int | None, profile: bool
+) -> None:
+    """Write a Word briefing on what changed (default: the seed plans, 2024 → 2025)."""
+    if (old is None) != (new is None):
+        raise click.UsageError("give both OLD and NEW, or neither for the seed pair")
+    old = old or SEED_OLD
+    new = new or SEED_NEW
+    result = _compare(old, new, max_size, profile)
+    from .writers.docx_brief import render
+
+    _write(output, render(result), [old, new])
+
+
+@main.command()
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@click.option("-o", "--output", type=click.Path(), required=True)
+@_max_size
+def redline(old: str, new: str, output: str, max_size: int | None) -> None:
+    """Write NEW as a Word document with tracked changes against OLD."""
+    result = _compare(old, new, max_size, False)
+    from .writers.docx_redline import render
+
+    _write(output, render(result), [old, new])
+
+
+@main.command()
+@click.argument("file", type=click.Path())
+@click.option(
+    "--format", "fmt", type=click.Choice(["tree", "json"]), default="tree", show_default=True
+)
+@click.option("--sentences", is_flag=True, help="Also list sentences and clauses.")
+@_max_size
+def show(file: str, fmt: str, sentences: bool, max_size: int | None) -> None:
+    """Show the structure recognised in FILE: sections, blocks and their titles."""
+    from .compare import load
+
+    doc = load(Path(file), _max_bytes(max_size))
+    if fmt == "json":
+        import json
+
+        click.echo(
+            json.dumps(
+                {"title": doc.title, "genre": doc.genre, "nodes": [n.to_dict() for n in doc.nodes]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    from rich.console import Console
+    from rich.tree import Tree
+
+    tree = Tree(
+        f"[bold]{_esc(doc.title)}[/]  [dim]({doc.genre}, {len(doc.of_kind('section'))} sections, {len(doc.of_kind('block'))} blocks)[/]"
+    )
+    branches: dict[str | None, Tree] = {None: tree}
+    for node in doc.nodes:
+        if node.kind in ("sentence", "clause") and not sentences:
+            continue
+        if node.kind == "clause" and len(doc.children(node.parent)) == 1:
+            continue
+        parent = branches.get(node.parent, tree)
+        if node.kind == "section":
+            label = f"[bold cyan]{_esc(node.label)}[/] [bold]{_esc(node.title)}[/]"
+        elif node.kind == "block":
+            head = node.title or _snippet(node.text)
+            label = f"[green]{_esc(node.label)}[/] {_esc(head)} [dim]{node.id}[/]"
+        else:
+            label = f"[dim]{node.id}[/] {_esc(_snippet(node.text, 60))}"
+        branches[node.id] = parent.add(label)
+    Console(highlight=False).print(tree)
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _snippet(text: str, width: int = 40) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

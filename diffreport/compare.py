@@ -1,0 +1,140 @@
+"""The comparison: a pure function from two documents to a :class:`Comparison`.
+
+``compare(old, new)`` accepts paths, text, or parsed :class:`Document` objects; reading is
+done by :mod:`diffreport.readers`, and only when given a path.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .align import align_documents
+from .classify import Alignment, classify
+from .model import LEVELS, Document, SourceText
+from .normalise import to_paragraphs
+from .parse import parse
+from .targets import TargetChange, compare_targets
+from .terms import TermShift, term_shifts
+
+SCHEMA = "diffreport/1"
+
+
+@dataclass(slots=True)
+class Comparison:
+    old: Document
+    new: Document
+    alignments: list[Alignment]
+    targets: list[TargetChange] = field(default_factory=list)
+    terms: dict[str, list[TermShift]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def same(self) -> bool:
+        return all(a.status == "unchanged" for a in self.alignments)
+
+    def at(self, level: str) -> list[Alignment]:
+        return [a for a in self.alignments if a.level == level]
+
+    def counts(self, level: str) -> Counter[str]:
+        return Counter(a.status for a in self.at(level))
+
+    def alignment_of(self, side: str, node_id: str) -> Alignment | None:
+        for a in self.alignments:
+            if node_id in (a.old if side == "old" else a.new):
+                return a
+        return None
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA,
+            "generator": f"diffreport {__version__}",
+            "old": {"path": self.old.path, "title": self.old.title, "genre": self.old.genre},
+            "new": {"path": self.new.path, "title": self.new.title, "genre": self.new.genre},
+            "summary": {level: dict(sorted(self.counts(level).items())) for level in LEVELS},
+            "nodes": {
+                "old": [n.to_dict() for n in self.old.nodes],
+                "new": [n.to_dict() for n in self.new.nodes],
+            },
+            "alignments": [a.to_dict() for a in self.alignments],
+            "targets": [t.to_dict() for t in self.targets],
+            "terms": {k: [t.to_dict() for t in v] for k, v in self.terms.items()},
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def load(source: str | Path | Document | SourceText, max_bytes: int | None = None) -> Document:
+    """A path (read from disk), text (a string with a newline, or that is not an existing
+    path), a :class:`SourceText`, or an already parsed :class:`Document`."""
+    if isinstance(source, Document):
+        return source
+    if isinstance(source, SourceText):
+        return parse(source)
+    if isinstance(source, Path) or (
+        "\n" not in source and len(source) < 4096 and Path(source).exists()
+    ):
+        from .readers import read
+
+        return parse(read(source, max_bytes=max_bytes))
+    return parse(SourceText(paragraphs=to_paragraphs(source), path="<text>"))
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    start = time.perf_counter()
+    yield
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def compare(
+    old: str | Path | Document | SourceText,
+    new: str | Path | Document | SourceText,
+    *,
+    workers: int = 1,
+    max_bytes: int | None = None,
+) -> Comparison:
+    """Compare two documents: read (if paths), parse, align, classify."""
+    timings: dict[str, float] = {}
+    with _timed(timings, "read+parse"):
+        old_doc = load(old, max_bytes)
+        new_doc = load(new, max_bytes)
+    with _timed(timings, "align"):
+        pairs = align_documents(old_doc, new_doc, workers=workers)
+    with _timed(timings, "classify"):
+        alignments = [
+            classify(old_doc, new_doc, p)
+            for level in LEVELS
+            for p in _ordered(pairs[level], old_doc, new_doc)
+        ]
+        targets = compare_targets(old_doc, new_doc)
+        terms = term_shifts(old_doc, new_doc)
+    return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
+
+
+def _ordered(pairs, old: Document, new: Document):
+    """Alignments in reading order of the new document; a dropped unit sorts right after the
+    new-side partner of the nearest paired unit before it in the old document."""
+    new_pos = {n.id: i for i, n in enumerate(new.nodes)}
+    old_pos = {n.id: i for i, n in enumerate(old.nodes)}
+    partner = {o: min(new_pos[i] for i in p.new) for p in pairs if p.new for o in p.old}
+    anchor: dict[str, int] = {}
+    last = -1
+    for node in old.nodes:
+        anchor[node.id] = last
+        if node.id in partner:
+            last = partner[node.id]
+
+    def key(p):
+        if p.new:
+            return (min(new_pos[i] for i in p.new), 0, min((old_pos[i] for i in p.old), default=0))
+        return (anchor[p.old[0]], 1, old_pos[p.old[0]])
+
+    return sorted(pairs, key=key)

@@ -1,0 +1,113 @@
+"""The neutral document model: readers produce it, parsers structure it, writers consume it.
+
+A :class:`Document` is a flat list of :class:`Node` in document order; the tree is carried by
+``parent`` ids. Kinds, from the top: ``section`` (headings, nested by ``depth``), ``block``
+(a priority, an article, a paragraph), ``sentence`` and ``clause`` (a measure inside a
+list-like sentence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["section", "block", "sentence", "clause"]
+LEVELS: tuple[Kind, ...] = ("section", "block", "sentence", "clause")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph as a reader saw it, before structure is recognised."""
+
+    text: str
+    heading_level: int | None = None  # from a heading style or a Markdown `#`
+    numbering: str = ""  # list numbering text rendered by the source (docx), if any
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """What a reader returns: the paragraphs of one file, plus where it came from."""
+
+    paragraphs: list[Paragraph]
+    path: str = ""
+    format: str = "txt"
+    encoding: str = "utf-8"
+
+
+@dataclass(slots=True)
+class Node:
+    id: str
+    kind: Kind
+    text: str
+    parent: str | None = None
+    label: str = ""
+    title: str = ""
+    depth: int = 0  # section nesting depth (1 = top); 0 for non-sections
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "parent": self.parent,
+            "kind": self.kind,
+            "label": self.label,
+            "title": self.title,
+            "text": self.text,
+        }
+
+
+@dataclass(slots=True)
+class Document:
+    nodes: list[Node]
+    title: str = ""
+    path: str = ""
+    genre: str = "generic"
+    _by_id: dict[str, Node] = field(default_factory=dict, repr=False)
+    _children: dict[str | None, list[Node]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {n.id: n for n in self.nodes}
+        self._children = {}
+        for n in self.nodes:
+            self._children.setdefault(n.parent, []).append(n)
+
+    def node(self, node_id: str) -> Node:
+        return self._by_id[node_id]
+
+    def children(self, node_id: str | None, kind: Kind | None = None) -> list[Node]:
+        kids = self._children.get(node_id, [])
+        return [k for k in kids if kind is None or k.kind == kind]
+
+    def of_kind(self, kind: Kind) -> list[Node]:
+        return [n for n in self.nodes if n.kind == kind]
+
+    def ancestors(self, node_id: str) -> list[Node]:
+        out: list[Node] = []
+        parent = self._by_id[node_id].parent
+        while parent is not None:
+            node = self._by_id[parent]
+            out.append(node)
+            parent = node.parent
+        return out
+
+    def section_of(self, node_id: str) -> Node | None:
+        for anc in self.ancestors(node_id):
+            if anc.kind == "section":
+                return anc
+        return None
+
+    def block_of(self, node_id: str) -> Node | None:
+        node = self._by_id[node_id]
+        if node.kind == "block":
+            return node
+        for anc in self.ancestors(node_id):
+            if anc.kind == "block":
+                return anc
+        return None
+
+    def plain_text(self) -> str:
+        """The document's text, one line per heading or block, as the redline writes it."""
+        lines = []
+        for n in self.nodes:
+            if n.kind in ("section", "block"):
+                lines.append(n.text)
+        return "\n".join(lines)

@@ -1,0 +1,155 @@
+"""Clean what extraction leaves behind, keeping the text otherwise faithful.
+
+Two levels: :func:`clean_text` makes text fit to show and to write (artifacts, control
+characters, spaces inside Chinese, full-width letters and digits); :func:`match_key` makes a
+key for *comparison* only (traditional → simplified, punctuation variants, no spaces), so that
+`总 则` and `总则`, or `總則`, compare equal while the report shows them as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .model import Paragraph
+
+# `[bookmark: _GoBack]`, `[image: …]`, `{#_Toc123 .anchor}` and similar conversion debris.
+_ARTIFACT = re.compile(
+    r"\[(?:bookmark|image|anchor)[^\]\n]{0,200}\]|\{#_[A-Za-z0-9_]+[^}\n]{0,80}\}"
+)
+# C0/C1 controls other than tab and newline, zero-width characters, BOM, soft hyphen.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad\ufffe\uffff]"
+)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uff0f\uff1a-\uff20\u2018-\u201f\u2026\u2014"
+# Whitespace with a Chinese character or Chinese punctuation on one side and a Chinese
+# character, punctuation or a digit on the other is an extraction artifact (`投资落 地`,
+# `2025 年`, `“十四五 ”`); a space next to a Latin letter is kept (`京东 MALL`).
+_SPACE_IN_CJK = re.compile(
+    rf"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}0-9])|(?<=[{_CJK}0-9%])[ \t\u00a0]+(?=[{_CJK}])"
+)
+_MULTISPACE = re.compile(r"[ \t\u00a0]{2,}")
+
+
+def _fold_width(text: str) -> str:
+    """Full-width ASCII letters, digits and a few symbols to half-width; keep CJK punctuation."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+            out.append(chr(code - 0xFEE0))
+        elif ch in "％．＋－＝＜＞／＆＃＠＿":
+            out.append(chr(code - 0xFEE0))
+        elif ch == "\u3000":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_text(text: str) -> str:
+    """Normalise one paragraph (or a whole text) for display and writing."""
+    text = unicodedata.normalize("NFC", text)
+    text = _SURROGATE.sub("", text)
+    text = _ARTIFACT.sub("", text)
+    text = text.replace("\t", " ").replace("\f", " ").replace("\v", " ")
+    text = _CONTROL.sub("", text)
+    text = _fold_width(text)
+    text = _MULTISPACE.sub(" ", text)
+    text = _SPACE_IN_CJK.sub(_drop_space, text)
+    return text.strip()
+
+
+_KEEP_SPACE_AFTER = re.compile(
+    r"第[一二三四五六七八九十百零〇\d]+[条章节编](?:之[一二三四五六七八九十\d]+)?$"
+)
+
+
+def _drop_space(m: re.Match[str]) -> str:
+    # The space after an article or chapter number separates the label from its text.
+    return " " if _KEEP_SPACE_AFTER.search(m.string, 0, m.start()) else ""
+
+
+_TERMINAL = "。！？；：:!?;”’」』）)】》…"
+_HEADING_START = re.compile(
+    r"^(?:#|第[一二三四五六七八九十百零〇\d]+[章节条编部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\(\d+\)|\d+[.．、])"
+)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split a plain text into paragraphs: one per non-empty line, re-joining lines that a
+    converter broke in the middle of a sentence (a long line that ends without punctuation,
+    followed after blank lines by a line that does not start a heading)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    lines = [clean_text(line) for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    paragraphs: list[str] = []
+    for line in lines:
+        if paragraphs:
+            prev = paragraphs[-1]
+            broken = (
+                len(prev) >= 30
+                and re.search(r"[\u4e00-\u9fff]$", prev)
+                and re.match(r"^[\u4e00-\u9fff]", line)
+                and not _HEADING_START.match(line)
+                and not _looks_like_heading(prev)
+            )
+            if broken:
+                paragraphs[-1] = prev + line
+                continue
+        paragraphs.append(line)
+    return paragraphs
+
+
+def _looks_like_heading(line: str) -> bool:
+    return bool(_HEADING_START.match(line)) or (len(line) < 40 and " " in line)
+
+
+def to_paragraphs(text: str) -> list[Paragraph]:
+    return [Paragraph(p) for p in split_paragraphs(text)]
+
+
+# --- comparison keys ---------------------------------------------------------------------
+
+_PUNCT_FOLD = str.maketrans(
+    {
+        "，": ",", "。": ".", "；": ";", "：": ":", "！": "!", "？": "?",
+        "（": "(", "）": ")", "“": '"', "”": '"', "‘": "'", "’": "'",
+        "「": '"', "」": '"', "『": '"', "』": '"', "【": "[", "】": "]",
+        "、": ",", "《": "<", "》": ">",
+    }
+)  # fmt: skip
+_NON_WORD = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # opencc-python-reimplemented: pure Python, loaded only when needed
+
+    return opencc.OpenCC("t2s")
+
+
+_TRAD_HINT = re.compile(r"[\u4e00-\u9fff]")
+
+
+def to_simplified(text: str) -> str:
+    if not _TRAD_HINT.search(text):
+        return text
+    return _t2s().convert(text)
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Case, width and script folded, spaces kept: the form in which words are compared."""
+    return to_simplified(unicodedata.normalize("NFKC", text).lower())
+
+
+@lru_cache(maxsize=65536)
+def match_key(text: str) -> str:
+    """A key under which texts that a reader would call the same compare equal."""
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT_FOLD)
+    text = _NON_WORD.sub("", text).lower()
+    return to_simplified(text)

@@ -1,0 +1,339 @@
+"""Structure parsers: paragraphs → a :class:`Document` tree of sections, blocks, sentences, clauses.
+
+The genre is chosen by what the text looks like:
+
+* ``statute`` — `第一章` chapters and `第一条` articles; an article is one block that keeps its
+  following paragraphs and `（一）` items;
+* ``plan`` — Chinese plans and reports: `一、` / `（一）` / `1.` / `（1）` headings; every paragraph
+  is a block, titled by its lead sentence (`抢抓协同发展重大机遇。`), and a lead sentence that
+  extraction ran into the previous paragraph starts a block of its own;
+* ``generic`` — Markdown or Word headings, English numbered headings (`1.`, `1.1`, `Section 3`,
+  `TERMS AND CONDITIONS`), otherwise paragraphs as blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .model import Document, Node, Paragraph, SourceText
+
+_CN_NUM = "一二三四五六七八九十百零〇两"
+
+# (pattern key, regex with groups label/title). Order matters: the first match wins.
+_HEADING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("part", re.compile(rf"^(?P<label>第[{_CN_NUM}\d]+编)\s*(?P<title>.*)$")),
+    ("chapter", re.compile(rf"^(?P<label>第[{_CN_NUM}\d]+章)\s*(?P<title>.*)$")),
+    ("cn-section", re.compile(rf"^(?P<label>第[{_CN_NUM}\d]+节)\s*(?P<title>.*)$")),
+    ("cn-ordinal", re.compile(rf"^(?P<label>[{_CN_NUM}]+、)\s*(?P<title>.+)$")),
+    ("cn-paren", re.compile(rf"^(?P<label>[（(][{_CN_NUM}]+[）)])\s*(?P<title>.+)$")),
+    (
+        "en-section",
+        re.compile(
+            r"^(?P<label>(?:Section|SECTION|Article|ARTICLE|Chapter|CHAPTER|Part|PART)\s+[\dIVXLC]+[.:]?)\s*(?P<title>.*)$"
+        ),
+    ),
+    ("num-3", re.compile(r"^(?P<label>\d{1,3}\.\d{1,3}\.\d{1,3}\.?)\s*(?P<title>\S.*)$")),
+    ("num-2", re.compile(r"^(?P<label>\d{1,3}\.\d{1,3}\.?)\s*(?P<title>\S.*)$")),
+    ("num", re.compile(r"^(?P<label>\d{1,3}[.．、](?!\d))\s*(?P<title>\S.*)$")),
+    ("paren-num", re.compile(r"^(?P<label>[（(]\d{1,3}[）)])\s*(?P<title>.+)$")),
+]
+_ARTICLE = re.compile(
+    rf"^(?P<label>第[{_CN_NUM}\d]+条(?:之[{_CN_NUM}\d]+)?)[\s　]*(?P<title>.*)$", re.S
+)
+_TERMINAL_END = re.compile(r"[。！？；;!?]$|[.](?<!\d\.)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    key: str
+    label: str
+    title: str
+    explicit_level: int | None = None
+
+
+def detect_heading(p: Paragraph) -> Heading | None:
+    """Is this paragraph a heading, and of which kind? Long numbered sentences are not."""
+    text = p.text
+    label_prefix = p.numbering
+    if p.heading_level is not None:
+        for key, rx in _HEADING_PATTERNS:
+            m = rx.match(text)
+            if m and key in ("chapter", "part", "cn-section"):
+                return Heading(key, m["label"], m["title"].strip(), p.heading_level)
+        return Heading(f"h{p.heading_level}", label_prefix, text, p.heading_level)
+    if _ARTICLE.match(text):
+        return None
+    short = len(text) <= (60 if _CJK.search(text) else 120)
+    for key, rx in _HEADING_PATTERNS:
+        m = rx.match(text)
+        if m:
+            if key in ("chapter", "part", "cn-section") or (
+                short and not _TERMINAL_END.search(text)
+            ):
+                return Heading(key, m["label"], m["title"].strip())
+            return None
+    if label_prefix and short and not _TERMINAL_END.search(text):
+        return Heading("numbered", label_prefix, text)
+    if (
+        text.isupper()
+        and not _CJK.search(text)
+        and len(text.split()) <= 8
+        and not _TERMINAL_END.search(text)
+    ):
+        return Heading("caps", "", text)
+    return None
+
+
+def _is_plain_heading(text: str) -> bool:
+    """An unnumbered heading: a short line without closing punctuation."""
+    if _TERMINAL_END.search(text) or text.endswith(("，", ",", "：", ":")):
+        return False
+    if _CJK.search(text):
+        return 4 <= len(text) <= 30
+    words = text.split()
+    return 1 <= len(words) <= 8 and (text.isupper() or text.istitle())
+
+
+# --- sentences and clauses -----------------------------------------------------------------
+
+_CN_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
+_EN_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z“\"(\d])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, keeping closing quotes with their sentence."""
+    if _CJK.search(text):
+        parts = [m.group(0) for m in _CN_SENTENCE.finditer(text)]
+        parts = [p.strip() for p in parts if p.strip()]
+    else:
+        parts = [s.strip() for s in _EN_SENTENCE.split(text) if s.strip()]
+    return parts or [text]
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Split a list-like sentence into its measures: at `；`, or at `，` when the sentence is a
+    run of several substantial parts. Brackets and quotes are never split."""
+    separators = "；;" if re.search(r"[；;]", sentence) else "，,"
+    if separators == "，," and (len(sentence) < 40 or not _CJK.search(sentence)):
+        return [sentence]
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(sentence):
+        if ch in "（(“‘《「【":
+            depth += 1
+        elif ch in "）)”’》」】":
+            depth = max(0, depth - 1)
+        elif ch in separators and depth == 0:
+            parts.append(sentence[start : i + 1])
+            start = i + 1
+    if start < len(sentence):
+        parts.append(sentence[start:])
+    # Merge fragments too short to be a measure of their own into the one before.
+    merged: list[str] = []
+    for part in parts:
+        if merged and len(part.strip("，,；;。 ")) < 8:
+            merged[-1] += part
+        else:
+            merged.append(part)
+    if merged and len(merged) > 1 and len(merged[0].strip("，,；;。 ")) < 8:
+        merged[1] = merged[0] + merged[1]
+        merged.pop(0)
+    return merged if len(merged) >= 2 else [sentence]
+
+
+# --- lead sentences --------------------------------------------------------------------------
+
+_LEAD_MAX = 20
+
+
+def _is_lead_sentence(sentence: str) -> bool:
+    """A short heading-like sentence: `抢抓协同发展重大机遇。` (no comma, no quote, no digits)."""
+    body = sentence.rstrip("。")
+    return (
+        sentence.endswith("。")
+        and 4 <= len(body) <= _LEAD_MAX
+        and _CJK.search(body) is not None
+        and not re.search(r"[，,；;：:“”\"（）()、]", body)
+    )
+
+
+def _split_at_embedded_leads(sentences: list[str], lead_lengths: Counter[int]) -> list[list[str]]:
+    """Cut a paragraph where a sentence is a lead that extraction ran into it.
+
+    A mid-paragraph sentence is taken as a lead when it is lead-shaped, carries no digits, is not
+    the paragraph's last sentence (`全力创建全国文明城区。` closes a paragraph), does not directly
+    follow a lead, and has the length of the section's paragraph-opening leads (Chinese plans
+    write sibling priorities in parallel: `稳妥有序推进城市更新` / `减污降碳加速绿色转型`)."""
+    groups: list[list[str]] = [[]]
+    for i, sent in enumerate(sentences):
+        body = sent.rstrip("。")
+        is_embedded_lead = (
+            i > 0
+            and i < len(sentences) - 1
+            and _is_lead_sentence(sent)
+            and not re.search(r"\d", body)
+            and not _is_lead_sentence(sentences[i - 1])
+            and any(abs(len(body) - n) <= 1 for n in lead_lengths)
+        )
+        if is_embedded_lead and groups[-1]:
+            groups.append([])
+        groups[-1].append(sent)
+    return groups
+
+
+# --- the tree --------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+        self.counts: Counter[str] = Counter()
+
+    def add(self, kind: str, text: str, parent: str | None, **kw) -> Node:
+        prefix = {"section": "s", "block": "b", "sentence": "t", "clause": "c"}[kind]
+        self.counts[prefix] += 1
+        node = Node(id=f"{prefix}{self.counts[prefix]}", kind=kind, text=text, parent=parent, **kw)  # type: ignore[arg-type]
+        self.nodes.append(node)
+        return node
+
+    def add_block(self, text: str, parent: str | None, label: str = "", title: str = "") -> Node:
+        block = self.add("block", text, parent, label=label, title=title)
+        for para in text.split("\n"):
+            for sent in split_sentences(para):
+                s = self.add("sentence", sent, block.id)
+                # Every sentence has at least one clause, so the finest level always covers
+                # the whole text and a measure can move between list and plain sentences.
+                for clause in split_clauses(sent):
+                    self.add("clause", clause, s.id)
+        return block
+
+
+def detect_genre(paragraphs: list[Paragraph]) -> str:
+    articles = sum(1 for p in paragraphs if _ARTICLE.match(p.text))
+    if articles >= 3:
+        return "statute"
+    cjk = sum(1 for p in paragraphs if _CJK.search(p.text))
+    if cjk > len(paragraphs) / 2:
+        return "plan"
+    return "generic"
+
+
+def find_title(paragraphs: list[Paragraph]) -> str:
+    head = paragraphs[:12]
+    for p in head:
+        if p.heading_level == 1:
+            return p.text
+    ranked = []
+    for i, p in enumerate(head):
+        t = p.text
+        if len(t) > 60 or _TERMINAL_END.search(t) or detect_heading(p):
+            continue
+        if re.search(r"(计划|报告|条例|规划|办法|规定|方案|意见|纲要|决定)$", t):
+            ranked.append((0, i, t))
+        elif re.search(r"(通知|通告|公告)$", t):
+            ranked.append((1, i, t))
+        elif i < 3:
+            ranked.append((2, i, t))
+    return min(ranked)[2] if ranked else (paragraphs[0].text[:60] if paragraphs else "")
+
+
+def parse(source: SourceText) -> Document:
+    paragraphs = [p for p in source.paragraphs if p.text.strip()]
+    genre = detect_genre(paragraphs)
+    headings = [detect_heading(p) for p in paragraphs]
+    if sum(h is not None for h in headings) < 2:
+        # No numbered structure: short unpunctuated lines followed by text are headings.
+        for i, p in enumerate(paragraphs):
+            nxt = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
+            if _is_plain_heading(p.text) and len(nxt) > len(p.text):
+                headings[i] = Heading("plain", "", p.text)
+
+    ranks: dict[str, int] = {}
+    explicit = [h.explicit_level for h in headings if h and h.explicit_level]
+    base = max(explicit, default=0)
+    b = _Builder()
+    stack: list[tuple[int, Node]] = []
+    article: tuple[Node | None, list[str], str, str] | None = None  # statute: open article
+
+    def flush_article() -> None:
+        nonlocal article
+        if article is not None:
+            parent, lines, label, title = article
+            b.add_block("\n".join(lines), parent.id if parent else None, label=label, title=title)
+            article = None
+
+    pending: list[tuple[Node | None, str]] = []  # plan: paragraphs of the current section
+
+    def flush_plan() -> None:
+        if not pending:
+            return
+        lead_lengths = Counter(
+            len(split_sentences(text)[0].rstrip("。"))
+            for _, text in pending
+            if len(split_sentences(text)) > 1 and _is_lead_sentence(split_sentences(text)[0])
+        )
+        for parent, text in pending:
+            sentences = split_sentences(text)
+            groups = (
+                _split_at_embedded_leads(sentences, lead_lengths)
+                if len(lead_lengths) and sum(lead_lengths.values()) >= 2
+                else [sentences]
+            )
+            for group in groups:
+                lead = group[0] if len(group) > 1 and _is_lead_sentence(group[0]) else ""
+                b.add_block("".join(group), parent.id if parent else None, title=lead.rstrip("。"))
+        pending.clear()
+
+    for p, h in zip(paragraphs, headings, strict=True):
+        if h is not None:
+            flush_article()
+            flush_plan()
+            if h.explicit_level is not None and not h.key.startswith(
+                ("chapter", "part", "cn-section")
+            ):
+                rank = h.explicit_level
+            else:
+                rank = ranks.setdefault(h.key, base + len(ranks) + 1)
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            parent = stack[-1][1] if stack else None
+            text = (
+                p.text
+                if not p.numbering or p.text.startswith(p.numbering)
+                else f"{p.numbering}{p.text}"
+            )
+            node = b.add(
+                "section",
+                text,
+                parent.id if parent else None,
+                label=h.label,
+                title=h.title or h.label,
+            )
+            node.depth = len(stack) + 1
+            stack.append((rank, node))
+            continue
+        parent = stack[-1][1] if stack else None
+        text = f"{p.numbering}{p.text}" if p.numbering else p.text
+        if genre == "statute":
+            m = _ARTICLE.match(text)
+            if m:
+                flush_article()
+                article = (parent, [text], m["label"], "")
+            elif article is not None and article[0] is parent:
+                article[1].append(text)
+            else:
+                flush_article()
+                b.add_block(text, parent.id if parent else None)
+        elif genre == "plan":
+            pending.append((parent, text))
+        else:
+            sentences = split_sentences(text)
+            lead = sentences[0] if len(sentences) > 1 and _is_lead_sentence(sentences[0]) else ""
+            b.add_block(text, parent.id if parent else None, title=lead.rstrip("。"))
+    flush_article()
+    flush_plan()
+    return Document(nodes=b.nodes, title=find_title(paragraphs), path=source.path, genre=genre)

@@ -1,0 +1,92 @@
+"""Facts the writers share: a comparison seen as a reader sees it (priorities with their
+measures), so that the terminal view, Markdown and the Word briefing say the same things."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .classify import Alignment
+from .compare import Comparison
+from .model import Node
+
+
+@dataclass(slots=True)
+class Measure:
+    status: str  # new | dropped | changed | moved-in | moved-out
+    text: str
+    diff: list[tuple[str, str]] | None = None
+    elsewhere: str = ""  # for a move: the block title on the other side
+
+
+@dataclass(slots=True)
+class BlockChange:
+    alignment: Alignment
+    old: list[Node]
+    new: list[Node]
+    measures: list[Measure] = field(default_factory=list)
+
+    @property
+    def old_title(self) -> str:
+        return " + ".join(n.title or n.label or _snippet(n.text) for n in self.old)
+
+    @property
+    def new_title(self) -> str:
+        return " + ".join(n.title or n.label or _snippet(n.text) for n in self.new)
+
+
+def _snippet(text: str, width: int = 24) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def block_title(node: Node | None) -> str:
+    if node is None:
+        return ""
+    return node.title or node.label or _snippet(node.text)
+
+
+def block_changes(c: Comparison) -> list[BlockChange]:
+    """Each block alignment with its finest-level measures that are new, dropped, changed or moved."""
+    old, new = c.old, c.new
+    clause_al = c.at("clause")
+    by_old_block: dict[str, list[Alignment]] = {}
+    by_new_block: dict[str, list[Alignment]] = {}
+    for a in clause_al:
+        if a.old:
+            b = old.block_of(a.old[0])
+            if b:
+                by_old_block.setdefault(b.id, []).append(a)
+        if a.new:
+            b = new.block_of(a.new[0])
+            if b:
+                by_new_block.setdefault(b.id, []).append(a)
+    out: list[BlockChange] = []
+    for a in c.at("block"):
+        bc = BlockChange(a, [old.node(i) for i in a.old], [new.node(i) for i in a.new])
+        seen: set[int] = set()
+        for bid in a.new:
+            for ca in by_new_block.get(bid, []):
+                if id(ca) in seen:
+                    continue
+                seen.add(id(ca))
+                text = "".join(new.node(i).text for i in ca.new)
+                if ca.status == "new":
+                    bc.measures.append(Measure("new", text))
+                elif ca.moved:
+                    src = old.block_of(ca.old[0])
+                    bc.measures.append(Measure("moved-in", text, elsewhere=block_title(src)))
+                elif ca.status in ("changed", "split", "merged"):
+                    bc.measures.append(Measure("changed", text, ca.diff))
+        for bid in a.old:
+            for ca in by_old_block.get(bid, []):
+                if id(ca) in seen:
+                    continue
+                seen.add(id(ca))
+                text = "".join(old.node(i).text for i in ca.old)
+                if ca.status == "dropped":
+                    bc.measures.append(Measure("dropped", text))
+                elif ca.moved:
+                    dst = new.block_of(ca.new[0]) if ca.new else None
+                    bc.measures.append(Measure("moved-out", text, elsewhere=block_title(dst)))
+        out.append(bc)
+    return out

@@ -1,0 +1,3 @@
+"""Writers: a :class:`~diffreport.compare.Comparison` → bytes or text. One module per format."""
+
+from __future__ import annotations

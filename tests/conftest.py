@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
+LAW = FIXTURES / "law"
+
+
+@pytest.fixture(scope="session")
+def seed_comparison():
+    from diffreport.compare import compare
+
+    return compare(SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt")
+
+
+def law_pairs() -> list[tuple[Path, Path]]:
+    """(older, newer) versions of each shared regulation: `X.old.md` or the earlier date first."""
+    by_name: dict[str, list[Path]] = {}
+    for path in LAW.glob("*.md"):
+        if path.name != "README.md":
+            by_name.setdefault(path.name.split(".")[0], []).append(path)
+    pairs = []
+    for versions in by_name.values():
+        versions.sort(key=lambda p: ("0" if ".old." in p.name else "1") + p.name)
+        pairs.append((versions[0], versions[-1]))
+    return sorted(pairs)

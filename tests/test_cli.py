@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, SEEDS
+
+OLD = str(SEEDS / "nankai-2024-plan.txt")
+NEW = str(SEEDS / "nankai-2025-plan.txt")
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable, "-m", "diffreport", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_diff_exit_codes(tmp_path):
+    assert run("diff", OLD, OLD, "--format", "json").returncode == 0
+    r = run("diff", OLD, NEW, "--format", "json")
+    assert r.returncode == 1
+    assert json.loads(r.stdout)["schema"] == "diffreport/1"
+    missing = run("diff", OLD, str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2
+    assert "Traceback" not in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_diff_text_and_md():
+    r = run("diff", OLD, NEW)
+    assert r.returncode == 1 and "抢抓协同发展重大机遇" in r.stdout
+    md = run("diff", OLD, NEW, "--format", "md")
+    assert md.stdout.startswith("# ") and "| level |" in md.stdout
+
+
+def test_show_lists_priorities():
+    r = run("show", NEW)
+    assert r.returncode == 0
+    for title in ("融入协同发展大格局", "坚守安全稳定防线", "2025年主要预期指标"):
+        assert title in r.stdout
+
+
+def test_brief_writes_docx(tmp_path):
+    out = tmp_path / "sub" / "b.docx"
+    r = run("brief", OLD, NEW, "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "摘要" in text
+
+
+def test_output_cannot_overwrite_input(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("第一段。\n", encoding="utf-8")
+    r = run("diff", str(src), str(src), "-o", str(src))
+    assert r.returncode == 2
+    assert src.read_text(encoding="utf-8") == "第一段。\n"

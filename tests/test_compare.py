@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SEEDS, law_pairs
+
+from diffreport.compare import compare
+
+PRIORITY_PAIRS = {
+    # 2024 priority → 2025 successor, labelled by reading both plans
+    "抢抓协同发展重大机遇": "融入协同发展大格局",
+    "激活科教创新澎湃动能": "激活科技创新动力源",
+    "塑造产业发展核心优势": "做强现代服务业体系",
+    "加速重点产业集群成链": "做优新兴产业集群",
+    "强化投资关键作用": "扩大有效投资",
+    "加速释放消费潜力": "挖掘消费潜力",
+    "拓展开放合作空间": "提升招引质效",
+    "更深层次推进改革突破": "深化改革促突破",
+    "更大力度提振市场信心": "提振市场强信心",
+    "更高标准厚植营商沃土": "强化服务优环境",
+    "稳妥有序推进城市更新": "有序实施城市更新",
+    "精雕细琢优化城市管理": "提升城市功能品质",
+    "减污降碳加速绿色转型": "加快打造绿色生态",
+    "提升基本民生保障能力": "兜牢民生保障底线",
+    "力促公共服务提标扩面": "优化公共服务供给",
+    "切实守牢安全稳定底线": "坚守安全稳定防线",
+}
+
+
+def test_seed_priorities_pair_with_their_successors(seed_comparison):
+    c = seed_comparison
+    found = {}
+    for a in c.at("block"):
+        for o in a.old:
+            title = c.old.node(o).title
+            if title in PRIORITY_PAIRS:
+                found[title] = [c.new.node(n).title for n in a.new]
+    assert {k: v for k, v in found.items() if PRIORITY_PAIRS[k] not in v} == {}
+    assert len(found) == 16
+
+
+def _conservation(c):
+    for level in ("section", "block", "sentence", "clause"):
+        for side, doc in (("old", c.old), ("new", c.new)):
+            ids = [i for a in c.at(level) for i in getattr(a, side)]
+            assert sorted(ids) == sorted(n.id for n in doc.of_kind(level)), (level, side)
+
+
+def test_every_node_in_exactly_one_alignment(seed_comparison):
+    _conservation(seed_comparison)
+
+
+def test_identical_documents_are_all_unchanged():
+    path = SEEDS / "nankai-2024-plan.txt"
+    c = compare(path, path)
+    assert c.same
+    assert {a.status for a in c.alignments} == {"unchanged"}
+
+
+@pytest.mark.parametrize("old,new", law_pairs(), ids=lambda p: p.name)
+def test_law_pairs_keep_identical_articles_unchanged(old, new):
+    c = compare(old, new)
+    _conservation(c)
+    old_articles = {c.old.node(a.old[0]).text.split(" ", 1)[-1]: a for a in c.at("block") if a.old}
+    # an article whose text (without its number) occurs verbatim in the new version is unchanged
+    new_bodies = {b.text.split(" ", 1)[-1] for b in c.new.of_kind("block")}
+    for body, alignment in old_articles.items():
+        if body in new_bodies and len(body) > 20:
+            assert alignment.status == "unchanged", body[:40]
+
+
+def test_json_contract(seed_comparison):
+    data = json.loads(seed_comparison.to_json())
+    assert data["schema"] == "diffreport/1"
+    assert set(data) >= {"old", "new", "nodes", "alignments", "targets", "terms"}
+    node = data["nodes"]["old"][0]
+    assert set(node) == {"id", "parent", "kind", "label", "title", "text"}
+    for a in data["alignments"]:
+        assert a["level"] in ("section", "block", "sentence", "clause")
+        assert a["status"] in ("unchanged", "changed", "new", "dropped", "split", "merged")
+        assert isinstance(a["moved"], bool)
+        assert a["score"] is None or 0 <= a["score"] <= 1
+    assert {"indicator", "old", "new", "change"} <= set(data["targets"][0])
+
+
+def test_compare_accepts_text():
+    c = compare(
+        "第一条 本条例适用于本市。\n第二条 旧的规定。\n第三条 其他。",
+        "第一条 本条例适用于本市。\n第二条 新的规定。\n第三条 其他。",
+    )
+    assert c.counts("block")["unchanged"] == 2
+    assert c.counts("block")["changed"] == 1

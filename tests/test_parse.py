@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import pytest
+from conftest import LAW, SEEDS, law_pairs
+
+from diffreport.model import Paragraph, SourceText
+from diffreport.parse import parse, split_clauses, split_sentences
+from diffreport.readers import read
+
+
+def _priorities(doc):
+    """Titled blocks under numbered task sections."""
+    out = {}
+    for s in doc.of_kind("section"):
+        blocks = [b.title for b in doc.children(s.id, "block") if b.title]
+        if s.depth == 2:
+            out[s.title] = blocks
+    return out
+
+
+def test_2024_plan_has_five_task_sections_and_sixteen_priorities():
+    doc = parse(read(SEEDS / "nankai-2024-plan.txt"))
+    assert doc.genre == "plan"
+    pri = _priorities(doc)
+    assert [len(v) for v in pri.values()] == [4, 3, 3, 3, 3]
+    flat = [t for v in pri.values() for t in v]
+    # lead sentences that extraction ran into the previous paragraph start their own block
+    assert "更大力度提振市场信心" in flat
+    assert "减污降碳加速绿色转型" in flat
+    # a short closing sentence is not a lead
+    assert "全力创建全国文明城区" not in flat
+    assert any(s.title == "2024年主要预期指标" for s in doc.of_kind("section"))
+
+
+def test_2025_plan_has_sixteen_priorities():
+    doc = parse(read(SEEDS / "nankai-2025-plan.txt"))
+    pri = _priorities(doc)
+    assert len(pri) == 5
+    assert sum(len(v) for v in pri.values()) == 16
+    assert "双提升" in " ".join(pri)  # `双 提升` was an extraction artefact
+
+
+@pytest.mark.parametrize("old,new", law_pairs(), ids=lambda p: p.name)
+def test_statutes_have_chapters_and_articles(old, new):
+    for path in (old, new):
+        doc = parse(read(path))
+        assert doc.genre == "statute"
+        articles = [
+            b for b in doc.of_kind("block") if b.label.startswith("第") and b.label.endswith("条")
+        ]
+        assert len(articles) >= 20
+        assert articles[0].label == "第一条"
+
+
+def test_statute_chapter_heading_with_space_is_normalised():
+    doc = parse(read(LAW / "上海市优化营商环境条例.2020-04-10.md"))
+    chapters = [
+        s for s in doc.of_kind("section") if s.label.startswith("第") and s.label.endswith("章")
+    ]
+    assert chapters[0].title == "总则"
+    assert len(chapters) == 8
+
+
+def test_english_numbered_headings_and_paragraphs():
+    text = """TERMS AND CONDITIONS
+
+1. Definitions
+
+In this agreement the Supplier means the company named above. The Buyer means you.
+
+1.1 Interpretation
+
+Headings do not affect interpretation.
+
+2. Delivery
+
+The Supplier shall deliver the goods within 30 days; the Buyer shall accept delivery.
+"""
+    from diffreport.readers import read_bytes
+
+    doc = parse(read_bytes(text.encode(), "x.txt"))
+    sections = doc.of_kind("section")
+    assert [s.label for s in sections] == ["", "1.", "1.1", "2."]
+    assert sections[2].parent == sections[1].id
+    assert len(doc.of_kind("block")) == 3
+    assert len(doc.children(doc.of_kind("block")[0].id, "sentence")) == 2
+
+
+def test_generic_paragraphs_without_structure():
+    src = SourceText(
+        [Paragraph("First paragraph here."), Paragraph("Second one, longer than the first.")]
+    )
+    doc = parse(src)
+    assert len(doc.of_kind("block")) == 2
+    assert doc.of_kind("section") == []
+
+
+def test_sentences_and_clauses():
+    assert split_sentences("推进改革。扩大开放！完成“十四五”目标。") == [
+        "推进改革。",
+        "扩大开放！",
+        "完成“十四五”目标。",
+    ]
+    s = "实施老旧小区改造，推进既有住宅加装电梯，新建提升口袋公园6个，完善社区养老服务设施。"
+    assert len(split_clauses(s)) == 4
+    assert split_clauses("推进改革。") == ["推进改革。"]
+    # quotes and brackets are never split
+    assert (
+        len(
+            split_clauses(
+                "促进“走出去，请进来”双向突破，加快发展更高层次的开放型经济体系建设工作，不断提升对外开放水平。"
+            )
+        )
+        == 3
+    )
+
+
+def test_every_sentence_has_a_clause_and_text_is_conserved():
+    doc = parse(read(SEEDS / "nankai-2024-plan.txt"))
+    for s in doc.of_kind("sentence"):
+        clauses = doc.children(s.id, "clause")
+        assert clauses and "".join(c.text for c in clauses) == s.text
+    for b in doc.of_kind("block"):
+        assert "".join(s.text for s in doc.children(b.id, "sentence")) == b.text.replace("\n", "")

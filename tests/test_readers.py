@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import SEEDS
+
+from diffreport.errors import InputError
+from diffreport.normalise import clean_text, match_key
+from diffreport.readers import read, read_bytes
+
+SAMPLE = "一、总体要求\n推动高质量发展。投资落 地，实现“十四五 ”目标，京东 MALL开业。\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_text_in_any_common_encoding(encoding):
+    src = read_bytes(SAMPLE.encode(encoding), "a.txt")
+    assert src.paragraphs[0].text == "一、总体要求"
+    assert "投资落地" in src.paragraphs[1].text
+
+
+def test_crlf_and_control_characters():
+    src = read_bytes("第一段\r\n\r\n第二段\x0c第三段\x07。\r\n".encode(), "a.txt")
+    assert [p.text for p in src.paragraphs] == ["第一段", "第二段", "第三段。"]
+
+
+def test_cleaning_extraction_artefacts():
+    assert clean_text("[bookmark: _GoBack]2025年是 “十四五 ”规划") == "2025年是“十四五”规划"
+    assert clean_text("推进市场活力和营商环境双 提升") == "推进市场活力和营商环境双提升"
+    assert clean_text("吸引京东 MALL、贝壳") == "吸引京东 MALL、贝壳"
+    assert clean_text("ＡＢＣ１２３％") == "ABC123%"
+    assert clean_text("new   energy  vehicles") == "new energy vehicles"
+
+
+def test_match_key_folds_traditional_and_spacing():
+    assert match_key("總 則") == match_key("总则")
+
+
+def test_seed_has_no_bookmark_artefact():
+    src = read(SEEDS / "nankai-2025-plan.txt")
+    assert not any("bookmark" in p.text for p in src.paragraphs)
+
+
+def test_markdown_headings():
+    src = read_bytes("# 标题\n\n<!-- x -->\n\n## 第一章  总 则\n\n第一条 内容。\n".encode(), "a.md")
+    assert [(p.text, p.heading_level) for p in src.paragraphs] == [
+        ("标题", 1),
+        ("第一章 总则", 2),
+        ("第一条 内容。", None),
+    ]
+
+
+def test_html_reader():
+    html = "<html><head><style>p{}</style></head><body><h1>Plan</h1><p>First &amp; <b>bold</b>.</p><ul><li>Item</li></ul></body></html>"
+    src = read_bytes(html.encode(), "a.html")
+    assert [(p.text, p.heading_level) for p in src.paragraphs] == [
+        ("Plan", 1),
+        ("First & bold .", None),
+        ("Item", None),
+    ]
+
+
+def test_docx_reader_headings_and_numbering(tmp_path):
+    from docx import Document
+
+    d = Document()
+    d.add_heading("总体要求", level=1)
+    d.add_paragraph("第一条 内容。")
+    d.add_paragraph("Item one", style="List Number")
+    buf = io.BytesIO()
+    d.save(buf)
+    src = read_bytes(buf.getvalue(), "a.docx")
+    assert src.format == "docx"
+    assert src.paragraphs[0].heading_level == 1
+    assert src.paragraphs[1].text == "第一条 内容。"
+    assert src.paragraphs[2].numbering == "1."
+
+
+@pytest.mark.parametrize(
+    "data,name",
+    [
+        (b"", "a.txt"),
+        (b"   \n", "a.txt"),
+        (b"\x00\x01\x02\x03binary\x00\x00", "a.txt"),
+        (b"PK\x03\x04broken", "a.docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "a.docx"),
+    ],
+)
+def test_bad_input_is_an_input_error(data, name):
+    with pytest.raises(InputError):
+        read_bytes(data, name)
+
+
+def test_missing_and_directory(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read(tmp_path / "missing.txt")
+    with pytest.raises(InputError, match="directory"):
+        read(tmp_path)
