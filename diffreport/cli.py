@@ -203,7 +203,12 @@ def show(file: str, fmt: str, sentences: bool, max_size: int | None) -> None:
         if node.kind == "section":
             label = f"[bold cyan]{_esc(node.label)}[/] [bold]{_esc(node.title)}[/]"
         elif node.kind == "block":
-            head = node.title or _snippet(node.text)
+            body = (
+                node.text[len(node.label) :].lstrip()
+                if node.label and node.text.startswith(node.label)
+                else node.text
+            )
+            head = node.title or _snippet(body)
             label = f"[green]{_esc(node.label)}[/] {_esc(head)} [dim]{node.id}[/]"
         else:
             label = f"[dim]{node.id}[/] {_esc(_snippet(node.text, 60))}"

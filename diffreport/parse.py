@@ -185,6 +185,22 @@ def _split_at_embedded_leads(sentences: list[str], lead_lengths: Counter[int]) -
     return groups
 
 
+_BLOCK_LABEL = re.compile(
+    rf"^(?:[（(][{_CN_NUM}\d]{{1,3}}[）)]|\d{{1,3}}[.．、](?!\d)|[{_CN_NUM}]{{1,3}}、)"
+)
+
+
+def _label_and_lead(sentences: list[str]) -> tuple[str, str]:
+    """A paragraph's own numbering (`（一）`, `1.`) and its lead phrase, if it opens with one."""
+    if not sentences:
+        return "", ""
+    m = _BLOCK_LABEL.match(sentences[0])
+    label = m.group(0) if m else ""
+    first = sentences[0][len(label) :].lstrip()
+    lead = first.rstrip("。") if len(sentences) > 1 and _is_lead_sentence(first) else ""
+    return label, lead
+
+
 # --- the tree --------------------------------------------------------------------------------
 
 
@@ -272,9 +288,10 @@ def parse(source: SourceText) -> Document:
         if not pending:
             return
         lead_lengths = Counter(
-            len(split_sentences(text)[0].rstrip("。"))
+            len(lead)
             for _, text in pending
-            if len(split_sentences(text)) > 1 and _is_lead_sentence(split_sentences(text)[0])
+            for lead in [_label_and_lead(split_sentences(text))[1]]
+            if lead
         )
         for parent, text in pending:
             sentences = split_sentences(text)
@@ -284,8 +301,8 @@ def parse(source: SourceText) -> Document:
                 else [sentences]
             )
             for group in groups:
-                lead = group[0] if len(group) > 1 and _is_lead_sentence(group[0]) else ""
-                b.add_block("".join(group), parent.id if parent else None, title=lead.rstrip("。"))
+                label, lead = _label_and_lead(group)
+                b.add_block("".join(group), parent.id if parent else None, label=label, title=lead)
         pending.clear()
 
     for p, h in zip(paragraphs, headings, strict=True):
@@ -331,9 +348,8 @@ def parse(source: SourceText) -> Document:
         elif genre == "plan":
             pending.append((parent, text))
         else:
-            sentences = split_sentences(text)
-            lead = sentences[0] if len(sentences) > 1 and _is_lead_sentence(sentences[0]) else ""
-            b.add_block(text, parent.id if parent else None, title=lead.rstrip("。"))
+            label, lead = _label_and_lead(split_sentences(text))
+            b.add_block(text, parent.id if parent else None, label=label, title=lead)
     flush_article()
     flush_plan()
     return Document(nodes=b.nodes, title=find_title(paragraphs), path=source.path, genre=genre)
