@@ -97,11 +97,29 @@ def split_paragraphs(text: str) -> list[str]:
                 and not _HEADING_START.match(line)
                 and not _looks_like_heading(prev)
             )
-            if broken:
+            if (broken or _broken_title(prev, line)) and not _TITLE_END.search(prev):
                 paragraphs[-1] = prev + line
                 continue
         paragraphs.append(line)
     return paragraphs
+
+
+_TITLE_END = re.compile(
+    r"(通知|通告|公告|报告|计划|规划|纲要|意见|方案|办法|条例|规定|决定|会议上)$"
+)
+_OPEN_END = re.compile(r"(关于|的|和|与|及|在|对|为|第[一二三四五六七八九十百\d]+届)$")
+
+
+def _broken_title(prev: str, line: str) -> bool:
+    """A title a converter broke over two short lines: `…关于` + `印发…的通知`."""
+    if len(prev) > 40 or len(line) > 40 or _HEADING_START.match(line) or _HEADING_START.match(prev):
+        return False
+    if _TERMINAL_END_RE.search(prev) or not re.search(r"[\u4e00-\u9fff]$", prev):
+        return False
+    return bool(_OPEN_END.search(prev) or (_TITLE_END.search(line) and not _TITLE_END.search(prev)))
+
+
+_TERMINAL_END_RE = re.compile(r"[。！？；：:!?;，,）)]$")
 
 
 def _looks_like_heading(line: str) -> bool:

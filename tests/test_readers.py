@@ -96,3 +96,20 @@ def test_missing_and_directory(tmp_path):
         read(tmp_path / "missing.txt")
     with pytest.raises(InputError, match="directory"):
         read(tmp_path)
+
+
+def test_titles_broken_over_lines_are_rejoined_but_not_run_into_the_salutation():
+    from diffreport.normalise import split_paragraphs
+
+    text = (
+        "南开区人民政府办公室关于\n\n印发南开区政府工作报告的通知\n\n各委、局、办，各街、公司：\n"
+    )
+    assert split_paragraphs(text) == [
+        "南开区人民政府办公室关于印发南开区政府工作报告的通知",
+        "各委、局、办，各街、公司：",
+    ]
+    # a long line broken in mid-word by a converter, with blank lines in between
+    long = "民生是南开区高质量发展的出发点和落脚点。南开区入选了全国居"
+    assert split_paragraphs(long + "\n\n家和社区养老服务提升行动试点。") == [
+        long + "家和社区养老服务提升行动试点。"
+    ]
