@@ -109,7 +109,7 @@ def test_titles_broken_over_lines_are_rejoined_but_not_run_into_the_salutation()
         "各委、局、办，各街、公司：",
     ]
     # a long line broken in mid-word by a converter, with blank lines in between
-    long = "民生是南开区高质量发展的出发点和落脚点。南开区入选了全国居"
+    long = "民生是南开区高质量发展的出发点和落脚点。在养老服务方面，南开区入选了全国居"
     assert split_paragraphs(long + "\n\n家和社区养老服务提升行动试点。") == [
         long + "家和社区养老服务提升行动试点。"
     ]
