@@ -1,0 +1,286 @@
+"""What python-docx does not do, python-docx style: tracked changes (``w:ins``/``w:del`` on
+runs and paragraph marks), comments anchored on whole paragraphs, fields (TOC, PAGE), table
+header rows, and reproducible packaging.
+
+The friendly API is :class:`Revisions` and :class:`TrackedParagraph`; below them sits a thin
+layer of element builders over lxml (``OxmlElement``) that knows the XML and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+# XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text that lxml will accept: the normaliser already drops control characters, but a
+    writer must not depend on that."""
+    return _XML_INVALID.sub("", text)
+
+
+def generation_time() -> dt.datetime:
+    """The date written into the document: ``SOURCE_DATE_EPOCH`` when set (reproducible
+    builds), else today at midnight UTC, so the same inputs give the same bytes all day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    today = dt.datetime.now(dt.UTC).date()
+    return dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
+
+
+def _w3cdtf(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------- low level: element builders
+
+
+def text_run(text: str, *, style: str | None = None, deleted: bool = False):
+    """A ``w:r`` holding ``text`` (``w:delText`` inside a deletion); tabs become ``w:tab``."""
+    r = OxmlElement("w:r")
+    if style:
+        rpr = OxmlElement("w:rPr")
+        rs = OxmlElement("w:rStyle", attrs={qn("w:val"): style})
+        rpr.append(rs)
+        r.append(rpr)
+    for i, part in enumerate(xml_safe(text).split("\t")):
+        if i:
+            r.append(OxmlElement("w:tab"))
+        if part:
+            t = OxmlElement("w:delText" if deleted else "w:t")
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.text = part
+            r.append(t)
+    return r
+
+
+def change_element(tag: str, rev_id: int, author: str, date: str):
+    """An empty ``w:ins`` or ``w:del`` (tag) with its revision attributes."""
+    return OxmlElement(
+        tag, attrs={qn("w:id"): str(rev_id), qn("w:author"): author, qn("w:date"): date}
+    )
+
+
+def paragraph_rpr(p):
+    """The paragraph mark's run properties (``w:pPr/w:rPr``), created in schema order."""
+    ppr = p.get_or_add_pPr()
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        # w:rPr comes after everything but sectPr/pPrChange in w:pPr.
+        tail = [c for c in ppr if c.tag in (qn("w:sectPr"), qn("w:pPrChange"))]
+        if tail:
+            tail[0].addprevious(rpr)
+        else:
+            ppr.append(rpr)
+    return rpr
+
+
+def anchor_comment(p, comment_id: int) -> None:
+    """Anchor a comment on the whole paragraph: range start after ``w:pPr``, range end and
+    the reference run at the end."""
+    start = OxmlElement("w:commentRangeStart", attrs={qn("w:id"): str(comment_id)})
+    ppr = p.find(qn("w:pPr"))
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(OxmlElement("w:commentRangeEnd", attrs={qn("w:id"): str(comment_id)}))
+    ref = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    rpr.append(OxmlElement("w:rStyle", attrs={qn("w:val"): "CommentReference"}))
+    ref.append(rpr)
+    ref.append(OxmlElement("w:commentReference", attrs={qn("w:id"): str(comment_id)}))
+    p.append(ref)
+
+
+def field_runs(instr: str, result: str = "") -> list:
+    """A complex field (``w:fldChar`` begin/separate/end) with a displayed result."""
+    begin = OxmlElement("w:r")
+    begin.append(OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): "begin"}))
+    code = OxmlElement("w:r")
+    it = OxmlElement("w:instrText")
+    it.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    it.text = f" {instr} "
+    code.append(it)
+    sep = OxmlElement("w:r")
+    sep.append(OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): "separate"}))
+    end = OxmlElement("w:r")
+    end.append(OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): "end"}))
+    runs = [begin, code, sep]
+    if result:
+        runs.append(text_run(result))
+    runs.append(end)
+    return runs
+
+
+def field_begin(instr: str) -> list:
+    """Begin and separate of a field whose result is the following paragraphs (a TOC)."""
+    return field_runs(instr)[:3]
+
+
+def field_end():
+    end = OxmlElement("w:r")
+    end.append(OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): "end"}))
+    return end
+
+
+def repeat_header_row(row) -> None:
+    """Mark a table row as a header row that Word repeats at the top of each page."""
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:tblHeader", attrs={qn("w:val"): "true"}))
+    trpr.append(OxmlElement("w:cantSplit", attrs={qn("w:val"): "true"}))
+
+
+def shade_cell(cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    tcpr.append(
+        OxmlElement(
+            "w:shd", attrs={qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill}
+        )
+    )
+
+
+def fixed_layout(table) -> None:
+    """Fixed column widths, so long unbroken text wraps inside the cell instead of widening it."""
+    tblpr = table._tbl.tblPr
+    tblpr.append(OxmlElement("w:tblLayout", attrs={qn("w:type"): "fixed"}))
+
+
+# ---------------------------------------------------------------- friendly API
+
+
+class Revisions:
+    """Hands out revision ids and stamps author and date on tracked changes and comments."""
+
+    def __init__(self, document, author: str = "diffreport", when: dt.datetime | None = None):
+        self.document = document
+        self.author = author
+        self.when = when or generation_time()
+        self.date = _w3cdtf(self.when)
+        self._next_id = 1
+
+    def _id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def paragraph(self, style: str | None = None) -> TrackedParagraph:
+        return TrackedParagraph(self, self.document.add_paragraph(style=style))
+
+    def comment(self, paragraph, text: str) -> None:
+        """A Word comment by ``author`` on the whole paragraph (python-docx's comments part)."""
+        comment = self.document.comments.add_comment(
+            text=xml_safe(text), author=self.author, initials=self.author[:2].upper()
+        )
+        comment._comment_elm.date = self.when  # python-docx stamps the current time
+        anchor_comment(paragraph._p, comment.comment_id)
+
+
+class TrackedParagraph:
+    """A paragraph assembled from equal, inserted and deleted text, with a tracked or plain
+    paragraph mark."""
+
+    def __init__(self, revisions: Revisions, paragraph):
+        self.revisions = revisions
+        self.paragraph = paragraph
+        self._p = paragraph._p
+
+    def equal(self, text: str, style: str | None = None) -> None:
+        if text:
+            self._p.append(text_run(text, style=style))
+
+    def insert(self, text: str, style: str | None = None) -> None:
+        if text:
+            rv = self.revisions
+            ins = change_element("w:ins", rv._id(), rv.author, rv.date)
+            ins.append(text_run(text, style=style))
+            self._p.append(ins)
+
+    def delete(self, text: str, style: str | None = None) -> None:
+        if text:
+            rv = self.revisions
+            dele = change_element("w:del", rv._id(), rv.author, rv.date)
+            dele.append(text_run(text, style=style, deleted=True))
+            self._p.append(dele)
+
+    def move(self, op: str, text: str, name: str, style: str | None = None) -> None:
+        """Moved text: ``move-from`` (its old place) or ``move-to`` (its new place); Word pairs
+        the two by ``name`` and shows them as a move, not as a deletion and an insertion."""
+        if not text:
+            return
+        rv = self.revisions
+        kind = "moveFrom" if op == "move-from" else "moveTo"
+        range_id = rv._id()
+        self._p.append(
+            OxmlElement(
+                f"w:{kind}RangeStart",
+                attrs={
+                    qn("w:id"): str(range_id),
+                    qn("w:author"): rv.author,
+                    qn("w:date"): rv.date,
+                    qn("w:name"): name,
+                },
+            )
+        )
+        wrapper = change_element(f"w:{kind}", rv._id(), rv.author, rv.date)
+        wrapper.append(text_run(text, style=style, deleted=kind == "moveFrom"))
+        self._p.append(wrapper)
+        self._p.append(OxmlElement(f"w:{kind}RangeEnd", attrs={qn("w:id"): str(range_id)}))
+
+    def add(self, op: str, text: str, style: str | None = None, move: str = "") -> None:
+        if op in ("move-from", "move-to"):
+            self.move(op, text, move, style)
+        else:
+            {"equal": self.equal, "insert": self.insert, "delete": self.delete}[op](text, style)
+
+    def mark(self, op: str) -> None:
+        """Track the paragraph mark: ``insert`` (Reject All joins this paragraph to the next)
+        or ``delete`` (Accept All joins it); ``equal`` leaves it alone."""
+        if op == "equal":
+            return
+        rv = self.revisions
+        tag = "w:ins" if op == "insert" else "w:del"
+        paragraph_rpr(self._p).append(change_element(tag, rv._id(), rv.author, rv.date))
+
+    def comment(self, text: str) -> None:
+        self.revisions.comment(self.paragraph, text)
+
+
+def add_field_paragraph(paragraph, instr: str, result: str = "") -> None:
+    for r in field_runs(instr, result):
+        paragraph._p.append(r)
+
+
+def reproducible(data: bytes, when: dt.datetime) -> bytes:
+    """Rewrite a .docx zip with fixed member timestamps (python-docx stamps the clock)."""
+    stamp = when.astimezone(dt.UTC).timetuple()[:6]
+    stamp = max(stamp, (1980, 1, 1, 0, 0, 0))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
+
+
+def set_core_properties(document, title: str, when: dt.datetime, author: str = "diffreport"):
+    props = document.core_properties
+    props.title = xml_safe(title)[:255]
+    props.author = author
+    props.last_modified_by = author
+    props.created = when.replace(tzinfo=None)
+    props.modified = when.replace(tzinfo=None)
+    props.last_printed = when.replace(tzinfo=None)
+    props.revision = 1
+    props.comments = ""

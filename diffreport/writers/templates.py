@@ -1,0 +1,50 @@
+"""Where the briefing's wording and styles live: ``templates/`` beside the package (or the
+folder named by ``DIFFREPORT_TEMPLATES``), jinja2 wording files and ``reference.docx``."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import OutputError
+
+DEFAULT = Path(__file__).resolve().parents[2] / "templates"
+
+
+def folder() -> Path:
+    path = Path(os.environ.get("DIFFREPORT_TEMPLATES") or DEFAULT)
+    if not (path / "reference.docx").is_file():
+        raise OutputError(
+            f"{path}: no reference.docx here; set DIFFREPORT_TEMPLATES to the templates folder"
+        )
+    return path
+
+
+def reference_docx() -> Path:
+    return folder() / "reference.docx"
+
+
+@lru_cache(maxsize=8)
+def _environment(path: str):
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    # Plain text out (runs are escaped by lxml), so no HTML autoescaping; the documents'
+    # text only ever arrives as variables, never as template source.
+    return Environment(
+        loader=FileSystemLoader(path),
+        autoescape=False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def wording(lang: str):
+    """The jinja2 module of ``brief.<lang>.j2``: its macros and ``labels``."""
+    from jinja2 import TemplateError
+
+    try:
+        return _environment(str(folder())).get_template(f"brief.{lang}.j2").module
+    except TemplateError as exc:
+        raise OutputError(f"templates/brief.{lang}.j2: {exc}") from None
