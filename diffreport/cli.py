@@ -21,18 +21,30 @@ SEED_NEW = "seeds/nankai-2025-plan.txt"
 
 
 def _max_bytes(value: int | None) -> int | None:
-    if value is not None:
-        return value
-    env = os.environ.get("DIFFREPORT_MAX_BYTES")
-    return int(env) if env and env.isdigit() else None
+    """--max-size if given; else None, and the reader applies DIFFREPORT_MAX_BYTES or 50 MB."""
+    return value
+
+
+class _Size(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value, param, ctx) -> int:
+        from .readers import parse_size
+
+        try:
+            return parse_size(value)
+        except DiffreportError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class _Group(click.Group):
-    """Turns every known error into one line on stderr and exit status 2."""
+    """Turns every error into one line on stderr and exit status 2; --debug shows the traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # usage errors, --help, --version: click prints them itself
         except DiffreportError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -42,12 +54,28 @@ class _Group(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(
-                f"diffreport: error: input too large or too deeply nested ({type(exc).__name__})",
+                f"diffreport: error: input too large or too deeply nested ({type(exc).__name__});"
+                " try smaller files, or --debug to see where",
                 err=True,
             )
             sys.exit(2)
+        except BrokenPipeError:
+            # `diffreport diff a b | head`: the reader left; not an error worth a message.
+            sys.stderr.close()
+            sys.exit(2)
         except KeyboardInterrupt:
-            click.echo("diffreport: interrupted", err=True)
+            click.echo("diffreport: interrupted; no file was written", err=True)
+            sys.exit(2)
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            from .errors import one_line
+
+            click.echo(
+                f"diffreport: internal error: {one_line(f'{type(exc).__name__}: {exc}')};"
+                " this is a bug, please report it with the output of --debug",
+                err=True,
+            )
             sys.exit(2)
 
 
@@ -61,7 +89,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 _max_size = click.option(
-    "--max-size", type=int, default=None, help="Largest input in bytes (default 50 MB)."
+    "--max-size",
+    type=_Size(),
+    default=None,
+    help="Largest input, e.g. 50M or 200000000 (default: $DIFFREPORT_MAX_BYTES or 50M).",
 )
 _profile = click.option("--profile", is_flag=True, help="Print per-stage timings to stderr.")
 
