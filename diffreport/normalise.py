@@ -150,11 +150,29 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-_TRAD_HINT = re.compile(r"[\u4e00-\u9fff]")
+@lru_cache(maxsize=1)
+def _traditional() -> re.Pattern[str]:
+    """The characters that t2s can change: a key of its character table with another value,
+    or a character that differs inside one of its phrases. Text without any of them is
+    returned unchanged by opencc, so only the rare paragraph with one pays for the pure-Python
+    conversion."""
+    from importlib.resources import files
+
+    chars: set[str] = set()
+    for name in ("TSPhrases.txt", "TSCharacters.txt"):
+        table = files("opencc").joinpath("dictionary", name).read_text(encoding="utf-8")
+        for line in table.splitlines():
+            key, _, values = line.partition("\t")
+            value = values.split(" ")[0]
+            if len(key) != len(value):
+                chars.update(key)
+            else:
+                chars.update(k for k, v in zip(key, value, strict=True) if k != v)
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
 
 
 def to_simplified(text: str) -> str:
-    if not _TRAD_HINT.search(text):
+    if not _traditional().search(text):
         return text
     return _t2s().convert(text)
 

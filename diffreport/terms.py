@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .model import Document
+from .tokens import keywords
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
 
@@ -36,22 +36,9 @@ def _quoted_terms(doc: Document) -> Counter[str]:
     return Counter(m.group(1) for b in doc.of_kind("block") for m in _QUOTED.finditer(b.text))
 
 
-@lru_cache(maxsize=1)
-def _extractor():
-    from jieba import analyse
-
-    from .tokens import _jieba
-
-    extractor = analyse.TFIDF()
-    extractor.tokenizer = _jieba()
-    extractor.postokenizer.tokenizer = _jieba()
-    return extractor
-
-
 def _keywords(doc: Document, top: int = 80) -> list[str]:
-    extractor = _extractor()
     text = "\n".join(b.text for b in doc.of_kind("block"))
-    return [w for w in extractor.extract_tags(text, topK=top) if len(w) >= 2 and not w.isdigit()]
+    return [w for w in keywords(text, top) if len(w) >= 2 and not w.isdigit()]
 
 
 def _where(doc: Document, term: str, limit: int = 5) -> list[str]:
