@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .align import align_documents
-from .classify import Alignment, classify
+from .classify import Alignment, classify, pair_measures, rarity
 from .model import LEVELS, Document, SourceText
 from .normalise import to_paragraphs
 from .parse import parse
@@ -108,9 +108,11 @@ def compare(
         new_doc = load(new, max_bytes)
     with _timed(timings, "align"):
         pairs = align_documents(old_doc, new_doc, workers=workers)
+        weights = rarity(old_doc, new_doc)
+        pairs = pair_measures(old_doc, new_doc, pairs, weights)
     with _timed(timings, "classify"):
         alignments = [
-            classify(old_doc, new_doc, p)
+            classify(old_doc, new_doc, p, weights)
             for level in LEVELS
             for p in _ordered(pairs[level], old_doc, new_doc)
         ]
