@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -98,9 +97,18 @@ _profile = click.option("--profile", is_flag=True, help="Print per-stage timings
 
 
 def _compare(old: str, new: str, max_size: int | None, profile: bool):
+    import time
+
+    from .readers import read
+
+    # Read both inputs before importing the comparison (scipy): bad input is reported at once.
+    start = time.perf_counter()
+    sources = [read(path, max_bytes=_max_bytes(max_size)) for path in (old, new)]
+    read_time = time.perf_counter() - start
     from .compare import compare
 
-    result = compare(Path(old), Path(new), max_bytes=_max_bytes(max_size))
+    result = compare(*sources)
+    result.timings = {"read": read_time, **result.timings}
     if profile:
         for stage, seconds in result.timings.items():
             click.echo(f"{stage:>12}: {seconds * 1000:8.1f} ms", err=True)
@@ -179,7 +187,7 @@ def brief(
     result = _compare(old, new, max_size, profile)
     from .writers.docx_brief import render
 
-    _write(output, render(result), [old, new])
+    _write(output, render(result, lang=lang), [old, new])
 
 
 @main.command()
@@ -204,9 +212,12 @@ def redline(old: str, new: str, output: str, max_size: int | None) -> None:
 @_max_size
 def show(file: str, fmt: str, sentences: bool, max_size: int | None) -> None:
     """Show the structure recognised in FILE: sections, blocks and their titles."""
+    from .readers import read
+
+    source = read(file, max_bytes=_max_bytes(max_size))
     from .compare import load
 
-    doc = load(Path(file), _max_bytes(max_size))
+    doc = load(source)
     if fmt == "json":
         import json
 

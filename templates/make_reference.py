@@ -19,7 +19,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -27,7 +27,11 @@ from docx.shared import Mm, Pt, RGBColor
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from diffreport.writers.ooxml import reproducible, set_core_properties  # noqa: E402
+from diffreport.writers.ooxml import (  # noqa: E402
+    field_runs,
+    reproducible,
+    set_core_properties,
+)
 
 LATIN = "Times New Roman"
 LATIN_HEAD = "Arial"
@@ -134,12 +138,25 @@ def build() -> bytes:
         h.paragraph_format.space_after = Pt(6)
         h.paragraph_format.keep_with_next = True
 
-    toc_heading = paragraph_style(doc, "TOC Heading", "Heading 1")
+    # Not based on Heading 1: the contents heading must stay out of the contents.
+    toc_heading = paragraph_style(doc, "TOC Heading")
+    for child in list(toc_heading.element.pPr if toc_heading.element.pPr is not None else []):
+        if child.tag in (qn("w:outlineLvl"), qn("w:numPr")):
+            toc_heading.element.pPr.remove(child)
+    fonts(toc_heading, "黑体", LATIN_HEAD)
+    toc_heading.font.size = Pt(16)
     toc_heading.font.color.rgb = BLACK
+    toc_heading.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    toc_heading.paragraph_format.space_after = Pt(12)
     for level in (1, 2):
         toc = paragraph_style(doc, f"TOC {level}")
-        toc.paragraph_format.left_indent = Mm(7 * (level - 1))
-        toc.paragraph_format.space_after = Pt(2)
+        toc.paragraph_format.left_indent = Mm(8 * (level - 1))
+        toc.paragraph_format.space_after = Pt(3)
+        toc.paragraph_format.tab_stops.add_tab_stop(
+            Mm(156), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
+        if level == 1:
+            fonts(toc, "黑体", LATIN_HEAD)
 
     meta = paragraph_style(doc, "Briefing Meta")
     fonts(meta, "楷体")
@@ -157,10 +174,11 @@ def build() -> bytes:
     table_head.font.bold = True
 
     item = paragraph_style(doc, "Briefing Item")
-    item.font.size = Pt(12)
+    item.font.size = Pt(11)
+    item.paragraph_format.line_spacing = 1.1
     item.paragraph_format.left_indent = Mm(7)
     item.paragraph_format.first_line_indent = Mm(-5)
-    item.paragraph_format.space_after = Pt(3)
+    item.paragraph_format.space_after = Pt(1)
     label = paragraph_style(doc, "Briefing Label")
     fonts(label, "黑体", LATIN_HEAD)
     label.font.size = Pt(12)
@@ -209,6 +227,14 @@ def build() -> bytes:
     character_style(doc, "Change New", RGBColor(0x1F, 0x4E, 0xD8), bold=True)
     character_style(doc, "Change Dropped", RGBColor(0x7F, 0x7F, 0x7F), bold=True)
     character_style(doc, "Change Reworded", RGBColor(0xB0, 0x6A, 0x00), bold=True)
+
+    # Page numbers centred in the footer, "— 1 —" as in GB/T 9704.
+    footer_p = section.footer.paragraphs[0]
+    footer_p.style = footer
+    footer_p.add_run("— ")
+    for r in field_runs("PAGE", "1"):
+        footer_p._p.append(r)
+    footer_p.add_run(" —")
 
     when = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     set_core_properties(doc, "diffreport reference", when)

@@ -1,56 +1,387 @@
-"""The Word briefing (first version): summary, targets, structure, priorities."""
+"""The Word briefing: title and metadata, contents, summary, targets, structure, changes by
+priority, term shifts, and the whole text as tracked changes with reviewer comments.
+
+Facts come from :mod:`.brief_facts`, wording from ``templates/brief.<lang>.j2``, styles,
+page size and margins from ``templates/reference.docx``.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 
+from .. import __version__
 from ..compare import Comparison
-from ..report import block_changes
+from . import docx_redline
+from .brief_facts import BlockFact, Facts, detect_language, gather, snippet
+from .ooxml import (
+    Revisions,
+    field_begin,
+    field_end,
+    fixed_layout,
+    generation_time,
+    internal_link,
+    repeat_header_row,
+    reproducible,
+    set_core_properties,
+    shade_cell,
+    xml_safe,
+)
+from .templates import reference_docx, wording
+
+CHANGE_STYLE = {
+    "raised": "Change Raised",
+    "lowered": "Change Lowered",
+    "unchanged": "Change Same",
+    "new": "Change New",
+    "dropped": "Change Dropped",
+    "reworded": "Change Reworded",
+}
+HEADER_FILL = "D9E2F3"
+TOC_LEVELS = 2
 
 
-def render(c: Comparison) -> bytes:
-    from docx import Document
-    from docx.shared import RGBColor
+def _paragraphs(text: object, lang: str) -> list[str]:
+    """A macro's output as paragraphs: blank lines separate them, other line breaks join."""
+    joiner = "" if lang == "zh" else " "
+    out = []
+    for block in re.split(r"\n\s*\n", str(text).strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines:
+            para = joiner.join(lines)
+            if lang != "zh":
+                para = re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"\s{2,}", " ", para))
+            out.append(para)
+    return out
 
-    doc = Document()
-    doc.add_heading(f"{c.old.title} → {c.new.title}", level=0)
-    doc.add_paragraph(f"旧文件：{c.old.path}\n新文件：{c.new.path}")
-    doc.add_heading("摘要", level=1)
-    k = c.counts("block")
-    doc.add_paragraph(
-        f"共比对 {sum(k.values())} 组段落：延续未变 {k.get('unchanged', 0)}，调整 {k.get('changed', 0)}，"
-        f"新增 {k.get('new', 0)}，删除 {k.get('dropped', 0)}。"
-    )
-    if c.targets:
-        doc.add_heading("主要指标对比", level=1)
-        table = doc.add_table(rows=1, cols=4)
-        for cell, text in zip(table.rows[0].cells, ("指标", "原", "新", "变化"), strict=True):
-            cell.text = text
-        for t in c.targets:
-            row = table.add_row().cells
-            row[0].text = t.indicator
-            row[1].text = t.old.text if t.old else "—"
-            row[2].text = t.new.text if t.new else "—"
-            row[3].text = t.change
-    doc.add_heading("重点任务变化", level=1)
-    for bc in block_changes(c):
-        a = bc.alignment
-        if a.status == "unchanged":
-            continue
-        doc.add_heading(f"{bc.old_title or '∅'} → {bc.new_title or '∅'}（{a.status}）", level=2)
-        for m in bc.measures:
-            p = doc.add_paragraph(style="List Bullet")
-            if m.status == "changed" and m.diff:
-                for op, text in m.diff:
-                    run = p.add_run(text)
-                    if op == "delete":
-                        run.font.strike = True
-                        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
-                    elif op == "insert":
-                        run.font.underline = True
-                        run.font.color.rgb = RGBColor(0x00, 0x00, 0xC0)
-            else:
-                p.add_run(f"{m.status}：{m.text}")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+
+class _Brief:
+    def __init__(self, c: Comparison, lang: str):
+        from docx import Document as Docx
+
+        self.c = c
+        self.lang = lang
+        self.words = wording(lang)
+        self.labels = self.words.labels
+        self.when = generation_time()
+        self.facts: Facts = gather(c, lang, self.when.strftime("%Y-%m-%d"), __version__)
+        self.doc = Docx(str(reference_docx()))
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag.endswith("}p") or child.tag.endswith("}tbl"):
+                body.remove(child)
+        self.revisions = Revisions(self.doc, when=self.when)
+        self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark)
+
+    # ---------------------------------------------------------------- helpers
+
+    def say(self, macro: str, *args) -> list[str]:
+        return _paragraphs(getattr(self.words, macro)(*args), self.lang)
+
+    def text(self, macro: str, *args) -> str:
+        return " ".join(self.say(macro, *args))
+
+    def heading(self, text: str, level: int) -> None:
+        p = self.doc.add_paragraph(style=f"Heading {level}")
+        if level <= TOC_LEVELS:
+            name = f"_Toc{len(self.headings) + 1:04d}"
+            self.headings.append((level, text, name))
+            _bookmark(p, name, 5_000 + len(self.headings), xml_safe(text))
+        else:
+            p.add_run(xml_safe(text))
+
+    def para(self, text: str, style: str = "Body Text"):
+        p = self.doc.add_paragraph(style=style)
+        if text:
+            p.add_run(xml_safe(text))
+        return p
+
+    def table(self, header: list[str], rows: list[list], widths_mm: list[float]):
+        from docx.shared import Mm
+
+        table = self.doc.add_table(rows=1, cols=len(header))
+        table.style = self.doc.styles["Table Grid"]
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            cell.paragraphs[0].style = self.doc.styles["Table Heading"]
+            cell.paragraphs[0].add_run(xml_safe(text))
+            shade_cell(cell, HEADER_FILL)
+        repeat_header_row(table.rows[0])
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, values, strict=True):
+                p = cell.paragraphs[0]
+                p.style = self.doc.styles["Table Text"]
+                for text, style in value if isinstance(value, list) else [(value, None)]:
+                    p.add_run(xml_safe(text), style=style)
+        fixed_layout(table, [Mm(w) for w in widths_mm])
+        self.doc.add_paragraph(style="Table Text")  # keeps the next table or heading apart
+        return table
+
+    # ---------------------------------------------------------------- parts
+
+    def title(self) -> None:
+        f, lb = self.facts, self.labels
+        self.para(lb["title"], "Title")
+        self.para(f"{f.old_title} → {f.new_title}", "Subtitle")
+        meta = self.doc.add_table(rows=0, cols=2)
+        rows = [
+            (lb["old_doc"], f"{f.old_title}\n{f.old_path}"),
+            (lb["new_doc"], f"{f.new_title}\n{f.new_path}"),
+            (lb["generated"], f.date),
+            (lb["tool"], f"diffreport {f.version}"),
+        ]
+        from docx.shared import Mm
+
+        for key, value in rows:
+            cells = meta.add_row().cells
+            cells[0].paragraphs[0].style = self.doc.styles["Table Heading"]
+            cells[0].paragraphs[0].add_run(xml_safe(key))
+            for i, line in enumerate(value.split("\n")):
+                p = cells[1].paragraphs[0] if i == 0 else cells[1].add_paragraph()
+                p.style = self.doc.styles["Table Text"]
+                p.add_run(xml_safe(line))
+        fixed_layout(meta, [Mm(30), Mm(126)])
+
+    def contents(self):
+        self.doc.add_paragraph(style="Table Text")
+        self.para(self.labels["toc"], "TOC Heading")
+        return self.para("", "Briefing Note")  # TOC entries go after it, once headings are known
+
+    def fill_contents(self, anchor) -> None:
+        """A TOC field whose cached result lists the headings as links (LibreOffice and PDF
+        show it as is); marked dirty so Word rebuilds it with page numbers on opening."""
+        from docx.enum.text import WD_BREAK
+
+        entries = []
+        for i, (level, text, name) in enumerate(self.headings):
+            p = self.doc.add_paragraph(style=f"TOC {level}")
+            if i == 0:
+                for r in field_begin(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u', dirty=True):
+                    p._p.append(r)
+            p._p.append(internal_link(name, xml_safe(text)))
+            if i == len(self.headings) - 1:
+                p._p.append(field_end())
+                p.add_run().add_break(WD_BREAK.PAGE)  # contents on a page of their own
+            entries.append(p._p)
+        for el in reversed(entries):
+            anchor._p.addnext(el)
+        anchor._p.getparent().remove(anchor._p)
+
+    def summary(self) -> None:
+        f, lb = self.facts, self.labels
+        self.heading(lb["summary"], 1)
+        for part in self.words.summary_parts:
+            for text in self.say(part, f):
+                self.para(text)
+        self.para(lb["overview"], "Briefing Label")
+        st = self.words.status
+        header = [lb["col_level"]] + [
+            st[s] for s in ("unchanged", "changed", "new", "dropped", "split", "merged", "moved")
+        ]
+        rows = []
+        for level in ("section", "block", "clause"):
+            k = self.c.counts(level)
+            moved = sum(1 for a in self.c.at(level) if a.moved)
+            rows.append(
+                [lb[f"level_{level}"]]
+                + [
+                    str(k.get(s, 0))
+                    for s in ("unchanged", "changed", "new", "dropped", "split", "merged")
+                ]
+                + [str(moved)]
+            )
+        self.table(header, rows, [44] + [16] * 7)
+
+    def targets(self) -> None:
+        f, lb = self.facts, self.labels
+        self.heading(lb["targets"], 1)
+        if not f.targets:
+            self.para(self.text("no_targets"))
+            return
+        self.para(self.text("targets_intro", f))
+        rows = [
+            [
+                t.indicator,
+                t.old or lb["none"],
+                t.new or lb["none"],
+                [(self.words.change[t.change], CHANGE_STYLE.get(t.change))],
+            ]
+            for t in f.targets
+        ]
+        self.table(
+            [lb["col_indicator"], lb["col_old"], lb["col_new"], lb["col_change"]],
+            rows,
+            [44, 44, 44, 24],
+        )
+
+    def structure(self) -> None:
+        f, lb = self.facts, self.labels
+        self.heading(lb["structure"], 1)
+        self.para(self.text("structure_intro", f))
+        st = self.words.status
+        rows = []
+        for s in f.sections:
+            indent = "　" * max(s.depth - 1, 0)
+            status = st[s.status] + (f"（{st['moved']}）" if s.moved and self.lang == "zh" else "")
+            if s.moved and self.lang != "zh":
+                status += f" ({st['moved']})"
+            rows.append(
+                [
+                    indent + s.old_title if s.old_title else lb["none"],
+                    indent + s.new_title if s.new_title else lb["none"],
+                    [(status, CHANGE_STYLE.get(_section_style(s.status)))],
+                    f"{s.score:.2f}" if s.score is not None else lb["none"],
+                ]
+            )
+        self.table(
+            [lb["col_old_section"], lb["col_new_section"], lb["col_status"], lb["col_similarity"]],
+            rows,
+            [60, 60, 20, 16],
+        )
+
+    def priorities(self, moved_units: set[str]) -> None:
+        f, lb = self.facts, self.labels
+        self.heading(lb["priorities"], 1)
+        if f.same:
+            self.para(self.text("no_priorities"))
+            return
+        self.para(self.text("priorities_intro", f))
+        for title, blocks in f.groups:
+            shown = [b for b in blocks if _noteworthy(b, moved_units)]
+            quiet = [b for b in blocks if not _noteworthy(b, moved_units)]
+            if not shown and not quiet:
+                continue
+            self.heading(title or lb["front_matter"], 2)
+            for b in shown:
+                self.block(b)
+            if quiet:
+                sep = "、" if self.lang == "zh" else "; "
+                names = sep.join(snippet(b.title, 30) for b in quiet)
+                colon = "：" if self.lang == "zh" else ": "
+                self.para(f"{lb['unchanged_blocks']}{colon}{names}", "Briefing Note")
+
+    def block(self, b: BlockFact) -> None:
+        lb = self.labels
+        self.heading(self.text("block_heading", b), 3)
+        self.para(self.text("block_note", b), "Briefing Note")
+        for label, measures, mark in (
+            ("measures_new", b.new, "＋"),
+            ("measures_dropped", b.dropped, "－"),
+        ):
+            if measures:
+                self.para(lb[label], "Briefing Label")
+                for m in measures:
+                    p = self.para("", "Briefing Item")
+                    p.add_run(f"{mark} ", style=CHANGE_STYLE["new" if mark == "＋" else "dropped"])
+                    p.add_run(xml_safe(m.text))
+        if b.changed:
+            self.para(lb["measures_changed"], "Briefing Label")
+            for m in b.changed:
+                p = self.para("", "Briefing Item")
+                p.add_run("～ ", style=CHANGE_STYLE["reworded"])
+                for op, text in m.diff or [("equal", m.text)]:
+                    style = {"delete": "Deleted Text", "insert": "Inserted Text"}.get(op)
+                    p.add_run(xml_safe(text), style=style)
+        for label, measures, macro in (
+            ("measures_moved_in", b.moved_in, "moved_in"),
+            ("measures_moved_out", b.moved_out, "moved_out"),
+        ):
+            if measures:
+                self.para(lb[label], "Briefing Label")
+                for m in measures:
+                    p = self.para("", "Briefing Item")
+                    p.add_run("⇄ ", style=CHANGE_STYLE["reworded"])
+                    p.add_run(xml_safe(self.text(macro, m)))
+
+    def terms(self) -> None:
+        f, lb = self.facts, self.labels
+        self.heading(lb["terms"], 1)
+        if not f.new_terms and not f.dropped_terms:
+            self.para(self.text("no_terms"))
+            return
+        self.para(self.text("terms_intro", f))
+        sep = "、" if self.lang == "zh" else "; "
+        for label, terms in (("new_terms", f.new_terms), ("dropped_terms", f.dropped_terms)):
+            if not terms:
+                continue
+            self.para(lb[label], "Briefing Label")
+            rows = [
+                [t.term, self.text("term_count", t), sep.join(snippet(w, 20) for w in t.where)]
+                for t in terms
+            ]
+            self.table([lb["col_term"], lb["col_count"], lb["col_where"]], rows, [50, 20, 86])
+
+    def appendix(self, paras: list[docx_redline.Para], moved_units: set[str]) -> None:
+        from docx.enum.text import WD_BREAK
+
+        f = self.facts
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self.heading(self.labels["appendix"], 1)
+        for text in self.say("appendix_intro", f):
+            self.para(text, "Briefing Note")
+        comments: dict[tuple[str, str], list[str]] = {}
+        for b in f.blocks:
+            if b.status != "unchanged":
+                comments.setdefault(b.anchor, []).append(self.text("comment_block", b))
+            elif b.moved or b.anchor[1] in moved_units:
+                comments.setdefault(b.anchor, []).append(self.text("comment_moved", b))
+        for t in f.targets:
+            if t.change != "unchanged" and t.anchor is not None:
+                comments.setdefault(t.anchor, []).append(self.text("comment_target", t))
+        docx_redline.write(
+            self.revisions,
+            paras,
+            self.c,
+            headings=("Redline Heading 1", "Redline Heading 2", "Redline Heading 3"),
+            body="Redline Text",
+            comments=comments,
+        )
+
+    def render(self) -> bytes:
+        from docx.shared import Mm
+
+        if self.lang != "zh":  # GB/T 9704 margins are for Chinese official documents
+            for section in self.doc.sections:
+                section.top_margin = section.bottom_margin = Mm(25)
+                section.left_margin = section.right_margin = Mm(25)
+        f = self.facts
+        set_core_properties(self.doc, f"{f.old_title} → {f.new_title}", self.when)
+        paras = docx_redline.redline_paragraphs(self.c)
+        moved_units = {op.new for p in paras for op in p.ops if op.op == "move-to" and op.new}
+        self.title()
+        toc = self.contents()
+        self.summary()
+        self.targets()
+        self.structure()
+        self.priorities(moved_units)
+        self.terms()
+        self.appendix(paras, moved_units)
+        self.fill_contents(toc)
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return reproducible(buf.getvalue(), self.when)
+
+
+def _noteworthy(b: BlockFact, moved_units: set[str]) -> bool:
+    if b.status != "unchanged":
+        return True
+    return b.moved or any(i in moved_units for i in b.change.alignment.new)
+
+
+def _section_style(status: str) -> str:
+    return {"unchanged": "unchanged", "new": "new", "dropped": "dropped"}.get(status, "reworded")
+
+
+def _bookmark(paragraph, name: str, bid: int, text: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p = paragraph._p
+    p.append(OxmlElement("w:bookmarkStart", attrs={qn("w:id"): str(bid), qn("w:name"): name}))
+    paragraph.add_run(text)
+    p.append(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): str(bid)}))
+
+
+def render(c: Comparison, lang: str = "auto") -> bytes:
+    """The briefing as .docx bytes; ``lang`` is zh, en or auto (from the documents' script)."""
+    return _Brief(c, detect_language(c) if lang == "auto" else lang).render()

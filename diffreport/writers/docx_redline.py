@@ -371,10 +371,10 @@ def write(
     *,
     headings: tuple[str, ...],
     body: str | None,
-    comments: dict[tuple[str, str], str] | None = None,
+    comments: dict[tuple[str, str], list[str]] | None = None,
 ) -> None:
     """Append the paragraphs to ``revisions.document`` with tracked changes; ``comments``
-    maps ("old"|"new", unit id) to a note anchored on the first paragraph holding that unit."""
+    maps ("old"|"new", unit id) to notes anchored on the first paragraph holding that unit."""
     pending = dict(comments or {})
     for para in paras:
         new_units, old_units = para.new_units, para.old_units
@@ -391,8 +391,7 @@ def write(
         tp.mark(para.mark)
         keys = [("new", u) for u in new_units] + [("old", u) for u in old_units]
         for key in keys:
-            note = pending.pop(key, None)
-            if note:
+            for note in pending.pop(key, []):
                 tp.comment(note)
 
 

@@ -123,9 +123,20 @@ def field_runs(instr: str, result: str = "") -> list:
     return runs
 
 
-def field_begin(instr: str) -> list:
-    """Begin and separate of a field whose result is the following paragraphs (a TOC)."""
-    return field_runs(instr)[:3]
+def field_begin(instr: str, dirty: bool = False) -> list:
+    """Begin and separate of a field whose result is the following paragraphs (a TOC);
+    ``dirty`` asks Word to recompute it when the document is opened."""
+    runs = field_runs(instr)[:3]
+    if dirty:
+        runs[0][0].set(qn("w:dirty"), "true")
+    return runs
+
+
+def internal_link(bookmark: str, text: str, style: str | None = None):
+    """A ``w:hyperlink`` to a bookmark in the same document."""
+    link = OxmlElement("w:hyperlink", attrs={qn("w:anchor"): bookmark, qn("w:history"): "1"})
+    link.append(text_run(text, style=style))
+    return link
 
 
 def field_end():
@@ -150,10 +161,20 @@ def shade_cell(cell, fill: str) -> None:
     )
 
 
-def fixed_layout(table) -> None:
-    """Fixed column widths, so long unbroken text wraps inside the cell instead of widening it."""
+def fixed_layout(table, widths: list[int] | None = None) -> None:
+    """Fixed column widths (EMU), so long unbroken text wraps inside its cell instead of
+    widening the table; the grid and every cell get the widths (LibreOffice reads the grid,
+    Word the cells)."""
     tblpr = table._tbl.tblPr
-    tblpr.append(OxmlElement("w:tblLayout", attrs={qn("w:type"): "fixed"}))
+    if tblpr.find(qn("w:tblLayout")) is None:
+        tblpr.append(OxmlElement("w:tblLayout", attrs={qn("w:type"): "fixed"}))
+    if widths is None:
+        return
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(w) // 635))  # EMU → twentieths of a point
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths, strict=True):
+            cell.width = w
 
 
 # ---------------------------------------------------------------- friendly API
@@ -167,7 +188,8 @@ class Revisions:
         self.author = author
         self.when = when or generation_time()
         self.date = _w3cdtf(self.when)
-        self._next_id = 1
+        # Revision ids in their own range, clear of comment and bookmark ids.
+        self._next_id = 10_000
 
     def _id(self) -> int:
         self._next_id += 1
@@ -253,11 +275,6 @@ class TrackedParagraph:
 
     def comment(self, text: str) -> None:
         self.revisions.comment(self.paragraph, text)
-
-
-def add_field_paragraph(paragraph, instr: str, result: str = "") -> None:
-    for r in field_runs(instr, result):
-        paragraph._p.append(r)
 
 
 def reproducible(data: bytes, when: dt.datetime) -> bytes:

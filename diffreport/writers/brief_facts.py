@@ -1,0 +1,309 @@
+"""The facts a briefing states, computed from a :class:`Comparison`; the wording that states
+them lives in ``templates/brief.<lang>.j2``. Facts are plain data, so templates can only
+say what is true of this pair of documents."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..compare import Comparison
+from ..model import Document
+from ..report import BlockChange, Measure, block_changes, block_title
+
+# Below this similarity a changed block is "rewritten" rather than "reworded".
+REWRITTEN_BELOW = 0.5
+# Every key is present (zero when absent), so templates can use them without guards.
+BLOCK_STATUSES = ("unchanged", "reworded", "rewritten", "new", "dropped", "split", "merged")
+SECTION_STATUSES = ("unchanged", "changed", "new", "dropped", "split", "merged")
+TARGET_CHANGES = ("raised", "lowered", "unchanged", "new", "dropped", "reworded")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_language(c: Comparison) -> str:
+    """zh when Chinese characters outnumber Latin letters in the two documents, else en."""
+    text = c.old.plain_text() + c.new.plain_text()
+    return "zh" if len(_CJK.findall(text)) >= len(_LATIN.findall(text)) else "en"
+
+
+def snippet(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+@dataclass(slots=True)
+class BlockFact:
+    change: BlockChange
+    status: str  # unchanged | reworded | rewritten | new | dropped | split | merged
+    moved: bool
+    old_title: str
+    new_title: str
+    old_section: str
+    new_section: str
+    score: float | None
+    added: list[str]
+    removed: list[str]
+    new: list[Measure] = field(default_factory=list)
+    dropped: list[Measure] = field(default_factory=list)
+    changed: list[Measure] = field(default_factory=list)
+    moved_in: list[Measure] = field(default_factory=list)
+    moved_out: list[Measure] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> tuple[str, str]:
+        """Where the appendix comment goes: the first new paragraph, or the old one."""
+        a = self.change.alignment
+        return ("new", a.new[0]) if a.new else ("old", a.old[0])
+
+    @property
+    def title(self) -> str:
+        return self.new_title or self.old_title
+
+
+@dataclass(slots=True)
+class SectionFact:
+    status: str
+    old_title: str
+    new_title: str
+    depth: int
+    score: float | None
+    moved: bool
+    blocks: int  # blocks under it on the new side (old side when dropped)
+
+
+@dataclass(slots=True)
+class TargetFact:
+    indicator: str
+    old: str
+    new: str
+    change: str
+    anchor: tuple[str, str] | None
+
+    @property
+    def old_value(self) -> str:
+        """The old figure without the indicator's name (`4%以上`)."""
+        return _without(self.old, self.indicator)
+
+    @property
+    def new_value(self) -> str:
+        return _without(self.new, self.indicator)
+
+
+def _without(text: str, indicator: str) -> str:
+    rest = text[len(indicator) :] if indicator and text.startswith(indicator) else text
+    return rest.strip() or text
+
+
+@dataclass(slots=True)
+class TermFact:
+    term: str
+    old_count: int
+    new_count: int
+    where: list[str]  # block titles
+
+
+@dataclass(slots=True)
+class Facts:
+    lang: str
+    genre: str
+    old_title: str
+    new_title: str
+    old_path: str
+    new_path: str
+    date: str
+    version: str
+    blocks_old: int
+    blocks_new: int
+    block_counts: dict[str, int]
+    measure_counts: dict[str, int]
+    sections: list[SectionFact]
+    section_counts: dict[str, int]
+    blocks: list[BlockFact]
+    groups: list[tuple[str, list[BlockFact]]]  # (section title, its blocks) in reading order
+    targets: list[TargetFact]
+    target_counts: dict[str, int]
+    headline_targets: list[TargetFact]
+    notable_new: list[str]
+    notable_dropped: list[str]
+    new_priorities: list[str]
+    dropped_priorities: list[str]
+    new_terms: list[TermFact]
+    dropped_terms: list[TermFact]
+    same: bool
+
+
+def _section_title(doc: Document, node_id: str | None) -> str:
+    if node_id is None:
+        return ""
+    sec = doc.section_of(node_id)
+    return (sec.title or sec.text) if sec else ""
+
+
+def _block_fact(c: Comparison, bc: BlockChange) -> BlockFact:
+    a = bc.alignment
+    status = a.status
+    if status == "changed":
+        status = "reworded" if (a.score or 0) >= REWRITTEN_BELOW else "rewritten"
+    ev = a.evidence
+    fact = BlockFact(
+        change=bc,
+        status=status,
+        moved=a.moved,
+        old_title=bc.old_title,
+        new_title=bc.new_title,
+        old_section=_section_title(c.old, a.old[0]) if a.old else "",
+        new_section=_section_title(c.new, a.new[0]) if a.new else "",
+        score=a.score,
+        added=list(ev.added) if ev else [],
+        removed=list(ev.removed) if ev else [],
+    )
+    for m in bc.measures:
+        {
+            "new": fact.new,
+            "dropped": fact.dropped,
+            "changed": fact.changed,
+            "moved-in": fact.moved_in,
+            "moved-out": fact.moved_out,
+        }[m.status].append(m)
+    return fact
+
+
+def _groups(c: Comparison, blocks: list[BlockFact]) -> list[tuple[str, list[BlockFact]]]:
+    """Blocks under the section they sit in (new side; old side for dropped ones), sections in
+    the order of the section alignments; blocks outside any section come first."""
+    order: dict[str, int] = {}
+    titles: list[str] = [""]
+    for a in c.at("section"):
+        idx = len(titles)
+        node = c.new.node(a.new[0]) if a.new else c.old.node(a.old[0])
+        titles.append(node.title or node.text)
+        for i in a.old:
+            order.setdefault(f"old:{i}", idx)
+        for i in a.new:
+            order[f"new:{i}"] = idx
+    buckets: dict[int, list[BlockFact]] = {}
+    for b in blocks:
+        a = b.change.alignment
+        side, ids, doc = ("new", a.new, c.new) if a.new else ("old", a.old, c.old)
+        sec = doc.section_of(ids[0])
+        idx = order.get(f"{side}:{sec.id}", 0) if sec else 0
+        buckets.setdefault(idx, []).append(b)
+    return [(titles[i], buckets[i]) for i in sorted(buckets)]
+
+
+def _notable(measures: list[Measure], terms: list[str], limit: int, width: int) -> list[str]:
+    """Measures that carry the most new (or dropped) terms, then the longest ones."""
+
+    def rank(m: Measure) -> tuple[int, int]:
+        return (-sum(1 for t in terms if t in m.text), -len(m.text))
+
+    seen: set[str] = set()
+    out: list[str] = []
+    for m in sorted(measures, key=rank):
+        s = snippet(m.text.rstrip("，,；;。"), width)
+        if s not in seen:
+            seen.add(s)
+            out.append(s)
+        if len(out) == limit:
+            break
+    return out
+
+
+def _target_fact(c: Comparison, t) -> TargetFact:
+    anchor = None
+    for side, tgt, doc in (("new", t.new, c.new), ("old", t.old, c.old)):
+        if tgt is not None:
+            block = doc.block_of(tgt.node) if tgt.node in {n.id for n in doc.nodes} else None
+            if block is not None:
+                anchor = (side, block.id)
+                break
+    return TargetFact(
+        t.indicator, t.old.text if t.old else "", t.new.text if t.new else "", t.change, anchor
+    )
+
+
+def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
+    blocks = [_block_fact(c, bc) for bc in block_changes(c)]
+    block_counts = dict.fromkeys(BLOCK_STATUSES, 0)
+    for b in blocks:
+        block_counts[b.status] = block_counts.get(b.status, 0) + 1
+    block_counts["moved"] = sum(1 for b in blocks if b.moved)
+    measure_counts = {
+        kind: sum(len(getattr(b, kind)) for b in blocks)
+        for kind in ("new", "dropped", "changed", "moved_in")
+    }
+    sections = []
+    for a in c.at("section"):
+        doc, ids = (c.new, a.new) if a.new else (c.old, a.old)
+        node = doc.node(ids[0])
+        sections.append(
+            SectionFact(
+                status=a.status,
+                old_title=" + ".join(c.old.node(i).text for i in a.old),
+                new_title=" + ".join(c.new.node(i).text for i in a.new),
+                depth=node.depth,
+                score=a.score,
+                moved=a.moved,
+                blocks=sum(len(doc.children(i, "block")) for i in ids),
+            )
+        )
+    section_counts = dict.fromkeys(SECTION_STATUSES, 0)
+    for s in sections:
+        section_counts[s.status] = section_counts.get(s.status, 0) + 1
+    targets = [_target_fact(c, t) for t in c.targets]
+    target_counts = dict.fromkeys(TARGET_CHANGES, 0)
+    for t in targets:
+        target_counts[t.change] = target_counts.get(t.change, 0) + 1
+    headline = [t for t in targets if t.change in ("raised", "lowered")][:3]
+    if not headline:
+        headline = [t for t in targets if t.change != "unchanged"][:3]
+    new_terms = [t.term for t in c.terms.get("new", [])]
+    dropped_terms = [t.term for t in c.terms.get("dropped", [])]
+    width = 36 if lang == "zh" else 90
+
+    def term_facts(kind: str, doc: Document) -> list[TermFact]:
+        ids = {n.id for n in doc.nodes}
+        return [
+            TermFact(
+                t.term,
+                t.old_count,
+                t.new_count,
+                [block_title(doc.node(i)) for i in t.where if i in ids],
+            )
+            for t in c.terms.get(kind, [])
+        ]
+
+    return Facts(
+        lang=lang,
+        genre=c.new.genre if c.new.genre == c.old.genre else "generic",
+        old_title=c.old.title or c.old.path,
+        new_title=c.new.title or c.new.path,
+        old_path=c.old.path,
+        new_path=c.new.path,
+        date=date,
+        version=version,
+        blocks_old=len(c.old.of_kind("block")),
+        blocks_new=len(c.new.of_kind("block")),
+        block_counts=block_counts,
+        measure_counts=measure_counts,
+        sections=sections,
+        section_counts=section_counts,
+        blocks=blocks,
+        groups=_groups(c, blocks),
+        targets=targets,
+        target_counts=target_counts,
+        headline_targets=headline,
+        notable_new=_notable([m for b in blocks for m in b.new], new_terms, 3, width),
+        notable_dropped=_notable([m for b in blocks for m in b.dropped], dropped_terms, 3, width),
+        # A priority sits in a section; front matter (dates, addressees) is not one.
+        new_priorities=[
+            snippet(b.new_title, width) for b in blocks if b.status == "new" and b.new_section
+        ],
+        dropped_priorities=[
+            snippet(b.old_title, width) for b in blocks if b.status == "dropped" and b.old_section
+        ],
+        new_terms=term_facts("new", c.new),
+        dropped_terms=term_facts("dropped", c.old),
+        same=c.same,
+    )
