@@ -19,6 +19,10 @@ test: $(STAMP)
 	$(BIN)/ruff check diffreport tests
 	$(BIN)/python -m pytest -q
 
+# Accuracy on labelled revision pairs (tests/eval/); pytest runs the same check in `test`.
+eval: $(STAMP)
+	$(BIN)/python tests/eval/harness.py --check
+
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check diffreport tests
 

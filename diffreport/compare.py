@@ -117,7 +117,7 @@ def compare(
             for p in _ordered(pairs[level], old_doc, new_doc)
         ]
         targets = compare_targets(old_doc, new_doc)
-        terms = term_shifts(old_doc, new_doc)
+        terms = term_shifts(old_doc, new_doc, alignments)
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
 
 

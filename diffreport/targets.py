@@ -1,8 +1,12 @@
 """Quantitative targets: extract `indicator + number + unit + qualifier` and pair them by indicator.
 
-`地区生产总值同比增长4%以上` → indicator `地区生产总值同比增长`, value 4, unit `%`, qualifier `以上`.
-Chinese numerals (`五部`, `二十项`) are read too. Pairing is by fuzzy similarity of the
-indicators (rapidfuzz), one-to-one with an optimal assignment.
+`地区生产总值同比增长4%以上` → indicator `地区生产总值同比增长`, value 4, unit `%`, qualifier `以上`;
+`新建提升4个口袋公园` → indicator `口袋公园` (the noun after the figure names what is counted).
+Chinese numerals (`五部`, `二十项`) are read too; ordinals (`第五次`), numbers inside quoted
+slogans (`“十项行动”`) and idioms (`一批`) are not targets. Pairing is by fuzzy similarity of the
+indicators (rapidfuzz), one-to-one with an optimal assignment. A target whose indicator is kept
+but whose figure gave way to a qualitative aim (`专精特新中小企业达到40家` → `“专精特新”企业数量
+…保持中心城区首位`) is `reworded`, with the aim as the other side (value `None`).
 """
 
 from __future__ import annotations
@@ -28,32 +32,41 @@ _PRE_QUALIFIERS = [
     "不低于",
     "不超过",
     "超过",
-    "达到",
-    "力争",
     "控制在",
     "保持在",
     "突破",
     "约",
+    "近",
 ]
-_POST_QUALIFIERS = ["以上", "左右", "以内", "以下", "以上的", "内"]
+_POST_QUALIFIERS = ["以上", "左右", "以内", "以下", "内"]
 _NUMBER = rf"(?P<num>\d+(?:\.\d+)?|[{_CN_NUMERAL}]{{1,4}})"
 _TARGET = re.compile(
-    rf"(?P<pre>{'|'.join(_PRE_QUALIFIERS)})?{_NUMBER}\s?(?P<unit>{_UNIT})(?P<post>{'|'.join(_POST_QUALIFIERS)})?"
+    rf"(?P<pre>{'|'.join(_PRE_QUALIFIERS)})?{_NUMBER}\s?(?P<more>余|多)?\s?(?P<unit>{_UNIT})"
+    rf"(?P<post>{'|'.join(_POST_QUALIFIERS)})?"
 )
 # Words that introduce a figure but are not part of the indicator's name.
-_FILLER = re.compile(r"^(?:预计|全年|力争|确保|努力|实现|完成|全力|新增|累计|其中|年内|共|再)+")
+_FILLER = re.compile(
+    r"^(?:预计|全年|力争|确保|努力|实现|完成|全力|新增|累计|其中|年内|共|再|推动|推进|加快|协调)+"
+)
 _VERB_TAIL = re.compile(
     r"(?:同比|分别|预计|力争|达到|实现|保持|控制在|完成|突破|超过|不少于|不低于)+$"
 )
-_BOUNDARY = re.compile(r"[，,；;。：:！？、（）()“”\"]")
+_BOUNDARY = re.compile(r"[，,；;。：:！？、（）()“”\"\d%]")
+_POST_CUT = re.compile(r"[，,；;。：:！？、（）()“”\"及和与\d]")
+_QUOTED = re.compile(r"[“\"「『][^”\"」』]*[”\"」』]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# A qualitative aim that can stand in for a figure: `保持中心城区首位`, `数量…前列`.
+_AIM = re.compile(r"数量|规模|比重|比例|排名|首位|前列|水平|增长|增速")
+# Idioms with a Chinese numeral that count nothing: `一批`, `一件事`, `一公里`.
+_IDIOM_UNITS = frozenset("批件")
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    indicator: str  # as written, e.g. `地区生产总值同比增长`
+    indicator: str  # what is measured, e.g. `地区生产总值同比增长`, `口袋公园`
     key: str  # for pairing, e.g. `地区生产总值增长`
     text: str  # the whole phrase, e.g. `地区生产总值同比增长4%以上`
-    value: float
+    value: float | None  # None: a qualitative aim in place of a figure (`reworded`)
     unit: str
     qualifier: str
     node: str  # id of the clause it was found in
@@ -84,31 +97,21 @@ class TargetChange:
         }
 
 
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
 def chinese_to_number(text: str) -> float | None:
-    digits = {
-        "零": 0,
-        "〇": 0,
-        "一": 1,
-        "二": 2,
-        "两": 2,
-        "三": 3,
-        "四": 4,
-        "五": 5,
-        "六": 6,
-        "七": 7,
-        "八": 8,
-        "九": 9,
-    }
-    scales = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-    if not text or any(ch not in digits and ch not in scales for ch in text):
+    """`二十` → 20, `五` → 5, `一百零五` → 105; None if ``text`` is not a Chinese numeral."""
+    if not text or any(ch not in _DIGITS and ch not in _SCALES for ch in text):
         return None
     total, current = 0, 0
     for ch in text:
-        if ch in digits:
-            current = digits[ch]
+        if ch in _DIGITS:
+            current = _DIGITS[ch]
         else:
-            scale = scales[ch]
-            total += (current or 1) * scale
+            total += (current or 1) * _SCALES[ch]
             current = 0
     return float(total + current)
 
@@ -120,35 +123,54 @@ def _value(num: str) -> float | None:
         return chinese_to_number(num)
 
 
+def _in_quotes(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTED.finditer(text)]
+
+
+def _indicator(text: str, start: int, end: int, unit: str) -> tuple[str, str, str]:
+    """(indicator, words before, words after) for the figure at ``text[start:end]``."""
+    before = _BOUNDARY.split(text[:start])[-1][-16:].strip()
+    after = _POST_CUT.split(text[end:])[0][:12].strip()
+    # `新建提升4个口袋公园`: a counted noun after the figure names the indicator; a percentage
+    # or a figure that ends the phrase belongs to the words before it.
+    counted = len(_CJK.findall(after)) >= 2
+    if unit not in ("%", "个百分点") and counted:
+        return after, before, after
+    name = before.rsplit("等", 1)[-1] if "等" in before[:-1] else before
+    return name, before, after if counted else ""
+
+
 def extract_targets(doc: Document) -> list[Target]:
-    """Every figure with a unit in the document's clauses, with the indicator before it."""
+    """Every figure with a unit in the document's clauses, with what it measures."""
     out: list[Target] = []
     for clause in doc.of_kind("clause"):
         text = clause.text
+        quotes = _in_quotes(text)
         for m in _TARGET.finditer(text):
-            value = _value(m["num"])
+            num = m["num"]
+            value = _value(num)
             if value is None:
                 continue
-            # Chinese numerals need a classifier unit (`五部`), not a bare `一` in running text.
-            if not m["num"][0].isdigit() and m["unit"] in ("%", "人", "次", "天"):
-                continue
-            if m["unit"] == "年" or (
-                m["num"].isdigit() and len(m["num"]) == 4 and m["unit"] in ("年",)
-            ):
-                continue
-            prefix = _BOUNDARY.split(text[: m.start()])[-1]
-            prefix = prefix[-16:]
-            indicator = prefix.strip()
-            post_noun = ""
-            if len(indicator) < 2:
-                # `新建提升4个口袋公园`: the indicator follows the figure.
-                rest = _BOUNDARY.split(text[m.end() :])[0]
-                post_noun = rest[:10]
-            name = (indicator + post_noun) or m.group(0)
+            start = m.start("num")
+            if start > 0 and text[start - 1] == "第":
+                continue  # an ordinal: `第五次`, `第十八条`
+            if any(a <= start < b for a, b in quotes):
+                continue  # part of a slogan: `“十项行动”`
+            if not num[0].isdigit():
+                # Chinese numerals need a real classifier: not `一批`, `一件事`, a bare `一`.
+                if value == 1 or m["unit"] in _IDIOM_UNITS or m["unit"] in ("%", "人", "次", "天"):
+                    continue
+                if start > 0 and text[start - 1] in _CN_NUMERAL:
+                    continue
+            name, before, after = _indicator(text, m.start(), m.end(), m["unit"])
             key = _VERB_TAIL.sub("", _FILLER.sub("", name.replace("同比", ""))) or name
             if not re.search(r"[\u4e00-\u9fffA-Za-z]", key):
                 continue
-            phrase = text[m.start() - len(prefix) : m.end() + len(post_noun)].strip("，,；;。 ")
+            phrase = (before + text[m.start() : m.end()] + after).strip("，,；;。 ")
+            qualifier = (m["pre"] or "") + ("…" if m["pre"] and m["post"] else "")
+            qualifier += m["post"] or ""
+            if m["more"]:
+                qualifier = qualifier or m["more"]
             out.append(
                 Target(
                     indicator=name,
@@ -156,9 +178,7 @@ def extract_targets(doc: Document) -> list[Target]:
                     text=phrase,
                     value=value,
                     unit=m["unit"],
-                    qualifier=(m["pre"] or "")
-                    + ("…" if m["pre"] and m["post"] else "")
-                    + (m["post"] or ""),
+                    qualifier=qualifier,
                     node=clause.id,
                 )
             )
@@ -166,13 +186,38 @@ def extract_targets(doc: Document) -> list[Target]:
 
 
 def _change(old: Target, new: Target) -> str:
-    if old.unit != new.unit:
+    if old.value is None or new.value is None or old.unit != new.unit:
         return "reworded"
     if new.value > old.value:
         return "raised"
     if new.value < old.value:
         return "lowered"
     return "unchanged" if old.qualifier == new.qualifier else "reworded"
+
+
+def _core(key: str) -> str:
+    """The name inside an indicator: `专精特新中小企业` → `专精特新` is found by the caller
+    as the longest run shared with a clause; this trims generic heads."""
+    return re.sub(r"(?:中小企业|企业|项目|数量)$", "", key) or key
+
+
+def _aim_for(target: Target, doc: Document, taken: set[str]) -> Target | None:
+    """A clause of ``doc`` that keeps ``target``'s indicator with a qualitative aim instead
+    of a figure, as a `Target` with value None."""
+    core = _core(target.key)
+    if len(core) < 4:
+        return None
+    best = None
+    for clause in doc.of_kind("clause"):
+        if clause.id in taken or core not in clause.text.replace("“", "").replace("”", ""):
+            continue
+        if not _AIM.search(clause.text) or _TARGET.search(clause.text):
+            continue
+        best = clause
+        break
+    if best is None:
+        return None
+    return Target(target.indicator, target.key, best.text.strip("，,；;。 "), None, "", "", best.id)
 
 
 def compare_targets(old: Document, new: Document, threshold: float = 70.0) -> list[TargetChange]:
@@ -194,10 +239,22 @@ def compare_targets(old: Document, new: Document, threshold: float = 70.0) -> li
                 used_new.add(int(c))
                 o, n = olds[r], news[c]
                 changes.append(TargetChange(n.indicator, o, n, _change(o, n)))
+    taken_new = {t.node for t in news}
+    taken_old = {t.node for t in olds}
     for i, o in enumerate(olds):
         if i not in used_old:
-            changes.append(TargetChange(o.indicator, o, None, "dropped"))
+            aim = _aim_for(o, new, taken_new)
+            if aim is not None:
+                taken_new.add(aim.node)
+                changes.append(TargetChange(o.indicator, o, aim, "reworded"))
+            else:
+                changes.append(TargetChange(o.indicator, o, None, "dropped"))
     for j, n in enumerate(news):
         if j not in used_new:
-            changes.append(TargetChange(n.indicator, None, n, "new"))
+            aim = _aim_for(n, old, taken_old)
+            if aim is not None:
+                taken_old.add(aim.node)
+                changes.append(TargetChange(n.indicator, aim, n, "reworded"))
+            else:
+                changes.append(TargetChange(n.indicator, None, n, "new"))
     return changes

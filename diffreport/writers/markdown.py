@@ -67,11 +67,16 @@ def render(c: Comparison) -> str:
                 )
                 lines.append(f"- {m.status}: {_esc(m.text)}{where}")
         lines.append("")
-    for kind in ("new", "dropped"):
+    for kind in ("new", "dropped", "rose", "fell"):
         terms = c.terms.get(kind, [])
         if terms:
             lines.append(f"## Terms {kind}")
             lines.append("")
-            lines.append("、".join(f"{_esc(t.term)} ({t.new_count or t.old_count})" for t in terms))
+            lines.append("、".join(f"{_esc(t.term)} ({t.old_count}→{t.new_count})" for t in terms))
             lines.append("")
+    renames = c.terms.get("renames", [])
+    if renames:
+        lines += ["## Renamed", ""]
+        lines += [f"- {_esc(r.old)} → {_esc(r.new)} (×{r.count})" for r in renames]
+        lines.append("")
     return "\n".join(lines) + "\n"

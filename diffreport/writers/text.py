@@ -107,8 +107,12 @@ def render(c: Comparison, console: Console, show_unchanged: bool = False) -> Non
                 ),
             )
         console.print(table)
-    for kind, style in (("new", "green"), ("dropped", "red")):
+    for kind, style in (("new", "green"), ("dropped", "red"), ("rose", "green"), ("fell", "red")):
         terms = c.terms.get(kind, [])
         if terms:
             console.print(Text(f"\nTerms {kind}: ", style="bold " + style), end="")
-            console.print(Text("、".join(f"{t.term}({t.new_count or t.old_count})" for t in terms)))
+            console.print(Text("、".join(f"{t.term}({t.old_count}→{t.new_count})" for t in terms)))
+    renames = c.terms.get("renames", [])
+    if renames:
+        console.print(Text("\nRenamed: ", style="bold cyan"), end="")
+        console.print(Text("; ".join(f"{r.old} → {r.new} (×{r.count})" for r in renames)))

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from diffreport.compare import compare, load
+from diffreport.targets import chinese_to_number, extract_targets
+
+
+def _targets(text: str):
+    return extract_targets(load(text + "\n"))
+
+
+def test_chinese_numerals():
+    assert chinese_to_number("五") == 5
+    assert chinese_to_number("二十") == 20
+    assert chinese_to_number("一百零五") == 105
+    assert chinese_to_number("十二") == 12
+    assert chinese_to_number("新") is None
+
+
+def test_chinese_numeral_targets_with_units():
+    found = {(t.value, t.unit) for t in _targets("年内制定五部地方性法规，完成二十项改革任务。")}
+    assert (5.0, "部") in found
+    assert (20.0, "项") in found
+
+
+def test_qualifiers_and_units_parsed():
+    ts = _targets("地区生产总值同比增长4.5%左右，全年引进首店不少于30家，能耗控制在5%以内。")
+    by_value = {t.value: t for t in ts}
+    assert by_value[4.5].unit == "%" and by_value[4.5].qualifier == "左右"
+    assert by_value[30].unit == "家" and by_value[30].qualifier == "不少于"
+    assert by_value[5].qualifier == "控制在…以内"
+
+
+def test_counted_noun_after_the_figure_is_the_indicator():
+    (t,) = _targets("新建提升4个口袋公园，积极申创优秀案例。")
+    assert t.indicator == "口袋公园"
+    assert (t.value, t.unit) == (4.0, "个")
+
+
+def test_ordinals_slogans_and_idioms_are_not_targets():
+    text = "深入实施“十项行动”，开展第五次全国经济普查，打造一批示范项目，办好一件事。"
+    assert _targets(text) == []
+
+
+def test_target_changes_on_the_seeds(seed_comparison):
+    by_indicator = {}
+    for t in seed_comparison.targets:
+        text = (t.old.text if t.old else "") + (t.new.text if t.new else "")
+        for key in ("一般公共预算收入", "口袋公园", "民心工程", "专精特新"):
+            if key in text:
+                by_indicator.setdefault(key, t)
+    assert by_indicator["一般公共预算收入"].change == "raised"
+    assert (by_indicator["口袋公园"].old.value, by_indicator["口袋公园"].new.value) == (4, 6)
+    assert by_indicator["民心工程"].change == "unchanged"
+    reworded = by_indicator["专精特新"]
+    assert reworded.change == "reworded" and reworded.new.value is None
+
+
+def test_lowered_target():
+    c = compare("新建道路10条。\n", "新建道路6条。\n")
+    assert [t.change for t in c.targets] == ["lowered"]
