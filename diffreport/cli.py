@@ -96,10 +96,16 @@ _max_size = click.option(
 _profile = click.option("--profile", is_flag=True, help="Print per-stage timings to stderr.")
 
 
-def _compare(old: str, new: str, max_size: int | None, profile: bool):
+def _compare(old: str, new: str, max_size: int | None, profile: bool, output: str | None = None):
     import time
 
     from .readers import read
+
+    if output:
+        # Refuse an output that is an input or a folder now, not after the comparison.
+        from .writers.output import check_output_path
+
+        check_output_path(output, [old, new])
 
     # Read both inputs before importing the comparison (scipy): bad input is reported at once.
     start = time.perf_counter()
@@ -144,7 +150,7 @@ def diff(
     profile: bool,
 ) -> None:
     """Show what changed from OLD to NEW. Exit 0 if the same, 1 if different, 2 on trouble."""
-    result = _compare(old, new, max_size, profile)
+    result = _compare(old, new, max_size, profile, output)
     if fmt == "json":
         text = result.to_json()
     elif fmt == "md":
@@ -184,7 +190,7 @@ def brief(
         raise click.UsageError("give both OLD and NEW, or neither for the seed pair")
     old = old or SEED_OLD
     new = new or SEED_NEW
-    result = _compare(old, new, max_size, profile)
+    result = _compare(old, new, max_size, profile, output)
     from .writers.docx_brief import render
 
     _write(output, render(result, lang=lang), [old, new])
@@ -197,7 +203,7 @@ def brief(
 @_max_size
 def redline(old: str, new: str, output: str, max_size: int | None) -> None:
     """Write NEW as a Word document with tracked changes against OLD."""
-    result = _compare(old, new, max_size, False)
+    result = _compare(old, new, max_size, False, output)
     from .writers.docx_redline import render
 
     _write(output, render(result), [old, new])

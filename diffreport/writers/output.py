@@ -17,15 +17,17 @@ def check_output_path(out: str | Path, inputs: list[str | Path]) -> Path:
     out = Path(out)
     try:
         st = out.stat()
-    except FileNotFoundError:
-        return out  # nothing there yet: no input can be overwritten
-    except OSError as exc:
-        # e.g. a parent that is a file: reported by write_atomic when it tries the folder
-        if not isinstance(exc, NotADirectoryError):
-            raise OutputError(
-                out, f"cannot be used ({exc.strerror})", "choose another path"
-            ) from None
+    except (FileNotFoundError, NotADirectoryError):
+        # Nothing there yet, so no input can be overwritten; the folder is made when writing,
+        # unless a file stands where a folder must go.
+        for folder in out.parents:
+            if folder.exists():
+                if not folder.is_dir():
+                    raise _in_the_way(out, folder) from None
+                break
         return out
+    except OSError as exc:
+        raise OutputError(out, f"cannot be used ({exc.strerror})", "choose another path") from None
     for src in inputs:
         try:
             if os.path.samefile(out, src):
@@ -39,6 +41,12 @@ def check_output_path(out: str | Path, inputs: list[str | Path]) -> Path:
     if not os.access(out, os.W_OK):
         raise OutputError(out, "exists and is read-only", "choose another file or make it writable")
     return out
+
+
+def _in_the_way(out: Path, folder: Path) -> OutputError:
+    return OutputError(
+        out, f"cannot create folder {folder}: a file is in the way", "choose another place"
+    )
 
 
 def _new_file_mode(out: Path) -> int:
@@ -57,10 +65,8 @@ def write_atomic(out: str | Path, data: bytes) -> Path:
     folder = out.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise OutputError(
-            out, f"cannot create folder {folder}: a file of that name is in the way"
-        ) from None
+    except (FileExistsError, NotADirectoryError):
+        raise _in_the_way(out, folder) from None
     except OSError as exc:
         raise OutputError(
             out, f"cannot create folder {folder} ({exc.strerror})", "choose another place"
