@@ -93,6 +93,9 @@ _max_size = click.option(
     default=None,
     help="Largest input, e.g. 50M or 200000000 (default: $DIFFREPORT_MAX_BYTES or 50M).",
 )
+# Inputs are checked by the reader, which says what is wrong in one line (click would print
+# its usage text for an unreadable file).
+_INPUT = click.Path(readable=False)
 _profile = click.option("--profile", is_flag=True, help="Print per-stage timings to stderr.")
 
 
@@ -129,8 +132,8 @@ def _write(out: str, data: bytes, inputs: list[str]) -> None:
 
 
 @main.command()
-@click.argument("old", type=click.Path(dir_okay=True))
-@click.argument("new", type=click.Path(dir_okay=True))
+@click.argument("old", type=_INPUT)
+@click.argument("new", type=_INPUT)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True
 )
@@ -176,8 +179,8 @@ def diff(
 
 
 @main.command()
-@click.argument("old", required=False, type=click.Path())
-@click.argument("new", required=False, type=click.Path())
+@click.argument("old", required=False, type=_INPUT)
+@click.argument("new", required=False, type=_INPUT)
 @click.option("-o", "--output", type=click.Path(), default="out/briefing.docx", show_default=True)
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
 @_max_size
@@ -197,8 +200,8 @@ def brief(
 
 
 @main.command()
-@click.argument("old", type=click.Path())
-@click.argument("new", type=click.Path())
+@click.argument("old", type=_INPUT)
+@click.argument("new", type=_INPUT)
 @click.option("-o", "--output", type=click.Path(), required=True)
 @_max_size
 def redline(old: str, new: str, output: str, max_size: int | None) -> None:
@@ -210,7 +213,7 @@ def redline(old: str, new: str, output: str, max_size: int | None) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path())
+@click.argument("file", type=_INPUT)
 @click.option(
     "--format", "fmt", type=click.Choice(["tree", "json"]), default="tree", show_default=True
 )

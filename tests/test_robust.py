@@ -180,6 +180,13 @@ def test_unreadable_file_in_library(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(InputError, match="cannot be read .Permission denied."):
         read(src)
+    # As root nothing is unreadable, so the CLI's view of it is simulated too.
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    r = cli("show", str(src))
+    assert r.exit_code == 2 and "Usage" not in r.output
+    assert r.stderr.strip().splitlines() == [
+        f"diffreport: error: {src}: cannot be read (Permission denied); check that you may read it"
+    ]
 
 
 def test_debug_shows_the_traceback(bad_dir):
