@@ -74,10 +74,14 @@ def character_style(doc, name: str, color: RGBColor | None = None, **flags):
     return style
 
 
-def first_line_indent_chars(style, chars: int = 2) -> None:
-    """First-line indent of two characters (Chinese paragraph convention), in char units."""
+def first_line_indent_chars(style, size_pt: float, chars: int = 2) -> None:
+    """First-line indent of two characters (Chinese paragraph convention): in character units
+    for Word, and in twips for readers that ignore them (LibreOffice)."""
     ppr = style.element.get_or_add_pPr()
-    ind = OxmlElement("w:ind", attrs={qn("w:firstLineChars"): str(chars * 100)})
+    twips = str(int(size_pt * 20 * chars))
+    ind = OxmlElement(
+        "w:ind", attrs={qn("w:firstLineChars"): str(chars * 100), qn("w:firstLine"): twips}
+    )
     ppr.append(ind)
 
 
@@ -103,7 +107,7 @@ def build() -> bytes:
     body = paragraph_style(doc, "Body Text")
     body.paragraph_format.space_after = Pt(4)
     body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    first_line_indent_chars(body)
+    first_line_indent_chars(body, 14)
 
     title = paragraph_style(doc, "Title")
     fonts(title, "宋体")
@@ -196,7 +200,7 @@ def build() -> bytes:
     redline.font.size = Pt(12)
     redline.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     redline.paragraph_format.space_after = Pt(4)
-    first_line_indent_chars(redline)
+    first_line_indent_chars(redline, 12)
     for level, east in enumerate(["黑体", "楷体", "仿宋"], start=1):
         rh = paragraph_style(doc, f"Redline Heading {level}", "Redline Text")
         fonts(rh, east, LATIN_HEAD if level == 1 else LATIN)

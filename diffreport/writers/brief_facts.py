@@ -60,6 +60,11 @@ class BlockFact:
     def title(self) -> str:
         return self.new_title or self.old_title
 
+    @property
+    def titled(self) -> bool:
+        """Whether the block has a lead phrase or label (else its title is a text snippet)."""
+        return any(n.title or n.label for n in self.change.old + self.change.new)
+
 
 @dataclass(slots=True)
 class SectionFact:
@@ -69,7 +74,8 @@ class SectionFact:
     depth: int
     score: float | None
     moved: bool
-    blocks: int  # blocks under it on the new side (old side when dropped)
+    old_blocks: int  # blocks directly under it
+    new_blocks: int
 
 
 @dataclass(slots=True)
@@ -245,7 +251,8 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
                 depth=node.depth,
                 score=a.score,
                 moved=a.moved,
-                blocks=sum(len(doc.children(i, "block")) for i in ids),
+                old_blocks=sum(len(c.old.children(i, "block")) for i in a.old),
+                new_blocks=sum(len(c.new.children(i, "block")) for i in a.new),
             )
         )
     section_counts = dict.fromkeys(SECTION_STATUSES, 0)
@@ -299,10 +306,10 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         # A priority sits in a section; front matter (dates, addressees) is not one.
         new_priorities=[
             snippet(b.new_title, width) for b in blocks if b.status == "new" and b.new_section
-        ],
+        ][:3],
         dropped_priorities=[
             snippet(b.old_title, width) for b in blocks if b.status == "dropped" and b.old_section
-        ],
+        ][:3],
         new_terms=term_facts("new", c.new),
         dropped_terms=term_facts("dropped", c.old),
         same=c.same,

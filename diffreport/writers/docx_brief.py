@@ -21,6 +21,7 @@ from .ooxml import (
     fixed_layout,
     generation_time,
     internal_link,
+    keep_row_together,
     repeat_header_row,
     reproducible,
     set_core_properties,
@@ -107,7 +108,9 @@ class _Brief:
             shade_cell(cell, HEADER_FILL)
         repeat_header_row(table.rows[0])
         for values in rows:
-            cells = table.add_row().cells
+            row = table.add_row()
+            keep_row_together(row)
+            cells = row.cells
             for cell, value in zip(cells, values, strict=True):
                 p = cell.paragraphs[0]
                 p.style = self.doc.styles["Table Text"]
@@ -230,14 +233,13 @@ class _Brief:
                     indent + s.old_title if s.old_title else lb["none"],
                     indent + s.new_title if s.new_title else lb["none"],
                     [(status, CHANGE_STYLE.get(_section_style(s.status)))],
+                    f"{s.old_blocks} → {s.new_blocks}",
                     f"{s.score:.2f}" if s.score is not None else lb["none"],
                 ]
             )
-        self.table(
-            [lb["col_old_section"], lb["col_new_section"], lb["col_status"], lb["col_similarity"]],
-            rows,
-            [60, 60, 20, 16],
-        )
+        header = [lb["col_old_section"], lb["col_new_section"], lb["col_status"]]
+        header += [lb["col_blocks"], lb["col_similarity"]]
+        self.table(header, rows, [54, 54, 18, 15, 15])
 
     def priorities(self, moved_units: set[str]) -> None:
         f, lb = self.facts, self.labels
@@ -341,6 +343,11 @@ class _Brief:
         from docx.shared import Mm
 
         if self.lang != "zh":  # GB/T 9704 margins are for Chinese official documents
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+            # Justified Latin text opens rivers of space; Chinese justifies cleanly.
+            for name in ("Body Text", "Redline Text"):
+                self.doc.styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
             for section in self.doc.sections:
                 section.top_margin = section.bottom_margin = Mm(25)
                 section.left_margin = section.right_margin = Mm(25)

@@ -152,6 +152,11 @@ def repeat_header_row(row) -> None:
     trpr.append(OxmlElement("w:cantSplit", attrs={qn("w:val"): "true"}))
 
 
+def keep_row_together(row) -> None:
+    """A table row that does not break across pages."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit", attrs={qn("w:val"): "true"}))
+
+
 def shade_cell(cell, fill: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     tcpr.append(

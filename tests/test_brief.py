@@ -1,0 +1,320 @@
+"""The Word briefing: opened with python-docx and checked part by part, then read by real
+clients (LibreOffice converts it to PDF)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, SEEDS, law_pairs
+from docx import Document
+from docx.shared import Mm
+from lxml import etree
+
+from diffreport.cli import main
+from diffreport.compare import compare
+from diffreport.writers import docx_brief, docx_redline
+from diffreport.writers.templates import wording
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+EPOCH = "1767225600"  # 2026-01-01
+ENGLISH = FIXTURES / "english"
+
+
+@pytest.fixture(scope="module")
+def epoch():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def brief_bytes(seed_comparison, epoch) -> bytes:
+    return docx_brief.render(seed_comparison)
+
+
+@pytest.fixture(scope="module")
+def brief(brief_bytes):
+    return Document(io.BytesIO(brief_bytes))
+
+
+def headings(doc, level: int) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def body_xml(data: bytes):
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return etree.fromstring(z.read("word/document.xml"))
+
+
+def test_chinese_briefing_has_all_parts_in_order(brief):
+    labels = wording("zh").labels
+    expected = [
+        labels[k] for k in ("summary", "targets", "structure", "priorities", "terms", "appendix")
+    ]
+    assert headings(brief, 1) == expected
+    assert "摘要" in headings(brief, 1)[0]
+    title = [p.text for p in brief.paragraphs if p.style.name == "Title"]
+    assert title == [labels["title"]]
+
+
+def test_title_block_names_both_documents_and_the_date(brief, seed_comparison):
+    meta = brief.tables[0]
+    text = "\n".join(c.text for row in meta.rows for c in row.cells)
+    for doc in (seed_comparison.old, seed_comparison.new):
+        assert doc.title in text and doc.path in text
+    assert "2026-01-01" in text
+    assert "diffreport" in text
+
+
+def test_no_heading_is_left_empty(brief):
+    """Every heading is followed by something other than another heading of the same or a
+    higher level (an empty section)."""
+    paras = [p for p in brief.paragraphs if p.text.strip() or p.style.name.startswith("Heading")]
+    for here, nxt in zip(paras, paras[1:], strict=False):
+        if here.style.name.startswith("Heading ") and nxt.style.name.startswith("Heading "):
+            assert int(nxt.style.name[-1]) > int(here.style.name[-1]), here.text
+
+
+def test_summary_is_built_from_the_facts(brief, seed_comparison):
+    """The narrative states this pair's numbers and headline target, not canned prose."""
+    start = next(i for i, p in enumerate(brief.paragraphs) if p.style.name == "Heading 1")
+    summary = []
+    for p in brief.paragraphs[start + 1 :]:
+        if p.style.name.startswith("Heading"):
+            break
+        if p.style.name == "Body Text":
+            summary.append(p.text)
+    text = "".join(summary)
+    c = seed_comparison
+    assert c.new.title in text and c.old.title in text
+    assert f"{len(c.new.of_kind('block'))} 个段落" in text
+    assert f"删除 {c.counts('block')['dropped']} 段" in text
+    raised = [t for t in c.targets if t.change == "raised"]
+    assert raised and raised[0].indicator in text
+    new_terms = c.terms["new"]
+    assert new_terms and new_terms[0].term in text
+
+
+def test_summary_differs_between_pairs(epoch):
+    old, new = law_pairs()[0]
+    law = Document(io.BytesIO(docx_brief.render(compare(old, new))))
+    first = next(p.text for p in law.paragraphs if p.style.name == "Body Text")
+    assert law.paragraphs[1].text.startswith(compare(old, new).old.title[:4])
+    assert "段落" in first and compare(old, new).new.title in first
+
+
+def test_targets_table_marks_and_colours(brief, seed_comparison):
+    table = next(t for t in brief.tables if t.rows[0].cells[0].text == "指标")
+    rows = table.rows[1:]
+    assert len(rows) == len(seed_comparison.targets)
+    marks = {"raised": "↑", "lowered": "↓", "unchanged": "="}
+    styles = {"raised": "Change Raised", "lowered": "Change Lowered"}
+    for row, t in zip(rows, seed_comparison.targets, strict=True):
+        assert row.cells[0].text == t.indicator
+        cell = row.cells[3].paragraphs[0]
+        if t.change in marks:
+            assert cell.text.startswith(marks[t.change])
+        if t.change in styles:
+            assert cell.runs[0].style.name == styles[t.change]
+    tr = table.rows[0]._tr
+    assert tr.find(f"{W}trPr/{W}tblHeader") is not None
+
+
+def test_every_table_repeats_its_header(brief):
+    data_tables = [t for t in brief.tables[1:]]
+    assert len(data_tables) >= 4
+    for t in data_tables:
+        assert t.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+
+
+def test_structure_table_lists_sections(brief, seed_comparison):
+    table = next(t for t in brief.tables if t.rows[0].cells[0].text == "原章节")
+    assert len(table.rows) - 1 == len(seed_comparison.at("section"))
+    new_titles = [n.text for n in seed_comparison.new.of_kind("section")]
+    listed = [r.cells[1].text.strip("　") for r in table.rows[1:]]
+    assert listed == new_titles
+
+
+def test_priorities_show_inline_diffs(brief, seed_comparison):
+    changed = [a for a in seed_comparison.at("block") if a.status != "unchanged"]
+    assert len(headings(brief, 3)) >= len(changed)
+    deleted = [r for p in brief.paragraphs for r in p.runs if r.style.name == "Deleted Text"]
+    inserted = [r for p in brief.paragraphs for r in p.runs if r.style.name == "Inserted Text"]
+    assert deleted and inserted
+    styles = brief.styles
+    assert styles["Deleted Text"].font.strike and styles["Deleted Text"].font.color.rgb is not None
+    assert styles["Inserted Text"].font.underline
+
+
+def test_term_tables(brief, seed_comparison):
+    terms = [t for t in brief.tables if t.rows[0].cells[0].text == "提法"]
+    assert len(terms) == 2
+    assert [r.cells[0].text for r in terms[0].rows[1:]] == [
+        t.term for t in seed_comparison.terms["new"]
+    ]
+
+
+def test_appendix_is_tracked_and_resolves_to_each_side(brief_bytes, seed_comparison):
+    """After the appendix heading the body holds the whole text as tracked changes."""
+    from test_redline import read_tracked
+
+    root = body_xml(brief_bytes)
+    assert root.findall(f".//{W}ins") and root.findall(f".//{W}del")
+    body = root.find(f"{W}body")
+    paras = body.findall(f"{W}p")
+    styles = [p.find(f"{W}pPr/{W}pStyle") for p in paras]
+    first = next(
+        i for i, s in enumerate(styles) if s is not None and s.get(f"{W}val").startswith("Redline")
+    )
+    # Rebuild a body with just the appendix paragraphs and read it with the redline reader.
+    for p in paras[:first]:
+        body.remove(p)
+    for t in body.findall(f"{W}tbl"):
+        body.remove(t)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(brief_bytes)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = etree.tostring(root)
+            dst.writestr(item, data)
+    appendix = buf.getvalue()
+    assert read_tracked(appendix, accept=True) == seed_comparison.new.plain_text().split("\n")
+    assert read_tracked(appendix, accept=False) == seed_comparison.old.plain_text().split("\n")
+
+
+def test_comments_on_changed_priorities_and_targets(brief, seed_comparison):
+    comments = list(brief.comments)
+    changed = [a for a in seed_comparison.at("block") if a.status != "unchanged"]
+    targets = [t for t in seed_comparison.targets if t.change != "unchanged"]
+    assert len(comments) >= len(changed) + len(targets) // 2
+    assert {c.author for c in comments} == {"diffreport"}
+    texts = "\n".join(c.text for c in comments)
+    for t in targets[:5]:
+        assert t.indicator in texts
+    dated = {c.timestamp.year for c in comments if c.timestamp}
+    assert dated == {2026}
+
+
+def test_styles_east_asian_fonts_and_page(brief):
+    def east_asia(name: str) -> str:
+        rpr = brief.styles[name].element.rPr
+        return rpr.find(f"{W}rFonts").get(f"{W}eastAsia")
+
+    assert east_asia("Heading 1") == "黑体"
+    assert east_asia("Heading 2") == "楷体"
+    assert east_asia("Normal") == "仿宋"
+    section = brief.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.1)
+    assert abs(section.page_height - Mm(297)) < Mm(0.1)
+    assert abs(section.top_margin - Mm(37)) < Mm(0.1)
+    assert abs(section.left_margin - Mm(28)) < Mm(0.1)
+    footer = section.footer.paragraphs[0]._p
+    assert "PAGE" in "".join(footer.itertext())
+
+
+def test_contents_field(brief_bytes):
+    root = body_xml(brief_bytes)
+    instr = " ".join(i.text for i in root.iter(f"{W}instrText"))
+    assert "TOC" in instr
+    links = root.findall(f".//{W}hyperlink")
+    assert len(links) >= 6
+
+
+def test_reproducible_and_dated_by_source_date_epoch(seed_comparison, brief_bytes, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert docx_brief.render(seed_comparison) == brief_bytes
+    doc = Document(io.BytesIO(brief_bytes))
+    assert doc.core_properties.created.year == 2026
+    assert doc.core_properties.modified == doc.core_properties.created
+
+
+def test_english_input_gives_english_briefing(epoch):
+    c = compare(
+        ENGLISH / "github-acceptable-use-policies.2021.md",
+        ENGLISH / "github-acceptable-use-policies.2024.md",
+    )
+    doc = Document(io.BytesIO(docx_brief.render(c)))
+    assert headings(doc, 1)[0] == wording("en").labels["summary"]
+    summary = next(p.text for p in doc.paragraphs if p.style.name == "Body Text")
+    assert f"has {len(c.new.of_kind('block'))} blocks" in summary
+
+
+def test_lang_option_overrides(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    old, new = law_pairs()[0]
+    out = tmp_path / "b.docx"
+    result = CliRunner().invoke(main, ["brief", str(old), str(new), "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    doc = Document(str(out))
+    assert headings(doc, 1)[0] == wording("en").labels["summary"]
+
+
+def test_document_text_is_never_templated(tmp_path, monkeypatch):
+    """Braces, markup and control characters in the documents come out literally."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    old = "一、总则\n（一）适用范围。本办法适用于 {{ 7*7 }} 和 <b>&amp; 的情形。\n"
+    new = "一、总则\n（一）适用范围。本办法适用于 {{ 7*7 }} {% if x %} 和 <b>&amp;\x0b 的新情形。\n"
+    doc = Document(io.BytesIO(docx_brief.render(compare(old, new))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "{{ 7*7 }}" in text and "{% if x %}" in text and "<b>&amp;" in text
+    assert "49" not in text
+
+
+@pytest.fixture(scope="module")
+def converted(brief_bytes, seed_comparison, epoch, tmp_path_factory):
+    """Briefing and redline converted to PDF by LibreOffice in one run (it is slow)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice not installed")
+    folder = tmp_path_factory.mktemp("pdf")
+    (folder / "briefing.docx").write_bytes(brief_bytes)
+    (folder / "redline.docx").write_bytes(docx_redline.render(seed_comparison))
+    profile = folder / "profile"
+    proc = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(folder / "briefing.docx"),
+            str(folder / "redline.docx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return folder, proc
+
+
+@pytest.mark.parametrize("name", ["briefing", "redline"])
+def test_libreoffice_converts(converted, name):
+    folder, proc = converted
+    pdf = folder / f"{name}.pdf"
+    assert pdf.exists(), proc.stderr
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 20000
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert ("摘要" if name == "briefing" else "南开区") in text
+
+
+def test_make_brief_target_writes_the_seed_briefing(tmp_path, monkeypatch):
+    """`make brief` runs `diffreport brief OLD NEW -o out/briefing.docx`: the same command."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.chdir(SEEDS.parent)
+    out = tmp_path / "briefing.docx"
+    result = CliRunner().invoke(main, ["brief", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert headings(Document(str(out)), 1)[0] == wording("zh").labels["summary"]
