@@ -77,12 +77,9 @@ def character_style(doc, name: str, color: RGBColor | None = None, **flags):
 def first_line_indent_chars(style, size_pt: float, chars: int = 2) -> None:
     """First-line indent of two characters (Chinese paragraph convention): in character units
     for Word, and in twips for readers that ignore them (LibreOffice)."""
-    ppr = style.element.get_or_add_pPr()
-    twips = str(int(size_pt * 20 * chars))
-    ind = OxmlElement(
-        "w:ind", attrs={qn("w:firstLineChars"): str(chars * 100), qn("w:firstLine"): twips}
-    )
-    ppr.append(ind)
+    ind = style.element.get_or_add_pPr().get_or_add_ind()  # in schema order
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+    ind.set(qn("w:firstLine"), str(int(size_pt * 20 * chars)))
 
 
 def build() -> bytes:

@@ -172,7 +172,13 @@ def fixed_layout(table, widths: list[int] | None = None) -> None:
     Word the cells)."""
     tblpr = table._tbl.tblPr
     if tblpr.find(qn("w:tblLayout")) is None:
-        tblpr.append(OxmlElement("w:tblLayout", attrs={qn("w:type"): "fixed"}))
+        layout = OxmlElement("w:tblLayout", attrs={qn("w:type"): "fixed"})
+        # Schema order: tblLayout comes before tblCellMar and tblLook.
+        later = [c for c in tblpr if c.tag in (qn("w:tblCellMar"), qn("w:tblLook"))]
+        if later:
+            later[0].addprevious(layout)
+        else:
+            tblpr.append(layout)
     if widths is None:
         return
     for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
@@ -259,7 +265,7 @@ class TrackedParagraph:
             )
         )
         wrapper = change_element(f"w:{kind}", rv._id(), rv.author, rv.date)
-        wrapper.append(text_run(text, style=style, deleted=kind == "moveFrom"))
+        wrapper.append(text_run(text, style=style))  # moved text is w:t, not w:delText
         self._p.append(wrapper)
         self._p.append(OxmlElement(f"w:{kind}RangeEnd", attrs={qn("w:id"): str(range_id)}))
 
