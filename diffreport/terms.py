@@ -108,14 +108,15 @@ def _replacements(alignments: list[Alignment]) -> dict[tuple[str, str], list[tup
         ops = a.diff
         for i in range(len(ops) - 1):
             (op1, t1), (op2, t2) = ops[i], ops[i + 1]
-            if {op1, op2} != {"delete", "insert"}:
+            if (op1, op2) != ("delete", "insert"):
                 continue
-            old, new = (t1, t2) if op1 == "delete" else (t2, t1)
-            old, new = old.strip(), new.strip()
-            if not (_WORDY.search(old) and _WORDY.search(new)) or len(old) > 24 or len(new) > 24:
+            old, new = t1.strip(), t2.strip()
+            if not (_WORDY.search(old) and _WORDY.search(new)) or len(old) > 40 or len(new) > 40:
                 continue
             if re.search(r"\d", old + new):
                 continue  # figures are targets, not terms
+            if re.search(r"[/.:#()\[\]]", old + new):
+                continue  # links and paths, not terms
             after = ops[i + 2][1] if i + 2 < len(ops) and ops[i + 2][0] == "equal" else ""
             first = display_tokens(after)[0] if after else ""
             out.setdefault((old, new), []).append((a.new[0], first))
@@ -141,7 +142,11 @@ def find_renames(
         if oc_new * 4 > oc_old or nc_old * 2 > nc_new:
             continue
         found.append(Rename(o, n, len(units), oc_old, nc_new, sorted(units)[:5]))
-    return sorted(found, key=lambda r: (-r.count, r.old))
+    found.sort(key=lambda r: (-r.count, r.old))
+    # `各类市场主体` → `企业等经营主体` is the rename `市场主体` → `企业等经营主体` again.
+    return [
+        r for r in found if not any(q is not r and q.new == r.new and q.old in r.old for q in found)
+    ]
 
 
 def _is_term(term: str, quoted: set[str]) -> bool:

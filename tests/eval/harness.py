@@ -187,35 +187,36 @@ def _targets(case: dict, c: Comparison, result: CaseResult) -> None:
             t
             for t in c.targets
             for side in (t.old, t.new)
-            if side is not None
-            and side.value is not None
-            and norm(side.text) == k
-            or side is not None
-            and side.value is not None
-            and norm(side.text).endswith(k)
+            if side is not None and side.value is not None and norm(side.text).endswith(k)
         ]
         result.score("target precision").add(not wrong, f"not a target: {bad}")
 
 
 def law_cases() -> list[dict]:
     renames = json.loads((LABELS / "law-renames.json").read_text(encoding="utf-8"))
+    reading = json.loads((LABELS / "law-reading.json").read_text(encoding="utf-8"))
     cases = []
     for path in sorted(LABELS.glob("law-*.json")):
-        if path.name == "law-renames.json":
+        if path.name in ("law-renames.json", "law-reading.json"):
             continue
         data = json.loads(path.read_text(encoding="utf-8"))
         name = data["old"].split(".")[0]
+        read = reading.get(name, {})
         units = []
         for side, key in (("old", "old_articles"), ("new", "new_articles")):
             for art in data[key]:
                 # Unlabelled articles are at least known not to be unchanged (no verbatim twin).
                 status = art["status"] or "not unchanged"
+                for s, st, opening in read.get("units", []):
+                    if s == side and norm(art["body"]).startswith(norm(opening)):
+                        status = st
                 units.append({"level": "block", "side": side, "status": status, "key": art["body"]})
         cases.append(
             {
                 "name": f"law: {name}",
                 "old": f"tests/fixtures/law/{data['old']}",
                 "new": f"tests/fixtures/law/{data['new']}",
+                "pairs": [{"level": "block", "old": o, "new": n} for o, n in read.get("pairs", [])],
                 "units": units,
                 "renames": renames.get(name, []),
             }
@@ -296,6 +297,8 @@ def report(results: list[CaseResult], verbose: bool = False) -> str:
     for m in METRICS:
         if m in tot and tot[m].total:
             lines.append(f"  {m:<{width}}{_fmt(tot[m], m)}")
+        elif m == "false unchanged":
+            lines.append(f"  {m:<{width}}0")
     del names
     for r in results:
         if r.targets_table:
