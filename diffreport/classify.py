@@ -16,7 +16,7 @@ from scipy.optimize import linear_sum_assignment
 from .align import Pairing
 from .model import Document, Node
 from .normalise import match_key
-from .similarity import Vocabulary, similarity_matrix
+from .similarity import Vocabulary, containment, similarity_matrix
 from .tokens import content_words, display_tokens
 
 Status = str  # unchanged | changed | new | dropped | split | merged
@@ -100,15 +100,41 @@ def inline_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 
 def _merge_runs(ops: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Join adjacent runs of the same kind, and fold tiny equal runs (a lone `的`) into the
-    surrounding change so the diff reads as phrases, not confetti."""
+    """Fold tiny equal runs (a space, a lone `的`) between changes into the change, and give
+    each change region as one deletion then one insertion, so the diff reads as phrases,
+    not confetti: `[-User Personal Information-]{+personal information+}`."""
     out: list[tuple[str, str]] = []
-    for op, text in ops:
-        if out and out[-1][0] == op:
-            out[-1] = (op, out[-1][1] + text)
+    deleted: list[str] = []
+    inserted: list[str] = []
+
+    def flush() -> None:
+        if deleted:
+            out.append(("delete", "".join(deleted)))
+        if inserted:
+            out.append(("insert", "".join(inserted)))
+        deleted.clear()
+        inserted.clear()
+
+    for i, (op, text) in enumerate(ops):
+        if op == "delete":
+            deleted.append(text)
+        elif op == "insert":
+            inserted.append(text)
+        elif (deleted or inserted) and _tiny(text) and i + 1 < len(ops):
+            deleted.append(text)
+            inserted.append(text)
         else:
-            out.append((op, text))
+            flush()
+            if out and out[-1][0] == "equal":
+                out[-1] = ("equal", out[-1][1] + text)
+            else:
+                out.append(("equal", text))
+    flush()
     return out
+
+
+def _tiny(text: str) -> bool:
+    return not text.strip() or (len(text) == 1 and "\u4e00" <= text <= "\u9fff")
 
 
 def _key_terms(words: list[str]) -> list[str]:
@@ -157,6 +183,8 @@ def evidence_for(
     )
 
 
+# A lone clause is part of a split/merge when this share of its words lies in the other unit.
+PART_CONTAINMENT = 0.7
 # Measure pairing (see `pair_measures`): a reworded measure inside a paired block, and a
 # measure that moved to another block, which must be more convincing.
 MEASURE_THRESHOLD = 0.3
@@ -166,7 +194,9 @@ MEASURE_MOVE_THRESHOLD = 0.4
 # `西营门外小学`, `航运金融`. One anchor alone counts only if it holds a name (a word jieba's
 # general-language IDF table lacks or finds rare), so `全力推动` does not tie two measures.
 ANCHOR_BONUS = 0.15
-_RARE_IDF = 9.5
+# …and only for units that already share this much wording: anchors confirm, never decide.
+ANCHOR_FLOOR = 0.2
+_RARE_IDF = 11.0
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 
 
@@ -190,6 +220,18 @@ def _unique_spans(doc: Document) -> set[str]:
         for g in _spans(clause.text):
             seen[g] = seen.get(g, 0) + 1
     return {g for g, k in seen.items() if k == 1}
+
+
+def _regions(text: str, spans: list[str]) -> int:
+    """How many separate places of ``text`` the spans cover: `西营门外` and `西营门外小学`
+    are one anchor, `航运金融` and `航运科技` two."""
+    intervals = sorted((text.find(g), text.find(g) + len(g)) for g in spans)
+    count, end = 0, -1
+    for start, stop in intervals:
+        if start >= end:
+            count += 1
+        end = max(end, stop)
+    return count
 
 
 def _names_something(span: str) -> bool:
@@ -248,12 +290,62 @@ def pair_measures(
                 moved=not bool(same_block[r, c]),
             )
         )
-    if not made:
-        return pairs
     gone = {id(dropped[i]) for i in used_old} | {id(added[j]) for j in used_new}
+    kept = [p for p in plist if id(p) not in gone] + made
+    # What is still alone may be a part of a measure that was split or merged.
+    left_new = [added[j] for j in range(len(added)) if j not in used_new]
+    left_old = [dropped[i] for i in range(len(dropped)) if i not in used_old]
+    parts = _attach_parts(old, new, kept, left_old, left_new, block_links)
+    if not made and not parts:
+        return pairs
     out = dict(pairs)
-    out[level] = [p for p in plist if id(p) not in gone] + made
+    out[level] = [p for p in kept if id(p) not in parts]
     return out
+
+
+def _attach_parts(
+    old: Document,
+    new: Document,
+    kept: list[Pairing],
+    left_old: list[Pairing],
+    left_new: list[Pairing],
+    block_links: dict[str, set[str]],
+) -> set[int]:
+    """Join a lone clause to the 1:1 pairing in the same paired blocks whose other side holds
+    most of its words (`做优高端医疗器械产业集群。` split from `…用好医工所…，发展高端医疗器械
+    产业集群；`). Returns the ids of the lone pairings that were absorbed."""
+    vocab = Vocabulary()
+    one_to_one = [p for p in kept if len(p.old) == 1 and len(p.new) == 1]
+    absorbed: set[int] = set()
+    for lone, side in [(p, "new") for p in left_new] + [(p, "old") for p in left_old]:
+        doc, other = (new, old) if side == "new" else (old, new)
+        node = doc.node((lone.new if side == "new" else lone.old)[0])
+        prof = vocab.profile(node.text)
+        if len(prof.words) < 3:
+            continue
+        block = doc.block_of(node.id)
+        best, best_share = None, PART_CONTAINMENT
+        for p in one_to_one:
+            whole_id = p.old[0] if side == "new" else p.new[0]
+            wb = other.block_of(whole_id)
+            ob, nb = (wb, block) if side == "new" else (block, wb)
+            if not (ob and nb and nb.id in block_links.get(ob.id, ())):
+                continue
+            share = containment(prof, vocab.profile(other.node(whole_id).text))
+            if share >= best_share:
+                best, best_share = p, share
+        if best is None:
+            continue
+        (best.new if side == "new" else best.old).append(node.id)
+        absorbed.add(id(lone))
+        one_to_one.remove(best)
+    for p in kept:
+        if len(p.old) > 1 or len(p.new) > 1:
+            parts_doc, part_ids = (new, p.new) if len(p.new) > 1 else (old, p.old)
+            sizes = {i: len(vocab.profile(parts_doc.node(i).text).words) or 1 for i in part_ids}
+            total = sum(sizes.values())
+            p.shares = {i: round(v / total, 3) for i, v in sizes.items()}
+    return absorbed
 
 
 def _measure_scores(
@@ -306,9 +398,12 @@ def _measure_scores(
                 if g in where:
                     found.setdefault((i, where[g]), []).append(g)
         for (i, j), spans in found.items():
-            if len(spans) >= 2 or _names_something(spans[0]):
-                anchors[i, j] = len(spans)
-    return 0.5 * sim + 0.5 * weighted + ANCHOR_BONUS * np.minimum(anchors, 2), same_block
+            regions = _regions(old_nodes[i].text, spans)
+            if regions >= 2 or any(_names_something(g) for g in spans):
+                anchors[i, j] = regions
+    base = 0.5 * sim + 0.5 * weighted
+    bonus = np.where(base >= ANCHOR_FLOOR, ANCHOR_BONUS * np.minimum(anchors, 2), 0.0)
+    return base + bonus, same_block
 
 
 def classify(

@@ -47,3 +47,13 @@ def test_evidence_ranks_rare_terms_first(seed_comparison):
     a, _ = _clause_alignment(seed_comparison, "old", "天拖中学")
     assert a.evidence is not None and a.score is not None
     assert "天拖" in a.evidence.shared[:2]
+
+
+def test_split_measure_lists_its_parts_with_shares(seed_comparison):
+    # 2024 names the resources and the cluster in one clause; 2025 says them in two.
+    a, _ = _clause_alignment(seed_comparison, "new", "做优高端医疗器械产业集群")
+    assert a.status == "split"
+    texts = [seed_comparison.new.node(i).text for i in a.new]
+    assert any("中国医学科学院医工所" in t for t in texts)
+    assert abs(sum(a.shares.values()) - 1.0) < 0.01
+    assert set(a.to_dict()["parts"][0]) == {"id", "share"}
