@@ -384,9 +384,17 @@ def read_docx_bytes(data: bytes, name: str = "<input>") -> list[Paragraph]:
     style_numbering = _style_numbering(styles_root)
     numberer = _Numberer(_safe_parse(numbering, name, "word/numbering.xml") if numbering else None)
     paragraphs = []
+    carry = ""  # text of paragraphs whose mark is a tracked deletion: it joins the next one
     for p in root.iter(f"{W}p"):
-        text = "".join(_run_texts(p))
+        text = carry + "".join(_run_texts(p))
         ppr = p.find(f"{W}pPr")
+        mark = ppr.find(f"{W}rPr") if ppr is not None else None
+        if mark is not None and (
+            mark.find(f"{W}del") is not None or mark.find(f"{W}moveFrom") is not None
+        ):
+            carry = text
+            continue
+        carry = ""
         level = None
         num_text = ""
         if ppr is not None:
@@ -404,17 +412,20 @@ def read_docx_bytes(data: bytes, name: str = "<input>") -> list[Paragraph]:
     return paragraphs
 
 
+_SKIPPED = {f"{W}p", f"{W}del", f"{W}moveFrom"}
+
+
 def _run_texts(p):
-    """The text of one paragraph, in order, without the paragraphs nested in it (text boxes),
-    which :func:`read_docx_bytes` visits on their own."""
+    """The text of one paragraph as Word shows it with all tracked changes accepted (like
+    pandoc): deleted and moved-away runs are left out, and so are the paragraphs nested in
+    it (text boxes), which :func:`read_docx_bytes` visits on their own."""
     stack = list(reversed(p))
     while stack:
         el = stack.pop()
         tag = el.tag
-        if tag == f"{W}p":
+        if tag in _SKIPPED:
             continue
         if tag == f"{W}t" and el.text:
-            # deleted runs hold w:delText, not w:t, so tracked deletions are skipped.
             yield el.text
         elif tag in (f"{W}tab", f"{W}br", f"{W}cr"):
             yield " "
