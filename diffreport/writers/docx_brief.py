@@ -40,6 +40,7 @@ CHANGE_STYLE = {
 }
 HEADER_FILL = "D9E2F3"
 TOC_LEVELS = 2
+SHORT_TABLE = 12  # rows
 
 
 def _paragraphs(text: object, lang: str) -> list[str]:
@@ -117,6 +118,11 @@ class _Brief:
                 for text, style in value if isinstance(value, list) else [(value, None)]:
                     p.add_run(xml_safe(text), style=style)
         fixed_layout(table, [Mm(w) for w in widths_mm])
+        if len(rows) <= SHORT_TABLE:  # a short table stays on one page
+            for row in table.rows[:-1]:
+                for cell in row.cells:
+                    for p in cell.paragraphs:
+                        p.paragraph_format.keep_with_next = True
         self.doc.add_paragraph(style="Table Text")  # keeps the next table or heading apart
         return table
 

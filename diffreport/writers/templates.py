@@ -31,13 +31,20 @@ def _environment(path: str):
 
     # Plain text out (runs are escaped by lxml), so no HTML autoescaping; the documents'
     # text only ever arrives as variables, never as template source.
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(path),
         autoescape=False,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["inner_quotes"] = inner_quotes
+    return env
+
+
+def inner_quotes(text: str) -> str:
+    """Quotes inside a quotation become single quotes: “…‘天津制造’…”."""
+    return str(text).replace("“", "‘").replace("”", "’")
 
 
 def wording(lang: str):
