@@ -1,31 +1,57 @@
 """Align two documents level by level: sections, blocks, sentences, clauses.
 
-At each level, units are first paired *within* parents that were paired at the level above
-(a globally optimal assignment, ``scipy.optimize.linear_sum_assignment``, per parent pair);
+At each level, units are first paired *within* parents that were paired at the level above;
 what is left is then paired across the whole document, which is how content that moved to
 another priority or section is found (``moved``). Finally one-to-many leftovers become
 ``split`` / ``merged`` groups. Every node of each side ends in exactly one :class:`Pairing`.
+
+Every pairing step is a globally optimal assignment (``linear_sum_assignment``) over the pairs
+that reach the level's threshold. A small group scores all its pairs at once
+(``process.cdist``). A large one (more than :data:`DENSE_LIMIT` pairs: a flat document of
+thousands of paragraphs, the leftovers of two long codes) never builds the n × m matrix:
+candidates are generated first — units that share one of their rarest words (an inverted
+index), or the same wording — and only those are scored, exactly; the assignment is then
+solved within each connected component of the candidate graph, which is optimal for the graph
+as a whole.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .model import LEVELS, Document, Kind, Node
-from .similarity import Profile, Vocabulary, containment, similarity_matrix
+from .similarity import (
+    EXACT_BUDGET,
+    Profile,
+    Vocabulary,
+    containment,
+    linear_sum_assignment,
+    pair_rate,
+    similarity,
+    similarity_matrix,
+)
+from .tokens import content_words
 
 # Minimum similarity for a pair, by level: containers share less wording than sentences.
-THRESHOLDS: dict[str, float] = {"section": 0.12, "block": 0.12, "sentence": 0.4, "clause": 0.45}
+THRESHOLDS: dict[str, float] = {"section": 0.12, "block": 0.17, "sentence": 0.4, "clause": 0.45}
 # Cross-structure (moved) pairs must be more convincing than pairs within matched parents.
 MOVE_THRESHOLDS: dict[str, float] = {"section": 0.3, "block": 0.3, "sentence": 0.55, "clause": 0.6}
 # A leftover is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
-# Above this many candidate pairs the global pass only scores pairs that share a rare word.
+# Above this many pairs a group is not scored in full: candidates come from an inverted index.
 DENSE_LIMIT = 250_000
+# Candidate generation: each unit looks up its KEY_WORDS rarest words and keeps the
+# CANDIDATES units that share the most (rarity-weighted) of them, in both directions.
+KEY_WORDS = 6
+CANDIDATES = 12
+# A connected component larger than this many cells is thinned to each unit's best edges.
+COMPONENT_LIMIT = 1_000_000
+# Bonus for keeping relative order (within matched parents): breaks ties between equal pairs.
+POSITION_PRIOR = 0.02
 
 
 @dataclass(slots=True)
@@ -44,18 +70,29 @@ class _Side:
     profiles: dict[str, Profile]
 
 
-def _subtree_text(doc: Document, node: Node) -> str:
-    parts = [node.title or node.text] if node.kind == "section" else [node.text]
-    if node.kind == "section":
-        for child in doc.children(node.id):
-            parts.append(_subtree_text(doc, child))
-    return "\n".join(parts)
+def _profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
+    """Every node's profile. A section's covers its title and its whole subtree, built from
+    its children's words (children come after their parent in ``doc.nodes``) rather than by
+    tokenising the subtree's text once more at every depth."""
+    words: dict[str, list[str]] = {}
+    for node in reversed(doc.nodes):
+        if node.kind == "section":
+            acc = list(content_words(node.title or node.text))
+            for child in doc.children(node.id):
+                acc.extend(words[child.id])
+            words[node.id] = acc
+        else:
+            words[node.id] = content_words(node.text)
+    return {n.id: vocab.profile_words(words[n.id]) for n in doc.nodes}
 
 
 def _assign(score: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+    """The optimal one-to-one pairing among the pairs that reach ``threshold``."""
     if score.size == 0:
         return []
-    rows, cols = linear_sum_assignment(-score)
+    # Pairs below the threshold count for nothing: the solver must not trade a real pair for
+    # one that will be dropped anyway.
+    rows, cols = linear_sum_assignment(np.where(score >= threshold, score, 0.0), maximize=True)
     return [
         (int(r), int(c), float(score[r, c]))
         for r, c in zip(rows, cols, strict=True)
@@ -63,23 +100,177 @@ def _assign(score: np.ndarray, threshold: float) -> list[tuple[int, int, float]]
     ]
 
 
+def _assign_sparse(edges: dict[tuple[int, int], float], n_old: int) -> list[tuple[int, int, float]]:
+    """The optimal one-to-one pairing over a sparse graph: solved per connected component."""
+    parent = list(range(n_old + 1 + max((j for _, j in edges), default=0)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in edges:
+        ri, rj = find(i), find(n_old + j)
+        if ri != rj:
+            parent[rj] = ri
+    components: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for i, j in edges:
+        components[find(i)].append((i, j))
+    out: list[tuple[int, int, float]] = []
+    for comp in components.values():
+        if len(comp) == 1:
+            i, j = comp[0]
+            out.append((i, j, edges[comp[0]]))
+            continue
+        rows = sorted({i for i, _ in comp})
+        cols = sorted({j for _, j in comp})
+        if len(rows) * len(cols) > COMPONENT_LIMIT:
+            out.extend(_assign_sparse(_thin({e: edges[e] for e in comp}), n_old))
+            continue
+        ri = {i: k for k, i in enumerate(rows)}
+        ci = {j: k for k, j in enumerate(cols)}
+        score = np.zeros((len(rows), len(cols)))
+        for i, j in comp:
+            score[ri[i], ci[j]] = edges[(i, j)]
+        for r, c, s in _assign(score, 1e-9):
+            out.append((rows[r], cols[c], s))
+    return out
+
+
+def _thin(edges: dict[tuple[int, int], float], keep: int = 3) -> dict[tuple[int, int], float]:
+    """Each unit's ``keep`` best edges (an edge stays if either end keeps it)."""
+    best_o: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    best_n: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for (i, j), s in edges.items():
+        best_o[i].append((s, j))
+        best_n[j].append((s, i))
+    kept = {(i, j) for i, lst in best_o.items() for _, j in sorted(lst, reverse=True)[:keep]}
+    kept |= {(i, j) for j, lst in best_n.items() for _, i in sorted(lst, reverse=True)[:keep]}
+    if len(kept) == len(edges):  # cannot thin further: take the best edges greedily
+        kept = set()
+        used_o: set[int] = set()
+        used_n: set[int] = set()
+        for (i, j), _ in sorted(edges.items(), key=lambda kv: -kv[1]):
+            if i not in used_o and j not in used_n:
+                kept.add((i, j))
+                used_o.add(i)
+                used_n.add(j)
+    return {e: edges[e] for e in edges if e in kept}
+
+
+def _position(i: int, n: int) -> float:
+    return (i + 0.5) / max(1, n)
+
+
 def _position_prior(n_old: int, n_new: int) -> np.ndarray:
     """A small bonus for keeping relative order: breaks ties between equally good pairs."""
     po = (np.arange(n_old) + 0.5) / max(1, n_old)
     pn = (np.arange(n_new) + 0.5) / max(1, n_new)
-    return 0.02 * (1.0 - np.abs(po[:, None] - pn[None, :]))
+    return POSITION_PRIOR * (1.0 - np.abs(po[:, None] - pn[None, :]))
+
+
+def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
+    """Pairs worth scoring among ``old`` × ``new`` without looking at them all: units with the
+    same wording, and units that share some of their rarest words (an inverted index over the
+    words each unit has fewest companions for; each unit keeps the :data:`CANDIDATES` units
+    with the largest rarity-weighted overlap, looked up from both sides)."""
+    old_sets = [set(p.ordered) for p in old]
+    new_sets = [set(p.ordered) for p in new]
+    df: Counter[str] = Counter()
+    for s in old_sets:
+        df.update(s)
+    for s in new_sets:
+        df.update(s)
+    out: set[tuple[int, int]] = set()
+    same: dict[str, list[int]] = defaultdict(list)
+    for j, p in enumerate(new):
+        if p.ordered:
+            same[p.ordered].append(j)
+    for i, p in enumerate(old):
+        for j in same.get(p.ordered, ())[:CANDIDATES]:
+            out.add((i, j))
+    for (a_sets, b_sets), flip in (((old_sets, new_sets), False), ((new_sets, old_sets), True)):
+        postings: dict[str, list[int]] = defaultdict(list)
+        for j, s in enumerate(b_sets):
+            for c in s:
+                postings[c].append(j)
+        for i, s in enumerate(a_sets):
+            keys = sorted(s, key=df.__getitem__)[:KEY_WORDS]
+            votes: dict[int, float] = defaultdict(float)
+            for c in keys:
+                hits = postings.get(c)
+                if hits and len(hits) <= max(CANDIDATES, 4 * len(keys)) * 8:
+                    weight = 1.0 / math.log(1.0 + df[c])
+                    for j in hits:
+                        votes[j] += weight
+            best = sorted(votes, key=lambda j: -votes[j])[:CANDIDATES]
+            out.update((j, i) if flip else (i, j) for j in best)
+    return out
+
+
+def _sparse_scores(
+    old: list[Profile], new: list[Profile], threshold: float, moved: bool
+) -> dict[tuple[int, int], float]:
+    """Exact scores (with the position prior within matched parents) of the candidate pairs
+    that reach ``threshold``."""
+    pairs = sorted(candidates(old, new))
+    budget = sum((len(old[i].ordered) // 64 + 1) * len(new[j].ordered) for i, j in pairs)
+    exact = 2 * budget <= EXACT_BUDGET
+    prior = 0.0 if moved else POSITION_PRIOR
+    n, m = len(old), len(new)
+    edges: dict[tuple[int, int], float] = {}
+    for i, j in pairs:
+        a, b = old[i], new[j]
+        bonus = prior * (1.0 - abs(_position(i, n) - _position(j, m))) if prior else 0.0
+        s = similarity(a, b, pair_rate(a, b, exact), floor=threshold - bonus) + bonus
+        if s >= threshold:
+            edges[(i, j)] = s
+    return edges
+
+
+class _Wholes:
+    """Paired units that a leftover may be part of, indexed by word for :meth:`best`."""
+
+    def __init__(self, ids: list[str], profiles: dict[str, Profile]) -> None:
+        self.profiles = [profiles[i] for i in ids]
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for k, prof in enumerate(self.profiles):
+            for w in dict.fromkeys(prof.words):
+                self.postings[w].append(k)
+        self._counts: dict[int, Counter[str]] = {}
+
+    def best(self, part: Profile, order=None) -> int | None:
+        """The first unit holding the largest share of ``part``'s words, if that share is at
+        least PART_CONTAINMENT. Exact without scoring every unit: a unit holding none of the
+        part's rarest words covering more than (1 - PART_CONTAINMENT) of its word positions
+        holds less than PART_CONTAINMENT of them."""
+        counts = Counter(part.words)
+        need = int(len(part.words) * (1.0 - PART_CONTAINMENT)) + 2
+        cands: set[int] = set()
+        covered = 0
+        for w in sorted(counts, key=lambda w: len(self.postings.get(w, ()))):
+            cands.update(self.postings.get(w, ()))
+            covered += counts[w]
+            if covered >= need:
+                break
+        best, best_share = None, -1.0
+        for k in sorted(cands, key=order):  # ties go to the first unit in ``order``
+            whole = self._counts.get(k)
+            if whole is None:
+                whole = self._counts[k] = Counter(self.profiles[k].words)
+            share = sum(min(c, whole[w]) for w, c in counts.items() if w in whole) / len(part.words)
+            if share > best_share:
+                best, best_share = k, share
+        return best if best_share >= PART_CONTAINMENT else None
 
 
 class Aligner:
-    def __init__(self, old: Document, new: Document, workers: int = 1) -> None:
+    def __init__(self, old: Document, new: Document, workers: int | None = None) -> None:
         self.vocab = Vocabulary()
         self.workers = workers
-        self.old = _Side(old, {})
-        self.new = _Side(new, {})
-        for side in (self.old, self.new):
-            for node in side.doc.nodes:
-                text = _subtree_text(side.doc, node) if node.kind == "section" else node.text
-                side.profiles[node.id] = self.vocab.profile(text)
+        self.old = _Side(old, _profiles(old, self.vocab))
+        self.new = _Side(new, _profiles(new, self.vocab))
         self.pairs: dict[str, list[Pairing]] = {level: [] for level in LEVELS}
         # node id → ids on the other side in the same pairing (any level)
         self.linked_old: dict[str, set[str]] = {}
@@ -98,50 +289,16 @@ class Aligner:
     ) -> None:
         if not olds or not news:
             return
-        score = similarity_matrix(
-            [self.old.profiles[n.id] for n in olds],
-            [self.new.profiles[n.id] for n in news],
-            self.workers,
-        )
-        if not moved:
-            score = score + _position_prior(len(olds), len(news))
-        for i, j, s in _assign(score, threshold):
-            o, n = olds[i], news[j]
-            pairing = Pairing(level, [o.id], [n.id], round(min(1.0, s), 4))
-            self.pairs[level].append(pairing)
-            self._link(pairing)
-
-    def _pair_sparse(
-        self, level: Kind, olds: list[Node], news: list[Node], threshold: float
-    ) -> None:
-        """Global pass for large leftovers: candidates share one of their rarer words."""
-        index: dict[str, list[int]] = defaultdict(list)
-        for j, n in enumerate(news):
-            for w in set(self.new.profiles[n.id].words):
-                index[w].append(j)
-        limit = max(8, int(len(news) ** 0.5))
-        edges: dict[tuple[int, int], float] = {}
-        from .similarity import similarity
-
-        for i, o in enumerate(olds):
-            po = self.old.profiles[o.id]
-            cands: set[int] = set()
-            for w in set(po.words):
-                hits = index.get(w, ())
-                if 0 < len(hits) <= limit:
-                    cands.update(hits)
-            for j in cands:
-                s = similarity(po, self.new.profiles[news[j].id])
-                if s >= threshold:
-                    edges[(i, j)] = s
-        # Greedy by score on a sparse graph: optimal assignment needs the dense matrix.
-        used_o: set[int] = set()
-        used_n: set[int] = set()
-        for (i, j), s in sorted(edges.items(), key=lambda kv: -kv[1]):
-            if i in used_o or j in used_n:
-                continue
-            used_o.add(i)
-            used_n.add(j)
+        old_p = [self.old.profiles[n.id] for n in olds]
+        new_p = [self.new.profiles[n.id] for n in news]
+        if len(olds) * len(news) <= DENSE_LIMIT:
+            score = similarity_matrix(old_p, new_p, self.workers)
+            if not moved:
+                score = score + _position_prior(len(olds), len(news))
+            matches = _assign(score, threshold)
+        else:
+            matches = _assign_sparse(_sparse_scores(old_p, new_p, threshold, moved), len(olds))
+        for i, j, s in matches:
             o, n = olds[i], news[j]
             pairing = Pairing(level, [o.id], [n.id], round(min(1.0, s), 4))
             self.pairs[level].append(pairing)
@@ -193,10 +350,7 @@ class Aligner:
         left_new = [n for n in news_all if n.id not in self.linked_new]
         if left_old and left_new:
             before = len(self.pairs[level])
-            if len(left_old) * len(left_new) <= DENSE_LIMIT:
-                self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], moved=True)
-            else:
-                self._pair_sparse(level, left_old, left_new, MOVE_THRESHOLDS[level])
+            self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], moved=True)
             for p in self.pairs[level][before:]:
                 p.moved = self._parents_differ(p.old[0], p.new[0])
         self._group_parts(level)
@@ -232,35 +386,45 @@ class Aligner:
         return op is None or np_ is None or np_ not in self.linked_old.get(op, ())
 
     def _group_parts(self, level: Kind) -> None:
-        """Attach leftovers whose words lie mostly inside a paired unit: splits and merges."""
-        left_new = [n for n in self.new.doc.of_kind(level) if n.id not in self.linked_new]
-        left_old = [n for n in self.old.doc.of_kind(level) if n.id not in self.linked_old]
-        by_old = {p.old[0]: p for p in self.pairs[level] if len(p.old) == 1 and len(p.new) == 1}
-        by_new = {p.new[0]: p for p in self.pairs[level] if len(p.old) == 1 and len(p.new) == 1}
-        for node in left_new:
-            prof = self.new.profiles[node.id]
-            if len(prof.words) < 3:
+        """Attach leftovers whose words lie mostly inside a paired unit: splits and merges.
+
+        Symmetric in the two documents (swapping them swaps splits and merges): both sides
+        propose against the same one-to-one pairs, a tie goes to the pair whose partner stands
+        nearest the leftover in its own document, and a pair that leftovers of both sides
+        would extend takes the side with more words (neither on a tie)."""
+        singles = [p for p in self.pairs[level] if len(p.old) == 1 and len(p.new) == 1]
+        proposals: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"old": [], "new": []})
+        for side, here, there in (("new", self.new, self.old), ("old", self.old, self.new)):
+            linked = self.linked_new if side == "new" else self.linked_old
+            left = [n for n in here.doc.of_kind(level) if n.id not in linked]
+            if not left or not singles:
                 continue
-            best = max(
-                by_old, key=lambda oid: containment(prof, self.old.profiles[oid]), default=None
-            )
-            if best and containment(prof, self.old.profiles[best]) >= PART_CONTAINMENT:
-                pairing = by_old[best]
-                if len(pairing.old) == 1:
-                    pairing.new.append(node.id)
-                    self._link(pairing)
-        for node in left_old:
-            prof = self.old.profiles[node.id]
-            if len(prof.words) < 3:
-                continue
-            best = max(
-                by_new, key=lambda nid: containment(prof, self.new.profiles[nid]), default=None
-            )
-            if best and containment(prof, self.new.profiles[best]) >= PART_CONTAINMENT:
-                pairing = by_new[best]
-                if len(pairing.new) == 1:
-                    pairing.old.append(node.id)
-                    self._link(pairing)
+            other = "old" if side == "new" else "new"
+            wholes = _Wholes([getattr(p, other)[0] for p in singles], there.profiles)
+            pos = {n.id: i for i, n in enumerate(here.doc.nodes)}
+            partner = [pos[getattr(p, side)[0]] for p in singles]
+            for node in left:
+                prof = here.profiles[node.id]
+                if len(prof.words) < 3:
+                    continue
+                at = pos[node.id]
+                best = wholes.best(
+                    prof, order=lambda k, at=at, near=partner: (abs(near[k] - at), near[k])
+                )
+                if best is not None:
+                    proposals[best][side].append(node.id)
+        for k, parts in proposals.items():
+            if parts["old"] and parts["new"]:
+                size = {
+                    side: sum(len(prof[i].words) for i in parts[side])
+                    for side, prof in (("old", self.old.profiles), ("new", self.new.profiles))
+                }
+                if size["old"] == size["new"]:
+                    continue
+                parts[min(size, key=size.__getitem__)] = []
+            singles[k].old.extend(parts["old"])
+            singles[k].new.extend(parts["new"])
+            self._link(singles[k])
         for pairing in self.pairs[level]:
             if len(pairing.old) > 1 or len(pairing.new) > 1:
                 whole_side, part_side = (
@@ -286,6 +450,8 @@ class Aligner:
         return self.pairs
 
 
-def align_documents(old: Document, new: Document, workers: int = 1) -> dict[str, list[Pairing]]:
+def align_documents(
+    old: Document, new: Document, workers: int | None = None
+) -> dict[str, list[Pairing]]:
     """Pair the units of two documents at every level. Pure: no I/O, no global state."""
     return Aligner(old, new, workers).run()

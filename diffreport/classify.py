@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz.distance import Indel
-from scipy.optimize import linear_sum_assignment
 
 from .align import Pairing
 from .model import Document, Node
 from .normalise import match_key
-from .similarity import Vocabulary, containment, similarity_matrix
+from .similarity import Vocabulary, containment, linear_sum_assignment, similarity_matrix
 from .tokens import content_words, display_tokens
 
 Status = str  # unchanged | changed | new | dropped | split | merged
@@ -316,7 +315,8 @@ def _attach_parts(
     产业集群；`). Returns the ids of the lone pairings that were absorbed."""
     vocab = Vocabulary()
     one_to_one = [p for p in kept if len(p.old) == 1 and len(p.new) == 1]
-    absorbed: set[int] = set()
+    # All candidates first, then the best shares win: the same result whichever side is old.
+    candidates: list[tuple[float, str, str, Pairing, Pairing, str]] = []
     for lone, side in [(p, "new") for p in left_new] + [(p, "old") for p in left_old]:
         doc, other = (new, old) if side == "new" else (old, new)
         node = doc.node((lone.new if side == "new" else lone.old)[0])
@@ -324,7 +324,6 @@ def _attach_parts(
         if len(prof.words) < 3:
             continue
         block = doc.block_of(node.id)
-        best, best_share = None, PART_CONTAINMENT
         for p in one_to_one:
             whole_id = p.old[0] if side == "new" else p.new[0]
             wb = other.block_of(whole_id)
@@ -332,13 +331,18 @@ def _attach_parts(
             if not (ob and nb and nb.id in block_links.get(ob.id, ())):
                 continue
             share = containment(prof, vocab.profile(other.node(whole_id).text))
-            if share >= best_share:
-                best, best_share = p, share
-        if best is None:
+            if share >= PART_CONTAINMENT:
+                whole = other.node(whole_id).text
+                candidates.append((share, node.text, whole, lone, p, side))
+    absorbed: set[int] = set()
+    grown: set[int] = set()
+    for _, _, _, lone, p, side in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if id(lone) in absorbed or id(p) in grown:
             continue
-        (best.new if side == "new" else best.old).append(node.id)
+        node_id = (lone.new if side == "new" else lone.old)[0]
+        (p.new if side == "new" else p.old).append(node_id)
         absorbed.add(id(lone))
-        one_to_one.remove(best)
+        grown.add(id(p))
     for p in kept:
         if len(p.old) > 1 or len(p.new) > 1:
             parts_doc, part_ids = (new, p.new) if len(p.new) > 1 else (old, p.old)
@@ -398,7 +402,7 @@ def _measure_scores(
                 if g in where:
                     found.setdefault((i, where[g]), []).append(g)
         for (i, j), spans in found.items():
-            regions = _regions(old_nodes[i].text, spans)
+            regions = min(_regions(old_nodes[i].text, spans), _regions(new_nodes[j].text, spans))
             if regions >= 2 or any(_names_something(g) for g in spans):
                 anchors[i, j] = regions
     base = 0.5 * sim + 0.5 * weighted

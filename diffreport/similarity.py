@@ -7,16 +7,31 @@ characters. Two views are blended:
 * ``ordered`` — ``fuzz.ratio`` on the words in order: rewording, insertions, deletions;
 * ``bag`` — ``fuzz.ratio`` on the words sorted: the Indel similarity of two sorted sequences is
   the Dice coefficient of their word multisets, which ignores reordering.
+
+Scoring two units costs about ``len(a) / 64 * len(b)`` machine words (bit-parallel LCS). For
+the rare group of very long units (whole chapters of a long code) whose exact scores would cost
+more than :data:`EXACT_BUDGET`, long units are scored on a sample of their words: the words
+whose code falls in one residue class (the same words on both sides), which keeps the ratio
+and costs 1/64 (or 1/4096) as much.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from .tokens import content_words
+
+# Above this total cost (machine words, see module doc) a group is scored on samples.
+EXACT_BUDGET = 50_000_000
+# Units longer than this many words are sampled in such a group: 1 word in 8, or 1 in 64.
+SAMPLE_ABOVE = 4096
+_RATES = (1, 8, 64)
+# process.cdist uses every core above this many cells; below, threads cost more than they save.
+THREADS_ABOVE = 40_000
 
 
 @dataclass(slots=True)
@@ -24,6 +39,28 @@ class Profile:
     words: list[str]
     ordered: str
     bag: str
+    _samples: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+    def rate(self) -> int:
+        """The sampling rate this unit needs when its group is too costly to score exactly."""
+        n = len(self.ordered)
+        return 1 if n <= SAMPLE_ABOVE else 8 if n <= SAMPLE_ABOVE * 8 else 64
+
+    def sample(self, rate: int) -> tuple[str, str]:
+        """(ordered, bag) restricted to the words whose code is 0 modulo ``rate``."""
+        if rate == 1:
+            return self.ordered, self.bag
+        got = self._samples.get(rate)
+        if got is None:
+            # Codes are consecutive integers: a residue class is a fixed 1/rate of the
+            # vocabulary, mixed by a multiplicative hash so it is not the first-seen words.
+            ordered = "".join(c for c in self.ordered if _keep(ord(c), rate))
+            got = self._samples[rate] = (ordered, "".join(sorted(ordered)))
+        return got
+
+
+def _keep(code: int, rate: int) -> bool:
+    return ((code * 2654435761) >> 7) % rate == 0
 
 
 @dataclass(slots=True)
@@ -33,47 +70,84 @@ class Vocabulary:
     codes: dict[str, str] = field(default_factory=dict)
 
     def encode(self, words: list[str]) -> str:
+        codes = self.codes
         out = []
         for w in words:
-            ch = self.codes.get(w)
+            ch = codes.get(w)
             if ch is None:
                 # Supplementary planes: no clash with any text rapidfuzz might also see.
-                ch = self.codes[w] = chr(0x10000 + len(self.codes))
+                ch = codes[w] = chr(0x10000 + len(codes))
             out.append(ch)
         return "".join(out)
 
     def profile(self, text: str) -> Profile:
-        words = content_words(text)
+        return self.profile_words(content_words(text))
+
+    def profile_words(self, words: list[str]) -> Profile:
         ordered = self.encode(words)
         return Profile(words, ordered, "".join(sorted(ordered)))
 
 
-def similarity(a: Profile, b: Profile) -> float:
-    """0..1: how much of the two units' wording is shared, in order and as a bag of words."""
+def similarity(a: Profile, b: Profile, rate: int = 1, floor: float = 0.0) -> float:
+    """0..1: how much of the two units' wording is shared, in order and as a bag of words.
+    0.0 when it is below ``floor`` (known early: the ordered view never exceeds the bag)."""
     if not a.ordered and not b.ordered:
         return 1.0
-    return (0.4 * fuzz.ratio(a.ordered, b.ordered) + 0.6 * fuzz.ratio(a.bag, b.bag)) / 100.0
+    (ao, ab), (bo, bb) = a.sample(rate), b.sample(rate)
+    bag = fuzz.ratio(ab, bb, score_cutoff=max(0.0, floor * 100.0 - 1e-6))
+    if floor > 0.0 and bag < floor * 100.0 - 1e-6:
+        return 0.0
+    return (0.2 * fuzz.ratio(ao, bo) + 0.8 * bag) / 100.0
 
 
-def similarity_matrix(old: list[Profile], new: list[Profile], workers: int = 1) -> np.ndarray:
-    """All pairs at once with ``process.cdist`` (C++, optionally multi-threaded)."""
+def cost(old: list[Profile], new: list[Profile]) -> float:
+    """Machine words to score every pair of ``old`` × ``new`` exactly (both views)."""
+    return 2.0 * sum(len(p.ordered) // 64 + 1 for p in old) * sum(len(p.ordered) for p in new)
+
+
+def pair_rate(a: Profile, b: Profile, exact: bool) -> int:
+    return 1 if exact else max(a.rate(), b.rate())
+
+
+def similarity_matrix(
+    old: list[Profile], new: list[Profile], workers: int | None = None
+) -> np.ndarray:
+    """All pairs at once with ``process.cdist`` (C++, multi-threaded for large matrices)."""
     if not old or not new:
         return np.zeros((len(old), len(new)))
+    if cost(old, new) <= EXACT_BUDGET:
+        return _cdist(old, new, 1, workers)
+    # Too costly: score each block of (old rate × new rate) on the coarser sample of the two.
+    out = np.zeros((len(old), len(new)), dtype=np.float32)
+    rows = {r: [i for i, p in enumerate(old) if p.rate() == r] for r in _RATES}
+    cols = {r: [j for j, p in enumerate(new) if p.rate() == r] for r in _RATES}
+    for ro, ri in rows.items():
+        for rn, cj in cols.items():
+            if ri and cj:
+                block = _cdist([old[i] for i in ri], [new[j] for j in cj], max(ro, rn), workers)
+                out[np.ix_(ri, cj)] = block
+    return out
+
+
+def _cdist(old: list[Profile], new: list[Profile], rate: int, workers: int | None) -> np.ndarray:
+    if workers is None:
+        workers = -1 if len(old) * len(new) >= THREADS_ABOVE else 1
+    views = [p.sample(rate) for p in old], [p.sample(rate) for p in new]
     ordered = process.cdist(
-        [p.ordered for p in old],
-        [p.ordered for p in new],
+        [v[0] for v in views[0]],
+        [v[0] for v in views[1]],
         scorer=fuzz.ratio,
         workers=workers,
         dtype=np.float32,
     )
     bag = process.cdist(
-        [p.bag for p in old],
-        [p.bag for p in new],
+        [v[1] for v in views[0]],
+        [v[1] for v in views[1]],
         scorer=fuzz.ratio,
         workers=workers,
         dtype=np.float32,
     )
-    return (0.4 * ordered + 0.6 * bag) / 100.0
+    return (0.2 * ordered + 0.8 * bag) / 100.0
 
 
 def containment(part: Profile, whole: Profile) -> float:
@@ -89,3 +163,39 @@ def containment(part: Profile, whole: Profile) -> float:
             pool[w] -= 1
             hit += 1
     return hit / len(part.words)
+
+
+@lru_cache(maxsize=1)
+def _lsap():
+    """scipy's ``linear_sum_assignment``, loaded without ``scipy.optimize``'s ``__init__``
+    (which imports most of scipy: a third of a second of start-up). The solver is a
+    self-contained extension module; if it is not where scipy 1.x keeps it, import it the
+    ordinary way."""
+    import importlib.machinery
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("scipy")
+    folders = (spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        for path in sorted(Path(folder, "optimize").glob("_lsap.*")):
+            if path.suffix not in (".so", ".pyd"):
+                continue
+            try:
+                loader = importlib.machinery.ExtensionFileLoader("scipy.optimize._lsap", str(path))
+                module_spec = importlib.util.spec_from_file_location(
+                    "scipy.optimize._lsap", path, loader=loader
+                )
+                module = importlib.util.module_from_spec(module_spec)
+                loader.exec_module(module)
+                return module.linear_sum_assignment
+            except (ImportError, AttributeError, OSError):
+                break
+    from scipy.optimize import linear_sum_assignment as solver
+
+    return solver
+
+
+def linear_sum_assignment(score: np.ndarray, maximize: bool = False):
+    """``scipy.optimize.linear_sum_assignment`` (same arguments, same result), loaded lazily."""
+    return _lsap()(score, maximize)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy.optimize import linear_sum_assignment
 
 from .model import Document
+from .similarity import linear_sum_assignment
 
 UNITS = [
     "万平方米", "平方米", "平方公里", "万亿元", "亿元", "万元", "元", "万人", "万户", "个百分点", "%",

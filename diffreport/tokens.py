@@ -68,6 +68,13 @@ def _jieba():
     return tokenizer
 
 
+@lru_cache(maxsize=262144)
+def _cut_run(run: str) -> tuple[str, ...]:
+    """jieba's words for one run of Chinese (cached: units overlap, blocks contain sentences,
+    and the same phrases recur)."""
+    return tuple(_jieba().lcut(run, HMM=True))
+
+
 @lru_cache(maxsize=131072)
 def tokenize(text: str) -> tuple[str, ...]:
     """The words of ``text`` in order, punctuation and spaces dropped."""
@@ -77,7 +84,7 @@ def tokenize(text: str) -> tuple[str, ...]:
         if kind == "num":
             out.append(m.group().replace(" ", ""))
         elif kind == "cjk":
-            out.extend(_jieba().lcut(m.group(), HMM=True))
+            out.extend(_cut_run(m.group()))
         elif kind == "latin":
             out.append(m.group().lower())
     return tuple(out)
@@ -93,7 +100,7 @@ def display_tokens(text: str) -> tuple[str, ...]:
         if m.start() > pos:
             out.append(text[pos : m.start()])
         if m.lastgroup == "cjk":
-            out.extend(_jieba().lcut(m.group(), HMM=True))
+            out.extend(_cut_run(m.group()))
         else:
             out.append(m.group())
         pos = m.end()
@@ -104,11 +111,8 @@ def display_tokens(text: str) -> tuple[str, ...]:
 
 def content_words(text: str) -> list[str]:
     """Tokens that carry meaning: no single CJK function characters, no English stop words."""
-    return [
-        t
-        for t in tokenize(fold(text))
-        if (len(t) > 1 or t.isdigit()) and t not in _STOP_LATIN and not re.fullmatch(r"[\W_]+", t)
-    ]
+    # Every token holds a letter, a CJK character or a digit: no punctuation to filter.
+    return [t for t in tokenize(fold(text)) if (len(t) > 1 or t.isdigit()) and t not in _STOP_LATIN]
 
 
 # jieba.analyse's default stop words (KeywordExtractor.STOP_WORDS).
@@ -146,18 +150,18 @@ def _idf() -> tuple[dict[str, float], float]:
     return table, median
 
 
-@lru_cache(maxsize=131072)
-def _cut_line(line: str) -> tuple[str, ...]:
-    return tuple(_jieba().cut(line))
+# jieba.cut's `re_han_default`: the runs it segments; everything between them comes out one
+# character (or one space) at a time, which TF-IDF drops as shorter than two characters.
+_HAN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
 
 
 def keywords(text: str, top: int) -> list[str]:
     """The ``top`` TF-IDF keywords of ``text``: the same words in the same order as
     ``jieba.analyse.TFIDF().extract_tags(text, topK=top)`` with our tokenizer."""
     freq: dict[str, float] = {}
-    # jieba.cut never joins words across a line break, so lines can be cut (and cached) alone.
-    for line in text.split("\n"):
-        for w in _cut_line(line):
+    for m in _HAN.finditer(text):
+        # jieba.cut(text) segments each such run on its own, exactly as cutting the run alone.
+        for w in _cut_run(m.group()):
             if len(w.strip()) < 2 or w.lower() in _STOP_TFIDF:
                 continue
             freq[w] = freq.get(w, 0.0) + 1.0

@@ -1,0 +1,211 @@
+"""Benchmark inputs: the seed pair, the law revision pairs, large pairs built from them, and
+synthetic documents with 10 000 blocks. Everything is generated deterministically into
+``bench/work/inputs`` (not committed).
+
+* ``law-xK``: every law revision pair concatenated (old versions on one side, revised ones on
+  the other), repeated k times, each copy under its own `# 第N编` heading (the laws' own
+  headings move one level down). Real text and real revisions, but copies: unchanged text
+  repeats, so caches help here as they would on a code that repeats its boilerplate.
+* ``synthetic-*``: 10 000 blocks of distinct sentences from a word-bigram model of the seed
+  and law texts (no two blocks alike, so nothing is served from a cache), in chapters of 20
+  articles (``synthetic-10k``) or as one flat run of paragraphs (``synthetic-flat-10k``, no
+  structure to block by). The new version rewords 15 % of the blocks, drops 4 %, inserts 4 %,
+  and moves 3 % to another chapter.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+LAW = ROOT / "tests" / "fixtures" / "law"
+WORK = ROOT / "bench" / "work" / "inputs"
+
+_CN = "零一二三四五六七八九"
+
+
+@dataclass(frozen=True)
+class Pair:
+    name: str
+    old: Path
+    new: Path
+    group: str  # seed | law | law-large | synthetic
+
+    @property
+    def size(self) -> int:
+        """Bytes per side (the larger side)."""
+        return max(self.old.stat().st_size, self.new.stat().st_size)
+
+
+def law_pairs() -> list[tuple[Path, Path]]:
+    by_name: dict[str, list[Path]] = defaultdict(list)
+    for path in LAW.glob("*.md"):
+        by_name[path.name.split(".")[0]].append(path)
+    pairs = []
+    for versions in by_name.values():
+        versions.sort(key=lambda p: ("0" if ".old." in p.name else "1") + p.name)
+        pairs.append((versions[0], versions[-1]))
+    return sorted(pairs)
+
+
+def cn_number(n: int) -> str:
+    """1..9999 in Chinese numerals, as statutes number their parts and articles."""
+    if n < 10:
+        return _CN[n]
+    out, zero = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十")):
+        digit = n // value % 10
+        if digit:
+            lead = "" if (value == 10 and digit == 1 and n < 20) else _CN[digit]
+            out += ("零" if zero else "") + lead + name
+            zero = False
+        elif out:
+            zero = True
+    if n % 10:
+        out += ("零" if zero else "") + _CN[n % 10]
+    return out
+
+
+def _demote(markdown: str) -> str:
+    return re.sub(r"(?m)^#", "##", markdown)
+
+
+def law_copies(k: int) -> tuple[str, str]:
+    olds = [_demote(o.read_text(encoding="utf-8")) for o, _ in law_pairs()]
+    news = [_demote(n.read_text(encoding="utf-8")) for _, n in law_pairs()]
+    old_parts, new_parts = [], []
+    for i in range(1, k + 1):
+        heading = f"# 第{cn_number(i)}编 地方性法规汇编（第{i}卷）\n\n"
+        old_parts.append(heading + "\n\n".join(olds))
+        new_parts.append(heading + "\n\n".join(news))
+    return "\n\n".join(old_parts), "\n\n".join(new_parts)
+
+
+# -- synthetic ------------------------------------------------------------------------------
+
+
+def _corpus_sentences() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(LAW.glob("*.md"))]
+    out = []
+    for text in texts:
+        for s in re.split(r"(?<=[。；！？])|\n", text):
+            s = s.strip().lstrip("#").strip()
+            if len(s) >= 8 and re.search(r"[\u4e00-\u9fff]", s):
+                out.append(s)
+    return out
+
+
+class Bigrams:
+    """A word-bigram model: sentences that read like the corpus and are all different."""
+
+    def __init__(self, sentences: list[str], rng: random.Random) -> None:
+        import jieba
+
+        jieba.setLogLevel(60)
+        self.rng = rng
+        self.next: dict[str, list[str]] = defaultdict(list)
+        for s in sentences:
+            words = ["<s>"] + [w for w in jieba.lcut(s.rstrip("。；！？")) if w.strip()] + ["</s>"]
+            for a, b in zip(words, words[1:], strict=False):
+                self.next[a].append(b)
+
+    def sentence(self, min_words: int = 4, max_words: int = 16) -> str:
+        while True:
+            words, w = [], "<s>"
+            while len(words) < max_words:
+                w = self.rng.choice(self.next[w])
+                if w == "</s>":
+                    break
+                words.append(w)
+            if len(words) >= min_words:
+                return "".join(words) + "。"
+
+
+def synthetic(blocks: int, flat: bool, seed: int = 6) -> tuple[str, str]:
+    rng = random.Random(seed)
+    model = Bigrams(_corpus_sentences(), rng)
+    seen: set[str] = set()
+
+    def block_text() -> str:
+        while True:
+            text = "".join(model.sentence() for _ in range(rng.randint(1, 2)))
+            if text not in seen:
+                seen.add(text)
+                return text
+
+    def reword(text: str) -> str:
+        sentences = re.findall(r"[^。]+。", text)
+        i = rng.randrange(len(sentences))
+        if rng.random() < 0.5 or len(sentences) == 1:
+            sentences.insert(i + rng.randint(0, 1), model.sentence())
+        else:
+            sentences[i] = model.sentence()
+        out = "".join(sentences)
+        return out if out not in seen else reword(text)
+
+    per_chapter = 20
+    old_blocks = [block_text() for _ in range(blocks)]
+    new_blocks: list[str | None] = []
+    moved: list[str] = []
+    for text in old_blocks:
+        r = rng.random()
+        if r < 0.15:
+            new_blocks.append(reword(text))
+        elif r < 0.19:
+            continue  # dropped
+        elif r < 0.22:
+            moved.append(text)
+        else:
+            new_blocks.append(text)
+        if rng.random() < 0.04:
+            new_blocks.append(block_text())  # inserted
+    for text in moved:
+        new_blocks.insert(rng.randrange(len(new_blocks) + 1), text)
+
+    def render(items: list[str]) -> str:
+        if flat:
+            return "\n\n".join(items) + "\n"
+        lines = ["# 合成条例", ""]
+        article = 0
+        for i, text in enumerate(items):
+            if i % per_chapter == 0:
+                chapter = i // per_chapter + 1
+                lines += [f"## 第{cn_number(chapter)}章 第{chapter}部分规定", ""]
+            article += 1
+            lines += [f"第{cn_number(article)}条 {text}", ""]
+        return "\n".join(lines)
+
+    return render(old_blocks), render([b for b in new_blocks if b is not None])
+
+
+def build(law_ks: tuple[int, ...] = (2, 4, 9), blocks: int = 10_000) -> list[Pair]:
+    """Write the generated inputs (once) and list every benchmark pair."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    pairs = [Pair("seed", SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt", "seed")]
+    for old, new in law_pairs():
+        pairs.append(Pair("law:" + old.name.split(".")[0], old, new, "law"))
+
+    def write(name: str, make, group: str) -> None:
+        old, new = WORK / f"{name}.old.md", WORK / f"{name}.new.md"
+        if not (old.exists() and new.exists()):
+            old_text, new_text = make()
+            old.write_text(old_text, encoding="utf-8")
+            new.write_text(new_text, encoding="utf-8")
+        pairs.append(Pair(name, old, new, group))
+
+    for k in law_ks:
+        write(f"law-x{k}", lambda k=k: law_copies(k), "law-large")
+    write(f"synthetic-{blocks // 1000}k", lambda: synthetic(blocks, flat=False), "synthetic")
+    write(f"synthetic-flat-{blocks // 1000}k", lambda: synthetic(blocks, flat=True), "synthetic")
+    return pairs
+
+
+if __name__ == "__main__":
+    for pair in build():
+        print(f"{pair.name:28s} {pair.size / 1e6:6.2f} MB  {pair.old}  {pair.new}")
