@@ -174,7 +174,19 @@ def _traditional() -> re.Pattern[str]:
 def to_simplified(text: str) -> str:
     if not _traditional().search(text):
         return text
-    return _t2s().convert(text)
+    # opencc converts each stretch between its separators on its own: convert only the
+    # stretches that need it (one `覆` must not send a whole chapter through pure Python).
+    converter = _t2s()
+    parts = converter.split_chars_re.split(text)
+    return "".join(
+        _t2s_part(part) if i % 2 == 0 and _traditional().search(part) else part
+        for i, part in enumerate(parts)
+    )
+
+
+@lru_cache(maxsize=16384)
+def _t2s_part(part: str) -> str:
+    return _t2s().convert(part)
 
 
 @lru_cache(maxsize=65536)
