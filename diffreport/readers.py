@@ -241,6 +241,15 @@ def read_plain_text(text: str, markdown: bool = False) -> list[Paragraph]:
     return [p for p in paragraphs if p.text]
 
 
+_LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
+
+
+def _paragraph_text(text: str) -> str:
+    """One paragraph of HTML or Word: a line break in the source text is white space there
+    (as a browser or Word shows it), not a paragraph break."""
+    return clean_text(_LINE_BREAKS.sub(" ", text))
+
+
 # --- HTML -------------------------------------------------------------------------------------
 
 _HTML_BLOCKS = frozenset(
@@ -269,7 +278,7 @@ def read_html_text(text: str) -> list[Paragraph]:
     for el in elements:
         if el.name not in _HTML_CONTAINERS or id(el) in holds_block:
             continue
-        content = clean_text(el.get_text(" "))
+        content = _paragraph_text(el.get_text(" "))
         if not content:
             continue
         level = int(el.name[1]) if re.fullmatch(r"h[1-6]", el.name) else None
@@ -338,19 +347,27 @@ def _zip_part(zf: zipfile.ZipFile, part: str, name: str) -> bytes | None:
         # the CRC, so a lying header ends in an error, not in more data.
         with zf.open(info) as fh:
             return fh.read(MAX_UNZIPPED_BYTES + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise InputError(name, f"is a damaged .docx ({exc})", _RESAVE) from None
     except (RuntimeError, NotImplementedError):
         # RuntimeError: an encrypted zip entry; NotImplementedError: an unknown compression.
         raise InputError(
             name, "is a .docx packed in a way Word does not use (encrypted or unusual)", _RESAVE
+        ) from None
+    except MemoryError:
+        raise
+    except Exception as exc:
+        # A damaged archive surfaces as many kinds of error (BadZipFile, zlib.error, EOFError,
+        # OSError, ...); all mean the same to the user. tests/fuzz_corpus keeps examples.
+        raise InputError(
+            name, f"is a damaged .docx ({type(exc).__name__}: {exc})", _RESAVE
         ) from None
 
 
 def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+    except MemoryError:
+        raise
+    except Exception:  # BadZipFile, but also EOFError, ValueError, UnicodeDecodeError (names)
         raise InputError(
             name, "is not a .docx file (not a zip archive, or cut short)", _RESAVE
         ) from None
@@ -406,9 +423,11 @@ def read_docx_bytes(data: bytes, name: str = "<input>") -> list[Paragraph]:
             num_text = numberer.text_for(
                 ppr, style_numbering.get(style.get(f"{W}val", "")) if style is not None else None
             )
-        text = clean_text(text)
+        text = _paragraph_text(text)
         if text:
-            paragraphs.append(Paragraph(text, heading_level=level, numbering=clean_text(num_text)))
+            paragraphs.append(
+                Paragraph(text, heading_level=level, numbering=_paragraph_text(num_text))
+            )
     return paragraphs
 
 

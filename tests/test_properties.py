@@ -31,9 +31,16 @@ from diffreport.model import LEVELS, Paragraph, SourceText
 from diffreport.normalise import clean_text
 from diffreport.readers import read, read_bytes
 
-FAST = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False
-)
+# DIFFREPORT_FUZZ_SCALE=50 runs 50 times the examples (a longer session, outside CI).
+SCALE = int(os.environ.get("DIFFREPORT_FUZZ_SCALE", "1"))
+
+
+def examples(n: int) -> settings:
+    return settings(
+        max_examples=n * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+
+
 REAL_PAIRS = [(SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt"), *law_pairs()]
 REAL_FILES = sorted(SEEDS.glob("*.txt")) + sorted(LAW.glob("*.md"))
 
@@ -322,7 +329,7 @@ def document_pairs(draw) -> tuple[Doc, Doc]:
 # --- properties over generated documents --------------------------------------------------
 
 
-@FAST
+@examples(40)
 @given(document_pairs())
 def test_generated_conservation_symmetry_identity(pair):
     old, new = pair
@@ -335,7 +342,7 @@ def test_generated_conservation_symmetry_identity(pair):
     assert compare(old.source(), new.source()).to_json() == ab.to_json()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(25)
 @given(document_pairs())
 def test_generated_redline_round_trip(pair):
     old, new = pair
@@ -399,7 +406,7 @@ def real_edits(draw) -> tuple[SourceText, SourceText]:
     return src, as_read(paras, "<edited>")
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(12)
 @given(real_edits())
 def test_real_documents_edited(pair):
     old, new = pair
