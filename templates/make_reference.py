@@ -151,8 +151,10 @@ def build() -> bytes:
     toc_heading.paragraph_format.space_after = Pt(12)
     for level in (1, 2):
         toc = paragraph_style(doc, f"TOC {level}")
+        toc.font.size = Pt(13 - level)
+        toc.paragraph_format.line_spacing = 1.1
         toc.paragraph_format.left_indent = Mm(8 * (level - 1))
-        toc.paragraph_format.space_after = Pt(3)
+        toc.paragraph_format.space_after = Pt(2)
         toc.paragraph_format.tab_stops.add_tab_stop(
             Mm(156), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
         )

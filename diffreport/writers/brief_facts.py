@@ -183,7 +183,7 @@ def _groups(c: Comparison, blocks: list[BlockFact]) -> list[tuple[str, list[Bloc
     for a in c.at("section"):
         idx = len(titles)
         node = c.new.node(a.new[0]) if a.new else c.old.node(a.old[0])
-        titles.append(node.title or node.text)
+        titles.append(node.text or node.title)  # with its number: `第一章 总则`
         for i in a.old:
             order.setdefault(f"old:{i}", idx)
         for i in a.new:

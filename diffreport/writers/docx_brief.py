@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import PurePath
 
 from .. import __version__
 from ..compare import Comparison
@@ -74,8 +75,30 @@ class _Brief:
                 body.remove(child)
         self.revisions = Revisions(self.doc, when=self.when)
         self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark)
+        self._style_ids: dict[str, str] = {}
 
     # ---------------------------------------------------------------- helpers
+    # python-docx resolves a style name by scanning every style on each use; the briefing
+    # sets thousands, so names are resolved once and ids written directly.
+
+    def style_id(self, name: str) -> str:
+        if not self._style_ids:
+            self._style_ids = {s.name: s.style_id for s in self.doc.styles}
+        return self._style_ids[name]
+
+    def styled(self, paragraph, name: str | None):
+        if name:
+            paragraph._p.get_or_add_pPr().style = self.style_id(name)
+        return paragraph
+
+    def run(self, paragraph, text: str, style: str | None = None):
+        r = paragraph.add_run(xml_safe(text))
+        if style:
+            r._r.style = self.style_id(style)
+        return r
+
+    def new_para(self, style: str | None = None):
+        return self.styled(self.doc.add_paragraph(), style)
 
     def say(self, macro: str, *args) -> list[str]:
         return _paragraphs(getattr(self.words, macro)(*args), self.lang)
@@ -84,18 +107,18 @@ class _Brief:
         return " ".join(self.say(macro, *args))
 
     def heading(self, text: str, level: int) -> None:
-        p = self.doc.add_paragraph(style=f"Heading {level}")
+        p = self.new_para(f"Heading {level}")
         if level <= TOC_LEVELS:
             name = f"_Toc{len(self.headings) + 1:04d}"
             self.headings.append((level, text, name))
             _bookmark(p, name, 5_000 + len(self.headings), xml_safe(text))
         else:
-            p.add_run(xml_safe(text))
+            self.run(p, text)
 
     def para(self, text: str, style: str = "Body Text"):
-        p = self.doc.add_paragraph(style=style)
+        p = self.new_para(style)
         if text:
-            p.add_run(xml_safe(text))
+            self.run(p, text)
         return p
 
     def table(self, header: list[str], rows: list[list], widths_mm: list[float]):
@@ -104,8 +127,7 @@ class _Brief:
         table = self.doc.add_table(rows=1, cols=len(header))
         table.style = self.doc.styles["Table Grid"]
         for cell, text in zip(table.rows[0].cells, header, strict=True):
-            cell.paragraphs[0].style = self.doc.styles["Table Heading"]
-            cell.paragraphs[0].add_run(xml_safe(text))
+            self.run(self.styled(cell.paragraphs[0], "Table Heading"), text)
             shade_cell(cell, HEADER_FILL)
         repeat_header_row(table.rows[0])
         for values in rows:
@@ -114,16 +136,16 @@ class _Brief:
             cells = row.cells
             for cell, value in zip(cells, values, strict=True):
                 p = cell.paragraphs[0]
-                p.style = self.doc.styles["Table Text"]
+                self.styled(p, "Table Text")
                 for text, style in value if isinstance(value, list) else [(value, None)]:
-                    p.add_run(xml_safe(text), style=style)
+                    self.run(p, text, style)
         fixed_layout(table, [Mm(w) for w in widths_mm])
         if len(rows) <= SHORT_TABLE:  # a short table stays on one page
             for row in table.rows[:-1]:
                 for cell in row.cells:
                     for p in cell.paragraphs:
                         p.paragraph_format.keep_with_next = True
-        self.doc.add_paragraph(style="Table Text")  # keeps the next table or heading apart
+        self.new_para("Table Text")  # keeps the next table or heading apart
         return table
 
     # ---------------------------------------------------------------- parts
@@ -131,7 +153,12 @@ class _Brief:
     def title(self) -> None:
         f, lb = self.facts, self.labels
         self.para(lb["title"], "Title")
-        self.para(f"{f.old_title} → {f.new_title}", "Subtitle")
+        if f.old_title != f.new_title:
+            self.para(f"{f.old_title} → {f.new_title}", "Subtitle")
+        else:  # two versions of one text: tell them apart by their file names
+            self.para(f.new_title, "Subtitle")
+            names = [PurePath(p).name for p in (f.old_path, f.new_path)]
+            self.para(" → ".join(names), "Subtitle")
         meta = self.doc.add_table(rows=0, cols=2)
         rows = [
             (lb["old_doc"], f"{f.old_title}\n{f.old_path}"),
@@ -143,16 +170,14 @@ class _Brief:
 
         for key, value in rows:
             cells = meta.add_row().cells
-            cells[0].paragraphs[0].style = self.doc.styles["Table Heading"]
-            cells[0].paragraphs[0].add_run(xml_safe(key))
+            self.run(self.styled(cells[0].paragraphs[0], "Table Heading"), key)
             for i, line in enumerate(value.split("\n")):
                 p = cells[1].paragraphs[0] if i == 0 else cells[1].add_paragraph()
-                p.style = self.doc.styles["Table Text"]
-                p.add_run(xml_safe(line))
+                self.run(self.styled(p, "Table Text"), line)
         fixed_layout(meta, [Mm(30), Mm(126)])
 
     def contents(self):
-        self.doc.add_paragraph(style="Table Text")
+        self.new_para("Table Text")
         self.para(self.labels["toc"], "TOC Heading")
         return self.para("", "Briefing Note")  # TOC entries go after it, once headings are known
 
@@ -163,7 +188,7 @@ class _Brief:
 
         entries = []
         for i, (level, text, name) in enumerate(self.headings):
-            p = self.doc.add_paragraph(style=f"TOC {level}")
+            p = self.new_para(f"TOC {level}")
             if i == 0:
                 for r in field_begin(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u', dirty=True):
                     p._p.append(r)
@@ -239,17 +264,17 @@ class _Brief:
                     indent + s.old_title if s.old_title else lb["none"],
                     indent + s.new_title if s.new_title else lb["none"],
                     [(status, CHANGE_STYLE.get(_section_style(s.status)))],
-                    f"{s.old_blocks} → {s.new_blocks}",
+                    f"{s.old_blocks}→{s.new_blocks}",
                     f"{s.score:.2f}" if s.score is not None else lb["none"],
                 ]
             )
         header = [lb["col_old_section"], lb["col_new_section"], lb["col_status"]]
         header += [lb["col_blocks"], lb["col_similarity"]]
-        self.table(header, rows, [54, 54, 18, 15, 15])
+        self.table(header, rows, [52, 52, 18, 19, 15])
 
     def priorities(self, moved_units: set[str]) -> None:
         f, lb = self.facts, self.labels
-        self.heading(lb["priorities"], 1)
+        self.heading(self.words.headings["priorities"][f.genre], 1)
         if f.same:
             self.para(self.text("no_priorities"))
             return
@@ -280,16 +305,16 @@ class _Brief:
                 self.para(lb[label], "Briefing Label")
                 for m in measures:
                     p = self.para("", "Briefing Item")
-                    p.add_run(f"{mark} ", style=CHANGE_STYLE["new" if mark == "＋" else "dropped"])
-                    p.add_run(xml_safe(m.text))
+                    self.run(p, f"{mark} ", CHANGE_STYLE["new" if mark == "＋" else "dropped"])
+                    self.run(p, m.text)
         if b.changed:
             self.para(lb["measures_changed"], "Briefing Label")
             for m in b.changed:
                 p = self.para("", "Briefing Item")
-                p.add_run("～ ", style=CHANGE_STYLE["reworded"])
+                self.run(p, "～ ", CHANGE_STYLE["reworded"])
                 for op, text in m.diff or [("equal", m.text)]:
                     style = {"delete": "Deleted Text", "insert": "Inserted Text"}.get(op)
-                    p.add_run(xml_safe(text), style=style)
+                    self.run(p, text, style)
         for label, measures, macro in (
             ("measures_moved_in", b.moved_in, "moved_in"),
             ("measures_moved_out", b.moved_out, "moved_out"),
@@ -298,8 +323,8 @@ class _Brief:
                 self.para(lb[label], "Briefing Label")
                 for m in measures:
                     p = self.para("", "Briefing Item")
-                    p.add_run("⇄ ", style=CHANGE_STYLE["reworded"])
-                    p.add_run(xml_safe(self.text(macro, m)))
+                    self.run(p, "⇄ ", CHANGE_STYLE["reworded"])
+                    self.run(p, self.text(macro, m))
 
     def terms(self) -> None:
         f, lb = self.facts, self.labels

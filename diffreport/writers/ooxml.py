@@ -201,13 +201,19 @@ class Revisions:
         self.date = _w3cdtf(self.when)
         # Revision ids in their own range, clear of comment and bookmark ids.
         self._next_id = 10_000
+        self._style_ids: dict[str, str] = {}
 
     def _id(self) -> int:
         self._next_id += 1
         return self._next_id
 
     def paragraph(self, style: str | None = None) -> TrackedParagraph:
-        return TrackedParagraph(self, self.document.add_paragraph(style=style))
+        paragraph = self.document.add_paragraph()
+        if style:  # by id: python-docx scans every style per name lookup
+            if not self._style_ids:
+                self._style_ids = {s.name: s.style_id for s in self.document.styles}
+            paragraph._p.get_or_add_pPr().style = self._style_ids[style]
+        return TrackedParagraph(self, paragraph)
 
     def comment(self, paragraph, text: str) -> None:
         """A Word comment by ``author`` on the whole paragraph (python-docx's comments part)."""
