@@ -119,8 +119,17 @@ def _compare(old: str, new: str, max_size: int | None, profile: bool, output: st
     result = compare(*sources)
     result.timings = {"read": read_time, **result.timings}
     if profile:
-        for stage, seconds in result.timings.items():
-            click.echo(f"{stage:>12}: {seconds * 1000:8.1f} ms", err=True)
+        # Printed when the command ends (also through sys.exit): rendering and writing the
+        # output are the last stage.
+        done = time.perf_counter()
+
+        def report() -> None:
+            timings = {**result.timings, "write": time.perf_counter() - done}
+            for stage, seconds in timings.items():
+                click.echo(f"{stage:>14}: {seconds * 1000:8.1f} ms", err=True)
+            click.echo(f"{'total':>14}: {sum(timings.values()) * 1000:8.1f} ms", err=True)
+
+        click.get_current_context().call_on_close(report)
     return result
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .align import align_documents
+from .align import Aligner
 from .classify import Alignment, classify, pair_measures, rarity
 from .model import LEVELS, Document, SourceText
 from .normalise import to_paragraphs
@@ -98,16 +98,19 @@ def compare(
     old: str | Path | Document | SourceText,
     new: str | Path | Document | SourceText,
     *,
-    workers: int = 1,
+    workers: int | None = None,
     max_bytes: int | None = None,
 ) -> Comparison:
     """Compare two documents: read (if paths), parse, align, classify."""
     timings: dict[str, float] = {}
-    with _timed(timings, "read+parse"):
+    # Stages as `--profile` prints them; reading is timed here only when given paths.
+    with _timed(timings, "parse"):
         old_doc = load(old, max_bytes)
         new_doc = load(new, max_bytes)
+    with _timed(timings, "tokenise"):
+        aligner = Aligner(old_doc, new_doc, workers)
     with _timed(timings, "align"):
-        pairs = align_documents(old_doc, new_doc, workers=workers)
+        pairs = aligner.run()
         weights = rarity(old_doc, new_doc)
         pairs = pair_measures(old_doc, new_doc, pairs, weights)
     with _timed(timings, "classify"):
@@ -116,6 +119,7 @@ def compare(
             for level in LEVELS
             for p in _ordered(pairs[level], old_doc, new_doc)
         ]
+    with _timed(timings, "targets+terms"):
         targets = compare_targets(old_doc, new_doc)
         terms = term_shifts(old_doc, new_doc, alignments)
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
