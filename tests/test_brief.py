@@ -325,3 +325,14 @@ def test_make_brief_target_writes_the_seed_briefing(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["brief", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert headings(Document(str(out)), 1)[0] == wording("zh").labels["summary"]
+
+
+def test_identical_documents_give_a_briefing_without_empty_sections(epoch):
+    path = SEEDS / "nankai-2025-plan.txt"
+    c = compare(path, path)
+    doc = Document(io.BytesIO(docx_brief.render(c)))
+    assert len(headings(doc, 1)) == 6
+    test_no_heading_is_left_empty(doc)
+    assert not list(doc.comments)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "未发现任何改动" in text

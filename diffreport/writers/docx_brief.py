@@ -208,10 +208,7 @@ class _Brief:
             for text in self.say(part, f):
                 self.para(text)
         self.para(lb["overview"], "Briefing Label")
-        st = self.words.status
-        header = [lb["col_level"]] + [
-            st[s] for s in ("unchanged", "changed", "new", "dropped", "split", "merged", "moved")
-        ]
+        header = list(self.words.overview_columns)
         rows = []
         for level in ("section", "block", "clause"):
             k = self.c.counts(level)
@@ -224,7 +221,7 @@ class _Brief:
                 ]
                 + [str(moved)]
             )
-        self.table(header, rows, [44] + [16] * 7)
+        self.table(header, rows, [30] + [18] * 7)
 
     def targets(self) -> None:
         f, lb = self.facts, self.labels
