@@ -197,3 +197,23 @@ def test_unsafe_text_is_written_literally(monkeypatch):
     assert "甲 < 乙 & 丙 {{ config }} {% raw %}" in accepted
     assert "\x07" not in accepted
     assert len(accepted) > 15000
+
+
+def test_redline_command_writes_the_tracked_document(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from diffreport.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    old, new = law_pairs()[0]
+    out = tmp_path / "redline.docx"
+    result = CliRunner().invoke(main, ["redline", str(old), str(new), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    c = compare(old, new)
+    assert read_tracked(out.read_bytes(), accept=True) == lines(c.new)
+    assert read_tracked(out.read_bytes(), accept=False) == lines(c.old)
+    bad = tmp_path / "x.docx"
+    missing = CliRunner().invoke(
+        main, ["redline", str(old), str(tmp_path / "no.md"), "-o", str(bad)]
+    )
+    assert missing.exit_code == 2 and not bad.exists()
