@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Renders the README's pictures of the briefing: one page of each part, as a reader sees it.
-# Needs LibreOffice and poppler-utils (see .ci/run). Usage: bash docs/render.sh
+# Needs LibreOffice and poppler-utils (see .ci/run); for Chinese faces close to the styles'
+# 黑体/楷体/仿宋 also fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming (docs/fonts.conf maps
+# the names). Usage: bash docs/render.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600}
+export FONTCONFIG_FILE="$PWD/docs/fonts.conf"
 .venv/bin/diffreport brief -o "$tmp/briefing.docx"
 soffice -env:UserInstallation="file://$tmp/profile" --headless --convert-to pdf --outdir "$tmp" "$tmp/briefing.docx" >/dev/null
 pages=$(pdfinfo "$tmp/briefing.pdf" | awk '/^Pages:/ {print $2}')

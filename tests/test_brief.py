@@ -94,8 +94,8 @@ def test_summary_is_built_from_the_facts(brief, seed_comparison):
     text = "".join(summary)
     c = seed_comparison
     assert c.new.title in text and c.old.title in text
-    assert f"{len(c.new.of_kind('block'))} 个段落" in text
-    assert f"删除 {c.counts('block')['dropped']} 段" in text
+    assert f"{len(c.new.of_kind('block'))}个段落" in text
+    assert f"删除{c.counts('block')['dropped']}段" in text
     raised = [t for t in c.targets if t.change == "raised"]
     assert raised and raised[0].indicator in text
     new_terms = c.terms["new"]
@@ -109,8 +109,8 @@ def test_statute_summary_counts_articles(epoch, brief):
     law = Document(io.BytesIO(docx_brief.render(c)))
     first = next(p.text for p in law.paragraphs if p.style.name == "Body Text")
     assert c.new.genre == "statute"
-    assert f"共 {len(c.new.of_kind('block'))} 条" in first
-    assert f"删除 {c.counts('block')['dropped']} 条" in first
+    assert f"共{len(c.new.of_kind('block'))}条" in first
+    assert f"删除{c.counts('block')['dropped']}条" in first
     assert "四、条款变化" in headings(law, 1)
     seed_first = next(p.text for p in brief.paragraphs if p.style.name == "Body Text")
     assert seed_first != first
