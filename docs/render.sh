@@ -25,7 +25,7 @@ shot cover 1
 shot summary "$(page_of '一、摘要')"
 shot targets "$(page_of '二、主要指标对比')"
 shot structure "$(page_of '三、结构对照')"
-shot priorities "$(( $(page_of "四、重点任务变化") + 1 ))"
+shot priorities "$(page_of '1\.坚持以高质量发展为主线')"  # the first section of priorities
 shot terms "$(page_of '五、新提法与不再提及')"
 shot appendix "$(page_of '附录：修订对照')"
 ls -l docs/*.png

@@ -286,7 +286,7 @@ class _Brief:
                 self.block(b)
             if quiet:
                 sep = "、" if self.lang == "zh" else "; "
-                names = sep.join(snippet(b.title, 30) for b in quiet)
+                names = sep.join(snippet(b.title, 30).rstrip("：:，,；;。") for b in quiet)
                 colon = "：" if self.lang == "zh" else ": "
                 self.para(f"{lb['unchanged_blocks']}{colon}{names}", "Briefing Note")
 
