@@ -90,6 +90,9 @@ def _assign(score: np.ndarray, threshold: float) -> list[tuple[int, int, float]]
     """The optimal one-to-one pairing among the pairs that reach ``threshold``."""
     if score.size == 0:
         return []
+    if score.shape == (1, 1):
+        s = float(score[0, 0])
+        return [(0, 0, s)] if s >= threshold else []
     # Pairs below the threshold count for nothing: the solver must not trade a real pair for
     # one that will be dropped anyway.
     rows, cols = linear_sum_assignment(np.where(score >= threshold, score, 0.0), maximize=True)
@@ -241,27 +244,42 @@ class _Wholes:
         self._counts: dict[int, Counter[str]] = {}
 
     def best(self, part: Profile, order=None) -> int | None:
-        """The first unit holding the largest share of ``part``'s words, if that share is at
-        least PART_CONTAINMENT. Exact without scoring every unit: a unit holding none of the
-        part's rarest words covering more than (1 - PART_CONTAINMENT) of its word positions
-        holds less than PART_CONTAINMENT of them."""
+        """The unit holding the largest share of ``part``'s words (a tie goes to the first in
+        ``order``, a key on unit indices), if that share is at least PART_CONTAINMENT. Exact
+        without scoring every unit (prefix filtering): a unit holding none of the part's
+        rarest words covering more than (1 - PART_CONTAINMENT) of its word positions holds
+        less than PART_CONTAINMENT of them; and a unit's hits among those rare words bound its
+        share from above, so units are scored best bound first until none can win."""
+        key = order or (lambda k: k)
         counts = Counter(part.words)
-        need = int(len(part.words) * (1.0 - PART_CONTAINMENT)) + 2
-        cands: set[int] = set()
+        total = len(part.words)
+        need = int(total * (1.0 - PART_CONTAINMENT)) + 2
+        hits: dict[int, int] = defaultdict(int)
         covered = 0
         for w in sorted(counts, key=lambda w: len(self.postings.get(w, ()))):
-            cands.update(self.postings.get(w, ()))
+            for k in self.postings.get(w, ()):
+                hits[k] += counts[w]
             covered += counts[w]
             if covered >= need:
                 break
-        best, best_share = None, -1.0
-        for k in sorted(cands, key=order):  # ties go to the first unit in ``order``
+        rest = total - covered
+        bounds = [((h + rest) / total, k) for k, h in hits.items()]
+        bounds = sorted(
+            (b for b in bounds if b[0] >= PART_CONTAINMENT), key=lambda b: (-b[0], key(b[1]))
+        )
+        best, best_share, best_key = None, -1.0, None
+        for bound, k in bounds:
+            if bound < best_share:
+                break
+            k_key = key(k)
+            if bound == best_share and not k_key < best_key:
+                continue  # at most a tie, and the tie goes to the unit already found
             whole = self._counts.get(k)
             if whole is None:
                 whole = self._counts[k] = Counter(self.profiles[k].words)
-            share = sum(min(c, whole[w]) for w, c in counts.items() if w in whole) / len(part.words)
-            if share > best_share:
-                best, best_share = k, share
+            share = sum(min(c, whole[w]) for w, c in counts.items() if w in whole) / total
+            if share > best_share or (share == best_share and k_key < best_key):
+                best, best_share, best_key = k, share, k_key
         return best if best_share >= PART_CONTAINMENT else None
 
 

@@ -32,6 +32,8 @@ SAMPLE_ABOVE = 4096
 _RATES = (1, 8, 64)
 # process.cdist uses every core above this many cells; below, threads cost more than they save.
 THREADS_ABOVE = 40_000
+# Up to this many cells a matrix is scored pair by pair (same scores, no cdist set-up).
+SMALL_GROUP = 16
 
 
 @dataclass(slots=True)
@@ -116,9 +118,12 @@ def similarity_matrix(
     if not old or not new:
         return np.zeros((len(old), len(new)))
     if cost(old, new) <= EXACT_BUDGET:
+        if len(old) * len(new) <= SMALL_GROUP:
+            # Most groups (the sentences of one block) are tiny: cdist's set-up costs more.
+            return np.array([[similarity(a, b) for b in new] for a in old])
         return _cdist(old, new, 1, workers)
     # Too costly: score each block of (old rate × new rate) on the coarser sample of the two.
-    out = np.zeros((len(old), len(new)), dtype=np.float32)
+    out = np.zeros((len(old), len(new)))
     rows = {r: [i for i, p in enumerate(old) if p.rate() == r] for r in _RATES}
     cols = {r: [j for j, p in enumerate(new) if p.rate() == r] for r in _RATES}
     for ro, ri in rows.items():
@@ -138,14 +143,14 @@ def _cdist(old: list[Profile], new: list[Profile], rate: int, workers: int | Non
         [v[0] for v in views[1]],
         scorer=fuzz.ratio,
         workers=workers,
-        dtype=np.float32,
+        dtype=np.float64,
     )
     bag = process.cdist(
         [v[1] for v in views[0]],
         [v[1] for v in views[1]],
         scorer=fuzz.ratio,
         workers=workers,
-        dtype=np.float32,
+        dtype=np.float64,
     )
     return (0.2 * ordered + 0.8 * bag) / 100.0
 

@@ -46,33 +46,179 @@ def _cache_dir() -> Path:
     return path
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
+_STORE_VERSION = "diffreport-chunks-1"
 
+
+def _import_jieba():
+    """``import jieba`` without its ``import pkg_resources`` (a fifth of a second, only to
+    locate its own files: when that import fails, jieba opens them by path)."""
+    import sys
+
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+    else:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = str(_cache_dir())
-    # jieba reads its cache with marshal.load(file), which pulls the 9 MB through many small
-    # reads; one read and marshal.loads is about three times faster. Same cache file, so a
-    # missing or stale one is still built (and written) by jieba itself.
-    cache = Path(tokenizer.tmp_dir) / "jieba.cache"
+    return jieba
+
+
+def _stamp(source: str) -> str:
+    """Which version of jieba's ``source`` file a cached table was built from."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
     try:
-        tokenizer.FREQ, tokenizer.total = marshal.loads(cache.read_bytes())
-        tokenizer.initialized = True
+        folder = (spec.submodule_search_locations or [""])[0] if spec else ""
+        stat = os.stat(os.path.join(folder, source))
+    except OSError:
+        return _STORE_VERSION
+    return f"{_STORE_VERSION}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _read_store(name: str, stamp: str) -> tuple[object, dict[str, bytes]] | None:
+    try:
+        version, meta, chunks = marshal.loads((_cache_dir() / name).read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        tokenizer.initialize()
-    user_dict = _DATA / "policy_terms.txt"
-    if user_dict.exists():
-        tokenizer.load_userdict(str(user_dict))
-    return tokenizer
+        return None
+    return (meta, chunks) if version == stamp else None
+
+
+def _write_store(name: str, stamp: str, meta: object, table: dict) -> dict[str, bytes]:
+    """Split ``table`` by the first character of its keys, each part marshalled on its own,
+    and cache it: a comparison then loads only the parts for the characters its text uses."""
+    parts: dict[str, dict] = {}
+    for key, value in table.items():
+        parts.setdefault(key[0], {})[key] = value
+    chunks = {ch: marshal.dumps(part) for ch, part in parts.items()}
+    cache = _cache_dir() / name
+    try:
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((stamp, meta, chunks)))
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only cache folder only costs time
+    return chunks
+
+
+class _Lazy:
+    """A table loaded one first character at a time, from :func:`_write_store`'s chunks."""
+
+    def __init__(self, table: dict, chunks: dict[str, bytes]) -> None:
+        self.table = table
+        self.chunks = chunks
+        self.loaded: set[str] = set()
+
+    def need(self, text: str) -> set[str]:
+        """Load the parts for the characters of ``text``; return the characters just loaded."""
+        missing = set(text) - self.loaded
+        for ch in missing:
+            chunk = self.chunks.get(ch)
+            if chunk is not None:
+                self.table.update(marshal.loads(chunk))
+        self.loaded |= missing
+        return missing
+
+    def get(self, key: str, default=None):
+        if key and key[0] not in self.loaded:
+            self.need(key[0])
+        return self.table.get(key, default)
+
+    def __getitem__(self, key: str):
+        if key and key[0] not in self.loaded:
+            self.need(key[0])
+        return self.table[key]
+
+    def __contains__(self, key: str) -> bool:
+        if key and key[0] not in self.loaded:
+            self.need(key[0])
+        return key in self.table
+
+
+class _Segmenter:
+    """A jieba tokenizer whose prefix dictionary is loaded lazily, one first character at a
+    time (the seed plans use about half of it), with the policy terms added on top exactly
+    as ``load_userdict`` would."""
+
+    def __init__(self) -> None:
+        jieba = _import_jieba()
+        self.tokenizer = tokenizer = jieba.Tokenizer()
+        tokenizer.tmp_dir = str(_cache_dir())
+        self.user: dict[str, list[tuple[str, int]]] = {}
+        words = self._user_words()
+        stamp = _stamp("dict.txt")
+        store = _read_store("jieba-chunks.cache", stamp) if words is not None else None
+        if store is None:
+            freq, total = self._full_dictionary(tokenizer)
+            chunks = _write_store("jieba-chunks.cache", stamp, total, freq)
+        else:
+            total, chunks = store
+        tokenizer.FREQ = {}
+        tokenizer.total = total
+        tokenizer.initialized = True
+        self.freq = _Lazy(tokenizer.FREQ, chunks)
+        if words is None:  # a user word without a frequency: jieba must see the whole table
+            self.freq.need("".join(chunks))
+            tokenizer.load_userdict(str(_DATA / "policy_terms.txt"))
+            return
+        for word, count in words:
+            self.user.setdefault(word[0], []).append((word, count))
+            tokenizer.total += count
+            if count == 0:
+                jieba.finalseg.add_force_split(word)
+
+    @staticmethod
+    def _full_dictionary(tokenizer) -> tuple[dict[str, int], int]:
+        # jieba reads its cache with marshal.load(file), which pulls the 9 MB through many
+        # small reads; one read and marshal.loads is about three times faster. A missing or
+        # stale cache is built (and written) by jieba itself.
+        cache = Path(tokenizer.tmp_dir) / "jieba.cache"
+        try:
+            return marshal.loads(cache.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            tokenizer.initialize()
+            return tokenizer.FREQ, tokenizer.total
+
+    @staticmethod
+    def _user_words() -> list[tuple[str, int]] | None:
+        """The policy terms as (word, frequency), parsed like jieba's ``load_userdict``;
+        None if one has no frequency (jieba then computes it from the whole dictionary)."""
+        path = _DATA / "policy_terms.txt"
+        if not path.exists():
+            return []
+        out = []
+        for line in path.read_text(encoding="utf-8").lstrip("\ufeff").splitlines():
+            m = re.match(r"^(.+?)( [0-9]+)?( [a-z]+)?$", line.strip())
+            if m is None:
+                continue
+            if m.group(2) is None:
+                return None
+            out.append((m.group(1), int(m.group(2))))
+        return out
+
+    def cut(self, run: str) -> list[str]:
+        for ch in self.freq.need(run):
+            # After the dictionary's part, as jieba adds user words after loading it.
+            for word, count in self.user.get(ch, ()):
+                self.tokenizer.FREQ[word] = count
+                for end in range(1, len(word)):
+                    self.tokenizer.FREQ.setdefault(word[:end], 0)
+        return self.tokenizer.lcut(run, HMM=True)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> _Segmenter:
+    return _Segmenter()
 
 
 @lru_cache(maxsize=262144)
 def _cut_run(run: str) -> tuple[str, ...]:
     """jieba's words for one run of Chinese (cached: units overlap, blocks contain sentences,
     and the same phrases recur)."""
-    return tuple(_jieba().lcut(run, HMM=True))
+    return tuple(_segmenter().cut(run))
 
 
 @lru_cache(maxsize=131072)
@@ -123,31 +269,23 @@ _STOP_TFIDF = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _idf() -> tuple[dict[str, float], float]:
-    """jieba.analyse's IDF table and its median, cached as marshal next to jieba's own cache
-    (parsing the 6 MB text file takes most of a second)."""
-    import jieba
-
-    source = Path(jieba.__file__).parent / "analyse" / "idf.txt"
-    cache = _cache_dir() / "jieba-idf.cache"
-    try:
-        if cache.stat().st_mtime >= source.stat().st_mtime:
-            table, median = marshal.loads(cache.read_bytes())
-            return table, median
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
+def _idf() -> tuple[_Lazy, float]:
+    """jieba.analyse's IDF table (a mapping with ``get``, loaded lazily by first character)
+    and its median, cached next to jieba's own cache: parsing the 6 MB text file takes most
+    of a second."""
+    stamp = _stamp(os.path.join("analyse", "idf.txt"))
+    store = _read_store("jieba-idf-chunks.cache", stamp)
+    if store is not None:
+        median, chunks = store
+        return _Lazy({}, chunks), float(median)  # type: ignore[arg-type]
+    source = Path(_import_jieba().__file__).parent / "analyse" / "idf.txt"
     table = {}
     for line in source.read_text(encoding="utf-8").splitlines():
         word, value = line.strip().split(" ")
         table[word] = float(value)
     median = sorted(table.values())[len(table) // 2]
-    try:
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((table, median)))
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a read-only cache folder only costs time
-    return table, median
+    chunks = _write_store("jieba-idf-chunks.cache", stamp, median, table)
+    return _Lazy({}, chunks), median
 
 
 # jieba.cut's `re_han_default`: the runs it segments; everything between them comes out one
