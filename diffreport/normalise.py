@@ -151,7 +151,7 @@ def _t2s():
 
 
 @lru_cache(maxsize=1)
-def _traditional() -> re.Pattern[str]:
+def _traditional() -> frozenset[str]:
     """The characters that t2s can change: a key of its character table with another value,
     or a character that differs inside one of its phrases. Text without any of them is
     returned unchanged by opencc, so only the rare paragraph with one pays for the pure-Python
@@ -168,18 +168,18 @@ def _traditional() -> re.Pattern[str]:
                 chars.update(key)
             else:
                 chars.update(k for k, v in zip(key, value, strict=True) if k != v)
-    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+    return frozenset(chars)
 
 
 def to_simplified(text: str) -> str:
-    if not _traditional().search(text):
+    if _traditional().isdisjoint(text):
         return text
     # opencc converts each stretch between its separators on its own: convert only the
     # stretches that need it (one `覆` must not send a whole chapter through pure Python).
     converter = _t2s()
     parts = converter.split_chars_re.split(text)
     return "".join(
-        _t2s_part(part) if i % 2 == 0 and _traditional().search(part) else part
+        _t2s_part(part) if i % 2 == 0 and not _traditional().isdisjoint(part) else part
         for i, part in enumerate(parts)
     )
 
