@@ -72,18 +72,21 @@ class _Side:
 
 def _profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
     """Every node's profile. A section's covers its title and its whole subtree, built from
-    its children's words (children come after their parent in ``doc.nodes``) rather than by
-    tokenising the subtree's text once more at every depth."""
-    words: dict[str, list[str]] = {}
+    its children's words and codes (children come after their parent in ``doc.nodes``)
+    rather than by tokenising and encoding the subtree once more at every depth."""
+    out: dict[str, Profile] = {}
     for node in reversed(doc.nodes):
         if node.kind == "section":
-            acc = list(content_words(node.title or node.text))
+            words = content_words(node.title or node.text)
+            codes = [vocab.encode(words)]
+            words = list(words)
             for child in doc.children(node.id):
-                acc.extend(words[child.id])
-            words[node.id] = acc
+                words.extend(out[child.id].words)
+                codes.append(out[child.id].ordered)
+            out[node.id] = Profile.of(words, "".join(codes))
         else:
-            words[node.id] = content_words(node.text)
-    return {n.id: vocab.profile_words(words[n.id]) for n in doc.nodes}
+            out[node.id] = vocab.profile(node.text)
+    return out
 
 
 def _assign(score: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
@@ -170,7 +173,9 @@ def _position_prior(n_old: int, n_new: int) -> np.ndarray:
     """A small bonus for keeping relative order: breaks ties between equally good pairs."""
     po = (np.arange(n_old) + 0.5) / max(1, n_old)
     pn = (np.arange(n_new) + 0.5) / max(1, n_new)
-    return POSITION_PRIOR * (1.0 - np.abs(po[:, None] - pn[None, :]))
+    # Squared, not absolute: with a convex cost the order-keeping assignment is the unique
+    # best among equally good pairs, so swapping the documents cannot flip a tie (symmetry).
+    return POSITION_PRIOR * (1.0 - np.square(po[:, None] - pn[None, :]))
 
 
 def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
@@ -225,7 +230,7 @@ def _sparse_scores(
     edges: dict[tuple[int, int], float] = {}
     for i, j in pairs:
         a, b = old[i], new[j]
-        bonus = prior * (1.0 - abs(_position(i, n) - _position(j, m))) if prior else 0.0
+        bonus = prior * (1.0 - (_position(i, n) - _position(j, m)) ** 2) if prior else 0.0
         s = similarity(a, b, pair_rate(a, b, exact), floor=threshold - bonus) + bonus
         if s >= threshold:
             edges[(i, j)] = s
