@@ -43,6 +43,10 @@ class Profile:
     bag: str
     _samples: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False)
 
+    @classmethod
+    def of(cls, words: list[str], ordered: str) -> Profile:
+        return cls(words, ordered, "".join(sorted(ordered)))
+
     def rate(self) -> int:
         """The sampling rate this unit needs when its group is too costly to score exactly."""
         n = len(self.ordered)
@@ -86,8 +90,7 @@ class Vocabulary:
         return self.profile_words(content_words(text))
 
     def profile_words(self, words: list[str]) -> Profile:
-        ordered = self.encode(words)
-        return Profile(words, ordered, "".join(sorted(ordered)))
+        return Profile.of(words, self.encode(words))
 
 
 def similarity(a: Profile, b: Profile, rate: int = 1, floor: float = 0.0) -> float:
