@@ -169,11 +169,16 @@ def evidence_for(
     if weights:
         # Rarest first: the named programme, place or figure, not the stock verb.
         def rank(ws: list[str]) -> list[str]:
-            return sorted(ws, key=lambda w: (-weights.get(w, 0.0), -len(w), ws.index(w)))
+            return [
+                w
+                for _, _, _, w in sorted(
+                    (-weights.get(w, 0.0), -len(w), k, w) for k, w in enumerate(ws)
+                )
+            ]
     else:
         # Longer words first: `新质生产力` tells more than `推动`.
         def rank(ws: list[str]) -> list[str]:
-            return sorted(ws, key=lambda w: (-len(w), ws.index(w)))
+            return [w for _, _, w in sorted((-len(w), k, w) for k, w in enumerate(ws))]
 
     return Evidence(
         shared=rank([w for w in nw if w in oset])[:limit],
@@ -251,9 +256,11 @@ def pair_measures(
     The aligner pairs clauses within paired sentences, then across the document with a strict
     threshold; a measure whose sentence was rewritten around it falls through both. Here the
     leftovers are scored by word similarity blended with a rarity-weighted overlap (sharing
-    `汾水道消防站` or `天津港集团` counts, sharing `推动` hardly does); pairs inside paired
-    blocks are `changed`, pairs across blocks are `moved`. Every node stays in exactly one
-    pairing: a dropped and a new pairing become one.
+    `汾水道消防站` or `天津港集团` counts, sharing `推动` hardly does). Candidates are the
+    leftovers of paired blocks (a pair is `changed`) and leftovers anywhere that share an
+    anchor (a pair across blocks is `moved`), so the work grows with the leftovers of each
+    block, not with their product over the document. Every node stays in exactly one pairing:
+    a dropped and a new pairing become one.
     """
     level = "clause"
     plist = pairs.get(level, [])
@@ -268,26 +275,17 @@ def pair_measures(
             block_links.setdefault(o, set()).update(p.new)
     old_nodes = [old.node(p.old[0]) for p in dropped]
     new_nodes = [new.node(p.new[0]) for p in added]
-    score, same_block = _measure_scores(old, new, old_nodes, new_nodes, weights, block_links)
-    limit = np.where(same_block, MEASURE_THRESHOLD, MEASURE_MOVE_THRESHOLD)
-    masked = np.where(score >= limit, score, 0.0)
-    rows, cols = linear_sum_assignment(-masked)
+    unique = _unique_spans(old) & _unique_spans(new)
+    edges = _measure_edges(old, new, old_nodes, new_nodes, weights, pairs, unique)
     used_old: set[int] = set()
     used_new: set[int] = set()
     made: list[Pairing] = []
-    for r, c in zip(rows, cols, strict=True):
-        if masked[r, c] <= 0:
-            continue
-        used_old.add(int(r))
-        used_new.add(int(c))
+    for i, j in _assign_sparse(edges):
+        used_old.add(i)
+        used_new.add(j)
+        score, moved = edges[(i, j)]
         made.append(
-            Pairing(
-                level,
-                [old_nodes[r].id],
-                [new_nodes[c].id],
-                round(float(score[r, c]), 4),
-                moved=not bool(same_block[r, c]),
-            )
+            Pairing(level, [old_nodes[i].id], [new_nodes[j].id], round(score, 4), moved=moved)
         )
     gone = {id(dropped[i]) for i in used_old} | {id(added[j]) for j in used_new}
     kept = [p for p in plist if id(p) not in gone] + made
@@ -302,6 +300,83 @@ def pair_measures(
     return out
 
 
+def _measure_edges(
+    old: Document,
+    new: Document,
+    old_nodes: list[Node],
+    new_nodes: list[Node],
+    weights: dict[str, float],
+    pairs: dict[str, list[Pairing]],
+    unique: set[str],
+) -> dict[tuple[int, int], tuple[float, bool]]:
+    """Candidate pairs (old index, new index) → (score, moved) above their threshold."""
+    by_old_block: dict[str | None, list[int]] = {}
+    for i, n in enumerate(old_nodes):
+        b = old.block_of(n.id)
+        by_old_block.setdefault(b.id if b else None, []).append(i)
+    by_new_block: dict[str | None, list[int]] = {}
+    for j, n in enumerate(new_nodes):
+        b = new.block_of(n.id)
+        by_new_block.setdefault(b.id if b else None, []).append(j)
+    edges: dict[tuple[int, int], tuple[float, bool]] = {}
+    for p in pairs.get("block", []):
+        rows = [i for b in p.old for i in by_old_block.get(b, [])]
+        cols = [j for b in p.new for j in by_new_block.get(b, [])]
+        if not rows or not cols:
+            continue
+        score = _measure_scores(
+            [old_nodes[i] for i in rows], [new_nodes[j] for j in cols], weights, unique
+        )
+        for r, c in zip(*np.nonzero(score >= MEASURE_THRESHOLD), strict=True):
+            edges[(rows[r], cols[c])] = (float(score[r, c]), False)
+    # Across blocks: only leftovers that share an anchor are worth scoring.
+    where: dict[str, int] = {}
+    for j, n in enumerate(new_nodes):
+        for g in _spans(n.text) & unique:
+            where[g] = j
+    cross: set[tuple[int, int]] = set()
+    for i, o in enumerate(old_nodes):
+        for g in _spans(o.text) & unique:
+            j = where.get(g)
+            if j is not None and (i, j) not in edges:
+                cross.add((i, j))
+    for i, j in sorted(cross):
+        s = float(_measure_scores([old_nodes[i]], [new_nodes[j]], weights, unique)[0, 0])
+        if s >= MEASURE_MOVE_THRESHOLD:
+            edges[(i, j)] = (s, True)
+    return edges
+
+
+def _assign_sparse(edges: dict[tuple[int, int], tuple[float, bool]]) -> list[tuple[int, int]]:
+    """Optimal one-to-one choice among candidate pairs, solved per connected component."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in edges:
+        parent[find(("o", i))] = find(("n", j))
+    components: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for i, j in sorted(edges):
+        components.setdefault(find(("o", i)), []).append((i, j))
+    chosen: list[tuple[int, int]] = []
+    for comp in components.values():
+        rows = sorted({i for i, _ in comp})
+        cols = sorted({j for _, j in comp})
+        m = np.zeros((len(rows), len(cols)))
+        ri = {i: k for k, i in enumerate(rows)}
+        ci = {j: k for k, j in enumerate(cols)}
+        for i, j in comp:
+            m[ri[i], ci[j]] = edges[(i, j)][0]
+        for r, c in zip(*linear_sum_assignment(-m), strict=True):
+            if m[r, c] > 0:
+                chosen.append((rows[r], cols[c]))
+    return chosen
+
+
 def _attach_parts(
     old: Document,
     new: Document,
@@ -314,23 +389,51 @@ def _attach_parts(
     most of its words (`做优高端医疗器械产业集群。` split from `…用好医工所…，发展高端医疗器械
     产业集群；`). Returns the ids of the lone pairings that were absorbed."""
     vocab = Vocabulary()
-    one_to_one = [p for p in kept if len(p.old) == 1 and len(p.new) == 1]
+    profiles: dict[tuple[str, str], object] = {}
+
+    def profile(side: str, doc: Document, node_id: str):
+        key = (side, node_id)
+        if key not in profiles:
+            profiles[key] = vocab.profile(doc.node(node_id).text)
+        return profiles[key]
+
+    reverse_links: dict[str, set[str]] = {}
+    for o, ns in block_links.items():
+        for n in ns:
+            reverse_links.setdefault(n, set()).add(o)
+    by_old_block: dict[str, list[Pairing]] = {}
+    by_new_block: dict[str, list[Pairing]] = {}
+    for p in kept:
+        if len(p.old) == 1 and len(p.new) == 1:
+            ob, nb = old.block_of(p.old[0]), new.block_of(p.new[0])
+            if ob:
+                by_old_block.setdefault(ob.id, []).append(p)
+            if nb:
+                by_new_block.setdefault(nb.id, []).append(p)
     # All candidates first, then the best shares win: the same result whichever side is old.
     candidates: list[tuple[float, str, str, Pairing, Pairing, str]] = []
     for lone, side in [(p, "new") for p in left_new] + [(p, "old") for p in left_old]:
-        doc, other = (new, old) if side == "new" else (old, new)
+        doc, other, other_side = (new, old, "old") if side == "new" else (old, new, "new")
         node = doc.node((lone.new if side == "new" else lone.old)[0])
-        prof = vocab.profile(node.text)
+        prof = profile(side, doc, node.id)
         if len(prof.words) < 3:
             continue
         block = doc.block_of(node.id)
-        for p in one_to_one:
+        if block is None:
+            continue
+        if side == "new":
+            pool = [
+                p
+                for ob in sorted(reverse_links.get(block.id, ()))
+                for p in by_old_block.get(ob, [])
+            ]
+        else:
+            pool = [
+                p for nb in sorted(block_links.get(block.id, ())) for p in by_new_block.get(nb, [])
+            ]
+        for p in pool:
             whole_id = p.old[0] if side == "new" else p.new[0]
-            wb = other.block_of(whole_id)
-            ob, nb = (wb, block) if side == "new" else (block, wb)
-            if not (ob and nb and nb.id in block_links.get(ob.id, ())):
-                continue
-            share = containment(prof, vocab.profile(other.node(whole_id).text))
+            share = containment(prof, profile(other_side, other, whole_id))
             if share >= PART_CONTAINMENT:
                 whole = other.node(whole_id).text
                 candidates.append((share, node.text, whole, lone, p, side))
@@ -353,13 +456,11 @@ def _attach_parts(
 
 
 def _measure_scores(
-    old: Document,
-    new: Document,
     old_nodes: list[Node],
     new_nodes: list[Node],
     weights: dict[str, float],
-    block_links: dict[str, set[str]],
-) -> tuple[np.ndarray, np.ndarray]:
+    unique: set[str],
+) -> np.ndarray:
     vocab = Vocabulary()
     sim = similarity_matrix(
         [vocab.profile(n.text) for n in old_nodes], [vocab.profile(n.text) for n in new_nodes]
@@ -384,13 +485,7 @@ def _measure_scores(
     shared = (mo * wvec) @ mn.T
     total = (mo @ wvec)[:, None] + (mn @ wvec)[None, :]
     weighted = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
-    ob = [old.block_of(n.id) for n in old_nodes]
-    nb = [new.block_of(n.id) for n in new_nodes]
-    same_block = np.array(
-        [[bool(o and b and b.id in block_links.get(o.id, ())) for b in nb] for o in ob]
-    )
-    anchors = np.zeros_like(sim)
-    unique = _unique_spans(old) & _unique_spans(new)
+    anchors = np.zeros_like(weighted)
     if unique:
         where: dict[str, int] = {}
         for j, n in enumerate(new_nodes):
@@ -407,7 +502,7 @@ def _measure_scores(
                 anchors[i, j] = regions
     base = 0.5 * sim + 0.5 * weighted
     bonus = np.where(base >= ANCHOR_FLOOR, ANCHOR_BONUS * np.minimum(anchors, 2), 0.0)
-    return base + bonus, same_block
+    return base + bonus
 
 
 def classify(
@@ -435,9 +530,13 @@ def classify(
         shares=dict(pairing.shares),
     )
     if status in ("changed", "split", "merged"):
-        old_texts = [_evidence_text(old, old.node(i)) for i in pairing.old]
-        new_texts = [_evidence_text(new, new.node(i)) for i in pairing.new]
-        alignment.evidence = evidence_for(old_texts, new_texts, weights=weights)
+        old_texts = [old.node(i).text for i in pairing.old]
+        new_texts = [new.node(i).text for i in pairing.new]
+        alignment.evidence = evidence_for(
+            [t for i in pairing.old for t in _evidence_texts(old, old.node(i))],
+            [t for i in pairing.new for t in _evidence_texts(new, new.node(i))],
+            weights=weights,
+        )
         if status == "changed" and pairing.level in ("sentence", "clause", "block"):
             if pairing.level != "block" or len(old_texts[0]) + len(new_texts[0]) < 4000:
                 alignment.diff = inline_diff(
@@ -446,7 +545,9 @@ def classify(
     return alignment
 
 
-def _evidence_text(doc: Document, node: Node) -> str:
+def _evidence_texts(doc: Document, node: Node) -> list[str]:
+    """A unit's text; a section's title and its units' texts one by one, so each is
+    tokenised once (and from the cache) rather than as one long string per section."""
     if node.kind != "section":
-        return node.text
-    return "\n".join([node.title] + [_evidence_text(doc, c) for c in doc.children(node.id)])
+        return [node.text]
+    return [node.title] + [t for c in doc.children(node.id) for t in _evidence_texts(doc, c)]

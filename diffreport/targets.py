@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .model import Document
+from .model import Document, Node
 from .similarity import linear_sum_assignment
 
 UNITS = [
@@ -201,20 +201,22 @@ def _core(key: str) -> str:
     return re.sub(r"(?:中小企业|企业|项目|数量)$", "", key) or key
 
 
-def _aim_for(target: Target, doc: Document, taken: set[str]) -> Target | None:
-    """A clause of ``doc`` that keeps ``target``'s indicator with a qualitative aim instead
-    of a figure, as a `Target` with value None."""
+def _aims(doc: Document) -> list[tuple[str, Node]]:
+    """Clauses that state a qualitative aim and no figure, with their text unquoted."""
+    return [
+        (c.text.replace("“", "").replace("”", ""), c)
+        for c in doc.of_kind("clause")
+        if _AIM.search(c.text) and not _TARGET.search(c.text)
+    ]
+
+
+def _aim_for(target: Target, aims: list[tuple[str, Node]], taken: set[str]) -> Target | None:
+    """A clause among ``aims`` that keeps ``target``'s indicator with a qualitative aim
+    instead of a figure, as a `Target` with value None."""
     core = _core(target.key)
     if len(core) < 4:
         return None
-    best = None
-    for clause in doc.of_kind("clause"):
-        if clause.id in taken or core not in clause.text.replace("“", "").replace("”", ""):
-            continue
-        if not _AIM.search(clause.text) or _TARGET.search(clause.text):
-            continue
-        best = clause
-        break
+    best = next((c for text, c in aims if c.id not in taken and core in text), None)
     if best is None:
         return None
     return Target(target.indicator, target.key, best.text.strip("，,；;。 "), None, "", "", best.id)
@@ -241,9 +243,11 @@ def compare_targets(old: Document, new: Document, threshold: float = 70.0) -> li
                 changes.append(TargetChange(n.indicator, o, n, _change(o, n)))
     taken_new = {t.node for t in news}
     taken_old = {t.node for t in olds}
+    new_aims = _aims(new) if len(used_old) < len(olds) else []
+    old_aims = _aims(old) if len(used_new) < len(news) else []
     for i, o in enumerate(olds):
         if i not in used_old:
-            aim = _aim_for(o, new, taken_new)
+            aim = _aim_for(o, new_aims, taken_new)
             if aim is not None:
                 taken_new.add(aim.node)
                 changes.append(TargetChange(o.indicator, o, aim, "reworded"))
@@ -251,7 +255,7 @@ def compare_targets(old: Document, new: Document, threshold: float = 70.0) -> li
                 changes.append(TargetChange(o.indicator, o, None, "dropped"))
     for j, n in enumerate(news):
         if j not in used_new:
-            aim = _aim_for(n, old, taken_old)
+            aim = _aim_for(n, old_aims, taken_old)
             if aim is not None:
                 taken_old.add(aim.node)
                 changes.append(TargetChange(n.indicator, aim, n, "reworded"))

@@ -118,7 +118,7 @@ def _replacements(alignments: list[Alignment]) -> dict[tuple[str, str], list[tup
             if re.search(r"[/.:#()\[\]]", old + new):
                 continue  # links and paths, not terms
             after = ops[i + 2][1] if i + 2 < len(ops) and ops[i + 2][0] == "equal" else ""
-            first = display_tokens(after)[0] if after else ""
+            first = display_tokens(after[:8])[0] if after else ""
             out.setdefault((old, new), []).append((a.new[0], first))
     return out
 
