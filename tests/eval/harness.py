@@ -310,11 +310,18 @@ def report(results: list[CaseResult], verbose: bool = False) -> str:
 
 
 def check(results: list[CaseResult], thresholds: dict) -> list[str]:
-    """Failures: each threshold is `metric: minimum ratio` (or `false unchanged: max count`)."""
+    """Failures: each threshold is `metric: minimum ratio` over all cases (`false unchanged`:
+    maximum count); `cases` holds minimum ratios for one case (`pairs` 16/16 on the seeds)."""
     tot = totals(results)
     failures = []
+    for name, limits in thresholds.get("cases", {}).items():
+        case = next((r for r in results if r.name == name), None)
+        for metric, limit in limits.items():
+            s = case.scores.get(metric) if case else None
+            if s is None or s.ratio is None or s.ratio < limit:
+                failures.append(f"{name}: {metric}: {s.ratio if s else None} < {limit}")
     for metric, limit in thresholds.items():
-        if metric.startswith("_"):
+        if metric.startswith("_") or metric == "cases":
             continue
         s = tot.get(metric)
         if metric == "false unchanged":
