@@ -39,6 +39,9 @@ class Alignment:
     evidence: Evidence | None = None
     shares: dict[str, float] = field(default_factory=dict)
     diff: list[tuple[str, str]] | None = None  # (op, text): op is equal | insert | delete
+    # A move's two places: the block (of a sentence or clause) or section (of a block) that
+    # held it in the old version, and the one that holds it in the new.
+    places: dict[str, str | None] | None = None
 
     def to_dict(self) -> dict:
         out: dict = {
@@ -59,6 +62,8 @@ class Alignment:
             out["parts"] = [{"id": k, "share": v} for k, v in self.shares.items()]
         if self.diff is not None:
             out["diff"] = [{"op": op, "text": text} for op, text in self.diff]
+        if self.places is not None:
+            out["places"] = self.places
         return out
 
 
@@ -529,6 +534,11 @@ def classify(
         moved=pairing.moved,
         shares=dict(pairing.shares),
     )
+    if pairing.moved and pairing.old and pairing.new:
+        alignment.places = {
+            "old": _place(old, old.node(pairing.old[0])),
+            "new": _place(new, new.node(pairing.new[0])),
+        }
     if status in ("changed", "split", "merged"):
         old_texts = [old.node(i).text for i in pairing.old]
         new_texts = [new.node(i).text for i in pairing.new]
@@ -551,3 +561,12 @@ def _evidence_texts(doc: Document, node: Node) -> list[str]:
     if node.kind != "section":
         return [node.text]
     return [node.title] + [t for c in doc.children(node.id) for t in _evidence_texts(doc, c)]
+
+
+def _place(doc: Document, node: Node) -> str | None:
+    """Where a unit sits, as moves are judged: a sentence's or clause's block, a block's or
+    section's parent section."""
+    holder = doc.block_of(node.id) if node.kind in ("sentence", "clause") else None
+    if holder is None:
+        holder = doc.section_of(node.id)
+    return holder.id if holder else None

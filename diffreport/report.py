@@ -90,3 +90,15 @@ def block_changes(c: Comparison) -> list[BlockChange]:
                     bc.measures.append(Measure("moved-out", text, elsewhere=block_title(dst)))
         out.append(bc)
     return out
+
+
+def moved_places(c: Comparison, places: dict) -> str:
+    """`old place → new place` for a moved alignment, by title (or text)."""
+
+    def name(doc, node_id: str | None) -> str:
+        if node_id is None:
+            return "∅"
+        node = doc.node(node_id)
+        return node.title or node.text
+
+    return f"{name(c.old, places.get('old'))} → {name(c.new, places.get('new'))}"

@@ -39,7 +39,8 @@ _PRE_QUALIFIERS = [
     "近",
 ]
 _POST_QUALIFIERS = ["以上", "左右", "以内", "以下", "内"]
-_NUMBER = rf"(?P<num>\d+(?:\.\d+)?|[{_CN_NUMERAL}]{{1,4}})"
+# `5万余户`: 万 multiplies only before 余/多 (in `50万平方米` it belongs to the unit).
+_NUMBER = rf"(?P<num>\d+(?:\.\d+)?(?:万(?=[余多]))?|[{_CN_NUMERAL}]{{1,4}})"
 _TARGET = re.compile(
     rf"(?P<pre>{'|'.join(_PRE_QUALIFIERS)})?{_NUMBER}\s?(?P<more>余|多)?\s?(?P<unit>{_UNIT})"
     rf"(?P<post>{'|'.join(_POST_QUALIFIERS)})?"
@@ -51,9 +52,9 @@ _FILLER = re.compile(
 _VERB_TAIL = re.compile(
     r"(?:同比|分别|预计|力争|达到|实现|保持|控制在|完成|突破|超过|不少于|不低于)+$"
 )
-_BOUNDARY = re.compile(r"[，,；;。：:！？、（）()“”\"\d%]")
+_BOUNDARY = re.compile(r"[，,；;。：:！？、（）()“”\"%]")
 _POST_CUT = re.compile(r"[，,；;。：:！？、（）()“”\"及和与\d]")
-_QUOTED = re.compile(r"[“\"「『][^”\"」』]*[”\"」』]")
+_QUOTED = re.compile(r"[“\"「『《][^”\"」』》]*[”\"」』》]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A qualitative aim that can stand in for a figure: `保持中心城区首位`, `数量…前列`.
 _AIM = re.compile(r"数量|规模|比重|比例|排名|首位|前列|水平|增长|增速")
@@ -117,6 +118,8 @@ def chinese_to_number(text: str) -> float | None:
 
 
 def _value(num: str) -> float | None:
+    if num.endswith("万") and num[:-1].replace(".", "", 1).isdigit():
+        return float(num[:-1]) * 10000
     try:
         return float(num)
     except ValueError:
@@ -129,7 +132,11 @@ def _in_quotes(text: str) -> list[tuple[int, int]]:
 
 def _indicator(text: str, start: int, end: int, unit: str) -> tuple[str, str, str]:
     """(indicator, words before, words after) for the figure at ``text[start:end]``."""
-    before = _BOUNDARY.split(text[:start])[-1][-16:].strip()
+    head = text[:start]
+    previous = [m.end() for m in _TARGET.finditer(head)]
+    if previous:
+        head = head[previous[-1] :]  # `…300亩及进步广场等载体30万平方米`: not the figure before
+    before = _BOUNDARY.split(head)[-1][-16:].strip()
     after = _POST_CUT.split(text[end:])[0][:12].strip()
     # `新建提升4个口袋公园`: a counted noun after the figure names the indicator; a percentage
     # or a figure that ends the phrase belongs to the words before it.
@@ -137,6 +144,7 @@ def _indicator(text: str, start: int, end: int, unit: str) -> tuple[str, str, st
     if unit not in ("%", "个百分点") and counted:
         return after, before, after
     name = before.rsplit("等", 1)[-1] if "等" in before[:-1] else before
+    name = _VERB_TAIL.sub("", name) or name
     return name, before, after if counted else ""
 
 
@@ -152,10 +160,10 @@ def extract_targets(doc: Document) -> list[Target]:
             if value is None:
                 continue
             start = m.start("num")
-            if start > 0 and text[start - 1] == "第":
+            if start > 0 and (text[start - 1] == "第" or text[start - 1].isdigit()):
                 continue  # an ordinal: `第五次`, `第十八条`
             if any(a <= start < b for a, b in quotes):
-                continue  # part of a slogan: `“十项行动”`
+                continue  # part of a slogan or a title: `“十项行动”`, `《…等10件…的决定》`
             if not num[0].isdigit():
                 # Chinese numerals need a real classifier: not `一批`, `一件事`, a bare `一`.
                 if value == 1 or m["unit"] in _IDIOM_UNITS or m["unit"] in ("%", "人", "次", "天"):

@@ -58,3 +58,29 @@ def test_target_changes_on_the_seeds(seed_comparison):
 def test_lowered_target():
     c = compare("新建道路10条。\n", "新建道路6条。\n")
     assert [t.change for t in c.targets] == ["lowered"]
+
+
+def test_approximate_figures_and_titles():
+    (t,) = _targets("推动老旧小区提升改造，惠及居民5万余户。")
+    assert (t.value, t.unit, t.qualifier) == (50000.0, "户", "余")
+    # a figure inside a title names a document, not a target
+    assert _targets("根据《关于修改〈上海市公路管理条例〉等10件地方性法规的决定》修正。") == []
+
+
+def test_moved_block_reports_both_places():
+    from conftest import FIXTURES
+
+    eng = FIXTURES / "english"
+    c = compare(
+        eng / "github-acceptable-use-policies.2021.md",
+        eng / "github-acceptable-use-policies.2024.md",
+    )
+    # by reading: the server-abuse item moved from Conduct Restrictions to Site Access and Safety
+    node = next(
+        n for n in c.old.of_kind("block") if n.text.startswith("- use our servers to disrupt")
+    )
+    a = c.alignment_of("old", node.id)
+    assert a.moved
+    assert c.old.node(a.places["old"]).text == "3. Conduct Restrictions"
+    assert c.new.node(a.places["new"]).text == "5. Site Access and Safety"
+    assert a.to_dict()["places"] == a.places

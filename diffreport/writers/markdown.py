@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..compare import Comparison
-from ..report import block_changes
+from ..report import block_changes, moved_places
 
 
 def _esc(text: str) -> str:
@@ -55,6 +55,8 @@ def render(c: Comparison) -> str:
         )
         score = f" ({a.score:.2f})" if a.score is not None else ""
         lines.append(f"### {_esc(title)} — {a.status}{', moved' if a.moved else ''}{score}")
+        if a.places:
+            lines += ["", f"Moved: {_esc(moved_places(c, a.places))}"]
         lines.append("")
         for m in bc.measures:
             if m.status == "changed" and m.diff:

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..compare import Comparison
-from ..report import block_changes
+from ..report import block_changes, moved_places
 
 _STATUS_STYLE = {
     "unchanged": "dim",
@@ -67,6 +67,8 @@ def render(c: Comparison, console: Console, show_unchanged: bool = False) -> Non
         head.append(old_t if old_t == new_t else f"{old_t}  →  {new_t}")
         if a.score is not None:
             head.append(f"  ({a.score:.2f})", style="dim")
+        if a.places:
+            head.append(f"  moved: {moved_places(c, a.places)}", style="cyan")
         console.print(head)
         if a.evidence and (a.evidence.added or a.evidence.removed):
             ev = Text("    ")
@@ -87,11 +89,14 @@ def render(c: Comparison, console: Console, show_unchanged: bool = False) -> Non
                     line.append(f"  ({arrow} {m.elsewhere})", style="cyan dim")
             console.print(line)
 
-    if c.targets:
-        table = Table(title="\nTargets", show_edge=False)
+    shown = [t for t in c.targets if show_unchanged or t.change != "unchanged"]
+    if shown:
+        hidden = len(c.targets) - len(shown)
+        title = "\nTargets" + (f" ({hidden} unchanged not shown)" if hidden else "")
+        table = Table(title=title, show_edge=False)
         for col in ("indicator", "old", "new", "change"):
             table.add_column(col)
-        for t in c.targets:
+        for t in shown:
             table.add_row(
                 t.indicator,
                 t.old.text if t.old else "—",
