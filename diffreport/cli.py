@@ -3,6 +3,7 @@
 diffreport diff OLD NEW [--format text|md|json]   exit 0 same, 1 different, 2 trouble
 diffreport brief [OLD NEW] [-o out/briefing.docx]
 diffreport redline OLD NEW -o FILE.docx
+diffreport batch PAIRS.csv --out DIR                one JSON per pair, all cores
 diffreport show FILE
 """
 
@@ -219,6 +220,73 @@ def redline(old: str, new: str, output: str, max_size: int | None) -> None:
     from .writers.docx_redline import render
 
     _write(output, render(result), [old, new])
+
+
+@main.command()
+@click.argument("pairs", type=_INPUT)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Folder for the JSON."
+)
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Default: all cores.")
+@_max_size
+def batch(pairs: str, out_dir: str, workers: int | None, max_size: int | None) -> None:
+    """Compare every pair listed in PAIRS (CSV: old,new per row; relative paths are taken from
+    the CSV's folder) on all cores: one JSON per pair in OUT and OUT/index.json.
+    Exit 0 if every pair was compared, 2 if any failed (see the index)."""
+    import csv
+    import json
+    from pathlib import Path
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from . import batch as batch_mod
+    from .errors import InputError
+    from .writers.output import write_atomic
+
+    listing = Path(pairs)
+    try:
+        with listing.open(newline="", encoding="utf-8-sig") as f:
+            rows = [r for r in csv.reader(f) if r and any(c.strip() for c in r)]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            pairs, f"cannot read the list of pairs ({exc})", "give a CSV file"
+        ) from None
+    if rows and [c.strip().lower() for c in rows[0][:2]] == ["old", "new"]:
+        rows = rows[1:]
+    bad = next((i for i, r in enumerate(rows, 1) if len(r) < 2), None)
+    if bad is not None or not rows:
+        where = f"row {bad} has one column" if bad else "no pairs"
+        raise InputError(pairs, where, "write one old,new pair of paths per row")
+    base = listing.parent
+    paths = [tuple(str(base / c.strip()) for c in r[:2]) for r in rows]
+    todo = batch_mod.jobs(paths, Path(out_dir), _max_bytes(max_size))
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=_stderr_console(),
+        transient=False,
+    ) as progress:
+        task = progress.add_task("comparing", total=len(todo))
+        entries = batch_mod.run(todo, workers, lambda _: progress.advance(task))
+    index = {"schema": batch_mod.INDEX_SCHEMA, "pairs": entries}
+    write_atomic(
+        Path(out_dir) / "index.json", json.dumps(index, ensure_ascii=False, indent=2).encode()
+    )
+    failed = [e for e in entries if e["status"] != "ok"]
+    click.echo(
+        f"compared {len(entries) - len(failed)} of {len(entries)} pairs into {out_dir}", err=True
+    )
+    for e in failed[:5]:
+        click.echo(f"diffreport: error: {e['error']}", err=True)
+    sys.exit(2 if failed else 0)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 @main.command()

@@ -1,0 +1,56 @@
+"""What a user would otherwise run, for the benchmark only (difflib never enters diffreport/).
+
+    python bench/baselines.py difflib OLD NEW    # difflib.ndiff: line diff, then a character
+                                                 # diff inside replaced lines
+    python bench/baselines.py allpairs OLD NEW   # every paragraph scored against every other
+                                                 # (rapidfuzz, all cores), best match each
+
+Both print a small JSON summary, so that their output is produced as diffreport's is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from pathlib import Path
+
+
+def paragraphs(path: str) -> list[str]:
+    text = Path(path).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def difflib_redline(old: list[str], new: list[str]) -> list[str]:
+    """difflib's own redline (``ndiff``): a line diff, and inside each replaced block the
+    most similar lines paired and diffed character by character (the `?` guide lines)."""
+    return list(difflib.ndiff(old, new))
+
+
+def all_pairs(old: list[str], new: list[str]) -> list[tuple[int, int, float]]:
+    """The naive fuzzy aligner: the full similarity matrix, then each old paragraph's best."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    matrix = process.cdist(old, new, scorer=fuzz.ratio, workers=-1, dtype=np.float32)
+    best = matrix.argmax(axis=1) if len(new) else np.zeros(len(old), dtype=int)
+    return [(i, int(j), float(matrix[i, j])) for i, j in enumerate(best) if len(new)]
+
+
+def main(argv: list[str]) -> int:
+    kind, old_path, new_path = argv
+    old, new = paragraphs(old_path), paragraphs(new_path)
+    if kind == "difflib":
+        lines = difflib_redline(old, new)
+        summary = {k: sum(1 for line in lines if line[:1] == k) for k in " +-?"}
+    elif kind == "allpairs":
+        matches = all_pairs(old, new)
+        summary = {"pairs": sum(1 for *_, s in matches if s >= 60.0), "cells": len(old) * len(new)}
+    else:
+        raise SystemExit(f"unknown baseline {kind!r}")
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

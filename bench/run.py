@@ -1,0 +1,330 @@
+"""The benchmark behind `make bench` and the README's Performance table.
+
+Every tool runs as a fresh process (cold: what a user waits for), several times; the table
+shows the median wall time and the largest peak memory (the child's ru_maxrss, from wait4).
+Ratios against the baselines measured in the same run matter more than seconds: this machine
+is shared and noisy.
+
+    python bench/run.py                 # everything (about a quarter of an hour)
+    python bench/run.py --quick         # seed, one law pair, law-x2 and law-x9, fewer runs
+    python bench/run.py --only seed     # pairs whose name contains "seed"
+
+Results: bench/work/results.md (the table) and bench/work/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from inputs import ROOT, Pair, build  # noqa: E402
+
+WORK = ROOT / "bench" / "work"
+OUT = WORK / "out"
+PY = sys.executable
+DIFFREPORT = str(Path(PY).parent / "diffreport")
+BASELINES = str(ROOT / "bench" / "baselines.py")
+REDLINES_VENV = WORK / "redlines-venv"
+
+
+def run_once(cmd: list[str], timeout: float) -> tuple[float, float, bool]:
+    """(wall seconds, peak MB, finished) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            os.wait4(proc.pid, 0)
+            return timeout, 0.0, False
+        time.sleep(0.005)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, code in (0, 1)
+
+
+def measure(cmd: list[str], runs: int, timeout: float) -> dict:
+    walls, peaks = [], []
+    for _ in range(runs):
+        wall, peak, ok = run_once(cmd, timeout)
+        if not ok:
+            return {"ok": False, "wall": None, "peak": None, "timeout": timeout}
+        walls.append(wall)
+        peaks.append(peak)
+        if wall > timeout / 3:  # slow tool: one run says enough
+            break
+    return {"ok": True, "wall": statistics.median(walls), "peak": max(peaks), "runs": len(walls)}
+
+
+def profile(pair: Pair) -> dict[str, float]:
+    """Per-stage milliseconds from `diffreport diff --format json --profile`."""
+    done = subprocess.run(
+        [DIFFREPORT, "diff", str(pair.old), str(pair.new), "--format", "json", "--profile"],
+        capture_output=True,
+        text=True,
+    )
+    stages = {}
+    for line in done.stderr.splitlines():
+        name, _, value = line.partition(":")
+        if value.strip().endswith("ms"):
+            stages[name.strip()] = float(value.strip()[:-2])
+    return stages
+
+
+# -- Python-Redlines (the Docxodus engine, a .NET binary shipped in a PyPI wheel) -------------
+
+
+def redlines_binary() -> str | None:
+    """Install python-redlines[docxodus] into its own venv (once) and return its engine."""
+    python = REDLINES_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(REDLINES_VENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "python-redlines[docxodus]"],
+            check=False,
+        )
+    probe = (
+        "from python_redlines.engines import DocxodusEngine;"
+        f"print(DocxodusEngine(target_path={str(WORK / 'redlines-engine')!r}).extracted_binaries_path)"
+    )
+    done = subprocess.run([str(python), "-c", probe], capture_output=True, text=True)
+    path = done.stdout.strip()
+    return path if done.returncode == 0 and path and Path(path).exists() else None
+
+
+def as_docx(path: Path) -> Path:
+    """The same paragraphs as a .docx (Markdown headings as Word headings)."""
+    target = WORK / "docx" / (path.name + ".docx")
+    if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
+        return target
+    import docx
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    doc = docx.Document()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("<!--"):
+            continue
+        level = len(line) - len(line.lstrip("#"))
+        if 0 < level <= 6:
+            doc.add_heading(line[level:].strip(), level)
+        else:
+            doc.add_paragraph(line)
+    doc.save(target)
+    return target
+
+
+# -- in-process and batch --------------------------------------------------------------------
+
+
+def warm_in_process(pair: Pair, repeats: int = 15) -> float:
+    """Median seconds of compare() on paths in a process that has already done one."""
+    code = (
+        "import statistics,sys,time\n"
+        "from diffreport import compare\n"
+        "compare(sys.argv[1], sys.argv[2])\n"
+        "ts=[]\n"
+        f"for _ in range({repeats}):\n"
+        "    t=time.perf_counter(); compare(sys.argv[1], sys.argv[2]); ts.append(time.perf_counter()-t)\n"
+        "print(statistics.median(ts))\n"
+    )
+    done = subprocess.run(
+        [PY, "-c", code, str(pair.old), str(pair.new)], capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip())
+
+
+def batch_throughput(pairs: list[Pair], copies: int = 4) -> dict[str, float]:
+    """Pairs per second of `diffreport batch` with one worker and with all cores."""
+    listing = WORK / "batch-pairs.csv"
+    with listing.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["old", "new"])
+        for _ in range(copies):
+            for pair in pairs:
+                writer.writerow([pair.old, pair.new])
+    n = copies * len(pairs)
+    out: dict[str, float] = {"pairs": n}
+    for workers in (1, os.cpu_count() or 1):
+        wall, _, ok = run_once(
+            [
+                DIFFREPORT,
+                "batch",
+                str(listing),
+                "--out",
+                str(OUT / f"batch-{workers}"),
+                "--workers",
+                str(workers),
+            ],
+            timeout=900,
+        )
+        out[f"workers={workers}"] = n / wall if ok else float("nan")
+    return out
+
+
+# -- the table -------------------------------------------------------------------------------
+
+
+def fmt_s(m: dict | None) -> str:
+    if not m:
+        return "–"
+    if not m["ok"]:
+        return f"> {m['timeout']:.0f} s"
+    return f"{m['wall']:.2f} s / {m['peak']:.0f} MB"
+
+
+def ratio(a: dict | None, b: dict | None) -> str:
+    if not a or not b or not a["ok"]:
+        return "–"
+    if not b["ok"]:
+        return f"< {a['wall'] / b['timeout']:.2f}"
+    return f"{a['wall'] / b['wall']:.2f}"
+
+
+def table(rows: list[dict]) -> str:
+    head = (
+        "| input | MB/side | diffreport json | diffreport brief | difflib ndiff | all-pairs matrix "
+        "| Python-Redlines | json ÷ difflib | json ÷ all-pairs | json ÷ Redlines |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    lines = []
+    for r in rows:
+        t = r["tools"]
+        lines.append(
+            f"| {r['name']} | {r['mb']:.2f} | {fmt_s(t.get('json'))} | {fmt_s(t.get('brief'))} "
+            f"| {fmt_s(t.get('difflib'))} | {fmt_s(t.get('allpairs'))} | {fmt_s(t.get('redlines'))} "
+            f"| {ratio(t.get('json'), t.get('difflib'))} | {ratio(t.get('json'), t.get('allpairs'))} "
+            f"| {ratio(t.get('json'), t.get('redlines'))} |"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+def stage_table(rows: list[dict]) -> str:
+    names: list[str] = []
+    for r in rows:
+        for k in r.get("stages", {}):
+            if k not in names:
+                names.append(k)
+    head = "| input | " + " | ".join(names) + " |\n|---|" + "---|" * len(names) + "\n"
+    body = "".join(
+        f"| {r['name']} | " + " | ".join(f"{r['stages'].get(k, 0):.0f}" for k in names) + " |\n"
+        for r in rows
+        if r.get("stages")
+    )
+    return head + body
+
+
+def growth(rows: list[dict], key: str = "json") -> str:
+    """Exponent of time against size between the smallest and largest law-large pairs."""
+    large = [r for r in rows if r["group"] == "law-large" and r["tools"].get(key, {}).get("ok")]
+    if len(large) < 2:
+        return "–"
+    a, b = min(large, key=lambda r: r["mb"]), max(large, key=lambda r: r["mb"])
+    ta, tb = a["tools"][key]["wall"], b["tools"][key]["wall"]
+    return f"{math.log(tb / ta) / math.log(b['mb'] / a['mb']):.2f} ({a['name']} → {b['name']})"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--runs", type=int, default=None, help="runs per small input (default 5)")
+    ap.add_argument("--timeout", type=float, default=300.0)
+    args = ap.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    pairs = build()
+    if args.quick:
+        keep = {"seed", "law:上海市检验检测条例", "law-x2", "law-x9"}
+        pairs = [p for p in pairs if p.name in keep]
+    pairs = [p for p in pairs if args.only in p.name]
+    small_runs = args.runs or (3 if args.quick else 5)
+    redline = redlines_binary()
+    print(f"Python-Redlines engine: {redline or 'not available'}", flush=True)
+    # Warm the caches a first run builds (jieba's dictionary, the IDF table).
+    subprocess.run([DIFFREPORT, "diff", str(pairs[0].old), str(pairs[0].new)], capture_output=True)
+
+    rows = []
+    for pair in pairs:
+        runs = small_runs if pair.size < 200_000 else (2 if args.quick else 3)
+        tools: dict[str, dict] = {}
+        cmds = {
+            "json": [DIFFREPORT, "diff", str(pair.old), str(pair.new), "--format", "json"],
+            "brief": [
+                DIFFREPORT,
+                "brief",
+                str(pair.old),
+                str(pair.new),
+                "-o",
+                str(OUT / f"{pair.name.replace(':', '-')}.docx"),
+            ],
+            "difflib": [PY, BASELINES, "difflib", str(pair.old), str(pair.new)],
+            "allpairs": [PY, BASELINES, "allpairs", str(pair.old), str(pair.new)],
+        }
+        if redline:
+            cmds["redlines"] = [
+                redline,
+                "bench",
+                str(as_docx(pair.old)),
+                str(as_docx(pair.new)),
+                str(OUT / f"{pair.name.replace(':', '-')}.redline.docx"),
+            ]
+        for tool, cmd in cmds.items():
+            tools[tool] = measure(cmd, runs, args.timeout)
+            print(f"{pair.name:32s} {tool:9s} {fmt_s(tools[tool])}", flush=True)
+        rows.append(
+            {
+                "name": pair.name,
+                "group": pair.group,
+                "mb": pair.size / 1e6,
+                "tools": tools,
+                "stages": profile(pair),
+            }
+        )
+    seed = next((p for p in pairs if p.name == "seed"), None)
+    extra = {
+        "warm_seed_ms": warm_in_process(seed) * 1000 if seed else None,
+        "growth_json": growth(rows, "json"),
+        "growth_brief": growth(rows, "brief"),
+        "batch": batch_throughput([p for p in pairs if p.group in ("seed", "law")]),
+        "redlines": redline is not None,
+        "machine": f"{os.cpu_count()} cores",
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    report = [
+        "Wall time (median of runs) / peak memory of one process; ratios are diffreport json ÷ baseline.\n",
+        table(rows),
+        "\nPer-stage milliseconds (`diffreport diff --format json --profile`):\n",
+        stage_table(rows),
+        f"\nIn-process comparison of the seed pair after warm-up: {extra['warm_seed_ms']:.0f} ms"
+        if extra["warm_seed_ms"]
+        else "",
+        f"\nGrowth exponent (time ∝ size^k), json: {extra['growth_json']}; brief: {extra['growth_brief']}",
+        "\nBatch throughput (pairs/s): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in extra["batch"].items() if k != "pairs")
+        + f" over {extra['batch']['pairs']:.0f} pairs",
+        f"\n{extra['machine']}, {extra['date']}\n",
+    ]
+    text = "\n".join(report)
+    (WORK / "results.md").write_text(text, encoding="utf-8")
+    (WORK / "results.json").write_text(
+        json.dumps({"rows": rows, **extra}, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    print("\n" + text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
