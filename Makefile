@@ -19,6 +19,12 @@ test: $(STAMP)
 	$(BIN)/ruff check diffreport tests
 	$(BIN)/python -m pytest -q
 
+# Benchmark (about a quarter of an hour; `BENCH_ARGS=--quick` for a few minutes): prints the
+# table of wall times, peak memory and ratios against difflib, an all-pairs matrix and
+# Python-Redlines; results in bench/work/results.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 # Accuracy on labelled revision pairs (tests/eval/); pytest runs the same check in `test`.
 eval: $(STAMP)
 	$(BIN)/python tests/eval/harness.py --check
