@@ -282,10 +282,19 @@ def pair_measures(
     new_nodes = [new.node(p.new[0]) for p in added]
     unique = _unique_spans(old) & _unique_spans(new)
     edges = _measure_edges(old, new, old_nodes, new_nodes, weights, pairs, unique)
+    # Equal scores (repeated wording) resolve to the order-keeping choice whichever document
+    # is old: a tiny squared-distance prior, as the aligner does.
+    old_units, new_units = old.of_kind(level), new.of_kind(level)  # once: of_kind scans all
+    po = {n.id: k / max(1, len(old_units)) for k, n in enumerate(old_units)}
+    pn = {n.id: k / max(1, len(new_units)) for k, n in enumerate(new_units)}
+    ranked = {
+        (i, j): (s - 1e-4 * (po[old_nodes[i].id] - pn[new_nodes[j].id]) ** 2, moved)
+        for (i, j), (s, moved) in edges.items()
+    }
     used_old: set[int] = set()
     used_new: set[int] = set()
     made: list[Pairing] = []
-    for i, j in _assign_sparse(edges):
+    for i, j in _assign_sparse(ranked):
         used_old.add(i)
         used_new.add(j)
         score, moved = edges[(i, j)]

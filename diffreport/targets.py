@@ -193,8 +193,14 @@ def extract_targets(doc: Document) -> list[Target]:
     return out
 
 
+# Classifiers that only count things: `417个混接点` → `300余处混接点` is a lower count.
+_COUNTERS = frozenset("个家项座处所条部户套场名件张辆台栋间")
+
+
 def _change(old: Target, new: Target) -> str:
-    if old.value is None or new.value is None or old.unit != new.unit:
+    if old.value is None or new.value is None:
+        return "reworded"
+    if old.unit != new.unit and not (old.unit in _COUNTERS and new.unit in _COUNTERS):
         return "reworded"
     if new.value > old.value:
         return "raised"

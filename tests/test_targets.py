@@ -84,3 +84,8 @@ def test_moved_block_reports_both_places():
     assert c.old.node(a.places["old"]).text == "3. Conduct Restrictions"
     assert c.new.node(a.places["new"]).text == "5. Site Access and Safety"
     assert a.to_dict()["places"] == a.places
+
+
+def test_counting_classifiers_compare_across_units():
+    c = compare("完成417个混接点改造。\n", "完成300余处混接点改造。\n")
+    assert [t.change for t in c.targets] == ["lowered"]
