@@ -1,6 +1,9 @@
 """Classify pairings: status, evidence (shared / added / removed key terms), inline diffs.
 
-Pure functions over the two documents and the aligner's pairings.
+Pure functions over the two documents and the aligner's pairings. :func:`pair_measures` runs
+between the two: it pairs the clauses (measures) the aligner left new and dropped when they
+are one measure reworded, moved to another block, or split into parts; :func:`rarity` weighs
+words by how few measures use them, for that pairing and for the evidence.
 """
 
 from __future__ import annotations

@@ -210,8 +210,8 @@ def _change(old: Target, new: Target) -> str:
 
 
 def _core(key: str) -> str:
-    """The name inside an indicator: `专精特新中小企业` → `专精特新` is found by the caller
-    as the longest run shared with a clause; this trims generic heads."""
+    """The name inside an indicator, without its generic head noun: `专精特新中小企业` →
+    `专精特新`, which a rewording keeps (`“专精特新”企业数量`)."""
     return re.sub(r"(?:中小企业|企业|项目|数量)$", "", key) or key
 
 
