@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
 _WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}")
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +121,30 @@ def _replacements(alignments: list[Alignment]) -> dict[tuple[str, str], list[tup
             after = ops[i + 2][1] if i + 2 < len(ops) and ops[i + 2][0] == "equal" else ""
             first = display_tokens(after[:8])[0] if after else ""
             out.setdefault((old, new), []).append((a.new[0], first))
+            for pair in _stem_pairs(old, new):
+                out.setdefault(pair, []).append((a.new[0], ""))
+    return out
+
+
+def _stem_pairs(old: str, new: str) -> set[tuple[str, str]]:
+    """Word-level renames inside a larger replacement that keep their stem:
+    `、县民政局和市殡葬管理处` → `民政部门` holds `民政局` → `民政部门`."""
+    out: set[tuple[str, str]] = set()
+    new_toks = display_tokens(new)
+    for d in set(display_tokens(old)):
+        if len(d) < 2 or not _CJK_WORD.fullmatch(d):
+            continue
+        for k, t in enumerate(new_toks):
+            if t[:2] != d[:2] or t == d:
+                continue
+            seq = t
+            # `民政` + `部门`: a shorter stem word continues into the next word.
+            for nxt in new_toks[k + 1 : k + 3]:
+                if len(seq) >= len(d) or not _CJK_WORD.fullmatch(nxt):
+                    break
+                seq += nxt
+            if seq != d and (seq, d) != (new, old):
+                out.add((d, seq))
     return out
 
 

@@ -25,3 +25,11 @@ def test_law_rename_is_one_rename_not_many_edits():
     assert "质量技监部门" not in listed and "市场监管部门" not in listed
     data = c.to_dict()["terms"]["renames"][0]
     assert set(data) == {"old", "new", "count", "old_count", "new_count", "where"}
+
+
+def test_rename_inside_a_larger_rewording_keeps_its_stem():
+    # 殡葬管理条例: `市民政局` / `区、县民政局和市殡葬管理处` became `民政部门` throughout
+    c = compare(LAW / "上海市殡葬管理条例.old.md", LAW / "上海市殡葬管理条例.2024-08-22.md")
+    renames = {(r.old, r.new) for r in c.terms["renames"]}
+    assert ("民政局", "民政部门") in renames
+    assert not any(o != "民政局" and "民政局" in o for o, _ in renames)
