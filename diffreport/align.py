@@ -52,6 +52,9 @@ CANDIDATES = 12
 COMPONENT_LIMIT = 1_000_000
 # Bonus for keeping relative order (within matched parents): breaks ties between equal pairs.
 POSITION_PRIOR = 0.02
+# Across the document (moves) order is no evidence, but identical units (a repeated clause)
+# still need their ties broken the same way whichever document comes first.
+TIE_BREAK = 1e-6
 
 
 @dataclass(slots=True)
@@ -169,13 +172,13 @@ def _position(i: int, n: int) -> float:
     return (i + 0.5) / max(1, n)
 
 
-def _position_prior(n_old: int, n_new: int) -> np.ndarray:
+def _position_prior(n_old: int, n_new: int, weight: float = POSITION_PRIOR) -> np.ndarray:
     """A small bonus for keeping relative order: breaks ties between equally good pairs."""
     po = (np.arange(n_old) + 0.5) / max(1, n_old)
     pn = (np.arange(n_new) + 0.5) / max(1, n_new)
     # Squared, not absolute: with a convex cost the order-keeping assignment is the unique
     # best among equally good pairs, so swapping the documents cannot flip a tie (symmetry).
-    return POSITION_PRIOR * (1.0 - np.square(po[:, None] - pn[None, :]))
+    return weight * (1.0 - np.square(po[:, None] - pn[None, :]))
 
 
 def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
@@ -225,7 +228,7 @@ def _sparse_scores(
     pairs = sorted(candidates(old, new))
     budget = sum((len(old[i].ordered) // 64 + 1) * len(new[j].ordered) for i, j in pairs)
     exact = 2 * budget <= EXACT_BUDGET
-    prior = 0.0 if moved else POSITION_PRIOR
+    prior = TIE_BREAK if moved else POSITION_PRIOR
     n, m = len(old), len(new)
     edges: dict[tuple[int, int], float] = {}
     for i, j in pairs:
@@ -316,8 +319,8 @@ class Aligner:
         new_p = [self.new.profiles[n.id] for n in news]
         if len(olds) * len(news) <= DENSE_LIMIT:
             score = similarity_matrix(old_p, new_p, self.workers)
-            if not moved:
-                score = score + _position_prior(len(olds), len(news))
+            weight = TIE_BREAK if moved else POSITION_PRIOR
+            score = score + _position_prior(len(olds), len(news), weight)
             matches = _assign(score, threshold)
         else:
             matches = _assign_sparse(_sparse_scores(old_p, new_p, threshold, moved), len(olds))
