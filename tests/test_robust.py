@@ -126,7 +126,7 @@ def test_missing_path_and_folder(tmp_path):
         read(tmp_path)
 
 
-def test_size_limit_is_configurable(tmp_path):
+def test_size_limit_is_configurable(tmp_path, monkeypatch):
     size = PLAN.stat().st_size
     out = tmp_path / "r.json"
     by_option = run("diff", str(PLAN), str(PLAN), "--max-size", "10k", "-o", str(out))
@@ -143,15 +143,12 @@ def test_size_limit_is_configurable(tmp_path):
     with pytest.raises(InputError, match="over the limit"):
         read(PLAN, max_bytes=size - 1)
     assert read(PLAN, max_bytes=size).paragraphs
-    os.environ["DIFFREPORT_MAX_BYTES"] = "1k"
-    try:
-        with pytest.raises(InputError, match="limit of 1,024"):
-            compare(PLAN, PLAN)
-        os.environ["DIFFREPORT_MAX_BYTES"] = "-5"
-        with pytest.raises(SettingsError):
-            read(PLAN)
-    finally:
-        del os.environ["DIFFREPORT_MAX_BYTES"]
+    monkeypatch.setenv("DIFFREPORT_MAX_BYTES", "1k")
+    with pytest.raises(InputError, match="limit of 1,024"):
+        compare(PLAN, PLAN)
+    monkeypatch.setenv("DIFFREPORT_MAX_BYTES", "-5")
+    with pytest.raises(SettingsError):
+        read(PLAN)
 
 
 def test_pipe_is_read_within_the_limit(tmp_path):
