@@ -246,11 +246,16 @@ def _regions(text: str, spans: list[str]) -> int:
     return count
 
 
-def _names_something(span: str) -> bool:
+def _names_something(span: str, weights: dict[str, float], floor: float) -> bool:
+    """Does ``span`` hold a name: a word rare in general language and used by few measures
+    here (`天拖`, `西营门`; not the district's own name, which half the measures use)?"""
     from .tokens import _idf
 
     table, _ = _idf()
-    return any(len(w) >= 2 and table.get(w, 99.0) >= _RARE_IDF for w in display_tokens(span))
+    return any(
+        len(w) >= 2 and table.get(w, 99.0) >= _RARE_IDF and weights.get(w, floor) >= floor
+        for w in display_tokens(span)
+    )
 
 
 def pair_measures(
@@ -341,7 +346,7 @@ def _measure_edges(
         cols = [j for b in p.new for j in by_new_block.get(b, [])]
         if not rows or not cols:
             continue
-        score = _measure_scores(
+        score, _ = _measure_scores(
             [old_nodes[i] for i in rows], [new_nodes[j] for j in cols], weights, unique
         )
         for r, c in zip(*np.nonzero(score >= MEASURE_THRESHOLD), strict=True):
@@ -358,9 +363,9 @@ def _measure_edges(
             if j is not None and (i, j) not in edges:
                 cross.add((i, j))
     for i, j in sorted(cross):
-        s = float(_measure_scores([old_nodes[i]], [new_nodes[j]], weights, unique)[0, 0])
-        if s >= MEASURE_MOVE_THRESHOLD:
-            edges[(i, j)] = (s, True)
+        score, _ = _measure_scores([old_nodes[i]], [new_nodes[j]], weights, unique)
+        if score[0, 0] >= MEASURE_MOVE_THRESHOLD:
+            edges[(i, j)] = (float(score[0, 0]), True)
     return edges
 
 
@@ -477,7 +482,9 @@ def _measure_scores(
     new_nodes: list[Node],
     weights: dict[str, float],
     unique: set[str],
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, anchors): word similarity blended with rarity-weighted overlap, plus the
+    anchor bonus; anchors counts the places that hold (0 where none does)."""
     vocab = Vocabulary()
     sim = similarity_matrix(
         [vocab.profile(n.text) for n in old_nodes], [vocab.profile(n.text) for n in new_nodes]
@@ -503,6 +510,9 @@ def _measure_scores(
     total = (mo @ wvec)[:, None] + (mn @ wvec)[None, :]
     weighted = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
     anchors = np.zeros_like(weighted)
+    # A name is used by at most ~10 measures: rarity at least that of a word in 10 clauses
+    # (the rarest words, in one clause, weigh log(7) more).
+    floor = max(weights.values(), default=0.0) - math.log(7)
     if unique:
         where: dict[str, int] = {}
         for j, n in enumerate(new_nodes):
@@ -515,11 +525,11 @@ def _measure_scores(
                     found.setdefault((i, where[g]), []).append(g)
         for (i, j), spans in found.items():
             regions = min(_regions(old_nodes[i].text, spans), _regions(new_nodes[j].text, spans))
-            if regions >= 2 or any(_names_something(g) for g in spans):
+            if regions >= 2 or any(_names_something(g, weights, floor) for g in spans):
                 anchors[i, j] = regions
     base = 0.5 * sim + 0.5 * weighted
     bonus = np.where(base >= ANCHOR_FLOOR, ANCHOR_BONUS * np.minimum(anchors, 2), 0.0)
-    return base + bonus
+    return base + bonus, anchors
 
 
 def classify(
