@@ -207,7 +207,7 @@ def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
             for c in s:
                 postings[c].append(j)
         for i, s in enumerate(a_sets):
-            keys = sorted(s, key=df.__getitem__)[:KEY_WORDS]
+            keys = sorted(s, key=lambda c: (df[c], c))[:KEY_WORDS]  # ties: by code, not by hash
             votes: dict[int, float] = defaultdict(float)
             for c in keys:
                 hits = postings.get(c)
@@ -226,8 +226,12 @@ def _sparse_scores(
     """Exact scores (with the position prior within matched parents) of the candidate pairs
     that reach ``threshold``."""
     pairs = sorted(candidates(old, new))
-    budget = sum((len(old[i].ordered) // 64 + 1) * len(new[j].ordered) for i, j in pairs)
-    exact = 2 * budget <= EXACT_BUDGET
+    longest = max(len(p.ordered) for p in old) * max(len(p.ordered) for p in new)
+    exact = (
+        2 * len(pairs) * longest / 64 <= EXACT_BUDGET
+        or 2 * sum((len(old[i].ordered) // 64 + 1) * len(new[j].ordered) for i, j in pairs)
+        <= EXACT_BUDGET
+    )
     prior = TIE_BREAK if moved else POSITION_PRIOR
     n, m = len(old), len(new)
     edges: dict[tuple[int, int], float] = {}
@@ -241,15 +245,18 @@ def _sparse_scores(
 
 
 class _Wholes:
-    """Paired units that a leftover may be part of, indexed by word for :meth:`best`."""
+    """Paired units that a leftover may be part of, indexed by word for :meth:`best` (words
+    as their one-character codes: sets and counts of a string are built in C)."""
 
     def __init__(self, ids: list[str], profiles: dict[str, Profile]) -> None:
         self.profiles = [profiles[i] for i in ids]
         self.postings: dict[str, list[int]] = defaultdict(list)
         for k, prof in enumerate(self.profiles):
-            for w in dict.fromkeys(prof.words):
+            for w in set(prof.ordered):
                 self.postings[w].append(k)
         self._counts: dict[int, Counter[str]] = {}
+        # (part's codes, unit) → share: long documents repeat the same leftover many times.
+        self._shares: dict[tuple[str, int], float] = {}
 
     def best(self, part: Profile, order=None) -> int | None:
         """The unit holding the largest share of ``part``'s words (a tie goes to the first in
@@ -259,8 +266,8 @@ class _Wholes:
         less than PART_CONTAINMENT of them; and a unit's hits among those rare words bound its
         share from above, so units are scored best bound first until none can win."""
         key = order or (lambda k: k)
-        counts = Counter(part.words)
-        total = len(part.words)
+        counts = Counter(part.ordered)
+        total = len(part.ordered)
         need = int(total * (1.0 - PART_CONTAINMENT)) + 2
         hits: dict[int, int] = defaultdict(int)
         covered = 0
@@ -282,10 +289,13 @@ class _Wholes:
             k_key = key(k)
             if bound == best_share and not k_key < best_key:
                 continue  # at most a tie, and the tie goes to the unit already found
-            whole = self._counts.get(k)
-            if whole is None:
-                whole = self._counts[k] = Counter(self.profiles[k].words)
-            share = sum(min(c, whole[w]) for w, c in counts.items() if w in whole) / total
+            share = self._shares.get((part.ordered, k))
+            if share is None:
+                whole = self._counts.get(k)
+                if whole is None:
+                    whole = self._counts[k] = Counter(self.profiles[k].ordered)
+                share = sum(min(c, whole[w]) for w, c in counts.items() if w in whole) / total
+                self._shares[(part.ordered, k)] = share
             if share > best_share or (share == best_share and k_key < best_key):
                 best, best_share, best_key = k, share, k_key
         return best if best_share >= PART_CONTAINMENT else None

@@ -60,7 +60,8 @@ class Profile:
         if got is None:
             # Codes are consecutive integers: a residue class is a fixed 1/rate of the
             # vocabulary, mixed by a multiplicative hash so it is not the first-seen words.
-            ordered = "".join(c for c in self.ordered if _keep(ord(c), rate))
+            drop = {ord(c): None for c in set(self.ordered) if not _keep(ord(c), rate)}
+            ordered = self.ordered.translate(drop)
             got = self._samples[rate] = (ordered, "".join(sorted(ordered)))
         return got
 
@@ -74,6 +75,8 @@ class Vocabulary:
     """Interns words as characters; shared by both documents of a comparison."""
 
     codes: dict[str, str] = field(default_factory=dict)
+    # Profiles by text: long documents repeat their boilerplate, and every unit is profiled.
+    _seen: dict[str, Profile] = field(default_factory=dict, repr=False)
 
     def encode(self, words: list[str]) -> str:
         codes = self.codes
@@ -87,7 +90,10 @@ class Vocabulary:
         return "".join(out)
 
     def profile(self, text: str) -> Profile:
-        return self.profile_words(content_words(text))
+        got = self._seen.get(text)
+        if got is None:
+            got = self._seen[text] = self.profile_words(content_words(text))
+        return got
 
     def profile_words(self, words: list[str]) -> Profile:
         return Profile.of(words, self.encode(words))
