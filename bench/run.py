@@ -133,7 +133,7 @@ def warm_in_process(pair: Pair, repeats: int = 15) -> float:
     """Median seconds of compare() on paths in a process that has already done one."""
     code = (
         "import statistics,sys,time\n"
-        "from diffreport import compare\n"
+        "from diffreport.compare import compare\n"
         "compare(sys.argv[1], sys.argv[2])\n"
         "ts=[]\n"
         f"for _ in range({repeats}):\n"

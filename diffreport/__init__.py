@@ -17,7 +17,11 @@ __all__ = ["__version__", "compare", "Comparison"]
 def __getattr__(name: str):
     # Lazy: `import diffreport` must stay cheap for the CLI's start-up.
     if name in ("compare", "Comparison"):
-        from . import compare as _compare_module
+        import importlib
 
-        return getattr(_compare_module, name)
+        # Not `from . import compare`: that asks this very __getattr__ again (recursion).
+        module = importlib.import_module(f"{__name__}.compare")
+        # Importing the submodule bound `compare` here to the module; the function wins.
+        globals().update(compare=module.compare, Comparison=module.Comparison)
+        return globals()[name]
     raise AttributeError(name)

@@ -44,9 +44,10 @@ def test_importing_diffreport_loads_no_jieba_docx_or_scipy_optimize():
 
 
 def test_jieba_tables_are_cached_across_runs(tmp_path):
-    code = (
-        "from diffreport.compare import compare\n"
-        f"compare({str(SEEDS / 'nankai-2024-plan.txt')!r}, {str(SEEDS / 'nankai-2025-plan.txt')!r})\n"
+    code = (  # the README's library call, through the package's lazy attribute
+        "import diffreport\n"
+        f"diffreport.compare({str(SEEDS / 'nankai-2024-plan.txt')!r}, "
+        f"{str(SEEDS / 'nankai-2025-plan.txt')!r})\n"
     )
     env = {"XDG_CACHE_HOME": str(tmp_path)}
     _run_python(code, env)
