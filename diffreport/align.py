@@ -29,12 +29,13 @@ from .similarity import (
     Profile,
     Vocabulary,
     containment,
+    cost,
     linear_sum_assignment,
     pair_rate,
     similarity,
     similarity_matrix,
 )
-from .tokens import content_words
+from .tokens import content_words, prepare
 
 # Minimum similarity for a pair, by level: containers share less wording than sentences.
 THRESHOLDS: dict[str, float] = {"section": 0.12, "block": 0.17, "sentence": 0.4, "clause": 0.45}
@@ -42,8 +43,11 @@ THRESHOLDS: dict[str, float] = {"section": 0.12, "block": 0.17, "sentence": 0.4,
 MOVE_THRESHOLDS: dict[str, float] = {"section": 0.3, "block": 0.3, "sentence": 0.55, "clause": 0.6}
 # A leftover is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
-# Above this many pairs a group is not scored in full: candidates come from an inverted index.
+# Above this many pairs, or this cost of scoring them all (machine words, see similarity.py:
+# long units such as chapters cost more per pair), a group is not scored in full: candidates
+# come from an inverted index.
 DENSE_LIMIT = 250_000
+DENSE_COST = 100_000_000
 # Candidate generation: each unit looks up its KEY_WORDS rarest words and keeps the
 # CANDIDATES units that share the most (rarity-weighted) of them, in both directions.
 KEY_WORDS = 6
@@ -90,6 +94,10 @@ def _profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
         else:
             out[node.id] = vocab.profile(node.text)
     return out
+
+
+def _profile_text(node: Node) -> str:
+    return node.title or node.text if node.kind == "section" else node.text
 
 
 def _assign(score: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
@@ -305,6 +313,7 @@ class Aligner:
     def __init__(self, old: Document, new: Document, workers: int | None = None) -> None:
         self.vocab = Vocabulary()
         self.workers = workers
+        prepare([_profile_text(n) for doc in (old, new) for n in doc.nodes], workers)
         self.old = _Side(old, _profiles(old, self.vocab))
         self.new = _Side(new, _profiles(new, self.vocab))
         self.pairs: dict[str, list[Pairing]] = {level: [] for level in LEVELS}
@@ -327,7 +336,7 @@ class Aligner:
             return
         old_p = [self.old.profiles[n.id] for n in olds]
         new_p = [self.new.profiles[n.id] for n in news]
-        if len(olds) * len(news) <= DENSE_LIMIT:
+        if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
             score = similarity_matrix(old_p, new_p, self.workers)
             weight = TIE_BREAK if moved else POSITION_PRIOR
             score = score + _position_prior(len(olds), len(news), weight)

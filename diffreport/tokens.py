@@ -214,11 +214,53 @@ def _segmenter() -> _Segmenter:
     return _Segmenter()
 
 
-@lru_cache(maxsize=262144)
+# jieba's words by run of Chinese: units overlap, blocks contain sentences, phrases recur.
+_RUNS: dict[str, tuple[str, ...]] = {}
+_RUNS_MAX = 1_000_000
+# Above this many characters of not yet segmented Chinese, :func:`prepare` uses every core.
+PARALLEL_ABOVE = 100_000
+
+
 def _cut_run(run: str) -> tuple[str, ...]:
-    """jieba's words for one run of Chinese (cached: units overlap, blocks contain sentences,
-    and the same phrases recur)."""
-    return tuple(_segmenter().cut(run))
+    """jieba's words for one run of Chinese (cached)."""
+    got = _RUNS.get(run)
+    if got is None:
+        if len(_RUNS) >= _RUNS_MAX:
+            _RUNS.clear()
+        got = _RUNS[run] = tuple(_segmenter().cut(run))
+    return got
+
+
+def _cut_many(runs: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(_segmenter().cut(run)) for run in runs]
+
+
+def prepare(texts: list[str], workers: int | None = None) -> None:
+    """Segment the Chinese of ``texts`` ahead of :func:`tokenize`, in one process per core
+    when there is much of it: jieba is pure Python (a few hundred thousand characters a
+    second), and a long document is most of a comparison's time. ``workers=1``: do nothing
+    here (the batch command already runs one process per core)."""
+    if workers == 1 or (os.cpu_count() or 1) < 2:
+        return
+    runs: dict[str, None] = {}
+    for text in texts:
+        for m in _TOKEN.finditer(fold(text)):
+            if m.lastgroup == "cjk" and m.group() not in _RUNS:
+                runs[m.group()] = None
+    if sum(map(len, runs)) < PARALLEL_ABOVE:
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return  # a fresh interpreter per worker would first load jieba again
+    n = min(workers or os.cpu_count() or 1, os.cpu_count() or 1)
+    _segmenter()  # loaded once, inherited by the workers
+    ordered = sorted(runs, key=len, reverse=True)
+    chunks = [ordered[i::n] for i in range(n)]
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
+        for chunk, cut in zip(chunks, pool.map(_cut_many, chunks), strict=True):
+            _RUNS.update(zip(chunk, cut, strict=True))
 
 
 @lru_cache(maxsize=131072)
