@@ -5,7 +5,7 @@ shows the median wall time and the largest peak memory (the child's ru_maxrss, f
 Ratios against the baselines measured in the same run matter more than seconds: this machine
 is shared and noisy.
 
-    python bench/run.py                 # everything (about a quarter of an hour)
+    python bench/run.py                 # everything (about twenty minutes)
     python bench/run.py --quick         # seed, one law pair, law-x2 and law-x9, fewer runs
     python bench/run.py --only seed     # pairs whose name contains "seed"
 
@@ -240,7 +240,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default="")
-    ap.add_argument("--runs", type=int, default=None, help="runs per small input (default 5)")
+    ap.add_argument("--runs", type=int, default=None, help="runs per small input (default 3)")
     ap.add_argument("--timeout", type=float, default=300.0)
     args = ap.parse_args()
 
@@ -250,7 +250,7 @@ def main() -> int:
         keep = {"seed", "law:上海市检验检测条例", "law-x2", "law-x9"}
         pairs = [p for p in pairs if p.name in keep]
     pairs = [p for p in pairs if args.only in p.name]
-    small_runs = args.runs or (3 if args.quick else 5)
+    small_runs = args.runs or 3
     redline = redlines_binary()
     print(f"Python-Redlines engine: {redline or 'not available'}", flush=True)
     # Warm the caches a first run builds (jieba's dictionary, the IDF table).
@@ -258,7 +258,7 @@ def main() -> int:
 
     rows = []
     for pair in pairs:
-        runs = small_runs if pair.size < 200_000 else (2 if args.quick else 3)
+        runs = small_runs if pair.size < 200_000 else 2 if pair.size < 1_200_000 else 1
         tools: dict[str, dict] = {}
         cmds = {
             "json": [DIFFREPORT, "diff", str(pair.old), str(pair.new), "--format", "json"],
