@@ -419,3 +419,38 @@ def test_unrelated_documents_are_all_new_and_dropped(tmp_path):
     b = cli("brief", str(PLAN), str(law), "-o", str(out))
     assert b.exit_code == 0, b.output
     assert zipfile.is_zipfile(out)
+
+
+def test_interrupted_run_leaves_the_earlier_output(tmp_path):
+    """Ctrl-C at some point of a real run: the output is the earlier file or the complete new
+    one, never a part, and no temporary file is left behind."""
+    import signal
+    import time
+
+    out = tmp_path / "briefing.docx"
+    out.write_bytes(EARLIER)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "diffreport",
+            "brief",
+            str(PLAN),
+            str(SEEDS / "nankai-2025-plan.txt"),
+            "-o",
+            str(out),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err.decode()
+    if proc.returncode == 0:
+        assert zipfile.is_zipfile(out)
+    else:
+        assert proc.returncode == 2 and "interrupted" in err.decode()
+        assert out.read_bytes() == EARLIER
+    assert folder_listing(tmp_path) == ["briefing.docx"]
