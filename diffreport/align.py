@@ -215,7 +215,8 @@ def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
             for c in s:
                 postings[c].append(j)
         for i, s in enumerate(a_sets):
-            keys = sorted(s, key=lambda c: (df[c], c))[:KEY_WORDS]  # ties: by code, not by hash
+            # The rarest words that the other side has at all (ties: by code, not by hash).
+            keys = sorted((c for c in s if c in postings), key=lambda c: (df[c], c))[:KEY_WORDS]
             votes: dict[int, float] = defaultdict(float)
             for c in keys:
                 hits = postings.get(c)
