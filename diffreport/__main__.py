@@ -1,6 +1,11 @@
 import signal
+import sys
 
-from .cli import main
+try:
+    from .cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python is still starting up: no traceback either
+    sys.stderr.write("diffreport: interrupted; no file was written\n")
+    sys.exit(2)
 
 try:
     main()
