@@ -419,6 +419,12 @@ def test_unrelated_documents_are_all_new_and_dropped(tmp_path):
     b = cli("brief", str(PLAN), str(law), "-o", str(out))
     assert b.exit_code == 0, b.output
     assert zipfile.is_zipfile(out)
+    # the briefing says so, instead of presenting a list of edits
+    from docx import Document
+
+    assert "很可能不是同一文件的两个版本" in "\n".join(
+        p.text for p in Document(str(out)).paragraphs
+    )
 
 
 def test_interrupted_run_leaves_the_earlier_output(tmp_path):

@@ -13,6 +13,8 @@ from ..report import BlockChange, Measure, block_changes, block_title
 
 # Below this similarity a changed block is "rewritten" rather than "reworded".
 REWRITTEN_BELOW = 0.5
+# Below this share of paired blocks, the briefing says the documents look unrelated.
+UNRELATED_BELOW_PERCENT = 15
 # Every key is present (zero when absent), so templates can use them without guards.
 BLOCK_STATUSES = ("unchanged", "reworded", "rewritten", "new", "dropped", "split", "merged")
 SECTION_STATUSES = ("unchanged", "changed", "new", "dropped", "split", "merged")
@@ -137,6 +139,8 @@ class Facts:
     new_terms: list[TermFact]
     dropped_terms: list[TermFact]
     same: bool
+    paired_percent: int  # share of all blocks (both sides) that found a counterpart
+    unrelated: bool  # so few pairs that the two are probably not versions of one document
 
 
 def _section_title(doc: Document, node_id: str | None) -> str:
@@ -265,6 +269,9 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
     headline = [t for t in targets if t.change in ("raised", "lowered")][:3]
     if not headline:
         headline = [t for t in targets if t.change != "unchanged"][:3]
+    total_blocks = len(c.old.of_kind("block")) + len(c.new.of_kind("block"))
+    paired_blocks = sum(len(a.old) + len(a.new) for a in c.at("block") if a.old and a.new)
+    paired_percent = round(100 * paired_blocks / total_blocks) if total_blocks else 100
     new_terms = [t.term for t in c.terms.get("new", [])]
     dropped_terms = [t.term for t in c.terms.get("dropped", [])]
     width = 36 if lang == "zh" else 90
@@ -313,4 +320,6 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         new_terms=term_facts("new", c.new),
         dropped_terms=term_facts("dropped", c.old),
         same=c.same,
+        paired_percent=paired_percent,
+        unrelated=not c.same and paired_percent < UNRELATED_BELOW_PERCENT,
     )
