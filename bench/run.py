@@ -146,7 +146,7 @@ def warm_in_process(pair: Pair, repeats: int = 15) -> float:
     return float(done.stdout.strip())
 
 
-def batch_throughput(pairs: list[Pair], copies: int = 4) -> dict[str, float]:
+def batch_throughput(pairs: list[Pair], copies: int = 8) -> dict[str, float]:
     """Pairs per second of `diffreport batch` with one worker and with all cores."""
     listing = WORK / "batch-pairs.csv"
     with listing.open("w", newline="", encoding="utf-8") as f:
