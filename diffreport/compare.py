@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import __version__
 from .align import Aligner
-from .classify import Alignment, classify, pair_measures, rarity
+from .classify import Alignment, classify, rarity
+from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
 from .normalise import to_paragraphs
 from .parse import parse

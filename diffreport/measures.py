@@ -1,0 +1,355 @@
+"""Measures: pair the clauses that the aligner left new or dropped but that are really one
+measure reworded, moved to another priority, or split into parts.
+
+Runs after :mod:`diffreport.align` and :mod:`diffreport.classify`; scores are word similarity
+weighted by rarity in these two documents, plus a bonus for shared rare names (anchors).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from .align import Pairing
+from .classify import rarity
+from .model import Document, Node
+from .similarity import Vocabulary, containment, linear_sum_assignment, similarity_matrix
+from .tokens import content_words, display_tokens
+
+# A lone clause is part of a split/merge when this share of its words lies in the other unit.
+PART_CONTAINMENT = 0.7
+# Measure pairing (see `pair_measures`): a reworded measure inside a paired block, and a
+# measure that moved to another block, which must be more convincing.
+MEASURE_THRESHOLD = 0.3
+MEASURE_MOVE_THRESHOLD = 0.4
+# Bonus per shared anchor, counted up to two. An anchor is a run of one to three whole words,
+# four to six characters long, found in no other clause of either document: `天拖中学`,
+# `西营门外小学`, `航运金融`. One anchor alone counts only if it holds a name (a word jieba's
+# general-language IDF table lacks or finds rare), so `全力推动` does not tie two measures.
+ANCHOR_BONUS = 0.15
+# …and only for units that already share this much wording: anchors confirm, never decide.
+ANCHOR_FLOOR = 0.2
+_RARE_IDF = 11.0
+_CJK = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+def _spans(text: str) -> set[str]:
+    toks = display_tokens(text)
+    out: set[str] = set()
+    for i in range(len(toks)):
+        run = ""
+        for j in range(i, min(i + 3, len(toks))):
+            if not _CJK.match(toks[j]):
+                break
+            run += toks[j]
+            if 4 <= len(run) <= 6:
+                out.add(run)
+    return out
+
+
+def _unique_spans(doc: Document) -> set[str]:
+    seen: dict[str, int] = {}
+    for clause in doc.of_kind("clause"):
+        for g in _spans(clause.text):
+            seen[g] = seen.get(g, 0) + 1
+    return {g for g, k in seen.items() if k == 1}
+
+
+def _regions(text: str, spans: list[str]) -> int:
+    """How many separate places of ``text`` the spans cover: `西营门外` and `西营门外小学`
+    are one anchor, `航运金融` and `航运科技` two."""
+    intervals = sorted((text.find(g), text.find(g) + len(g)) for g in spans)
+    count, end = 0, -1
+    for start, stop in intervals:
+        if start >= end:
+            count += 1
+        end = max(end, stop)
+    return count
+
+
+def _names_something(span: str, weights: dict[str, float], floor: float) -> bool:
+    """Does ``span`` hold a name: a word rare in general language and used by few measures
+    here (`天拖`, `西营门`; not the district's own name, which half the measures use)?"""
+    from .tokens import _idf
+
+    table, _ = _idf()
+    return any(
+        len(w) >= 2 and table.get(w, 99.0) >= _RARE_IDF and weights.get(w, floor) >= floor
+        for w in display_tokens(span)
+    )
+
+
+def pair_measures(
+    old: Document,
+    new: Document,
+    pairs: dict[str, list[Pairing]],
+    weights: dict[str, float] | None = None,
+) -> dict[str, list[Pairing]]:
+    """Pair clauses the aligner left new and dropped when they are one measure reworded.
+
+    The aligner pairs clauses within paired sentences, then across the document with a strict
+    threshold; a measure whose sentence was rewritten around it falls through both. Here the
+    leftovers are scored by word similarity blended with a rarity-weighted overlap (sharing
+    `汾水道消防站` or `天津港集团` counts, sharing `推动` hardly does). Candidates are the
+    leftovers of paired blocks (a pair is `changed`) and leftovers anywhere that share an
+    anchor (a pair across blocks is `moved`), so the work grows with the leftovers of each
+    block, not with their product over the document. Every node stays in exactly one pairing:
+    a dropped and a new pairing become one.
+    """
+    level = "clause"
+    plist = pairs.get(level, [])
+    dropped = [p for p in plist if p.old and not p.new and len(p.old) == 1]
+    added = [p for p in plist if p.new and not p.old and len(p.new) == 1]
+    if not dropped or not added:
+        return pairs
+    weights = weights if weights is not None else rarity(old, new)
+    block_links: dict[str, set[str]] = {}
+    for p in pairs.get("block", []):
+        for o in p.old:
+            block_links.setdefault(o, set()).update(p.new)
+    old_nodes = [old.node(p.old[0]) for p in dropped]
+    new_nodes = [new.node(p.new[0]) for p in added]
+    unique = _unique_spans(old) & _unique_spans(new)
+    edges = _measure_edges(old, new, old_nodes, new_nodes, weights, pairs, unique)
+    # Equal scores (repeated wording) resolve to the order-keeping choice whichever document
+    # is old: a tiny squared-distance prior, as the aligner does.
+    old_units, new_units = old.of_kind(level), new.of_kind(level)  # once: of_kind scans all
+    po = {n.id: k / max(1, len(old_units)) for k, n in enumerate(old_units)}
+    pn = {n.id: k / max(1, len(new_units)) for k, n in enumerate(new_units)}
+    ranked = {
+        (i, j): (s - 1e-4 * (po[old_nodes[i].id] - pn[new_nodes[j].id]) ** 2, moved)
+        for (i, j), (s, moved) in edges.items()
+    }
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    made: list[Pairing] = []
+    for i, j in _assign_sparse(ranked):
+        used_old.add(i)
+        used_new.add(j)
+        score, moved = edges[(i, j)]
+        made.append(
+            Pairing(level, [old_nodes[i].id], [new_nodes[j].id], round(score, 4), moved=moved)
+        )
+    gone = {id(dropped[i]) for i in used_old} | {id(added[j]) for j in used_new}
+    kept = [p for p in plist if id(p) not in gone] + made
+    # What is still alone may be a part of a measure that was split or merged.
+    left_new = [added[j] for j in range(len(added)) if j not in used_new]
+    left_old = [dropped[i] for i in range(len(dropped)) if i not in used_old]
+    parts = _attach_parts(old, new, kept, left_old, left_new, block_links)
+    if not made and not parts:
+        return pairs
+    out = dict(pairs)
+    out[level] = [p for p in kept if id(p) not in parts]
+    return out
+
+
+def _measure_edges(
+    old: Document,
+    new: Document,
+    old_nodes: list[Node],
+    new_nodes: list[Node],
+    weights: dict[str, float],
+    pairs: dict[str, list[Pairing]],
+    unique: set[str],
+) -> dict[tuple[int, int], tuple[float, bool]]:
+    """Candidate pairs (old index, new index) → (score, moved) above their threshold."""
+    by_old_block: dict[str | None, list[int]] = {}
+    for i, n in enumerate(old_nodes):
+        b = old.block_of(n.id)
+        by_old_block.setdefault(b.id if b else None, []).append(i)
+    by_new_block: dict[str | None, list[int]] = {}
+    for j, n in enumerate(new_nodes):
+        b = new.block_of(n.id)
+        by_new_block.setdefault(b.id if b else None, []).append(j)
+    edges: dict[tuple[int, int], tuple[float, bool]] = {}
+    for p in pairs.get("block", []):
+        rows = [i for b in p.old for i in by_old_block.get(b, [])]
+        cols = [j for b in p.new for j in by_new_block.get(b, [])]
+        if not rows or not cols:
+            continue
+        score, _ = _measure_scores(
+            [old_nodes[i] for i in rows], [new_nodes[j] for j in cols], weights, unique
+        )
+        for r, c in zip(*np.nonzero(score >= MEASURE_THRESHOLD), strict=True):
+            edges[(rows[r], cols[c])] = (float(score[r, c]), False)
+    # Across blocks: only leftovers that share an anchor are worth scoring.
+    where: dict[str, int] = {}
+    for j, n in enumerate(new_nodes):
+        for g in _spans(n.text) & unique:
+            where[g] = j
+    cross: set[tuple[int, int]] = set()
+    for i, o in enumerate(old_nodes):
+        for g in _spans(o.text) & unique:
+            j = where.get(g)
+            if j is not None and (i, j) not in edges:
+                cross.add((i, j))
+    for i, j in sorted(cross):
+        score, _ = _measure_scores([old_nodes[i]], [new_nodes[j]], weights, unique)
+        if score[0, 0] >= MEASURE_MOVE_THRESHOLD:
+            edges[(i, j)] = (float(score[0, 0]), True)
+    return edges
+
+
+def _assign_sparse(edges: dict[tuple[int, int], tuple[float, bool]]) -> list[tuple[int, int]]:
+    """Optimal one-to-one choice among candidate pairs, solved per connected component."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in edges:
+        parent[find(("o", i))] = find(("n", j))
+    components: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for i, j in sorted(edges):
+        components.setdefault(find(("o", i)), []).append((i, j))
+    chosen: list[tuple[int, int]] = []
+    for comp in components.values():
+        rows = sorted({i for i, _ in comp})
+        cols = sorted({j for _, j in comp})
+        m = np.zeros((len(rows), len(cols)))
+        ri = {i: k for k, i in enumerate(rows)}
+        ci = {j: k for k, j in enumerate(cols)}
+        for i, j in comp:
+            m[ri[i], ci[j]] = edges[(i, j)][0]
+        for r, c in zip(*linear_sum_assignment(-m), strict=True):
+            if m[r, c] > 0:
+                chosen.append((rows[r], cols[c]))
+    return chosen
+
+
+def _attach_parts(
+    old: Document,
+    new: Document,
+    kept: list[Pairing],
+    left_old: list[Pairing],
+    left_new: list[Pairing],
+    block_links: dict[str, set[str]],
+) -> set[int]:
+    """Join a lone clause to the 1:1 pairing in the same paired blocks whose other side holds
+    most of its words (`做优高端医疗器械产业集群。` split from `…用好医工所…，发展高端医疗器械
+    产业集群；`). Returns the ids of the lone pairings that were absorbed."""
+    vocab = Vocabulary()
+    profiles: dict[tuple[str, str], object] = {}
+
+    def profile(side: str, doc: Document, node_id: str):
+        key = (side, node_id)
+        if key not in profiles:
+            profiles[key] = vocab.profile(doc.node(node_id).text)
+        return profiles[key]
+
+    reverse_links: dict[str, set[str]] = {}
+    for o, ns in block_links.items():
+        for n in ns:
+            reverse_links.setdefault(n, set()).add(o)
+    by_old_block: dict[str, list[Pairing]] = {}
+    by_new_block: dict[str, list[Pairing]] = {}
+    for p in kept:
+        if len(p.old) == 1 and len(p.new) == 1:
+            ob, nb = old.block_of(p.old[0]), new.block_of(p.new[0])
+            if ob:
+                by_old_block.setdefault(ob.id, []).append(p)
+            if nb:
+                by_new_block.setdefault(nb.id, []).append(p)
+    # All candidates first, then the best shares win: the same result whichever side is old.
+    candidates: list[tuple[float, str, str, Pairing, Pairing, str]] = []
+    for lone, side in [(p, "new") for p in left_new] + [(p, "old") for p in left_old]:
+        doc, other, other_side = (new, old, "old") if side == "new" else (old, new, "new")
+        node = doc.node((lone.new if side == "new" else lone.old)[0])
+        prof = profile(side, doc, node.id)
+        if len(prof.words) < 3:
+            continue
+        block = doc.block_of(node.id)
+        if block is None:
+            continue
+        if side == "new":
+            pool = [
+                p
+                for ob in sorted(reverse_links.get(block.id, ()))
+                for p in by_old_block.get(ob, [])
+            ]
+        else:
+            pool = [
+                p for nb in sorted(block_links.get(block.id, ())) for p in by_new_block.get(nb, [])
+            ]
+        for p in pool:
+            whole_id = p.old[0] if side == "new" else p.new[0]
+            share = containment(prof, profile(other_side, other, whole_id))
+            if share >= PART_CONTAINMENT:
+                whole = other.node(whole_id).text
+                candidates.append((share, node.text, whole, lone, p, side))
+    absorbed: set[int] = set()
+    grown: set[int] = set()
+    for _, _, _, lone, p, side in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if id(lone) in absorbed or id(p) in grown:
+            continue
+        node_id = (lone.new if side == "new" else lone.old)[0]
+        (p.new if side == "new" else p.old).append(node_id)
+        absorbed.add(id(lone))
+        grown.add(id(p))
+    for p in kept:
+        if len(p.old) > 1 or len(p.new) > 1:
+            parts_doc, part_ids = (new, p.new) if len(p.new) > 1 else (old, p.old)
+            sizes = {i: len(vocab.profile(parts_doc.node(i).text).words) or 1 for i in part_ids}
+            total = sum(sizes.values())
+            p.shares = {i: round(v / total, 3) for i, v in sizes.items()}
+    return absorbed
+
+
+def _measure_scores(
+    old_nodes: list[Node],
+    new_nodes: list[Node],
+    weights: dict[str, float],
+    unique: set[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, anchors): word similarity blended with rarity-weighted overlap, plus the
+    anchor bonus; anchors counts the places that hold (0 where none does)."""
+    vocab = Vocabulary()
+    sim = similarity_matrix(
+        [vocab.profile(n.text) for n in old_nodes], [vocab.profile(n.text) for n in new_nodes]
+    )
+    index: dict[str, int] = {}
+    old_sets = [set(content_words(n.text)) for n in old_nodes]
+    new_sets = [set(content_words(n.text)) for n in new_nodes]
+    for ws in old_sets + new_sets:
+        for w in ws:
+            index.setdefault(w, len(index))
+    wvec = np.zeros(len(index))
+    for w, i in index.items():
+        wvec[i] = weights.get(w, 0.0)
+
+    def matrix(sets: list[set[str]]) -> np.ndarray:
+        m = np.zeros((len(sets), len(index)))
+        for r, ws in enumerate(sets):
+            m[r, [index[w] for w in ws]] = 1.0
+        return m
+
+    mo, mn = matrix(old_sets), matrix(new_sets)
+    shared = (mo * wvec) @ mn.T
+    total = (mo @ wvec)[:, None] + (mn @ wvec)[None, :]
+    weighted = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
+    anchors = np.zeros_like(weighted)
+    # A name is used by at most ~10 measures: rarity at least that of a word in 10 clauses
+    # (the rarest words, in one clause, weigh log(7) more).
+    floor = max(weights.values(), default=0.0) - math.log(7)
+    if unique:
+        where: dict[str, int] = {}
+        for j, n in enumerate(new_nodes):
+            for g in _spans(n.text) & unique:
+                where[g] = j
+        found: dict[tuple[int, int], list[str]] = {}
+        for i, o in enumerate(old_nodes):
+            for g in _spans(o.text) & unique:
+                if g in where:
+                    found.setdefault((i, where[g]), []).append(g)
+        for (i, j), spans in found.items():
+            regions = min(_regions(old_nodes[i].text, spans), _regions(new_nodes[j].text, spans))
+            if regions >= 2 or any(_names_something(g, weights, floor) for g in spans):
+                anchors[i, j] = regions
+    base = 0.5 * sim + 0.5 * weighted
+    bonus = np.where(base >= ANCHOR_FLOOR, ANCHOR_BONUS * np.minimum(anchors, 2), 0.0)
+    return base + bonus, anchors

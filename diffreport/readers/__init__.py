@@ -1,0 +1,126 @@
+"""Readers: bytes on disk → :class:`SourceText` (paragraphs). The only input I/O in the package.
+
+One function per format; :func:`read` picks by extension (then by content). Every failure is an
+:class:`InputError` with a message a user can act on. Inputs are untrusted: sizes are limited
+before anything is unpacked, XML is parsed without DTDs, entities or network access, and every
+walk over a tree is iterative, so no input can exhaust memory, time or the stack.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+from ..errors import InputError, SettingsError
+from ..model import SourceText
+from .docx import read_docx_bytes
+from .html import read_html_text
+from .text import decode, read_plain_text
+
+__all__ = [
+    "read",
+    "read_bytes",
+    "decode",
+    "parse_size",
+    "max_input_bytes",
+    "read_docx_bytes",
+    "read_html_text",
+    "read_plain_text",
+]
+
+MAX_INPUT_BYTES = 50 * 1024 * 1024  # override with --max-size / DIFFREPORT_MAX_BYTES
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*", re.I)
+
+
+def parse_size(value: str | int) -> int:
+    """`50000000`, `50M`, `50MB`, `512k`, `1G` → bytes (binary multiples, like `du`)."""
+    if isinstance(value, int):
+        if value <= 0:
+            raise SettingsError(f"size limit {value} must be positive")
+        return value
+    m = _SIZE.fullmatch(value)
+    if not m or float(m.group(1)) <= 0:
+        raise SettingsError(f"{value!r} is not a size; give bytes, e.g. 50000000, 50M or 1G")
+    factor = 1024 ** " kmg".index(m.group(2).lower() or " ")
+    return int(float(m.group(1)) * factor)
+
+
+def max_input_bytes() -> int:
+    """The input size limit: ``DIFFREPORT_MAX_BYTES`` if set, else :data:`MAX_INPUT_BYTES`."""
+    env = os.environ.get("DIFFREPORT_MAX_BYTES", "").strip()
+    if not env:
+        return MAX_INPUT_BYTES
+    try:
+        return parse_size(env)
+    except SettingsError as exc:
+        raise SettingsError(f"DIFFREPORT_MAX_BYTES: {exc}") from None
+
+
+def _too_large(name: str, size: str, limit: int) -> InputError:
+    return InputError(
+        name,
+        f"is {size} bytes, over the limit of {limit:,} bytes",
+        "raise the limit with --max-size or DIFFREPORT_MAX_BYTES if you trust the file",
+    )
+
+
+def read(path: str | Path, max_bytes: int | None = None) -> SourceText:
+    """Read a file of any supported format into paragraphs.
+
+    ``max_bytes`` (default: :func:`max_input_bytes`) bounds what is read, also from a pipe."""
+    path = Path(path)
+    name = str(path)
+    limit = max_input_bytes() if max_bytes is None else parse_size(max_bytes)
+    try:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(name, "no such file", "check the path") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot be opened ({exc.strerror})", "check the path") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(name, "is a folder, not a document", "give a file inside it")
+    if stat.S_ISREG(st.st_mode) and st.st_size > limit:
+        raise _too_large(name, f"{st.st_size:,}", limit)
+    try:
+        # Bounded even when the size is unknown (a pipe, a device).
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(
+            name, f"cannot be read ({exc.strerror})", "check that you may read it"
+        ) from None
+    if len(data) > limit:
+        raise _too_large(name, "more than " + f"{limit:,}", limit)
+    return read_bytes(data, name)
+
+
+def read_bytes(data: bytes, name: str = "<input>") -> SourceText:
+    suffix = Path(name).suffix.lower()
+    if data.startswith(_OLE_MAGIC):
+        raise InputError(
+            name,
+            "is a password-protected or old-style (.doc) Word file",
+            "open it in Word, remove the password and save it as .docx",
+        )
+    if suffix == ".docx" or (data[:2] == b"PK" and suffix not in (".txt", ".md", ".html", ".htm")):
+        paragraphs = read_docx_bytes(data, name)
+        fmt = "docx"
+        encoding = "utf-8"
+    else:
+        text, encoding = decode(data, name)
+        if suffix in (".html", ".htm") or re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
+            paragraphs, fmt = read_html_text(text), "html"
+        else:
+            fmt = "md" if suffix in (".md", ".markdown") else "txt"
+            paragraphs = read_plain_text(text, markdown=fmt == "md")
+    if not any(p.text for p in paragraphs):
+        raise InputError(
+            name,
+            "has no text",
+            "check it is the right file; a scanned document needs OCR first",
+        )
+    return SourceText(paragraphs=paragraphs, path=name, format=fmt, encoding=encoding)
