@@ -28,3 +28,16 @@ def law_pairs() -> list[tuple[Path, Path]]:
         versions.sort(key=lambda p: ("0" if ".old." in p.name else "1") + p.name)
         pairs.append((versions[0], versions[-1]))
     return sorted(pairs)
+
+
+def pandoc_text(docx_path, mode: str) -> str:
+    """The plain text pandoc reads from a .docx with its tracked changes accepted or rejected
+    (`--track-changes=accept|reject`): what Word's Accept All / Reject All leave."""
+    import subprocess
+
+    return subprocess.run(
+        ["pandoc", f"--track-changes={mode}", "-t", "plain", "--wrap=none", str(docx_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
-from conftest import LAW, ROOT, SEEDS, law_pairs
+from conftest import LAW, ROOT, SEEDS, law_pairs, pandoc_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -381,12 +381,7 @@ def test_real_redline_round_trip_with_pandoc(real_comparisons, pair, tmp_path):
     docx = tmp_path / "redline.docx"
     docx.write_bytes(render(c))
     for mode, doc in (("accept", c.new), ("reject", c.old)):
-        out = subprocess.run(
-            ["pandoc", f"--track-changes={mode}", "-t", "plain", "--wrap=none", str(docx)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        out = pandoc_text(docx, mode)
         # pandoc keeps the space a line break inside an article stands for; clean_text drops
         # it between Chinese characters, as the project's reader does
         got = [clean_text(line) for line in out.split("\n") if line.strip()]

@@ -6,11 +6,10 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
 import zipfile
 
 import pytest
-from conftest import FIXTURES, SEEDS, law_pairs
+from conftest import FIXTURES, SEEDS, law_pairs, pandoc_text
 from lxml import etree
 
 from diffreport.compare import compare
@@ -157,12 +156,7 @@ def test_pandoc_reads_the_redline(seed_redline, seed_comparison, tmp_path, mode)
     (compared paragraph by paragraph, whitespace aside: pandoc re-spaces text)."""
     path = tmp_path / "redline.docx"
     path.write_bytes(seed_redline)
-    out = subprocess.run(
-        ["pandoc", f"--track-changes={mode}", "-t", "plain", "--wrap=none", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = pandoc_text(path, mode)
     side = seed_comparison.new if mode == "accept" else seed_comparison.old
     assert _norm(out) == _norm(side.plain_text())
 
@@ -174,12 +168,7 @@ def test_pandoc_reads_a_statute_redline(law_comparisons, tmp_path, monkeypatch):
     path = tmp_path / "law.docx"
     path.write_bytes(docx_redline.render(c))
     for mode, side in (("accept", c.new), ("reject", c.old)):
-        out = subprocess.run(
-            ["pandoc", f"--track-changes={mode}", "-t", "plain", "--wrap=none", str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        out = pandoc_text(path, mode)
         assert _norm(out) == _norm(side.plain_text()), mode
 
 
