@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -46,19 +47,14 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # usage errors, --help, --version: click prints them itself
         except DiffreportError as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
-            click.echo(f"diffreport: error: {exc}", err=True)
-            sys.exit(2)
+            _fail(ctx, exc, f"error: {exc}")
         except (MemoryError, RecursionError) as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
-            click.echo(
-                f"diffreport: error: input too large or too deeply nested ({type(exc).__name__});"
+            _fail(
+                ctx,
+                exc,
+                f"error: input too large or too deeply nested ({type(exc).__name__});"
                 " try smaller files, or --debug to see where",
-                err=True,
             )
-            sys.exit(2)
         except BrokenPipeError:
             # `diffreport diff a b | head`: the reader left; not an error worth a message.
             sys.stderr.close()
@@ -67,16 +63,22 @@ class _Group(click.Group):
             click.echo("diffreport: interrupted; no file was written", err=True)
             sys.exit(2)
         except Exception as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
             from .errors import one_line
 
-            click.echo(
-                f"diffreport: internal error: {one_line(f'{type(exc).__name__}: {exc}')};"
+            _fail(
+                ctx,
+                exc,
+                f"internal error: {one_line(f'{type(exc).__name__}: {exc}')};"
                 " this is a bug, please report it with the output of --debug",
-                err=True,
             )
-            sys.exit(2)
+
+
+def _fail(ctx: click.Context, exc: BaseException, message: str) -> NoReturn:
+    """One line on stderr and exit status 2, or the traceback with --debug."""
+    if ctx.obj and ctx.obj.get("debug"):
+        raise exc
+    click.echo(f"diffreport: {message}", err=True)
+    sys.exit(2)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
