@@ -56,6 +56,10 @@ CANDIDATES = 12
 COMPONENT_LIMIT = 1_000_000
 # Bonus for keeping relative order (within matched parents): breaks ties between equal pairs.
 POSITION_PRIOR = 0.02
+# A section pair stands only if at least this share (by words) of the paired blocks under
+# each of the two sections found their partners under the other (bottom-up evidence): a
+# section whose content went mostly elsewhere was dissolved, not reworded.
+SECTION_SUPPORT = 0.5
 # Across the document (moves) order is no evidence, but identical units (a repeated clause)
 # still need their ties broken the same way whichever document comes first.
 TIE_BREAK = 1e-6
@@ -490,9 +494,67 @@ class Aligner:
                 total = sum(covered.values()) or 1.0
                 pairing.shares = {pid: round(v / total, 3) for pid, v in covered.items()}
 
+    def _check_sections(self) -> None:
+        """Unpair sections whose blocks mostly paired elsewhere, then mark the blocks paired
+        under them as moved. Symmetric: both sections of a pair must keep their support."""
+        old_doc, new_doc = self.old.doc, self.new.doc
+        # block id → ids of its enclosing sections (all depths)
+        up_old = {
+            b.id: [a.id for a in old_doc.ancestors(b.id) if a.kind == "section"]
+            for b in old_doc.of_kind("block")
+        }
+        up_new = {
+            b.id: [a.id for a in new_doc.ancestors(b.id) if a.kind == "section"]
+            for b in new_doc.of_kind("block")
+        }
+        total: Counter[str] = Counter()
+        into: Counter[tuple[str, str]] = Counter()
+        for p in self.pairs["block"]:
+            if not p.old or not p.new:
+                continue
+            for side, ids, other_ids, up, up_other in (
+                ("o", p.old, p.new, up_old, up_new),
+                ("n", p.new, p.old, up_new, up_old),
+            ):
+                profiles = self.old.profiles if side == "o" else self.new.profiles
+                there = {s for i in other_ids for s in up_other[i]}
+                for i in ids:
+                    w = len(profiles[i].words)
+                    for sec in up[i]:
+                        total[(side, sec)] += w
+                        for t in there:
+                            into[(side, sec, t)] += w
+        kept: list[Pairing] = []
+        dropped: list[Pairing] = []
+        for p in self.pairs["section"]:
+            if len(p.old) == 1 and len(p.new) == 1:
+                o, n = p.old[0], p.new[0]
+                to, tn = total[("o", o)], total[("n", n)]
+                if to and tn:
+                    support = min(into[("o", o, n)] / to, into[("n", n, o)] / tn)
+                    if support < SECTION_SUPPORT:
+                        dropped.append(p)
+                        continue
+            kept.append(p)
+        if not dropped:
+            return
+        for p in dropped:
+            for o in p.old:
+                self.linked_old[o] -= set(p.new)
+            for n in p.new:
+                self.linked_new[n] -= set(p.old)
+            kept.append(Pairing("section", list(p.old), [], None))
+            kept.append(Pairing("section", [], list(p.new), None))
+        self.pairs["section"] = kept
+        for p in self.pairs["block"]:
+            if len(p.old) == 1 and len(p.new) == 1:
+                p.moved = self._parents_differ(p.old[0], p.new[0])
+
     def run(self) -> dict[str, list[Pairing]]:
         for level in LEVELS:
             self.align_level(level)
+            if level == "block":
+                self._check_sections()
         return self.pairs
 
 
