@@ -41,6 +41,11 @@ from .tokens import content_words, prepare
 THRESHOLDS: dict[str, float] = {"section": 0.12, "block": 0.17, "sentence": 0.4, "clause": 0.45}
 # Cross-structure (moved) pairs must be more convincing than pairs within matched parents.
 MOVE_THRESHOLDS: dict[str, float] = {"section": 0.3, "block": 0.3, "sentence": 0.55, "clause": 0.6}
+# A block pair scoring below this must share a rare word (used by at most RARE_DF blocks of
+# the two documents together): a weak score made of the documents' stock words ("GitHub",
+# "content", 条例) is no evidence that one paragraph became the other.
+WEAK_BAR: dict[str, float] = {"block": 0.35}
+RARE_DF = 3
 # A leftover is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
 # Above this many pairs, or this cost of scoring them all (machine words, see similarity.py:
@@ -325,12 +330,24 @@ class Aligner:
         # node id → ids on the other side in the same pairing (any level)
         self.linked_old: dict[str, set[str]] = {}
         self.linked_new: dict[str, set[str]] = {}
+        self._df: dict[str, Counter[str]] = {}  # level → in how many units each word occurs
 
     def _link(self, pairing: Pairing) -> None:
         for o in pairing.old:
             self.linked_old.setdefault(o, set()).update(pairing.new)
         for n in pairing.new:
             self.linked_new.setdefault(n, set()).update(pairing.old)
+
+    def _shares_rare(self, level: Kind, a: Profile, b: Profile) -> bool:
+        df = self._df.get(level)
+        if df is None:
+            df = self._df[level] = Counter(
+                c
+                for side in (self.old, self.new)
+                for n in side.doc.of_kind(level)
+                for c in set(side.profiles[n.id].ordered)
+            )
+        return any(df[c] <= RARE_DF for c in set(a.ordered) & set(b.ordered))
 
     # -- one level ------------------------------------------------------------------------
 
@@ -341,13 +358,25 @@ class Aligner:
             return
         old_p = [self.old.profiles[n.id] for n in olds]
         new_p = [self.new.profiles[n.id] for n in news]
+        bar = WEAK_BAR.get(level)
         if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
             score = similarity_matrix(old_p, new_p, self.workers)
             weight = TIE_BREAK if moved else POSITION_PRIOR
             score = score + _position_prior(len(olds), len(news), weight)
+            if bar is not None:
+                for i, j in zip(*np.nonzero((score >= threshold) & (score < bar)), strict=True):
+                    if not self._shares_rare(level, old_p[i], new_p[j]):
+                        score[i, j] = 0.0
             matches = _assign(score, threshold)
         else:
-            matches = _assign_sparse(_sparse_scores(old_p, new_p, threshold, moved), len(olds))
+            edges = _sparse_scores(old_p, new_p, threshold, moved)
+            if bar is not None:
+                edges = {
+                    (i, j): s
+                    for (i, j), s in edges.items()
+                    if s >= bar or self._shares_rare(level, old_p[i], new_p[j])
+                }
+            matches = _assign_sparse(edges, len(olds))
         for i, j, s in matches:
             o, n = olds[i], news[j]
             pairing = Pairing(level, [o.id], [n.id], round(min(1.0, s), 4))
