@@ -46,6 +46,15 @@ MOVE_THRESHOLDS: dict[str, float] = {"section": 0.3, "block": 0.3, "sentence": 0
 # "content", 条例) is no evidence that one paragraph became the other.
 WEAK_BAR: dict[str, float] = {"block": 0.35}
 RARE_DF = 3
+# Between differently written documents (an article's outlook and a plan) true pairs score
+# below MOVE_THRESHOLDS, yet stand out: a leftover block still pairs with its mutual best
+# match if that scores at least RELATIVE_FLOOR and RELATIVE_MARGIN times the runner-up of
+# both (row and column: symmetric). Iterated: a pair taken leaves clearer runners-up.
+RELATIVE_FLOOR: dict[str, float] = {"block": 0.15}
+RELATIVE_MARGIN = 1.25
+RELATIVE_ROUNDS = 5
+# ... and only units of some substance: two dates share a month and little else.
+RELATIVE_MIN_WORDS = 8
 # A leftover is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
 # Above this many pairs, or this cost of scoring them all (machine words, see similarity.py:
@@ -383,6 +392,53 @@ class Aligner:
             self.pairs[level].append(pairing)
             self._link(pairing)
 
+    def _pair_relative(self, level: Kind, olds_all: list[Node], news_all: list[Node]) -> None:
+        """Mutual best matches among the leftovers, clear of their runners-up (see
+        :data:`RELATIVE_FLOOR`). Large groups score only candidate pairs (no n × m matrix):
+        an unscored pair shares none of either unit's rarest words."""
+        floor = RELATIVE_FLOOR[level]
+        low = floor / RELATIVE_MARGIN  # a runner-up below this cannot spoil any margin
+        for _ in range(RELATIVE_ROUNDS):
+            olds = [n for n in olds_all if n.id not in self.linked_old]
+            news = [n for n in news_all if n.id not in self.linked_new]
+            if not olds or not news:
+                return
+            old_p = [self.old.profiles[n.id] for n in olds]
+            new_p = [self.new.profiles[n.id] for n in news]
+            if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
+                score = similarity_matrix(old_p, new_p, self.workers)
+                edges = {
+                    (int(i), int(j)): float(score[i, j])
+                    for i, j in zip(*np.nonzero(score >= low), strict=True)
+                }
+            else:
+                edges = _sparse_scores(old_p, new_p, low, moved=True)
+            best_o: dict[int, list[float]] = defaultdict(list)
+            best_n: dict[int, list[float]] = defaultdict(list)
+            for (i, j), sc in edges.items():
+                best_o[i].append(sc)
+                best_n[j].append(sc)
+            taken = 0
+            for (i, j), sc in sorted(edges.items()):
+                if sc < floor or min(len(old_p[i].words), len(new_p[j].words)) < RELATIVE_MIN_WORDS:
+                    continue
+                row, col = sorted(best_o[i], reverse=True), sorted(best_n[j], reverse=True)
+                if row[0] > sc or col[0] > sc:
+                    continue  # not the mutual best
+                runner = max(row[1] if len(row) > 1 else 0.0, col[1] if len(col) > 1 else 0.0)
+                if sc < RELATIVE_MARGIN * runner:
+                    continue
+                if not self._shares_rare(level, old_p[i], new_p[j]):
+                    continue
+                o, n = olds[i], news[j]
+                pairing = Pairing(level, [o.id], [n.id], round(min(1.0, sc), 4))
+                self.pairs[level].append(pairing)
+                self._link(pairing)
+                pairing.moved = self._parents_differ(o.id, n.id)
+                taken += 1
+            if not taken:
+                return
+
     def _within_parents(
         self, level: Kind, olds_all: list[Node], news_all: list[Node], parent_level: Kind
     ) -> None:
@@ -432,6 +488,8 @@ class Aligner:
             self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], moved=True)
             for p in self.pairs[level][before:]:
                 p.moved = self._parents_differ(p.old[0], p.new[0])
+        if level in RELATIVE_FLOOR:
+            self._pair_relative(level, olds_all, news_all)
         self._group_parts(level)
         # Nothing lost: what is still unpaired is new or dropped.
         for n in olds_all:
@@ -524,56 +582,94 @@ class Aligner:
                 pairing.shares = {pid: round(v / total, 3) for pid, v in covered.items()}
 
     def _check_sections(self) -> None:
-        """Unpair sections whose blocks mostly paired elsewhere, then mark the blocks paired
-        under them as moved. Symmetric: both sections of a pair must keep their support."""
+        """Bottom-up evidence for sections, once blocks are aligned: a section pair (or
+        merge/split group) stands only if each side sent at least :data:`SECTION_SUPPORT` of
+        its paired blocks' words to the other; then unpaired sections, at any depth, pair
+        where their blocks did. Blocks are then marked moved against the sections as they
+        now stand. Symmetric: both sides must give the support."""
         old_doc, new_doc = self.old.doc, self.new.doc
-        # block id → ids of its enclosing sections (all depths)
-        up_old = {
-            b.id: [a.id for a in old_doc.ancestors(b.id) if a.kind == "section"]
-            for b in old_doc.of_kind("block")
+        up = {
+            "o": {
+                b.id: [a.id for a in old_doc.ancestors(b.id) if a.kind == "section"]
+                for b in old_doc.of_kind("block")
+            },
+            "n": {
+                b.id: [a.id for a in new_doc.ancestors(b.id) if a.kind == "section"]
+                for b in new_doc.of_kind("block")
+            },
         }
-        up_new = {
-            b.id: [a.id for a in new_doc.ancestors(b.id) if a.kind == "section"]
-            for b in new_doc.of_kind("block")
-        }
-        total: Counter[str] = Counter()
-        into: Counter[tuple[str, str]] = Counter()
+        # (side, section) → words of its paired blocks; (side, section, other section) → of
+        # those, the words whose partners lie under the other section.
+        total: Counter[tuple[str, str]] = Counter()
+        into: Counter[tuple[str, str, str]] = Counter()
         for p in self.pairs["block"]:
             if not p.old or not p.new:
                 continue
-            for side, ids, other_ids, up, up_other in (
-                ("o", p.old, p.new, up_old, up_new),
-                ("n", p.new, p.old, up_new, up_old),
+            for side, ids, other, oside, profiles in (
+                ("o", p.old, p.new, "n", self.old.profiles),
+                ("n", p.new, p.old, "o", self.new.profiles),
             ):
-                profiles = self.old.profiles if side == "o" else self.new.profiles
-                there = {s for i in other_ids for s in up_other[i]}
+                there = {s for i in other for s in up[oside][i]}
                 for i in ids:
                     w = len(profiles[i].words)
-                    for sec in up[i]:
+                    for sec in up[side][i]:
                         total[(side, sec)] += w
                         for t in there:
                             into[(side, sec, t)] += w
+
+        def support(olds: list[str], news: list[str]) -> float | None:
+            to = sum(total[("o", o)] for o in olds)
+            tn = sum(total[("n", n)] for n in news)
+            if not to or not tn:
+                return None  # no evidence either way: the pair stands on its wording
+            so = sum(max(into[("o", o, n)] for n in news) for o in olds) / to
+            sn = sum(max(into[("n", n, o)] for o in olds) for n in news) / tn
+            return min(so, sn)
+
         kept: list[Pairing] = []
-        dropped: list[Pairing] = []
+        changed = False
         for p in self.pairs["section"]:
-            if len(p.old) == 1 and len(p.new) == 1:
-                o, n = p.old[0], p.new[0]
-                to, tn = total[("o", o)], total[("n", n)]
-                if to and tn:
-                    support = min(into[("o", o, n)] / to, into[("n", n, o)] / tn)
-                    if support < SECTION_SUPPORT:
-                        dropped.append(p)
-                        continue
-            kept.append(p)
-        if not dropped:
+            if p.old and p.new:
+                s = support(p.old, p.new)
+                if s is not None and s < SECTION_SUPPORT:
+                    changed = True
+                    for o in p.old:
+                        self.linked_old[o] -= set(p.new)
+                    for n in p.new:
+                        self.linked_new[n] -= set(p.old)
+                    continue
+                kept.append(p)
+        free_o = [s.id for s in old_doc.of_kind("section") if not self.linked_old.get(s.id)]
+        free_n = [s.id for s in new_doc.of_kind("section") if not self.linked_new.get(s.id)]
+        ni = {n: k for k, n in enumerate(free_n)}
+        oi = {o: k for k, o in enumerate(free_o)}
+        edges: dict[tuple[int, int], float] = {}
+        for (side, o, n), w in into.items():
+            if side == "o" and o in oi and n in ni:
+                s = support([o], [n])
+                if s is not None and s >= SECTION_SUPPORT:
+                    # the most words shared; on a tie, the deepest sections
+                    depth = old_doc.node(o).depth + new_doc.node(n).depth
+                    edges[(oi[o], ni[n])] = w + into[("n", n, o)] + TIE_BREAK * depth
+        for i, j, _ in _assign_sparse(edges, len(free_o)) if edges else []:
+            o, n = free_o[i], free_n[j]
+            score = similarity(self.old.profiles[o], self.new.profiles[n])
+            pairing = Pairing("section", [o], [n], round(min(1.0, score), 4))
+            kept.append(pairing)
+            self._link(pairing)
+            changed = True
+        if not changed:
             return
-        for p in dropped:
-            for o in p.old:
-                self.linked_old[o] -= set(p.new)
-            for n in p.new:
-                self.linked_new[n] -= set(p.old)
-            kept.append(Pairing("section", list(p.old), [], None))
-            kept.append(Pairing("section", [], list(p.new), None))
+        for p in kept:
+            p.moved = (
+                self._parents_differ(p.old[0], p.new[0]) if len(p.old) == len(p.new) == 1 else False
+            )
+        for s in old_doc.of_kind("section"):
+            if not self.linked_old.get(s.id):
+                kept.append(Pairing("section", [s.id], [], None))
+        for s in new_doc.of_kind("section"):
+            if not self.linked_new.get(s.id):
+                kept.append(Pairing("section", [], [s.id], None))
         self.pairs["section"] = kept
         for p in self.pairs["block"]:
             if len(p.old) == 1 and len(p.new) == 1:
