@@ -220,11 +220,19 @@ def _notable(measures: list[Measure], terms: list[str], limit: int, width: int) 
     return out
 
 
+def _has(doc: Document, node_id: str) -> bool:
+    try:
+        doc.node(node_id)
+    except KeyError:
+        return False
+    return True
+
+
 def _target_fact(c: Comparison, t) -> TargetFact:
     anchor = None
     for side, tgt, doc in (("new", t.new, c.new), ("old", t.old, c.old)):
         if tgt is not None:
-            block = doc.block_of(tgt.node) if tgt.node in {n.id for n in doc.nodes} else None
+            block = doc.block_of(tgt.node) if _has(doc, tgt.node) else None
             if block is not None:
                 anchor = (side, block.id)
                 break

@@ -98,7 +98,7 @@ class _Brief:
         return r
 
     def new_para(self, style: str | None = None):
-        return self.styled(self.doc.add_paragraph(), style)
+        return self.styled(self.revisions.add_paragraph(), style)
 
     def say(self, macro: str, *args) -> list[str]:
         return _paragraphs(getattr(self.words, macro)(*args), self.lang)
@@ -345,7 +345,7 @@ class _Brief:
         from docx.enum.text import WD_BREAK
 
         f = self.facts
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self.revisions.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         self.heading(self.labels["appendix"], 1)
         for text in self.say("appendix_intro", f):
             self.para(text, "Briefing Note")

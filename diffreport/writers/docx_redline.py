@@ -105,10 +105,13 @@ def _lis(values: list[int]) -> set[int]:
     return keep
 
 
-def _span(seq: Seq, keys: list[str]) -> tuple[int, int] | None:
-    """First and last position of ``keys`` in ``seq`` when they form an unbroken run
-    (paragraph breaks may lie between them), else None."""
-    where = {p.key: i for i, p in enumerate(seq) if p is not None}
+def _positions(seq: Seq) -> dict[str, int]:
+    return {p.key: i for i, p in enumerate(seq) if p is not None}
+
+
+def _span(seq: Seq, where: dict[str, int], keys: list[str]) -> tuple[int, int] | None:
+    """First and last position of ``keys`` in ``seq`` (``where``: each key's position) when
+    they form an unbroken run (paragraph breaks may lie between them), else None."""
     if not keys or any(k not in where for k in keys):
         return None
     pos = sorted(where[k] for k in keys)
@@ -132,8 +135,9 @@ def _merge(old: Seq, new: Seq, pairs: list[tuple[list[str], list[str]]], move_pr
     Yields ("delete"|"insert", piece, move), ("break", op) and ("group", old_slice, new_slice).
     Pairs that keep their order are groups; the others become moves."""
     groups: list[_Group] = []
+    old_where, new_where = _positions(old), _positions(new)  # once: a document has thousands
     for old_keys, new_keys in pairs:
-        o, n = _span(old, old_keys), _span(new, new_keys)
+        o, n = _span(old, old_where, old_keys), _span(new, new_where, new_keys)
         if o is not None and n is not None:
             groups.append(_Group(o, n))
     groups.sort(key=lambda g: g.new[0])
@@ -188,9 +192,10 @@ def _inline(old: Seq, new: Seq) -> Iterator[tuple[str, str, str | None, str | No
     diff = [("equal", o_text)] if o_text == n_text else inline_diff(o_text, n_text)
     oi = ni = 0
     ob = nb = 0  # next break to emit on each side
+    o_starts, n_starts = [u[0] for u in o_units], [u[0] for u in n_units]
 
-    def unit_at(units: list[tuple[int, str]], pos: int) -> str | None:
-        k = bisect.bisect_right([u[0] for u in units], pos) - 1
+    def unit_at(units: list[tuple[int, str]], starts: list[int], pos: int) -> str | None:
+        k = bisect.bisect_right(starts, pos) - 1
         return units[max(k, 0)][1] if units else None
 
     def flush():
@@ -220,7 +225,7 @@ def _inline(old: Seq, new: Seq) -> Iterator[tuple[str, str, str | None, str | No
             if op in ("equal", "insert") and nb < len(n_breaks):
                 limit = min(limit, n_breaks[nb] - ni)
             chunk, text = text[:limit], text[limit:]
-            yield (op, chunk, unit_at(o_units, oi), unit_at(n_units, ni))
+            yield (op, chunk, unit_at(o_units, o_starts, oi), unit_at(n_units, n_starts, ni))
             if op in ("equal", "delete"):
                 oi += len(chunk)
             if op in ("equal", "insert"):

@@ -188,6 +188,28 @@ def fixed_layout(table, widths: list[int] | None = None) -> None:
             cell.width = w
 
 
+def _comment_element(comment_id: int):
+    """An empty ``w:comment``, as python-docx's ``CT_Comments.add_comment`` writes it."""
+    from docx.oxml.ns import nsdecls
+    from docx.oxml.parser import parse_xml
+
+    return parse_xml(
+        f'<w:comment {nsdecls("w")} w:id="{comment_id}" w:author="">'
+        f"  <w:p>"
+        f"    <w:pPr>"
+        f'      <w:pStyle w:val="CommentText"/>'
+        f"    </w:pPr>"
+        f"    <w:r>"
+        f"      <w:rPr>"
+        f'        <w:rStyle w:val="CommentReference"/>'
+        f"      </w:rPr>"
+        f"      <w:annotationRef/>"
+        f"    </w:r>"
+        f"  </w:p>"
+        f"</w:comment>"
+    )
+
+
 # ---------------------------------------------------------------- friendly API
 
 
@@ -202,13 +224,32 @@ class Revisions:
         # Revision ids in their own range, clear of comment and bookmark ids.
         self._next_id = 10_000
         self._style_ids: dict[str, str] = {}
+        self._body_end = None  # the body's w:sectPr, found once
+        self._comments = None  # python-docx's comments collection, looked up once
+        self._next_comment_id = 0
 
     def _id(self) -> int:
         self._next_id += 1
         return self._next_id
 
+    def add_paragraph(self):
+        """A new empty paragraph at the end of the body, as ``document.add_paragraph()``
+        makes it; python-docx looks for the body's ``w:sectPr`` among all children on every
+        call (quadratic over a long briefing), so it is found once here."""
+        from docx.text.paragraph import Paragraph
+
+        body = self.document.element.body
+        if self._body_end is None:
+            self._body_end = body.find(qn("w:sectPr"))
+        p = OxmlElement("w:p")
+        if self._body_end is not None:
+            self._body_end.addprevious(p)
+        else:
+            body.append(p)
+        return Paragraph(p, self.document._body)
+
     def paragraph(self, style: str | None = None) -> TrackedParagraph:
-        paragraph = self.document.add_paragraph()
+        paragraph = self.add_paragraph()
         if style:  # by id: python-docx scans every style per name lookup
             if not self._style_ids:
                 self._style_ids = {s.name: s.style_id for s in self.document.styles}
@@ -216,12 +257,30 @@ class Revisions:
         return TrackedParagraph(self, paragraph)
 
     def comment(self, paragraph, text: str) -> None:
-        """A Word comment by ``author`` on the whole paragraph (python-docx's comments part)."""
-        comment = self.document.comments.add_comment(
-            text=xml_safe(text), author=self.author, initials=self.author[:2].upper()
-        )
-        comment._comment_elm.date = self.when  # python-docx stamps the current time
-        anchor_comment(paragraph._p, comment.comment_id)
+        """A Word comment by ``author`` on the whole paragraph, in python-docx's comments part
+        and shaped as its ``add_comment`` makes it; ids are counted here, because python-docx
+        finds the next id by reading every comment so far (quadratic over thousands)."""
+        from docx.comments import Comment
+
+        if self._comments is None:
+            self._comments = self.document.comments
+            self._next_comment_id = self._comments._comments_elm._next_available_comment_id()
+        comments = self._comments
+        comment_id = self._next_comment_id
+        self._next_comment_id += 1
+        elm = _comment_element(comment_id)
+        comments._comments_elm.append(elm)
+        elm.author = self.author
+        elm.initials = self.author[:2].upper()
+        elm.date = self.when
+        text = xml_safe(text)
+        if text:
+            comment = Comment(elm, comments._comments_part)
+            first, *rest = text.split("\n")
+            comment.paragraphs[0].add_run(first)
+            for line in rest:
+                comment.add_paragraph(text=line)
+        anchor_comment(paragraph._p, comment_id)
 
 
 class TrackedParagraph:
