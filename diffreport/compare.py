@@ -6,6 +6,7 @@ done by :mod:`diffreport.readers`, and only when given a path.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -67,9 +68,33 @@ class Comparison:
         }
 
     def to_json(self, indent: int | None = 2) -> str:
+        """The JSON contract as ``json.dumps(..., ensure_ascii=False, indent=indent)`` writes
+        it. With the default indent, orjson writes the same bytes some thirty times faster
+        (Python's own encoder is pure Python once it indents), unless a number would come
+        out differently (below)."""
         import json
 
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        data = self.to_dict()
+        if indent == 2 and self._plain_numbers():
+            import orjson
+
+            try:
+                return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+            except (orjson.JSONEncodeError, TypeError):  # lone surrogates, foreign types
+                pass
+        return json.dumps(data, ensure_ascii=False, indent=indent)
+
+    def _plain_numbers(self) -> bool:
+        """Whether every float of the contract (scores, shares, target values) is one that
+        orjson and ``json`` write alike: finite, and zero or at least 1e-4 in size (orjson
+        writes 0.00005 where ``json`` writes 5e-05)."""
+
+        def plain(x) -> bool:
+            return type(x) is not float or x == 0.0 or 1e-4 <= abs(x) < math.inf
+
+        return all(
+            plain(a.score) and all(plain(v) for v in a.shares.values()) for a in self.alignments
+        ) and all(plain(t.value) for c in self.targets for t in (c.old, c.new) if t is not None)
 
 
 def load(source: str | Path | Document | SourceText, max_bytes: int | None = None) -> Document:

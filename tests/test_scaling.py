@@ -1,0 +1,66 @@
+"""Structural guards against the quadratic costs that made large inputs slow: work that must
+happen once per document, not once per paragraph, alignment or comment. Counted, not timed
+(the timings are in the README's Performance section, `make bench`)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+
+from conftest import law_pairs
+
+from diffreport.compare import compare
+
+
+def _count_calls(monkeypatch, cls, name: str) -> list[object]:
+    calls: list[object] = []
+    original = getattr(cls, name)
+
+    def counting(self, *args, **kwargs):
+        calls.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, counting)
+    return calls
+
+
+def test_briefing_finds_the_body_end_and_comment_ids_once(monkeypatch, seed_comparison):
+    """python-docx appends a paragraph by searching the whole body for its final sectPr and
+    numbers a comment by reading every comment so far; the briefing writes thousands of
+    paragraphs and comments on a long code, so neither may happen per paragraph."""
+    from docx.oxml.comments import CT_Comments
+    from docx.oxml.document import CT_Body
+
+    from diffreport.writers import docx_brief
+
+    body_searches = _count_calls(monkeypatch, CT_Body, "insert_element_before")
+    id_scans = _count_calls(monkeypatch, CT_Comments, "_next_available_comment_id")
+    data = docx_brief.render(seed_comparison, lang="zh")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = z.read("word/document.xml").decode()
+        comments = z.read("word/comments.xml").decode().count("<w:comment ")
+    paragraphs = len(re.findall(r"<w:p[ >]", body))
+    # Long enough for the counts to mean something.
+    assert paragraphs > 300 and comments > 20
+    assert len(body_searches) <= 12  # tables only: a handful, whatever the length
+    assert len(id_scans) <= 1
+
+
+def test_json_is_what_the_standard_library_writes(seed_comparison):
+    """orjson writes the contract; the bytes are json.dumps's, so consumers see no change."""
+    pair = law_pairs()[0]
+    for c in (seed_comparison, compare(*pair), compare(pair[1], pair[0])):
+        assert c.to_json() == json.dumps(c.to_dict(), ensure_ascii=False, indent=2)
+    compact = seed_comparison.to_json(indent=None)
+    assert compact == json.dumps(seed_comparison.to_dict(), ensure_ascii=False)
+
+
+def test_json_numbers_orjson_would_write_differently_keep_their_form():
+    c = compare(*law_pairs()[0])
+    changed = next(a for a in c.alignments if a.score is not None)
+    changed.score = 5e-05  # json writes 5e-05, orjson 0.00005
+    text = c.to_json()
+    assert '"score": 5e-05' in text
+    assert text == json.dumps(c.to_dict(), ensure_ascii=False, indent=2)
