@@ -152,6 +152,14 @@ def find_renames(
     old: Document, new: Document, alignments: list[Alignment], min_units: int = 2
 ) -> list[Rename]:
     old_text, new_text = _full_text(old), _full_text(new)
+    counted: dict[tuple[bool, str], int] = {}  # a term recurs across pairs; each count reads it all
+
+    def count(in_new: bool, term: str) -> int:
+        key = (in_new, term)
+        if key not in counted:
+            counted[key] = (new_text if in_new else old_text).count(term)
+        return counted[key]
+
     found: list[Rename] = []
     for (o, n), uses in _replacements(alignments).items():
         units = {u for u, _ in uses}
@@ -161,10 +169,12 @@ def find_renames(
         follow = Counter(f for _, f in uses).most_common(1)[0]
         if follow[0] and _WORDY.fullmatch(follow[0]) and follow[1] * 3 >= len(uses) * 2:
             o, n = o + follow[0], n + follow[0]
-        oc_old, oc_new = old_text.count(o), new_text.count(o)
-        nc_old, nc_new = old_text.count(n), new_text.count(n)
         # A rename: the old term is (almost) gone, the new one is (mostly) new.
-        if oc_new * 4 > oc_old or nc_old * 2 > nc_new:
+        oc_old, oc_new = count(False, o), count(True, o)
+        if oc_new * 4 > oc_old:
+            continue
+        nc_old, nc_new = count(False, n), count(True, n)
+        if nc_old * 2 > nc_new:
             continue
         found.append(Rename(o, n, len(units), oc_old, nc_new, sorted(units)[:5]))
     found.sort(key=lambda r: (-r.count, r.old))

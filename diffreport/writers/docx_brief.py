@@ -23,6 +23,8 @@ from .ooxml import (
     generation_time,
     internal_link,
     keep_row_together,
+    paragraph_style,
+    plain_run,
     repeat_header_row,
     reproducible,
     set_core_properties,
@@ -88,14 +90,15 @@ class _Brief:
 
     def styled(self, paragraph, name: str | None):
         if name:
-            paragraph._p.get_or_add_pPr().style = self.style_id(name)
+            p = paragraph._p
+            if len(p):
+                p.get_or_add_pPr().style = self.style_id(name)
+            else:  # a fresh paragraph: python-docx's schema-order search finds nothing
+                p.append(paragraph_style(self.style_id(name)))
         return paragraph
 
-    def run(self, paragraph, text: str, style: str | None = None):
-        r = paragraph.add_run(xml_safe(text))
-        if style:
-            r._r.style = self.style_id(style)
-        return r
+    def run(self, paragraph, text: str, style: str | None = None) -> None:
+        paragraph._p.append(plain_run(xml_safe(text), self.style_id(style) if style else None))
 
     def new_para(self, style: str | None = None):
         return self.styled(self.revisions.add_paragraph(), style)
