@@ -8,9 +8,11 @@ words by how few measures use them, for that pairing and for the evidence.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
@@ -89,9 +91,10 @@ def content_key(doc: Document, node: Node) -> str:
 def inline_diff(old: str, new: str) -> list[tuple[str, str]]:
     """Token-level diff (rapidfuzz Indel opcodes over jieba tokens; numbers stay whole)."""
     a, b = display_tokens(old), display_tokens(new)
-    vocab: dict[str, str] = {}
-    enc_a = "".join(vocab.setdefault(t, chr(0x10000 + len(vocab))) for t in a)
-    enc_b = "".join(vocab.setdefault(t, chr(0x10000 + len(vocab))) for t in b)
+    # One character per distinct token, so the opcodes compare whole tokens.
+    vocab = {t: chr(0x10000 + k) for k, t in enumerate(dict.fromkeys(a + b))}
+    enc_a = "".join(map(vocab.__getitem__, a))
+    enc_b = "".join(map(vocab.__getitem__, b))
     ops: list[tuple[str, str]] = []
     for op in Indel.opcodes(enc_a, enc_b):
         if op.tag == "equal":
@@ -150,6 +153,12 @@ def _key_terms(words: list[str]) -> list[str]:
     return list(seen)
 
 
+@lru_cache(maxsize=65536)
+def _text_key_terms(text: str) -> tuple[str, ...]:
+    """One text's key terms; cached, since a section's evidence reads all its units again."""
+    return tuple(_key_terms(content_words(text)))
+
+
 def rarity(old: Document, new: Document) -> dict[str, float]:
     """Inverse document frequency of each content word over the clauses of both documents:
     a word used in one measure (`天拖中学`) says more than one used in forty (`推动`)."""
@@ -169,27 +178,24 @@ def evidence_for(
     limit: int = 8,
     weights: dict[str, float] | None = None,
 ) -> Evidence:
-    ow = _key_terms([w for t in old_texts for w in content_words(t)])
-    nw = _key_terms([w for t in new_texts for w in content_words(t)])
+    ow = list(dict.fromkeys(w for t in old_texts for w in _text_key_terms(t)))
+    nw = list(dict.fromkeys(w for t in new_texts for w in _text_key_terms(t)))
     oset, nset = set(ow), set(nw)
     if weights:
         # Rarest first: the named programme, place or figure, not the stock verb.
         def rank(ws: list[str]) -> list[str]:
-            return [
-                w
-                for _, _, _, w in sorted(
-                    (-weights.get(w, 0.0), -len(w), k, w) for k, w in enumerate(ws)
-                )
-            ]
+            keys = ((-weights.get(w, 0.0), -len(w), k, w) for k, w in enumerate(ws))
+            return [w for _, _, _, w in heapq.nsmallest(limit, keys)]
     else:
         # Longer words first: `新质生产力` tells more than `推动`.
         def rank(ws: list[str]) -> list[str]:
-            return [w for _, _, w in sorted((-len(w), k, w) for k, w in enumerate(ws))]
+            keys = ((-len(w), k, w) for k, w in enumerate(ws))
+            return [w for _, _, w in heapq.nsmallest(limit, keys)]
 
     return Evidence(
-        shared=rank([w for w in nw if w in oset])[:limit],
-        added=rank([w for w in nw if w not in oset])[:limit],
-        removed=rank([w for w in ow if w not in nset])[:limit],
+        shared=rank([w for w in nw if w in oset]),
+        added=rank([w for w in nw if w not in oset]),
+        removed=rank([w for w in ow if w not in nset]),
     )
 
 

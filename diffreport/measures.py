@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -35,18 +36,21 @@ _RARE_IDF = 11.0
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 
 
-def _spans(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _spans(text: str) -> frozenset[str]:
+    # Cached: both documents are read whole for anchors, and long codes repeat clauses.
     toks = display_tokens(text)
+    cjk = [bool(_CJK.match(t)) for t in toks]
     out: set[str] = set()
     for i in range(len(toks)):
         run = ""
         for j in range(i, min(i + 3, len(toks))):
-            if not _CJK.match(toks[j]):
+            if not cjk[j]:
                 break
             run += toks[j]
             if 4 <= len(run) <= 6:
                 out.add(run)
-    return out
+    return frozenset(out)
 
 
 def _unique_spans(doc: Document) -> set[str]:
