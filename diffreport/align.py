@@ -398,46 +398,52 @@ class Aligner:
         an unscored pair shares none of either unit's rarest words."""
         floor = RELATIVE_FLOOR[level]
         low = floor / RELATIVE_MARGIN  # a runner-up below this cannot spoil any margin
+        olds = [n for n in olds_all if n.id not in self.linked_old]
+        news = [n for n in news_all if n.id not in self.linked_new]
+        if not olds or not news:
+            return
+        old_p = [self.old.profiles[n.id] for n in olds]
+        new_p = [self.new.profiles[n.id] for n in news]
+        if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
+            score = similarity_matrix(old_p, new_p, self.workers)
+            edges = {
+                (int(i), int(j)): float(score[i, j])
+                for i, j in zip(*np.nonzero(score >= low), strict=True)
+            }
+        else:
+            edges = _sparse_scores(old_p, new_p, low, moved=True)
+        # Scored once; each round takes the clear mutual best pairs, and their rows and
+        # columns leave the runner-up lists of the next.
         for _ in range(RELATIVE_ROUNDS):
-            olds = [n for n in olds_all if n.id not in self.linked_old]
-            news = [n for n in news_all if n.id not in self.linked_new]
-            if not olds or not news:
-                return
-            old_p = [self.old.profiles[n.id] for n in olds]
-            new_p = [self.new.profiles[n.id] for n in news]
-            if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
-                score = similarity_matrix(old_p, new_p, self.workers)
-                edges = {
-                    (int(i), int(j)): float(score[i, j])
-                    for i, j in zip(*np.nonzero(score >= low), strict=True)
-                }
-            else:
-                edges = _sparse_scores(old_p, new_p, low, moved=True)
-            best_o: dict[int, list[float]] = defaultdict(list)
-            best_n: dict[int, list[float]] = defaultdict(list)
+            top_o: dict[int, list[float]] = defaultdict(list)
+            top_n: dict[int, list[float]] = defaultdict(list)
             for (i, j), sc in edges.items():
-                best_o[i].append(sc)
-                best_n[j].append(sc)
-            taken = 0
+                for top, k in ((top_o, i), (top_n, j)):
+                    lst = top[k]
+                    lst.append(sc)
+                    if len(lst) > 2:
+                        lst.sort(reverse=True)
+                        del lst[2:]
+            taken: list[tuple[int, int, float]] = []
             for (i, j), sc in sorted(edges.items()):
                 if sc < floor or min(len(old_p[i].words), len(new_p[j].words)) < RELATIVE_MIN_WORDS:
                     continue
-                row, col = sorted(best_o[i], reverse=True), sorted(best_n[j], reverse=True)
+                row, col = sorted(top_o[i], reverse=True), sorted(top_n[j], reverse=True)
                 if row[0] > sc or col[0] > sc:
                     continue  # not the mutual best
                 runner = max(row[1] if len(row) > 1 else 0.0, col[1] if len(col) > 1 else 0.0)
-                if sc < RELATIVE_MARGIN * runner:
-                    continue
-                if not self._shares_rare(level, old_p[i], new_p[j]):
-                    continue
+                if sc >= RELATIVE_MARGIN * runner and self._shares_rare(level, old_p[i], new_p[j]):
+                    taken.append((i, j, sc))
+            if not taken:
+                return
+            for i, j, sc in taken:
                 o, n = olds[i], news[j]
                 pairing = Pairing(level, [o.id], [n.id], round(min(1.0, sc), 4))
                 self.pairs[level].append(pairing)
                 self._link(pairing)
                 pairing.moved = self._parents_differ(o.id, n.id)
-                taken += 1
-            if not taken:
-                return
+            rows, cols = {i for i, _, _ in taken}, {j for _, j, _ in taken}
+            edges = {e: sc for e, sc in edges.items() if e[0] not in rows and e[1] not in cols}
 
     def _within_parents(
         self, level: Kind, olds_all: list[Node], news_all: list[Node], parent_level: Kind
@@ -488,9 +494,10 @@ class Aligner:
             self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], moved=True)
             for p in self.pairs[level][before:]:
                 p.moved = self._parents_differ(p.old[0], p.new[0])
+        self._group_parts(level)
+        # Last, and only among what is not part of a split or merge either.
         if level in RELATIVE_FLOOR:
             self._pair_relative(level, olds_all, news_all)
-        self._group_parts(level)
         # Nothing lost: what is still unpaired is new or dropped.
         for n in olds_all:
             if n.id not in self.linked_old:
