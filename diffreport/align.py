@@ -42,10 +42,12 @@ THRESHOLDS: dict[str, float] = {"section": 0.12, "block": 0.17, "sentence": 0.4,
 # Cross-structure (moved) pairs must be more convincing than pairs within matched parents.
 MOVE_THRESHOLDS: dict[str, float] = {"section": 0.3, "block": 0.3, "sentence": 0.55, "clause": 0.6}
 # A block pair scoring below this must share a rare word (used by at most RARE_DF blocks of
-# the two documents together): a weak score made of the documents' stock words ("GitHub",
-# "content", 条例) is no evidence that one paragraph became the other.
+# the two documents together, or sqrt(blocks) / RARE_SQRT in long ones): a weak score made
+# of the documents' stock words ("GitHub", "content", 条例) is no evidence that one paragraph
+# became the other.
 WEAK_BAR: dict[str, float] = {"block": 0.35}
 RARE_DF = 3
+RARE_SQRT = 2.5
 # Between differently written documents (an article's outlook and a plan) true pairs score
 # below MOVE_THRESHOLDS, yet stand out: a leftover block still pairs with its mutual best
 # match if that scores at least RELATIVE_FLOOR and RELATIVE_MARGIN times the runner-up of
@@ -339,7 +341,8 @@ class Aligner:
         # node id → ids on the other side in the same pairing (any level)
         self.linked_old: dict[str, set[str]] = {}
         self.linked_new: dict[str, set[str]] = {}
-        self._df: dict[str, Counter[str]] = {}  # level → in how many units each word occurs
+        # level → (in how many units each word occurs, the most a rare word may be in)
+        self._df: dict[str, tuple[Counter[str], int]] = {}
 
     def _link(self, pairing: Pairing) -> None:
         for o in pairing.old:
@@ -348,15 +351,17 @@ class Aligner:
             self.linked_new.setdefault(n, set()).update(pairing.old)
 
     def _shares_rare(self, level: Kind, a: Profile, b: Profile) -> bool:
-        df = self._df.get(level)
-        if df is None:
-            df = self._df[level] = Counter(
-                c
+        got = self._df.get(level)
+        if got is None:
+            units = [
+                side.profiles[n.id].ordered
                 for side in (self.old, self.new)
                 for n in side.doc.of_kind(level)
-                for c in set(side.profiles[n.id].ordered)
-            )
-        return any(df[c] <= RARE_DF for c in set(a.ordered) & set(b.ordered))
+            ]
+            df = Counter(c for u in units for c in set(u))
+            got = self._df[level] = (df, max(RARE_DF, int(math.sqrt(len(units)) / RARE_SQRT)))
+        df, limit = got
+        return any(df[c] <= limit for c in set(a.ordered) & set(b.ordered))
 
     # -- one level ------------------------------------------------------------------------
 
@@ -486,6 +491,19 @@ class Aligner:
         else:
             parent_level = LEVELS[LEVELS.index(level) - 1]
             self._within_parents(level, olds_all, news_all, parent_level)
+        # Weak pairs within parents are provisional: their units also compete across the
+        # document (a task that a clearly better match in another priority takes), and
+        # pair as before only if both are still free afterwards.
+        provisional: list[Pairing] = []
+        if level in WEAK_BAR:
+            kept = []
+            for p in self.pairs[level]:
+                if p.score is not None and p.score < WEAK_BAR[level]:
+                    provisional.append(p)
+                    del self.linked_old[p.old[0]], self.linked_new[p.new[0]]
+                else:
+                    kept.append(p)
+            self.pairs[level] = kept
         # Across the document: what moved to another parent.
         left_old = [n for n in olds_all if n.id not in self.linked_old]
         left_new = [n for n in news_all if n.id not in self.linked_new]
@@ -494,10 +512,13 @@ class Aligner:
             self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], moved=True)
             for p in self.pairs[level][before:]:
                 p.moved = self._parents_differ(p.old[0], p.new[0])
-        self._group_parts(level)
-        # Last, and only among what is not part of a split or merge either.
         if level in RELATIVE_FLOOR:
             self._pair_relative(level, olds_all, news_all)
+        for p in provisional:
+            if p.old[0] not in self.linked_old and p.new[0] not in self.linked_new:
+                self.pairs[level].append(p)
+                self._link(p)
+        self._group_parts(level)
         # Nothing lost: what is still unpaired is new or dropped.
         for n in olds_all:
             if n.id not in self.linked_old:
