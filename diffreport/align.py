@@ -2,8 +2,13 @@
 
 At each level, units are first paired *within* parents that were paired at the level above;
 what is left is then paired across the whole document, which is how content that moved to
-another priority or section is found (``moved``). Finally one-to-many leftovers become
-``split`` / ``merged`` groups. Every node of each side ends in exactly one :class:`Pairing`.
+another priority or section is found (``moved``). Blocks then get two more chances: a weak
+pair within parents is provisional (its units also compete across the document), and a
+leftover pairs with its mutual best match if that stands clear of both runners-up (how two
+differently written documents pair at all). Finally one-to-many leftovers become ``split`` /
+``merged`` groups. Once blocks are aligned, sections are checked bottom-up: a section pair
+whose blocks mostly went elsewhere is undone, and free sections pair, at any depth, where
+their blocks went. Every node of each side ends in exactly one :class:`Pairing`.
 
 Every pairing step is a globally optimal assignment (``linear_sum_assignment``) over the pairs
 that reach the level's threshold. A small group scores all its pairs at once
