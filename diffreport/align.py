@@ -81,6 +81,9 @@ POSITION_PRIOR = 0.02
 # each of the two sections found their partners under the other (bottom-up evidence): a
 # section whose content went mostly elsewhere was dissolved, not reworded.
 SECTION_SUPPORT = 0.5
+# ... and sections paired that way must still share this much wording (a byline section
+# holding one news item is not the plan's indicator part).
+SECTION_FLOOR = 0.1
 # Across the document (moves) order is no evidence, but identical units (a repeated clause)
 # still need their ties broken the same way whichever document comes first.
 TIE_BREAK = 1e-6
@@ -680,7 +683,12 @@ class Aligner:
         for (side, o, n), w in into.items():
             if side == "o" and o in oi and n in ni:
                 s = support([o], [n])
-                if s is not None and s >= SECTION_SUPPORT:
+                if (
+                    s is not None
+                    and s >= SECTION_SUPPORT
+                    and similarity(self.old.profiles[o], self.new.profiles[n], floor=SECTION_FLOOR)
+                    >= SECTION_FLOOR
+                ):
                     # the most words shared; on a tie, the deepest sections
                     depth = old_doc.node(o).depth + new_doc.node(n).depth
                     edges[(oi[o], ni[n])] = w + into[("n", n, o)] + TIE_BREAK * depth
