@@ -242,8 +242,14 @@ def compare_targets(old: Document, new: Document, threshold: float = 70.0) -> li
     used_old: set[int] = set()
     used_new: set[int] = set()
     if olds and news:
+        # Every pair, for the optimal assignment below; on all cores (WRatio is costly, and
+        # a long code has a thousand figures a side).
         score = process.cdist(
-            [t.key for t in olds], [t.key for t in news], scorer=fuzz.WRatio, dtype=np.float32
+            [t.key for t in olds],
+            [t.key for t in news],
+            scorer=fuzz.WRatio,
+            dtype=np.float32,
+            workers=-1 if len(olds) * len(news) > 10_000 else 1,
         )
         # Same unit is a strong hint that two figures measure the same thing.
         same_unit = np.array([[o.unit == n.unit for n in news] for o in olds], dtype=np.float32)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Document
+from .model import Document, Node
 from .tokens import display_tokens, keywords
 
 if TYPE_CHECKING:
@@ -87,8 +87,14 @@ def _keywords(doc: Document, top: int = 80) -> list[str]:
     return [w for w in keywords(text, top) if len(w) >= 2 and not w.isdigit()]
 
 
-def _where(doc: Document, term: str, limit: int = 5) -> list[str]:
-    return [b.id for b in doc.of_kind("block") if term in b.text][:limit]
+def _where(blocks: list[Node], term: str, limit: int = 5) -> list[str]:
+    out: list[str] = []
+    for b in blocks:
+        if term in b.text:
+            out.append(b.id)
+            if len(out) == limit:
+                break
+    return out
 
 
 def _full_text(doc: Document) -> str:
@@ -210,17 +216,18 @@ def term_shifts(
     rose: list[tuple[float, TermShift]] = []
     fell: list[tuple[float, TermShift]] = []
     old_len, new_len = max(1, len(old_text)), max(1, len(new_text))
+    old_blocks, new_blocks = old.of_kind("block"), new.of_kind("block")  # once: of_kind scans
     for term in candidates:
         if not _is_term(term, quoted) or any(term in r for r in renamed):
             continue
         oc, nc = old_text.count(term), new_text.count(term)
         if oc == 0 and nc > 0:
-            new_terms.append(TermShift(term, 0, nc, _where(new, term)))
+            new_terms.append(TermShift(term, 0, nc, _where(new_blocks, term)))
         elif nc == 0 and oc > 0:
-            dropped.append(TermShift(term, oc, 0, _where(old, term)))
+            dropped.append(TermShift(term, oc, 0, _where(old_blocks, term)))
         elif oc and nc and abs(nc - oc) >= 2:
             ratio = (nc / new_len) / (oc / old_len)
-            shift = TermShift(term, oc, nc, _where(new, term))
+            shift = TermShift(term, oc, nc, _where(new_blocks, term))
             if ratio >= 1.5:
                 rose.append((ratio, shift))
             elif ratio <= 1 / 1.5:
