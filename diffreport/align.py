@@ -87,6 +87,7 @@ SECTION_FLOOR = 0.1
 # Across the document (moves) order is no evidence, but identical units (a repeated clause)
 # still need their ties broken the same way whichever document comes first.
 TIE_BREAK = 1e-6
+ORDER_TIE = 1e-8
 
 
 @dataclass(slots=True)
@@ -214,7 +215,10 @@ def _position_prior(n_old: int, n_new: int, weight: float = POSITION_PRIOR) -> n
     pn = (np.arange(n_new) + 0.5) / max(1, n_new)
     # Squared, not absolute: with a convex cost the order-keeping assignment is the unique
     # best among equally good pairs, so swapping the documents cannot flip a tie (symmetry).
-    return weight * (1.0 - np.square(po[:, None] - pn[None, :]))
+    # Two units equally far from a third on either side still tie: the earlier pair wins
+    # (ORDER_TIE, a function of both positions that is the same whichever document is old).
+    pos_o, pos_n = po[:, None], pn[None, :]
+    return weight * (1.0 - np.square(pos_o - pos_n)) - ORDER_TIE * np.square(pos_o + pos_n)
 
 
 def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
@@ -274,7 +278,8 @@ def _sparse_scores(
     edges: dict[tuple[int, int], float] = {}
     for i, j in pairs:
         a, b = old[i], new[j]
-        bonus = prior * (1.0 - (_position(i, n) - _position(j, m)) ** 2) if prior else 0.0
+        pi, pj = _position(i, n), _position(j, m)
+        bonus = prior * (1.0 - (pi - pj) ** 2) - ORDER_TIE * (pi + pj) ** 2 if prior else 0.0
         s = similarity(a, b, pair_rate(a, b, exact), floor=threshold - bonus) + bonus
         if s >= threshold:
             edges[(i, j)] = s
