@@ -311,19 +311,23 @@ class _Wholes:
         counts = Counter(part.ordered)
         total = len(part.ordered)
         need = int(total * (1.0 - PART_CONTAINMENT)) + 2
-        hits: dict[int, int] = defaultdict(int)
+        hits: Counter[int] = Counter()
         covered = 0
         for w in sorted(counts, key=lambda w: len(self.postings.get(w, ()))):
-            for k in self.postings.get(w, ()):
-                hits[k] += counts[w]
+            posting = self.postings.get(w, ())
+            for _ in range(counts[w]):
+                hits.update(posting)  # counted in C
             covered += counts[w]
             if covered >= need:
                 break
         rest = total - covered
-        bounds = [((h + rest) / total, k) for k, h in hits.items()]
-        bounds = sorted(
-            (b for b in bounds if b[0] >= PART_CONTAINMENT), key=lambda b: (-b[0], key(b[1]))
-        )
+        # The fewest hits whose bound reaches PART_CONTAINMENT (the same float test as
+        # below, so that only units that could pass are turned into bounds and sorted).
+        low = max(0, int(PART_CONTAINMENT * total) - rest - 1)
+        while low <= total and (low + rest) / total < PART_CONTAINMENT:
+            low += 1
+        bounds = [((h + rest) / total, k) for k, h in hits.items() if h >= low]
+        bounds.sort(key=lambda b: (-b[0], key(b[1])))
         best, best_share, best_key = None, -1.0, None
         for bound, k in bounds:
             if bound < best_share:
@@ -386,7 +390,19 @@ class Aligner:
         old_p = [self.old.profiles[n.id] for n in olds]
         new_p = [self.new.profiles[n.id] for n in news]
         bar = WEAK_BAR.get(level)
-        if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
+        if len(olds) == len(news) == 1 and cost(old_p, new_p) <= EXACT_BUDGET:
+            # Most groups (one block's one sentence) are 1 × 1: the same arithmetic as
+            # below (similarity_matrix, _position_prior, _assign) without numpy's set-up.
+            a, b = old_p[0], new_p[0]
+            weight = TIE_BREAK if moved else POSITION_PRIOR
+            pos = _position(0, 1)
+            s = similarity(a, b) + (
+                weight * (1.0 - (pos - pos) ** 2) - ORDER_TIE * (pos + pos) ** 2
+            )
+            if bar is not None and threshold <= s < bar and not self._shares_rare(level, a, b):
+                s = 0.0
+            matches = [(0, 0, s)] if s >= threshold else []
+        elif len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
             score = similarity_matrix(old_p, new_p, self.workers)
             weight = TIE_BREAK if moved else POSITION_PRIOR
             score = score + _position_prior(len(olds), len(news), weight)
