@@ -233,6 +233,9 @@ def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
         df.update(s)
     for s in new_sets:
         df.update(s)
+    # Rarest first (ties: by code, not by hash), as one rank per word: sorting each unit's
+    # words by it needs no key tuples.
+    rank = {c: r for r, c in enumerate(sorted(df, key=lambda c: (df[c], c)))}
     out: set[tuple[int, int]] = set()
     same: dict[str, list[int]] = defaultdict(list)
     for j, p in enumerate(new):
@@ -247,8 +250,8 @@ def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
             for c in s:
                 postings[c].append(j)
         for i, s in enumerate(a_sets):
-            # The rarest words that the other side has at all (ties: by code, not by hash).
-            keys = sorted((c for c in s if c in postings), key=lambda c: (df[c], c))[:KEY_WORDS]
+            # The rarest words that the other side has at all.
+            keys = sorted((c for c in s if c in postings), key=rank.__getitem__)[:KEY_WORDS]
             votes: dict[int, float] = defaultdict(float)
             for c in keys:
                 hits = postings.get(c)
@@ -256,7 +259,8 @@ def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
                     weight = 1.0 / math.log(1.0 + df[c])
                     for j in hits:
                         votes[j] += weight
-            best = sorted(votes, key=lambda j: -votes[j])[:CANDIDATES]
+            # reverse=True keeps equal votes in insertion order, as a key of -votes would
+            best = sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES]
             out.update((j, i) if flip else (i, j) for j in best)
     return out
 
