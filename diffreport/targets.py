@@ -265,20 +265,19 @@ def compare_targets(old: Document, new: Document, threshold: float = 70.0) -> li
     taken_old = {t.node for t in olds}
     new_aims = _aims(new) if len(used_old) < len(olds) else []
     old_aims = _aims(old) if len(used_new) < len(news) else []
-    for i, o in enumerate(olds):
-        if i not in used_old:
-            aim = _aim_for(o, new_aims, taken_new)
+    # An unpaired figure whose indicator continues as a qualitative aim is `reworded`.
+    sides = (
+        ("old", olds, used_old, new_aims, taken_new),
+        ("new", news, used_new, old_aims, taken_old),
+    )
+    for side, targets, used, aims, taken in sides:
+        for i, t in enumerate(targets):
+            if i in used:
+                continue
+            aim = _aim_for(t, aims, taken)
             if aim is not None:
-                taken_new.add(aim.node)
-                changes.append(TargetChange(o.indicator, o, aim, "reworded"))
-            else:
-                changes.append(TargetChange(o.indicator, o, None, "dropped"))
-    for j, n in enumerate(news):
-        if j not in used_new:
-            aim = _aim_for(n, old_aims, taken_old)
-            if aim is not None:
-                taken_old.add(aim.node)
-                changes.append(TargetChange(n.indicator, aim, n, "reworded"))
-            else:
-                changes.append(TargetChange(n.indicator, None, n, "new"))
+                taken.add(aim.node)
+            pair = (t, aim) if side == "old" else (aim, t)
+            change = "reworded" if aim is not None else ("dropped" if side == "old" else "new")
+            changes.append(TargetChange(t.indicator, *pair, change))
     return changes
