@@ -747,10 +747,3 @@ class Aligner:
             if level == "block":
                 self._check_sections()
         return self.pairs
-
-
-def align_documents(
-    old: Document, new: Document, workers: int | None = None
-) -> dict[str, list[Pairing]]:
-    """Pair the units of two documents at every level. Pure: no I/O, no global state."""
-    return Aligner(old, new, workers).run()
