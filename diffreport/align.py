@@ -40,7 +40,7 @@ from .similarity import (
     similarity,
     similarity_matrix,
 )
-from .tokens import content_words, prepare
+from .tokens import content_words
 
 # Minimum similarity for a pair, by level: containers share less wording than sentences.
 THRESHOLDS: dict[str, float] = {"section": 0.12, "block": 0.17, "sentence": 0.4, "clause": 0.45}
@@ -355,7 +355,6 @@ class Aligner:
     def __init__(self, old: Document, new: Document, workers: int | None = None) -> None:
         self.vocab = Vocabulary()
         self.workers = workers
-        prepare([_profile_text(n) for doc in (old, new) for n in doc.nodes], workers)
         self.old = _Side(old, _profiles(old, self.vocab))
         self.new = _Side(new, _profiles(new, self.vocab))
         self.pairs: dict[str, list[Pairing]] = {level: [] for level in LEVELS}

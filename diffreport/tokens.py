@@ -1,15 +1,14 @@
 """Words: jieba for Chinese, Latin words for English; numbers with their units stay whole.
 
-jieba is loaded on first use only (importing diffreport stays fast), quietly, with its prefix
-dictionary cached under the user's cache folder so it is built once per machine, and with a
-user dictionary of policy terms (`diffreport/data/policy_terms.txt`). :func:`keywords` is
-jieba.analyse's TF-IDF extractor without importing jieba.analyse (whose import alone loads
-two large tables that the extractor never uses).
+Chinese is segmented by jieba-rs (rjieba), jieba's algorithm and dictionary compiled, loaded
+on first use only (importing diffreport stays fast), with a user dictionary of policy terms
+(`diffreport/data/policy_terms.txt`). :func:`keywords` is jieba.analyse's TF-IDF extractor
+over jieba's own IDF table, which is cached under the user's cache folder split by first
+character, so that a comparison loads only the part its text uses.
 """
 
 from __future__ import annotations
 
-import logging
 import marshal
 import os
 import re
@@ -49,34 +48,22 @@ def _cache_dir() -> Path:
 _STORE_VERSION = "diffreport-chunks-1"
 
 
-def _import_jieba():
-    """``import jieba`` without its ``import pkg_resources`` (a fifth of a second, only to
-    locate its own files: when that import fails, jieba opens them by path)."""
-    import sys
-
-    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
-        import jieba
-    else:
-        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
-        try:
-            import jieba
-        finally:
-            del sys.modules["pkg_resources"]
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-def _stamp(source: str) -> str:
-    """Which version of jieba's ``source`` file a cached table was built from."""
+def _jieba_file(name: str) -> Path | None:
+    """A data file of the jieba package, found without importing jieba."""
     import importlib.util
 
     spec = importlib.util.find_spec("jieba")
+    folders = (spec.submodule_search_locations or []) if spec else []
+    return Path(folders[0]) / name if folders else None
+
+
+def _stamp(source: Path | None) -> str:
+    """Which version of ``source`` a cached table was built from."""
     try:
-        folder = (spec.submodule_search_locations or [""])[0] if spec else ""
-        stat = os.stat(os.path.join(folder, source))
+        stat = os.stat(source) if source else None
     except OSError:
-        return _STORE_VERSION
-    return f"{_STORE_VERSION}:{stat.st_size}:{stat.st_mtime_ns}"
+        stat = None
+    return f"{_STORE_VERSION}:{stat.st_size}:{stat.st_mtime_ns}" if stat else _STORE_VERSION
 
 
 def _read_store(name: str, stamp: str) -> tuple[object, dict[str, bytes]] | None:
@@ -112,113 +99,41 @@ class _Lazy:
         self.chunks = chunks
         self.loaded: set[str] = set()
 
-    def need(self, text: str) -> set[str]:
-        """Load the parts for the characters of ``text``; return the characters just loaded."""
-        missing = set(text) - self.loaded
-        for ch in missing:
-            chunk = self.chunks.get(ch)
-            if chunk is not None:
-                self.table.update(marshal.loads(chunk))
-        self.loaded |= missing
-        return missing
-
     def get(self, key: str, default=None):
         if key and key[0] not in self.loaded:
-            self.need(key[0])
+            self.loaded.add(key[0])
+            chunk = self.chunks.get(key[0])
+            if chunk is not None:
+                self.table.update(marshal.loads(chunk))
         return self.table.get(key, default)
 
-    def __getitem__(self, key: str):
-        if key and key[0] not in self.loaded:
-            self.need(key[0])
-        return self.table[key]
 
-    def __contains__(self, key: str) -> bool:
-        if key and key[0] not in self.loaded:
-            self.need(key[0])
-        return key in self.table
-
-
-class _Segmenter:
-    """A jieba tokenizer whose prefix dictionary is loaded lazily, one first character at a
-    time (the seed plans use about half of it), with the policy terms added on top exactly
-    as ``load_userdict`` would."""
-
-    def __init__(self) -> None:
-        jieba = _import_jieba()
-        self.tokenizer = tokenizer = jieba.Tokenizer()
-        tokenizer.tmp_dir = str(_cache_dir())
-        self.user: dict[str, list[tuple[str, int]]] = {}
-        words = self._user_words()
-        stamp = _stamp("dict.txt")
-        store = _read_store("jieba-chunks.cache", stamp) if words is not None else None
-        if store is None:
-            freq, total = self._full_dictionary(tokenizer)
-            chunks = _write_store("jieba-chunks.cache", stamp, total, freq)
-        else:
-            total, chunks = store
-        tokenizer.FREQ = {}
-        tokenizer.total = total
-        tokenizer.initialized = True
-        self.freq = _Lazy(tokenizer.FREQ, chunks)
-        if words is None:  # a user word without a frequency: jieba must see the whole table
-            self.freq.need("".join(chunks))
-            tokenizer.load_userdict(str(_DATA / "policy_terms.txt"))
-            return
-        for word, count in words:
-            self.user.setdefault(word[0], []).append((word, count))
-            tokenizer.total += count
-            if count == 0:
-                jieba.finalseg.add_force_split(word)
-
-    @staticmethod
-    def _full_dictionary(tokenizer) -> tuple[dict[str, int], int]:
-        # jieba reads its cache with marshal.load(file), which pulls the 9 MB through many
-        # small reads; one read and marshal.loads is about three times faster. A missing or
-        # stale cache is built (and written) by jieba itself.
-        cache = Path(tokenizer.tmp_dir) / "jieba.cache"
-        try:
-            return marshal.loads(cache.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            tokenizer.initialize()
-            return tokenizer.FREQ, tokenizer.total
-
-    @staticmethod
-    def _user_words() -> list[tuple[str, int]] | None:
-        """The policy terms as (word, frequency), parsed like jieba's ``load_userdict``;
-        None if one has no frequency (jieba then computes it from the whole dictionary)."""
-        path = _DATA / "policy_terms.txt"
-        if not path.exists():
-            return []
-        out = []
-        for line in path.read_text(encoding="utf-8").lstrip("\ufeff").splitlines():
-            m = re.match(r"^(.+?)( [0-9]+)?( [a-z]+)?$", line.strip())
-            if m is None:
-                continue
-            if m.group(2) is None:
-                return None
-            out.append((m.group(1), int(m.group(2))))
-        return out
-
-    def cut(self, run: str) -> list[str]:
-        for ch in self.freq.need(run):
-            # After the dictionary's part, as jieba adds user words after loading it.
-            for word, count in self.user.get(ch, ()):
-                self.tokenizer.FREQ[word] = count
-                for end in range(1, len(word)):
-                    self.tokenizer.FREQ.setdefault(word[:end], 0)
-        return self.tokenizer.lcut(run, HMM=True)
+def _user_words() -> list[tuple[str, int, str | None]]:
+    """The policy terms as (word, frequency, tag), in jieba's user dictionary format."""
+    out = []
+    for line in (_DATA / "policy_terms.txt").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^(.+?) ([0-9]+)(?: ([a-z]+))?$", line.strip().lstrip("\ufeff"))
+        if m:
+            out.append((m.group(1), int(m.group(2)), m.group(3)))
+    return out
 
 
 @lru_cache(maxsize=1)
-def _segmenter() -> _Segmenter:
-    return _Segmenter()
+def _segmenter():
+    """jieba's segmenter as jieba-rs implements it (the same dictionary, HMM and words as
+    ``jieba.lcut(run, HMM=True)``, some fifteen times faster), with the policy terms added
+    the way ``jieba.load_userdict`` adds them. It is rjieba's default instance: building a
+    second one would load the dictionary twice."""
+    import rjieba
+
+    for word, count, tag in _user_words():
+        rjieba.add_word(word, count, tag)
+    return rjieba
 
 
 # jieba's words by run of Chinese: units overlap, blocks contain sentences, phrases recur.
 _RUNS: dict[str, tuple[str, ...]] = {}
 _RUNS_MAX = 1_000_000
-# Above this many characters of not yet segmented Chinese, :func:`prepare` uses every core.
-PARALLEL_ABOVE = 100_000
 
 
 def _cut_run(run: str) -> tuple[str, ...]:
@@ -227,40 +142,8 @@ def _cut_run(run: str) -> tuple[str, ...]:
     if got is None:
         if len(_RUNS) >= _RUNS_MAX:
             _RUNS.clear()
-        got = _RUNS[run] = tuple(_segmenter().cut(run))
+        got = _RUNS[run] = tuple(_segmenter().cut(run, True))
     return got
-
-
-def _cut_many(runs: list[str]) -> list[tuple[str, ...]]:
-    return [tuple(_segmenter().cut(run)) for run in runs]
-
-
-def prepare(texts: list[str], workers: int | None = None) -> None:
-    """Segment the Chinese of ``texts`` ahead of :func:`tokenize`, in one process per core
-    when there is much of it: jieba is pure Python (a few hundred thousand characters a
-    second), and a long document is most of a comparison's time. ``workers=1``: do nothing
-    here (the batch command already runs one process per core)."""
-    if workers == 1 or (os.cpu_count() or 1) < 2:
-        return
-    runs: dict[str, None] = {}
-    for text in texts:
-        for m in _TOKEN.finditer(fold(text)):
-            if m.lastgroup == "cjk" and m.group() not in _RUNS:
-                runs[m.group()] = None
-    if sum(map(len, runs)) < PARALLEL_ABOVE:
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return  # a fresh interpreter per worker would first load jieba again
-    n = min(workers or os.cpu_count() or 1, os.cpu_count() or 1)
-    _segmenter()  # loaded once, inherited by the workers
-    ordered = sorted(runs, key=len, reverse=True)
-    chunks = [ordered[i::n] for i in range(n)]
-    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
-        for chunk, cut in zip(chunks, pool.map(_cut_many, chunks), strict=True):
-            _RUNS.update(zip(chunk, cut, strict=True))
 
 
 @lru_cache(maxsize=131072)
@@ -315,12 +198,14 @@ def _idf() -> tuple[_Lazy, float]:
     """jieba.analyse's IDF table (a mapping with ``get``, loaded lazily by first character)
     and its median, cached next to jieba's own cache: parsing the 6 MB text file takes most
     of a second."""
-    stamp = _stamp(os.path.join("analyse", "idf.txt"))
+    source = _jieba_file(os.path.join("analyse", "idf.txt"))
+    stamp = _stamp(source)
     store = _read_store("jieba-idf-chunks.cache", stamp)
     if store is not None:
         median, chunks = store
         return _Lazy({}, chunks), float(median)  # type: ignore[arg-type]
-    source = Path(_import_jieba().__file__).parent / "analyse" / "idf.txt"
+    if source is None:
+        raise RuntimeError("jieba's IDF table (jieba/analyse/idf.txt) is not installed")
     table = {}
     for line in source.read_text(encoding="utf-8").splitlines():
         word, value = line.strip().split(" ")

@@ -39,11 +39,13 @@ def test_importing_diffreport_loads_no_jieba_docx_or_scipy_optimize():
         "import sys, diffreport, diffreport.cli, diffreport.compare\n"
         "print(' '.join(sorted(m for m in sys.modules)))"
     ).split()
-    heavy = [m for m in loaded if m.split(".")[0] in ("jieba", "docx") or m == "scipy.optimize"]
+    heavy = [
+        m for m in loaded if m.split(".")[0] in ("jieba", "rjieba", "docx") or m == "scipy.optimize"
+    ]
     assert heavy == []
 
 
-def test_jieba_tables_are_cached_across_runs(tmp_path):
+def test_idf_table_is_cached_across_runs(tmp_path):
     code = (  # the README's library call, through the package's lazy attribute
         "import diffreport\n"
         f"diffreport.compare({str(SEEDS / 'nankai-2024-plan.txt')!r}, "
@@ -53,7 +55,7 @@ def test_jieba_tables_are_cached_across_runs(tmp_path):
     _run_python(code, env)
     cache = tmp_path / "diffreport"
     stores = sorted(p.name for p in cache.glob("*chunks.cache"))
-    assert stores == ["jieba-chunks.cache", "jieba-idf-chunks.cache"]
+    assert stores == ["jieba-idf-chunks.cache"]
     before = {p: p.stat().st_mtime_ns for p in cache.iterdir()}
     _run_python(code, env)
     assert {p: p.stat().st_mtime_ns for p in cache.iterdir()} == before  # read, not rebuilt
