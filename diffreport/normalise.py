@@ -34,20 +34,20 @@ _SPACE_IN_CJK = re.compile(
 _MULTISPACE = re.compile(r"[ \t\u00a0]{2,}")
 
 
+# Full-width ASCII letters, digits and a few symbols to half-width; CJK punctuation is kept.
+_HALF_WIDTH = {
+    code: code - 0xFEE0
+    for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+}
+_HALF_WIDTH |= {ord(ch): ord(ch) - 0xFEE0 for ch in "％．＋－＝＜＞／＆＃＠＿"}
+_HALF_WIDTH[0x3000] = ord(" ")
+# Only the rare runs of such characters are translated: scanning for them is done in C, and
+# ``str.translate`` over a whole text looks up every character in a dict.
+_FULL_WIDTH_RUN = re.compile("[" + "".join(map(chr, _HALF_WIDTH)) + "]+")
+
+
 def _fold_width(text: str) -> str:
-    """Full-width ASCII letters, digits and a few symbols to half-width; keep CJK punctuation."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-            out.append(chr(code - 0xFEE0))
-        elif ch in "％．＋－＝＜＞／＆＃＠＿":
-            out.append(chr(code - 0xFEE0))
-        elif ch == "\u3000":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _FULL_WIDTH_RUN.sub(lambda m: m.group().translate(_HALF_WIDTH), text)
 
 
 def clean_text(text: str) -> str:
@@ -69,8 +69,10 @@ _KEEP_SPACE_AFTER = re.compile(
 
 
 def _drop_space(m: re.Match[str]) -> str:
-    # The space after an article or chapter number separates the label from its text.
-    return " " if _KEEP_SPACE_AFTER.search(m.string, 0, m.start()) else ""
+    # The space after an article or chapter number separates the label from its text. A label
+    # holds no line break, so the search starts at the line (not the text) the space is on.
+    line_start = m.string.rfind("\n", 0, m.start()) + 1
+    return " " if _KEEP_SPACE_AFTER.search(m.string, line_start, m.start()) else ""
 
 
 _TERMINAL = "。！？；：:!?;”’」』）)】》…"
@@ -84,16 +86,17 @@ def split_paragraphs(text: str) -> list[str]:
     converter broke in the middle of a sentence (a long line that ends without punctuation,
     followed after blank lines by a line that does not start a heading)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    lines = [clean_text(line) for line in text.split("\n")]
-    lines = [line for line in lines if line]
+    # No step of clean_text reaches across a line break, so the text is cleaned at once (one
+    # pass of each regex instead of one per line) and then stripped line by line.
+    lines = [s for line in clean_text(text).split("\n") if (s := line.strip())]
     paragraphs: list[str] = []
     for line in lines:
         if paragraphs:
             prev = paragraphs[-1]
             broken = (
                 len(prev) >= 30
-                and re.search(r"[\u4e00-\u9fff]$", prev)
-                and re.match(r"^[\u4e00-\u9fff]", line)
+                and _CJK_END.search(prev)
+                and _CJK_START.match(line)
                 and not _HEADING_START.match(line)
                 and not _looks_like_heading(prev)
             )
@@ -104,6 +107,8 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
+_CJK_START = re.compile(r"[\u4e00-\u9fff]")
+_CJK_END = re.compile(r"[\u4e00-\u9fff]$")
 _TITLE_END = re.compile(
     r"(通知|通告|公告|报告|计划|规划|纲要|意见|方案|办法|条例|规定|决定|会议上)$"
 )
@@ -114,7 +119,7 @@ def _broken_title(prev: str, line: str) -> bool:
     """A title a converter broke over two short lines: `…关于` + `印发…的通知`."""
     if len(prev) > 40 or len(line) > 40 or _HEADING_START.match(line) or _HEADING_START.match(prev):
         return False
-    if _TERMINAL_END_RE.search(prev) or not re.search(r"[\u4e00-\u9fff]$", prev):
+    if _TERMINAL_END_RE.search(prev) or not _CJK_END.search(prev):
         return False
     return bool(_OPEN_END.search(prev) or (_TITLE_END.search(line) and not _TITLE_END.search(prev)))
 

@@ -77,13 +77,15 @@ def _looks_utf16(data: bytes) -> bool:
     return odd_zero > 0.3 or even_zero > 0.3
 
 
+# Control characters other than line breaks and tabs, and the private-use area.
+_NOISE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
+
+
 def _plausible(text: str) -> bool:
-    """Text, not noise: few control characters and private-use or unassigned code points."""
+    """Text, not noise: few control characters and private-use code points."""
     if not text:
         return False
-    bad = sum(
-        1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t\f") or 0xE000 <= ord(ch) <= 0xF8FF
-    )
+    bad = len(_NOISE.findall(text))
     return bad <= 2 or bad / len(text) < 0.02
 
 
