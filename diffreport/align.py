@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -292,63 +293,69 @@ def _sparse_scores(
 
 class _Wholes:
     """Paired units that a leftover may be part of, indexed by word for :meth:`best` (words
-    as their one-character codes: sets and counts of a string are built in C)."""
+    as their one-character codes: sets and counts of a string are built in C). Only the
+    words some leftover holds are indexed: no other word is ever looked up."""
 
-    def __init__(self, ids: list[str], profiles: dict[str, Profile]) -> None:
+    def __init__(self, ids: list[str], profiles: dict[str, Profile], words: set[str]) -> None:
         self.profiles = [profiles[i] for i in ids]
         self.postings: dict[str, list[int]] = defaultdict(list)
         for k, prof in enumerate(self.profiles):
-            for w in set(prof.ordered):
+            for w in words.intersection(prof.ordered):
                 self.postings[w].append(k)
         self._counts: dict[int, Counter[str]] = {}
-        # (part's codes, unit) → share: long documents repeat the same leftover many times.
-        self._shares: dict[tuple[str, int], float] = {}
+        # part's codes → (its largest share, the units holding it): long documents repeat
+        # the same leftover many times, at different places.
+        self._best: dict[str, tuple[float, list[int]]] = {}
 
     def best(self, part: Profile, order=None) -> int | None:
         """The unit holding the largest share of ``part``'s words (a tie goes to the first in
-        ``order``, a key on unit indices), if that share is at least PART_CONTAINMENT. Exact
-        without scoring every unit (prefix filtering): a unit holding none of the part's
-        rarest words covering more than (1 - PART_CONTAINMENT) of its word positions holds
-        less than PART_CONTAINMENT of them; and a unit's hits among those rare words bound its
-        share from above, so units are scored best bound first until none can win."""
-        key = order or (lambda k: k)
+        ``order``, a key on unit indices), if that share is at least PART_CONTAINMENT."""
+        got = self._best.get(part.ordered)
+        if got is None:
+            got = self._best[part.ordered] = self._largest_share(part)
+        share, units = got
+        if share < PART_CONTAINMENT or not units:
+            return None
+        return min(units, key=order) if order else min(units)
+
+    def _largest_share(self, part: Profile) -> tuple[float, list[int]]:
+        """The largest share of ``part``'s words that one unit holds, and every unit holding
+        it. Exact without scoring every unit (prefix filtering): a unit holding none of the
+        part's rarest words covering more than (1 - PART_CONTAINMENT) of its word positions
+        holds less than PART_CONTAINMENT of them; and a unit's hits among those rare words
+        bound its share from above, so units are scored best bound first until none can
+        reach the best share found."""
         counts = Counter(part.ordered)
         total = len(part.ordered)
         need = int(total * (1.0 - PART_CONTAINMENT)) + 2
-        hits: Counter[int] = Counter()
+        postings: list[list[int]] = []
         covered = 0
         for w in sorted(counts, key=lambda w: len(self.postings.get(w, ()))):
-            posting = self.postings.get(w, ())
-            for _ in range(counts[w]):
-                hits.update(posting)  # counted in C
+            postings.extend([self.postings.get(w, [])] * counts[w])
             covered += counts[w]
             if covered >= need:
                 break
+        hits = Counter(chain.from_iterable(postings))  # counted in C, in one call
         rest = total - covered
         # The fewest hits whose bound reaches PART_CONTAINMENT (the same float test as
         # below, so that only units that could pass are turned into bounds and sorted).
         low = max(0, int(PART_CONTAINMENT * total) - rest - 1)
         while low <= total and (low + rest) / total < PART_CONTAINMENT:
             low += 1
-        bounds = [((h + rest) / total, k) for k, h in hits.items() if h >= low]
-        bounds.sort(key=lambda b: (-b[0], key(b[1])))
-        best, best_share, best_key = None, -1.0, None
-        for bound, k in bounds:
+        bounds = sorted(((h + rest) / total, k) for k, h in hits.items() if h >= low)
+        best_share, best_units = -1.0, []
+        for bound, k in reversed(bounds):
             if bound < best_share:
                 break
-            k_key = key(k)
-            if bound == best_share and not k_key < best_key:
-                continue  # at most a tie, and the tie goes to the unit already found
-            share = self._shares.get((part.ordered, k))
-            if share is None:
-                whole = self._counts.get(k)
-                if whole is None:
-                    whole = self._counts[k] = Counter(self.profiles[k].ordered)
-                share = sum(min(c, whole[w]) for w, c in counts.items() if w in whole) / total
-                self._shares[(part.ordered, k)] = share
-            if share > best_share or (share == best_share and k_key < best_key):
-                best, best_share, best_key = k, share, k_key
-        return best if best_share >= PART_CONTAINMENT else None
+            whole = self._counts.get(k)
+            if whole is None:
+                whole = self._counts[k] = Counter(self.profiles[k].ordered)
+            share = sum(min(c, whole[w]) for w, c in counts.items() if w in whole) / total
+            if share > best_share:
+                best_share, best_units = share, [k]
+            elif share == best_share:
+                best_units.append(k)
+        return best_share, best_units
 
 
 class Aligner:
@@ -597,7 +604,8 @@ class Aligner:
             if not left or not singles:
                 continue
             other = "old" if side == "new" else "new"
-            wholes = _Wholes([getattr(p, other)[0] for p in singles], there.profiles)
+            words = {w for n in left for w in here.profiles[n.id].ordered}
+            wholes = _Wholes([getattr(p, other)[0] for p in singles], there.profiles, words)
             pos = {n.id: i for i, n in enumerate(here.doc.nodes)}
             partner = [pos[getattr(p, side)[0]] for p in singles]
             for node in left:

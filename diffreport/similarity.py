@@ -17,6 +17,7 @@ and costs 1/64 (or 1/4096) as much.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -165,18 +166,23 @@ def _cdist(old: list[Profile], new: list[Profile], rate: int, workers: int | Non
 
 
 def containment(part: Profile, whole: Profile) -> float:
-    """Share of ``part``'s words that also occur in ``whole`` (multiset), 0..1."""
+    """Share of ``part``'s words that also occur in ``whole`` (multiset), 0..1; both profiled
+    with one :class:`Vocabulary`."""
     if not part.words:
         return 0.0
-    pool: dict[str, int] = {}
-    for w in whole.words:
-        pool[w] = pool.get(w, 0) + 1
-    hit = 0
-    for w in part.words:
-        if pool.get(w, 0) > 0:
-            pool[w] -= 1
-            hit += 1
-    return hit / len(part.words)
+    return _multiset_overlap(part, whole) / len(part.words)
+
+
+def _multiset_overlap(part: Profile, whole: Profile) -> int:
+    # Over the one-character codes: strings count themselves in C, and a long whole (a
+    # chapter) is counted once however many parts are measured against it.
+    pool = _code_counts(whole.ordered)
+    return sum(min(c, pool[w]) for w, c in _code_counts(part.ordered).items() if w in pool)
+
+
+@lru_cache(maxsize=4096)
+def _code_counts(codes: str) -> Counter[str]:
+    return Counter(codes)
 
 
 @lru_cache(maxsize=1)
