@@ -38,6 +38,7 @@ from .similarity import (
     cost,
     linear_sum_assignment,
     pair_rate,
+    pair_similarities,
     similarity,
     similarity_matrix,
 )
@@ -270,25 +271,34 @@ def _sparse_scores(
     old: list[Profile], new: list[Profile], threshold: float, moved: bool
 ) -> dict[tuple[int, int], float]:
     """Exact scores (with the position prior within matched parents) of the candidate pairs
-    that reach ``threshold``."""
+    that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
+    for all pairs at once (``process.cpdist``)."""
     pairs = sorted(candidates(old, new))
+    if not pairs:
+        return {}
     longest = max(len(p.ordered) for p in old) * max(len(p.ordered) for p in new)
     exact = (
         2 * len(pairs) * longest / 64 <= EXACT_BUDGET
         or 2 * sum((len(old[i].ordered) // 64 + 1) * len(new[j].ordered) for i, j in pairs)
         <= EXACT_BUDGET
     )
-    prior = TIE_BREAK if moved else POSITION_PRIOR
-    n, m = len(old), len(new)
-    edges: dict[tuple[int, int], float] = {}
-    for i, j in pairs:
-        a, b = old[i], new[j]
-        pi, pj = _position(i, n), _position(j, m)
-        bonus = prior * (1.0 - (pi - pj) ** 2) - ORDER_TIE * (pi + pj) ** 2 if prior else 0.0
-        s = similarity(a, b, pair_rate(a, b, exact), floor=threshold - bonus) + bonus
-        if s >= threshold:
-            edges[(i, j)] = s
-    return edges
+    rows = np.array([i for i, _ in pairs])
+    cols = np.array([j for _, j in pairs])
+    weight = TIE_BREAK if moved else POSITION_PRIOR
+    pi = (rows + 0.5) / max(1, len(old))
+    pj = (cols + 0.5) / max(1, len(new))
+    bonus = weight * (1.0 - (pi - pj) ** 2) - ORDER_TIE * (pi + pj) ** 2
+    rates = np.array([pair_rate(old[i], new[j], exact) for i, j in pairs])
+    score = np.zeros(len(pairs))
+    for rate in np.unique(rates):
+        at = np.flatnonzero(rates == rate)
+        score[at] = pair_similarities(
+            [old[i] for i in rows[at]], [new[j] for j in cols[at]], int(rate)
+        )
+    score += bonus
+    return {
+        (int(rows[k]), int(cols[k])): float(score[k]) for k in np.flatnonzero(score >= threshold)
+    }
 
 
 class _Wholes:

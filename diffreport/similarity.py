@@ -112,6 +112,26 @@ def similarity(a: Profile, b: Profile, rate: int = 1, floor: float = 0.0) -> flo
     return (0.2 * fuzz.ratio(ao, bo) + 0.8 * bag) / 100.0
 
 
+def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> np.ndarray:
+    """:func:`similarity` of ``old[k]`` and ``new[k]`` for every k (on samples at ``rate``),
+    in C for all pairs at once. No floor: a caller testing ``score >= floor`` drops the same
+    pairs as :func:`similarity`'s floor would."""
+    views_o = [p.sample(rate) for p in old]
+    views_n = [p.sample(rate) for p in new]
+    ordered = process.cpdist(
+        [v[0] for v in views_o], [v[0] for v in views_n], scorer=fuzz.ratio, dtype=np.float64
+    )
+    bag = process.cpdist(
+        [v[1] for v in views_o], [v[1] for v in views_n], scorer=fuzz.ratio, dtype=np.float64
+    )
+    out = (0.2 * ordered + 0.8 * bag) / 100.0
+    empty = [
+        k for k, (a, b) in enumerate(zip(old, new, strict=True)) if not a.ordered and not b.ordered
+    ]
+    out[empty] = 1.0
+    return out
+
+
 def cost(old: list[Profile], new: list[Profile]) -> float:
     """Machine words to score every pair of ``old`` × ``new`` exactly (both views)."""
     return 2.0 * sum(len(p.ordered) // 64 + 1 for p in old) * sum(len(p.ordered) for p in new)
