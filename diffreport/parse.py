@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .model import Document, Node, Paragraph, SourceText
+from .model import Document, Kind, Node, Paragraph, SourceText
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
 
@@ -106,30 +106,39 @@ _EN_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z“\"(\d])")
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, keeping closing quotes with their sentence."""
     if _CJK.search(text):
-        parts = [m.group(0) for m in _CN_SENTENCE.finditer(text)]
-        parts = [p.strip() for p in parts if p.strip()]
+        parts = [s for m in _CN_SENTENCE.finditer(text) if (s := m.group().strip())]
     else:
-        parts = [s.strip() for s in _EN_SENTENCE.split(text) if s.strip()]
+        parts = [s for part in _EN_SENTENCE.split(text) if (s := part.strip())]
     return parts or [text]
+
+
+_OPENING = "（(“‘《「【"
+_CLOSING = "）)”’》」】"
+_SEMICOLON = re.compile(r"[；;]")
+# The characters split_clauses acts on, by separator: only these are visited, not every one.
+_CLAUSE_MARKS = {
+    sep: re.compile("[" + re.escape(_OPENING + _CLOSING + sep) + "]") for sep in ("；;", "，,")
+}
 
 
 def split_clauses(sentence: str) -> list[str]:
     """Split a list-like sentence into its measures: at `；`, or at `，` when the sentence is a
     run of several substantial parts. Brackets and quotes are never split."""
-    separators = "；;" if re.search(r"[；;]", sentence) else "，,"
+    separators = "；;" if _SEMICOLON.search(sentence) else "，,"
     if separators == "，," and (len(sentence) < 40 or not _CJK.search(sentence)):
         return [sentence]
     parts: list[str] = []
     depth = 0
     start = 0
-    for i, ch in enumerate(sentence):
-        if ch in "（(“‘《「【":
+    for m in _CLAUSE_MARKS[separators].finditer(sentence):
+        ch = m.group()
+        if ch in _OPENING:
             depth += 1
-        elif ch in "）)”’》」】":
+        elif ch in _CLOSING:
             depth = max(0, depth - 1)
-        elif ch in separators and depth == 0:
-            parts.append(sentence[start : i + 1])
-            start = i + 1
+        elif depth == 0:
+            parts.append(sentence[start : m.end()])
+            start = m.end()
     if start < len(sentence):
         parts.append(sentence[start:])
     # Merge fragments too short to be a measure of their own into the one before.
@@ -204,20 +213,25 @@ def _label_and_lead(sentences: list[str]) -> tuple[str, str]:
 # --- the tree --------------------------------------------------------------------------------
 
 
+_ID_PREFIX: dict[str, str] = {"section": "s", "block": "b", "sentence": "t", "clause": "c"}
+
+
 class _Builder:
     def __init__(self) -> None:
         self.nodes: list[Node] = []
-        self.counts: Counter[str] = Counter()
+        self.counts: dict[str, int] = dict.fromkeys(_ID_PREFIX, 0)
 
-    def add(self, kind: str, text: str, parent: str | None, **kw) -> Node:
-        prefix = {"section": "s", "block": "b", "sentence": "t", "clause": "c"}[kind]
-        self.counts[prefix] += 1
-        node = Node(id=f"{prefix}{self.counts[prefix]}", kind=kind, text=text, parent=parent, **kw)  # type: ignore[arg-type]
+    def add(
+        self, kind: Kind, text: str, parent: str | None, label: str = "", title: str = ""
+    ) -> Node:
+        n = self.counts[kind] + 1
+        self.counts[kind] = n
+        node = Node(f"{_ID_PREFIX[kind]}{n}", kind, text, parent, label, title)
         self.nodes.append(node)
         return node
 
     def add_block(self, text: str, parent: str | None, label: str = "", title: str = "") -> Node:
-        block = self.add("block", text, parent, label=label, title=title)
+        block = self.add("block", text, parent, label, title)
         for para in text.split("\n"):
             for sent in split_sentences(para):
                 s = self.add("sentence", sent, block.id)
