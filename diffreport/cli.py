@@ -166,6 +166,9 @@ def diff(
 ) -> None:
     """Show what changed from OLD to NEW. Exit 0 if the same, 1 if different, 2 on trouble."""
     result = _compare(old, new, max_size, profile, output)
+    if fmt == "json" and output:
+        _write(output, result.to_json_bytes(), [old, new])
+        sys.exit(0 if result.same else 1)
     if fmt == "json":
         text = result.to_json()
     elif fmt == "md":

@@ -21,6 +21,10 @@ def test_diff_exit_codes(tmp_path):
     r = run("diff", OLD, NEW, "--format", "json")
     assert r.returncode == 1
     assert json.loads(r.stdout)["schema"] == "diffreport/1"
+    # A file gets orjson's bytes directly; they are what stdout shows, as UTF-8.
+    out = tmp_path / "diff.json"
+    assert run("diff", OLD, NEW, "--format", "json", "-o", str(out)).returncode == 1
+    assert out.read_bytes() == r.stdout.removesuffix("\n").encode("utf-8")
     missing = run("diff", OLD, str(tmp_path / "nope.txt"))
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr
