@@ -236,23 +236,45 @@ def _aim_for(target: Target, aims: list[tuple[str, Node]], taken: set[str]) -> T
     return Target(target.indicator, target.key, best.text.strip("，,；;。 "), None, "", "", best.id)
 
 
+def _codes(old: list[str], new: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each string as the index of its first occurrence among the distinct strings of both."""
+    index: dict[str, int] = {}
+    for k in old + new:
+        index.setdefault(k, len(index))
+    return np.array([index[k] for k in old]), np.array([index[k] for k in new])
+
+
+def _same(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """1.0 where the codes of a row and a column are equal, 0.0 elsewhere."""
+    return (old[:, None] == new[None, :]).astype(np.float32)
+
+
+def _key_scores(old: list[str], new: list[str]) -> np.ndarray:
+    """WRatio of every old key against every new key, for the optimal assignment. Each
+    distinct pair is scored once (a long code repeats its indicators: law-x9 has 360 figures
+    a side but 21 keys), on all cores when there are many (WRatio is costly)."""
+    distinct_old, distinct_new = list(dict.fromkeys(old)), list(dict.fromkeys(new))
+    scores = process.cdist(
+        distinct_old,
+        distinct_new,
+        scorer=fuzz.WRatio,
+        dtype=np.float32,
+        workers=-1 if len(distinct_old) * len(distinct_new) > 10_000 else 1,
+    )
+    row = {k: i for i, k in enumerate(distinct_old)}
+    col = {k: j for j, k in enumerate(distinct_new)}
+    return scores[np.ix_([row[k] for k in old], [col[k] for k in new])]
+
+
 def compare_targets(old: Document, new: Document, threshold: float = 70.0) -> list[TargetChange]:
     olds, news = extract_targets(old), extract_targets(new)
     changes: list[TargetChange] = []
     used_old: set[int] = set()
     used_new: set[int] = set()
     if olds and news:
-        # Every pair, for the optimal assignment below; on all cores (WRatio is costly, and
-        # a long code has a thousand figures a side).
-        score = process.cdist(
-            [t.key for t in olds],
-            [t.key for t in news],
-            scorer=fuzz.WRatio,
-            dtype=np.float32,
-            workers=-1 if len(olds) * len(news) > 10_000 else 1,
-        )
+        score = _key_scores([t.key for t in olds], [t.key for t in news])
         # Same unit is a strong hint that two figures measure the same thing.
-        same_unit = np.array([[o.unit == n.unit for n in news] for o in olds], dtype=np.float32)
+        same_unit = _same(*_codes([t.unit for t in olds], [t.unit for t in news]))
         score = score + 10 * same_unit
         rows, cols = linear_sum_assignment(-score)
         for r, c in zip(rows, cols, strict=True):
