@@ -110,18 +110,14 @@ class _Side:
 
 def _profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
     """Every node's profile. A section's covers its title and its whole subtree, built from
-    its children's words and codes (children come after their parent in ``doc.nodes``)
-    rather than by tokenising and encoding the subtree once more at every depth."""
+    its children's codes (children come after their parent in ``doc.nodes``) rather than by
+    tokenising and encoding the subtree once more at every depth."""
     out: dict[str, Profile] = {}
     for node in reversed(doc.nodes):
         if node.kind == "section":
-            words = content_words(node.title or node.text)
-            codes = [vocab.encode(words)]
-            words = list(words)
-            for child in doc.children(node.id):
-                words.extend(out[child.id].words)
-                codes.append(out[child.id].ordered)
-            out[node.id] = Profile.of(words, "".join(codes))
+            codes = [vocab.encode(content_words(node.title or node.text))]
+            codes.extend(out[child.id].ordered for child in doc.children(node.id))
+            out[node.id] = Profile.of("".join(codes))
         else:
             out[node.id] = vocab.profile(node.text)
     return out
@@ -480,7 +476,7 @@ class Aligner:
                         del lst[2:]
             taken: list[tuple[int, int, float]] = []
             for (i, j), sc in sorted(edges.items()):
-                if sc < floor or min(len(old_p[i].words), len(new_p[j].words)) < RELATIVE_MIN_WORDS:
+                if sc < floor or min(old_p[i].size, new_p[j].size) < RELATIVE_MIN_WORDS:
                     continue
                 row, col = sorted(top_o[i], reverse=True), sorted(top_n[j], reverse=True)
                 if row[0] > sc or col[0] > sc:
@@ -620,7 +616,7 @@ class Aligner:
             partner = [pos[getattr(p, side)[0]] for p in singles]
             for node in left:
                 prof = here.profiles[node.id]
-                if len(prof.words) < 3:
+                if prof.size < 3:
                     continue
                 at = pos[node.id]
                 best = wholes.best(
@@ -631,7 +627,7 @@ class Aligner:
         for k, parts in proposals.items():
             if parts["old"] and parts["new"]:
                 size = {
-                    side: sum(len(prof[i].words) for i in parts[side])
+                    side: sum(prof[i].size for i in parts[side])
                     for side, prof in (("old", self.old.profiles), ("new", self.new.profiles))
                 }
                 if size["old"] == size["new"]:
@@ -652,8 +648,7 @@ class Aligner:
                 )
                 whole = whole_side.profiles[whole_ids[0]]
                 covered = {
-                    pid: containment(part_side.profiles[pid], whole)
-                    * len(part_side.profiles[pid].words)
+                    pid: containment(part_side.profiles[pid], whole) * part_side.profiles[pid].size
                     for pid in part_ids
                 }
                 total = sum(covered.values()) or 1.0
@@ -689,7 +684,7 @@ class Aligner:
             ):
                 there = {s for i in other for s in up[oside][i]}
                 for i in ids:
-                    w = len(profiles[i].words)
+                    w = profiles[i].size
                     for sec in up[side][i]:
                         total[(side, sec)] += w
                         for t in there:

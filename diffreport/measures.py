@@ -265,7 +265,7 @@ def _attach_parts(
         doc, other, other_side = (new, old, "old") if side == "new" else (old, new, "new")
         node = doc.node((lone.new if side == "new" else lone.old)[0])
         prof = profile(side, doc, node.id)
-        if len(prof.words) < 3:
+        if prof.size < 3:
             continue
         block = doc.block_of(node.id)
         if block is None:
@@ -298,7 +298,7 @@ def _attach_parts(
     for p in kept:
         if len(p.old) > 1 or len(p.new) > 1:
             parts_doc, part_ids = (new, p.new) if len(p.new) > 1 else (old, p.old)
-            sizes = {i: len(vocab.profile(parts_doc.node(i).text).words) or 1 for i in part_ids}
+            sizes = {i: vocab.profile(parts_doc.node(i).text).size or 1 for i in part_ids}
             total = sum(sizes.values())
             p.shares = {i: round(v / total, 3) for i, v in sizes.items()}
     return absorbed

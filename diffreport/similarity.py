@@ -39,14 +39,21 @@ SMALL_GROUP = 16
 
 @dataclass(slots=True)
 class Profile:
-    words: list[str]
+    """A unit's content words as code strings (see the module doc); no list of the words
+    themselves: nothing needs more of them than their number."""
+
     ordered: str
     bag: str
     _samples: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def of(cls, words: list[str], ordered: str) -> Profile:
-        return cls(words, ordered, "".join(sorted(ordered)))
+    def of(cls, ordered: str) -> Profile:
+        return cls(ordered, _sorted_codes(ordered))
+
+    @property
+    def size(self) -> int:
+        """How many words."""
+        return len(self.ordered)
 
     def rate(self) -> int:
         """The sampling rate this unit needs when its group is too costly to score exactly."""
@@ -65,6 +72,14 @@ class Profile:
             ordered = self.ordered.translate(drop)
             got = self._samples[rate] = (ordered, "".join(sorted(ordered)))
         return got
+
+
+def _sorted_codes(codes: str) -> str:
+    if len(codes) <= 256:
+        return "".join(sorted(codes))
+    # A section's codes run to the whole document's words: count them, and sort only the
+    # distinct ones (a document's vocabulary, not its length).
+    return "".join(c * n for c, n in sorted(Counter(codes).items()))
 
 
 def _keep(code: int, rate: int) -> bool:
@@ -93,11 +108,8 @@ class Vocabulary:
     def profile(self, text: str) -> Profile:
         got = self._seen.get(text)
         if got is None:
-            got = self._seen[text] = self.profile_words(content_words(text))
+            got = self._seen[text] = Profile.of(self.encode(content_words(text)))
         return got
-
-    def profile_words(self, words: list[str]) -> Profile:
-        return Profile.of(words, self.encode(words))
 
 
 def similarity(a: Profile, b: Profile, rate: int = 1, floor: float = 0.0) -> float:
@@ -188,9 +200,9 @@ def _cdist(old: list[Profile], new: list[Profile], rate: int, workers: int | Non
 def containment(part: Profile, whole: Profile) -> float:
     """Share of ``part``'s words that also occur in ``whole`` (multiset), 0..1; both profiled
     with one :class:`Vocabulary`."""
-    if not part.words:
+    if not part.ordered:
         return 0.0
-    return _multiset_overlap(part, whole) / len(part.words)
+    return _multiset_overlap(part, whole) / len(part.ordered)
 
 
 def _multiset_overlap(part: Profile, whole: Profile) -> int:
