@@ -33,6 +33,8 @@ SAMPLE_ABOVE = 4096
 _RATES = (1, 8, 64)
 # process.cdist uses every core above this many cells; below, threads cost more than they save.
 THREADS_ABOVE = 40_000
+# Scoring a list of pairs uses every core above this cost (machine words): a few milliseconds.
+PAIRS_THREADS_ABOVE = 5_000_000
 # Up to this many cells a matrix is scored pair by pair (same scores, no cdist set-up).
 SMALL_GROUP = 16
 
@@ -130,11 +132,20 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
     pairs as :func:`similarity`'s floor would."""
     views_o = [p.sample(rate) for p in old]
     views_n = [p.sample(rate) for p in new]
+    workers = -1 if cost_of_pairs(old, new) >= PAIRS_THREADS_ABOVE else 1
     ordered = process.cpdist(
-        [v[0] for v in views_o], [v[0] for v in views_n], scorer=fuzz.ratio, dtype=np.float64
+        [v[0] for v in views_o],
+        [v[0] for v in views_n],
+        scorer=fuzz.ratio,
+        dtype=np.float64,
+        workers=workers,
     )
     bag = process.cpdist(
-        [v[1] for v in views_o], [v[1] for v in views_n], scorer=fuzz.ratio, dtype=np.float64
+        [v[1] for v in views_o],
+        [v[1] for v in views_n],
+        scorer=fuzz.ratio,
+        dtype=np.float64,
+        workers=workers,
     )
     out = (0.2 * ordered + 0.8 * bag) / 100.0
     empty = [
@@ -142,6 +153,13 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
     ]
     out[empty] = 1.0
     return out
+
+
+def cost_of_pairs(old: list[Profile], new: list[Profile]) -> int:
+    """Machine words to score ``old[k]`` against ``new[k]`` for every k (both views)."""
+    return 2 * sum(
+        (len(a.ordered) // 64 + 1) * len(b.ordered) for a, b in zip(old, new, strict=True)
+    )
 
 
 def cost(old: list[Profile], new: list[Profile]) -> float:
