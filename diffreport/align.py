@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -207,8 +208,10 @@ def _position(i: int, n: int) -> float:
     return (i + 0.5) / max(1, n)
 
 
+@lru_cache(maxsize=1024)
 def _position_prior(n_old: int, n_new: int, weight: float = POSITION_PRIOR) -> np.ndarray:
-    """A small bonus for keeping relative order: breaks ties between equally good pairs."""
+    """A small bonus for keeping relative order: breaks ties between equally good pairs.
+    Cached (groups of the same shape recur) and read-only."""
     po = (np.arange(n_old) + 0.5) / max(1, n_old)
     pn = (np.arange(n_new) + 0.5) / max(1, n_new)
     # Squared, not absolute: with a convex cost the order-keeping assignment is the unique
@@ -216,7 +219,9 @@ def _position_prior(n_old: int, n_new: int, weight: float = POSITION_PRIOR) -> n
     # Two units equally far from a third on either side still tie: the earlier pair wins
     # (ORDER_TIE, a function of both positions that is the same whichever document is old).
     pos_o, pos_n = po[:, None], pn[None, :]
-    return weight * (1.0 - np.square(pos_o - pos_n)) - ORDER_TIE * np.square(pos_o + pos_n)
+    prior = weight * (1.0 - np.square(pos_o - pos_n)) - ORDER_TIE * np.square(pos_o + pos_n)
+    prior.flags.writeable = False
+    return prior
 
 
 def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
@@ -242,25 +247,37 @@ def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
     for i, p in enumerate(old):
         for j in same.get(p.ordered, ())[:CANDIDATES]:
             out.add((i, j))
-    for (a_sets, b_sets), flip in (((old_sets, new_sets), False), ((new_sets, old_sets), True)):
+    sides = ((old, old_sets, new_sets), False), ((new, new_sets, old_sets), True)
+    for (a_units, a_sets, b_sets), flip in sides:
         postings: dict[str, list[int]] = defaultdict(list)
         for j, s in enumerate(b_sets):
             for c in s:
                 postings[c].append(j)
+        # Units with the same words get the same candidates: long documents repeat clauses.
+        found: dict[str, list[int]] = {}
         for i, s in enumerate(a_sets):
-            # The rarest words that the other side has at all.
-            keys = sorted((c for c in s if c in postings), key=rank.__getitem__)[:KEY_WORDS]
-            votes: dict[int, float] = defaultdict(float)
-            for c in keys:
-                hits = postings.get(c)
-                if hits and len(hits) <= max(CANDIDATES, 4 * len(keys)) * 8:
-                    weight = 1.0 / math.log(1.0 + df[c])
-                    for j in hits:
-                        votes[j] += weight
-            # reverse=True keeps equal votes in insertion order, as a key of -votes would
-            best = sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES]
+            best = found.get(a_units[i].ordered)
+            if best is None:
+                best = found[a_units[i].ordered] = _best_candidates(s, postings, rank, df)
             out.update((j, i) if flip else (i, j) for j in best)
     return out
+
+
+def _best_candidates(
+    words: set[str], postings: dict[str, list[int]], rank: dict[str, int], df: Counter[str]
+) -> list[int]:
+    """The :data:`CANDIDATES` units sharing most (rarity-weighted) of ``words``' rarest."""
+    # The rarest words that the other side has at all.
+    keys = sorted((c for c in words if c in postings), key=rank.__getitem__)[:KEY_WORDS]
+    votes: dict[int, float] = defaultdict(float)
+    for c in keys:
+        hits = postings[c]
+        if len(hits) <= max(CANDIDATES, 4 * len(keys)) * 8:
+            weight = 1.0 / math.log(1.0 + df[c])
+            for j in hits:
+                votes[j] += weight
+    # reverse=True keeps equal votes in insertion order, as a key of -votes would
+    return sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES]
 
 
 def _sparse_scores(
