@@ -1,0 +1,63 @@
+"""Words: rjieba must segment as jieba does (the similarity, term and target code relies on
+jieba's words), numbers keep their units, and TF-IDF keywords are jieba.analyse's."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from conftest import SEEDS, law_pairs
+
+from diffreport import tokens
+from diffreport.normalise import fold
+
+_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@pytest.fixture(scope="module")
+def jieba_with_policy_terms():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(tokens._DATA / "policy_terms.txt"))
+    return tokenizer
+
+
+def _runs() -> list[str]:
+    texts = [(SEEDS / "nankai-2025-plan.txt").read_text(encoding="utf-8")]
+    texts += [old.read_text(encoding="utf-8") for old, _ in law_pairs()[:2]]
+    return list(dict.fromkeys(m.group() for t in texts for m in _RUN.finditer(fold(t))))
+
+
+def test_rjieba_segments_as_jieba_with_the_policy_terms(jieba_with_policy_terms):
+    runs = _runs()
+    assert len(runs) > 1000
+    differ = [r for r in runs if list(tokens._cut_run(r)) != jieba_with_policy_terms.lcut(r)]
+    assert differ == []
+
+
+def test_policy_terms_stay_whole():
+    assert "新质生产力" in tokens.tokenize("加快发展新质生产力")
+    assert "天开高教科创园" in tokens.tokenize("建设天开高教科创园核心区")
+
+
+def test_numbers_keep_their_units_and_english_is_lowercased():
+    assert tokens.tokenize("增长4.5%，新增60万平方米") == ("增长", "4.5%", "新增", "60万平方米")
+    assert tokens.tokenize("The Service shall") == ("the", "service", "shall")
+    assert tokens.content_words("The Service shall not") == ["service"]
+
+
+def test_display_tokens_concatenate_back_to_the_text():
+    text = "（一）推动GDP增长6%以上，建设“天开园”。"
+    assert "".join(tokens.display_tokens(text)) == text
+
+
+def test_keywords_are_jieba_analyse_tfidf(jieba_with_policy_terms):
+    import jieba.analyse
+
+    text = (SEEDS / "nankai-2024-plan.txt").read_text(encoding="utf-8")[:4000]
+    extractor = jieba.analyse.TFIDF()
+    extractor.tokenizer = jieba_with_policy_terms
+    assert tokens.keywords(text, 20) == extractor.extract_tags(text, topK=20)
