@@ -4,6 +4,8 @@
                                                  # diff inside replaced lines
     python bench/baselines.py allpairs OLD NEW   # every paragraph scored against every other
                                                  # (rapidfuzz, all cores), best match each
+    python bench/baselines.py readparse OLD NEW  # diffreport's own floor: start-up, read and
+                                                 # parse both documents, and nothing else
 
 Both print a small JSON summary, so that their output is produced as diffreport's is.
 """
@@ -39,13 +41,20 @@ def all_pairs(old: list[str], new: list[str]) -> list[tuple[int, int, float]]:
 
 def main(argv: list[str]) -> int:
     kind, old_path, new_path = argv
-    old, new = paragraphs(old_path), paragraphs(new_path)
+    if kind != "readparse":
+        old, new = paragraphs(old_path), paragraphs(new_path)
     if kind == "difflib":
         lines = difflib_redline(old, new)
         summary = {k: sum(1 for line in lines if line[:1] == k) for k in " +-?"}
     elif kind == "allpairs":
         matches = all_pairs(old, new)
         summary = {"pairs": sum(1 for *_, s in matches if s >= 60.0), "cells": len(old) * len(new)}
+    elif kind == "readparse":
+        from diffreport.parse import parse
+        from diffreport.readers import read
+
+        docs = [parse(read(path)) for path in (old_path, new_path)]
+        summary = {"nodes": [len(d.nodes) for d in docs]}
     else:
         raise SystemExit(f"unknown baseline {kind!r}")
     print(json.dumps(summary))
