@@ -27,6 +27,9 @@ NUMBER = re.compile(
 _TOKEN = re.compile(
     rf"(?P<num>{NUMBER.pattern})|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff]+)|(?P<latin>[A-Za-z][A-Za-z'’\-]*)|(?P<other>\S)"
 )
+# The same without punctuation, for :func:`tokenize`, which drops it: the regex engine skips
+# what no group matches, and findall hands back plain strings.
+_WORD = re.compile(rf"({NUMBER.pattern})|([\u3400-\u4dbf\u4e00-\u9fff]+)|([A-Za-z][A-Za-z'’\-]*)")
 _STOP_LATIN = frozenset(
     "a an the of and or to in on for by with at as is are be been was were this that these those "
     "it its from shall will may must not no any all such which who whom than then there".split()
@@ -133,6 +136,7 @@ def _segmenter():
 
 # jieba's words by run of Chinese: units overlap, blocks contain sentences, phrases recur.
 _RUNS: dict[str, tuple[str, ...]] = {}
+_CONTENT_RUNS: dict[str, tuple[str, ...]] = {}
 _RUNS_MAX = 1_000_000
 
 
@@ -150,14 +154,13 @@ def _cut_run(run: str) -> tuple[str, ...]:
 def tokenize(text: str) -> tuple[str, ...]:
     """The words of ``text`` in order, punctuation and spaces dropped."""
     out: list[str] = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind == "num":
-            out.append(m.group().replace(" ", ""))
-        elif kind == "cjk":
-            out.extend(_cut_run(m.group()))
-        elif kind == "latin":
-            out.append(m.group().lower())
+    for num, cjk, latin in _WORD.findall(text):
+        if cjk:
+            out.extend(_cut_run(cjk))
+        elif num:
+            out.append(num.replace(" ", ""))
+        else:
+            out.append(latin.lower())
     return tuple(out)
 
 
@@ -182,8 +185,34 @@ def display_tokens(text: str) -> tuple[str, ...]:
 
 def content_words(text: str) -> list[str]:
     """Tokens that carry meaning: no single CJK function characters, no English stop words."""
-    # Every token holds a letter, a CJK character or a digit: no punctuation to filter.
-    return [t for t in tokenize(fold(text)) if (len(t) > 1 or t.isdigit()) and t not in _STOP_LATIN]
+    return list(_content_words(fold(text)))
+
+
+@lru_cache(maxsize=131072)
+def _content_words(folded: str) -> tuple[str, ...]:
+    # :func:`tokenize`'s words, filtered as they come: a number is always kept (one
+    # character is a digit), a Chinese word if longer than one character, an English word
+    # if longer and not a stop word.
+    out: list[str] = []
+    for num, cjk, latin in _WORD.findall(folded):
+        if cjk:
+            out.extend(_content_run(cjk))
+        elif num:
+            out.append(num.replace(" ", ""))
+        else:
+            word = latin.lower()
+            if len(word) > 1 and word not in _STOP_LATIN:
+                out.append(word)
+    return tuple(out)
+
+
+def _content_run(run: str) -> tuple[str, ...]:
+    got = _CONTENT_RUNS.get(run)
+    if got is None:
+        if len(_CONTENT_RUNS) >= _RUNS_MAX:
+            _CONTENT_RUNS.clear()
+        got = _CONTENT_RUNS[run] = tuple(w for w in _cut_run(run) if len(w) > 1)
+    return got
 
 
 # jieba.analyse's default stop words (KeywordExtractor.STOP_WORDS).
