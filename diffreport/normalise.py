@@ -28,8 +28,12 @@ _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uff0f\uff1a
 # Whitespace with a Chinese character or Chinese punctuation on one side and a Chinese
 # character, punctuation or a digit on the other is an extraction artifact (`投资落 地`,
 # `2025 年`, `“十四五 ”`); a space next to a Latin letter is kept (`京东 MALL`).
+# Written to start with the space (its neighbours are checked from there): a pattern that
+# starts with a character set lets the regex engine skip to the next space in C, where a
+# leading lookbehind is tried at every position (five times slower on a Chinese text).
 _SPACE_IN_CJK = re.compile(
-    rf"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}0-9])|(?<=[{_CJK}0-9%])[ \t\u00a0]+(?=[{_CJK}])"
+    rf"[ \t\u00a0](?:(?<=[{_CJK}][ \t\u00a0])[ \t\u00a0]*(?=[{_CJK}0-9])"
+    rf"|(?<=[{_CJK}0-9%][ \t\u00a0])[ \t\u00a0]*(?=[{_CJK}]))"
 )
 _MULTISPACE = re.compile(r"[ \t\u00a0]{2,}")
 
@@ -95,8 +99,8 @@ def split_paragraphs(text: str) -> list[str]:
             prev = paragraphs[-1]
             broken = (
                 len(prev) >= 30
-                and _CJK_END.search(prev)
-                and _CJK_START.match(line)
+                and _han(prev[-1])
+                and _han(line[0])
                 and not _HEADING_START.match(line)
                 and not _looks_like_heading(prev)
             )
@@ -107,8 +111,11 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-_CJK_START = re.compile(r"[\u4e00-\u9fff]")
-_CJK_END = re.compile(r"[\u4e00-\u9fff]$")
+def _han(ch: str) -> bool:
+    """A character of the CJK Unified Ideographs block (a regex would cost more to compile)."""
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 _TITLE_END = re.compile(
     r"(通知|通告|公告|报告|计划|规划|纲要|意见|方案|办法|条例|规定|决定|会议上)$"
 )
@@ -119,7 +126,7 @@ def _broken_title(prev: str, line: str) -> bool:
     """A title a converter broke over two short lines: `…关于` + `印发…的通知`."""
     if len(prev) > 40 or len(line) > 40 or _HEADING_START.match(line) or _HEADING_START.match(prev):
         return False
-    if _TERMINAL_END_RE.search(prev) or not _CJK_END.search(prev):
+    if _TERMINAL_END_RE.search(prev) or not _han(prev[-1]):
         return False
     return bool(_OPEN_END.search(prev) or (_TITLE_END.search(line) and not _TITLE_END.search(prev)))
 
