@@ -594,9 +594,12 @@ class Aligner:
         if node.kind == "section":
             return node.parent
         want = {"block": "section", "sentence": "block", "clause": "sentence"}[node.kind]
-        for anc in doc.ancestors(node.id):
+        parent = node.parent
+        while parent is not None:  # usually the parent itself
+            anc = doc.node(parent)
             if anc.kind == want:
                 return anc.id
+            parent = anc.parent
         return None
 
     def _parents_differ(self, old_id: str, new_id: str) -> bool:

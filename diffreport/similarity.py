@@ -31,10 +31,10 @@ EXACT_BUDGET = 50_000_000
 # Units longer than this many words are sampled in such a group: 1 word in 8, or 1 in 64.
 SAMPLE_ABOVE = 4096
 _RATES = (1, 8, 64)
-# process.cdist uses every core above this many cells; below, threads cost more than they save.
+# Scoring uses every core above this cost (machine words, a few milliseconds of work) or this
+# many cells; below, threads cost more than they save.
+THREADS_ABOVE_COST = 5_000_000
 THREADS_ABOVE = 40_000
-# Scoring a list of pairs uses every core above this cost (machine words): a few milliseconds.
-PAIRS_THREADS_ABOVE = 5_000_000
 # Up to this many cells a matrix is scored pair by pair (same scores, no cdist set-up).
 SMALL_GROUP = 16
 
@@ -132,7 +132,7 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
     pairs as :func:`similarity`'s floor would."""
     views_o = [p.sample(rate) for p in old]
     views_n = [p.sample(rate) for p in new]
-    workers = -1 if cost_of_pairs(old, new) >= PAIRS_THREADS_ABOVE else 1
+    workers = -1 if cost_of_pairs(old, new) >= THREADS_ABOVE_COST else 1
     ordered = process.cpdist(
         [v[0] for v in views_o],
         [v[0] for v in views_n],
@@ -196,7 +196,8 @@ def similarity_matrix(
 
 def _cdist(old: list[Profile], new: list[Profile], rate: int, workers: int | None) -> np.ndarray:
     if workers is None:
-        workers = -1 if len(old) * len(new) >= THREADS_ABOVE else 1
+        many = len(old) * len(new) >= THREADS_ABOVE or cost(old, new) >= THREADS_ABOVE_COST
+        workers = -1 if many else 1
     views = [p.sample(rate) for p in old], [p.sample(rate) for p in new]
     ordered = process.cdist(
         [v[0] for v in views[0]],
