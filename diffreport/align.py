@@ -128,6 +128,15 @@ def _profile_text(node: Node) -> str:
     return node.title or node.text if node.kind == "section" else node.text
 
 
+def _same_sequence(old: list[Profile], new: list[Profile]) -> bool:
+    """The same distinct wordings in the same order on both sides."""
+    return (
+        len(old) == len(new)
+        and all(a.ordered == b.ordered for a, b in zip(old, new, strict=True))
+        and len({p.ordered for p in old}) == len(old)
+    )
+
+
 def _assign(score: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
     """The optimal one-to-one pairing among the pairs that reach ``threshold``."""
     if score.size == 0:
@@ -423,7 +432,12 @@ class Aligner:
         old_p = [self.old.profiles[n.id] for n in olds]
         new_p = [self.new.profiles[n.id] for n in news]
         bar = WEAK_BAR.get(level)
-        if len(olds) == len(news) == 1 and cost(old_p, new_p) <= EXACT_BUDGET:
+        if not moved and _same_sequence(old_p, new_p):
+            # The same wording in the same order (an unchanged article's sentences): the
+            # identity is the one optimal assignment (every pair scores 1, and the position
+            # prior is largest for it), so nothing needs scoring.
+            matches = [(i, i, 1.0) for i in range(len(olds))]
+        elif len(olds) == len(news) == 1 and cost(old_p, new_p) <= EXACT_BUDGET:
             # Most groups (one block's one sentence) are 1 × 1: the same arithmetic as
             # below (similarity_matrix, _position_prior, _assign) without numpy's set-up.
             a, b = old_p[0], new_p[0]
