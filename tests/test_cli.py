@@ -61,3 +61,34 @@ def test_output_cannot_overwrite_input(tmp_path):
     r = run("diff", str(src), str(src), "-o", str(src))
     assert r.returncode == 2
     assert src.read_text(encoding="utf-8") == "第一段。\n"
+
+
+def test_garbage_collector_resumes_after_a_command(tmp_path):
+    """The CLI pauses the cyclic collector for a comparison; commands run in-process (as
+    here) must leave it running, also when they fail."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from diffreport import cli
+
+    seen: list[bool] = []
+    original = cli._compare
+
+    def spy(*args, **kwargs):
+        result = original(*args, **kwargs)
+        seen.append(gc.isenabled())
+        return result
+
+    runner = CliRunner()
+    cli._compare = spy
+    try:
+        ok = runner.invoke(
+            cli.main, ["diff", OLD, NEW, "--format", "json", "-o", str(tmp_path / "d.json")]
+        )
+        bad = runner.invoke(cli.main, ["diff", OLD, str(tmp_path / "missing.txt")])
+    finally:
+        cli._compare = original
+    assert ok.exit_code == 1 and bad.exit_code == 2
+    assert seen == [False]
+    assert gc.isenabled()
