@@ -15,20 +15,11 @@ from pathlib import Path
 
 from ..errors import InputError, SettingsError
 from ..model import SourceText
-from .docx import read_docx_bytes
-from .html import read_html_text
 from .text import decode, read_plain_text
 
-__all__ = [
-    "read",
-    "read_bytes",
-    "decode",
-    "parse_size",
-    "max_input_bytes",
-    "read_docx_bytes",
-    "read_html_text",
-    "read_plain_text",
-]
+# The docx and html readers are imported when a file needs them: plain text is the common
+# input, and the docx reader's imports (zipfile and its compressors) cost some 8 ms a run.
+__all__ = ["read", "read_bytes", "decode", "parse_size", "max_input_bytes", "read_plain_text"]
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024  # override with --max-size / DIFFREPORT_MAX_BYTES
 
@@ -107,12 +98,16 @@ def read_bytes(data: bytes, name: str = "<input>") -> SourceText:
             "open it in Word, remove the password and save it as .docx",
         )
     if suffix == ".docx" or (data[:2] == b"PK" and suffix not in (".txt", ".md", ".html", ".htm")):
+        from .docx import read_docx_bytes
+
         paragraphs = read_docx_bytes(data, name)
         fmt = "docx"
         encoding = "utf-8"
     else:
         text, encoding = decode(data, name)
         if suffix in (".html", ".htm") or re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
+            from .html import read_html_text
+
             paragraphs, fmt = read_html_text(text), "html"
         else:
             fmt = "md" if suffix in (".md", ".markdown") else "txt"
