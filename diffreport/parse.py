@@ -106,7 +106,7 @@ _EN_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z“\"(\d])")
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, keeping closing quotes with their sentence."""
     if _CJK.search(text):
-        parts = [s for m in _CN_SENTENCE.finditer(text) if (s := m.group().strip())]
+        parts = [s for part in _CN_SENTENCE.findall(text) if (s := part.strip())]
     else:
         parts = [s for part in _EN_SENTENCE.split(text) if (s := part.strip())]
     return parts or [text]
@@ -301,14 +301,11 @@ def parse(source: SourceText) -> Document:
     def flush_plan() -> None:
         if not pending:
             return
+        split = [(parent, split_sentences(text)) for parent, text in pending]
         lead_lengths = Counter(
-            len(lead)
-            for _, text in pending
-            for lead in [_label_and_lead(split_sentences(text))[1]]
-            if lead
+            len(lead) for _, sentences in split for lead in [_label_and_lead(sentences)[1]] if lead
         )
-        for parent, text in pending:
-            sentences = split_sentences(text)
+        for parent, sentences in split:
             groups = (
                 _split_at_embedded_leads(sentences, lead_lengths)
                 if len(lead_lengths) and sum(lead_lengths.values()) >= 2
