@@ -417,7 +417,7 @@ class Aligner:
                 for side in (self.old, self.new)
                 for n in side.doc.of_kind(level)
             ]
-            df = Counter(c for u in units for c in set(u))
+            df = Counter(chain.from_iterable(map(set, units)))
             got = self._df[level] = (df, max(RARE_DF, int(math.sqrt(len(units)) / RARE_SQRT)))
         df, limit = got
         return any(df[c] <= limit for c in set(a.ordered) & set(b.ordered))

@@ -31,10 +31,12 @@ EXACT_BUDGET = 50_000_000
 # Units longer than this many words are sampled in such a group: 1 word in 8, or 1 in 64.
 SAMPLE_ABOVE = 4096
 _RATES = (1, 8, 64)
-# Scoring uses every core above this cost (machine words, a few milliseconds of work) or this
-# many cells; below, threads cost more than they save.
+# A matrix is scored on every core above this cost (machine words, a few milliseconds of
+# work) or this many cells, a list of pairs above this many pairs; below, threads cost more
+# than they save.
 THREADS_ABOVE_COST = 5_000_000
 THREADS_ABOVE = 40_000
+THREADS_ABOVE_PAIRS = 2_000
 # Up to this many cells a matrix is scored pair by pair (same scores, no cdist set-up).
 SMALL_GROUP = 16
 
@@ -68,11 +70,10 @@ class Profile:
             return self.ordered, self.bag
         got = self._samples.get(rate)
         if got is None:
-            # Codes are consecutive integers: a residue class is a fixed 1/rate of the
-            # vocabulary, mixed by a multiplicative hash so it is not the first-seen words.
-            drop = {ord(c): None for c in set(self.ordered) if not _keep(ord(c), rate)}
-            ordered = self.ordered.translate(drop)
-            got = self._samples[rate] = (ordered, "".join(sorted(ordered)))
+            drop = _drop_table(rate, set(self.ordered))
+            # The bag stays sorted with codes taken out.
+            got = (self.ordered.translate(drop), self.bag.translate(drop))
+            self._samples[rate] = got
         return got
 
 
@@ -84,8 +85,20 @@ def _sorted_codes(codes: str) -> str:
     return "".join(c * n for c, n in sorted(Counter(codes).items()))
 
 
-def _keep(code: int, rate: int) -> bool:
-    return ((code * 2654435761) >> 7) % rate == 0
+# rate → (codes decided, the table for str.translate deleting those outside the sample)
+_DROPS: dict[int, tuple[set[str], dict[int, None]]] = {}
+
+
+def _drop_table(rate: int, codes: set[str]) -> dict[int, None]:
+    """Codes are consecutive integers: a residue class is a fixed 1/rate of the vocabulary,
+    mixed by a multiplicative hash so it is not the first-seen words. Each code is decided
+    once (a cache: the same codes recur in every unit sampled)."""
+    decided, table = _DROPS.setdefault(rate, (set(), {}))
+    for c in codes - decided:
+        if ((ord(c) * 2654435761) >> 7) % rate != 0:
+            table[ord(c)] = None
+    decided |= codes
+    return table
 
 
 @dataclass(slots=True)
@@ -132,7 +145,7 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
     pairs as :func:`similarity`'s floor would."""
     views_o = [p.sample(rate) for p in old]
     views_n = [p.sample(rate) for p in new]
-    workers = -1 if cost_of_pairs(old, new) >= THREADS_ABOVE_COST else 1
+    workers = -1 if len(old) >= THREADS_ABOVE_PAIRS else 1
     ordered = process.cpdist(
         [v[0] for v in views_o],
         [v[0] for v in views_n],
@@ -153,13 +166,6 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
     ]
     out[empty] = 1.0
     return out
-
-
-def cost_of_pairs(old: list[Profile], new: list[Profile]) -> int:
-    """Machine words to score ``old[k]`` against ``new[k]`` for every k (both views)."""
-    return 2 * sum(
-        (len(a.ordered) // 64 + 1) * len(b.ordered) for a, b in zip(old, new, strict=True)
-    )
 
 
 def cost(old: list[Profile], new: list[Profile]) -> float:
