@@ -63,12 +63,15 @@ class Document:
     genre: str = "generic"
     _by_id: dict[str, Node] = field(default_factory=dict, repr=False)
     _children: dict[str | None, list[Node]] = field(default_factory=dict, repr=False)
+    _of_kind: dict[str, list[Node]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id = {n.id: n for n in self.nodes}
         self._children = {}
+        self._of_kind = {}
         for n in self.nodes:
             self._children.setdefault(n.parent, []).append(n)
+            self._of_kind.setdefault(n.kind, []).append(n)
 
     def node(self, node_id: str) -> Node:
         return self._by_id[node_id]
@@ -78,7 +81,9 @@ class Document:
         return [k for k in kids if kind is None or k.kind == kind]
 
     def of_kind(self, kind: Kind) -> list[Node]:
-        return [n for n in self.nodes if n.kind == kind]
+        # A copy of the list made once: the stages ask for each level many times (38 scans
+        # of all nodes per law-x9 diff), and a caller may change what it is given.
+        return list(self._of_kind.get(kind, ()))
 
     def ancestors(self, node_id: str) -> list[Node]:
         out: list[Node] = []
