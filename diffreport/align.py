@@ -324,12 +324,21 @@ def _sparse_scores(
 
 
 class _Wholes:
-    """Paired units that a leftover may be part of, indexed by word for :meth:`best` (words
-    as their one-character codes: sets and counts of a string are built in C). Only the
-    words some leftover holds are indexed: no other word is ever looked up."""
+    """Paired units that a leftover may be part of, indexed for :meth:`best` by the words
+    that the leftovers' prefixes hold (see :meth:`_largest_share`; words as their
+    one-character codes: sets and counts of a string are built in C)."""
 
-    def __init__(self, ids: list[str], profiles: dict[str, Profile], words: set[str]) -> None:
+    def __init__(
+        self, ids: list[str], profiles: dict[str, Profile], parts: list[Profile], df: Counter[str]
+    ) -> None:
         self.profiles = [profiles[i] for i in ids]
+        # Each part's prefix: its rarest words in the document (fewest units hold them),
+        # covering more than (1 - PART_CONTAINMENT) of its word positions.
+        self._prefix: dict[str, list[tuple[str, int]]] = {}
+        for part in parts:
+            if part.ordered not in self._prefix:
+                self._prefix[part.ordered] = _prefix(part.ordered, df)
+        words = {w for prefix in self._prefix.values() for w, _ in prefix}
         self.postings: dict[str, list[int]] = defaultdict(list)
         for k, prof in enumerate(self.profiles):
             for w in words.intersection(prof.ordered):
@@ -353,22 +362,17 @@ class _Wholes:
     def _largest_share(self, part: Profile) -> tuple[float, list[int]]:
         """The largest share of ``part``'s words that one unit holds, and every unit holding
         it. Exact without scoring every unit (prefix filtering): a unit holding none of the
-        part's rarest words covering more than (1 - PART_CONTAINMENT) of its word positions
-        holds less than PART_CONTAINMENT of them; and a unit's hits among those rare words
-        bound its share from above, so units are scored best bound first until none can
-        reach the best share found."""
+        part's prefix words, which cover more than (1 - PART_CONTAINMENT) of its word
+        positions, holds less than PART_CONTAINMENT of them; and a unit's hits among those
+        words bound its share from above, so units are scored best bound first until none
+        can reach the best share found. (Any such prefix gives the same answer; rare words
+        give few units to score.)"""
         counts = Counter(part.ordered)
         total = len(part.ordered)
-        need = int(total * (1.0 - PART_CONTAINMENT)) + 2
-        postings: list[list[int]] = []
-        covered = 0
-        for w in sorted(counts, key=lambda w: len(self.postings.get(w, ()))):
-            postings.extend([self.postings.get(w, [])] * counts[w])
-            covered += counts[w]
-            if covered >= need:
-                break
+        prefix = self._prefix[part.ordered]
+        postings = [self.postings.get(w, []) for w, n in prefix for _ in range(n)]
         hits = Counter(chain.from_iterable(postings))  # counted in C, in one call
-        rest = total - covered
+        rest = total - sum(n for _, n in prefix)
         # The fewest hits whose bound reaches PART_CONTAINMENT (the same float test as
         # below, so that only units that could pass are turned into bounds and sorted).
         low = max(0, int(PART_CONTAINMENT * total) - rest - 1)
@@ -390,6 +394,21 @@ class _Wholes:
         return best_share, best_units
 
 
+def _prefix(codes: str, df: Counter[str]) -> list[tuple[str, int]]:
+    """(word, its count in ``codes``) for the rarest words of ``codes`` by ``df``, until they
+    cover at least int(len * (1 - PART_CONTAINMENT)) + 2 positions (or all of them)."""
+    counts = Counter(codes)
+    need = int(len(codes) * (1.0 - PART_CONTAINMENT)) + 2
+    out: list[tuple[str, int]] = []
+    covered = 0
+    for w in sorted(counts, key=lambda w: (df[w], w)):
+        out.append((w, counts[w]))
+        covered += counts[w]
+        if covered >= need:
+            break
+    return out
+
+
 class Aligner:
     def __init__(self, old: Document, new: Document, workers: int | None = None) -> None:
         self.vocab = Vocabulary()
@@ -409,7 +428,9 @@ class Aligner:
         for n in pairing.new:
             self.linked_new.setdefault(n, set()).update(pairing.old)
 
-    def _shares_rare(self, level: Kind, a: Profile, b: Profile) -> bool:
+    def _level_df(self, level: Kind) -> tuple[Counter[str], int]:
+        """In how many units of ``level`` (both documents) each word occurs, and the most a
+        rare word may occur in."""
         got = self._df.get(level)
         if got is None:
             units = [
@@ -419,7 +440,10 @@ class Aligner:
             ]
             df = Counter(chain.from_iterable(map(set, units)))
             got = self._df[level] = (df, max(RARE_DF, int(math.sqrt(len(units)) / RARE_SQRT)))
-        df, limit = got
+        return got
+
+    def _shares_rare(self, level: Kind, a: Profile, b: Profile) -> bool:
+        df, limit = self._level_df(level)
         return any(df[c] <= limit for c in set(a.ordered) & set(b.ordered))
 
     # -- one level ------------------------------------------------------------------------
@@ -644,8 +668,13 @@ class Aligner:
             if not left or not singles:
                 continue
             other = "old" if side == "new" else "new"
-            words = {w for n in left for w in here.profiles[n.id].ordered}
-            wholes = _Wholes([getattr(p, other)[0] for p in singles], there.profiles, words)
+            parts = [here.profiles[n.id] for n in left if here.profiles[n.id].size >= 3]
+            wholes = _Wholes(
+                [getattr(p, other)[0] for p in singles],
+                there.profiles,
+                parts,
+                self._level_df(level)[0],
+            )
             pos = {n.id: i for i, n in enumerate(here.doc.nodes)}
             partner = [pos[getattr(p, side)[0]] for p in singles]
             for node in left:
