@@ -8,11 +8,13 @@ words by how few measures use them, for that pairing and for the evidence.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, filterfalse, islice
 
 from rapidfuzz.distance import Indel
 
@@ -75,19 +77,6 @@ _LABEL_PREFIX = re.compile(
 )
 
 
-def content_key(doc: Document, node: Node) -> str:
-    """What must be equal for `unchanged`: the text without its numbering, the whole subtree
-    for a section (so a renumbered article or chapter with the same text is unchanged)."""
-    if node.kind == "section":
-        parts = [match_key(node.title)]
-        parts += [content_key(doc, child) for child in doc.children(node.id)]
-        return "\n".join(parts)
-    text = node.text
-    if node.kind == "block" and node.label:
-        text = text[len(node.label) :] if text.startswith(node.label) else text
-    return match_key(_LABEL_PREFIX.sub("", text, count=1) if node.kind == "block" else text)
-
-
 def inline_diff(old: str, new: str) -> list[tuple[str, str]]:
     """Token-level diff (rapidfuzz Indel opcodes over jieba tokens; numbers stay whole)."""
     a, b = display_tokens(old), display_tokens(new)
@@ -132,7 +121,8 @@ def _merge_runs(ops: list[tuple[str, str]]) -> list[tuple[str, str]]:
             deleted.append(text)
             inserted.append(text)
         else:
-            flush()
+            if deleted or inserted:
+                flush()
             if out and out[-1][0] == "equal":
                 out[-1] = ("equal", out[-1][1] + text)
             else:
@@ -145,111 +135,199 @@ def _tiny(text: str) -> bool:
     return not text.strip() or (len(text) == 1 and "\u4e00" <= text <= "\u9fff")
 
 
-def _key_terms(words: list[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for w in words:
-        if len(w) >= 2 and not w.isdigit():
-            seen.setdefault(w, None)
-    return list(seen)
-
-
 @lru_cache(maxsize=65536)
 def _text_key_terms(text: str) -> tuple[str, ...]:
-    """One text's key terms; cached, since a section's evidence reads all its units again."""
-    return tuple(_key_terms(content_words(text)))
+    """One text's key terms (content words of two or more characters, not figures), each
+    once, in reading order; cached, since long codes repeat clauses."""
+    return tuple(w for w in dict.fromkeys(content_words(text)) if len(w) >= 2 and not w.isdigit())
 
 
 def rarity(old: Document, new: Document) -> dict[str, float]:
     """Inverse document frequency of each content word over the clauses of both documents:
     a word used in one measure (`天拖中学`) says more than one used in forty (`推动`)."""
-    df: dict[str, int] = {}
+    df: Counter[str] = Counter()
     n = 0
     for doc in (old, new):
         for clause in doc.of_kind("clause"):
             n += 1
-            for w in set(content_words(clause.text)):
-                df[w] = df.get(w, 0) + 1
+            df.update(set(content_words(clause.text)))  # counted in C
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
 
 
-def evidence_for(
-    old_texts: list[str],
-    new_texts: list[str],
-    limit: int = 8,
-    weights: dict[str, float] | None = None,
-) -> Evidence:
-    ow = list(dict.fromkeys(w for t in old_texts for w in _text_key_terms(t)))
-    nw = list(dict.fromkeys(w for t in new_texts for w in _text_key_terms(t)))
-    oset, nset = set(ow), set(nw)
-    if weights:
-        # Rarest first: the named programme, place or figure, not the stock verb.
-        def rank(ws: list[str]) -> list[str]:
-            keys = ((-weights.get(w, 0.0), -len(w), k, w) for k, w in enumerate(ws))
-            return [w for _, _, _, w in heapq.nsmallest(limit, keys)]
-    else:
-        # Longer words first: `新质生产力` tells more than `推动`.
-        def rank(ws: list[str]) -> list[str]:
-            keys = ((-len(w), k, w) for k, w in enumerate(ws))
-            return [w for _, _, w in heapq.nsmallest(limit, keys)]
+class _Subtrees:
+    """One document's per-node facts that cover a whole subtree (a section's content key
+    and key terms hold all its descendants'), each computed once: per pairing they would
+    be recomputed at every level of nesting, quadratic in depth x size."""
 
-    return Evidence(
-        shared=rank([w for w in nw if w in oset]),
-        added=rank([w for w in nw if w not in oset]),
-        removed=rank([w for w in ow if w not in nset]),
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._keys: dict[str, str] = {}
+        self._sizes: dict[str, int] = {}
+        self._terms: dict[str, Sequence[str]] = {}
+
+    def parts(self, node: Node) -> Iterator[Node]:
+        """The nodes whose own keys make up ``node``'s content key, in reading order: a
+        section and its children's parts; a unit (a block holds its sentences' text)."""
+        yield node
+        if node.kind == "section":
+            for child in self.doc.children(node.id):
+                yield from self.parts(child)
+
+    def size(self, node: Node) -> int:
+        """How many parts ``node`` has."""
+        size = self._sizes.get(node.id)
+        if size is None:
+            size = 1
+            if node.kind == "section":
+                size += sum(self.size(child) for child in self.doc.children(node.id))
+            self._sizes[node.id] = size
+        return size
+
+    def own_key(self, node: Node) -> str:
+        """A part's share of the content key: a section's title, a unit's text, without
+        numbering and as :func:`match_key` folds them."""
+        key = self._keys.get(node.id)
+        if key is None:
+            key = match_key(node.title) if node.kind == "section" else _unit_key(node)
+            self._keys[node.id] = key
+        return key
+
+    def key_terms(self, node: Node) -> Sequence[str]:
+        """Key terms in reading order, each once: a unit's own; a section's title's, then
+        its children's (from their own lists, so each text is read once)."""
+        terms = self._terms.get(node.id)
+        if terms is None:
+            if node.kind == "section":
+                children = [self.key_terms(c) for c in self.doc.children(node.id)]
+                terms = tuple(dict.fromkeys(chain(_text_key_terms(node.title), *children)))
+            else:
+                terms = _text_key_terms(node.text)
+            self._terms[node.id] = terms
+        return terms
+
+
+def _same_content(old: _Subtrees, new: _Subtrees, a: Node, b: Node) -> bool:
+    """Whether ``a`` and ``b`` are `unchanged`: equal text without numbering, the whole
+    subtree for a section (so a renumbered article or chapter with the same text is
+    unchanged). The content key joins the own keys of a node's parts with newlines, which
+    no own key holds, so two keys are equal when their parts' own keys are, one by one.
+    Compared lazily: a changed chapter stops at its first difference, and parts with the
+    same text need no key."""
+    if a.kind != "section":
+        return _same_text(a, b) or old.own_key(a) == new.own_key(b)
+    if old.size(a) != new.size(b):
+        return False
+    return all(
+        _same_text(x, y) or old.own_key(x) == new.own_key(y)
+        for x, y in zip(old.parts(a), new.parts(b), strict=True)
     )
 
 
-def classify(
-    old: Document, new: Document, pairing: Pairing, weights: dict[str, float] | None = None
-) -> Alignment:
-    if not pairing.new:
-        status = "dropped"
-    elif not pairing.old:
-        status = "new"
-    elif len(pairing.new) > 1:
-        status = "split"
-    elif len(pairing.old) > 1:
-        status = "merged"
-    elif content_key(old, old.node(pairing.old[0])) == content_key(new, new.node(pairing.new[0])):
-        status = "unchanged"
-    else:
-        status = "changed"
-    alignment = Alignment(
-        level=pairing.level,
-        status=status,
-        old=list(pairing.old),
-        new=list(pairing.new),
-        score=pairing.score if status not in ("new", "dropped") else None,
-        moved=pairing.moved,
-        shares=dict(pairing.shares),
-    )
-    if pairing.moved and pairing.old and pairing.new:
-        alignment.places = {
-            "old": _place(old, old.node(pairing.old[0])),
-            "new": _place(new, new.node(pairing.new[0])),
-        }
-    if status in ("changed", "split", "merged"):
-        old_texts = [old.node(i).text for i in pairing.old]
-        new_texts = [new.node(i).text for i in pairing.new]
-        alignment.evidence = evidence_for(
-            [t for i in pairing.old for t in _evidence_texts(old, old.node(i))],
-            [t for i in pairing.new for t in _evidence_texts(new, new.node(i))],
-            weights=weights,
+def _same_text(a: Node, b: Node) -> bool:
+    """Equal in all that an own key is made of, so equal own keys without computing them."""
+    return a.text == b.text and a.title == b.title and a.label == b.label and a.kind == b.kind
+
+
+def _unit_key(node: Node) -> str:
+    text = node.text
+    if node.kind == "block" and node.label:
+        text = text[len(node.label) :] if text.startswith(node.label) else text
+    return match_key(_LABEL_PREFIX.sub("", text, count=1) if node.kind == "block" else text)
+
+
+class _Priority(dict[str, tuple[float, int]]):
+    """Word → evidence sort key, filled on first use: rarest first (the named programme,
+    place or figure, not the stock verb), then longer (`新质生产力` tells more than `推动`).
+    Without weights only length counts."""
+
+    def __init__(self, weights: dict[str, float] | None) -> None:
+        super().__init__()
+        self.weights = weights or {}
+
+    def __missing__(self, word: str) -> tuple[float, int]:
+        key = self[word] = (-self.weights.get(word, 0.0), -len(word))
+        return key
+
+
+class Classifier:
+    """Classifies the aligner's pairings of two documents: status, evidence, inline diff.
+
+    One per comparison, so that what many pairings share is computed once per document."""
+
+    def __init__(
+        self, old: Document, new: Document, weights: dict[str, float] | None = None
+    ) -> None:
+        self.old, self.new = old, new
+        self._old, self._new = _Subtrees(old), _Subtrees(new)
+        self._priority = _Priority(weights)
+        # Inline diffs by (old text, new text): a long code repeats its clauses.
+        self._diffs: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def __call__(self, pairing: Pairing) -> Alignment:
+        old, new = self.old, self.new
+        if not pairing.new:
+            status = "dropped"
+        elif not pairing.old:
+            status = "new"
+        elif len(pairing.new) > 1:
+            status = "split"
+        elif len(pairing.old) > 1:
+            status = "merged"
+        elif _same_content(
+            self._old, self._new, old.node(pairing.old[0]), new.node(pairing.new[0])
+        ):
+            status = "unchanged"
+        else:
+            status = "changed"
+        alignment = Alignment(
+            level=pairing.level,
+            status=status,
+            old=list(pairing.old),
+            new=list(pairing.new),
+            score=pairing.score if status not in ("new", "dropped") else None,
+            moved=pairing.moved,
+            shares=dict(pairing.shares),
         )
-        if status == "changed" and pairing.level in ("sentence", "clause", "block"):
-            if pairing.level != "block" or len(old_texts[0]) + len(new_texts[0]) < 4000:
-                alignment.diff = inline_diff(
-                    old.node(pairing.old[0]).text, new.node(pairing.new[0]).text
-                )
-    return alignment
+        if pairing.moved and pairing.old and pairing.new:
+            alignment.places = {
+                "old": _place(old, old.node(pairing.old[0])),
+                "new": _place(new, new.node(pairing.new[0])),
+            }
+        if status in ("changed", "split", "merged"):
+            alignment.evidence = self.evidence(pairing)
+            if status == "changed" and pairing.level in ("sentence", "clause", "block"):
+                old_text = old.node(pairing.old[0]).text
+                new_text = new.node(pairing.new[0]).text
+                if pairing.level != "block" or len(old_text) + len(new_text) < 4000:
+                    alignment.diff = self.diff(old_text, new_text)
+        return alignment
+
+    def diff(self, old_text: str, new_text: str) -> list[tuple[str, str]]:
+        ops = self._diffs.get((old_text, new_text))
+        if ops is None:
+            ops = self._diffs[(old_text, new_text)] = inline_diff(old_text, new_text)
+        return list(ops)  # each alignment its own list
+
+    def evidence(self, pairing: Pairing, limit: int = 8) -> Evidence:
+        """Up to ``limit`` key terms that both sides use, that only the new one uses, and
+        that only the old one uses, best first (see :class:`_Priority`)."""
+        ow = _union([self._old.key_terms(self.old.node(i)) for i in pairing.old])
+        nw = _union([self._new.key_terms(self.new.node(i)) for i in pairing.new])
+        oset, nset = set(ow), set(nw)
+        # A stable sort keeps reading order among equals; filtering a sorted list keeps it
+        # sorted, so the first ``limit`` that pass are the best ``limit`` of the filtered.
+        old_best = sorted(ow, key=self._priority.__getitem__)
+        new_best = sorted(nw, key=self._priority.__getitem__)
+        return Evidence(
+            shared=list(islice(filter(oset.__contains__, new_best), limit)),
+            added=list(islice(filterfalse(oset.__contains__, new_best), limit)),
+            removed=list(islice(filterfalse(nset.__contains__, old_best), limit)),
+        )
 
 
-def _evidence_texts(doc: Document, node: Node) -> list[str]:
-    """A unit's text; a section's title and its units' texts one by one, so each is
-    tokenised once (and from the cache) rather than as one long string per section."""
-    if node.kind != "section":
-        return [node.text]
-    return [node.title] + [t for c in doc.children(node.id) for t in _evidence_texts(doc, c)]
+def _union(seqs: list[Sequence[str]]) -> Sequence[str]:
+    """The words of several sequences in order, each once."""
+    return seqs[0] if len(seqs) == 1 else tuple(dict.fromkeys(chain(*seqs)))
 
 
 def _place(doc: Document, node: Node) -> str | None:

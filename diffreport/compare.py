@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .align import Aligner
-from .classify import Alignment, classify, rarity
+from .align import Aligner, Pairing
+from .classify import Alignment, Classifier, rarity
 from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
 from .normalise import to_paragraphs
@@ -159,23 +159,32 @@ def compare(
         weights = rarity(old_doc, new_doc)
         pairs = pair_measures(old_doc, new_doc, pairs, weights)
     with _timed(timings, "classify"):
-        alignments = [
-            classify(old_doc, new_doc, p, weights)
-            for level in LEVELS
-            for p in _ordered(pairs[level], old_doc, new_doc)
-        ]
+        classify = Classifier(old_doc, new_doc, weights)
+        alignments = [classify(p) for p in _in_reading_order(pairs, old_doc, new_doc)]
     with _timed(timings, "targets+terms"):
         targets = compare_targets(old_doc, new_doc)
         terms = term_shifts(old_doc, new_doc, alignments)
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
 
 
-def _ordered(pairs, old: Document, new: Document):
-    """Alignments in reading order of the new document; a dropped unit sorts right after the
-    new-side partner of the nearest paired unit before it in the old document."""
+def _in_reading_order(pairs: dict[str, list[Pairing]], old: Document, new: Document):
+    """All pairings, level by level, each level in reading order (see :func:`_ordered`)."""
+    # Node positions once for all levels: each level's sort reads them.
     new_pos = {n.id: i for i, n in enumerate(new.nodes)}
     old_pos = {n.id: i for i, n in enumerate(old.nodes)}
-    partner = {o: min(new_pos[i] for i in p.new) for p in pairs if p.new for o in p.old}
+    return [p for level in LEVELS for p in _ordered(pairs[level], old, old_pos, new_pos)]
+
+
+def _ordered(
+    pairs: list[Pairing], old: Document, old_pos: dict[str, int], new_pos: dict[str, int]
+) -> list[Pairing]:
+    """Alignments in reading order of the new document; a dropped unit sorts right after the
+    new-side partner of the nearest paired unit before it in the old document."""
+
+    def first_new(p: Pairing) -> int:
+        return new_pos[p.new[0]] if len(p.new) == 1 else min(new_pos[i] for i in p.new)
+
+    partner = {o: first_new(p) for p in pairs if p.new for o in p.old}
     anchor: dict[str, int] = {}
     last = -1
     for node in old.nodes:
@@ -183,9 +192,9 @@ def _ordered(pairs, old: Document, new: Document):
         if node.id in partner:
             last = partner[node.id]
 
-    def key(p):
+    def key(p: Pairing) -> tuple[int, int, int]:
         if p.new:
-            return (min(new_pos[i] for i in p.new), 0, min((old_pos[i] for i in p.old), default=0))
+            return (first_new(p), 0, min((old_pos[i] for i in p.old), default=0))
         return (anchor[p.old[0]], 1, old_pos[p.old[0]])
 
     return sorted(pairs, key=key)
