@@ -240,11 +240,7 @@ def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
     with the largest rarity-weighted overlap, looked up from both sides)."""
     old_sets = [set(p.ordered) for p in old]
     new_sets = [set(p.ordered) for p in new]
-    df: Counter[str] = Counter()
-    for s in old_sets:
-        df.update(s)
-    for s in new_sets:
-        df.update(s)
+    df = Counter(chain.from_iterable(old_sets + new_sets))
     # Rarest first (ties: by code, not by hash), as one rank per word: sorting each unit's
     # words by it needs no key tuples.
     rank = {c: r for r, c in enumerate(sorted(df, key=lambda c: (df[c], c)))}
@@ -329,15 +325,18 @@ class _Wholes:
     one-character codes: sets and counts of a string are built in C)."""
 
     def __init__(
-        self, ids: list[str], profiles: dict[str, Profile], parts: list[Profile], df: Counter[str]
+        self,
+        ids: list[str],
+        profiles: dict[str, Profile],
+        parts: list[Profile],
+        frequency: Counter[str],
     ) -> None:
         self.profiles = [profiles[i] for i in ids]
-        # Each part's prefix: its rarest words in the document (fewest units hold them),
-        # covering more than (1 - PART_CONTAINMENT) of its word positions.
+        # Each part's prefix: its rarest words in the documents, covering more than (1 - PART_CONTAINMENT) of its word positions.
         self._prefix: dict[str, list[tuple[str, int]]] = {}
         for part in parts:
             if part.ordered not in self._prefix:
-                self._prefix[part.ordered] = _prefix(part.ordered, df)
+                self._prefix[part.ordered] = _prefix(part.ordered, frequency)
         words = {w for prefix in self._prefix.values() for w, _ in prefix}
         self.postings: dict[str, list[int]] = defaultdict(list)
         for k, prof in enumerate(self.profiles):
@@ -394,14 +393,14 @@ class _Wholes:
         return best_share, best_units
 
 
-def _prefix(codes: str, df: Counter[str]) -> list[tuple[str, int]]:
-    """(word, its count in ``codes``) for the rarest words of ``codes`` by ``df``, until they
+def _prefix(codes: str, frequency: Counter[str]) -> list[tuple[str, int]]:
+    """(word, its count in ``codes``) for the rarest words of ``codes``, until they
     cover at least int(len * (1 - PART_CONTAINMENT)) + 2 positions (or all of them)."""
     counts = Counter(codes)
     need = int(len(codes) * (1.0 - PART_CONTAINMENT)) + 2
     out: list[tuple[str, int]] = []
     covered = 0
-    for w in sorted(counts, key=lambda w: (df[w], w)):
+    for w in sorted(counts, key=lambda w: (frequency[w], w)):
         out.append((w, counts[w]))
         covered += counts[w]
         if covered >= need:
@@ -421,6 +420,7 @@ class Aligner:
         self.linked_new: dict[str, set[str]] = {}
         # level → (in how many units each word occurs, the most a rare word may be in)
         self._df: dict[str, tuple[Counter[str], int]] = {}
+        self._freq: Counter[str] | None = None
 
     def _link(self, pairing: Pairing) -> None:
         for o in pairing.old:
@@ -441,6 +441,18 @@ class Aligner:
             df = Counter(chain.from_iterable(map(set, units)))
             got = self._df[level] = (df, max(RARE_DF, int(math.sqrt(len(units)) / RARE_SQRT)))
         return got
+
+    def _frequency(self) -> Counter[str]:
+        """How often each word occurs in the blocks of both documents (a measure of rarity:
+        one count over all the text, in C)."""
+        if self._freq is None:
+            blocks = [
+                side.profiles[n.id].ordered
+                for side in (self.old, self.new)
+                for n in side.doc.of_kind("block")
+            ]
+            self._freq = Counter("".join(blocks))
+        return self._freq
 
     def _shares_rare(self, level: Kind, a: Profile, b: Profile) -> bool:
         df, limit = self._level_df(level)
@@ -673,7 +685,7 @@ class Aligner:
                 [getattr(p, other)[0] for p in singles],
                 there.profiles,
                 parts,
-                self._level_df(level)[0],
+                self._frequency(),
             )
             pos = {n.id: i for i, n in enumerate(here.doc.nodes)}
             partner = [pos[getattr(p, side)[0]] for p in singles]
