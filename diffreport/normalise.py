@@ -168,11 +168,17 @@ def _traditional() -> frozenset[str]:
     or a character that differs inside one of its phrases. Text without any of them is
     returned unchanged by opencc, so only the rare paragraph with one pays for the pure-Python
     conversion."""
-    from importlib.resources import files
+    from importlib.util import find_spec
+    from pathlib import Path
 
+    # opencc's tables, found where opencc itself reads them (beside its code) without
+    # importing importlib.resources and the zipfile it brings (~8 ms of every diff).
+    spec = find_spec("opencc")
+    assert spec is not None and spec.submodule_search_locations, "opencc is a dependency"
+    folder = Path(spec.submodule_search_locations[0], "dictionary")
     chars: set[str] = set()
     for name in ("TSPhrases.txt", "TSCharacters.txt"):
-        table = files("opencc").joinpath("dictionary", name).read_text(encoding="utf-8")
+        table = (folder / name).read_text(encoding="utf-8")
         for line in table.splitlines():
             key, _, values = line.partition("\t")
             value = values.split(" ")[0]
