@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from functools import lru_cache
+from itertools import chain
+from operator import add
 
 import numpy as np
 
@@ -36,28 +39,26 @@ _RARE_IDF = 11.0
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 
 
+# Stands for a token that is not CJK: longer than a span, so no run that holds it is one.
+_BREAK = "\0" * 7
+
+
 @lru_cache(maxsize=65536)
 def _spans(text: str) -> frozenset[str]:
-    # Cached: both documents are read whole for anchors, and long codes repeat clauses.
+    """Runs of one to three whole CJK words, four to six characters long. Cached: both
+    documents are read whole for anchors, and long codes repeat clauses."""
     toks = display_tokens(text)
-    cjk = [bool(_CJK.match(t)) for t in toks]
-    out: set[str] = set()
-    for i in range(len(toks)):
-        run = ""
-        for j in range(i, min(i + 3, len(toks))):
-            if not cjk[j]:
-                break
-            run += toks[j]
-            if 4 <= len(run) <= 6:
-                out.add(run)
-    return frozenset(out)
+    words = [t if m else _BREAK for t, m in zip(toks, map(_CJK.match, toks), strict=True)]
+    # Runs of two and three words, concatenated in C (map) rather than word by word.
+    twos = list(map(add, words, words[1:]))
+    threes = map(add, twos, words[2:])
+    return frozenset(g for g in chain(words, twos, threes) if 4 <= len(g) <= 6)
 
 
 def _unique_spans(doc: Document) -> set[str]:
-    seen: dict[str, int] = {}
+    seen: Counter[str] = Counter()
     for clause in doc.of_kind("clause"):
-        for g in _spans(clause.text):
-            seen[g] = seen.get(g, 0) + 1
+        seen.update(_spans(clause.text))  # counted in C
     return {g for g, k in seen.items() if k == 1}
 
 
