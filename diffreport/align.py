@@ -29,6 +29,8 @@ from functools import lru_cache
 from itertools import chain
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import LCSseq
 
 from .model import LEVELS, Document, Kind, Node
 from .similarity import (
@@ -342,7 +344,6 @@ class _Wholes:
         for k, prof in enumerate(self.profiles):
             for w in words.intersection(prof.ordered):
                 self.postings[w].append(k)
-        self._counts: dict[int, Counter[str]] = {}
         # part's codes → (its largest share, the units holding it): long documents repeat
         # the same leftover many times, at different places.
         self._best: dict[str, tuple[float, list[int]]] = {}
@@ -363,34 +364,28 @@ class _Wholes:
         it. Exact without scoring every unit (prefix filtering): a unit holding none of the
         part's prefix words, which cover more than (1 - PART_CONTAINMENT) of its word
         positions, holds less than PART_CONTAINMENT of them; and a unit's hits among those
-        words bound its share from above, so units are scored best bound first until none
-        can reach the best share found. (Any such prefix gives the same answer; rare words
-        give few units to score.)"""
-        counts = Counter(part.ordered)
+        words bound its share from above, so only units whose bound reaches it are scored.
+        (Any such prefix gives the same answer; rare words give few units to score.)"""
         total = len(part.ordered)
         prefix = self._prefix[part.ordered]
         postings = [self.postings.get(w, []) for w, n in prefix for _ in range(n)]
         hits = Counter(chain.from_iterable(postings))  # counted in C, in one call
         rest = total - sum(n for _, n in prefix)
-        # The fewest hits whose bound reaches PART_CONTAINMENT (the same float test as
-        # below, so that only units that could pass are turned into bounds and sorted).
+        # The fewest hits whose bound reaches PART_CONTAINMENT (the same float test as the
+        # caller's, so that no unit that could pass is left out).
         low = max(0, int(PART_CONTAINMENT * total) - rest - 1)
         while low <= total and (low + rest) / total < PART_CONTAINMENT:
             low += 1
-        bounds = sorted(((h + rest) / total, k) for k, h in hits.items() if h >= low)
-        best_share, best_units = -1.0, []
-        for bound, k in reversed(bounds):
-            if bound < best_share:
-                break
-            whole = self._counts.get(k)
-            if whole is None:
-                whole = self._counts[k] = Counter(self.profiles[k].ordered)
-            share = sum(min(c, whole[w]) for w, c in counts.items() if w in whole) / total
-            if share > best_share:
-                best_share, best_units = share, [k]
-            elif share == best_share:
-                best_units.append(k)
-        return best_share, best_units
+        units = [k for k, h in hits.items() if h >= low]
+        if not units:
+            return -1.0, []
+        # The words two units share (as multisets) are the longest common subsequence of
+        # their sorted codes: counted in C for all the units at once.
+        shared = process.cdist(
+            [part.bag], [self.profiles[k].bag for k in units], scorer=LCSseq.similarity
+        )[0]
+        most = int(shared.max())
+        return most / total, [units[i] for i in np.flatnonzero(shared == most)]
 
 
 def _prefix(codes: str, frequency: Counter[str]) -> list[tuple[str, int]]:
