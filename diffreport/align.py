@@ -275,7 +275,7 @@ def _best_candidates(
 ) -> list[int]:
     """The :data:`CANDIDATES` units sharing most (rarity-weighted) of ``words``' rarest."""
     # The rarest words that the other side has at all.
-    keys = sorted((c for c in words if c in postings), key=rank.__getitem__)[:KEY_WORDS]
+    keys = sorted(words & postings.keys(), key=rank.__getitem__)[:KEY_WORDS]
     votes: dict[int, float] = defaultdict(float)
     for c in keys:
         hits = postings[c]
