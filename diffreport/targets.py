@@ -151,45 +151,51 @@ def _indicator(text: str, start: int, end: int, unit: str) -> tuple[str, str, st
 def extract_targets(doc: Document) -> list[Target]:
     """Every figure with a unit in the document's clauses, with what it measures."""
     out: list[Target] = []
+    read: dict[str, list[_Figure]] = {}  # a long code repeats clauses: each text read once
     for clause in doc.of_kind("clause"):
-        text = clause.text
-        quotes = _in_quotes(text)
-        for m in _TARGET.finditer(text):
-            num = m["num"]
-            value = _value(num)
-            if value is None:
+        figures = read.get(clause.text)
+        if figures is None:
+            figures = read[clause.text] = _figures(clause.text)
+        out.extend(Target(*figure, node=clause.id) for figure in figures)
+    return out
+
+
+# A target as found in a clause's text: indicator, key, text, value, unit, qualifier.
+_Figure = tuple[str, str, str, float, str, str]
+
+
+def _figures(text: str) -> list[_Figure]:
+    out: list[_Figure] = []
+    quotes: list[tuple[int, int]] | None = None
+    # The cheap tests first: most matches are Chinese numerals that count nothing.
+    for m in _TARGET.finditer(text):
+        num, unit, start = m["num"], m["unit"], m.start("num")
+        if start > 0 and (text[start - 1] == "第" or text[start - 1].isdigit()):
+            continue  # an ordinal: `第五次`, `第十八条`
+        chinese = not num[0].isdigit()
+        if chinese:
+            # Chinese numerals need a real classifier: not `一批`, `一件事`, a bare `一`.
+            if unit in _IDIOM_UNITS or unit in ("%", "人", "次", "天"):
                 continue
-            start = m.start("num")
-            if start > 0 and (text[start - 1] == "第" or text[start - 1].isdigit()):
-                continue  # an ordinal: `第五次`, `第十八条`
-            if any(a <= start < b for a, b in quotes):
-                continue  # part of a slogan or a title: `“十项行动”`, `《…等10件…的决定》`
-            if not num[0].isdigit():
-                # Chinese numerals need a real classifier: not `一批`, `一件事`, a bare `一`.
-                if value == 1 or m["unit"] in _IDIOM_UNITS or m["unit"] in ("%", "人", "次", "天"):
-                    continue
-                if start > 0 and text[start - 1] in _CN_NUMERAL:
-                    continue
-            name, before, after = _indicator(text, m.start(), m.end(), m["unit"])
-            key = _VERB_TAIL.sub("", _FILLER.sub("", name.replace("同比", ""))) or name
-            if not re.search(r"[\u4e00-\u9fffA-Za-z]", key):
+            if start > 0 and text[start - 1] in _CN_NUMERAL:
                 continue
-            phrase = (before + text[m.start() : m.end()] + after).strip("，,；;。 ")
-            qualifier = (m["pre"] or "") + ("…" if m["pre"] and m["post"] else "")
-            qualifier += m["post"] or ""
-            if m["more"]:
-                qualifier = qualifier or m["more"]
-            out.append(
-                Target(
-                    indicator=name,
-                    key=key,
-                    text=phrase,
-                    value=value,
-                    unit=m["unit"],
-                    qualifier=qualifier,
-                    node=clause.id,
-                )
-            )
+        value = _value(num)
+        if value is None or (chinese and value == 1):
+            continue
+        if quotes is None:
+            quotes = _in_quotes(text)
+        if any(a <= start < b for a, b in quotes):
+            continue  # part of a slogan or a title: `“十项行动”`, `《…等10件…的决定》`
+        name, before, after = _indicator(text, m.start(), m.end(), unit)
+        key = _VERB_TAIL.sub("", _FILLER.sub("", name.replace("同比", ""))) or name
+        if not re.search(r"[\u4e00-\u9fffA-Za-z]", key):
+            continue
+        phrase = (before + text[m.start() : m.end()] + after).strip("，,；;。 ")
+        qualifier = (m["pre"] or "") + ("…" if m["pre"] and m["post"] else "")
+        qualifier += m["post"] or ""
+        if m["more"]:
+            qualifier = qualifier or m["more"]
+        out.append((name, key, phrase, value, unit, qualifier))
     return out
 
 
