@@ -12,7 +12,9 @@ from __future__ import annotations
 import marshal
 import os
 import re
+from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from .normalise import fold
@@ -252,17 +254,18 @@ _HAN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
 def keywords(text: str, top: int) -> list[str]:
     """The ``top`` TF-IDF keywords of ``text``: the same words in the same order as
     ``jieba.analyse.TFIDF().extract_tags(text, topK=top)`` with our tokenizer."""
-    freq: dict[str, float] = {}
-    for m in _HAN.finditer(text):
-        # jieba.cut(text) segments each such run on its own, exactly as cutting the run alone.
-        for w in _cut_run(m.group()):
-            if len(w.strip()) < 2 or w.lower() in _STOP_TFIDF:
-                continue
-            freq[w] = freq.get(w, 0.0) + 1.0
+    # jieba.cut(text) segments each such run on its own, exactly as cutting the run alone.
+    # Counts are whole numbers, so ints add up to the floats jieba adds; a Counter keeps
+    # first-seen order, which decides ties as jieba's dict does.
+    freq = Counter(chain.from_iterable(map(_tfidf_words, _HAN.findall(text))))
     if not freq:
         return []
     idf, median = _idf()
-    total = sum(freq.values())
-    for k in freq:
-        freq[k] *= idf.get(k, median) / total
-    return sorted(freq, key=freq.__getitem__, reverse=True)[:top]
+    total = float(sum(freq.values()))
+    weight = {w: n * (idf.get(w, median) / total) for w, n in freq.items()}
+    return sorted(weight, key=weight.__getitem__, reverse=True)[:top]
+
+
+@lru_cache(maxsize=65536)
+def _tfidf_words(run: str) -> tuple[str, ...]:
+    return tuple(w for w in _cut_run(run) if len(w.strip()) >= 2 and w.lower() not in _STOP_TFIDF)
