@@ -416,6 +416,7 @@ class Aligner:
         # level → (in how many units each word occurs, the most a rare word may be in)
         self._df: dict[str, tuple[Counter[str], int]] = {}
         self._freq: Counter[str] | None = None
+        self._rare: dict[tuple[str, str], frozenset[str]] = {}
 
     def _link(self, pairing: Pairing) -> None:
         for o in pairing.old:
@@ -450,8 +451,15 @@ class Aligner:
         return self._freq
 
     def _shares_rare(self, level: Kind, a: Profile, b: Profile) -> bool:
-        df, limit = self._level_df(level)
-        return any(df[c] <= limit for c in set(a.ordered) & set(b.ordered))
+        return not self._rare_words(level, a).isdisjoint(self._rare_words(level, b))
+
+    def _rare_words(self, level: Kind, unit: Profile) -> frozenset[str]:
+        got = self._rare.get((level, unit.ordered))
+        if got is None:
+            df, limit = self._level_df(level)
+            got = frozenset(c for c in set(unit.ordered) if df[c] <= limit)
+            self._rare[(level, unit.ordered)] = got
+        return got
 
     # -- one level ------------------------------------------------------------------------
 
