@@ -142,8 +142,9 @@ def test_time_grows_near_linearly_and_stays_within_a_multiple_of_difflib(tmp_pat
     old_lines = [x for x in old.splitlines() if x.strip()]
     new_lines = [x for x in new.splitlines() if x.strip()]
     baseline = _best_of(2, lambda: list(difflib.ndiff(old_lines, new_lines)))
-    # A generous multiple of difflib's redline on the same text (measured: about 8, warm).
-    assert times[1] < 25 * baseline, (times[1], baseline)
+    # A generous multiple of difflib's redline on the same text (measured 2026-11-23: about
+    # 8 before the rjieba and aligner speed-ups, 4.8 after, warm, on a busy machine).
+    assert times[1] < 12 * baseline, (times[1], baseline)
 
 
 def test_batch_writes_one_json_per_pair_and_an_index(tmp_path):
