@@ -57,3 +57,91 @@ def test_split_measure_lists_its_parts_with_shares(seed_comparison):
     assert any("中国医学科学院医工所" in t for t in texts)
     assert abs(sum(a.shares.values()) - 1.0) < 0.01
     assert set(a.to_dict()["parts"][0]) == {"id", "share"}
+
+
+def _reference_key_terms(doc, node) -> list[str]:
+    """Key terms as specified: content words of two or more characters, not figures, each
+    once in reading order; a section's title, then every text below it, one by one."""
+    from diffreport.tokens import content_words
+
+    if node.kind == "section":
+        texts = [node.title]
+        stack = list(reversed(doc.children(node.id)))
+        while stack:
+            child = stack.pop()
+            if child.kind == "section":
+                texts.append(child.title)
+                stack.extend(reversed(doc.children(child.id)))
+            else:
+                texts.append(child.text)
+    else:
+        texts = [node.text]
+    words = [w for t in texts for w in content_words(t) if len(w) >= 2 and not w.isdigit()]
+    return list(dict.fromkeys(words))
+
+
+def test_evidence_is_the_rarest_terms_of_each_side_at_every_level(seed_comparison):
+    # Checked against the definition (rarest first, then longer, then earlier), computed
+    # the slow way, for every level: the classifier builds sections' terms from their parts.
+    import heapq
+
+    from diffreport.classify import rarity
+
+    c = seed_comparison
+    weights = rarity(c.old, c.new)
+
+    def best(words: list[str]) -> list[str]:
+        keys = ((-weights.get(w, 0.0), -len(w), k, w) for k, w in enumerate(words))
+        return [w for *_, w in heapq.nsmallest(8, keys)]
+
+    checked = set()
+    for a in c.alignments:
+        if a.evidence is None:
+            continue
+        ow = list(
+            dict.fromkeys(w for i in a.old for w in _reference_key_terms(c.old, c.old.node(i)))
+        )
+        nw = list(
+            dict.fromkeys(w for i in a.new for w in _reference_key_terms(c.new, c.new.node(i)))
+        )
+        assert a.evidence.shared == best([w for w in nw if w in set(ow)]), a.old
+        assert a.evidence.added == best([w for w in nw if w not in set(ow)]), a.old
+        assert a.evidence.removed == best([w for w in ow if w not in set(nw)]), a.old
+        checked.add(a.level)
+    assert checked == {"section", "block", "sentence", "clause"}
+
+
+def _reference_content_key(doc, node) -> str:
+    from diffreport.classify import _LABEL_PREFIX
+    from diffreport.normalise import match_key
+
+    if node.kind == "section":
+        parts = [match_key(node.title)]
+        parts += [_reference_content_key(doc, child) for child in doc.children(node.id)]
+        return "\n".join(parts)
+    text = node.text
+    if node.kind == "block" and node.label and text.startswith(node.label):
+        text = text[len(node.label) :]
+    return match_key(_LABEL_PREFIX.sub("", text, count=1) if node.kind == "block" else text)
+
+
+def test_unchanged_means_equal_text_without_numbering_over_the_whole_subtree():
+    # A regulation revised article by article: renumbered but equal articles and chapters are
+    # unchanged, any edit below a chapter makes it changed. Against the definition, computed
+    # the slow way (the classifier compares part by part and skips equal text).
+    from conftest import LAW
+
+    from diffreport.compare import compare
+
+    c = compare(
+        LAW / "上海市优化营商环境条例.2020-04-10.md", LAW / "上海市优化营商环境条例.2024-09-27.md"
+    )
+    statuses = set()
+    for a in c.alignments:
+        if len(a.old) == 1 and len(a.new) == 1:
+            same = _reference_content_key(c.old, c.old.node(a.old[0])) == _reference_content_key(
+                c.new, c.new.node(a.new[0])
+            )
+            assert (a.status == "unchanged") == same, (a.level, a.old, a.new)
+            statuses.add((a.level, a.status))
+    assert {("section", "unchanged"), ("section", "changed")} <= statuses

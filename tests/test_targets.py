@@ -89,3 +89,20 @@ def test_moved_block_reports_both_places():
 def test_counting_classifiers_compare_across_units():
     c = compare("完成417个混接点改造。\n", "完成300余处混接点改造。\n")
     assert [t.change for t in c.targets] == ["lowered"]
+
+
+def test_figure_scores_are_wratio_of_every_pair_of_keys():
+    # Keys repeat (a long code names the same indicator many times); each distinct pair is
+    # scored once, and the matrix must be the one of every pair scored on its own.
+    import numpy as np
+    from conftest import SEEDS
+    from rapidfuzz import fuzz, process
+
+    from diffreport.targets import _key_scores
+
+    old = extract_targets(load(SEEDS / "nankai-2021-government-work-report.txt"))
+    new = extract_targets(load(SEEDS / "nankai-2024-plan.txt"))
+    old_keys, new_keys = [t.key for t in old] * 2, [t.key for t in new] * 3
+    assert len(set(old_keys)) < len(old_keys)
+    full = process.cdist(old_keys, new_keys, scorer=fuzz.WRatio, dtype=np.float32)
+    assert np.array_equal(_key_scores(old_keys, new_keys), full)
