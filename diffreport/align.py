@@ -40,7 +40,6 @@ from .similarity import (
     containment,
     cost,
     linear_sum_assignment,
-    pair_rate,
     pair_similarities,
     similarity,
     similarity_matrix,
@@ -293,22 +292,28 @@ def _sparse_scores(
     """Exact scores (with the position prior within matched parents) of the candidate pairs
     that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
     for all pairs at once (``process.cpdist``)."""
-    pairs = sorted(candidates(old, new))
-    if not pairs:
+    found = candidates(old, new)
+    if not found:
         return {}
-    longest = max(len(p.ordered) for p in old) * max(len(p.ordered) for p in new)
+    pairs = np.array(list(found), dtype=np.int64)
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]  # as sorted() orders the tuples
+    rows, cols = pairs[:, 0], pairs[:, 1]
+    len_o = np.array([len(p.ordered) for p in old], dtype=np.int64)
+    len_n = np.array([len(p.ordered) for p in new], dtype=np.int64)
     exact = (
-        2 * len(pairs) * longest / 64 <= EXACT_BUDGET
-        or 2 * sum((len(old[i].ordered) // 64 + 1) * len(new[j].ordered) for i, j in pairs)
-        <= EXACT_BUDGET
+        2 * len(pairs) * int(len_o.max()) * int(len_n.max()) / 64 <= EXACT_BUDGET
+        or 2 * int(np.sum((len_o[rows] // 64 + 1) * len_n[cols])) <= EXACT_BUDGET
     )
-    rows = np.array([i for i, _ in pairs])
-    cols = np.array([j for _, j in pairs])
     weight = TIE_BREAK if moved else POSITION_PRIOR
     pi = (rows + 0.5) / max(1, len(old))
     pj = (cols + 0.5) / max(1, len(new))
     bonus = weight * (1.0 - (pi - pj) ** 2) - ORDER_TIE * (pi + pj) ** 2
-    rates = np.array([pair_rate(old[i], new[j], exact) for i, j in pairs])
+    if exact:
+        rates = np.ones(len(pairs), dtype=np.int64)
+    else:
+        rate_o = np.array([p.rate() for p in old], dtype=np.int64)
+        rate_n = np.array([p.rate() for p in new], dtype=np.int64)
+        rates = np.maximum(rate_o[rows], rate_n[cols])
     score = np.zeros(len(pairs))
     for rate in np.unique(rates):
         at = np.flatnonzero(rates == rate)
@@ -316,9 +321,14 @@ def _sparse_scores(
             [old[i] for i in rows[at]], [new[j] for j in cols[at]], int(rate)
         )
     score += bonus
-    return {
-        (int(rows[k]), int(cols[k])): float(score[k]) for k in np.flatnonzero(score >= threshold)
-    }
+    keep = np.flatnonzero(score >= threshold)
+    return dict(
+        zip(
+            zip(rows[keep].tolist(), cols[keep].tolist(), strict=True),
+            score[keep].tolist(),
+            strict=True,
+        )
+    )
 
 
 class _Wholes:

@@ -143,8 +143,12 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
     """:func:`similarity` of ``old[k]`` and ``new[k]`` for every k (on samples at ``rate``),
     in C for all pairs at once. No floor: a caller testing ``score >= floor`` drops the same
     pairs as :func:`similarity`'s floor would."""
-    views_o = [p.sample(rate) for p in old]
-    views_n = [p.sample(rate) for p in new]
+    if rate == 1:
+        views_o = [(p.ordered, p.bag) for p in old]
+        views_n = [(p.ordered, p.bag) for p in new]
+    else:
+        views_o = [p.sample(rate) for p in old]
+        views_n = [p.sample(rate) for p in new]
     workers = -1 if len(old) >= THREADS_ABOVE_PAIRS else 1
     ordered = process.cpdist(
         [v[0] for v in views_o],
@@ -171,10 +175,6 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
 def cost(old: list[Profile], new: list[Profile]) -> float:
     """Machine words to score every pair of ``old`` × ``new`` exactly (both views)."""
     return 2.0 * sum(len(p.ordered) // 64 + 1 for p in old) * sum(len(p.ordered) for p in new)
-
-
-def pair_rate(a: Profile, b: Profile, exact: bool) -> int:
-    return 1 if exact else max(a.rate(), b.rate())
 
 
 def similarity_matrix(
