@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/ruff check diffreport tests
 	$(BIN)/python -m pytest -q
 
-# Benchmark (about a quarter of an hour; `BENCH_ARGS=--quick` for a few minutes): prints the
+# Benchmark (about ten minutes; `BENCH_ARGS=--quick` for a few minutes): prints the
 # table of wall times, peak memory and ratios against difflib, an all-pairs matrix and
 # Python-Redlines; results in bench/work/results.md.
 bench: $(STAMP)

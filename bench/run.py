@@ -8,7 +8,7 @@ floor under every small tool.
 Ratios against the baselines measured in the same run matter more than seconds: this machine
 is shared and noisy.
 
-    python bench/run.py                 # everything (about twenty minutes)
+    python bench/run.py                 # everything (about ten minutes)
     python bench/run.py --quick         # seed, one law pair, law-x2 and law-x9, fewer runs
     python bench/run.py --only seed     # pairs whose name contains "seed"
 
