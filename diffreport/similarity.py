@@ -111,14 +111,14 @@ class Vocabulary:
 
     def encode(self, words: list[str]) -> str:
         codes = self.codes
-        out = []
-        for w in words:
-            ch = codes.get(w)
-            if ch is None:
-                # Supplementary planes: no clash with any text rapidfuzz might also see.
-                ch = codes[w] = chr(0x10000 + len(codes))
-            out.append(ch)
-        return "".join(out)
+        try:  # usually every word is known already (a block after its sentences): all in C
+            return "".join(map(codes.__getitem__, words))
+        except KeyError:
+            for w in words:
+                if w not in codes:
+                    # Supplementary planes: no clash with any text rapidfuzz might also see.
+                    codes[w] = chr(0x10000 + len(codes))
+            return "".join(map(codes.__getitem__, words))
 
     def profile(self, text: str) -> Profile:
         got = self._seen.get(text)
