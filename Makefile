@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: brief test lint format eval bench clean
+.PHONY: brief test lint format eval bench same-output clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP)
 # Python-Redlines; results in bench/work/results.md.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Is diffreport's JSON unchanged on the reference pairs (seeds, laws, English, the benchmark
+# inputs)? For speed-ups and refactorings; `bench/same_output.py --update` after meant changes.
+same-output: $(STAMP)
+	$(BIN)/python bench/same_output.py $(SAME_ARGS)
 
 # Accuracy on labelled revision pairs (tests/eval/); pytest runs the same check in `test`.
 eval: $(STAMP)
