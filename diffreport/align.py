@@ -111,22 +111,48 @@ class _Side:
 
 
 def _profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
-    """Every node's profile. A section's covers its title and its whole subtree, built from
-    its children's codes (children come after their parent in ``doc.nodes``) rather than by
-    tokenising and encoding the subtree once more at every depth."""
+    """Every node's profile, children first (they come after their parent in ``doc.nodes``).
+    A section's covers its title and its whole subtree, built from its children's codes; so is
+    a block's or sentence's when its text is its children's texts cut at punctuation (the
+    same words, without tokenising the text once more at every level)."""
     out: dict[str, Profile] = {}
     for node in reversed(doc.nodes):
+        kids = doc.children(node.id)
         if node.kind == "section":
             codes = [vocab.encode(content_words(node.title or node.text))]
-            codes.extend(out[child.id].ordered for child in doc.children(node.id))
+            codes.extend(out[child.id].ordered for child in kids)
             out[node.id] = Profile.of("".join(codes))
+        elif len(kids) > 1 and _cut_at_punctuation(node.text, [k.text for k in kids]):
+            out[node.id] = Profile.of("".join(out[k.id].ordered for k in kids))
         else:
             out[node.id] = vocab.profile(node.text)
     return out
 
 
-def _profile_text(node: Node) -> str:
-    return node.title or node.text if node.kind == "section" else node.text
+# Characters no word can run across (tokens.py: numbers, Chinese runs, Latin words), in any
+# width: a text cut after one of them has the words of its pieces, in order. Commas and full
+# stops join digits into one number, so a cut after them must not be followed by a digit.
+_WORD_BREAKS = frozenset("。，；：！？、）」』”》】;:!?)")
+_NUMBER_JOINS = frozenset("，,")
+
+
+def _cut_at_punctuation(text: str, pieces: list[str]) -> bool:
+    """Is ``text`` the ``pieces`` in order, with only whitespace between them, each cut
+    after a character in :data:`_WORD_BREAKS`?"""
+    pos = 0
+    for k, piece in enumerate(pieces):
+        while pos < len(text) and text[pos].isspace() and not text.startswith(piece, pos):
+            pos += 1
+        if not piece or not text.startswith(piece, pos):
+            return False
+        pos += len(piece)
+        if k + 1 < len(pieces):
+            last, following = piece[-1], pieces[k + 1][:1]
+            if last not in _WORD_BREAKS or (
+                last in _NUMBER_JOINS and following.isdigit() and text[pos : pos + 1] == following
+            ):
+                return False
+    return not text[pos:].strip()
 
 
 def _same_sequence(old: list[Profile], new: list[Profile]) -> bool:

@@ -61,3 +61,33 @@ def test_keywords_are_jieba_analyse_tfidf(jieba_with_policy_terms):
     extractor = jieba.analyse.TFIDF()
     extractor.tokenizer = jieba_with_policy_terms
     assert tokens.keywords(text, 20) == extractor.extract_tags(text, topK=20)
+
+
+def test_profiles_composed_from_children_equal_tokenising_the_text():
+    from diffreport.align import _profiles
+    from diffreport.compare import load
+    from diffreport.similarity import Vocabulary
+
+    paths = [SEEDS / "nankai-2021-government-work-report.txt", *law_pairs()[1]]
+    paths.append(SEEDS.parent / "tests/fixtures/english/github-acceptable-use-policies.2024.md")
+    composed = 0
+    for path in paths:
+        doc = load(path)
+        vocab = Vocabulary()
+        profiles = _profiles(doc, vocab)
+        for node in doc.nodes:
+            if node.kind != "section":
+                assert profiles[node.id].ordered == vocab.profile(node.text).ordered, node.text
+                composed += len(doc.children(node.id)) > 1
+    assert composed > 100  # the rule is exercised, not only the fallback
+
+
+def test_cut_at_punctuation_keeps_numbers_and_words_whole():
+    from diffreport.align import _cut_at_punctuation
+
+    assert _cut_at_punctuation("第一句。\n第二句，第三", ["第一句。", "第二句，第三"])
+    assert not _cut_at_punctuation("增长1，000个", ["增长1，", "000个"])  # one number
+    assert _cut_at_punctuation("增长1，\n000个", ["增长1，", "000个"])
+    assert not _cut_at_punctuation("新增60万平方米", ["新增60", "万平方米"])  # number and unit
+    assert not _cut_at_punctuation("abc。def", ["abc。", "de"])  # text left over
+    assert not _cut_at_punctuation("abc。def", ["abc。", "xyz"])
