@@ -150,19 +150,15 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
         views_o = [p.sample(rate) for p in old]
         views_n = [p.sample(rate) for p in new]
     workers = -1 if len(old) >= THREADS_ABOVE_PAIRS else 1
-    ordered = process.cpdist(
-        [v[0] for v in views_o],
-        [v[0] for v in views_n],
-        scorer=fuzz.ratio,
-        dtype=np.float64,
-        workers=workers,
-    )
-    bag = process.cpdist(
-        [v[1] for v in views_o],
-        [v[1] for v in views_n],
-        scorer=fuzz.ratio,
-        dtype=np.float64,
-        workers=workers,
+    ordered, bag = (
+        process.cpdist(
+            [v[view] for v in views_o],
+            [v[view] for v in views_n],
+            scorer=fuzz.ratio,
+            dtype=np.float64,
+            workers=workers,
+        )
+        for view in (0, 1)
     )
     out = (0.2 * ordered + 0.8 * bag) / 100.0
     empty = [

@@ -29,7 +29,7 @@ NUMBER = re.compile(
 _TOKEN = re.compile(
     rf"(?P<num>{NUMBER.pattern})|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff]+)|(?P<latin>[A-Za-z][A-Za-z'’\-]*)|(?P<other>\S)"
 )
-# The same without punctuation, for :func:`tokenize`, which drops it: the regex engine skips
+# The same without punctuation, for the content words, which drop it: the regex engine skips
 # what no group matches, and findall hands back plain strings.
 _WORD = re.compile(rf"({NUMBER.pattern})|([\u3400-\u4dbf\u4e00-\u9fff]+)|([A-Za-z][A-Za-z'’\-]*)")
 _STOP_LATIN = frozenset(
@@ -153,20 +153,6 @@ def _cut_run(run: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=131072)
-def tokenize(text: str) -> tuple[str, ...]:
-    """The words of ``text`` in order, punctuation and spaces dropped."""
-    out: list[str] = []
-    for num, cjk, latin in _WORD.findall(text):
-        if cjk:
-            out.extend(_cut_run(cjk))
-        elif num:
-            out.append(num.replace(" ", ""))
-        else:
-            out.append(latin.lower())
-    return tuple(out)
-
-
-@lru_cache(maxsize=131072)
 def display_tokens(text: str) -> tuple[str, ...]:
     """Tokens that concatenate back to ``text`` exactly (for inline diffs): spaces and
     punctuation are tokens of their own, numbers keep their units."""
@@ -192,9 +178,9 @@ def content_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=131072)
 def _content_words(folded: str) -> tuple[str, ...]:
-    # :func:`tokenize`'s words, filtered as they come: a number is always kept (one
-    # character is a digit), a Chinese word if longer than one character, an English word
-    # if longer and not a stop word.
+    # The words in order (numbers with their units, jieba's words, Latin words lowercased),
+    # filtered as they come: a number is always kept (one character is a digit), a Chinese
+    # word if longer than one character, an English word if longer and not a stop word.
     out: list[str] = []
     for num, cjk, latin in _WORD.findall(folded):
         if cjk:
