@@ -143,12 +143,8 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
     """:func:`similarity` of ``old[k]`` and ``new[k]`` for every k (on samples at ``rate``),
     in C for all pairs at once. No floor: a caller testing ``score >= floor`` drops the same
     pairs as :func:`similarity`'s floor would."""
-    if rate == 1:
-        views_o = [(p.ordered, p.bag) for p in old]
-        views_n = [(p.ordered, p.bag) for p in new]
-    else:
-        views_o = [p.sample(rate) for p in old]
-        views_n = [p.sample(rate) for p in new]
+    views_o = [p.sample(rate) for p in old]
+    views_n = [p.sample(rate) for p in new]
     workers = -1 if len(old) >= THREADS_ABOVE_PAIRS else 1
     ordered, bag = (
         process.cpdist(
