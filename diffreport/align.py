@@ -17,7 +17,8 @@ thousands of paragraphs, the leftovers of two long codes) never builds the n × 
 candidates are generated first — units that share one of their rarest words (an inverted
 index), or the same wording — and only those are scored, exactly; the assignment is then
 solved within each connected component of the candidate graph, which is optimal for the graph
-as a whole.
+as a whole (:mod:`diffreport.candidates`). Split/merge parts are looked up in
+:mod:`diffreport.parts`.
 """
 
 from __future__ import annotations
@@ -29,17 +30,16 @@ from functools import lru_cache
 from itertools import chain
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import LCSseq
 
+from .candidates import assign, assign_sparse, candidates
 from .model import LEVELS, Document, Kind, Node
+from .parts import Wholes
 from .similarity import (
     EXACT_BUDGET,
     Profile,
     Vocabulary,
     containment,
     cost,
-    linear_sum_assignment,
     pair_similarities,
     similarity,
     similarity_matrix,
@@ -66,19 +66,11 @@ RELATIVE_MARGIN = 1.25
 RELATIVE_ROUNDS = 5
 # ... and only units of some substance: two dates share a month and little else.
 RELATIVE_MIN_WORDS = 8
-# A leftover is part of a split/merge when this share of its words lies in the other unit.
-PART_CONTAINMENT = 0.7
 # Above this many pairs, or this cost of scoring them all (machine words, see similarity.py:
 # long units such as chapters cost more per pair), a group is not scored in full: candidates
 # come from an inverted index.
 DENSE_LIMIT = 250_000
 DENSE_COST = 100_000_000
-# Candidate generation: each unit looks up its KEY_WORDS rarest words and keeps the
-# CANDIDATES units that share the most (rarity-weighted) of them, in both directions.
-KEY_WORDS = 6
-CANDIDATES = 12
-# A connected component larger than this many cells is thinned to each unit's best edges.
-COMPONENT_LIMIT = 1_000_000
 # Bonus for keeping relative order (within matched parents): breaks ties between equal pairs.
 POSITION_PRIOR = 0.02
 # A section pair stands only if at least this share (by words) of the paired blocks under
@@ -164,82 +156,6 @@ def _same_sequence(old: list[Profile], new: list[Profile]) -> bool:
     )
 
 
-def _assign(score: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
-    """The optimal one-to-one pairing among the pairs that reach ``threshold``."""
-    if score.size == 0:
-        return []
-    if score.shape == (1, 1):
-        s = float(score[0, 0])
-        return [(0, 0, s)] if s >= threshold else []
-    # Pairs below the threshold count for nothing: the solver must not trade a real pair for
-    # one that will be dropped anyway.
-    rows, cols = linear_sum_assignment(np.where(score >= threshold, score, 0.0), maximize=True)
-    return [
-        (int(r), int(c), float(score[r, c]))
-        for r, c in zip(rows, cols, strict=True)
-        if score[r, c] >= threshold
-    ]
-
-
-def _assign_sparse(edges: dict[tuple[int, int], float], n_old: int) -> list[tuple[int, int, float]]:
-    """The optimal one-to-one pairing over a sparse graph: solved per connected component."""
-    parent = list(range(n_old + 1 + max((j for _, j in edges), default=0)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, j in edges:
-        ri, rj = find(i), find(n_old + j)
-        if ri != rj:
-            parent[rj] = ri
-    components: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for i, j in edges:
-        components[find(i)].append((i, j))
-    out: list[tuple[int, int, float]] = []
-    for comp in components.values():
-        if len(comp) == 1:
-            i, j = comp[0]
-            out.append((i, j, edges[comp[0]]))
-            continue
-        rows = sorted({i for i, _ in comp})
-        cols = sorted({j for _, j in comp})
-        if len(rows) * len(cols) > COMPONENT_LIMIT:
-            out.extend(_assign_sparse(_thin({e: edges[e] for e in comp}), n_old))
-            continue
-        ri = {i: k for k, i in enumerate(rows)}
-        ci = {j: k for k, j in enumerate(cols)}
-        score = np.zeros((len(rows), len(cols)))
-        for i, j in comp:
-            score[ri[i], ci[j]] = edges[(i, j)]
-        for r, c, s in _assign(score, 1e-9):
-            out.append((rows[r], cols[c], s))
-    return out
-
-
-def _thin(edges: dict[tuple[int, int], float], keep: int = 3) -> dict[tuple[int, int], float]:
-    """Each unit's ``keep`` best edges (an edge stays if either end keeps it)."""
-    best_o: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    best_n: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for (i, j), s in edges.items():
-        best_o[i].append((s, j))
-        best_n[j].append((s, i))
-    kept = {(i, j) for i, lst in best_o.items() for _, j in sorted(lst, reverse=True)[:keep]}
-    kept |= {(i, j) for j, lst in best_n.items() for _, i in sorted(lst, reverse=True)[:keep]}
-    if len(kept) == len(edges):  # cannot thin further: take the best edges greedily
-        kept = set()
-        used_o: set[int] = set()
-        used_n: set[int] = set()
-        for (i, j), _ in sorted(edges.items(), key=lambda kv: -kv[1]):
-            if i not in used_o and j not in used_n:
-                kept.add((i, j))
-                used_o.add(i)
-                used_n.add(j)
-    return {e: edges[e] for e in edges if e in kept}
-
-
 def _position(i: int, n: int) -> float:
     return (i + 0.5) / max(1, n)
 
@@ -258,58 +174,6 @@ def _position_prior(n_old: int, n_new: int, weight: float = POSITION_PRIOR) -> n
     prior = weight * (1.0 - np.square(pos_o - pos_n)) - ORDER_TIE * np.square(pos_o + pos_n)
     prior.flags.writeable = False
     return prior
-
-
-def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
-    """Pairs worth scoring among ``old`` × ``new`` without looking at them all: units with the
-    same wording, and units that share some of their rarest words (an inverted index over the
-    words each unit has fewest companions for; each unit keeps the :data:`CANDIDATES` units
-    with the largest rarity-weighted overlap, looked up from both sides)."""
-    old_sets = [set(p.ordered) for p in old]
-    new_sets = [set(p.ordered) for p in new]
-    df = Counter(chain.from_iterable(old_sets + new_sets))
-    # Rarest first (ties: by code, not by hash), as one rank per word: sorting each unit's
-    # words by it needs no key tuples.
-    rank = {c: r for r, c in enumerate(sorted(df, key=lambda c: (df[c], c)))}
-    out: set[tuple[int, int]] = set()
-    same: dict[str, list[int]] = defaultdict(list)
-    for j, p in enumerate(new):
-        if p.ordered:
-            same[p.ordered].append(j)
-    for i, p in enumerate(old):
-        for j in same.get(p.ordered, ())[:CANDIDATES]:
-            out.add((i, j))
-    sides = ((old, old_sets, new_sets), False), ((new, new_sets, old_sets), True)
-    for (a_units, a_sets, b_sets), flip in sides:
-        postings: dict[str, list[int]] = defaultdict(list)
-        for j, s in enumerate(b_sets):
-            for c in s:
-                postings[c].append(j)
-        # Units with the same words get the same candidates: long documents repeat clauses.
-        found: dict[str, list[int]] = {}
-        for i, s in enumerate(a_sets):
-            best = found.get(a_units[i].ordered)
-            if best is None:
-                best = found[a_units[i].ordered] = _best_candidates(s, postings, rank, df)
-            out.update((j, i) if flip else (i, j) for j in best)
-    return out
-
-
-def _best_candidates(
-    words: set[str], postings: dict[str, list[int]], rank: dict[str, int], df: Counter[str]
-) -> list[int]:
-    """The :data:`CANDIDATES` units sharing most (rarity-weighted) of ``words``' rarest."""
-    # The rarest words that the other side has at all.
-    keys = sorted(words & postings.keys(), key=rank.__getitem__)[:KEY_WORDS]
-    votes: dict[int, float] = defaultdict(float)
-    for c in keys:
-        hits = postings[c]
-        if len(hits) <= max(CANDIDATES, 4 * len(keys)) * 8:
-            weight = 1.0 / math.log(1.0 + df[c])
-            for j in hits:
-                votes[j] += weight
-    # reverse=True keeps equal votes in insertion order, as a key of -votes would
-    return sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES]
 
 
 def _sparse_scores(
@@ -355,88 +219,6 @@ def _sparse_scores(
             strict=True,
         )
     )
-
-
-class _Wholes:
-    """Paired units that a leftover may be part of, indexed for :meth:`best` by the words
-    that the leftovers' prefixes hold (see :meth:`_largest_share`; words as their
-    one-character codes: sets and counts of a string are built in C)."""
-
-    def __init__(
-        self,
-        ids: list[str],
-        profiles: dict[str, Profile],
-        parts: list[Profile],
-        frequency: Counter[str],
-    ) -> None:
-        self.profiles = [profiles[i] for i in ids]
-        # Each part's prefix: its rarest words in the documents, covering more than (1 - PART_CONTAINMENT) of its word positions.
-        self._prefix: dict[str, list[tuple[str, int]]] = {}
-        for part in parts:
-            if part.ordered not in self._prefix:
-                self._prefix[part.ordered] = _prefix(part.ordered, frequency)
-        words = {w for prefix in self._prefix.values() for w, _ in prefix}
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        for k, prof in enumerate(self.profiles):
-            for w in words.intersection(prof.ordered):
-                self.postings[w].append(k)
-        # part's codes → (its largest share, the units holding it): long documents repeat
-        # the same leftover many times, at different places.
-        self._best: dict[str, tuple[float, list[int]]] = {}
-
-    def best(self, part: Profile, order=None) -> int | None:
-        """The unit holding the largest share of ``part``'s words (a tie goes to the first in
-        ``order``, a key on unit indices), if that share is at least PART_CONTAINMENT."""
-        got = self._best.get(part.ordered)
-        if got is None:
-            got = self._best[part.ordered] = self._largest_share(part)
-        share, units = got
-        if share < PART_CONTAINMENT or not units:
-            return None
-        return min(units, key=order) if order else min(units)
-
-    def _largest_share(self, part: Profile) -> tuple[float, list[int]]:
-        """The largest share of ``part``'s words that one unit holds, and every unit holding
-        it. Exact without scoring every unit (prefix filtering): a unit holding none of the
-        part's prefix words, which cover more than (1 - PART_CONTAINMENT) of its word
-        positions, holds less than PART_CONTAINMENT of them; and a unit's hits among those
-        words bound its share from above, so only units whose bound reaches it are scored.
-        (Any such prefix gives the same answer; rare words give few units to score.)"""
-        total = len(part.ordered)
-        prefix = self._prefix[part.ordered]
-        postings = [self.postings.get(w, []) for w, n in prefix for _ in range(n)]
-        hits = Counter(chain.from_iterable(postings))  # counted in C, in one call
-        rest = total - sum(n for _, n in prefix)
-        # The fewest hits whose bound reaches PART_CONTAINMENT (the same float test as the
-        # caller's, so that no unit that could pass is left out).
-        low = max(0, int(PART_CONTAINMENT * total) - rest - 1)
-        while low <= total and (low + rest) / total < PART_CONTAINMENT:
-            low += 1
-        units = [k for k, h in hits.items() if h >= low]
-        if not units:
-            return -1.0, []
-        # The words two units share (as multisets) are the longest common subsequence of
-        # their sorted codes: counted in C for all the units at once.
-        shared = process.cdist(
-            [part.bag], [self.profiles[k].bag for k in units], scorer=LCSseq.similarity
-        )[0]
-        most = int(shared.max())
-        return most / total, [units[i] for i in np.flatnonzero(shared == most)]
-
-
-def _prefix(codes: str, frequency: Counter[str]) -> list[tuple[str, int]]:
-    """(word, its count in ``codes``) for the rarest words of ``codes``, until they
-    cover at least int(len * (1 - PART_CONTAINMENT)) + 2 positions (or all of them)."""
-    counts = Counter(codes)
-    need = int(len(codes) * (1.0 - PART_CONTAINMENT)) + 2
-    out: list[tuple[str, int]] = []
-    covered = 0
-    for w in sorted(counts, key=lambda w: (frequency[w], w)):
-        out.append((w, counts[w]))
-        covered += counts[w]
-        if covered >= need:
-            break
-    return out
 
 
 class Aligner:
@@ -532,7 +314,7 @@ class Aligner:
                 for i, j in zip(*np.nonzero((score >= threshold) & (score < bar)), strict=True):
                     if not self._shares_rare(level, old_p[i], new_p[j]):
                         score[i, j] = 0.0
-            matches = _assign(score, threshold)
+            matches = assign(score, threshold)
         else:
             edges = _sparse_scores(old_p, new_p, threshold, moved)
             if bar is not None:
@@ -541,7 +323,7 @@ class Aligner:
                     for (i, j), s in edges.items()
                     if s >= bar or self._shares_rare(level, old_p[i], new_p[j])
                 }
-            matches = _assign_sparse(edges, len(olds))
+            matches = assign_sparse(edges, len(olds))
         for i, j, s in matches:
             o, n = olds[i], news[j]
             pairing = Pairing(level, [o.id], [n.id], round(min(1.0, s), 4))
@@ -720,7 +502,7 @@ class Aligner:
                 continue
             other = "old" if side == "new" else "new"
             parts = [here.profiles[n.id] for n in left if here.profiles[n.id].size >= 3]
-            wholes = _Wholes(
+            wholes = Wholes(
                 [getattr(p, other)[0] for p in singles],
                 there.profiles,
                 parts,
@@ -843,7 +625,7 @@ class Aligner:
                     # the most words shared; on a tie, the deepest sections
                     depth = old_doc.node(o).depth + new_doc.node(n).depth
                     edges[(oi[o], ni[n])] = w + into[("n", n, o)] + TIE_BREAK * depth
-        for i, j, _ in _assign_sparse(edges, len(free_o)) if edges else []:
+        for i, j, _ in assign_sparse(edges, len(free_o)) if edges else []:
             o, n = free_o[i], free_n[j]
             score = similarity(self.old.profiles[o], self.new.profiles[n])
             pairing = Pairing("section", [o], [n], round(min(1.0, score), 4))
