@@ -113,13 +113,15 @@ class _Lazy:
         return self.table.get(key, default)
 
 
-def _user_words() -> list[tuple[str, int, str | None]]:
-    """The policy terms as (word, frequency, tag), in jieba's user dictionary format."""
+def _user_words() -> list[tuple[str, int | None, str | None]]:
+    """The policy terms as (word, frequency, tag), parsed as ``jieba.load_userdict`` parses
+    its format (`word [frequency] [tag]`; no frequency: jieba suggests one)."""
     out = []
     for line in (_DATA / "policy_terms.txt").read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^(.+?) ([0-9]+)(?: ([a-z]+))?$", line.strip().lstrip("\ufeff"))
+        m = re.match(r"^(.+?)(?: ([0-9]+))?(?: ([a-z]+))?$", line.strip().lstrip("\ufeff"))
         if m:
-            out.append((m.group(1), int(m.group(2)), m.group(3)))
+            count = int(m.group(2)) if m.group(2) is not None else None
+            out.append((m.group(1), count, m.group(3)))
     return out
 
 

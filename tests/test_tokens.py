@@ -96,3 +96,15 @@ def test_cut_at_punctuation_keeps_numbers_and_words_whole():
     assert not _cut_at_punctuation("新增60万平方米", ["新增60", "万平方米"])  # number and unit
     assert not _cut_at_punctuation("abc。def", ["abc。", "de"])  # text left over
     assert not _cut_at_punctuation("abc。def", ["abc。", "xyz"])
+
+
+def test_user_dictionary_lines_parse_as_jieba_reads_them(tmp_path, monkeypatch):
+    (tmp_path / "policy_terms.txt").write_text(
+        "\ufeff新质生产力 100 n\n天开园 n\n京津冀 7\n", "utf-8"
+    )
+    monkeypatch.setattr(tokens, "_DATA", tmp_path)
+    assert tokens._user_words() == [
+        ("新质生产力", 100, "n"),
+        ("天开园", None, "n"),
+        ("京津冀", 7, None),
+    ]
