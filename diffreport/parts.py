@@ -78,8 +78,8 @@ class Wholes:
         units = [k for k, h in hits.items() if h >= low]
         if not units:
             return -1.0, []
-        # The words two units share (as multisets) are the longest common subsequence of
-        # their sorted codes: counted in C for all the units at once.
+        # The words two units share (as multisets), counted as similarity.containment
+        # counts them (LCS of sorted codes), in C for all the units at once.
         shared = process.cdist(
             [part.bag], [self.profiles[k].bag for k in units], scorer=LCSseq.similarity
         )[0]

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
 from .tokens import content_words
 
@@ -216,22 +217,11 @@ def _cdist(old: list[Profile], new: list[Profile], rate: int, workers: int | Non
 
 def containment(part: Profile, whole: Profile) -> float:
     """Share of ``part``'s words that also occur in ``whole`` (multiset), 0..1; both profiled
-    with one :class:`Vocabulary`."""
+    with one :class:`Vocabulary`. The multiset overlap is the longest common subsequence of
+    the sorted codes (the bags), counted in C."""
     if not part.ordered:
         return 0.0
-    return _multiset_overlap(part, whole) / len(part.ordered)
-
-
-def _multiset_overlap(part: Profile, whole: Profile) -> int:
-    # Over the one-character codes: strings count themselves in C, and a long whole (a
-    # chapter) is counted once however many parts are measured against it.
-    pool = _code_counts(whole.ordered)
-    return sum(min(c, pool[w]) for w, c in _code_counts(part.ordered).items() if w in pool)
-
-
-@lru_cache(maxsize=4096)
-def _code_counts(codes: str) -> Counter[str]:
-    return Counter(codes)
+    return LCSseq.similarity(part.bag, whole.bag) / len(part.ordered)
 
 
 @lru_cache(maxsize=1)
