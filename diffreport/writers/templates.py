@@ -1,5 +1,6 @@
-"""Where the briefing's wording and styles live: ``templates/`` beside the package (or the
-folder named by ``DIFFREPORT_TEMPLATES``), jinja2 wording files and ``reference.docx``."""
+"""Where the briefing's wording and styles live: jinja2 wording files and ``reference.docx`` in
+``DIFFREPORT_TEMPLATES`` if set, else in the installed package (``diffreport/templates``, from
+the wheel), else in ``templates/`` of a source checkout."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from pathlib import Path
 
 from ..errors import OutputError
 
-DEFAULT = Path(__file__).resolve().parents[2] / "templates"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# The wheel maps the repository's templates/ into the package; a checkout has it beside it.
+DEFAULT = next(
+    (p for p in (_PACKAGE / "templates", _PACKAGE.parent / "templates") if p.is_dir()),
+    _PACKAGE.parent / "templates",
+)
 
 
 def folder() -> Path:
