@@ -24,6 +24,7 @@ Scores, per case:
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 import unicodedata
@@ -136,6 +137,8 @@ def evaluate(case: dict, c: Comparison, result: CaseResult) -> None:
             and norm(m["new_block"]) in norm(place_of(c.new, n))
         )
         result.score("moves").add(ok, f"{m['old']} ({m['old_block']} → {m['new_block']})")
+    if "old_articles" in case:
+        article_pairs(case, c, result)
     _targets(case, c, result)
     for kind in ("new", "dropped"):
         found = {t.term for t in c.terms.get(kind, [])}
@@ -143,7 +146,203 @@ def evaluate(case: dict, c: Comparison, result: CaseResult) -> None:
             result.score("terms").add(term in found, f"{kind}: {term}")
     renames = {(r.old, r.new) for r in c.terms.get("renames", [])}
     for old, new in case.get("renames", []):
-        result.score("renames").add((old, new) in renames, f"{old} → {new}")
+        # Either side may list the forms a reader would accept (`组成部门` for `国务院组成部门`).
+        olds, news = ([x] if isinstance(x, str) else x for x in (old, new))
+        ok = any((o, n) in renames for o in olds for n in news)
+        result.score("renames").add(ok, f"{olds[0]} → {news[0]}")
+    strict_unchanged(c, result)
+    if "front_matter" in case:
+        front_matter(case["front_matter"], c, result)
+
+
+# --- strict unchanged, front matter, article pairing (issue 11) ---------------------------
+
+# A leading article, item or list number is the unit's label, not its text: a renumbered twin
+# (`第三十条 X` → `第三十二条 X`) may be unchanged.
+_LEADING_LABEL = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百千零〇\d]+[编章节条](?:之[一二三四五六七八九十\d]+)?"
+    r"|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、]?)\s*"
+)
+
+
+def width_norm(text: str) -> str:
+    """Text up to whitespace and character width only (`，`≠`、`, `A`≠`a`, `⒉`≠`2.`)."""
+    out = []
+    for ch in text:
+        if unicodedata.decomposition(ch).startswith(("<wide>", "<narrow>")):
+            ch = unicodedata.normalize("NFKC", ch)
+        out.append(ch)
+    return "".join("".join(out).split())
+
+
+def _strict_text(doc: Document, ids: list[str]) -> str:
+    return "".join(width_norm(_LEADING_LABEL.sub("", doc.node(i).text, count=1)) for i in ids)
+
+
+def strict_unchanged(c: Comparison, result: CaseResult) -> None:
+    """`false unchanged (strict)`: alignments (every level) reported unchanged whose texts differ
+    by more than whitespace, width and a leading number — checked on the text, not on labels."""
+    for a in c.alignments:
+        if a.status != "unchanged" or not a.old or not a.new:
+            continue
+        old, new = _strict_text(c.old, a.old), _strict_text(c.new, a.new)
+        if old != new:
+            at = next((i for i, (x, y) in enumerate(zip(old, new, strict=False)) if x != y), 0)
+            what = f"{a.level} {a.old}→{a.new}: …{old[max(0, at - 8) : at + 12]}… vs …{new[max(0, at - 8) : at + 12]}…"
+            result.score("false unchanged (strict)").add(False, what)
+
+
+def _front_nodes(doc: Document, fm: dict) -> tuple[set[str], set[str], list[str]]:
+    """(front-matter nodes, title nodes, misses): at each level, the shortest node among those
+    before the first article that holds a front-matter line."""
+    lines = [fm["title"], *fm.get("lines", [])]
+    joined = "".join(norm(x) for x in lines)
+    fm_ids, title_ids, merged = set(), set(), []
+    order = {n.id: i for i, n in enumerate(doc.nodes)}
+    first_article = next(
+        (
+            i
+            for i, n in enumerate(doc.nodes)
+            if n.kind == "block" and re.match(r"第.+条", norm(n.text))
+        ),
+        len(doc.nodes),
+    )
+    for level in ("section", "block", "sentence", "clause"):
+        nodes = [n for n in doc.of_kind(level) if order[n.id] <= first_article]
+        for i, line in enumerate(lines):
+            k = norm(line)
+            hits = [n for n in nodes if k in norm(n.text)]
+            if not hits:
+                continue
+            holder = min(hits, key=lambda n: len(n.text))
+            if norm(holder.text) in joined:
+                fm_ids.add(holder.id)
+                if i == 0:
+                    title_ids.add(holder.id)
+            else:
+                merged.append(f"{level} {holder.id} holds `{line[:20]}` with other text")
+    return fm_ids, title_ids, merged
+
+
+def front_matter(labels: dict, c: Comparison, result: CaseResult) -> None:
+    """`front matter in articles`: a front-matter line merged into a unit with other text, a
+    front-matter unit aligned with a unit that is not front matter, labelled as an article, or
+    a front-matter heading (other than the title) that holds articles."""
+    score = "front matter in articles"
+    docs = {"old": c.old, "new": c.new}
+    fm: dict[str, set[str]] = {}
+    for side, doc in docs.items():
+        ids, titles, merged = _front_nodes(doc, labels[side])
+        fm[side] = ids
+        for m in merged:
+            result.score(score).add(False, f"{side}: {m}")
+        for i in ids:
+            n = doc.node(i)
+            if re.fullmatch(r"第.+条", n.label or ""):
+                result.score(score).add(False, f"{side}: {i} `{n.text[:20]}` labelled {n.label}")
+            if n.kind == "section" and i not in titles:
+                held = [
+                    b
+                    for b in doc.of_kind("block")
+                    if i in {x.id for x in doc.ancestors(b.id)} and b.id not in ids
+                ]
+                if held:
+                    result.score(score).add(
+                        False, f"{side}: heading `{n.text[:20]}` holds {len(held)} blocks"
+                    )
+    for a in c.alignments:
+        sides = {"old": a.old, "new": a.new}
+        has_fm = any(i in fm[s] for s, ids in sides.items() for i in ids)
+        if has_fm and not all(i in fm[s] for s, ids in sides.items() for i in ids):
+            result.score(score).add(
+                False, f"{a.level} {a.status} {a.old}→{a.new} mixes front matter"
+            )
+
+
+def article_pairs(case: dict, c: Comparison, result: CaseResult) -> None:
+    """Article pairing on a revision labelled article by article (`old_articles` and
+    `new_articles` with `from`/`also`): precision over the reported block pairs that touch a
+    labelled article, recall over the labelled `from` pairs; new and dropped articles."""
+    kind = "rewrite" if case.get("kind") == "rewrite" else "article"
+    old_ids, new_ids = {}, {}
+    for side, doc, arts, ids in (
+        ("old", c.old, case["old_articles"], old_ids),
+        ("new", c.new, case["new_articles"], new_ids),
+    ):
+        for art in arts:
+            node = find_unit(doc, "block", art["key"])
+            if node is None:
+                result.score("label keys").add(False, f"{side}:{art['key']}")
+            else:
+                ids[art["number"]] = node.id
+    required, allowed = set(), set()
+    for art in case["new_articles"]:
+        n = new_ids.get(art["number"])
+        for num in art.get("from", []):
+            required.add((old_ids.get(num), n))
+        for num in art.get("from", []) + art.get("also", []):
+            allowed.add((old_ids.get(num), n))
+    paired_old = {o for o, _ in allowed}
+    labelled_old, labelled_new = set(old_ids.values()), set(new_ids.values())
+    name_old = {v: k for k, v in old_ids.items()}
+    name_new = {v: k for k, v in new_ids.items()}
+    reported = set()
+    for a in c.at("block"):
+        conf = a.to_dict().get("confidence")
+        for o in a.old:
+            for n in a.new:
+                if o not in labelled_old and n not in labelled_new:
+                    continue
+                reported.add((o, n))
+                ok = (o, n) in allowed
+                what = f"old {name_old.get(o, o)} → new {name_new.get(n, n)} ({a.status})"
+                result.score(f"{kind} precision").add(ok, what)
+                if conf == "high":
+                    result.score(f"{kind} precision (high confidence)").add(ok, what)
+    for o, n in sorted(required, key=str):
+        what = f"old {name_old.get(o, o)} → new {name_new.get(n, n)}"
+        result.score(f"{kind} recall").add(
+            o is not None and n is not None and (o, n) in reported, what
+        )
+    # Sentence and clause links between articles that the labels do not link.
+    article_of = {}
+    for side, doc, ids in (("old", c.old, labelled_old), ("new", c.new, labelled_new)):
+        for n in doc.nodes:
+            b = doc.block_of(n.id) if n.kind in ("sentence", "clause") else None
+            if b is not None and b.id in ids:
+                article_of[(side, n.id)] = b.id
+    for a in c.alignments:
+        if a.level not in ("sentence", "clause") or not a.old or not a.new:
+            continue
+        for o in a.old:
+            for n in a.new:
+                ob, nb = article_of.get(("old", o)), article_of.get(("new", n))
+                if ob and nb and (ob, nb) not in allowed:
+                    what = f"{a.level} {o}→{n}: old {name_old[ob]} → new {name_new[nb]}"
+                    result.score("false article links").add(False, what)
+    # New and dropped articles. An article taking only a little (`also`) may be new or paired.
+    idx = _index(c)
+    required_old = {o for o, _ in required}
+    for art in case["new_articles"]:
+        n = new_ids.get(art["number"])
+        if n is None:
+            continue
+        status = idx[("new", n)].status
+        what = f"new {art['number']} (from {art.get('from')}), got {status}"
+        if not art.get("from") and not art.get("also"):
+            result.score("new recall").add(status == "new", what)
+        if status == "new":
+            result.score("new precision").add(not art.get("from"), what)
+    for art in case["old_articles"]:
+        o = old_ids.get(art["number"])
+        if o is None:
+            continue
+        status = idx[("old", o)].status
+        what = f"old {art['number']}, got {status}"
+        if o not in paired_old:
+            result.score("dropped recall").add(status == "dropped", what + " (labelled dropped)")
+        if status == "dropped":
+            result.score("dropped precision").add(o not in required_old, what)
 
 
 def _matches(side: dict | None, t) -> bool:
@@ -169,18 +368,23 @@ def _targets(case: dict, c: Comparison, result: CaseResult) -> None:
             )
         )
     for label in case.get("targets", []):
+        if "indicator" not in label:
+            _figure(label, c, result)
+            continue
         key = norm(label["indicator"])
-        ok = False
+        ok = direction = False
         for t in c.targets:
             texts = norm(
                 t.indicator + (t.old.text if t.old else "") + (t.new.text if t.new else "")
             )
             if key not in texts or t.change != label["change"]:
                 continue
+            direction = True
             if _matches(label["old"], t.old) and _matches(label["new"], t.new):
                 ok = True
                 break
         result.score("targets").add(ok, f"{label['indicator']} {label['change']}")
+        result.score("target direction").add(direction, f"{label['indicator']} {label['change']}")
     for bad in case.get("not_targets", []):
         k = norm(bad)
         wrong = [
@@ -190,6 +394,88 @@ def _targets(case: dict, c: Comparison, result: CaseResult) -> None:
             if side is not None and side.value is not None and norm(side.text).endswith(k)
         ]
         result.score("target precision").add(not wrong, f"not a target: {bad}")
+
+
+# Units a figure may be written in, as multiples of the base unit a label uses (元, 日, a ratio).
+_SCALE = {"元": 1, "万元": 1e4, "亿元": 1e8, "万亿元": 1e12, "%": 0.01, "‰": 0.001}
+_SYNONYMS = {"天": "日", "个工作日": "工作日", "个月": "月", "周年": "年"}
+
+
+def _base(value: float | None, unit: str) -> tuple[float | None, str]:
+    unit = _SYNONYMS.get(unit, unit)
+    if value is not None and unit in _SCALE:
+        return value * _SCALE[unit], "ratio" if unit in "%‰" else "元"
+    return value, unit
+
+
+def _figure_side(label: dict | None, side, doc: Document) -> bool:
+    """Does the tool's target side stand for the labelled figure: its text overlaps the
+    labelled text and it sits in the labelled article?"""
+    if label is None:
+        return side is None
+    if side is None:
+        return False
+    k, got = norm(label["text"]), norm(side.text)
+    if not (
+        k in got
+        or (
+            got
+            and got in k
+            and any(ch.isdigit() or ch in "一二三四五六七八九十两百千万" for ch in got)
+        )
+    ):
+        return False
+    if "article" in label:
+        block = doc.block_of(side.node) if side.node in {n.id for n in doc.nodes} else None
+        return block is not None and norm(label["article"]) in norm(block.text)
+    return True
+
+
+def _figure_values(label: dict | None, side) -> bool:
+    """Value(s) and unit right: one value, or both bounds of a range (`low`/`high` in the
+    tool's JSON when it reports ranges)."""
+    if label is None:
+        return side is None
+    got = side.to_dict()
+    want = (
+        [("value", label.get("value"))]
+        if "value" in label
+        else [("low", label.get("low")), ("high", label.get("high"))]
+    )
+    for field_name, value in want:
+        if value is None:
+            continue
+        have = got.get(field_name, got.get("value") if field_name == "value" else None)
+        if _base(have, got.get("unit", "")) != _base(value, label["unit"]):
+            return False
+    return True
+
+
+def _figure(label: dict, c: Comparison, result: CaseResult) -> None:
+    """A labelled figure (fine, deadline, ratio; issue 11): `target direction` is right when a
+    reported target for the same figures in the same articles has the labelled change;
+    `targets` also wants the values and units (both bounds of a range)."""
+    what = f"{(label['old'] or {}).get('text', '—')} → {(label['new'] or {}).get('text', '—')} {label['change']}"
+    found = [
+        t
+        for t in c.targets
+        if (label["old"] is None or _figure_side(label["old"], t.old, c.old))
+        and (label["new"] is None or _figure_side(label["new"], t.new, c.new))
+    ]
+    right = [t for t in found if t.change == label["change"]]
+    if not found:
+        why = "not found"
+    elif not right:
+        why = "got " + ", ".join(sorted({t.change for t in found}))
+    else:
+        why = ""
+    result.score("target direction").add(bool(right), f"{what}{' (' + why + ')' if why else ''}")
+    exact = [
+        t
+        for t in right
+        if _figure_values(label["old"], t.old) and _figure_values(label["new"], t.new)
+    ]
+    result.score("figure values").add(bool(exact), what)
 
 
 def law_cases() -> list[dict]:
@@ -225,17 +511,36 @@ def law_cases() -> list[dict]:
 
 
 def all_cases() -> list[dict]:
+    """Seed and English cases (`*.json`), the mechanical law labels (`law-*.json`), revisions
+    labelled article by article (`revision-*.json`); then every `targets-*.json` (`{case name:
+    [target labels]}`) is merged into the cases it names."""
+    special = ("law-", "revision-", "targets-")
     cases = [
         json.loads(p.read_text(encoding="utf-8"))
         for p in sorted(LABELS.glob("*.json"))
-        if not p.name.startswith("law-")
+        if not p.name.startswith(special)
     ]
-    return cases + law_cases()
+    cases += law_cases()
+    cases += [
+        json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS.glob("revision-*.json"))
+    ]
+    by_name = {case["name"]: case for case in cases}
+    for path in sorted(LABELS.glob("targets-*.json")):
+        for name, labels in json.loads(path.read_text(encoding="utf-8")).items():
+            if name.startswith("_"):
+                continue
+            if name not in by_name:
+                raise SystemExit(f"{path.name}: no case named {name!r}")
+            by_name[name].setdefault("targets", []).extend(labels)
+    return cases
 
 
-def run() -> list[CaseResult]:
+def run(only: list[str] | None = None) -> list[CaseResult]:
+    """Score every case (or those whose name contains one of `only`)."""
     results = []
     for case in all_cases():
+        if only and not any(o in case["name"] for o in only):
+            continue
         r = CaseResult(case["name"])
         start = time.perf_counter()
         c = compare(ROOT / case["old"], ROOT / case["new"])
@@ -257,26 +562,46 @@ def totals(results: list[CaseResult]) -> dict[str, Score]:
 
 METRICS = [
     "pairs",
+    "rewrite precision",
+    "rewrite recall",
+    "rewrite precision (high confidence)",
+    "article precision",
+    "article recall",
+    "article precision (high confidence)",
     "unchanged recall",
     "false unchanged",
+    "false unchanged (strict)",
+    "front matter in articles",
+    "false article links",
     "new recall",
     "new precision",
     "dropped recall",
     "dropped precision",
     "moves",
     "targets",
+    "target direction",
+    "figure values",
     "target precision",
     "terms",
     "renames",
     "label keys",
 ]
+# Scores that count faults (every entry is one), not ratios.
+COUNTS = frozenset(
+    {
+        "false unchanged",
+        "false unchanged (strict)",
+        "front matter in articles",
+        "false article links",
+    }
+)
 
 
 def _fmt(s: Score | None, metric: str) -> str:
+    if metric in COUNTS:
+        return str(s.total if s else 0)
     if s is None or not s.total:
         return "—"
-    if metric == "false unchanged":
-        return str(s.total)  # every entry is a false unchanged
     return f"{s.ratio:.2f} ({s.hit}/{s.total})"
 
 
@@ -295,10 +620,8 @@ def report(results: list[CaseResult], verbose: bool = False) -> str:
     lines.append("== all cases")
     tot = totals(results)
     for m in METRICS:
-        if m in tot and tot[m].total:
-            lines.append(f"  {m:<{width}}{_fmt(tot[m], m)}")
-        elif m == "false unchanged":
-            lines.append(f"  {m:<{width}}0")
+        if (m in tot and tot[m].total) or m in COUNTS:
+            lines.append(f"  {m:<{width}}{_fmt(tot.get(m), m)}")
     del names
     for r in results:
         if r.targets_table:
@@ -309,22 +632,26 @@ def report(results: list[CaseResult], verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def check(results: list[CaseResult], thresholds: dict) -> list[str]:
-    """Failures: each threshold is `metric: minimum ratio` over all cases (`false unchanged`:
-    maximum count); `cases` holds minimum ratios for one case (`pairs` 16/16 on the seeds)."""
+def _failures(results: list[CaseResult], limits: dict) -> list[str]:
+    """Each limit is `metric: minimum ratio` over all cases (a count metric: maximum count);
+    `cases` holds limits for one case."""
     tot = totals(results)
     failures = []
-    for name, limits in thresholds.get("cases", {}).items():
+    for name, case_limits in limits.get("cases", {}).items():
         case = next((r for r in results if r.name == name), None)
-        for metric, limit in limits.items():
+        for metric, limit in case_limits.items():
             s = case.scores.get(metric) if case else None
-            if s is None or s.ratio is None or s.ratio < limit:
+            if metric in COUNTS:
+                got = s.total if s else 0
+                if case is None or got > limit:
+                    failures.append(f"{name}: {metric}: {got} > {limit}")
+            elif s is None or s.ratio is None or s.ratio < limit:
                 failures.append(f"{name}: {metric}: {s.ratio if s else None} < {limit}")
-    for metric, limit in thresholds.items():
-        if metric.startswith("_") or metric == "cases":
+    for metric, limit in limits.items():
+        if metric.startswith("_") or metric in ("cases", "goals"):
             continue
         s = tot.get(metric)
-        if metric == "false unchanged":
+        if metric in COUNTS:
             got = s.total if s else 0
             if got > limit:
                 failures.append(f"{metric}: {got} > {limit}")
@@ -333,11 +660,39 @@ def check(results: list[CaseResult], thresholds: dict) -> list[str]:
     return failures
 
 
+def check(results: list[CaseResult], thresholds: dict) -> list[str]:
+    """Failures against the enforced thresholds (`goals` are not enforced: see `goals`)."""
+    return _failures(results, thresholds)
+
+
+def goals(results: list[CaseResult], thresholds: dict) -> list[tuple[str, bool]]:
+    """The issue-11 goals, each (description, met): printed, not failing CI. A goal that is met
+    for good moves up into the enforced thresholds."""
+    out = []
+    spec = thresholds.get("goals", {})
+    for metric, limit in spec.items():
+        if metric.startswith("_") or metric == "cases":
+            continue
+        sign = "≤" if metric in COUNTS else "≥"
+        out.append((f"{metric} {sign} {limit}", not _failures(results, {metric: limit})))
+    for name, case_limits in spec.get("cases", {}).items():
+        for metric, limit in case_limits.items():
+            sign = "≤" if metric in COUNTS else "≥"
+            met = not _failures(results, {"cases": {name: {metric: limit}}})
+            out.append((f"{name}: {metric} {sign} {limit}", met))
+    return out
+
+
 def main(argv: list[str]) -> int:
-    results = run()
+    only = [a.split("=", 1)[1] for a in argv if a.startswith("--case=")]
+    results = run(only)
     print(report(results, verbose="-v" in argv or "--verbose" in argv))
+    thresholds = json.loads((HERE / "thresholds.json").read_text(encoding="utf-8"))
+    if not only:
+        print("\n== issue-11 goals (not enforced yet)")
+        for what, met in goals(results, thresholds):
+            print(f"  {'met    ' if met else 'not met'}  {what}")
     if "--check" in argv:
-        thresholds = json.loads((HERE / "thresholds.json").read_text(encoding="utf-8"))
         failures = check(results, thresholds)
         for f in failures:
             print("FAIL", f)
