@@ -11,11 +11,20 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "compare", "Comparison"]
+__all__ = ["__version__", "compare", "Comparison", "history", "History"]
 
 
 def __getattr__(name: str):
     # Lazy: `import diffreport` must stay cheap for the CLI's start-up.
+    if name in ("history", "History"):
+        import importlib
+
+        module = importlib.import_module(f"{__name__}.history")
+        # Importing history imports compare, which binds the submodule over the function.
+        comparing = importlib.import_module(f"{__name__}.compare")
+        globals().update(history=module.history, History=module.History)
+        globals().update(compare=comparing.compare, Comparison=comparing.Comparison)
+        return globals()[name]
     if name in ("compare", "Comparison"):
         import importlib
 

@@ -5,6 +5,7 @@ diffreport brief [OLD NEW] [-o out/briefing.docx]
 diffreport redline OLD NEW -o FILE.docx
 diffreport batch PAIRS.csv --out DIR                one JSON per pair, all cores
 diffreport show FILE
+diffreport history V1 V2 … [--format text|md|json|docx]   tracks through three or more versions
 """
 
 from __future__ import annotations
@@ -301,6 +302,88 @@ def batch(pairs: str, out_dir: str, workers: int | None, max_size: int | None) -
     for e in failed[:5]:
         click.echo(f"diffreport: error: {e['error']}", err=True)
     sys.exit(2 if failed else 0)
+
+
+@main.command()
+@click.argument("versions", nargs=-1, required=True, type=_INPUT)
+@click.option(
+    "--order",
+    type=click.Choice(["given", "name", "mtime"]),
+    default="given",
+    show_default=True,
+    help="Oldest first: as given, by file name, or by modification time.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json", "docx"]),
+    default="text",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(), default=None, help="Write to a file.")
+@_max_size
+def history(
+    versions: tuple[str, ...], order: str, fmt: str, output: str | None, max_size: int | None
+) -> None:
+    """Follow every unit through VERSIONS (two or more files, oldest first): when each
+    priority, article, measure, target and term appeared, changed, left and came back.
+    Exit 0 if all versions are the same, 1 if not, 2 on trouble."""
+    from .readers import read
+
+    if len(versions) < 2:
+        raise click.UsageError("give at least two versions, oldest first")
+    if fmt == "docx" and not output:
+        raise click.UsageError("--format docx needs -o FILE.docx")
+    paths = list(versions)
+    if order == "name":
+        paths.sort()
+    elif order == "mtime":
+        paths.sort(key=_mtime)
+    _pause_gc()
+    if output:
+        from .writers.output import check_output_path
+
+        check_output_path(output, paths)
+    sources = [read(p, max_bytes=_max_bytes(max_size)) for p in paths]
+    from .history import history as follow
+
+    result = follow(sources)
+    same = all(c.same for c in result.steps)
+    if fmt == "docx":
+        from .writers.docx_history import render
+
+        _write(output, render(result), paths)
+        sys.exit(0 if same else 1)
+    if fmt == "json":
+        text = result.to_json()
+    elif fmt == "md":
+        from .writers.history import render_markdown
+
+        text = render_markdown(result)
+    else:
+        from rich.console import Console
+
+        from .writers.history import render_text
+
+        if output is None:
+            render_text(result, Console(highlight=False))
+            sys.exit(0 if same else 1)
+        console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115
+        render_text(result, console)
+        text = console.export_text()
+    if output:
+        _write(output, text.encode("utf-8"), paths)
+    else:
+        click.echo(text)
+    sys.exit(0 if same else 1)
+
+
+def _mtime(path: str) -> float:
+    """For --order mtime; a missing file sorts first and the reader then says what is wrong."""
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
 
 
 def _stderr_console():

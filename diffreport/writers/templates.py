@@ -53,11 +53,11 @@ def inner_quotes(text: str) -> str:
     return str(text).replace("“", "‘").replace("”", "’")
 
 
-def wording(lang: str):
-    """The jinja2 module of ``brief.<lang>.j2``: its macros and ``labels``."""
+def wording(lang: str, name: str = "brief"):
+    """The jinja2 module of ``<name>.<lang>.j2``: its macros and ``labels``."""
     from jinja2 import TemplateError
 
     try:
-        return _environment(str(folder())).get_template(f"brief.{lang}.j2").module
+        return _environment(str(folder())).get_template(f"{name}.{lang}.j2").module
     except TemplateError as exc:
-        raise OutputError(f"templates/brief.{lang}.j2: {exc}") from None
+        raise OutputError(f"templates/{name}.{lang}.j2: {exc}") from None
