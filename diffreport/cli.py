@@ -249,8 +249,29 @@ def redline(old: str, new: str, output: str, max_size: int | None) -> None:
     "--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Folder for the JSON."
 )
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Default: all cores.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: processes on this machine; dask: a Dask cluster (pip install 'diffreport[dask]').",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="With --engine dask: an existing scheduler (default $DASK_SCHEDULER_ADDRESS, else a "
+    "local cluster). Workers must see the input and output paths.",
+)
 @_max_size
-def batch(pairs: str, out_dir: str, workers: int | None, max_size: int | None) -> None:
+def batch(
+    pairs: str,
+    out_dir: str,
+    workers: int | None,
+    engine: str,
+    scheduler: str | None,
+    max_size: int | None,
+) -> None:
     """Compare every pair listed in PAIRS (CSV: old,new per row; relative paths are taken from
     the CSV's folder) on all cores: one JSON per pair in OUT and OUT/index.json.
     Exit 0 if every pair was compared, 2 if any failed (see the index)."""
@@ -290,7 +311,12 @@ def batch(pairs: str, out_dir: str, workers: int | None, max_size: int | None) -
         transient=False,
     ) as progress:
         task = progress.add_task("comparing", total=len(todo))
-        entries = batch_mod.run(todo, workers, lambda _: progress.advance(task))
+        if engine == "dask":
+            from . import batch_dask
+
+            entries = batch_dask.run(todo, scheduler, workers, lambda _: progress.advance(task))
+        else:
+            entries = batch_mod.run(todo, workers, lambda _: progress.advance(task))
     index = {"schema": batch_mod.INDEX_SCHEMA, "pairs": entries}
     write_atomic(
         Path(out_dir) / "index.json", json.dumps(index, ensure_ascii=False, indent=2).encode()

@@ -1,0 +1,96 @@
+"""The Dask engine of ``diffreport batch``: the same pairs, the same per-pair function
+(:func:`diffreport.batch.compare_one`), on a Dask cluster instead of local processes.
+
+``run(todo, scheduler=None)`` starts a local cluster sized to the machine when no scheduler is
+given (``tcp://HOST:PORT`` or ``DASK_SCHEDULER_ADDRESS`` submits to an existing one). Workers
+read the inputs and write each pair's JSON themselves, so the paths (inputs and ``--out``) must
+be visible to every worker, as on a shared file system. A worker that dies mid-pair is
+replaced by the scheduler and its pair run again elsewhere, up to :data:`MAX_ATTEMPTS` times,
+then reported as an ``error`` entry; a pair that raises is an ``error`` entry and the others go
+on. Dask is an extra: ``pip install 'diffreport[dask]'``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from .batch import Job, compare_one
+from .errors import SettingsError, one_line
+
+# Attempts per pair when workers die under it (the scheduler's `allowed-failures`): a pair
+# that kills three workers is the pair's fault, not bad luck.
+MAX_ATTEMPTS = 3
+
+
+def _client(scheduler: str | None, workers: int | None):
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SettingsError("--engine dask needs Dask: pip install 'diffreport[dask]'") from None
+    dask.config.set({"distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1})
+    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
+    if address:
+        try:
+            # Dask's connect timeout (30 s unless configured): an unreachable scheduler is an
+            # error, not a hang.
+            timeout = dask.config.get("distributed.comm.timeouts.connect")
+            return Client(address, timeout=timeout), None
+        except (OSError, TimeoutError) as exc:
+            raise SettingsError(f"cannot reach the Dask scheduler {address}: {exc}") from None
+    # One single-threaded process per core: a comparison is CPU-bound Python (the GIL).
+    cluster = LocalCluster(
+        n_workers=workers or os.cpu_count() or 1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",  # any free port: never clash with another cluster
+    )
+    return Client(cluster), cluster
+
+
+def run(
+    todo: list[Job],
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[dict], None] | None = None,
+) -> list[dict]:
+    """Index entries in the order of ``todo``; ``progress`` is called as each pair ends.
+    On Ctrl-C the pairs not yet finished are cancelled; finished ones are already written."""
+    from distributed import as_completed
+
+    if not todo:
+        return []
+    client, cluster = _client(scheduler, workers)
+    entries: dict[int, dict] = {}
+    try:
+        # pure=False: two rows may name the same files, and each writes its own output.
+        futures = client.map(compare_one, todo, pure=False, key=[_key(j) for j in todo])
+        by_key = {f.key: job for f, job in zip(futures, todo, strict=True)}
+        try:
+            for future in as_completed(futures):
+                job = by_key[future.key]
+                try:
+                    entry = future.result()
+                except Exception as exc:  # a bug in the pair, or workers killed under it
+                    entry = {
+                        "old": job.old,
+                        "new": job.new,
+                        "status": "error",
+                        "error": one_line(f"{type(exc).__name__}: {exc}"),
+                    }
+                entries[job.number] = entry
+                if progress:
+                    progress(entry)
+        except KeyboardInterrupt:
+            client.cancel(futures)
+            raise
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return [entries[job.number] for job in todo if job.number in entries]
+
+
+def _key(job: Job) -> str:
+    return f"diffreport-pair-{job.number}"
