@@ -304,22 +304,31 @@ def article_pairs(case: dict, c: Comparison, result: CaseResult) -> None:
         result.score(f"{kind} recall").add(
             o is not None and n is not None and (o, n) in reported, what
         )
-    # Sentence and clause links between articles that the labels do not link.
+    # Links at every level: a sentence or clause aligned across two articles links them as a
+    # block pair does. `false article links` counts such alignments the labels do not allow;
+    # `… link precision` judges each distinct article pair linked at any level once.
     article_of = {}
     for side, doc, ids in (("old", c.old, labelled_old), ("new", c.new, labelled_new)):
         for n in doc.nodes:
-            b = doc.block_of(n.id) if n.kind in ("sentence", "clause") else None
+            b = doc.block_of(n.id) if n.kind in ("block", "sentence", "clause") else None
             if b is not None and b.id in ids:
                 article_of[(side, n.id)] = b.id
+    linked = set()
     for a in c.alignments:
-        if a.level not in ("sentence", "clause") or not a.old or not a.new:
+        if not a.old or not a.new:
             continue
         for o in a.old:
             for n in a.new:
                 ob, nb = article_of.get(("old", o)), article_of.get(("new", n))
-                if ob and nb and (ob, nb) not in allowed:
+                if not (ob and nb):
+                    continue
+                linked.add((ob, nb))
+                if a.level != "block" and (ob, nb) not in allowed:
                     what = f"{a.level} {o}→{n}: old {name_old[ob]} → new {name_new[nb]}"
                     result.score("false article links").add(False, what)
+    for ob, nb in sorted(linked):
+        what = f"old {name_old[ob]} → new {name_new[nb]}"
+        result.score(f"{kind} link precision").add((ob, nb) in allowed, what)
     # New and dropped articles. An article taking only a little (`also`) may be new or paired.
     idx = _index(c)
     required_old = {o for o, _ in required}
@@ -398,7 +407,8 @@ def _targets(case: dict, c: Comparison, result: CaseResult) -> None:
 
 # Units a figure may be written in, as multiples of the base unit a label uses (元, 日, a ratio).
 _SCALE = {"元": 1, "万元": 1e4, "亿元": 1e8, "万亿元": 1e12, "%": 0.01, "‰": 0.001}
-_SYNONYMS = {"天": "日", "个工作日": "工作日", "个月": "月", "周年": "年"}
+_SYNONYMS = {"天": "日", "个工作日": "工作日", "个月": "月", "周年": "年", "岁": "周岁"}
+_NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?[万亿]?|[一二三四五六七八九十百千万亿两〇零点]+")
 
 
 def _base(value: float | None, unit: str) -> tuple[float | None, str]:
@@ -415,15 +425,10 @@ def _figure_side(label: dict | None, side, doc: Document) -> bool:
         return side is None
     if side is None:
         return False
-    k, got = norm(label["text"]), norm(side.text)
-    if not (
-        k in got
-        or (
-            got
-            and got in k
-            and any(ch.isdigit() or ch in "一二三四五六七八九十两百千万" for ch in got)
-        )
-    ):
+    # The numbers the tool read there are numbers of the labelled figure (one bound of a range
+    # is enough here; `figure values` wants both).
+    got = _NUMBER_TOKEN.findall(norm(side.text))
+    if not got or not set(got) <= set(_NUMBER_TOKEN.findall(norm(label["text"]))):
         return False
     if "article" in label:
         block = doc.block_of(side.node) if side.node in {n.id for n in doc.nodes} else None
@@ -505,6 +510,7 @@ def law_cases() -> list[dict]:
                 "pairs": [{"level": "block", "old": o, "new": n} for o, n in read.get("pairs", [])],
                 "units": units,
                 "renames": renames.get(name, []),
+                **({"front_matter": read["front_matter"]} if "front_matter" in read else {}),
             }
         )
     return cases
@@ -565,9 +571,11 @@ METRICS = [
     "rewrite precision",
     "rewrite recall",
     "rewrite precision (high confidence)",
+    "rewrite link precision",
     "article precision",
     "article recall",
     "article precision (high confidence)",
+    "article link precision",
     "unchanged recall",
     "false unchanged",
     "false unchanged (strict)",
