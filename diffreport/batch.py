@@ -2,21 +2,30 @@
 
 ``diffreport batch PAIRS.csv --out DIR`` is a thin layer over :func:`run`. Each worker
 process loads jieba once and then compares pair after pair, so throughput grows with the
-number of cores; a pair that fails is reported in the index and does not stop the others.
+number of cores. A pair that fails for any reason is an ``error`` entry in the index and the
+others go on: bad input, a bug, and a worker process that dies (killed, out of memory, a crash
+in C code) — its pair is reported and a new worker takes over.
 """
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import os
 import re
+import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import InputError, Interrupted, one_line, printable
+
 INDEX_SCHEMA = "diffreport-batch/1"
+# How long a stopped worker gets to remove its temporary file before it is killed.
+_STOP_GRACE_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +35,29 @@ class Job:
     new: str
     output: str
     max_bytes: int | None = None
+
+
+def parse_pairs(text: str, name: str) -> list[tuple[str, str]]:
+    """The ``old,new`` rows of a CSV (a header row ``old,new`` is optional)."""
+    # A path may be long, but no field can be longer than the whole text: csv's default
+    # limit (128 KB) would make a long row an error about the csv module.
+    earlier = csv.field_size_limit()
+    csv.field_size_limit(max(earlier, len(text) + 1))
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise InputError(
+            name, f"is not a CSV file ({exc})", "write one old,new pair per row"
+        ) from None
+    finally:
+        csv.field_size_limit(earlier)
+    if rows and [c.strip().lower() for c in rows[0][:2]] == ["old", "new"]:
+        rows = rows[1:]
+    bad = next((i for i, r in enumerate(rows, 1) if len(r) < 2), None)
+    if bad is not None or not rows:
+        where = f"row {bad} has one column" if bad else "no pairs"
+        raise InputError(name, where, "write one old,new pair of paths per row")
+    return [(r[0].strip(), r[1].strip()) for r in rows]
 
 
 def output_name(number: int, old: str, new: str) -> str:
@@ -40,34 +72,53 @@ def output_name(number: int, old: str, new: str) -> str:
 
 def jobs(rows: Iterable[tuple[str, str]], out_dir: Path, max_bytes: int | None) -> list[Job]:
     return [
-        Job(i, old, new, str(out_dir / output_name(i, old, new)), max_bytes)
+        Job(i, str(old), str(new), str(out_dir / output_name(i, str(old), str(new))), max_bytes)
         for i, (old, new) in enumerate(rows, 1)
     ]
 
 
+def _entry(job: Job) -> dict:
+    # Names as the terminal may show them and JSON can hold (a name's bytes that are not
+    # UTF-8 are written \xNN).
+    return {"old": printable(job.old), "new": printable(job.new)}
+
+
+def _error_entry(job: Job, error: str) -> dict:
+    return {**_entry(job), "status": "error", "error": one_line(error)}
+
+
+def _internal_error(exc: Exception) -> str:
+    return f"internal error: {type(exc).__name__}: {exc}; this is a bug, please report it"
+
+
 def compare_one(job: Job) -> dict:
-    """Compare one pair and write its JSON; the index entry (never raises for bad input)."""
+    """Compare one pair and write its JSON; the index entry (never raises for a failed pair)."""
     from .compare import compare
     from .errors import DiffreportError
     from .readers import read
-    from .writers.output import check_output_path, write_atomic
+    from .writers.output import check_output_path, write_output
 
     start = time.perf_counter()
-    entry: dict = {"old": job.old, "new": job.new}
+    entry = _entry(job)
     # As the CLI does: a comparison builds millions of objects and almost no cycles, so the
     # cyclic collector only costs time while it runs; it runs again between pairs.
     collecting = gc.isenabled()
     gc.disable()
     try:
+        for path in (job.old, job.new):
+            if "\0" in path:
+                raise InputError(path, "has a NUL character in its name", "fix the row")
         out = check_output_path(job.output, [job.old, job.new])
         old, new = read(job.old, max_bytes=job.max_bytes), read(job.new, max_bytes=job.max_bytes)
         # One thread per worker: the processes already use every core.
         result = compare(old, new, workers=1)
-        write_atomic(out, result.to_json_bytes())
+        write_output(out, result.to_json_bytes())
     except DiffreportError as exc:
         entry.update(status="error", error=str(exc))
     except (MemoryError, RecursionError) as exc:
         entry.update(status="error", error=f"input too large or too deeply nested ({exc!r})")
+    except Exception as exc:  # a bug: this pair's error, not the batch's end
+        entry.update(status="error", error=one_line(_internal_error(exc)))
     else:
         entry.update(
             status="ok",
@@ -82,27 +133,132 @@ def compare_one(job: Job) -> dict:
     return entry
 
 
+# --- worker processes ----------------------------------------------------------------------
+# Each worker takes one pair at a time over its own pipe, so the parent always knows which
+# pair a worker that died was comparing (a process pool fails every pair it holds).
+
+_busy = False
+
+
+def _worker_stop(signum: int, frame: object) -> None:
+    if _busy:
+        raise Interrupted(signum)  # unwinds the pair: its temporary output file is removed
+    os._exit(128 + signum)
+
+
+def _serve(conn) -> None:
+    """A worker: Ctrl-C is the parent's to handle (it stops the workers); SIGTERM and SIGHUP
+    stop the pair in hand cleanly."""
+    global _busy
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    signal.signal(signal.SIGHUP, _worker_stop)
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        if job is None:
+            return
+        _busy = True
+        try:
+            entry = compare_one(job)
+        except Interrupted as stop:
+            os._exit(128 + stop.signum)
+        except Exception as exc:  # compare_one reports its own; anything else is a bug too
+            entry = _error_entry(job, _internal_error(exc))
+        finally:
+            _busy = False
+        conn.send(entry)
+
+
+class _Worker:
+    def __init__(self, context) -> None:
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs,), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.job: Job | None = None
+
+    def give(self, job: Job) -> None:
+        self.job = job
+        self.conn.send(job)
+
+    def death(self) -> str:
+        self.process.join(1)
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name
+            how = f"was killed by {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
+        else:
+            how = f"stopped (exit status {code})"
+        return f"the worker process comparing this pair {how}; try the pair alone with diff"
+
+    def stop(self) -> None:
+        """Ask an idle worker to end, stop a busy one (it removes its temporary file)."""
+        try:
+            if self.job is None:
+                self.conn.send(None)
+            elif self.process.is_alive():
+                self.process.terminate()
+        except OSError:
+            pass
+
+
 def run(
     todo: list[Job], workers: int | None = None, progress: Callable[[dict], None] | None = None
 ) -> list[dict]:
     """Index entries in the order of ``todo``; ``progress`` is called as each pair ends."""
-    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    count = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     entries: dict[int, dict] = {}
-    if workers == 1:
-        for job in todo:
-            entries[job.number] = compare_one(job)
-            if progress:
-                progress(entries[job.number])
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(compare_one, job): job for job in todo}
-            for future in as_completed(futures):
-                job = futures[future]
+    pending = deque(todo)
+    context = multiprocessing.get_context()
+    pool: list[_Worker] = []
+
+    def done(job: Job, entry: dict) -> None:
+        entries[job.number] = entry
+        if progress:
+            progress(entry)
+
+    def give_next(worker: _Worker) -> None:
+        worker.job = None
+        if pending:
+            worker.give(pending.popleft())
+
+    try:
+        for _ in range(min(count, len(todo))):
+            pool.append(_Worker(context))
+            give_next(pool[-1])
+        while any(w.job for w in pool):
+            busy = [w for w in pool if w.job]
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+            for i, worker in enumerate(pool):
+                if worker.job is None or not (
+                    worker.conn in ready or worker.process.sentinel in ready
+                ):
+                    continue
+                job = worker.job
                 try:
-                    entry = future.result()
-                except Exception as exc:  # a worker crashed: report the pair, keep going
-                    entry = {"old": job.old, "new": job.new, "status": "error", "error": repr(exc)}
-                entries[job.number] = entry
-                if progress:
-                    progress(entry)
+                    entry = worker.conn.recv()
+                except (EOFError, OSError):
+                    done(job, _error_entry(job, worker.death()))
+                    worker.conn.close()
+                    pool[i] = worker = _Worker(context)
+                    give_next(worker)
+                    continue
+                done(job, entry)
+                give_next(worker)
+    finally:
+        for worker in pool:
+            worker.stop()
+        deadline = time.monotonic() + _STOP_GRACE_SECONDS
+        for worker in pool:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
     return [entries[job.number] for job in todo]

@@ -11,16 +11,23 @@ diffreport history V1 V2 … [--format text|md|json|docx]   tracks through three
 from __future__ import annotations
 
 import gc
+import io
 import os
+import signal
 import sys
+from collections.abc import Callable
 from typing import NoReturn
 
 import click
 
-from .errors import DiffreportError
+from .errors import DiffreportError, Interrupted, SettingsError, printable, stop_like_ctrl_c
 
 SEED_OLD = "seeds/nankai-2024-plan.txt"
 SEED_NEW = "seeds/nankai-2025-plan.txt"
+
+# `diffreport diff a b | head`: the reader left. Stop quietly with the status a program stopped
+# by SIGPIPE shows in a shell (128 + 13), as cat or grep do: no error line, and no success.
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
 
 
 def _max_bytes(value: int | None) -> int | None:
@@ -34,16 +41,21 @@ class _Size(click.ParamType):
     def convert(self, value, param, ctx) -> int:
         from .readers import parse_size
 
+        if isinstance(value, int):
+            return value
         try:
             return parse_size(value)
         except DiffreportError as exc:
-            self.fail(str(exc), param, ctx)
+            # One line like every other bad setting, not click's usage page.
+            raise SettingsError(f"--max-size: {exc}") from None
 
 
 class _Group(click.Group):
     """Turns every error into one line on stderr and exit status 2; --debug shows the traceback."""
 
     def invoke(self, ctx: click.Context):
+        # SIGTERM and SIGHUP stop a run as Ctrl-C does: a temporary output file is removed.
+        ctx.call_on_close(stop_like_ctrl_c())
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
@@ -58,11 +70,14 @@ class _Group(click.Group):
                 " try smaller files, or --debug to see where",
             )
         except BrokenPipeError:
-            # `diffreport diff a b | head`: the reader left; not an error worth a message.
-            sys.stderr.close()
-            sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("diffreport: interrupted; no file was written", err=True)
+            _stop_on_broken_pipe()
+        except KeyboardInterrupt as exc:
+            how = (
+                f"stopped by {signal.Signals(exc.signum).name}"
+                if isinstance(exc, Interrupted)
+                else "interrupted"
+            )
+            _say(f"diffreport: {how}; no file was written")
             sys.exit(2)
         except Exception as exc:
             from .errors import one_line
@@ -75,12 +90,71 @@ class _Group(click.Group):
             )
 
 
+def _say(message: str) -> None:
+    """A line on stderr; a closed or full stderr must not turn into a second error."""
+    try:
+        click.echo(message, err=True)
+    except OSError:
+        pass
+
+
+def _stop_on_broken_pipe() -> NoReturn:
+    # Python flushes stdout at exit and would complain about the pipe once more.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+    sys.exit(EXIT_BROKEN_PIPE)
+
+
 def _fail(ctx: click.Context, exc: BaseException, message: str) -> NoReturn:
     """One line on stderr and exit status 2, or the traceback with --debug."""
     if ctx.obj and ctx.obj.get("debug"):
         raise exc
-    click.echo(f"diffreport: {message}", err=True)
+    _say(f"diffreport: {message}")
     sys.exit(2)
+
+
+def _emit(data: bytes) -> None:
+    """Bytes to standard output: a closed or full stdout is an error (one line, exit 2), a
+    pipe whose reader left stops the run (:data:`EXIT_BROKEN_PIPE`)."""
+    from .writers.output import STDOUT, write_output
+
+    write_output(STDOUT, data)
+
+
+def _emit_text(text: str) -> None:
+    """Text in standard output's encoding (``PYTHONIOENCODING``); one line if it cannot
+    hold the text, before anything is written."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        char = exc.object[exc.start]
+        raise SettingsError(
+            f"standard output's encoding ({encoding}) cannot show {char!r} (U+{ord(char):04X});"
+            " set PYTHONIOENCODING=utf-8 or write to a file with -o"
+        ) from None
+    _emit(data)
+
+
+def _emit_rich(draw: Callable) -> None:
+    """What ``draw`` prints on a rich console, as it would print on this stdout (colour and
+    width when it is a terminal), written by :func:`_emit_text`."""
+    from rich.console import Console
+
+    live = Console(highlight=False)
+    console = Console(
+        file=io.StringIO(),
+        highlight=False,
+        force_terminal=live.is_terminal,
+        color_system=live.color_system,
+        no_color=live.no_color,
+        width=live.width,
+    )
+    draw(console)
+    _emit_text(console.file.getvalue())
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -153,10 +227,14 @@ def _compare(old: str, new: str, max_size: int | None, profile: bool, output: st
 
 
 def _write(out: str, data: bytes, inputs: list[str]) -> None:
-    from .writers.output import check_output_path, write_atomic
+    from .writers.output import STDOUT, check_output_path, write_output
 
-    write_atomic(check_output_path(out, inputs), data)
-    click.echo(f"wrote {out}", err=True)
+    write_output(check_output_path(out, inputs), data)
+    if out != STDOUT:
+        _say(f"wrote {printable(out)}")
+
+
+_OUTPUT_HELP = "Write to this file (- for stdout; a device, FIFO or link is written through)."
 
 
 @main.command()
@@ -165,9 +243,7 @@ def _write(out: str, data: bytes, inputs: list[str]) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True
 )
-@click.option(
-    "-o", "--output", type=click.Path(), default=None, help="Write to a file instead of stdout."
-)
+@click.option("-o", "--output", type=click.Path(), default=None, help=_OUTPUT_HELP)
 @click.option("--all", "show_all", is_flag=True, help="Also list unchanged blocks.")
 @_max_size
 @_profile
@@ -182,37 +258,55 @@ def diff(
 ) -> None:
     """Show what changed from OLD to NEW. Exit 0 if the same, 1 if different, 2 on trouble."""
     result = _compare(old, new, max_size, profile, output)
-    if fmt == "json" and output:
-        _write(output, result.to_json_bytes(), [old, new])
-        sys.exit(0 if result.same else 1)
+    status = 0 if result.same else 1
     if fmt == "json":
-        text = result.to_json()
-    elif fmt == "md":
+        # JSON is UTF-8 whatever the terminal's encoding (RFC 8259).
+        data = result.to_json_bytes()
+        if output:
+            _write(output, data, [old, new])
+        else:
+            _emit(data + b"\n")
+        sys.exit(status)
+    from .writers.text import render as render_text
+
+    if fmt == "text" and not output:
+        _emit_rich(lambda console: render_text(result, console, show_unchanged=show_all))
+        sys.exit(status)
+    if fmt == "md":
         from .writers.markdown import render
 
         text = render(result)
     else:
         from rich.console import Console
 
-        from .writers.text import render
-
-        if output is None:
-            render(result, Console(highlight=False), show_unchanged=show_all)
-            sys.exit(0 if result.same else 1)
-        console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
-        render(result, console, show_unchanged=show_all)
+        console = Console(record=True, width=120, file=io.StringIO())
+        render_text(result, console, show_unchanged=show_all)
         text = console.export_text()
     if output:
         _write(output, text.encode("utf-8"), [old, new])
     else:
-        click.echo(text)
-    sys.exit(0 if result.same else 1)
+        _emit_text(text + "\n")
+    sys.exit(status)
+
+
+def _check_settings() -> None:
+    """Settings a Word writer uses, checked before the comparison rather than after."""
+    from .writers.ooxml import generation_time
+
+    generation_time()
 
 
 @main.command()
 @click.argument("old", required=False, type=_INPUT)
 @click.argument("new", required=False, type=_INPUT)
-@click.option("-o", "--output", type=click.Path(), default="out/briefing.docx", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    default="out/briefing.docx",
+    show_default=True,
+    help=_OUTPUT_HELP,
+)
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
 @_max_size
 @_profile
@@ -224,6 +318,7 @@ def brief(
         raise click.UsageError("give both OLD and NEW, or neither for the seed pair")
     old = old or SEED_OLD
     new = new or SEED_NEW
+    _check_settings()
     result = _compare(old, new, max_size, profile, output)
     from .writers.docx_brief import render
 
@@ -233,10 +328,11 @@ def brief(
 @main.command()
 @click.argument("old", type=_INPUT)
 @click.argument("new", type=_INPUT)
-@click.option("-o", "--output", type=click.Path(), required=True)
+@click.option("-o", "--output", type=click.Path(), required=True, help=_OUTPUT_HELP)
 @_max_size
 def redline(old: str, new: str, output: str, max_size: int | None) -> None:
     """Write NEW as a Word document with tracked changes against OLD."""
+    _check_settings()
     result = _compare(old, new, max_size, False, output)
     from .writers.docx_redline import render
 
@@ -245,9 +341,7 @@ def redline(old: str, new: str, output: str, max_size: int | None) -> None:
 
 @main.command()
 @click.argument("pairs", type=_INPUT)
-@click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Folder for the JSON."
-)
+@click.option("--out", "out_dir", type=click.Path(), required=True, help="Folder for the JSON.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Default: all cores.")
 @click.option(
     "--engine",
@@ -275,33 +369,20 @@ def batch(
     """Compare every pair listed in PAIRS (CSV: old,new per row; relative paths are taken from
     the CSV's folder) on all cores: one JSON per pair in OUT and OUT/index.json.
     Exit 0 if every pair was compared, 2 if any failed (see the index)."""
-    import csv
     import json
     from pathlib import Path
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from . import batch as batch_mod
-    from .errors import InputError
-    from .writers.output import write_atomic
+    from .writers.output import make_folder, write_output
 
     listing = Path(pairs)
-    try:
-        with listing.open(newline="", encoding="utf-8-sig") as f:
-            rows = [r for r in csv.reader(f) if r and any(c.strip() for c in r)]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            pairs, f"cannot read the list of pairs ({exc})", "give a CSV file"
-        ) from None
-    if rows and [c.strip().lower() for c in rows[0][:2]] == ["old", "new"]:
-        rows = rows[1:]
-    bad = next((i for i, r in enumerate(rows, 1) if len(r) < 2), None)
-    if bad is not None or not rows:
-        where = f"row {bad} has one column" if bad else "no pairs"
-        raise InputError(pairs, where, "write one old,new pair of paths per row")
+    rows = batch_mod.parse_pairs(_read_listing(listing, max_size), pairs)
+    out = make_folder(out_dir)
     base = listing.parent
-    paths = [tuple(str(base / c.strip()) for c in r[:2]) for r in rows]
-    todo = batch_mod.jobs(paths, Path(out_dir), _max_bytes(max_size))
+    paths = [(str(base / old), str(base / new)) for old, new in rows]
+    todo = batch_mod.jobs(paths, out, _max_bytes(max_size))
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -318,16 +399,40 @@ def batch(
         else:
             entries = batch_mod.run(todo, workers, lambda _: progress.advance(task))
     index = {"schema": batch_mod.INDEX_SCHEMA, "pairs": entries}
-    write_atomic(
-        Path(out_dir) / "index.json", json.dumps(index, ensure_ascii=False, indent=2).encode()
-    )
+    write_output(out / "index.json", json.dumps(index, ensure_ascii=False, indent=2).encode())
     failed = [e for e in entries if e["status"] != "ok"]
-    click.echo(
-        f"compared {len(entries) - len(failed)} of {len(entries)} pairs into {out_dir}", err=True
-    )
+    _say(f"compared {len(entries) - len(failed)} of {len(entries)} pairs into {printable(out_dir)}")
     for e in failed[:5]:
-        click.echo(f"diffreport: error: {e['error']}", err=True)
+        _say(f"diffreport: error: {e['error']}")
     sys.exit(2 if failed else 0)
+
+
+def _read_listing(listing, max_size: int | None) -> str:
+    """The CSV of pairs as text: bounded like every input, in any encoding the readers take
+    (a GBK file from Excel on Chinese Windows too)."""
+    from .errors import InputError
+    from .readers import decode, max_input_bytes, read_at_most
+
+    limit = max_input_bytes() if max_size is None else max_size
+    name = str(listing)
+    try:
+        if listing.is_dir():
+            raise InputError(name, "is a folder, not a list of pairs", "give a CSV file")
+        with listing.open("rb") as fh:
+            data = read_at_most(fh, limit + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(name, "no such file", "check the path") from None
+    except OSError as exc:
+        raise InputError(
+            name, f"cannot be read ({exc.strerror})", "check that you may read it"
+        ) from None
+    if len(data) > limit:
+        raise InputError(
+            name,
+            f"is more than {limit:,} bytes, over the limit",
+            "raise the limit with --max-size or DIFFREPORT_MAX_BYTES if you trust the file",
+        )
+    return decode(data, name)[0]
 
 
 @main.command()
@@ -360,6 +465,8 @@ def history(
         raise click.UsageError("give at least two versions, oldest first")
     if fmt == "docx" and not output:
         raise click.UsageError("--format docx needs -o FILE.docx")
+    if fmt == "docx":
+        _check_settings()
     paths = list(versions)
     if order == "name":
         paths.sort()
@@ -382,6 +489,9 @@ def history(
         sys.exit(0 if same else 1)
     if fmt == "json":
         text = result.to_json()
+        if not output:
+            _emit(text.encode("utf-8") + b"\n")  # JSON is UTF-8 whatever the terminal's encoding
+            sys.exit(0 if same else 1)
     elif fmt == "md":
         from .writers.history import render_markdown
 
@@ -392,15 +502,15 @@ def history(
         from .writers.history import render_text
 
         if output is None:
-            render_text(result, Console(highlight=False))
+            _emit_rich(lambda console: render_text(result, console))
             sys.exit(0 if same else 1)
-        console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115
+        console = Console(record=True, width=160, file=io.StringIO())
         render_text(result, console)
         text = console.export_text()
     if output:
         _write(output, text.encode("utf-8"), paths)
     else:
-        click.echo(text)
+        _emit_text(text + "\n")
     sys.exit(0 if same else 1)
 
 
@@ -436,15 +546,9 @@ def show(file: str, fmt: str, sentences: bool, max_size: int | None) -> None:
     if fmt == "json":
         import json
 
-        click.echo(
-            json.dumps(
-                {"title": doc.title, "genre": doc.genre, "nodes": [n.to_dict() for n in doc.nodes]},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        shown = {"title": doc.title, "genre": doc.genre, "nodes": [n.to_dict() for n in doc.nodes]}
+        _emit(json.dumps(shown, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
         return
-    from rich.console import Console
     from rich.tree import Tree
 
     tree = Tree(
@@ -470,7 +574,7 @@ def show(file: str, fmt: str, sentences: bool, max_size: int | None) -> None:
         else:
             label = f"[dim]{node.id}[/] {_esc(_snippet(node.text, 60))}"
         branches[node.id] = parent.add(label)
-    Console(highlight=False).print(tree)
+    _emit_rich(lambda console: console.print(tree))
 
 
 def _esc(text: str) -> str:

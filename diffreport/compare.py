@@ -16,6 +16,7 @@ from pathlib import Path
 from . import __version__
 from .align import Aligner, Pairing
 from .classify import Alignment, Classifier, rarity
+from .errors import printable
 from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
 from .normalise import to_paragraphs
@@ -55,8 +56,17 @@ class Comparison:
         return {
             "schema": SCHEMA,
             "generator": f"diffreport {__version__}",
-            "old": {"path": self.old.path, "title": self.old.title, "genre": self.old.genre},
-            "new": {"path": self.new.path, "title": self.new.title, "genre": self.new.genre},
+            # A name's bytes that are not UTF-8 cannot be JSON: written \xNN (errors.printable).
+            "old": {
+                "path": printable(self.old.path),
+                "title": self.old.title,
+                "genre": self.old.genre,
+            },
+            "new": {
+                "path": printable(self.new.path),
+                "title": self.new.title,
+                "genre": self.new.genre,
+            },
             "summary": {level: dict(sorted(self.counts(level).items())) for level in LEVELS},
             "nodes": {
                 "old": [n.to_dict() for n in self.old.nodes],

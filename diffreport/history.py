@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .compare import Comparison, compare, load
+from .errors import printable
 from .model import Document, SourceText
 
 SCHEMA = "diffreport-history/1"
@@ -167,7 +168,9 @@ class History:
             "schema": SCHEMA,
             "generator": f"diffreport {__version__}",
             "versions": [
-                {"path": d.path, "title": d.title, "genre": d.genre} for d in self.versions
+                # a name's bytes that are not UTF-8 are written \xNN (errors.printable)
+                {"path": printable(d.path), "title": d.title, "genre": d.genre}
+                for d in self.versions
             ],
             "nodes": [[n.to_dict() for n in d.nodes] for d in self.versions],
             "steps": [[a.to_dict() for a in c.alignments] for c in self.steps],

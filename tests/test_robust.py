@@ -7,8 +7,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
+import stat
 import subprocess
 import sys
+import threading
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,9 +22,16 @@ from conftest import LAW, ROOT, SEEDS
 from fixtures.make_bad_inputs import awkward_inputs, bad_inputs
 
 from diffreport.compare import compare
-from diffreport.errors import InputError, OutputError, SettingsError
+from diffreport.errors import (
+    InputError,
+    Interrupted,
+    OutputError,
+    SettingsError,
+    printable,
+    stop_like_ctrl_c,
+)
 from diffreport.readers import read
-from diffreport.writers.output import check_output_path, write_atomic
+from diffreport.writers.output import check_output_path, write_atomic, write_output
 
 PLAN = SEEDS / "nankai-2024-plan.txt"
 SMALL = LAW / "上海市殡葬管理条例.old.md"
@@ -460,3 +471,428 @@ def test_interrupted_run_leaves_the_earlier_output(tmp_path):
         assert proc.returncode == 2 and "interrupted" in err.decode()
         assert out.read_bytes() == EARLIER
     assert folder_listing(tmp_path) == ["briefing.docx"]
+
+
+# ============================================================================================
+# Issue 10: output, caches, CLI
+# Output never destroys what is not a regular file; caches are private and checked; options,
+# environment and odd file names give one line or just work.
+# ============================================================================================
+
+NEW_PLAN = SEEDS / "nankai-2025-plan.txt"
+# Every run is bounded: a hang fails the test instead of the CI job.
+LIMIT_SECONDS = 120
+
+
+def device_id(path: str) -> tuple[bool, int]:
+    st = os.lstat(path)
+    return stat.S_ISCHR(st.st_mode), st.st_rdev
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_devices_are_written_through_never_replaced(tmp_path):
+    before = {dev: device_id(dev) for dev in ("/dev/null", "/dev/full")}
+    results = run_many(
+        [
+            ["diff", str(SMALL), str(PLAN), "--format", "json", "-o", "/dev/null"],
+            ["diff", str(SMALL), str(PLAN), "--format", "md", "-o", "/dev/null"],
+            ["redline", str(SMALL), str(PLAN), "-o", "/dev/null"],
+            ["diff", str(SMALL), str(PLAN), "--format", "json", "-o", "/dev/full"],
+            ["brief", str(SMALL), str(PLAN), "-o", "/dev/full"],
+        ]
+    )
+    for r in results[:3]:
+        assert r.returncode in (0, 1) and r.stdout == b"", r.stderr
+    for r in results[3:]:
+        assert "No space left on device" in assert_one_line_error(r, "/dev/full")
+    assert {dev: device_id(dev) for dev in before} == before
+    assert before["/dev/null"][0] and before["/dev/full"][0]
+    # the library does the same
+    write_output("/dev/null", b"x")
+    with pytest.raises(OutputError, match="No space left"):
+        write_output("/dev/full", b"x")
+    assert {dev: device_id(dev) for dev in before} == before
+
+
+def test_fifo_is_written_through(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    r = subprocess.run(
+        [sys.executable, "-m", "diffreport", "diff", str(SMALL), str(PLAN), "--format", "json"]
+        + ["-o", str(fifo)],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=LIMIT_SECONDS,
+    )
+    reader.join(LIMIT_SECONDS)
+    assert r.returncode == 1, r.stderr
+    assert json.loads(got[0])["schema"] == "diffreport/1"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert folder_listing(tmp_path) == ["pipe"]
+
+
+def test_link_target_is_replaced_in_its_own_folder(tmp_path):
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    (there / "report.json").write_bytes(EARLIER)
+    (here / "link.json").symlink_to(there / "report.json")
+    (here / "dangling.json").symlink_to(there / "new.json")
+    (here / "chain.json").symlink_to("link.json")
+    r = run("diff", str(SMALL), str(PLAN), "--format", "json", "-o", str(here / "chain.json"))
+    assert r.returncode == 1, r.stderr
+    assert (here / "link.json").is_symlink() and (here / "chain.json").is_symlink()
+    assert json.loads((there / "report.json").read_bytes())["schema"] == "diffreport/1"
+    write_output(here / "dangling.json", b"{}")
+    assert (here / "dangling.json").is_symlink() and (there / "new.json").read_bytes() == b"{}"
+    # nothing else left in either folder (no temporary file)
+    assert folder_listing(here) == ["chain.json", "dangling.json", "link.json"]
+    assert folder_listing(there) == ["new.json", "report.json"]
+    # a loop of links is one line
+    (here / "loop").symlink_to("loop")
+    with pytest.raises(OutputError, match="loop of links"):
+        write_output(here / "loop", b"x")
+
+
+def test_dash_and_dev_stdout_write_to_stdout(tmp_path):
+    to_file = tmp_path / "r.json"
+    dash, docx = run_many(
+        [
+            ["diff", str(SMALL), str(PLAN), "--format", "json", "-o", "-"],
+            ["redline", str(SMALL), str(PLAN), "-o", "-"],
+        ]
+    )
+    run("diff", str(SMALL), str(PLAN), "--format", "json", "-o", str(to_file))
+    assert dash.returncode == 1 and dash.stdout == to_file.read_bytes(), dash.stderr
+    assert dash.stderr == b""  # no "wrote -"
+    assert docx.returncode == 0 and docx.stdout.startswith(b"PK"), docx.stderr
+    # /dev/stdout and /dev/fd/1 are this process's stdout: written where it points (here a
+    # file, appended to as `>>` asks), never replaced
+    log = tmp_path / "log.txt"
+    log.write_bytes(b"first line\n")
+    for name in ("/dev/stdout", "/dev/fd/1"):
+        with log.open("ab") as fh:
+            subprocess.run(
+                [sys.executable, "-m", "diffreport", "diff", str(SMALL), str(PLAN)]
+                + ["--format", "md", "-o", name],
+                stdout=fh,
+                cwd=ROOT,
+                timeout=LIMIT_SECONDS,
+            )
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("first line\n# ") and text.count("| level |") == 2
+    assert folder_listing(tmp_path) == ["log.txt", "r.json"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_full_or_closed_stdout_is_an_error():
+    with open("/dev/full", "wb") as full:
+        for args in (["--format", "json"], ["--format", "md"], [], ["-o", "-"]):
+            r = subprocess.run(
+                [sys.executable, "-m", "diffreport", "diff", str(SMALL), str(PLAN), *args],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                cwd=ROOT,
+                timeout=LIMIT_SECONDS,
+            )
+            assert "No space left" in assert_one_line_error(r, "standard output"), args
+    closed = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'exec "$@" >&-',
+            "-",
+            sys.executable,
+            "-m",
+            "diffreport",
+            "show",
+            str(SMALL),
+        ],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=LIMIT_SECONDS,
+    )
+    assert "is closed" in assert_one_line_error(closed, "standard output")
+
+
+def test_broken_pipe_stops_quietly_without_success():
+    """`diffreport diff a b | head`: no error line, and the status a program stopped by
+    SIGPIPE shows (141), not 0."""
+    from diffreport.cli import EXIT_BROKEN_PIPE
+
+    for args in (["--format", "json"], ["--format", "md"], []):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "diffreport", "diff", str(PLAN), str(NEW_PLAN), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+        )
+        proc.stdout.close()  # the reader left before the first byte
+        _, err = proc.communicate(timeout=LIMIT_SECONDS)
+        assert proc.returncode == EXIT_BROKEN_PIPE == 141, err
+        assert err == b"", err
+
+
+def test_long_output_names(tmp_path):
+    name = "r" * 245 + ".json"  # 250 characters: the temporary name must still fit
+    too_long = "r" * 300 + ".json"
+    ok, refused = run_many(
+        [
+            ["diff", str(SMALL), str(PLAN), "--format", "json", "-o", str(tmp_path / name)],
+            ["diff", str(SMALL), str(PLAN), "-o", str(tmp_path / too_long)],
+        ]
+    )
+    assert ok.returncode == 1, ok.stderr
+    assert json.loads((tmp_path / name).read_bytes())["schema"] == "diffreport/1"
+    assert "name too long" in assert_one_line_error(refused)
+    assert folder_listing(tmp_path) == [name]
+    # a Chinese name of 80 characters is 240 bytes: its temporary name is cut by bytes
+    chinese = "报" * 80
+    write_output(tmp_path / chinese, b"x")
+    assert (tmp_path / chinese).read_bytes() == b"x"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_remove_the_temporary_file(tmp_path, monkeypatch, signum):
+    out = tmp_path / "report.md"
+    out.write_bytes(EARLIER)
+
+    def stopped_while_writing(fd):
+        os.kill(os.getpid(), signum)  # arrives while the temporary file exists
+        time.sleep(1)
+
+    undo = stop_like_ctrl_c()
+    try:
+        monkeypatch.setattr(os, "fsync", stopped_while_writing)
+        with pytest.raises(Interrupted):
+            write_atomic(out, b"half a report")
+    finally:
+        undo()
+    assert signal.getsignal(signum) == signal.SIG_DFL
+    assert out.read_bytes() == EARLIER
+    assert folder_listing(tmp_path) == ["report.md"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_cli_stopped_by_signal_leaves_the_earlier_output(tmp_path, signum):
+    out = tmp_path / "briefing.docx"
+    out.write_bytes(EARLIER)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "diffreport", "brief", str(PLAN), str(NEW_PLAN), "-o", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(1.5)  # started up, comparing or writing
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=LIMIT_SECONDS)
+    assert "Traceback" not in err.decode()
+    if proc.returncode == 0:
+        assert zipfile.is_zipfile(out)
+    else:
+        assert proc.returncode == 2, err
+        assert err.decode().strip() == (
+            f"diffreport: stopped by {signal.Signals(signum).name}; no file was written"
+        )
+        assert out.read_bytes() == EARLIER
+    assert folder_listing(tmp_path) == ["briefing.docx"]
+
+
+def test_an_ignored_sighup_stays_ignored():
+    """`nohup diffreport …`: SIGHUP is ignored, and stays so."""
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        undo = stop_like_ctrl_c()
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+        assert signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
+        undo()
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+NINES = "9" * 400
+
+
+def test_huge_or_garbage_size_limits(tmp_path):
+    huge, huge_env, garbage, garbage_env = run_many(
+        [
+            ["show", str(SMALL), "--max-size", NINES],
+            ["show", str(SMALL)],
+            ["diff", str(SMALL), str(PLAN), "--max-size", "lots"],
+            ["show", str(SMALL), "--max-size", "0.0001"],
+        ]
+    )
+    assert huge.returncode == 0, huge.stderr
+    assert "--max-size" in assert_one_line_error(garbage, "lots")
+    assert "Usage" not in garbage.stderr.decode()
+    assert_one_line_error(garbage_env, "less than one byte")
+    env = run("show", str(SMALL), env={"DIFFREPORT_MAX_BYTES": NINES})
+    assert env.returncode == 0, env.stderr
+    # the library: a limit beyond any file is no limit; read in pieces, not all reserved at once
+    from diffreport.readers import parse_size
+
+    assert parse_size(NINES) >= 2**62 and parse_size("100G") == 100 * 2**30
+    assert read(SMALL, max_bytes=NINES).paragraphs
+    assert read(SMALL, max_bytes=2**61).paragraphs  # read(limit + 1) would be a MemoryError
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "1.5", "²", NINES, "253402300800"])
+def test_source_date_epoch_must_be_a_date(tmp_path, value, monkeypatch):
+    from diffreport.writers.ooxml import generation_time
+
+    out = tmp_path / "b.docx"
+    r = run("redline", str(SMALL), str(PLAN), "-o", str(out), env={"SOURCE_DATE_EPOCH": value})
+    assert "SOURCE_DATE_EPOCH" in assert_one_line_error(r)
+    assert not out.exists()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(SettingsError, match="SOURCE_DATE_EPOCH"):
+        generation_time()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    assert generation_time().year == 9999
+
+
+def test_output_in_a_latin1_terminal():
+    """PYTHONIOENCODING=latin-1: JSON is UTF-8 whatever the terminal (RFC 8259); text that
+    the encoding cannot hold is one line saying so, before anything is written."""
+    env = {"PYTHONIOENCODING": "latin-1"}
+    as_json = run("diff", str(SMALL), str(PLAN), "--format", "json", env=env)
+    assert as_json.returncode == 1, as_json.stderr
+    assert json.loads(as_json.stdout.decode("utf-8"))["schema"] == "diffreport/1"
+    for args in (["diff", str(SMALL), str(PLAN), "--format", "md"], ["show", str(SMALL)]):
+        r = run(*args, env=env)
+        assert "PYTHONIOENCODING=utf-8" in assert_one_line_error(r, "encoding")
+        assert r.stdout == b""
+
+
+def _non_utf8_folder(tmp_path: Path) -> Path:
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9-\xff"))
+    folder.mkdir()
+    return folder
+
+
+def test_non_utf8_and_escape_sequences_in_file_names(tmp_path):
+    folder = _non_utf8_folder(tmp_path)
+    old = folder / "old\x1b[2J\u202e.md"
+    old.write_bytes(SMALL.read_bytes())
+    out = folder / "r.json"
+    as_json, as_text, as_md, missing = run_many(
+        [
+            ["diff", str(old), str(PLAN), "--format", "json", "-o", str(out)],
+            ["diff", str(old), str(PLAN)],
+            ["diff", str(old), str(PLAN), "--format", "md"],
+            ["show", str(folder / "gone\x1b]0;title\x07.txt")],
+        ]
+    )
+    assert as_json.returncode == 1, as_json.stderr
+    shown = json.loads(out.read_bytes())["old"]["path"]
+    assert shown.endswith("caf\\xe9-\\xff/old\\x1b[2J\\u202e.md"), shown
+    for r in (as_text, as_md):
+        assert r.returncode == 1, r.stderr
+        assert b"\x1b" not in r.stdout and "\u202e".encode() not in r.stdout
+        # (the terminal view wraps long lines)
+        assert b"caf\\xe9-\\xff/old\\x1b[2J\\u202e.md" in r.stdout.replace(b"\n", b"")
+    err = assert_one_line_error(missing)
+    assert "\x1b" not in err and "\x07" not in err and "gone\\x1b]0;title\\x07.txt" in err
+    # the library's one-line messages and names do the same
+    assert printable(os.fsdecode(b"a\xff\x1b[0m")) == "a\\xff\\x1b[0m"
+    with pytest.raises(InputError) as info:
+        read(folder / "x\x1b[31m.txt")
+    assert "\x1b" not in str(info.value) and "\\xff" in str(info.value)
+
+
+def _listing(path: Path, rows: list[tuple[str, str]], encoding: str = "utf-8") -> Path:
+    path.write_bytes("".join(f"{o},{n}\r\n" for o, n in rows).encode(encoding))
+    return path
+
+
+def test_batch_with_odd_names_long_fields_and_gbk(tmp_path):
+    folder = _non_utf8_folder(tmp_path)
+    (folder / "旧.md").write_bytes(SMALL.read_bytes())
+    (folder / "新.md").write_bytes(PLAN.read_bytes())
+    long_name = "x" * 200_000  # a field over csv's default limit of 128 KB
+    # relative paths are taken from the CSV's folder, whose name is not UTF-8; written in GBK
+    listing = _listing(
+        folder / "pairs.csv", [("old", "new"), ("旧.md", "新.md"), (long_name, "新.md")], "gbk"
+    )
+    out = tmp_path / "out"
+    r = run("batch", str(listing), "--out", str(out), "--workers", "2")
+    assert r.returncode == 2, r.stderr  # one pair failed, and says so
+    index = json.loads((out / "index.json").read_bytes())
+    first, second = index["pairs"]
+    assert first["status"] == "ok" and first["old"].endswith("caf\\xe9-\\xff/旧.md")
+    assert json.loads((out / first["output"]).read_bytes())["schema"] == "diffreport/1"
+    assert second["status"] == "error" and "too long" in second["error"]
+    assert len(second["error"]) < 2000  # the middle of a huge name is left out
+    assert len(r.stderr.decode().splitlines()[-1]) < 2000
+
+
+def test_batch_listing_and_out_problems_are_one_line(tmp_path):
+    pairs = _listing(tmp_path / "pairs.csv", [(str(SMALL), str(PLAN))])
+    a_file = tmp_path / "file"
+    a_file.write_bytes(EARLIER)
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"a.txt,b\x00.txt\n")
+    out_is_file, too_big, missing = run_many(
+        [
+            ["batch", str(pairs), "--out", str(a_file)],
+            ["batch", str(pairs), "--out", str(tmp_path / "o"), "--max-size", "10"],
+            ["batch", str(tmp_path / "none.csv"), "--out", str(tmp_path / "o")],
+        ]
+    )
+    assert "not a folder" in assert_one_line_error(out_is_file, str(a_file))
+    assert "Usage" not in out_is_file.stderr.decode()
+    assert "over the limit" in assert_one_line_error(too_big, "pairs.csv")
+    assert "no such file" in assert_one_line_error(missing, "none.csv")
+    assert a_file.read_bytes() == EARLIER and not (tmp_path / "o").exists()
+    # the library: a listing's rows, whatever their size
+    from diffreport.batch import parse_pairs
+
+    assert parse_pairs(f"old,new\n{'y' * 300_000},b\n", "p.csv") == [("y" * 300_000, "b")]
+    with pytest.raises(InputError, match="row 1 has one column"):
+        parse_pairs("just-one\n", "p.csv")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batch_pair_that_fails_for_any_reason_is_an_error_entry(tmp_path, monkeypatch, workers):
+    """A bug in one pair, and a worker process that dies on another (killed, out of memory,
+    a crash in C): both are error entries, and every other pair is compared."""
+    from diffreport import batch
+
+    real = batch.compare_one
+
+    def flaky(job):
+        if job.number == 2:
+            raise ValueError("a bug")
+        if job.number == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(job)
+
+    monkeypatch.setattr(batch, "compare_one", flaky)
+    rows = [(str(SMALL), str(SMALL))] * 5
+    todo = batch.jobs(rows, tmp_path, None)
+    started = time.monotonic()
+    entries = batch.run(todo, workers)
+    assert time.monotonic() - started < LIMIT_SECONDS
+    assert [e["status"] for e in entries] == ["ok", "error", "error", "ok", "ok"]
+    assert "a bug" in entries[1]["error"]
+    assert "killed by SIGKILL" in entries[2]["error"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        e["output"] for e in entries if e["status"] == "ok"
+    )
+
+
+def test_batch_internal_error_is_an_entry(tmp_path, monkeypatch):
+    from diffreport import batch
+
+    def broken(*args, **kwargs):
+        raise ValueError("compare broke")
+
+    monkeypatch.setattr("diffreport.compare.compare", broken)
+    (entry,) = [batch.compare_one(job) for job in batch.jobs([(SMALL, PLAN)], tmp_path, None)]
+    assert (
+        entry["status"] == "error" and "internal error: ValueError: compare broke" in entry["error"]
+    )

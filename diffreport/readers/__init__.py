@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import re
 import stat
+from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import InputError, SettingsError
 from ..model import SourceText
@@ -24,20 +26,26 @@ __all__ = ["read", "read_bytes", "decode", "parse_size", "max_input_bytes", "rea
 MAX_INPUT_BYTES = 50 * 1024 * 1024  # override with --max-size / DIFFREPORT_MAX_BYTES
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Larger than any file: what a limit of 400 nines amounts to.
+_NO_LIMIT = 2**62
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*", re.I)
 
 
 def parse_size(value: str | int) -> int:
-    """`50000000`, `50M`, `50MB`, `512k`, `1G` → bytes (binary multiples, like `du`)."""
+    """`50000000`, `50M`, `50MB`, `512k`, `1G` → bytes (binary multiples, like `du`). A limit
+    larger than any file can be (400 nines) is no limit, not an error."""
     if isinstance(value, int):
         if value <= 0:
             raise SettingsError(f"size limit {value} must be positive")
-        return value
+        return min(value, _NO_LIMIT)
     m = _SIZE.fullmatch(value)
-    if not m or float(m.group(1)) <= 0:
-        raise SettingsError(f"{value!r} is not a size; give bytes, e.g. 50000000, 50M or 1G")
+    if not m:
+        raise SettingsError(f"{value[:40]!r} is not a size; give bytes, e.g. 50000000, 50M or 1G")
     factor = 1024 ** " kmg".index(m.group(2).lower() or " ")
-    return int(float(m.group(1)) * factor)
+    size = int(Decimal(m.group(1)) * factor)  # exact, however many digits (a float overflows)
+    if size <= 0:
+        raise SettingsError(f"{value!r} is less than one byte; give bytes, e.g. 50000000 or 50M")
+    return min(size, _NO_LIMIT)
 
 
 def max_input_bytes() -> int:
@@ -79,7 +87,7 @@ def read(path: str | Path, max_bytes: int | None = None) -> SourceText:
     try:
         # Bounded even when the size is unknown (a pipe, a device).
         with path.open("rb") as fh:
-            data = fh.read(limit + 1)
+            data = read_at_most(fh, limit + 1)
     except OSError as exc:
         raise InputError(
             name, f"cannot be read ({exc.strerror})", "check that you may read it"
@@ -87,6 +95,23 @@ def read(path: str | Path, max_bytes: int | None = None) -> SourceText:
     if len(data) > limit:
         raise _too_large(name, "more than " + f"{limit:,}", limit)
     return read_bytes(data, name)
+
+
+def read_at_most(fh: BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes, a piece at a time: ``fh.read(size)`` reserves the memory for all
+    of a large limit at once (a MemoryError for --max-size 100G)."""
+    pieces: list[bytes] = []
+    total = 0
+    while total < size:
+        piece = fh.read(min(_READ_PIECE, size - total))
+        if not piece:
+            break
+        pieces.append(piece)
+        total += len(piece)
+    return b"".join(pieces)
+
+
+_READ_PIECE = 1 << 20
 
 
 def read_bytes(data: bytes, name: str = "<input>") -> SourceText:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..compare import Comparison
+from ..errors import printable
 from ..report import block_changes, moved_places
 
 
@@ -24,7 +25,7 @@ def _diff_md(diff: list[tuple[str, str]]) -> str:
 
 def render(c: Comparison) -> str:
     lines = [f"# {_esc(c.old.title)} → {_esc(c.new.title)}", ""]
-    lines += [f"- old: `{c.old.path}`", f"- new: `{c.new.path}`", ""]
+    lines += [f"- old: `{printable(c.old.path)}`", f"- new: `{printable(c.new.path)}`", ""]
     lines += [
         "| level | unchanged | changed | new | dropped | split | merged | moved |",
         "|---|---|---|---|---|---|---|---|",

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..compare import Comparison
+from ..errors import printable
 from ..report import block_changes, moved_places
 
 _STATUS_STYLE = {
@@ -33,8 +34,9 @@ def _diff_text(diff: list[tuple[str, str]]) -> Text:
 
 
 def render(c: Comparison, console: Console, show_unchanged: bool = False) -> None:
-    console.print(Text(f"--- {c.old.path or 'old'}  {c.old.title}", style="bold red"))
-    console.print(Text(f"+++ {c.new.path or 'new'}  {c.new.title}", style="bold green"))
+    # A file name may hold anything a terminal would obey (an escape sequence): shown escaped.
+    console.print(Text(f"--- {printable(c.old.path or 'old')}  {c.old.title}", style="bold red"))
+    console.print(Text(f"+++ {printable(c.new.path or 'new')}  {c.new.title}", style="bold green"))
     summary = Table(title="Summary", show_edge=False)
     summary.add_column("level")
     statuses = ["unchanged", "changed", "new", "dropped", "split", "merged", "moved"]
