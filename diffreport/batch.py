@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import io
+import json
 import os
 import re
 import signal
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,7 @@ class Job:
     new: str
     output: str
     max_bytes: int | None = None
+    key: str = ""  # the inputs' content and the tool version (see content_key); "" unknown
 
 
 def parse_pairs(text: str, name: str) -> list[tuple[str, str]]:
@@ -80,7 +83,10 @@ def jobs(rows: Iterable[tuple[str, str]], out_dir: Path, max_bytes: int | None) 
 def _entry(job: Job) -> dict:
     # Names as the terminal may show them and JSON can hold (a name's bytes that are not
     # UTF-8 are written \xNN).
-    return {"old": printable(job.old), "new": printable(job.new)}
+    entry = {"row": job.number, "old": printable(job.old), "new": printable(job.new)}
+    if job.key:
+        entry["key"] = job.key
+    return entry
 
 
 def _error_entry(job: Job, error: str) -> dict:
@@ -120,17 +126,107 @@ def compare_one(job: Job) -> dict:
     except Exception as exc:  # a bug: this pair's error, not the batch's end
         entry.update(status="error", error=one_line(_internal_error(exc)))
     else:
+        targets = Counter(t.change for t in result.targets)
         entry.update(
             status="ok",
             output=Path(job.output).name,
             same=result.same,
             summary={level: dict(result.counts(level)) for level in ("section", "block")},
+            titles=[result.old.title, result.new.title],
+            genre=result.new.genre,
+            moved=sum(a.moved for a in result.at("block")),
+            targets={"raised": targets["raised"], "lowered": targets["lowered"]},
         )
     finally:
         if collecting:
             gc.enable()
     entry["seconds"] = round(time.perf_counter() - start, 3)
     return entry
+
+
+# --- resuming ------------------------------------------------------------------------------
+# A pair is done when the index of an earlier run in the same folder lists it `ok` under the
+# same key and its JSON is still there: the same bytes in, the same version, the same JSON out.
+
+SUMMARY_COLUMNS = (
+    "old", "new", "status", "old_title", "new_title", "genre", "unchanged", "changed",
+    "new_units", "dropped", "moved", "targets_raised", "targets_lowered", "seconds", "error",
+)  # fmt: skip
+
+
+def content_key(job: Job) -> str:
+    """SHA-256 over the tool version and both inputs' bytes; "" when a file cannot be read
+    (the pair then runs and says why)."""
+    from . import __version__
+
+    digest = hashlib.sha256(f"diffreport {__version__}\n".encode())
+    try:
+        for path in (job.old, job.new):
+            with open(path, "rb") as fh:
+                digest.update(hashlib.file_digest(fh, "sha256").digest())
+    except (OSError, ValueError):
+        return ""
+    return digest.hexdigest()
+
+
+def keyed(todo: list[Job]) -> list[Job]:
+    from dataclasses import replace
+
+    return [replace(job, key=content_key(job)) for job in todo]
+
+
+def resume(todo: list[Job], out_dir: Path) -> tuple[dict[int, dict], list[Job]]:
+    """Entries of pairs an earlier run finished (by job number), and the jobs still to do."""
+    try:
+        earlier = json.loads((out_dir / "index.json").read_bytes())
+        pairs = earlier["pairs"] if earlier.get("schema") == INDEX_SCHEMA else []
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pairs = []
+    done = {
+        e["key"]: e
+        for e in pairs
+        if isinstance(e, dict) and e.get("status") == "ok" and e.get("key") and e.get("output")
+    }
+    kept: dict[int, dict] = {}
+    remaining: list[Job] = []
+    for job in todo:
+        entry = done.get(job.key) if job.key else None
+        if entry is None or not _reuse(out_dir / entry["output"], Path(job.output)):
+            remaining.append(job)
+            continue
+        kept[job.number] = {**entry, "output": Path(job.output).name, "resumed": True}
+    return kept, remaining
+
+
+def _reuse(earlier: Path, now: Path) -> bool:
+    """The earlier JSON, under this run's name for the pair (rows may have moved)."""
+    if not earlier.is_file():
+        return False
+    if earlier != now:
+        from .writers.output import write_output
+
+        write_output(now, earlier.read_bytes())
+    return True
+
+
+def summary_csv(entries: list[dict]) -> bytes:
+    """One row per pair: who, what genre, how much changed, how long it took."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for e in entries:
+        block = e.get("summary", {}).get("block", {})
+        titles = e.get("titles") or ["", ""]
+        targets = e.get("targets") or {}
+        writer.writerow(
+            [e.get("old", ""), e.get("new", ""), e.get("status", ""), titles[0], titles[1]]
+            + [e.get("genre", ""), block.get("unchanged", 0), block.get("changed", 0)]
+            + [block.get("new", 0), block.get("dropped", 0), e.get("moved", 0)]
+            + [targets.get("raised", 0), targets.get("lowered", 0), e.get("seconds", "")]
+            + [e.get("error", "")]
+        )
+    # A BOM so that Excel reads the Chinese titles as UTF-8.
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
 # --- worker processes ----------------------------------------------------------------------

@@ -15,8 +15,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from .batch import Job, compare_one
-from .errors import SettingsError, one_line
+from .batch import Job, _error_entry, compare_one
+from .errors import SettingsError
 
 # Attempts per pair when workers die under it (the scheduler's `allowed-failures`): a pair
 # that kills three workers is the pair's fault, not bad luck.
@@ -73,12 +73,7 @@ def run(
                 try:
                     entry = future.result()
                 except Exception as exc:  # a bug in the pair, or workers killed under it
-                    entry = {
-                        "old": job.old,
-                        "new": job.new,
-                        "status": "error",
-                        "error": one_line(f"{type(exc).__name__}: {exc}"),
-                    }
+                    entry = _error_entry(job, f"{type(exc).__name__}: {exc}")
                 entries[job.number] = entry
                 if progress:
                     progress(entry)

@@ -15,6 +15,7 @@ import io
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from typing import NoReturn
 
@@ -22,6 +23,8 @@ import click
 
 from .errors import DiffreportError, Interrupted, SettingsError, printable, stop_like_ctrl_c
 
+INDEX_EVERY_SECONDS = 5.0  # how often a running batch rewrites index.json (it is atomic)
+PROGRESS_LINE_EVERY = 100  # pairs between progress lines when stderr is not a terminal
 SEED_OLD = "seeds/nankai-2024-plan.txt"
 SEED_NEW = "seeds/nankai-2025-plan.txt"
 
@@ -357,6 +360,7 @@ def redline(old: str, new: str, output: str, max_size: int | None) -> None:
     help="With --engine dask: an existing scheduler (default $DASK_SCHEDULER_ADDRESS, else a "
     "local cluster). Workers must see the input and output paths.",
 )
+@click.option("--force", is_flag=True, help="Compare again the pairs an earlier run finished.")
 @_max_size
 def batch(
     pairs: str,
@@ -364,6 +368,7 @@ def batch(
     workers: int | None,
     engine: str,
     scheduler: str | None,
+    force: bool,
     max_size: int | None,
 ) -> None:
     """Compare every pair listed in PAIRS (CSV: old,new per row; relative paths are taken from
@@ -382,24 +387,59 @@ def batch(
     out = make_folder(out_dir)
     base = listing.parent
     paths = [(str(base / old), str(base / new)) for old, new in rows]
-    todo = batch_mod.jobs(paths, out, _max_bytes(max_size))
+    todo = batch_mod.keyed(batch_mod.jobs(paths, out, _max_bytes(max_size)))
+    # An earlier run in this folder: pairs with the same inputs and version are not redone.
+    kept, remaining = ({}, todo) if force else batch_mod.resume(todo, out)
+    if kept:
+        _say(f"{len(kept)} of {len(todo)} pairs done by an earlier run (--force to redo them)")
+    finished = dict(kept)
+    last_index = [time.monotonic()]
+
+    def write_index() -> None:
+        entries = [finished[j.number] for j in todo if j.number in finished]
+        index = {"schema": batch_mod.INDEX_SCHEMA, "pairs": entries}
+        write_output(out / "index.json", json.dumps(index, ensure_ascii=False, indent=2).encode())
+
+    console = _stderr_console()
+    started = time.monotonic()
+    errors = [0]
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=_stderr_console(),
+        console=console,
         transient=False,
     ) as progress:
-        task = progress.add_task("comparing", total=len(todo))
-        if engine == "dask":
-            from . import batch_dask
+        task = progress.add_task("comparing", total=len(todo), completed=len(kept))
 
-            entries = batch_dask.run(todo, scheduler, workers, lambda _: progress.advance(task))
-        else:
-            entries = batch_mod.run(todo, workers, lambda _: progress.advance(task))
-    index = {"schema": batch_mod.INDEX_SCHEMA, "pairs": entries}
-    write_output(out / "index.json", json.dumps(index, ensure_ascii=False, indent=2).encode())
+        def record(entry: dict) -> None:
+            finished[entry["row"]] = entry
+            errors[0] += entry["status"] != "ok"
+            now = len(finished) - len(kept)
+            rate = now / max(1e-9, time.monotonic() - started)
+            note = f"comparing, {rate:.1f} pairs/s, {errors[0]} errors"
+            progress.update(task, advance=1, description=note)
+            if not console.is_terminal and now % PROGRESS_LINE_EVERY == 0:
+                _say(
+                    f"{len(finished)} of {len(todo)} pairs: {rate:.1f} pairs/s, {errors[0]} errors"
+                )
+            # Progressively, so an interrupted run resumes from where it was.
+            if time.monotonic() - last_index[0] > INDEX_EVERY_SECONDS:
+                write_index()
+                last_index[0] = time.monotonic()
+
+        try:
+            if engine == "dask":
+                from . import batch_dask
+
+                batch_dask.run(remaining, scheduler, workers, record)
+            else:
+                batch_mod.run(remaining, workers, record)
+        finally:
+            write_index()  # also on Ctrl-C: what finished is kept and listed
+    entries = [finished[j.number] for j in todo]
+    write_output(out / "summary.csv", batch_mod.summary_csv(entries))
     failed = [e for e in entries if e["status"] != "ok"]
     _say(f"compared {len(entries) - len(failed)} of {len(entries)} pairs into {printable(out_dir)}")
     for e in failed[:5]:
