@@ -32,6 +32,9 @@ class SourceText:
     path: str = ""
     format: str = "txt"
     encoding: str = "utf-8"
+    # Lines a reader left out as page furniture (running headers, footers, page numbers),
+    # as `p.N: text`, so that `diffreport show` can say what was dropped.
+    dropped: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -116,6 +116,21 @@ _READ_PIECE = 1 << 20
 
 def read_bytes(data: bytes, name: str = "<input>") -> SourceText:
     suffix = Path(name).suffix.lower()
+    dropped: list[str] = []
+    if b"%PDF-" in data[:1024] or suffix == ".pdf":
+        from .pdf import read_pdf_bytes
+
+        if b"%PDF-" not in data[:1024]:
+            raise InputError(name, "is named .pdf but is not a PDF", "check it is the right file")
+        paragraphs, dropped = read_pdf_bytes(data, name)
+        return _source(paragraphs, name, "pdf", "", dropped)
+    from .convert import convert_to_docx, convertible
+
+    if kind := convertible(data):
+        from .docx import read_docx_bytes
+
+        docx = convert_to_docx(data, name, kind)
+        return _source(read_docx_bytes(docx, name), name, suffix.lstrip(".") or kind, "")
     if data.startswith(_OLE_MAGIC):
         raise InputError(
             name,
@@ -136,11 +151,25 @@ def read_bytes(data: bytes, name: str = "<input>") -> SourceText:
             paragraphs, fmt = read_html_text(text), "html"
         else:
             fmt = "md" if suffix in (".md", ".markdown") else "txt"
-            paragraphs = read_plain_text(text, markdown=fmt == "md")
+            from .lines import read_wrapped
+
+            wrapped = read_wrapped(text, markdown=fmt == "md")
+            if wrapped is not None:
+                paragraphs, dropped = wrapped
+            else:
+                paragraphs = read_plain_text(text, markdown=fmt == "md")
+    return _source(paragraphs, name, fmt, encoding, dropped)
+
+
+def _source(
+    paragraphs: list, name: str, fmt: str, encoding: str, dropped: list[str] | None = None
+) -> SourceText:
     if not any(p.text for p in paragraphs):
         raise InputError(
             name,
             "has no text",
             "check it is the right file; a scanned document needs OCR first",
         )
-    return SourceText(paragraphs=paragraphs, path=name, format=fmt, encoding=encoding)
+    return SourceText(
+        paragraphs=paragraphs, path=name, format=fmt, encoding=encoding, dropped=dropped or []
+    )
