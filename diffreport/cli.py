@@ -586,7 +586,13 @@ def show(file: str, fmt: str, sentences: bool, max_size: int | None) -> None:
     if fmt == "json":
         import json
 
-        shown = {"title": doc.title, "genre": doc.genre, "nodes": [n.to_dict() for n in doc.nodes]}
+        shown = {
+            "title": doc.title,
+            "genre": doc.genre,
+            "format": source.format,
+            "dropped": source.dropped,
+            "nodes": [n.to_dict() for n in doc.nodes],
+        }
         _emit(json.dumps(shown, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
         return
     from rich.tree import Tree
@@ -614,7 +620,26 @@ def show(file: str, fmt: str, sentences: bool, max_size: int | None) -> None:
         else:
             label = f"[dim]{node.id}[/] {_esc(_snippet(node.text, 60))}"
         branches[node.id] = parent.add(label)
-    _emit_rich(lambda console: console.print(tree))
+    def draw(console) -> None:
+        console.print(tree)
+        if not source.dropped:
+            return
+        # What the reader left out as page furniture, so a user can see why a line is missing.
+        import re
+        from collections import Counter
+
+        from .readers.lines import is_page_number
+
+        # Page numbers grouped as one line: `— N —  × 9`.
+        texts = [line.split(": ", 1)[-1] for line in source.dropped]
+        repeated = Counter(re.sub(r"\d+", "N", t) if is_page_number(t) else t for t in texts)
+        console.print(
+            f"[dim]dropped as running header, footer or page number ({len(source.dropped)} lines):[/]"
+        )
+        for text, count in repeated.most_common(12):
+            console.print(f"[dim]  {_esc(text)}" + (f"  × {count}" if count > 1 else "") + "[/]")
+
+    _emit_rich(draw)
 
 
 def _esc(text: str) -> str:

@@ -31,15 +31,19 @@ GAP_PITCHES = 1.6  # a vertical gap this many line pitches high ends a paragraph
 INDENT_EMS = 0.8  # a line starting this many ems right of the text's left edge is indented
 SHORT_SLACK_EMS = 0.6  # a line ending this far before where the next word would fit is short
 TEXT_SLACK_EMS = 1.0  # … in plain text, whose widths are counted in characters, not measured
-HAN_FULL_EMS = 3.0  # a line this close to full that ends in an ideograph continues
+OPEN_FULL_EMS = 3.0  # a line ending mid-sentence this close to full (in ems, or as a share
+OPEN_FULL_SHARE = 0.25  # of the measure, whichever is more) is wrapped, not a paragraph's end
 JUSTIFIED_SHARE = 0.25
 LOST_INDENT_SHARE = 0.05  # fewer indented lines than this: extraction dropped the indents  # this share of full lines ending at one place: the text is justified
+CENTRED_INDENT = 8  # columns: a plain-text line indented this much, with its middle within
+CENTRED_OFFSET = 6  # this many columns of the text's middle (centred by hand), is centred
 WRAP_MIN_LINES = 6  # fewer non-blank lines than this are never taken as hard-wrapped
 WRAP_MAX_WIDTH = 160  # columns: a text whose lines are wider is not hard-wrapped
 WRAP_FULL_SHARE = 0.45  # share of lines that reach near the wrap width in a wrapped text
 WRAP_OPEN_SHARE = 0.4  # share of those full lines that break mid-sentence in a wrapped text
 
 _TERMINAL = "。！？；：.!?;:”’」』）)】》…"
+_CLOSING = set("。！？；：.!?;:”’」』）)】》…\"'")
 _SENTENCE_END = re.compile(r"[。！？；.!?;:：]['\"”’」』）)】]*$")
 # A numbering marker that opens a paragraph, at the start of a line.
 _MARKER = re.compile(
@@ -54,7 +58,7 @@ _MARKER = re.compile(
 # Page numbers as offices, Word and LaTeX print them.
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－~·]*(?:"
-    r"(?:第\s*)?\d{1,5}\s*页?(?:\s*[/／]\s*\d{1,5}|\s*[,，]?\s*共\s*\d{1,5}\s*页)?"
+    r"(?:第\s*)?\d{1,5}\s*页?(?:\s*[/／,，]?\s*(?:共\s*)?\d{1,5}\s*页?)?"
     r"|(?:page|p\.|pg\.?)\s*\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?"
     r"|[ivxlcdm]{1,7}"
     r")[\s\-—–－~·]*$",
@@ -156,11 +160,13 @@ _WORD_START = re.compile(r"^([a-z]+)")
 
 class Joiner:
     """Joins a line to the text before it. A hyphen at a line end is kept unless the word
-    without it is a word: one the document uses elsewhere, or an English dictionary word when
-    the document uses neither form."""
+    without it is a word: one the document uses elsewhere, or (with `dictionary`, for typeset
+    text, which may be hyphenated) an English dictionary word when the document uses neither
+    form. Text wrapped by a tool (`fmt`, `textwrap`) breaks only at hyphens that are there."""
 
-    def __init__(self, vocabulary: set[str]) -> None:
+    def __init__(self, vocabulary: set[str], dictionary: bool = True) -> None:
         self.vocabulary = vocabulary
+        self.dictionary = dictionary
 
     def join(self, before: str, after: str) -> str:
         if not before:
@@ -172,7 +178,7 @@ class Joiner:
             whole = (m.group(1) + n.group(1)).lower()
             hyphened = f"{m.group(1)}-{n.group(1)}".lower()
             if whole in self.vocabulary or (
-                hyphened not in self.vocabulary and whole in _english_words()
+                self.dictionary and hyphened not in self.vocabulary and whole in _english_words()
             ):
                 return before[:-1] + after
             return before + after
@@ -211,7 +217,7 @@ class Metrics:
         body = [x for x in lines if abs(x.size - size) <= 0.6 and not x.cells] or lines
         left = Counter(round(x.x0) for x in body).most_common(1)[0][0]
         rights = sorted(x.x1 for x in body)
-        right = rights[int(0.98 * (len(rights) - 1))] if rights else 0.0
+        right = rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
         # Justified text: most full lines end at the right margin; the margin is where.
         full = Counter(round(x) for x in rights if x >= 0.75 * right)
         if full:
@@ -257,10 +263,14 @@ def breaks_before(
     sep = 0.0 if _wide(prev.text[-1]) or _wide(line.text.lstrip()[:1] or "a") else em / 2
     indent = INDENT_EMS * em * 2.5 if lost_indent and prev_first else 0.0
     fits = prev.x1 + indent + sep + _first_word_width(line, em) <= m.right - m.slack * em
-    # Chinese running text ends a paragraph with punctuation: a line ending in an ideograph
-    # that is nearly full is wrapped, whatever the estimate of its width says.
-    wrapped_han = _han(prev.text[-1]) and prev.x1 + indent > m.right - HAN_FULL_EMS * em
-    if fits and not wrapped_han:
+    # Running text ends a paragraph with punctuation: a nearly full line that ends mid-sentence
+    # (an ideograph, a word, a comma) is wrapped, whatever the estimate of its width says
+    # (counted characters are not measured widths: `R&D`, proportional English).
+    open_end = prev.text[-1] not in _CLOSING
+    nearly_full = prev.x1 + indent > m.right - max(
+        OPEN_FULL_EMS * em, OPEN_FULL_SHARE * (m.right - m.left)
+    )
+    if fits and not (open_end and nearly_full):
         return True
     finished = bool(_SENTENCE_END.search(prev.text))
     if finished and _MARKER.match(line.text.lstrip()):
@@ -273,9 +283,12 @@ def breaks_before(
     return False
 
 
-def join_paragraphs(lines: list[Line], m: Metrics, lost_indent: bool = False) -> list[str]:
-    """Running-text lines → paragraph texts (table rows stay one paragraph each)."""
-    joiner = Joiner(vocabulary(lines))
+def join_paragraphs(
+    lines: list[Line], m: Metrics, lost_indent: bool = False, typeset: bool = True
+) -> list[str]:
+    """Running-text lines → paragraph texts (table rows stay one paragraph each). `typeset`:
+    the lines come from a PDF, whose words may be hyphenated at line ends."""
+    joiner = Joiner(vocabulary(lines), dictionary=typeset)
     out: list[str] = []
     prev: Line | None = None
     prev_first = False
@@ -303,12 +316,12 @@ def _text_lines(page_text: str, page: int) -> list[Line]:
     lines: list[Line] = []
     blank = False
     for number, raw in enumerate(page_text.split("\n")):
-        stripped = raw.rstrip()
+        stripped = raw.rstrip().expandtabs(8)
         if not stripped.strip():
             blank = True
             continue
         body = stripped.lstrip()
-        x0 = display_width(stripped[: len(stripped) - len(body)].replace("\t", "    "))
+        x0 = display_width(stripped[: len(stripped) - len(body)])
         lines.append(
             Line(body, x0, x0 + measured_width(body), number, 2.0, page=page, gap_before=blank)
         )
@@ -361,14 +374,26 @@ def read_wrapped(text: str, markdown: bool = False) -> tuple[list[Paragraph], li
     lost_indent = cjk and sum(x.x0 > m.left for x in lines) < LOST_INDENT_SHARE * len(lines)
 
     def flush() -> None:
-        out.extend(Paragraph(clean_text(t)) for t in join_paragraphs(run, m, lost_indent))
+        out.extend(Paragraph(clean_text(t)) for t in join_paragraphs(run, m, lost_indent, False))
         run.clear()
 
+    middle = (m.left + m.right) / 2
     for x in lines:
         if markdown and _MD_HEADING.match(x.text):
             flush()
             level = len(x.text) - len(x.text.lstrip("#"))
             out.append(Paragraph(clean_text(x.text[level:].strip()), heading_level=level))
+            continue
+        if (
+            x.x0 >= m.left + CENTRED_INDENT
+            and abs((x.x0 + x.x1) / 2 - middle) <= CENTRED_OFFSET
+            and not _SENTENCE_END.search(x.text)
+        ):
+            # A centred line (`GNU GENERAL PUBLIC LICENSE`, `Preamble`) is a heading, as in the
+            # PDF reader: the first one the document's title, the others its sections.
+            flush()
+            level = 2 if any(p.heading_level == 1 for p in out) else 1
+            out.append(Paragraph(clean_text(x.text), heading_level=level))
             continue
         run.append(x)
     flush()

@@ -34,8 +34,8 @@ from .lines import _MARKER, Joiner, Line, Metrics, drop_running, join_paragraphs
 PDF_TIMEOUT_SECONDS = 120  # reading one PDF; a 5000-page book takes ~25 s on one core
 HEADING_SIZE = 1.15  # a line this many times the body size is a heading
 FOOTNOTE_SIZE = 0.88  # a line at a page's foot this many times the body size (or less) is a note
-CENTRED_EMS = 1.0  # a line whose middle is this close to the text's middle, and that is
-CENTRED_MARGIN_EMS = 1.5  # indented this much on both sides, is centred
+CENTRED_EMS = 0.5  # a line whose middle is this close to the text's middle, and that is
+CENTRED_MARGIN_EMS = 2.5  # indented more than a first line (2 ems) on both sides, is centred
 _RESAVE = "open it in a PDF reader and print it to a new PDF, or give the .docx it was made from"
 _EXTRACT = Path(__file__).with_name("pdf_extract.py")
 
@@ -131,6 +131,8 @@ def _split_footnotes(pages: list[list[Line]], body_size: float) -> list[Line]:
 
 def read_pdf_bytes(data: bytes, name: str = "<input>") -> tuple[list[Paragraph], list[str]]:
     """Paragraphs of a PDF, and what was dropped as running header, footer or page number."""
+    if b"%%EOF" not in data[-1024:]:
+        raise InputError(name, "is a PDF cut short (it does not end with %EOF)", _RESAVE)
     result = _extract(data, name)
     pages = _lines_of(result["pages"])
     if not any(line.text.strip() for lines in pages for line in lines):

@@ -24,18 +24,21 @@ import sys
 
 MAX_PAGES = 5000  # a longer "document" is not one a person compares; refused with a message
 MAX_CHARS = 20_000_000  # characters in the whole file (a 5000-page book holds ~10 M)
-MEMORY_LIMIT = 3 * 1024**3  # address space of this child: PDFium's allocations fail beyond it
+# Address space of this child beyond twice the file's size: PDFium's allocations fail past it
+# (a stream that inflates to gigabytes), which ends the child, not the comparison.
+MEMORY_LIMIT = 1024**3
 SEGMENT_GAP = 2.0  # a horizontal gap this many font sizes wide separates table cells/columns
 SAME_ROW = 0.35  # characters whose baselines differ by less than this many sizes share a row
 WORD_GAP = 0.25  # a gap this many sizes wide between Latin characters is a word space
 _BOLD_NAMES = ("bold", "heavy", "black", "semibold", "demibold", "hei", "黑体")
 
 
-def _limit_memory() -> None:
+def _limit_memory(file_size: int) -> None:
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        limit = MEMORY_LIMIT + 2 * file_size
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # not on this platform: the timeout still holds
         pass
 
@@ -136,7 +139,10 @@ def extract(data: bytes) -> dict:
     pages = []
     images = 0
     for index in range(count):
-        page = pdf[index]
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError as exc:
+            return {"error": "broken", "detail": f"page {index + 1}: {exc}"}
         width, height = page.get_size()
         textpage = page.get_textpage()
         tp = textpage.raw
@@ -185,8 +191,8 @@ def extract(data: bytes) -> dict:
 
 
 def main() -> None:
-    _limit_memory()
     data = sys.stdin.buffer.read()
+    _limit_memory(len(data))
     try:
         result = extract(data)
     except MemoryError:
