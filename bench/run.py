@@ -190,6 +190,36 @@ def batch_throughput(pairs: list[Pair], copies: int = 8) -> dict[str, float]:
     return out
 
 
+def pdf_pages_per_second(repeats: int = 3) -> dict[str, float] | None:
+    """Pages per second reading a text PDF of at least 100 pages (the fixture laws laid out
+    as an office lays them out, printed by LibreOffice): `read()` in a warm process, median."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import layouts
+
+    if layouts.soffice() is None:
+        return None
+    folder = WORK / "pdf"
+    pdf = folder / "law-100.pdf"
+    if not pdf.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        laws = sorted((ROOT / "tests" / "fixtures" / "law").glob("*.md"))
+        paragraphs = [p for law in laws for p in layouts.source_paragraphs(law)]
+        layouts.to_pdf([layouts.office_docx(paragraphs, folder / "law-100.docx")], folder)
+    code = (
+        "import statistics,sys,time\n"
+        "import pypdfium2\n"
+        "from diffreport.readers import read\n"
+        "pages=len(pypdfium2.PdfDocument(sys.argv[1]))\n"
+        "ts=[]\n"
+        f"for _ in range({repeats}):\n"
+        "    t=time.perf_counter(); read(sys.argv[1]); ts.append(time.perf_counter()-t)\n"
+        "print(pages, statistics.median(ts))\n"
+    )
+    done = subprocess.run([PY, "-c", code, str(pdf)], capture_output=True, text=True, check=True)
+    pages, seconds = done.stdout.split()
+    return {"pages": int(pages), "seconds": float(seconds), "pages_per_s": int(pages) / float(seconds)}
+
+
 # -- the table -------------------------------------------------------------------------------
 
 
@@ -320,6 +350,7 @@ def main() -> int:
         "growth_json": growth(rows, "json"),
         "growth_brief": growth(rows, "brief"),
         "batch": batch_throughput([p for p in pairs if p.group in ("seed", "law")]),
+        "pdf": pdf_pages_per_second(),
         "redlines": redline is not None,
         "machine": f"{os.cpu_count()} cores",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -336,6 +367,12 @@ def main() -> int:
         "\nBatch throughput (pairs/s): "
         + ", ".join(f"{k} {v:.2f}" for k, v in extra["batch"].items() if k != "pairs")
         + f" over {extra['batch']['pairs']:.0f} pairs",
+        (
+            f"\nPDF reading: {extra['pdf']['pages_per_s']:.0f} pages/s"
+            f" ({extra['pdf']['pages']} pages in {extra['pdf']['seconds']:.2f} s, aim >= 50)"
+            if extra["pdf"]
+            else "\nPDF reading: not measured (needs LibreOffice)"
+        ),
         f"\n{extra['machine']}, {extra['date']}\n",
     ]
     text = "\n".join(report)

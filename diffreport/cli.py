@@ -620,6 +620,7 @@ def show(file: str, fmt: str, sentences: bool, max_size: int | None) -> None:
         else:
             label = f"[dim]{node.id}[/] {_esc(_snippet(node.text, 60))}"
         branches[node.id] = parent.add(label)
+
     def draw(console) -> None:
         console.print(tree)
         if not source.dropped:
