@@ -1,8 +1,9 @@
 """Command line: a thin layer over the library (``diffreport.compare`` and the writers).
 
-diffreport diff OLD NEW [--format text|md|json]   exit 0 same, 1 different, 2 trouble
+diffreport diff OLD NEW [--format text|md|json|html]   exit 0 same, 1 different, 2 trouble
 diffreport brief [OLD NEW] [-o out/briefing.docx]
 diffreport redline OLD NEW -o FILE.docx
+diffreport table OLD NEW -o 对照表.docx              修改前后对照表 (side by side)
 diffreport batch PAIRS.csv --out DIR                one JSON per pair, all cores
 diffreport show FILE
 diffreport history V1 V2 … [--format text|md|json|docx]   tracks through three or more versions
@@ -244,10 +245,16 @@ _OUTPUT_HELP = "Write to this file (- for stdout; a device, FIFO or link is writ
 @click.argument("old", type=_INPUT)
 @click.argument("new", type=_INPUT)
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="html: one self-contained side-by-side page.",
 )
 @click.option("-o", "--output", type=click.Path(), default=None, help=_OUTPUT_HELP)
 @click.option("--all", "show_all", is_flag=True, help="Also list unchanged blocks.")
+@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
 @_max_size
 @_profile
 def diff(
@@ -256,6 +263,7 @@ def diff(
     fmt: str,
     output: str | None,
     show_all: bool,
+    lang: str,
     max_size: int | None,
     profile: bool,
 ) -> None:
@@ -279,6 +287,10 @@ def diff(
         from .writers.markdown import render
 
         text = render(result)
+    elif fmt == "html":
+        from .writers.html import render
+
+        text = render(result, lang=lang)
     else:
         from rich.console import Console
 
@@ -340,6 +352,38 @@ def redline(old: str, new: str, output: str, max_size: int | None) -> None:
     from .writers.docx_redline import render
 
     _write(output, render(result), [old, new])
+
+
+@main.command()
+@click.argument("old", type=_INPUT)
+@click.argument("new", type=_INPUT)
+@click.option("-o", "--output", type=click.Path(), required=True)
+@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
+@click.option(
+    "--level",
+    type=click.Choice(["block", "sentence"]),
+    default="block",
+    show_default=True,
+    help="One row per block (article, paragraph) or per sentence.",
+)
+@click.option("--changed-only", is_flag=True, help="Fold runs of unchanged units into one row.")
+@_max_size
+@_profile
+def table(
+    old: str,
+    new: str,
+    output: str,
+    lang: str,
+    level: str,
+    changed_only: bool,
+    max_size: int | None,
+    profile: bool,
+) -> None:
+    """Write the 修改前后对照表: OLD and NEW side by side in a landscape Word table."""
+    result = _compare(old, new, max_size, profile, output)
+    from .writers.docx_table import render
+
+    _write(output, render(result, lang=lang, level=level, changed_only=changed_only), [old, new])
 
 
 @main.command()

@@ -231,6 +231,32 @@ def build() -> bytes:
     character_style(doc, "Change Dropped", RGBColor(0x7F, 0x7F, 0x7F), bold=True)
     character_style(doc, "Change Reworded", RGBColor(0xB0, 0x6A, 0x00), bold=True)
 
+    # The 修改前后对照表 (`diffreport table`): a landscape table, 仿宋 小四 (12 pt) text,
+    # 黑体 column heads and chapter rows, 楷体 notes; deletions bold and struck through,
+    # insertions bold and underlined, as legislative 对照表 mark them.
+    comparison = paragraph_style(doc, "Comparison Text", "Table Text")
+    comparison.font.size = Pt(12)
+    comparison.paragraph_format.line_spacing = 1.15
+    comparison.paragraph_format.space_before = Pt(2)
+    comparison.paragraph_format.space_after = Pt(2)
+    comparison.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    header = paragraph_style(doc, "Comparison Header", "Comparison Text")
+    fonts(header, "黑体", LATIN_HEAD)
+    header.font.size = Pt(14)
+    header.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    chapter = paragraph_style(doc, "Comparison Heading", "Comparison Text")
+    fonts(chapter, "黑体", LATIN_HEAD)
+    chapter.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    chapter.paragraph_format.keep_with_next = True
+    cnote = paragraph_style(doc, "Comparison Note", "Comparison Text")
+    fonts(cnote, "楷体")
+    cnote.font.size = Pt(10.5)
+    cnote.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    character_style(doc, "Comparison Deleted", RGBColor(0xC0, 0x00, 0x00), bold=True, strike=True)
+    character_style(
+        doc, "Comparison Inserted", RGBColor(0x1F, 0x4E, 0xD8), bold=True, underline=True
+    )
+
     # Page numbers centred in the footer, "— 1 —" as in GB/T 9704.
     footer_p = section.footer.paragraphs[0]
     footer_p.style = footer

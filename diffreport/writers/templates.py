@@ -54,7 +54,8 @@ def inner_quotes(text: str) -> str:
 
 
 def wording(lang: str, name: str = "brief"):
-    """The jinja2 module of ``<name>.<lang>.j2``: its macros and ``labels``."""
+    """The jinja2 module of ``<name>.<lang>.j2`` (the briefing's, or ``sidebyside`` for the
+    对照表 and the HTML report): its macros and ``labels``."""
     from jinja2 import TemplateError
 
     try:

@@ -1,0 +1,268 @@
+"""The 修改前后对照表 as a Word document: landscape A4, the title and both documents' names and
+dates, then one table (修改前 | 修改后 | 说明, its header row repeated on every page) with a row
+per aligned unit from :func:`diffreport.sidebyside.rows`.
+
+Changed words carry the character styles ``Comparison Deleted`` (bold, struck through) and
+``Comparison Inserted`` (bold, underlined); fonts, sizes and colours come from
+``templates/reference.docx``, wording from ``templates/sidebyside.<lang>.j2``.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import PurePath
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from .. import __version__
+from ..compare import Comparison
+from ..sidebyside import Cell, Row, document_date, rows
+from .brief_facts import detect_language
+from .ooxml import generation_time, paragraph_style, plain_run, reproducible, set_core_properties
+from .templates import reference_docx, wording
+
+# Landscape A4; the margins of GB/T 9704 turned with the page (binding edge on the left).
+PAGE_MM = (297, 210)
+MARGINS_MM = {"top": 28, "bottom": 26, "left": 37, "right": 35}
+# Column widths in mm: the two texts share what the note column leaves.
+NOTE_MM = 34
+HEADER_FILL = "D9E2F3"
+HEADING_FILL = "F2F2F2"
+MARK_STYLE = {"delete": "Comparison Deleted", "insert": "Comparison Inserted"}
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def _twips(mm: float) -> str:
+    return str(round(mm * TWIPS_PER_MM))
+
+
+class _Table:
+    def __init__(self, c: Comparison, lang: str, level: str, changed_only: bool) -> None:
+        from docx import Document as Docx
+
+        self.c = c
+        self.lang = lang
+        self.changed_only = changed_only
+        self.words = wording(lang, "sidebyside")
+        self.labels = self.words.labels
+        self.genre = c.new.genre if c.new.genre == c.old.genre else "generic"
+        self.rows = rows(c, level, changed_only)
+        self.when = generation_time()
+        self.doc = Docx(str(reference_docx()))
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag in (qn("w:p"), qn("w:tbl")):
+                body.remove(child)
+        self.body = body
+        self.sect_pr = body.find(qn("w:sectPr"))
+        self._ids = {s.name: s.style_id for s in self.doc.styles}
+
+    # ------------------------------------------------------------- elements
+
+    def para(self, style: str, runs: list[tuple[str, str | None]] = ()):  # type: ignore[assignment]
+        p = OxmlElement("w:p")
+        p.append(paragraph_style(self._ids[style]))
+        for text, char_style in runs:
+            if text:
+                p.append(plain_run(text, self._ids[char_style] if char_style else None))
+        return p
+
+    def add(self, element) -> None:
+        self.sect_pr.addprevious(element)
+
+    def cell(
+        self,
+        paragraphs: list,
+        width_mm: float,
+        span: int = 1,
+        vmerge: str | None = None,
+        fill: str | None = None,
+    ):
+        tc = OxmlElement("w:tc")
+        tcpr = OxmlElement("w:tcPr")
+        tcpr.append(OxmlElement("w:tcW", attrs={qn("w:w"): _twips(width_mm), qn("w:type"): "dxa"}))
+        if span > 1:
+            tcpr.append(OxmlElement("w:gridSpan", attrs={qn("w:val"): str(span)}))
+        if vmerge is not None:
+            attrs = {qn("w:val"): "restart"} if vmerge == "restart" else {}
+            tcpr.append(OxmlElement("w:vMerge", attrs=attrs))
+        if fill:
+            tcpr.append(
+                OxmlElement(
+                    "w:shd",
+                    attrs={qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill},
+                )
+            )
+        tc.append(tcpr)
+        for p in paragraphs or [self.para("Comparison Text")]:
+            tc.append(p)
+        return tc
+
+    def tr(self, cells: list, header: bool = False, keep: bool = False):
+        tr = OxmlElement("w:tr")
+        if header or keep:
+            trpr = OxmlElement("w:trPr")
+            trpr.append(OxmlElement("w:cantSplit", attrs={qn("w:val"): "true"}))
+            if header:
+                trpr.append(OxmlElement("w:tblHeader", attrs={qn("w:val"): "true"}))
+            tr.append(trpr)
+        for tc in cells:
+            tr.append(tc)
+        return tr
+
+    def texts(self, cells: list[Cell], style: str = "Comparison Text") -> list:
+        """A side's nodes as paragraphs (a line break in a unit, such as between the 款 of
+        an article, starts a paragraph: a justified line before a break would be spread
+        out), changed words in their character styles."""
+        out = []
+        for cell in cells:
+            lines: list[list[tuple[str, str | None]]] = [[]]
+            for mark, text in cell.segments:
+                for i, piece in enumerate(text.split("\n")):
+                    if i:
+                        lines.append([])
+                    lines[-1].append((piece, MARK_STYLE.get(mark)))
+            out += [self.para(style, runs) for runs in lines]
+        return out
+
+    # ------------------------------------------------------------- parts
+
+    def page(self) -> None:
+        from docx.enum.section import WD_ORIENT
+        from docx.shared import Mm
+
+        section = self.doc.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+        for side, mm in MARGINS_MM.items():
+            setattr(section, f"{side}_margin", Mm(mm))
+        self.text_mm = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
+
+    def title(self) -> None:
+        c, lb = self.c, self.labels
+        old_title, new_title = c.old.title or c.old.path, c.new.title or c.new.path
+        self.add(self.para("Title", [(str(self.words.title(old_title, new_title)), None)]))
+        for key, doc in (("old_doc", c.old), ("new_doc", c.new)):
+            date = document_date(doc)
+            name = PurePath(doc.path).name if doc.path else ""
+            parts = [doc.title or name, date, name if doc.title else ""]
+            sep = "　" if self.lang == "zh" else " · "
+            colon = "：" if self.lang == "zh" else ": "
+            line = f"{lb[key]}{colon}" + sep.join(p for p in parts if p)
+            self.add(self.para("Subtitle", [(line, None)]))
+        meta = f"{lb['generated']} {self.when:%Y-%m-%d} · diffreport {__version__}"
+        self.add(self.para("Subtitle", [(meta, None)]))
+        legend = lb["legend_changed_only" if self.changed_only else "legend"]
+        self.add(self.para("Comparison Note", [(legend, None)]))
+
+    def table(self) -> None:
+        lb = self.labels
+        text_mm = (self.text_mm - NOTE_MM) / 2
+        widths = [text_mm, text_mm, NOTE_MM]
+        tbl = OxmlElement("w:tbl")
+        tblpr = OxmlElement("w:tblPr")
+        tblpr.append(OxmlElement("w:tblStyle", attrs={qn("w:val"): self._ids["Table Grid"]}))
+        tblpr.append(
+            OxmlElement("w:tblW", attrs={qn("w:w"): _twips(self.text_mm), qn("w:type"): "dxa"})
+        )
+        tblpr.append(OxmlElement("w:tblLayout", attrs={qn("w:type"): "fixed"}))
+        tbl.append(tblpr)
+        grid = OxmlElement("w:tblGrid")
+        for w in widths:
+            grid.append(OxmlElement("w:gridCol", attrs={qn("w:w"): _twips(w)}))
+        tbl.append(grid)
+        head = [lb["col_old"], lb["col_new"], lb["col_note"]]
+        tbl.append(
+            self.tr(
+                [
+                    self.cell([self.para("Comparison Header", [(h, None)])], w, fill=HEADER_FILL)
+                    for h, w in zip(head, widths, strict=True)
+                ],
+                header=True,
+            )
+        )
+        for row in self.rows:
+            for tr in self.row(row, widths):
+                tbl.append(tr)
+        self.add(tbl)
+
+    def note(self, row: Row) -> list:
+        text = str(self.words.remark(row, self.genre)).strip()
+        return [self.para("Comparison Note", [(text, None)])] if text else []
+
+    def row(self, row: Row, widths: list[float]) -> list:
+        full = sum(widths)
+        if row.kind == "collapsed":
+            text = str(self.words.collapsed(row, self.genre)).strip()
+            p = self.para("Comparison Heading", [(text, None)])
+            return [self.tr([self.cell([p], full, span=3)])]
+        if row.kind == "heading":
+            if row.same_heading and not row.moved:
+                text = row.new[0].text
+                p = self.para("Comparison Heading", [(text, None)])
+                return [self.tr([self.cell([p], full, span=3, fill=HEADING_FILL)], keep=True)]
+            cells = [
+                self.cell(self.texts(side, "Comparison Heading"), w, fill=HEADING_FILL)
+                for side, w in ((row.old, widths[0]), (row.new, widths[1]))
+            ]
+            cells.append(self.cell(self.note(row), widths[2], fill=HEADING_FILL))
+            return [self.tr(cells, keep=True)]
+        if row.kind == "moved-away":
+            text = str(self.words.moved_away(row)).strip()
+            left = [self.para("Comparison Note", [(text, None)])]
+            return [
+                self.tr(
+                    [
+                        self.cell(left, widths[0]),
+                        self.cell([], widths[1]),
+                        self.cell(self.note(row), widths[2]),
+                    ]
+                )
+            ]
+        old, new = self.texts(row.old), self.texts(row.new)
+        n = max(len(old), len(new))
+        if n <= 1 or (len(old) > 1 and len(new) > 1):
+            return [
+                self.tr(
+                    [
+                        self.cell(old, widths[0]),
+                        self.cell(new, widths[1]),
+                        self.cell(self.note(row), widths[2]),
+                    ]
+                )
+            ]
+        # Split (one old unit, several new) or merged (the reverse): one table row per part,
+        # the single side and the note spanning them (vertically merged cells).
+        single_old = len(old) == 1
+        out = []
+        for i in range(n):
+            merge = "restart" if i == 0 else "continue"
+            single = [old[0]] if single_old else [new[0]]
+            if i:
+                single = []
+            spanning = self.cell(single, widths[0 if single_old else 1], vmerge=merge)
+            part = self.cell([(new if single_old else old)[i]], widths[1 if single_old else 0])
+            note = self.cell(self.note(row) if i == 0 else [], widths[2], vmerge=merge)
+            out.append(self.tr([spanning, part, note] if single_old else [part, spanning, note]))
+        return out
+
+    def render(self) -> bytes:
+        c = self.c
+        set_core_properties(self.doc, str(self.words.title(c.old.title, c.new.title)), self.when)
+        self.page()
+        self.title()
+        self.table()
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return reproducible(buf.getvalue(), self.when)
+
+
+def render(
+    c: Comparison, lang: str = "auto", level: str = "block", changed_only: bool = False
+) -> bytes:
+    """The 对照表 as .docx bytes; ``lang`` zh, en or auto (from the documents' script),
+    ``level`` block or sentence (one row per block or per sentence alignment),
+    ``changed_only`` folds runs of unchanged units into one row each."""
+    lang = detect_language(c) if lang == "auto" else lang
+    return _Table(c, lang, level, changed_only).render()
