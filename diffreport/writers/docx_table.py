@@ -220,14 +220,14 @@ class _Table:
                     ]
                 )
             ]
-        old, new = self.texts(row.old), self.texts(row.new)
-        n = max(len(old), len(new))
-        if n <= 1 or (len(old) > 1 and len(new) > 1):
+        old = [self.texts([c]) for c in row.old]  # each node's paragraphs
+        new = [self.texts([c]) for c in row.new]
+        if len(old) <= 1 and len(new) <= 1 or (len(old) > 1 and len(new) > 1):
             return [
                 self.tr(
                     [
-                        self.cell(old, widths[0]),
-                        self.cell(new, widths[1]),
+                        self.cell(sum(old, []), widths[0]),
+                        self.cell(sum(new, []), widths[1]),
                         self.cell(self.note(row), widths[2]),
                     ]
                 )
@@ -235,16 +235,16 @@ class _Table:
         # Split (one old unit, several new) or merged (the reverse): one table row per part,
         # the single side and the note spanning them (vertically merged cells).
         single_old = len(old) == 1
+        single, parts = (old[0], new) if single_old else (new[0], old)
         out = []
-        for i in range(n):
+        for i, part in enumerate(parts):
             merge = "restart" if i == 0 else "continue"
-            single = [old[0]] if single_old else [new[0]]
-            if i:
-                single = []
-            spanning = self.cell(single, widths[0 if single_old else 1], vmerge=merge)
-            part = self.cell([(new if single_old else old)[i]], widths[1 if single_old else 0])
+            spanning = self.cell(
+                single if i == 0 else [], widths[0 if single_old else 1], vmerge=merge
+            )
+            own = self.cell(part, widths[1 if single_old else 0])
             note = self.cell(self.note(row) if i == 0 else [], widths[2], vmerge=merge)
-            out.append(self.tr([spanning, part, note] if single_old else [part, spanning, note]))
+            out.append(self.tr([spanning, own, note] if single_old else [own, spanning, note]))
         return out
 
     def render(self) -> bytes:
