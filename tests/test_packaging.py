@@ -44,7 +44,11 @@ def test_wheel_holds_every_module_template_and_data(wheel: Path) -> None:
         for p in (ROOT / "diffreport").rglob("*")
         if p.is_file() and p.parent.name in ("data", "schema") and "__pycache__" not in p.parts
     }
-    expected |= {f"diffreport/templates/{p.name}" for p in (ROOT / "templates").glob("*.j2")}
+    expected |= {
+        f"diffreport/templates/{p.name}"
+        for pattern in ("*.j2", "*.css", "*.js")
+        for p in (ROOT / "templates").glob(pattern)
+    }
     expected.add("diffreport/templates/reference.docx")
     missing = sorted(expected - names)
     assert not missing, f"not in the wheel (list new subpackages in pyproject.toml): {missing}"
