@@ -268,6 +268,8 @@ def diff(
     profile: bool,
 ) -> None:
     """Show what changed from OLD to NEW. Exit 0 if the same, 1 if different, 2 on trouble."""
+    if fmt == "html":
+        _check_settings()  # the page states its generation date
     result = _compare(old, new, max_size, profile, output)
     status = 0 if result.same else 1
     if fmt == "json":
@@ -357,7 +359,7 @@ def redline(old: str, new: str, output: str, max_size: int | None) -> None:
 @main.command()
 @click.argument("old", type=_INPUT)
 @click.argument("new", type=_INPUT)
-@click.option("-o", "--output", type=click.Path(), required=True)
+@click.option("-o", "--output", type=click.Path(), required=True, help=_OUTPUT_HELP)
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
 @click.option(
     "--level",
@@ -380,6 +382,7 @@ def table(
     profile: bool,
 ) -> None:
     """Write the 修改前后对照表: OLD and NEW side by side in a landscape Word table."""
+    _check_settings()
     result = _compare(old, new, max_size, profile, output)
     from .writers.docx_table import render
 
