@@ -9,9 +9,12 @@ character, so that a comparison loads only the part its text uses.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import re
+import stat
+import sys
 from collections import Counter
 from functools import lru_cache
 from itertools import chain
@@ -38,19 +41,66 @@ _STOP_LATIN = frozenset(
 )
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    path = Path(base) / "diffreport"
+# --- the IDF cache --------------------------------------------------------------------------
+# Written only in a folder this user owns and nobody else may write to (the user's cache folder,
+# else a private mkdtemp folder for this run), read without following links, and checked by a
+# SHA-256 before it is unmarshalled: a corrupt or planted file is rebuilt, never trusted or fatal.
+
+_STORE_VERSION = "diffreport-chunks-2"
+_CACHE_MAGIC = b"diffreport-cache-2\n"
+_DIGEST_BYTES = 64  # SHA-256 in hex
+# The IDF table's file is 6 MB: a much larger one is not ours, and is not read whole.
+_CACHE_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _user_cache_base() -> Path | None:
+    """$XDG_CACHE_HOME if absolute (the XDG spec ignores a relative one), else ~/.cache."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(base):
+        return Path(base)
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        return Path.home() / ".cache"
+    except (RuntimeError, KeyError):  # no home directory at all
+        return None
+
+
+def _private(folder: Path) -> bool:
+    """This user's folder, which nobody else may write to (so nobody can plant a file or a
+    link in it). A link to such a folder is accepted only if the link is the user's too."""
+    try:
+        link = os.lstat(folder)
+        st = os.stat(folder)
     except OSError:
-        import tempfile
+        return False
+    me = os.geteuid()
+    return (
+        stat.S_ISDIR(st.st_mode)
+        and st.st_uid == me
+        and link.st_uid == me
+        and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
 
-        path = Path(tempfile.gettempdir())
-    return path
 
+@lru_cache(maxsize=1)
+def _cache_dir() -> Path:
+    base = _user_cache_base()
+    if base is not None:
+        folder = base / "diffreport"
+        try:
+            base.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
+        except OSError:
+            pass
+        if _private(folder):
+            return folder
+    # No usable cache folder (none, read-only, or not private): one for this run only.
+    import atexit
+    import shutil
+    import tempfile
 
-_STORE_VERSION = "diffreport-chunks-1"
+    folder = Path(tempfile.mkdtemp(prefix="diffreport-cache-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def _jieba_file(name: str) -> Path | None:
@@ -63,53 +113,110 @@ def _jieba_file(name: str) -> Path | None:
 
 
 def _stamp(source: Path | None) -> str:
-    """Which version of ``source`` a cached table was built from."""
+    """Which version of ``source`` (and of the cache format) a cached table was built from."""
     try:
-        stat = os.stat(source) if source else None
+        st = os.stat(source) if source else None
     except OSError:
-        stat = None
-    return f"{_STORE_VERSION}:{stat.st_size}:{stat.st_mtime_ns}" if stat else _STORE_VERSION
+        st = None
+    version = f"{_STORE_VERSION}:py{sys.version_info[0]}.{sys.version_info[1]}"
+    return f"{version}:{st.st_size}:{st.st_mtime_ns}" if st else version
 
 
-def _read_store(name: str, stamp: str) -> tuple[object, dict[str, bytes]] | None:
-    try:
-        version, meta, chunks = marshal.loads((_cache_dir() / name).read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-    return (meta, chunks) if version == stamp else None
-
-
-def _write_store(name: str, stamp: str, meta: object, table: dict) -> dict[str, bytes]:
-    """Split ``table`` by the first character of its keys, each part marshalled on its own,
-    and cache it: a comparison then loads only the parts for the characters its text uses."""
+def _pack(stamp: str, meta: object, table: dict) -> bytes:
+    """``table`` split by the first character of its keys, each part marshalled on its own
+    (a comparison then loads only the parts for the characters its text uses), behind a
+    header of where each part is and a checksum of it all."""
     parts: dict[str, dict] = {}
     for key, value in table.items():
         parts.setdefault(key[0], {})[key] = value
-    chunks = {ch: marshal.dumps(part) for ch, part in parts.items()}
-    cache = _cache_dir() / name
+    blob = bytearray()
+    spans: dict[str, int] = {}  # start << 32 | length: ints load faster than tuples
+    for ch, part in parts.items():
+        data = marshal.dumps(part)
+        spans[ch] = len(blob) << 32 | len(data)
+        blob += data
+    header = marshal.dumps((stamp, meta, spans))
+    payload = len(header).to_bytes(8, "little") + header + bytes(blob)
+    digest = hashlib.sha256(payload).hexdigest().encode()
+    return _CACHE_MAGIC + digest + b"\n" + payload
+
+
+def _unpack(data: bytes, stamp: str) -> tuple[object, _Lazy] | None:
+    """(meta, table) from :func:`_pack`'s bytes, or None unless they are whole and current."""
+    start = len(_CACHE_MAGIC) + _DIGEST_BYTES + 1
+    if not data.startswith(_CACHE_MAGIC) or len(data) < start + 8:
+        return None
+    payload = memoryview(data)[start:]
+    if hashlib.sha256(payload).hexdigest().encode() != data[start - _DIGEST_BYTES - 1 : start - 1]:
+        return None
+    size = int.from_bytes(payload[:8], "little")
     try:
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((stamp, meta, chunks)))
-        os.replace(tmp, cache)
+        found, meta, spans = marshal.loads(payload[8 : 8 + size])
+    except (ValueError, EOFError, TypeError):
+        return None
+    if found != stamp or not isinstance(spans, dict):
+        return None
+    return meta, _Lazy(payload[8 + size :], spans)
+
+
+def _read_cache(name: str) -> bytes | None:
+    try:
+        fd = os.open(_cache_dir() / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
-        pass  # a read-only cache folder only costs time
-    return chunks
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if (
+            not stat.S_ISREG(st.st_mode)
+            or st.st_uid != os.geteuid()
+            or st.st_size > _CACHE_MAX_BYTES
+        ):
+            return None
+        try:
+            return fh.read(st.st_size + 1)  # (a file that grew meanwhile fails its checksum)
+        except OSError:
+            return None
+
+
+def _write_cache(name: str, data: bytes) -> None:
+    """A new file (O_EXCL, mode 0600) renamed over the name: a link planted there is
+    replaced, never written through. A cache that cannot be written only costs time."""
+    import tempfile
+
+    folder = _cache_dir()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, folder / name)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if not isinstance(exc, OSError):
+            raise
 
 
 class _Lazy:
-    """A table loaded one first character at a time, from :func:`_write_store`'s chunks."""
+    """A table loaded one first character at a time, from :func:`_pack`'s parts."""
 
-    def __init__(self, table: dict, chunks: dict[str, bytes]) -> None:
-        self.table = table
-        self.chunks = chunks
+    def __init__(self, blob: memoryview, spans: dict[str, int]) -> None:
+        self.table: dict = {}
+        self.blob = blob
+        self.spans = spans
         self.loaded: set[str] = set()
 
     def get(self, key: str, default=None):
         if key and key[0] not in self.loaded:
             self.loaded.add(key[0])
-            chunk = self.chunks.get(key[0])
-            if chunk is not None:
-                self.table.update(marshal.loads(chunk))
+            span = self.spans.get(key[0])
+            if span is not None:
+                start = span >> 32
+                self.table.update(marshal.loads(self.blob[start : start + (span & 0xFFFFFFFF)]))
         return self.table.get(key, default)
 
 
@@ -212,26 +319,33 @@ _STOP_TFIDF = frozenset(
 )
 
 
+_IDF_CACHE = "jieba-idf-2.cache"  # a new name for a new format: older versions keep theirs
+
+
 @lru_cache(maxsize=1)
 def _idf() -> tuple[_Lazy, float]:
     """jieba.analyse's IDF table (a mapping with ``get``, loaded lazily by first character)
-    and its median, cached next to jieba's own cache: parsing the 6 MB text file takes most
+    and its median, cached in the user's cache folder: parsing the 6 MB text file takes most
     of a second."""
     source = _jieba_file(os.path.join("analyse", "idf.txt"))
     stamp = _stamp(source)
-    store = _read_store("jieba-idf-chunks.cache", stamp)
+    cached = _read_cache(_IDF_CACHE)
+    store = _unpack(cached, stamp) if cached is not None else None
     if store is not None:
-        median, chunks = store
-        return _Lazy({}, chunks), float(median)  # type: ignore[arg-type]
+        median, table = store
+        return table, float(median)  # type: ignore[arg-type]
     if source is None:
         raise RuntimeError("jieba's IDF table (jieba/analyse/idf.txt) is not installed")
-    table = {}
+    idf = {}
     for line in source.read_text(encoding="utf-8").splitlines():
         word, value = line.strip().split(" ")
-        table[word] = float(value)
-    median = sorted(table.values())[len(table) // 2]
-    chunks = _write_store("jieba-idf-chunks.cache", stamp, median, table)
-    return _Lazy({}, chunks), median
+        idf[word] = float(value)
+    median = sorted(idf.values())[len(idf) // 2]
+    data = _pack(stamp, median, idf)
+    _write_cache(_IDF_CACHE, data)
+    store = _unpack(data, stamp)
+    assert store is not None
+    return store[1], median
 
 
 # jieba.cut's `re_han_default`: the runs it segments; everything between them comes out one

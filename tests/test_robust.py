@@ -896,3 +896,108 @@ def test_batch_internal_error_is_an_entry(tmp_path, monkeypatch):
     assert (
         entry["status"] == "error" and "internal error: ValueError: compare broke" in entry["error"]
     )
+
+
+# --- the IDF cache ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    """The IDF cache under tmp_path/cache (as $XDG_CACHE_HOME), read afresh."""
+    from diffreport import tokens
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    tokens._cache_dir.cache_clear()
+    tokens._idf.cache_clear()
+    yield tmp_path / "cache" / "diffreport" / tokens._IDF_CACHE
+    tokens._cache_dir.cache_clear()
+    tokens._idf.cache_clear()
+
+
+def _idf_sample() -> tuple[float, float | None, float | None]:
+    from diffreport import tokens
+
+    tokens._idf.cache_clear()
+    table, median = tokens._idf()
+    return median, table.get("发展"), table.get("殡葬")
+
+
+def test_idf_cache_is_private_and_checked(fresh_cache):
+    expected = _idf_sample()
+    folder = fresh_cache.parent
+    assert fresh_cache.is_file()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(fresh_cache.stat().st_mode) == 0o600
+    good = fresh_cache.read_bytes()
+    assert _idf_sample() == expected  # read back from the cache
+    # corrupt (one byte), cut short, garbage, or planted with a wrong checksum: rebuilt
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 0x40
+    planted = good[:50] + b"0" * 40 + good[90:]
+    for damaged in (bytes(flipped), good[: len(good) // 3], b"\x00" * 100, planted, b""):
+        fresh_cache.write_bytes(damaged)
+        assert _idf_sample() == expected
+        assert fresh_cache.read_bytes() == good
+    assert folder_listing(folder) == [fresh_cache.name]
+
+
+def test_idf_cache_never_writes_through_a_link(fresh_cache, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(EARLIER)
+    fresh_cache.parent.mkdir(parents=True, mode=0o700)
+    fresh_cache.symlink_to(victim)
+    expected = _idf_sample()
+    assert victim.read_bytes() == EARLIER
+    assert not fresh_cache.is_symlink() and fresh_cache.stat().st_size > 1_000_000
+    assert _idf_sample() == expected
+
+
+def test_idf_cache_refuses_a_shared_folder(fresh_cache, tmp_path):
+    """A cache folder others may write to (or a link to one) is not used: the cache goes to a
+    private folder for the run, and nothing is written in the shared one."""
+    from diffreport import tokens
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    fresh_cache.parent.parent.mkdir(parents=True)
+    fresh_cache.parent.symlink_to(shared)
+    expected = _idf_sample()
+    used = tokens._cache_dir()
+    assert used != fresh_cache.parent and not used.is_relative_to(shared)
+    assert stat.S_IMODE(used.stat().st_mode) == 0o700
+    assert folder_listing(shared) == []
+    assert expected[0] > 0
+
+
+def test_idf_cache_with_no_usable_home(fresh_cache, tmp_path, monkeypatch):
+    from diffreport import tokens
+
+    blocker = tmp_path / "file"
+    blocker.write_bytes(EARLIER)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where the folder should be
+    tokens._cache_dir.cache_clear()
+    used = tokens._cache_dir()
+    assert _idf_sample()[0] > 0
+    assert used.name.startswith("diffreport-cache-") and stat.S_IMODE(used.stat().st_mode) == 0o700
+    assert blocker.read_bytes() == EARLIER
+    # a relative $XDG_CACHE_HOME is ignored, as the XDG specification says: ~/.cache
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    tokens._cache_dir.cache_clear()
+    assert tokens._cache_dir() == tmp_path / "home" / ".cache" / "diffreport"
+    assert not Path("relative").exists()
+
+
+def test_corrupt_idf_cache_through_the_cli(tmp_path):
+    from diffreport import tokens
+
+    cache = tmp_path / "diffreport" / tokens._IDF_CACHE
+    cache.parent.mkdir(mode=0o700)
+    cache.write_bytes(b"diffreport-cache-2\n" + b"f" * 64 + b"\n" + b"\x00" * 1000)
+    r = run(
+        "diff", str(PLAN), str(NEW_PLAN), "--format", "json", env={"XDG_CACHE_HOME": str(tmp_path)}
+    )
+    assert r.returncode == 1, r.stderr
+    assert r.stderr == b"" and json.loads(r.stdout)["schema"] == "diffreport/1"
+    assert cache.stat().st_size > 1_000_000  # rebuilt
