@@ -430,10 +430,11 @@ def batch(
     from .writers.output import make_folder, write_output
 
     listing = Path(pairs)
-    rows = batch_mod.parse_pairs(_read_listing(listing, max_size), pairs)
+    text, encoding = _read_listing(listing, max_size)
+    rows = batch_mod.parse_pairs(text, pairs)
     out = make_folder(out_dir)
     base = listing.parent
-    paths = [(str(base / old), str(base / new)) for old, new in rows]
+    paths = [(_on_disk(base, old, encoding), _on_disk(base, new, encoding)) for old, new in rows]
     todo = batch_mod.keyed(batch_mod.jobs(paths, out, _max_bytes(max_size)))
     # An earlier run in this folder: pairs with the same inputs and version are not redone.
     kept, remaining = ({}, todo) if force else batch_mod.resume(todo, out)
@@ -494,7 +495,20 @@ def batch(
     sys.exit(2 if failed else 0)
 
 
-def _read_listing(listing, max_size: int | None) -> str:
+def _on_disk(base, name: str, encoding: str) -> str:
+    """The file a CSV row names. File names are bytes: a listing in GBK (or another legacy
+    encoding) may name files by their GBK bytes rather than by the characters (UTF-8 bytes)."""
+    path = str(base / name)
+    if os.path.lexists(path) or encoding.replace("-", "").lower() in ("utf8", "utf8sig"):
+        return path
+    try:
+        as_bytes = str(base / os.fsdecode(name.encode(encoding)))
+    except (UnicodeEncodeError, LookupError):
+        return path
+    return as_bytes if os.path.lexists(as_bytes) else path
+
+
+def _read_listing(listing, max_size: int | None) -> tuple[str, str]:
     """The CSV of pairs as text: bounded like every input, in any encoding the readers take
     (a GBK file from Excel on Chinese Windows too)."""
     from .errors import InputError
@@ -519,7 +533,7 @@ def _read_listing(listing, max_size: int | None) -> str:
             f"is more than {limit:,} bytes, over the limit",
             "raise the limit with --max-size or DIFFREPORT_MAX_BYTES if you trust the file",
         )
-    return decode(data, name)[0]
+    return decode(data, name)
 
 
 @main.command()

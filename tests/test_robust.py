@@ -755,6 +755,18 @@ def test_source_date_epoch_must_be_a_date(tmp_path, value, monkeypatch):
     assert generation_time().year == 9999
 
 
+def test_source_date_epoch_far_ahead_still_writes(tmp_path):
+    """Zip timestamps stop at 2107; the documents' dates keep the year 9999."""
+    out = tmp_path / "r.docx"
+    r = run(
+        "redline", str(SMALL), str(PLAN), "-o", str(out), env={"SOURCE_DATE_EPOCH": "253402300799"}
+    )
+    assert r.returncode == 0, r.stderr
+    with zipfile.ZipFile(out) as zf:
+        assert {i.date_time[0] for i in zf.infolist()} == {2107}
+        assert "9999-12-31" in zf.read("docProps/core.xml").decode()
+
+
 def test_output_in_a_latin1_terminal():
     """PYTHONIOENCODING=latin-1: JSON is UTF-8 whatever the terminal (RFC 8259); text that
     the encoding cannot hold is one line saying so, before anything is written."""

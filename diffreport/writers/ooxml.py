@@ -408,7 +408,8 @@ class TrackedParagraph:
 def reproducible(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite a .docx zip with fixed member timestamps (python-docx stamps the clock)."""
     stamp = when.astimezone(dt.UTC).timetuple()[:6]
-    stamp = max(stamp, (1980, 1, 1, 0, 0, 0))
+    # A zip (DOS) timestamp holds 1980 to 2107; the documents' own dates keep the real one.
+    stamp = min(max(stamp, (1980, 1, 1, 0, 0, 0)), (2107, 12, 31, 23, 59, 58))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
