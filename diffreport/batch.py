@@ -17,6 +17,7 @@ import json
 import os
 import re
 import signal
+import stat
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
@@ -158,13 +159,20 @@ def content_key(job: Job) -> str:
     """SHA-256 over the tool version and both inputs' bytes; "" when a file cannot be read
     (the pair then runs and says why)."""
     from . import __version__
+    from .errors import DiffreportError
+    from .readers import max_input_bytes
 
     digest = hashlib.sha256(f"diffreport {__version__}\n".encode())
     try:
         for path in (job.old, job.new):
+            # Only a regular file within the size limit: a FIFO would block and /dev/zero
+            # never ends (the pair itself then runs, and the reader says what is wrong).
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > (job.max_bytes or max_input_bytes()):
+                return ""
             with open(path, "rb") as fh:
                 digest.update(hashlib.file_digest(fh, "sha256").digest())
-    except (OSError, ValueError):
+    except (OSError, ValueError, DiffreportError):
         return ""
     return digest.hexdigest()
 

@@ -1013,3 +1013,22 @@ def test_corrupt_idf_cache_through_the_cli(tmp_path):
     assert r.returncode == 1, r.stderr
     assert r.stderr == b"" and json.loads(r.stdout)["schema"] == "diffreport/1"
     assert cache.stat().st_size > 1_000_000  # rebuilt
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_batch_row_naming_an_endless_device_ends(tmp_path):
+    """/dev/zero never ends: the pair is refused at the size limit, nothing hashes it forever."""
+    pairs = _listing(tmp_path / "pairs.csv", [("/dev/zero", str(SMALL)), (str(SMALL), str(SMALL))])
+    started = time.monotonic()
+    r = subprocess.run(
+        [sys.executable, "-m", "diffreport", "batch", str(pairs), "--out", str(tmp_path / "o")]
+        + ["--max-size", "1M"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=LIMIT_SECONDS,
+    )
+    assert time.monotonic() - started < LIMIT_SECONDS
+    assert r.returncode == 2, r.stderr
+    first, second = json.loads((tmp_path / "o" / "index.json").read_bytes())["pairs"]
+    assert first["status"] == "error" and "over the limit" in first["error"]
+    assert second["status"] == "ok"
