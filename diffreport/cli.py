@@ -408,6 +408,12 @@ def table(
     "local cluster). Workers must see the input and output paths.",
 )
 @click.option("--force", is_flag=True, help="Compare again the pairs an earlier run finished.")
+@click.option(
+    "--report",
+    type=click.Path(),
+    default=None,
+    help="Also write a one-page overview of the batch: FILE.html or FILE.docx.",
+)
 @_max_size
 def batch(
     pairs: str,
@@ -416,6 +422,7 @@ def batch(
     engine: str,
     scheduler: str | None,
     force: bool,
+    report: str | None,
     max_size: int | None,
 ) -> None:
     """Compare every pair listed in PAIRS (CSV: old,new per row; relative paths are taken from
@@ -429,6 +436,12 @@ def batch(
     from . import batch as batch_mod
     from .writers.output import make_folder, write_output
 
+    if report:
+        from .writers.output import check_output_path
+
+        if Path(report).suffix.lower() not in (".html", ".htm", ".docx"):
+            raise click.UsageError("--report must end in .html or .docx")
+        check_output_path(report, [pairs])
     listing = Path(pairs)
     text, encoding = _read_listing(listing, max_size)
     rows = batch_mod.parse_pairs(text, pairs)
@@ -488,11 +501,32 @@ def batch(
             write_index()  # also on Ctrl-C: what finished is kept and listed
     entries = [finished[j.number] for j in todo]
     write_output(out / "summary.csv", batch_mod.summary_csv(entries))
+    if report:
+        _batch_report(report, entries, out)
     failed = [e for e in entries if e["status"] != "ok"]
     _say(f"compared {len(entries) - len(failed)} of {len(entries)} pairs into {printable(out_dir)}")
     for e in failed[:5]:
         _say(f"diffreport: error: {e['error']}")
     sys.exit(2 if failed else 0)
+
+
+def _batch_report(report: str, entries: list[dict], out) -> None:
+    """The corpus overview from the index and each pair's JSON as written above."""
+    import json
+
+    from .corpus import gather
+    from .writers import corpus
+
+    reports = {}
+    for e in entries:
+        if e.get("status") == "ok":
+            try:
+                reports[e["row"]] = json.loads((out / e["output"]).read_bytes())
+            except (OSError, ValueError):
+                continue  # the overview leaves the pair's terms out; the index still lists it
+    facts = gather(entries, reports)
+    html = report.lower().endswith((".html", ".htm"))
+    _write(report, corpus.render_html(facts) if html else corpus.render_docx(facts), [])
 
 
 def _on_disk(base, name: str, encoding: str) -> str:

@@ -1,0 +1,98 @@
+"""The one-page overview of a batch (``diffreport batch … --report FILE.html|.docx``), from
+:class:`diffreport.corpus.CorpusFacts`. Wording in ``templates/corpus.<lang>.j2``, the page's
+shape in ``templates/corpus.html.j2`` (autoescaped: titles and terms are document text)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from ..corpus import CorpusFacts
+from .ooxml import fixed_layout, generation_time, reproducible, set_core_properties, xml_safe
+from .templates import folder, wording
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def language(facts: CorpusFacts) -> str:
+    titles = "".join(p.title for p in facts.most_changed)
+    return "zh" if _CJK.search(titles) else "en"
+
+
+def _totals(facts: CorpusFacts, labels: dict) -> str:
+    return labels["totals"].format(
+        pairs=facts.pairs,
+        compared=facts.compared,
+        same=facts.same,
+        errors=facts.errors,
+        seconds=f"{facts.seconds:.1f}",
+    )
+
+
+def render_html(facts: CorpusFacts, lang: str = "auto") -> bytes:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    lang = language(facts) if lang == "auto" else lang
+    labels = wording(lang, "corpus").labels
+    env = Environment(
+        loader=FileSystemLoader(str(folder())), autoescape=True, undefined=StrictUndefined
+    )
+    page = env.get_template("corpus.html.j2").render(
+        lang=lang, labels=labels, facts=facts, totals=_totals(facts, labels)
+    )
+    return page.encode("utf-8")
+
+
+def render_docx(facts: CorpusFacts, lang: str = "auto") -> bytes:
+    from docx import Document as Docx
+    from docx.shared import Mm
+
+    from .templates import reference_docx
+
+    lang = language(facts) if lang == "auto" else lang
+    labels = wording(lang, "corpus").labels
+    when = generation_time()
+    doc = Docx(str(reference_docx()))
+    body = doc.element.body
+    for child in list(body):
+        if child.tag.endswith("}p") or child.tag.endswith("}tbl"):
+            body.remove(child)
+
+    def table(header: list[str], rows: list[list[str]], widths: list[float]) -> None:
+        t = doc.add_table(rows=1, cols=len(header))
+        t.style = doc.styles["Table Grid"]
+        for cell, text in zip(t.rows[0].cells, header, strict=True):
+            cell.paragraphs[0].style = doc.styles["Table Heading"]
+            cell.paragraphs[0].add_run(xml_safe(text))
+        for values in rows:
+            for cell, text in zip(t.add_row().cells, values, strict=True):
+                cell.paragraphs[0].style = doc.styles["Table Text"]
+                cell.paragraphs[0].add_run(xml_safe(text))
+        fixed_layout(t, [Mm(w) for w in widths])
+
+    doc.add_paragraph(labels["title"], style="Title")
+    doc.add_paragraph(xml_safe(_totals(facts, labels)), style="Body Text")
+    doc.add_heading(labels["most_changed"], 1)
+    table(
+        [labels["col_document"], labels["col_changed"], labels["col_share"]],
+        [
+            [f"{p.title}\n{p.old} → {p.new}", f"{p.changed} / {p.blocks}", f"{p.share:.0%}"]
+            for p in facts.most_changed
+        ],
+        [110, 30, 20],
+    )
+    for key, col, rows in (
+        ("new_terms", "col_term", facts.new_terms),
+        ("dropped_terms", "col_term", facts.dropped_terms),
+        ("raised", "col_indicator", facts.raised),
+        ("lowered", "col_indicator", facts.lowered),
+    ):
+        doc.add_heading(labels[key], 2)
+        if rows:
+            table([labels[col], labels["col_pairs"]], [[n, str(c)] for n, c in rows], [130, 30])
+        else:
+            doc.add_paragraph(labels["none"], style="Body Text")
+    set_core_properties(doc, labels["title"], when)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return reproducible(buf.getvalue(), when)
