@@ -582,7 +582,7 @@ def _read_listing(listing, max_size: int | None) -> tuple[str, str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "md", "json", "docx"]),
+    type=click.Choice(["text", "md", "json", "html", "docx"]),
     default="text",
     show_default=True,
 )
@@ -621,6 +621,15 @@ def history(
         from .writers.docx_history import render
 
         _write(output, render(result), paths)
+        sys.exit(0 if same else 1)
+    if fmt == "html":
+        from .writers.history_html import render as render_page
+
+        page = render_page(result)
+        if output:
+            _write(output, page, paths)
+        else:
+            _emit(page)
         sys.exit(0 if same else 1)
     if fmt == "json":
         text = result.to_json()

@@ -287,3 +287,25 @@ def test_library_names_both_functions() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.split() == ["True", "True", "History"], out.stderr
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="chromium not installed")
+def test_history_html_in_a_browser(tmp_path) -> None:
+    out = tmp_path / "history.html"
+    proc = _cli(*map(str, LAW), "--format", "html", "-o", str(out))
+    assert proc.returncode == 1, proc.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+    dom = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+        + ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+        + [f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", out.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    h = history(LAW)
+    # One row per block track, and the amended article coloured as changed in the middle.
+    assert dom.count('data-track="b') == len(h.at("block"))
+    row = re.search(r"<tr data-track=\"b\d+\">(?:(?!</tr>).)*第十二条(?:(?!</tr>).)*</tr>", dom)
+    assert row and row.group().count('class="s-changed"') == 1, row

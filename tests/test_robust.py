@@ -467,6 +467,10 @@ def test_interrupted_run_leaves_the_earlier_output(tmp_path):
     assert "Traceback" not in err.decode()
     if proc.returncode == 0:
         assert zipfile.is_zipfile(out)
+    elif proc.returncode == -signal.SIGINT:
+        # On a loaded machine the signal can land while the interpreter itself is starting,
+        # before any of diffreport runs: Python dies of it, as any program would.
+        assert out.read_bytes() == EARLIER
     else:
         assert proc.returncode == 2 and "interrupted" in err.decode()
         assert out.read_bytes() == EARLIER
