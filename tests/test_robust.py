@@ -1036,3 +1036,410 @@ def test_batch_row_naming_an_endless_device_ends(tmp_path):
     first, second = json.loads((tmp_path / "o" / "index.json").read_bytes())["pairs"]
     assert first["status"] == "error" and "over the limit" in first["error"]
     assert second["status"] == "ok"
+# =============================================================================================
+# Issue 10: hostile inputs
+# Each input is made here (in tmp_path) and read through the CLI, in a process of its own whose
+# CPU time and peak memory are asserted, and through the library. The bounds are generous (the
+# machine is shared): the quadratic behaviour they guard against cost 28 s to minutes.
+# =============================================================================================
+
+CPU_SECONDS = 10
+PEAK_BYTES = 1 << 30
+
+
+def run_measured(*args: str, env: dict[str, str] | None = None):
+    """`python -m diffreport ARGS` → (result, CPU seconds, peak resident bytes) of that process
+    alone (os.wait4; RUSAGE_CHILDREN would mix in every earlier child)."""
+    import tempfile
+    import threading
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "diffreport", *args],
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            env={**os.environ, **(env or {})},
+        )
+        watchdog = threading.Timer(300, proc.kill)
+        watchdog.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            watchdog.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(proc.args, proc.returncode, out.read(), err.read())
+    return result, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+
+
+def assert_bounded(cpu: float, peak: int) -> None:
+    assert cpu < CPU_SECONDS, f"{cpu:.1f} s of CPU"
+    assert peak < PEAK_BYTES, f"{peak / 2**20:.0f} MB at peak"
+
+
+def read_timed(path: Path):
+    import time
+
+    start = time.process_time()
+    src = read(path)
+    assert time.process_time() - start < CPU_SECONDS
+    return src
+
+
+def show_json(path: Path, env: dict[str, str] | None = None) -> list[dict]:
+    r, cpu, peak = run_measured("show", "--format", "json", str(path), env=env)
+    assert r.returncode == 0, r.stderr.decode()
+    assert_bounded(cpu, peak)
+    return json.loads(r.stdout)["nodes"]
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def pack_docx(path: Path, document: str | bytes, **parts: str | bytes) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", document)
+        for part, data in parts.items():
+            zf.writestr(f"word/{part}.xml", data)
+    return path
+
+
+def document_xml(body: str, prolog: str = "") -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}'
+        f'<w:document xmlns:w="{_W}"><w:body>{body}</w:body></w:document>'
+    )
+
+
+# --- linear time, bounded memory -------------------------------------------------------------
+
+_HTML_REPEATS = {"a": "<a ", "close": "</", "pi": "<?", "bang": "<!", "cdata": "<!["}
+
+
+@pytest.mark.parametrize("unit", sorted(_HTML_REPEATS))
+def test_html_of_repeated_markup_is_linear(tmp_path, unit):
+    # html.parser took 10 s on 200,000 `</` and over a minute on `<a `.
+    path = tmp_path / f"{unit}.html"
+    path.write_text("<html><body><h1>标题</h1><p>正文。</p>" + _HTML_REPEATS[unit] * 400_000)
+    nodes = show_json(path)
+    assert [n["text"] for n in nodes if n["kind"] == "block"] == ["正文。"]
+    src = read_timed(path)
+    assert [(p.text, p.heading_level) for p in src.paragraphs] == [("标题", 1), ("正文。", None)]
+
+
+def test_one_line_of_spaced_chinese_is_linear(tmp_path):
+    # The space clean-up searched back to the start of the line from every space: 42 s.
+    path = tmp_path / "spaced.txt"
+    path.write_text("中 " * 800_000, encoding="utf-8")
+    nodes = show_json(path)
+    assert any(n["text"] == "中" * 800_000 for n in nodes if n["kind"] == "block")
+    assert [p.text for p in read_timed(path).paragraphs] == ["中" * 800_000]
+
+
+def test_docx_with_60000_lists_is_linear(tmp_path):
+    # Every paragraph in a list of its own: the numbering lookup scanned all counters: 28 s.
+    count = 60_000
+    numbering = (
+        f'<w:numbering xmlns:w="{_W}">'
+        + "".join(
+            f'<w:abstractNum w:abstractNumId="{i}"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/>'
+            f'<w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+            for i in range(count)
+        )
+        + "".join(
+            f'<w:num w:numId="{i}"><w:abstractNumId w:val="{i}"/></w:num>' for i in range(count)
+        )
+        + "</w:numbering>"
+    )
+    body = "".join(
+        f'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{i}"/></w:numPr></w:pPr>'
+        f"<w:r><w:t>第{i}项内容。</w:t></w:r></w:p>"
+        for i in range(count)
+    )
+    path = pack_docx(tmp_path / "lists.docx", document_xml(body), numbering=numbering)
+    nodes = show_json(path)
+    assert sum(n["kind"] == "block" for n in nodes) == count
+    paragraphs = read_timed(path).paragraphs
+    assert len(paragraphs) == count and {p.numbering for p in paragraphs} == {"1."}
+    assert paragraphs[-1].text == f"第{count - 1}项内容。"
+
+
+def test_500000_short_lines_are_refused_quickly(tmp_path, monkeypatch):
+    from diffreport.parse import MAX_UNITS, parse
+
+    path = tmp_path / "lines.txt"
+    path.write_text("".join(f"第{i}行。\n" for i in range(500_000)), encoding="utf-8")
+    r, cpu, peak = run_measured("show", str(path))
+    err = assert_one_line_error(r, "lines.txt", "DIFFREPORT_MAX_UNITS")
+    assert f"has 500,000 paragraphs, over the limit of {MAX_UNITS:,}" in err
+    assert_bounded(cpu, peak)
+    with pytest.raises(InputError, match="over the limit of"):
+        compare(path, PLAN)
+    # the library's parser refuses it too, whatever reader the paragraphs came from
+    with pytest.raises(InputError, match="500,000 paragraphs"):
+        parse(read(path))
+
+
+def test_unit_limit_is_configurable(tmp_path, monkeypatch):
+    path = tmp_path / "sixty.txt"
+    path.write_text("".join(f"第{i}行内容。\n" for i in range(60)), encoding="utf-8")
+    refused, allowed, bad, huge = (
+        run("show", str(path), env={"DIFFREPORT_MAX_UNITS": value})
+        for value in ("59", "60", "lots", "9" * 400)
+    )
+    assert "has 60 paragraphs, over the limit of 59" in assert_one_line_error(refused, "sixty.txt")
+    assert allowed.returncode == 0 and huge.returncode == 0, (allowed.stderr, huge.stderr)
+    err = bad.stderr.decode()
+    assert bad.returncode == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "DIFFREPORT_MAX_UNITS" in err and "lots" in err
+    monkeypatch.setenv("DIFFREPORT_MAX_UNITS", "59")
+    with pytest.raises(InputError, match="over the limit of 59"):
+        compare(path, path)
+    monkeypatch.setenv("DIFFREPORT_MAX_UNITS", "60")
+    assert compare(path, path).same
+    monkeypatch.setenv("DIFFREPORT_MAX_UNITS", "-1")
+    with pytest.raises(SettingsError, match="DIFFREPORT_MAX_UNITS"):
+        compare(path, path)
+
+
+def _dense_docx(path: Path, unit: bytes, count: int) -> Path:
+    """document.xml of `unit` × count after one real paragraph, with random bytes in a comment
+    so that the archive stays under the packing-ratio limit: the largest tree allowed."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            fh.write(
+                f'<w:document xmlns:w="{_W}"><w:body><w:p><w:r><w:t>正文。</w:t></w:r></w:p>'.encode()
+            )
+            fh.write(unit * count)
+            fh.write(b"<!--" + os.urandom(300_000).hex().encode() + b"-->")
+            fh.write(b"</w:body></w:document>")
+    return path
+
+
+def test_largest_docx_tree_stays_bounded(tmp_path):
+    from diffreport.readers.docx import MAX_UNZIPPED_BYTES
+
+    # Millions of empty paragraphs: refused at the unit limit, not walked.
+    count = (MAX_UNZIPPED_BYTES - 700_000) // len(b"<w:p/>")
+    empty = _dense_docx(tmp_path / "empty-paragraphs.docx", b"<w:p/>", count)
+    r, cpu, peak = run_measured("show", str(empty))
+    assert "more than" in assert_one_line_error(r, empty.name, "paragraphs")
+    assert_bounded(cpu, peak)
+    # Millions of empty elements elsewhere: read, within bounds.
+    runs = _dense_docx(tmp_path / "empty-runs.docx", b"<w:r/>", count)
+    assert [n["text"] for n in show_json(runs) if n["kind"] == "block"] == ["正文。"]
+    assert [p.text for p in read_timed(runs).paragraphs] == ["正文。"]
+
+
+def test_docx_inflation_is_counted_as_it_happens(tmp_path, monkeypatch):
+    from diffreport.readers import docx
+
+    # Over the limit in the parts read together (each alone would fit), declared honestly.
+    big = "<w:p><w:r><w:t>条文内容。</w:t></w:r></w:p>" * (docx.MAX_UNZIPPED_BYTES // 60)
+    path = pack_docx(tmp_path / "big.docx", document_xml(big), styles=" " * (1 << 20) * 20)
+    r, cpu, peak = run_measured("show", str(path))
+    assert "would unpack to" in assert_one_line_error(r, "big.docx")
+    assert_bounded(cpu, peak)
+    # What stops the reading is what was inflated: a part larger than the budget left stops
+    # at the budget, whatever its header says.
+    with zipfile.ZipFile(path) as zf:
+        budget = [100_000]
+        with pytest.raises(InputError, match="more than"):
+            docx._zip_part(zf, "word/document.xml", "big.docx", budget)
+        assert budget[0] < 0
+    monkeypatch.setattr(docx, "MAX_UNZIPPED_BYTES", 100_000)
+    monkeypatch.setattr(docx, "_PARTS", ())  # as if the archive declared nothing
+    with pytest.raises(InputError, match="would unpack to more than 100,000 bytes"):
+        read(path)
+
+
+# --- right results -----------------------------------------------------------------------------
+
+
+def test_non_ascii_digit_levels_do_not_crash(tmp_path):
+    # `"²".isdigit()` is true and `int("²")` raises.
+    body = (
+        '<w:p><w:pPr><w:outlineLvl w:val="²"/><w:numPr><w:ilvl w:val="²"/><w:numId w:val="1"/>'
+        "</w:numPr></w:pPr><w:r><w:t>第一条 内容。</w:t></w:r></w:p>"
+        '<w:p><w:pPr><w:pStyle w:val="S"/></w:pPr><w:r><w:t>第二条 内容。</w:t></w:r></w:p>'
+    )
+    numbering = (
+        f'<w:numbering xmlns:w="{_W}"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="²">'
+        '<w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="0"><w:lvlText w:val="%²."/></w:lvl>'
+        '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
+    )
+    styles = (
+        f'<w:styles xmlns:w="{_W}"><w:style w:styleId="S"><w:pPr><w:outlineLvl w:val="٣"/>'
+        "</w:pPr></w:style></w:styles>"
+    )
+    path = pack_docx(
+        tmp_path / "levels.docx", document_xml(body), numbering=numbering, styles=styles
+    )
+    nodes = show_json(path)
+    assert [n["text"] for n in nodes if n["kind"] == "block"] == ["第一条 内容。", "第二条 内容。"]
+    paragraphs = read(path).paragraphs
+    assert [(p.text, p.heading_level, p.numbering) for p in paragraphs] == [
+        ("第一条 内容。", None, ""),
+        ("第二条 内容。", None, ""),
+    ]
+
+
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_TEXT_BOX = (
+    '<w:p><w:r><w:t>正文段落。</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps">'
+    "<w:drawing><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>文本框中的文字。</w:t></w:r>"
+    "</w:p></w:txbxContent></wps:txbx></wps:wsp></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+    "<v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>文本框中的文字。</w:t></w:r></w:p>"
+    "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    "</w:p><w:p><w:r><w:t>下一段。</w:t></w:r></w:p>"
+)
+
+
+def test_text_box_given_twice_is_read_once(tmp_path):
+    xml = document_xml(_TEXT_BOX).replace(
+        f'xmlns:w="{_W}"',
+        f'xmlns:w="{_W}" xmlns:mc="{_MC}" xmlns:v="urn:schemas-microsoft-com:vml"'
+        ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"',
+    )
+    path = pack_docx(tmp_path / "textbox.docx", xml)
+    texts = [n["text"] for n in show_json(path) if n["kind"] == "block"]
+    assert texts == ["正文段落。", "文本框中的文字。", "下一段。"]
+    assert [p.text for p in read(path).paragraphs] == texts
+
+
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".html"])
+def test_bidi_controls_are_removed(tmp_path, suffix):
+    # U+202E shows `txt.exe` as `exe.txt`: what is shown must be what was compared.
+    text = "第一条 本条例\u202e适用于\u202c本市。\n第二条 文件\u2066名称\u2069如下：\u202dabc\u202c。\n"
+    path = tmp_path / f"bidi{suffix}"
+    path.write_text(
+        text if suffix == ".txt" else "".join(f"<p>{line}</p>" for line in text.splitlines()),
+        encoding="utf-8",
+    )
+    r = run("diff", str(path), str(path), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert not set(_BIDI) & set(r.stdout.decode())
+    assert "本条例适用于本市。" in r.stdout.decode()
+    paragraphs = [p.text for p in read(path).paragraphs]
+    assert paragraphs == ["第一条 本条例适用于本市。", "第二条 文件名称如下：abc。"]
+
+
+_LAW_TEXT = (
+    "第一条 为了规范殡葬管理，推进殡葬改革，根据有关法律、法规，制定本条例。\n"
+    "第二条 本条例适用于本市行政区域内的殡葬活动及其管理。\n"
+    "第三条 Reform of funeral services, section 3 (English).\n"
+) * 10
+
+
+def _unusual_texts() -> dict[str, bytes]:
+    """Valid text that is not plain UTF-8: each must be read, with the text it holds."""
+    half = len(_LAW_TEXT) // 2 + 5
+    # left by a conversion after punctuation: over 2% of the characters
+    private_use = _LAW_TEXT.replace("，", "，\ue0b1").replace("、", "、\ue0b1")
+    return {
+        "cut-last-character.txt": (_LAW_TEXT + "完").encode()[:-1],
+        "half-utf8-half-gbk.txt": _LAW_TEXT[:half].encode() + _LAW_TEXT[half:].encode("gbk"),
+        "utf16le-no-bom.txt": _LAW_TEXT.encode("utf-16-le"),
+        "utf16be-no-bom.txt": _LAW_TEXT.encode("utf-16-be"),
+        "private-use.txt": private_use.encode(),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_unusual_texts()))
+def test_valid_text_is_not_called_binary(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(_unusual_texts()[name])
+    expected = [line for line in _LAW_TEXT.splitlines()]
+    r = run("show", "--format", "json", str(path))
+    assert r.returncode == 0, r.stderr.decode()
+    texts = [p.text for p in read(path).paragraphs]
+    if name == "private-use.txt":  # kept as written
+        assert sum(t.count("\ue0b1") for t in texts) / sum(map(len, texts)) > 0.02
+        texts = [t.replace("\ue0b1", "") for t in texts]
+    assert texts == expected
+
+
+def test_binary_is_refused_with_the_real_reason(tmp_path):
+    nuls = tmp_path / "nuls.txt"
+    nuls.write_bytes(bytes(range(256)) * 8)
+    broken = tmp_path / "broken.txt"  # no NULs, but byte sequences no encoding explains
+    broken.write_bytes(_LAW_TEXT.encode("gbk") + b"\xff\xfe\xff" * 3 + _LAW_TEXT.encode())
+    r_nuls, r_broken = run_many([["show", str(nuls)], ["show", str(broken)]])
+    assert "binary" in assert_one_line_error(r_nuls, "nuls.txt")
+    err = assert_one_line_error(r_broken, "broken.txt")
+    where = f"not valid GB18030 (byte 0xff at offset {len(_LAW_TEXT.encode('gbk')):,})"
+    assert where in err and "looks like a binary" not in err
+    with pytest.raises(InputError, match="binary"):
+        read(nuls)
+    with pytest.raises(InputError, match=r"is text but not valid GB18030 \(byte 0xff"):
+        read(broken)
+
+
+_BS4_REJECTED = {
+    "cdata-open.html": "<html><body><p>正文。</p><![<![<![",
+    "bang-nul.html": "<html><body><p>正文。</p><!\x00<![CDATA[",
+    "markup-only.html": "<![" * 50,
+    "pi-open.html": "<html><p>正文。</p><?xml",
+}
+
+
+def test_html_bs4_rejected_works_or_is_one_line(tmp_path):
+    paths = []
+    for name, page in _BS4_REJECTED.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_text(page, encoding="utf-8")
+    results = run_many([["show", "--format", "json", str(p)] for p in paths])
+    for path, r in zip(paths, results, strict=True):
+        if path.name == "markup-only.html":
+            assert "has no text" in assert_one_line_error(r, path.name)
+            with pytest.raises(InputError, match="has no text"):
+                read(path)
+        else:
+            assert r.returncode == 0, r.stderr.decode()
+            assert [p.text for p in read(path).paragraphs] == ["正文。"]
+
+
+def test_comment_mentioning_doctype_is_not_a_dtd(tmp_path):
+    docx_path = pack_docx(
+        tmp_path / "comment.docx",
+        document_xml(
+            "<!-- <!DOCTYPE x [<!ENTITY e 'x'>]> --><w:p><w:r><w:t>正文。</w:t></w:r></w:p>",
+            prolog="<!-- a note on <!DOCTYPE -->",
+        ),
+    )
+    html_path = tmp_path / "comment.html"
+    html_path.write_text("<html><!-- <!DOCTYPE html> --><body><p>正文。</p></body></html>")
+    for r in run_many([["show", str(docx_path)], ["show", str(html_path)]]):
+        assert r.returncode == 0, r.stderr.decode()
+    assert [p.text for p in read(docx_path).paragraphs] == ["正文。"]
+    assert [p.text for p in read(html_path).paragraphs] == ["正文。"]
+    # a real DTD, after a comment, is still refused
+    dtd = pack_docx(
+        tmp_path / "dtd.docx",
+        document_xml(
+            "<w:p><w:r><w:t>&e;</w:t></w:r></w:p>", '<!-- c --><!DOCTYPE d [<!ENTITY e "x">]>'
+        ),
+    )
+    assert "DTD" in assert_one_line_error(run("show", str(dtd)), "dtd.docx")
+    with pytest.raises(InputError, match="DTD or entities"):
+        read(dtd)
+
+
+def test_html_dtd_declares_no_entities(tmp_path):
+    """HTML has its own entities only: a DTD in the page neither reads a file nor expands."""
+    laughs = "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    path = tmp_path / "entities.html"
+    path.write_text(
+        f'<!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY lol0 "lol">{laughs}]>'
+        "<html><body><p>甲&xxe;乙&lol9;丙&amp;丁</p></body></html>"
+    )
+    r = run("show", "--format", "json", str(path))
+    assert r.returncode == 0, r.stderr.decode()
+    assert "root:" not in r.stdout.decode()
+    texts = [p.text for p in read(path).paragraphs]
+    assert "甲&xxe;乙&lol9;丙&丁" in texts and not any("root:" in t or "lollol" in t for t in texts)

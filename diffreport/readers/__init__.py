@@ -148,7 +148,7 @@ def read_bytes(data: bytes, name: str = "<input>") -> SourceText:
         if suffix in (".html", ".htm") or re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
             from .html import read_html_text
 
-            paragraphs, fmt = read_html_text(text), "html"
+            paragraphs, fmt = read_html_text(text, name), "html"
         else:
             fmt = "md" if suffix in (".md", ".markdown") else "txt"
             from .lines import read_wrapped

@@ -10,21 +10,23 @@ import zipfile
 
 from ..errors import InputError
 from ..model import Paragraph
+from ..parse import check_units, max_units
 from .text import paragraph_text
 
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a .docx may unpack to at most this much
+# The XML parts read (document, styles, numbering) may unpack to at most this much, counted as
+# they are inflated. Their tree costs up to ~22 times their size in memory (measured on
+# `<w:p/>` repeated), so this keeps a hostile file under 1 GB; Word's XML for a
+# 1,000-page text is a fraction of it (images are not read).
+MAX_UNZIPPED_BYTES = 32 * 1024 * 1024
 MAX_ZIP_RATIO = 200  # … and, above 10 MB unpacked, at most this many times its packed size
 MAX_XML_DEPTH = 256  # libxml2's own limit without XML_PARSE_HUGE
+_PARTS = ("word/document.xml", "word/styles.xml", "word/numbering.xml")
+_INFLATE_CHUNK = 1 << 20
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _RESAVE = "open it in Word and save it again as .docx"
-# `<!DOCTYPE` and `<!ENTITY` as UTF-8/ASCII and as UTF-16 (either byte order).
-_DTD_MARKS = [
-    mark.encode(enc)
-    for mark in ("<!DOCTYPE", "<!ENTITY")
-    for enc in ("ascii", "utf-16-le", "utf-16-be")
-]
 
 
 def _refuse_dtd(name: str, part: str) -> InputError:
@@ -39,7 +41,7 @@ def _refuse_dtd(name: str, part: str) -> InputError:
 def _safe_parse(data: bytes, name: str, part: str):
     from lxml import etree
 
-    if any(mark in data for mark in _DTD_MARKS):
+    if _declares_dtd(data):
         raise _refuse_dtd(name, part)
     parser = etree.XMLParser(
         resolve_entities=False,
@@ -64,16 +66,54 @@ def _safe_parse(data: bytes, name: str, part: str):
     return root
 
 
-def _zip_part(zf: zipfile.ZipFile, part: str, name: str) -> bytes | None:
+def _declares_dtd(data: bytes) -> bool:
+    """Does the prolog (before the root element) hold a `<!DOCTYPE`? Only there can a DTD
+    stand: a comment or text that merely mentions one is not one."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
+        # UTF-16 (Word never writes it, but XML allows it): the prolog is read as text.
+        enc = (
+            "utf-16"
+            if data[:2] in (b"\xff\xfe", b"\xfe\xff")
+            else ("utf-16-le" if data[:1] == b"<" else "utf-16-be")
+        )
+        data = data.decode(enc, "replace").encode("utf-8", "replace")
+    elif data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    pos = 0
+    while True:
+        while data[pos : pos + 1].isspace():
+            pos += 1
+        if data.startswith(b"<?", pos):
+            end, skip = data.find(b"?>", pos + 2), 2
+        elif data.startswith(b"<!--", pos):
+            end, skip = data.find(b"-->", pos + 4), 3
+        else:
+            return data.startswith(b"<!DOCTYPE", pos)
+        if end == -1:
+            return False  # not well-formed: the parser says so
+        pos = end + skip
+
+
+def _zip_part(zf: zipfile.ZipFile, part: str, name: str, budget: list[int]) -> bytes | None:
+    """One part, inflated in chunks and counted against ``budget`` (bytes left for all the
+    parts): what stops the reading is what was inflated, not what the archive declares."""
     try:
         info = zf.getinfo(part)
     except KeyError:
         return None
     try:
-        # zipfile stops at the declared size (checked against the limits before) and checks
-        # the CRC, so a lying header ends in an error, not in more data.
+        # zipfile also stops at the declared size and checks the CRC, so a lying header ends
+        # in an error.
+        chunks = []
         with zf.open(info) as fh:
-            return fh.read(MAX_UNZIPPED_BYTES + 1)
+            while chunk := fh.read(min(_INFLATE_CHUNK, budget[0] + 1)):
+                budget[0] -= len(chunk)
+                if budget[0] < 0:
+                    raise _too_big(name, f"more than {MAX_UNZIPPED_BYTES:,}", None)
+                chunks.append(chunk)
+        return b"".join(chunks)
+    except InputError:
+        raise
     except (RuntimeError, NotImplementedError):
         # RuntimeError: an encrypted zip entry; NotImplementedError: an unknown compression.
         raise InputError(
@@ -98,38 +138,51 @@ def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
         raise InputError(
             name, "is not a .docx file (not a zip archive, or cut short)", _RESAVE
         ) from None
-    infos = zf.infolist()
+    # A quick refusal on what the archive *declares* for the parts read (the reading itself
+    # counts what is inflated); images and other parts are never unpacked.
+    infos = [i for i in zf.infolist() if i.filename in _PARTS]
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
-    # Limits on what the archive *declares*, before anything is unpacked.
     if total > MAX_UNZIPPED_BYTES or (total > 10 * 1024 * 1024 and total / packed > MAX_ZIP_RATIO):
         zf.close()
-        raise InputError(
-            name,
-            f"would unpack to {total:,} bytes from {packed:,}, over the limits for a .docx"
-            f" ({MAX_UNZIPPED_BYTES:,} bytes, {MAX_ZIP_RATIO} times packed): a zip bomb?",
-            "refused; if the document is genuine, " + _RESAVE,
-        )
+        raise _too_big(name, f"{total:,}", packed)
     return zf
 
 
+def _too_big(name: str, size: str, packed: int | None) -> InputError:
+    ratio = f" from {packed:,}" if packed else ""
+    return InputError(
+        name,
+        f"would unpack to {size} bytes of XML{ratio}, over the limits for a .docx"
+        f" ({MAX_UNZIPPED_BYTES:,} bytes, {MAX_ZIP_RATIO} times packed): a zip bomb?",
+        "refused; if the document is genuine, " + _RESAVE,
+    )
+
+
 def read_docx_bytes(data: bytes, name: str = "<input>") -> list[Paragraph]:
+    budget = [MAX_UNZIPPED_BYTES]
     with _open_zip(data, name) as zf:
-        body = _zip_part(zf, "word/document.xml", name)
+        body = _zip_part(zf, "word/document.xml", name, budget)
         if body is None:
             raise InputError(
                 name, "is a zip archive without word/document.xml, not a Word document", _RESAVE
             )
-        styles = _zip_part(zf, "word/styles.xml", name)
-        numbering = _zip_part(zf, "word/numbering.xml", name)
+        styles = _zip_part(zf, "word/styles.xml", name, budget)
+        numbering = _zip_part(zf, "word/numbering.xml", name, budget)
     root = _safe_parse(body, name, "word/document.xml")
+    _choose_alternatives(root)
     styles_root = _safe_parse(styles, name, "word/styles.xml") if styles else None
     heading_styles = _heading_styles(styles_root)
     style_numbering = _style_numbering(styles_root)
     numberer = _Numberer(_safe_parse(numbering, name, "word/numbering.xml") if numbering else None)
-    paragraphs = []
+    paragraphs: list[Paragraph] = []
+    limit = max_units()
     carry = ""  # text of paragraphs whose mark is a tracked deletion: it joins the next one
-    for p in root.iter(f"{W}p"):
+    # Every paragraph counts, empty ones too (Word's own count): a tree of millions of empty
+    # paragraphs is refused at the limit rather than walked.
+    for count, p in enumerate(root.iter(f"{W}p"), 1):
+        if count > limit:
+            check_units(name, count, "paragraphs (empty ones too)", limit, counted_all=False)
         text = carry + "".join(_run_texts(p))
         ppr = p.find(f"{W}pPr")
         mark = ppr.find(f"{W}rPr") if ppr is not None else None
@@ -212,10 +265,30 @@ def _heading_styles(root) -> dict[str, int]:
     return levels
 
 
+def _choose_alternatives(root) -> None:
+    """Keep one branch of each `mc:AlternateContent` (Word gives a text box twice: as a
+    `wps` shape and as a VML fallback), as a consumer of Markup Compatibility does: the first
+    branch that holds paragraphs or text, else the first."""
+    for alternative in list(root.iter(f"{MC}AlternateContent")):
+        branches = list(alternative)
+        keep = next(
+            (b for b in branches if next(b.iter(f"{W}p", f"{W}t"), None) is not None),
+            branches[0] if branches else None,
+        )
+        for branch in branches:
+            if branch is not keep:
+                alternative.remove(branch)
+
+
+def _level_number(val: str | None) -> int | None:
+    """A level attribute as Word writes it: ASCII digits (`"²".isdigit()` is true)."""
+    return int(val) if val and val.isascii() and val.isdigit() else None
+
+
 def _outline_level(outline) -> int | None:
     """`w:outlineLvl` 0–8 is a heading level 1–9; 9 means body text."""
-    val = outline.get(f"{W}val", "") if outline is not None else ""
-    return int(val) + 1 if val.isdigit() and int(val) < 9 else None
+    val = _level_number(outline.get(f"{W}val") if outline is not None else None)
+    return val + 1 if val is not None and val < 9 else None
 
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -232,28 +305,37 @@ def _chinese_number(n: int) -> str:
 
 
 class _Numberer:
-    """Renders list numbering as Word shows it (`1.`, `（一）`, `第三条`), counting as it goes."""
+    """Renders list numbering as Word shows it (`1.`, `（一）`, `第三条`), counting as it goes.
+
+    Linear in the size of numbering.xml and the document: each abstract list's levels are read
+    once however many lists share it, and counters are kept per list."""
 
     def __init__(self, root) -> None:
-        self.formats: dict[tuple[str, str], tuple[str, str]] = {}
-        self.counters: dict[tuple[str, int], int] = {}
+        # numId → {level: (numFmt, lvlText)}, shared by the lists of one abstract list.
+        self.formats: dict[str, dict[int, tuple[str, str]]] = {}
+        # numId → [count at level 0, 1, …] up to the level last numbered.
+        self.counters: dict[str, list[int]] = {}
         if root is None:
             return
-        abstract = {}
+        abstract: dict[str | None, dict[int, tuple[str, str]]] = {}
         for a in root.iter(f"{W}abstractNum"):
-            abstract[a.get(f"{W}abstractNumId")] = a
-        for num in root.iter(f"{W}num"):
-            ref = num.find(f"{W}abstractNumId")
-            a = abstract.get(ref.get(f"{W}val")) if ref is not None else None
-            if a is None:
-                continue
+            levels: dict[int, tuple[str, str]] = {}
             for lvl in a.iter(f"{W}lvl"):
+                ilvl = _level_number(lvl.get(f"{W}ilvl"))
+                if ilvl is None or ilvl > _MAX_LIST_LEVEL:
+                    continue
                 fmt = lvl.find(f"{W}numFmt")
                 txt = lvl.find(f"{W}lvlText")
-                self.formats[(num.get(f"{W}numId"), lvl.get(f"{W}ilvl"))] = (
+                levels[ilvl] = (
                     fmt.get(f"{W}val", "decimal") if fmt is not None else "decimal",
                     txt.get(f"{W}val", "") if txt is not None else "",
                 )
+            abstract[a.get(f"{W}abstractNumId")] = levels
+        for num in root.iter(f"{W}num"):
+            ref = num.find(f"{W}abstractNumId")
+            levels = abstract.get(ref.get(f"{W}val")) if ref is not None else None
+            if levels is not None:
+                self.formats[num.get(f"{W}numId", "")] = levels
 
     def text_for(self, ppr, style_numpr=None) -> str:
         numpr = ppr.find(f"{W}numPr")
@@ -263,22 +345,23 @@ class _Numberer:
             return ""
         num_el, ilvl_el = numpr.find(f"{W}numId"), numpr.find(f"{W}ilvl")
         num_id = num_el.get(f"{W}val", "") if num_el is not None else ""
-        ilvl = ilvl_el.get(f"{W}val", "0") if ilvl_el is not None else "0"
-        key = (num_id, ilvl)
-        if key not in self.formats:
+        level = _level_number(ilvl_el.get(f"{W}val", "0") if ilvl_el is not None else "0")
+        levels = self.formats.get(num_id)
+        if levels is None or level not in levels:
             return ""
-        level = int(ilvl) if ilvl.isdigit() else 0
-        self.counters[(num_id, level)] = self.counters.get((num_id, level), 0) + 1
-        for deeper in [k for k in self.counters if k[0] == num_id and k[1] > level]:
-            del self.counters[deeper]
-        fmt, template = self.formats[key]
+        # This level counts one more; the deeper levels start again.
+        counts = self.counters.setdefault(num_id, [])
+        del counts[level + 1 :]
+        counts.extend([0] * (level + 1 - len(counts)))
+        counts[level] += 1
+        fmt, template = levels[level]
         if fmt == "bullet":
             return ""
 
         def render(m: re.Match) -> str:
             lv = int(m.group(1)) - 1
-            n = self.counters.get((num_id, lv), 1)
-            lv_fmt = self.formats.get((num_id, str(lv)), ("decimal", ""))[0]
+            n = counts[lv] if 0 <= lv < len(counts) and counts[lv] else 1
+            lv_fmt = levels.get(lv, ("decimal", ""))[0]
             if lv_fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional"):
                 return _chinese_number(n)
             if lv_fmt == "lowerLetter":
@@ -287,4 +370,8 @@ class _Numberer:
                 return chr(ord("A") + (n - 1) % 26)
             return str(n)
 
-        return re.sub(r"%(\d)", render, template)
+        return _LEVEL_REF.sub(render, template)
+
+
+_MAX_LIST_LEVEL = 8  # Word's lists have levels 0–8
+_LEVEL_REF = re.compile(r"%([0-9])")

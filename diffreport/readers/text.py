@@ -16,7 +16,11 @@ def _binary(name: str) -> InputError:
 
 
 def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
-    """Decode bytes whose encoding is unknown: BOMs first, then UTF-8, then detection."""
+    """Decode bytes whose encoding is unknown: BOMs first, then UTF-8 (also cut short, or
+    mixed line by line with GB18030), UTF-16 without a BOM, GB18030, then detection.
+
+    Only NULs and byte sequences no encoding explains make a file "binary": valid UTF-8 is
+    text whatever code points it holds (private-use ones are left by many converters)."""
     if not data.strip():
         raise InputError(
             name, "is empty" if not data else "is empty (only white space)", "give the document"
@@ -35,57 +39,134 @@ def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
                     f"starts with a {enc.replace('-sig', '')} byte-order mark but is not valid {enc.replace('-sig', '')}",
                     "re-save it as UTF-8",
                 ) from None
-    # NULs mean UTF-16 without a BOM or binary; a stray one in a long text is tolerated below.
-    if data[:4096].count(0) > 8 and not _looks_utf16(data):
-        raise _binary(name)
     try:
-        text = data.decode("utf-8")
-        if _plausible(text):
-            return text, "utf-8"
-        raise _binary(name)
-    except UnicodeDecodeError:
-        pass
-    if _looks_utf16(data):
-        enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        return _checked(data.decode("utf-8"), name), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if utf8_error.reason == "unexpected end of data" and utf8_error.end == len(data):
+        # Valid UTF-8 cut inside its last character (a truncated download or copy).
         try:
-            text = data.decode(enc)
-            if _plausible(text):
-                return text, enc
+            return _checked(data[: utf8_error.start].decode("utf-8"), name), "utf-8"
         except UnicodeDecodeError:
             pass
+    if (found := _utf16_without_bom(data)) is not None:
+        return found
+    # NULs mean binary (UTF-16 was tried); a stray one in a long text is tolerated.
+    if data[:4096].count(0) > 8:
+        raise _binary(name)
+    if (mixed := _utf8_and_gb18030(data)) is not None:
+        return _checked(mixed, name), "utf-8+gb18030"
     # GB18030 is a superset of GBK and GB2312 and is what older Chinese systems write.
+    first_error = ("UTF-8", utf8_error)
     try:
         text = data.decode("gb18030")
         if _plausible(text):
             return text, "gb18030"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.start > utf8_error.start:
+            first_error = ("GB18030", exc)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None or not _plausible(str(best)):
-        raise _binary(name)
-    return str(best), best.encoding
+    if best is not None and _plausible(str(best)):
+        return str(best), best.encoding
+    if _plausible(data.decode("utf-8", "replace"), private_use_is_noise=False):
+        # Text with bytes no encoding explains: say where the likelier encoding broke off.
+        encoding, error = first_error
+        bad = data[error.start : error.start + 1].hex()
+        raise InputError(
+            name,
+            f"is text but not valid {encoding} (byte 0x{bad} at offset {error.start:,})"
+            " nor in another encoding recognised (UTF-8, GB18030, UTF-16, ...)",
+            "re-save it as UTF-8",
+        )
+    raise _binary(name)
 
 
-def _looks_utf16(data: bytes) -> bool:
-    sample = data[:4000]
-    if len(sample) < 4:
-        return False
-    odd_zero = sample[1::2].count(0) / max(1, len(sample[1::2]))
-    even_zero = sample[0::2].count(0) / max(1, len(sample[0::2]))
-    return odd_zero > 0.3 or even_zero > 0.3
+def _checked(text: str, name: str) -> str:
+    """Valid UTF-8 is refused only for what binary content leaves: NULs and other controls."""
+    if _plausible(text, private_use_is_noise=False):
+        return text
+    raise _binary(name)
+
+
+# Characters of text in UTF-16 without a BOM: ASCII, CJK, their punctuation and full-width
+# forms. Other encodings read as UTF-16 give Hangul, Yi, private-use code points or surrogates.
+_UTF16_TEXT = re.compile(
+    r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uff00-\uffef]"
+)
+MIN_UTF16_TEXT_SHARE = 0.95  # of a sample's characters; text in another encoding scores < 0.5
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM: the byte order in which a sample reads as text, if one does."""
+    if len(data) % 2:
+        return None
+    sample = data[:8192]
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(enc, "strict" if len(data) <= len(sample) else "ignore")
+        except UnicodeDecodeError:
+            continue
+        # A line break read as such proves the byte order: it is the NUL next to 0x0a. Bytes
+        # of a Latin text paired up also read as CJK, but never as a line break.
+        if "\n" not in text:
+            continue
+        if len(_UTF16_TEXT.findall(text)) / len(text) >= MIN_UTF16_TEXT_SHARE:
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+# A line of UTF-8 needs this many non-ASCII characters to show that the file is partly UTF-8:
+# a short line of GBK can be valid UTF-8 by chance, four characters of it hardly ever are.
+MIN_UTF8_EVIDENCE = 4
+
+
+def _evidence(text: str) -> bool:
+    return sum(not c.isascii() for c in text) >= MIN_UTF8_EVIDENCE
+
+
+def _utf8_and_gb18030(data: bytes) -> str | None:
+    """A file put together from UTF-8 and GBK parts (two sources pasted into one): each line
+    in the encoding in which it is valid, UTF-8 first. None unless both are really present."""
+    lines = data.splitlines(keepends=True)
+    out: list[str] = []
+    utf8_seen = False
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+            utf8_seen = utf8_seen or _evidence(text)
+        except UnicodeDecodeError as exc:
+            # The line where the parts meet: its valid UTF-8 start, if it proves itself.
+            head = line[: exc.start].decode("utf-8")
+            if not _evidence(head):
+                head, exc.start = "", 0
+            try:
+                text = head + line[exc.start :].decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+        out.append(text)
+    if not utf8_seen:
+        return None
+    text = "".join(out)
+    return text if _plausible(text) else None
 
 
 # Control characters other than line breaks and tabs, and the private-use area.
 _NOISE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
-def _plausible(text: str) -> bool:
-    """Text, not noise: few control characters and private-use code points."""
+def _plausible(text: str, private_use_is_noise: bool = True) -> bool:
+    """Text, not noise: few control characters (and, for a guessed encoding, few private-use
+    code points, where a wrong guess lands)."""
     if not text:
         return False
-    bad = len(_NOISE.findall(text))
+    bad = len((_NOISE if private_use_is_noise else _CONTROLS).findall(text))
     return bad <= 2 or bad / len(text) < 0.02
 
 
