@@ -1036,6 +1036,8 @@ def test_batch_row_naming_an_endless_device_ends(tmp_path):
     first, second = json.loads((tmp_path / "o" / "index.json").read_bytes())["pairs"]
     assert first["status"] == "error" and "over the limit" in first["error"]
     assert second["status"] == "ok"
+
+
 # =============================================================================================
 # Issue 10: hostile inputs
 # Each input is made here (in tmp_path) and read through the CLI, in a process of its own whose
