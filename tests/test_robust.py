@@ -1168,8 +1168,8 @@ def test_docx_with_60000_lists_is_linear(tmp_path):
     assert paragraphs[-1].text == f"第{count - 1}项内容。"
 
 
-def test_500000_short_lines_are_refused_quickly(tmp_path, monkeypatch):
-    from diffreport.parse import MAX_UNITS, parse
+def test_500000_short_lines_are_refused_quickly(tmp_path):
+    from diffreport.parse import MAX_UNITS
 
     path = tmp_path / "lines.txt"
     path.write_text("".join(f"第{i}行。\n" for i in range(500_000)), encoding="utf-8")
@@ -1177,11 +1177,8 @@ def test_500000_short_lines_are_refused_quickly(tmp_path, monkeypatch):
     err = assert_one_line_error(r, "lines.txt", "DIFFREPORT_MAX_UNITS")
     assert f"has 500,000 paragraphs, over the limit of {MAX_UNITS:,}" in err
     assert_bounded(cpu, peak)
-    with pytest.raises(InputError, match="over the limit of"):
+    with pytest.raises(InputError, match="500,000 paragraphs, over the limit of"):
         compare(path, PLAN)
-    # the library's parser refuses it too, whatever reader the paragraphs came from
-    with pytest.raises(InputError, match="500,000 paragraphs"):
-        parse(read(path))
 
 
 def test_unit_limit_is_configurable(tmp_path, monkeypatch):
