@@ -54,6 +54,7 @@ class Row:
     moved: bool = False
     minor: bool = False
     uncertain: bool = False
+    front: bool = False  # front matter (title, enactment history, addressees), when marked
     depth: int = 0  # a heading's section depth
     renumbered: str = ""  # the old label of a unit whose label changed (原第十条)
     moved_from: str = ""  # the old place of a moved unit (a section or block title)
@@ -206,13 +207,13 @@ class _Builder:
             row.depth = (new_nodes or old_nodes)[0].depth
         row.old, row.new = self.cells(a, old_nodes, new_nodes)
         if old_nodes and new_nodes and kind == "unit":
-            renumbered = getattr(a, "renumbered", None)
-            if isinstance(renumbered, str) and renumbered:
-                row.renumbered = renumbered
-            elif renumbered is None or renumbered is True:
-                old_label, new_label = old_nodes[0].label, new_nodes[0].label
-                if old_label and new_label and old_label != new_label:
-                    row.renumbered = old_label
+            # The comparison's own record of a renumbering when it keeps one (both labels
+            # of a 1:1 pair), else the two nodes' labels.
+            old_label = getattr(a, "old_label", None) or old_nodes[0].label
+            new_label = getattr(a, "new_label", None) or new_nodes[0].label
+            if old_label and new_label and old_label != new_label:
+                row.renumbered = old_label
+        row.front = any(getattr(n, "role", "") == "front" for n in old_nodes + new_nodes)
         if a.moved and a.places:
             row.moved_from = _place_title(c.old, a.places.get("old"))
             row.moved_to = _place_title(c.new, a.places.get("new"))

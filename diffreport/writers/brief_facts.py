@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ..compare import Comparison
 from ..model import Document
 from ..report import BlockChange, Measure, block_changes, block_title
+from ..sidebyside import rows as side_by_side
 
 # Below this similarity a changed block is "rewritten" rather than "reworded".
 REWRITTEN_BELOW = 0.5
@@ -252,19 +253,22 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         for kind in ("new", "dropped", "changed", "moved_in")
     }
     sections = []
-    for a in c.at("section"):
-        doc, ids = (c.new, a.new) if a.new else (c.old, a.old)
-        node = doc.node(ids[0])
+    # The structure table is the heading rows of the side-by-side view (the 对照表 and the
+    # HTML report render the same rows).
+    for row in side_by_side(c):
+        if row.kind != "heading":
+            continue
+        a = row.alignment
         sections.append(
             SectionFact(
-                status=a.status,
-                old_title=" + ".join(c.old.node(i).text for i in a.old),
-                new_title=" + ".join(c.new.node(i).text for i in a.new),
-                depth=node.depth,
-                score=a.score,
-                moved=a.moved,
-                old_blocks=sum(len(c.old.children(i, "block")) for i in a.old),
-                new_blocks=sum(len(c.new.children(i, "block")) for i in a.new),
+                status=row.status,
+                old_title=" + ".join(cell.text for cell in row.old),
+                new_title=" + ".join(cell.text for cell in row.new),
+                depth=row.depth,
+                score=a.score if a else None,
+                moved=row.moved,
+                old_blocks=sum(len(c.old.children(i, "block")) for i in row.old_ids),
+                new_blocks=sum(len(c.new.children(i, "block")) for i in row.new_ids),
             )
         )
     section_counts = dict.fromkeys(SECTION_STATUSES, 0)

@@ -138,6 +138,8 @@ class _Page:
             attrs.append('data-moved="true"')
         if row.minor:
             attrs.append('data-minor="true"')
+        if row.front:
+            attrs.append('data-front="true"')
         heading = min(2 + row.depth, 6) if row.kind == "heading" else 0
         if heading and row.same_heading and not row.moved:
             return (
