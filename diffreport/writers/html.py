@@ -25,6 +25,8 @@ from .templates import folder, wording
 # Statuses the filters offer, in this order; a row belongs to its status, and also to
 # `moved` and `minor` when it is one.
 FILTERS = ("changed", "minor", "new", "dropped", "moved", "split", "merged", "unchanged")
+# Rows per group of the page's table: the browser lays out only the groups near the screen.
+ROWS_PER_GROUP = 40
 # The targets and terms lists start open when this short, folded (one click) when longer.
 OPEN_UP_TO = 12
 MARK_TAG = {"delete": "del", "insert": "ins"}
@@ -255,7 +257,15 @@ class _Page:
             f'<div role="columnheader">{_e(lb["col_new"])}</div>'
             f'<div role="columnheader">{_e(lb["col_note"])}</div></div>'
         )
-        body = "\n".join(self.row(r) for r in self.rows)
+        # Rows in groups whose off-screen layout the browser skips (content-visibility):
+        # a group of rows, not each row, so that scrolling checks a few hundred boxes.
+        groups = [
+            '<div class="rows" role="rowgroup">'
+            + "\n".join(self.row(r) for r in self.rows[i : i + ROWS_PER_GROUP])
+            + "</div>"
+            for i in range(0, len(self.rows), ROWS_PER_GROUP)
+        ]
+        body = "\n".join(groups)
         label = _e(str(self.words.title(self.c.old.title, self.c.new.title)))
         return f'<div id="table" class="sbs" role="table" aria-label="{label}">{head}\n{body}</div>'
 
