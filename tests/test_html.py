@@ -221,9 +221,13 @@ def test_moved_units_are_linked_both_ways(browser, tmp_path):
 
 
 def test_prints_as_a_landscape_table(browser, tmp_path):
-    c = compare(*SEED_PAIR)
+    c = compare(*LAW_PAIR)
     page, _, _ = open_page(browser, tmp_path, c)
+    same_heading = """() => ['old', 'new'].map(side => getComputedStyle(
+        document.querySelector('.row.heading.same > .' + side)).display)"""
+    assert page.evaluate(same_heading)[1] == "none"  # on screen: one full-width heading
     page.emulate_media(media="print")
+    assert page.evaluate(same_heading) == ["table-cell", "table-cell"]  # printed: both columns
     layout = page.evaluate(
         """() => [getComputedStyle(document.getElementById('table')).display,
                   getComputedStyle(document.querySelector('.hdr')).display,

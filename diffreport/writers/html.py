@@ -144,9 +144,14 @@ class _Page:
             attrs.append('data-front="true"')
         heading = min(2 + row.depth, 6) if row.kind == "heading" else 0
         if heading and row.same_heading and not row.moved:
+            # One full-width heading on screen; printed, the heading stands in both columns
+            # (a CSS table has no column span).
+            attrs[3] = 'class="row heading same"'
             return (
-                f'<div {" ".join(attrs)}><div class="both" role="cell">'
-                f"<h{heading}>{_segments(row.new[0])}</h{heading}></div></div>"
+                f"<div {' '.join(attrs)}>"
+                + self.side(row.old, "old", heading)
+                + self.side(row.new, "new", heading)
+                + '<div class="note" role="cell"></div></div>'
             )
         return (
             f"<div {' '.join(attrs)}>"
