@@ -18,6 +18,7 @@ Results: bench/work/results.md (the table) and bench/work/results.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -163,7 +164,9 @@ def warm_in_process(pair: Pair, repeats: int = 15) -> float:
 
 
 def batch_throughput(pairs: list[Pair], copies: int = 8) -> dict[str, float]:
-    """Pairs per second of `diffreport batch` with one worker and with all cores."""
+    """Pairs per second of `diffreport batch`: the local engine with one worker and with all
+    cores, and the Dask engine on a LocalCluster and through a `dask scheduler` with as many
+    `dask worker` processes (when Dask is installed). `--force`: a batch resumes otherwise."""
     listing = WORK / "batch-pairs.csv"
     with listing.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
@@ -173,21 +176,63 @@ def batch_throughput(pairs: list[Pair], copies: int = 8) -> dict[str, float]:
                 writer.writerow([pair.old, pair.new])
     n = copies * len(pairs)
     out: dict[str, float] = {"pairs": n}
-    for workers in (1, os.cpu_count() or 1):
-        wall, _, ok = run_once(
-            [
-                DIFFREPORT,
-                "batch",
-                str(listing),
-                "--out",
-                str(OUT / f"batch-{workers}"),
-                "--workers",
-                str(workers),
-            ],
-            timeout=900,
-        )
-        out[f"workers={workers}"] = n / wall if ok else float("nan")
+    cores = os.cpu_count() or 1
+
+    def rate(name: str, *extra: str) -> None:
+        cmd = [DIFFREPORT, "batch", str(listing), "--out", str(OUT / f"batch-{name}"), "--force"]
+        wall, _, ok = run_once([*cmd, *extra], timeout=1800)
+        out[name] = n / wall if ok else float("nan")
+
+    for workers in (1, cores):
+        rate(f"local workers={workers}", "--workers", str(workers))
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return out
+    rate(f"dask LocalCluster workers={cores}", "--engine", "dask", "--workers", str(cores))
+    with dask_cluster(cores) as address:
+        rate(f"dask scheduler workers={cores}", "--engine", "dask", "--scheduler", address)
     return out
+
+
+@contextlib.contextmanager
+def dask_cluster(workers: int):
+    """`dask scheduler` and `dask worker` processes on loopback, as on separate hosts."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    procs = [
+        subprocess.Popen(
+            [PY, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1"]
+            + ["--port", str(port), "--no-dashboard"],
+            **quiet,
+        )
+    ]
+    procs += [
+        subprocess.Popen(
+            [PY, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard"],
+            **quiet,
+        )
+        for _ in range(workers)
+    ]
+    try:
+        from distributed import Client
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def pdf_pages_per_second(repeats: int = 3) -> dict[str, float] | None:

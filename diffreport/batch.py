@@ -100,26 +100,45 @@ def _internal_error(exc: Exception) -> str:
 
 def compare_one(job: Job) -> dict:
     """Compare one pair and write its JSON; the index entry (never raises for a failed pair)."""
+    from .readers import read
+    from .writers.output import check_output_path
+
+    def inputs():
+        for path in (job.old, job.new):
+            if "\0" in path:
+                raise InputError(path, "has a NUL character in its name", "fix the row")
+        check_output_path(job.output, [job.old, job.new])  # before the work, not after
+        return read(job.old, max_bytes=job.max_bytes), read(job.new, max_bytes=job.max_bytes)
+
+    entry, data = compare_pair(job, inputs)
+    return entry if data is None else write_pair(job, entry, data)
+
+
+def compare_shipped(job: Job, old: bytes, new: bytes) -> tuple[dict, bytes | None]:
+    """Compare a pair from its files' bytes (``batch --ship-inputs``: the worker need not see
+    the files); the entry and the JSON, which the caller writes with :func:`write_pair`."""
+    from .readers import read_bytes
+
+    return compare_pair(job, lambda: (read_bytes(old, job.old), read_bytes(new, job.new)))
+
+
+def compare_pair(job: Job, inputs: Callable[[], tuple]) -> tuple[dict, bytes | None]:
+    """The index entry and the JSON (None on failure) of one pair read by ``inputs``."""
     from .compare import compare
     from .errors import DiffreportError
-    from .readers import read
-    from .writers.output import check_output_path, write_output
 
     start = time.perf_counter()
     entry = _entry(job)
+    data = None
     # As the CLI does: a comparison builds millions of objects and almost no cycles, so the
     # cyclic collector only costs time while it runs; it runs again between pairs.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for path in (job.old, job.new):
-            if "\0" in path:
-                raise InputError(path, "has a NUL character in its name", "fix the row")
-        out = check_output_path(job.output, [job.old, job.new])
-        old, new = read(job.old, max_bytes=job.max_bytes), read(job.new, max_bytes=job.max_bytes)
+        old, new = inputs()
         # One thread per worker: the processes already use every core.
         result = compare(old, new, workers=1)
-        write_output(out, result.to_json_bytes())
+        data = result.to_json_bytes()
     except DiffreportError as exc:
         entry.update(status="error", error=str(exc))
     except (MemoryError, RecursionError) as exc:
@@ -142,6 +161,18 @@ def compare_one(job: Job) -> dict:
         if collecting:
             gc.enable()
     entry["seconds"] = round(time.perf_counter() - start, 3)
+    return entry, data
+
+
+def write_pair(job: Job, entry: dict, data: bytes) -> dict:
+    """Write a pair's JSON (atomically); a failed write makes the entry an error."""
+    from .errors import DiffreportError
+    from .writers.output import check_output_path, write_output
+
+    try:
+        write_output(check_output_path(job.output, [job.old, job.new]), data)
+    except DiffreportError as exc:
+        return {**_entry(job), "status": "error", "error": str(exc), "seconds": entry["seconds"]}
     return entry
 
 

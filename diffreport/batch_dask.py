@@ -4,7 +4,9 @@
 ``run(todo, scheduler=None)`` starts a local cluster sized to the machine when no scheduler is
 given (``tcp://HOST:PORT`` or ``DASK_SCHEDULER_ADDRESS`` submits to an existing one). Workers
 read the inputs and write each pair's JSON themselves, so the paths (inputs and ``--out``) must
-be visible to every worker, as on a shared file system. A worker that dies mid-pair is
+be visible to every worker, as on a shared file system — or, with ``ship_inputs``, the client
+reads each pair's files (within the size limit) and sends their bytes, and the workers send
+the JSON back for the client to write. A worker that dies mid-pair is
 replaced by the scheduler and its pair run again elsewhere, up to :data:`MAX_ATTEMPTS` times,
 then reported as an ``error`` entry; a pair that raises is an ``error`` entry and the others go
 on. Dask is an extra: ``pip install 'diffreport[dask]'``.
@@ -15,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from .batch import Job, _error_entry, compare_one
+from .batch import Job, _error_entry, compare_one, compare_shipped, write_pair
 from .errors import SettingsError
 
 # Attempts per pair when workers die under it (the scheduler's `allowed-failures`): a pair
@@ -54,6 +56,7 @@ def run(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Callable[[dict], None] | None = None,
+    ship_inputs: bool = False,
 ) -> list[dict]:
     """Index entries in the order of ``todo``; ``progress`` is called as each pair ends.
     On Ctrl-C the pairs not yet finished are cancelled; finished ones are already written."""
@@ -65,13 +68,32 @@ def run(
     entries: dict[int, dict] = {}
     try:
         # pure=False: two rows may name the same files, and each writes its own output.
-        futures = client.map(compare_one, todo, pure=False, key=[_key(j) for j in todo])
-        by_key = {f.key: job for f, job in zip(futures, todo, strict=True)}
+        if ship_inputs:
+            futures, submitted = [], []
+            for job in todo:
+                shipment = _inputs(job)
+                if isinstance(shipment, dict):  # unreadable here: the pair's error, at once
+                    entries[job.number] = shipment
+                    if progress:
+                        progress(shipment)
+                    continue
+                futures.append(
+                    client.submit(compare_shipped, job, *shipment, pure=False, key=_key(job))
+                )
+                submitted.append(job)
+        else:
+            submitted = todo
+            futures = client.map(compare_one, todo, pure=False, key=[_key(j) for j in todo])
+        by_key = {f.key: job for f, job in zip(futures, submitted, strict=True)}
         try:
             for future in as_completed(futures):
                 job = by_key[future.key]
                 try:
                     entry = future.result()
+                    if ship_inputs:
+                        entry, data = entry
+                        if data is not None:
+                            entry = write_pair(job, entry, data)
                 except Exception as exc:  # a bug in the pair, or workers killed under it
                     entry = _error_entry(job, f"{type(exc).__name__}: {exc}")
                 entries[job.number] = entry
@@ -85,6 +107,18 @@ def run(
         if cluster is not None:
             cluster.close()
     return [entries[job.number] for job in todo if job.number in entries]
+
+
+def _inputs(job: Job) -> tuple[bytes, bytes] | dict:
+    """Both files' bytes for shipping, within the size limit, or the pair's error entry when
+    one cannot be read here (the same message the reader gives)."""
+    from .errors import DiffreportError
+    from .readers import read_file_bytes
+
+    try:
+        return read_file_bytes(job.old, job.max_bytes), read_file_bytes(job.new, job.max_bytes)
+    except DiffreportError as exc:
+        return _error_entry(job, str(exc))
 
 
 def _key(job: Job) -> str:

@@ -407,6 +407,12 @@ def table(
     help="With --engine dask: an existing scheduler (default $DASK_SCHEDULER_ADDRESS, else a "
     "local cluster). Workers must see the input and output paths.",
 )
+@click.option(
+    "--ship-inputs",
+    is_flag=True,
+    help="With --engine dask: send the files' bytes to the workers and write their JSON here "
+    "(workers need not see the paths).",
+)
 @click.option("--force", is_flag=True, help="Compare again the pairs an earlier run finished.")
 @click.option(
     "--report",
@@ -421,6 +427,7 @@ def batch(
     workers: int | None,
     engine: str,
     scheduler: str | None,
+    ship_inputs: bool,
     force: bool,
     report: str | None,
     max_size: int | None,
@@ -436,6 +443,8 @@ def batch(
     from . import batch as batch_mod
     from .writers.output import make_folder, write_output
 
+    if ship_inputs and engine != "dask":
+        raise click.UsageError("--ship-inputs goes with --engine dask")
     if report:
         from .writers.output import check_output_path
 
@@ -494,7 +503,7 @@ def batch(
             if engine == "dask":
                 from . import batch_dask
 
-                batch_dask.run(remaining, scheduler, workers, record)
+                batch_dask.run(remaining, scheduler, workers, record, ship_inputs=ship_inputs)
             else:
                 batch_mod.run(remaining, workers, record)
         finally:

@@ -175,3 +175,26 @@ def test_cli_engine_dask_on_a_cluster_and_an_unreachable_scheduler(cluster, tmp_
     )
     assert bad.returncode == 2
     assert "cannot reach the Dask scheduler" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_shipped_inputs_give_the_same_json_and_need_no_files(cluster, tmp_path) -> None:
+    rows = _pairs()[:3] + [(str(tmp_path / "gone.md"), str(SEEDS / "nankai-2025-plan.txt"))]
+    local = _run("local", tmp_path / "local", rows)
+    shipped = _run(
+        "dask", tmp_path / "shipped", rows, scheduler=cluster["address"], ship_inputs=True
+    )
+    assert [e["status"] for e in shipped] == ["ok", "ok", "ok", "error"]
+    assert "gone.md: no such file" in shipped[-1]["error"]
+    for a, b in zip(local[:3], shipped[:3], strict=True):
+        assert (tmp_path / "local" / a["output"]).read_bytes() == (
+            tmp_path / "shipped" / b["output"]
+        ).read_bytes()
+    # The worker's side reads nothing from disk: names that exist nowhere compare the same.
+    old, new = rows[0]
+    job = batch.jobs([(old, new)], tmp_path / "x", None)[0]
+    entry, data = batch.compare_shipped(
+        batch.Job(1, "/nowhere/" + Path(old).name, "/nowhere/" + Path(new).name, job.output),
+        Path(old).read_bytes(),
+        Path(new).read_bytes(),
+    )
+    assert entry["status"] == "ok" and data is not None

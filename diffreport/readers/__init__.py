@@ -21,7 +21,15 @@ from .text import decode, read_plain_text
 
 # The docx and html readers are imported when a file needs them: plain text is the common
 # input, and the docx reader's imports (zipfile and its compressors) cost some 8 ms a run.
-__all__ = ["read", "read_bytes", "decode", "parse_size", "max_input_bytes", "read_plain_text"]
+__all__ = [
+    "read_file_bytes",
+    "read",
+    "read_bytes",
+    "decode",
+    "parse_size",
+    "max_input_bytes",
+    "read_plain_text",
+]
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024  # override with --max-size / DIFFREPORT_MAX_BYTES
 
@@ -71,6 +79,11 @@ def read(path: str | Path, max_bytes: int | None = None) -> SourceText:
     """Read a file of any supported format into paragraphs.
 
     ``max_bytes`` (default: :func:`max_input_bytes`) bounds what is read, also from a pipe."""
+    return read_bytes(read_file_bytes(path, max_bytes), str(path))
+
+
+def read_file_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
+    """A file's bytes, within the size limit, refused as :func:`read` refuses it."""
     path = Path(path)
     name = str(path)
     limit = max_input_bytes() if max_bytes is None else parse_size(max_bytes)
@@ -94,7 +107,7 @@ def read(path: str | Path, max_bytes: int | None = None) -> SourceText:
         ) from None
     if len(data) > limit:
         raise _too_large(name, "more than " + f"{limit:,}", limit)
-    return read_bytes(data, name)
+    return data
 
 
 def read_at_most(fh: BinaryIO, size: int) -> bytes:
