@@ -270,5 +270,5 @@ def test_html_of_repeated_markup(pieces, times, data):
     before = data.draw(st.booleans())
     page = "<html><body><p>正文。</p>" + junk if before else junk + "<p>正文。</p>"
     src = check_read(page.encode("utf-8", "surrogatepass"), "a.html")
-    if before:
+    if before and "\x00" not in junk:  # NULs make a short file binary, by design
         assert src is not None and src.paragraphs[0].text == "正文。"
