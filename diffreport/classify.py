@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from rapidfuzz.distance import Indel
 
 from .align import Pairing
 from .model import Document, Node
-from .normalise import match_key
+from .normalise import minor_key, strict_key
 from .tokens import content_words, display_tokens
 
 Status = str  # unchanged | changed | new | dropped | split | merged
@@ -47,6 +48,12 @@ class Alignment:
     # A move's two places: the block (of a sentence or clause) or section (of a block) that
     # held it in the old version, and the one that holds it in the new.
     places: dict[str, str | None] | None = None
+    # A `changed` pair whose only differences are punctuation, letter case, script or
+    # numbering glyphs (``normalise.minor_key``): shown as minor and easy to collapse.
+    minor: bool = False
+    # Both labels of a 1:1 pair whose label changed (`第三十条` → `第三十二条`).
+    old_label: str | None = None
+    new_label: str | None = None
 
     def to_dict(self) -> dict:
         out: dict = {
@@ -69,6 +76,11 @@ class Alignment:
             out["diff"] = [{"op": op, "text": text} for op, text in self.diff]
         if self.places is not None:
             out["places"] = self.places
+        if self.minor:
+            out["minor"] = True
+        if self.old_label is not None:
+            out["old_label"] = self.old_label
+            out["new_label"] = self.new_label
         return out
 
 
@@ -162,6 +174,7 @@ class _Subtrees:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self._keys: dict[str, str] = {}
+        self._minor_keys: dict[str, str] = {}
         self._sizes: dict[str, int] = {}
         self._terms: dict[str, Sequence[str]] = {}
 
@@ -185,12 +198,35 @@ class _Subtrees:
 
     def own_key(self, node: Node) -> str:
         """A part's share of the content key: a section's title, a unit's text, without
-        numbering and as :func:`match_key` folds them."""
+        its numbering label and with only white space and width folded (:func:`strict_key`)."""
         key = self._keys.get(node.id)
         if key is None:
-            key = match_key(node.title) if node.kind == "section" else _unit_key(node)
+            key = strict_key(self.own_text(node))
             self._keys[node.id] = key
         return key
+
+    def minor_key(self, node: Node) -> str:
+        """:meth:`own_key` with punctuation, case, script and glyphs folded as well."""
+        key = self._minor_keys.get(node.id)
+        if key is None:
+            text = unicodedata.normalize("NFKC", self.own_text(node))
+            if node.kind == "block":  # `⒉` became `2.`: a label once folded
+                text = _LABEL_PREFIX.sub("", text, count=1)
+            key = self._minor_keys[node.id] = minor_key(text)
+        return key
+
+    def own_text(self, node: Node) -> str:
+        """A section's title; a block's text without its label; a sentence's or clause's
+        text without the label of its block when it opens with it (a renumbered article's
+        first sentence is the same sentence)."""
+        if node.kind == "section":
+            return node.title
+        if node.kind == "block":
+            return _unit_text(node)
+        block = self.doc.block_of(node.id)
+        if block is not None and block.label and node.text.startswith(block.label):
+            return node.text[len(block.label) :].lstrip()
+        return node.text
 
     def key_terms(self, node: Node) -> Sequence[str]:
         """Key terms in reading order, each once: a unit's own; a section's title's, then
@@ -206,21 +242,26 @@ class _Subtrees:
         return terms
 
 
-def _same_content(old: _Subtrees, new: _Subtrees, a: Node, b: Node) -> bool:
-    """Whether ``a`` and ``b`` are `unchanged`: equal text without numbering, the whole
-    subtree for a section (so a renumbered article or chapter with the same text is
-    unchanged). The content key joins the own keys of a node's parts with newlines, which
-    no own key holds, so two keys are equal when their parts' own keys are, one by one.
-    Compared lazily: a changed chapter stops at its first difference, and parts with the
-    same text need no key."""
+def _same_content(old: _Subtrees, new: _Subtrees, a: Node, b: Node, minor: bool = False) -> bool:
+    """Whether ``a`` and ``b`` are `unchanged` (with ``minor``: differ at most in minor
+    ways): equal text without numbering, the whole subtree for a section (so a renumbered
+    article or chapter with the same text is unchanged, and a chapter one of whose articles
+    changed is not). Compared part by part, lazily: a changed chapter stops at its first
+    difference, and parts with the same text need no key."""
+    if minor:
+
+        def same(x: Node, y: Node) -> bool:
+            return _same_text(x, y) or old.minor_key(x) == new.minor_key(y)
+    else:
+
+        def same(x: Node, y: Node) -> bool:
+            return _same_text(x, y) or old.own_key(x) == new.own_key(y)
+
     if a.kind != "section":
-        return _same_text(a, b) or old.own_key(a) == new.own_key(b)
+        return same(a, b)
     if old.size(a) != new.size(b):
         return False
-    return all(
-        _same_text(x, y) or old.own_key(x) == new.own_key(y)
-        for x, y in zip(old.parts(a), new.parts(b), strict=True)
-    )
+    return all(same(x, y) for x, y in zip(old.parts(a), new.parts(b), strict=True))
 
 
 def _same_text(a: Node, b: Node) -> bool:
@@ -228,11 +269,12 @@ def _same_text(a: Node, b: Node) -> bool:
     return a.text == b.text and a.title == b.title and a.label == b.label and a.kind == b.kind
 
 
-def _unit_key(node: Node) -> str:
+def _unit_text(node: Node) -> str:
+    """A block's text without its numbering label (`第三十条`, `（一）`, `1.`)."""
     text = node.text
-    if node.kind == "block" and node.label:
-        text = text[len(node.label) :] if text.startswith(node.label) else text
-    return match_key(_LABEL_PREFIX.sub("", text, count=1) if node.kind == "block" else text)
+    if node.label and text.startswith(node.label):
+        text = text[len(node.label) :]
+    return _LABEL_PREFIX.sub("", text, count=1)
 
 
 class _Priority(dict[str, tuple[float, int]]):
@@ -293,6 +335,13 @@ class Classifier:
                 "old": _place(old, old.node(pairing.old[0])),
                 "new": _place(new, new.node(pairing.new[0])),
             }
+        if status == "changed":
+            a, b = old.node(pairing.old[0]), new.node(pairing.new[0])
+            alignment.minor = _same_content(self._old, self._new, a, b, minor=True)
+        if len(pairing.old) == 1 and len(pairing.new) == 1:
+            a, b = old.node(pairing.old[0]), new.node(pairing.new[0])
+            if a.label != b.label and a.label and b.label and a.kind in ("section", "block"):
+                alignment.old_label, alignment.new_label = a.label, b.label
         if status in ("changed", "split", "merged"):
             alignment.evidence = self.evidence(pairing)
             if status == "changed" and pairing.level in ("sentence", "clause", "block"):

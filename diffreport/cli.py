@@ -253,7 +253,9 @@ _OUTPUT_HELP = "Write to this file (- for stdout; a device, FIFO or link is writ
     help="html: one self-contained side-by-side page.",
 )
 @click.option("-o", "--output", type=click.Path(), default=None, help=_OUTPUT_HELP)
-@click.option("--all", "show_all", is_flag=True, help="Also list unchanged blocks.")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Also list unchanged blocks, and expand minor changes."
+)
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
 @_max_size
 @_profile

@@ -46,6 +46,11 @@ class Comparison:
     def counts(self, level: str) -> Counter[str]:
         return Counter(a.status for a in self.at(level))
 
+    @property
+    def renumbered(self) -> list[Alignment]:
+        """Pairs (1:1, sections and blocks) whose label changed: `第三十条` → `第三十二条`."""
+        return [a for a in self.alignments if a.old_label is not None]
+
     def alignment_of(self, side: str, node_id: str) -> Alignment | None:
         for a in self.alignments:
             if node_id in (a.old if side == "old" else a.new):
@@ -75,6 +80,17 @@ class Comparison:
             "alignments": [a.to_dict() for a in self.alignments],
             "targets": [t.to_dict() for t in self.targets],
             "terms": {k: [t.to_dict() for t in v] for k, v in self.terms.items()},
+            "renumbered": [
+                {
+                    "level": a.level,
+                    "old": a.old[0],
+                    "new": a.new[0],
+                    "old_label": a.old_label,
+                    "new_label": a.new_label,
+                    "status": a.status,
+                }
+                for a in self.renumbered
+            ],
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -165,12 +181,18 @@ def compare(
     with _timed(timings, "parse"):
         old_doc = load(old, max_bytes)
         new_doc = load(new, max_bytes)
+    # Front matter (title, enactment history, addressees) is compared only with the other
+    # side's front matter, and the body only with the body: neither can pair with, merge
+    # into or split from the other.
+    old_body, new_body = old_doc.part(front=False), new_doc.part(front=False)
     with _timed(timings, "tokenise"):
-        aligner = Aligner(old_doc, new_doc, workers)
+        aligner = Aligner(old_body, new_body, workers)
     with _timed(timings, "align"):
         pairs = aligner.run()
         weights = rarity(old_doc, new_doc)
-        pairs = pair_measures(old_doc, new_doc, pairs, weights)
+        pairs = pair_measures(old_body, new_body, pairs, weights)
+        for level, front_pairs in _align_front(old_doc, new_doc, weights).items():
+            pairs[level] = front_pairs + pairs[level]
     with _timed(timings, "classify"):
         classify = Classifier(old_doc, new_doc, weights)
         alignments = [classify(p) for p in _in_reading_order(pairs, old_doc, new_doc)]
@@ -178,6 +200,20 @@ def compare(
         targets = compare_targets(old_doc, new_doc)
         terms = term_shifts(old_doc, new_doc, alignments)
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
+
+
+def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dict:
+    """The pairings of the two front matters, aligned as documents of their own."""
+    old_front, new_front = old.part(front=True), new.part(front=True)
+    if not old_front.nodes or not new_front.nodes:
+        return {
+            level: [Pairing(level, [n.id], [], None) for n in old_front.of_kind(level)]
+            + [Pairing(level, [], [n.id], None) for n in new_front.of_kind(level)]
+            for level in LEVELS
+        }
+    pairs = Aligner(old_front, new_front).run()
+    pairs = pair_measures(old_front, new_front, pairs, weights)
+    return pairs
 
 
 def _in_reading_order(pairs: dict[str, list[Pairing]], old: Document, new: Document):

@@ -22,6 +22,8 @@ class Paragraph:
     text: str
     heading_level: int | None = None  # from a heading style or a Markdown `#`
     numbering: str = ""  # list numbering text rendered by the source (docx), if any
+    # Marked front matter by the source itself (LawRefBook's `<!-- INFO END -->` closes it).
+    front: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +48,12 @@ class Node:
     label: str = ""
     title: str = ""
     depth: int = 0  # section nesting depth (1 = top); 0 for non-sections
+    # "front" for the front matter (title, enactment history, issuing number, addressees)
+    # and everything under it: compared only with the other side's front matter.
+    role: str = ""
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "id": self.id,
             "parent": self.parent,
             "kind": self.kind,
@@ -56,6 +61,9 @@ class Node:
             "title": self.title,
             "text": self.text,
         }
+        if self.role:
+            out["role"] = self.role
+        return out
 
 
 @dataclass(slots=True)
@@ -111,6 +119,11 @@ class Document:
             if anc.kind == "block":
                 return anc
         return None
+
+    def part(self, front: bool) -> Document:
+        """The front matter (``front``) or the body as a document of its own, same ids."""
+        nodes = [n for n in self.nodes if (n.role == "front") == front]
+        return Document(nodes=nodes, title=self.title, path=self.path, genre=self.genre)
 
     def plain_text(self) -> str:
         """The document's text, one line per heading or block, as the redline writes it."""

@@ -228,3 +228,67 @@ def match_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT_FOLD)
     text = _NON_WORD.sub("", text).lower()
     return to_simplified(text)
+
+
+# --- strict and minor keys (what `unchanged` and `minor` mean) ----------------------------
+
+# Characters whose compatibility decomposition is only a width change (`<wide>` full-width
+# forms, `<narrow>` half-width katakana and symbols, the ideographic space): the only folding
+# allowed before two texts are called the same. NFKC as a whole would also turn `⒉` into
+# `2.`, which is a change of numbering glyph (minor, not none).
+_WIDTH_RANGES = (range(0x3000, 0x3001), range(0xFF00, 0xFFF0), range(0x20A9, 0x20AA))
+
+
+@lru_cache(maxsize=1)
+def _width_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for block in _WIDTH_RANGES:
+        for code in block:
+            tag, _, rest = unicodedata.decomposition(chr(code)).partition(" ")
+            if tag in ("<wide>", "<narrow>") and rest:
+                table[code] = "".join(chr(int(h, 16)) for h in rest.split())
+    return table
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def strict_key(text: str) -> str:
+    """The key under which two texts are `unchanged`: only white space and character width
+    are folded (`总 则` = `总则`, `２０２５` = `2025`); punctuation, letter case, script and
+    numbering glyphs still count."""
+    return _WHITESPACE.sub("", text.translate(_width_table()))
+
+
+# Latin to Supplemental Punctuation, CJK symbols and punctuation, vertical and small forms,
+# full-width forms (NFKC has already folded most of the latter three).
+_PUNCTUATION_BLOCKS = (
+    range(0, 0x2E80),
+    range(0x3000, 0x3040),
+    range(0xFE10, 0xFE70),
+    range(0xFF00, 0xFF66),
+)
+
+
+@lru_cache(maxsize=1)
+def _punctuation() -> re.Pattern[str]:
+    """Every punctuation mark (Unicode category P*) of the blocks that hold them in
+    Chinese and Western text, except where it stands between two digits (`1.5` is not `15`)."""
+    marks = "".join(
+        chr(c)
+        for block in _PUNCTUATION_BLOCKS
+        for c in block
+        if unicodedata.category(chr(c)).startswith("P")
+    )
+    cls = "[" + re.escape(marks) + "]"
+    return re.compile(rf"(?<!\d){cls}|{cls}(?!\d)")
+
+
+@lru_cache(maxsize=65536)
+def minor_key(text: str) -> str:
+    """The key under which a change is `minor`: punctuation, letter case, traditional or
+    simplified script and compatibility glyphs (`⒉` → `2.`) folded as well."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _punctuation().sub("", _NON_WORD.sub("", text))
+    return to_simplified(text)

@@ -49,6 +49,13 @@ _HEADING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _ARTICLE = re.compile(
     rf"^(?P<label>第[{_CN_NUM}\d]+条(?:之[{_CN_NUM}\d]+)?)[\s　]*(?P<title>.*)$", re.S
 )
+
+
+def is_article_label(label: str) -> bool:
+    """Whether a block's label numbers an article (`第三十条`, `第十条之一`)."""
+    return _ARTICLE.match(label) is not None
+
+
 _TERMINAL_END = re.compile(r"[。！？；;!?]$|[.](?<!\d\.)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -217,6 +224,80 @@ def _label_and_lead(sentences: list[str]) -> tuple[str, str]:
     return label, lead
 
 
+# --- front matter ----------------------------------------------------------------------------
+
+# The lines a document opens with before its body, when they are of these kinds: the title
+# (and its repetition, perhaps broken over lines), the enactment and amendment history and a
+# `施行` line, an issuing number, addressees, a transmittal note, `（此件主动公开）`.
+_DATE_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_HISTORY_WORDS = re.compile(r"通过|修正|修订|公布|发布|施行|批准|印发|颁布|决定|签发|生效|会议上$")
+_QUOTED_TITLE = re.compile(r"《[^》]*》|〈[^〉]*〉")
+_SENTENCE_MARKS = re.compile(r"[，,。；;]")
+_ISSUING_NUMBER = re.compile(
+    rf"^\S{{0,30}}(?:[〔\[［（(]\d{{4}}[〕\]］）)]\s*第?\s*\d+\s*号"
+    rf"|令\s*(?:第\s*)?[\d{_CN_NUM}]+\s*号|^第\s*\d+\s*号)$"
+)
+_PUBLICITY = re.compile(r"^[（(]此件.{1,12}[）)]$")
+_NOTICE_TITLE = re.compile(r"关于.{2,80}(?:通知|通告|公告|决定|批复|函)$")
+_TRANSMITTAL = re.compile(
+    r"现(?:予以|予)?(?:印发|发布|公布)|印发给你们|请(?:认真|遵照|结合实际)\S{0,8}(?:执行|落实)"
+)
+_ADDRESSEES_EXCLUDE = re.compile(r"如下|下列|包括|为了|为")
+_ISSUER = re.compile(r"(?:委员会|人民政府|办公室|办公厅|人民法院|人民检察院|国务院|[局部厅署])$")
+# A front-matter line is short: a paragraph longer than this is body text.
+FRONT_LINE_MAX = 300
+
+
+def _bare(text: str) -> str:
+    """Text without white space and punctuation, to find a title's pieces."""
+    return re.sub(r"[\W_]+", "", text)
+
+
+def _is_front_line(p: Paragraph, title_key: str, seen_front: bool) -> bool:
+    text = p.text
+    if p.front:
+        return True
+    if len(text) > FRONT_LINE_MAX or _ARTICLE.match(text):
+        return False
+    if _DATE_LINE.match(text):
+        rest = _QUOTED_TITLE.sub("", text)
+        return len(text) <= 20 or (
+            _HISTORY_WORDS.search(text) is not None and not _SENTENCE_MARKS.search(rest)
+        )
+    if _ISSUING_NUMBER.match(text) or _PUBLICITY.match(text):
+        return True
+    if _TERMINAL_END.search(text):
+        return seen_front and _TRANSMITTAL.search(text) is not None
+    if text.endswith(("：", ":")):
+        return seen_front and len(text) <= 60 and not _ADDRESSEES_EXCLUDE.search(text)
+    if p.heading_level is not None and p.heading_level > 1 or detect_heading(p) is not None:
+        return False
+    if text.endswith(("，", ",", "、")):  # a sentence cut short, not a title
+        return False
+    key = _bare(text)
+    if title_key and len(key) >= 4 and key in title_key:
+        return True  # the title, or a piece of it on a line of its own
+    if _NOTICE_TITLE.search(text) and len(text) <= 120:
+        return True
+    return seen_front and len(text) <= 30 and _ISSUER.search(text) is not None
+
+
+def front_matter_length(paragraphs: list[Paragraph], title: str) -> int:
+    """How many of the opening paragraphs are front matter (0 when the body would be empty)."""
+    title_key = _bare(title)
+    # A document of several `#` titles has no single title to set apart.
+    if sum(p.heading_level == 1 for p in paragraphs) > 1:
+        title_key = ""
+    n = 0
+    for p in paragraphs:
+        if p.heading_level == 1 and not title_key and not p.front:
+            break
+        if not _is_front_line(p, title_key, n > 0):
+            break
+        n += 1
+    return n if n < len(paragraphs) else 0
+
+
 # --- the tree --------------------------------------------------------------------------------
 
 
@@ -229,23 +310,31 @@ class _Builder:
         self.counts: dict[str, int] = dict.fromkeys(_ID_PREFIX, 0)
 
     def add(
-        self, kind: Kind, text: str, parent: str | None, label: str = "", title: str = ""
+        self,
+        kind: Kind,
+        text: str,
+        parent: str | None,
+        label: str = "",
+        title: str = "",
+        role: str = "",
     ) -> Node:
         n = self.counts[kind] + 1
         self.counts[kind] = n
-        node = Node(f"{_ID_PREFIX[kind]}{n}", kind, text, parent, label, title)
+        node = Node(f"{_ID_PREFIX[kind]}{n}", kind, text, parent, label, title, role=role)
         self.nodes.append(node)
         return node
 
-    def add_block(self, text: str, parent: str | None, label: str = "", title: str = "") -> Node:
-        block = self.add("block", text, parent, label, title)
+    def add_block(
+        self, text: str, parent: str | None, label: str = "", title: str = "", role: str = ""
+    ) -> Node:
+        block = self.add("block", text, parent, label, title, role)
         for para in text.split("\n"):
             for sent in split_sentences(para):
-                s = self.add("sentence", sent, block.id)
+                s = self.add("sentence", sent, block.id, role=role)
                 # Every sentence has at least one clause, so the finest level always covers
                 # the whole text and a measure can move between list and plain sentences.
                 for clause in split_clauses(sent):
-                    self.add("clause", clause, s.id)
+                    self.add("clause", clause, s.id, role=role)
         return block
 
 
@@ -312,6 +401,17 @@ def parse(source: SourceText) -> Document:
     check_units(source.path, len(source.paragraphs), "paragraphs", limit)
     paragraphs = [p for p in source.paragraphs if p.text.strip()]
     genre = detect_genre(paragraphs)
+    title = find_title(paragraphs)
+    b = _Builder()
+    front = front_matter_length(paragraphs, title)
+    if front:
+        # One `front` section, headed by the first line (the title, as a rule), holding the
+        # other lines as blocks: shown and compared apart from the body.
+        head = b.add("section", paragraphs[0].text, None, title=paragraphs[0].text, role="front")
+        head.depth = 1
+        for p in paragraphs[1:front]:
+            b.add_block(p.text, head.id, role="front")
+        paragraphs = paragraphs[front:]
     headings = [detect_heading(p) for p in paragraphs]
     if sum(h is not None for h in headings) < 2:
         # No numbered structure: short unpunctuated lines followed by text are headings.
@@ -323,7 +423,6 @@ def parse(source: SourceText) -> Document:
     ranks: dict[str, int] = {}
     explicit = [h.explicit_level for h in headings if h and h.explicit_level]
     base = max(explicit, default=0)
-    b = _Builder()
     stack: list[tuple[int, Node]] = []
     article: tuple[Node | None, list[str], str, str] | None = None  # statute: open article
 
@@ -402,4 +501,4 @@ def parse(source: SourceText) -> Document:
     flush_article()
     flush_plan()
     check_units(source.path, sum(n.kind == "block" for n in b.nodes), "blocks", limit)
-    return Document(nodes=b.nodes, title=find_title(paragraphs), path=source.path, genre=genre)
+    return Document(nodes=b.nodes, title=title, path=source.path, genre=genre)

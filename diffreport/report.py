@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .classify import Alignment
 from .compare import Comparison
 from .model import Node
+from .normalise import strict_key
 
 
 @dataclass(slots=True)
@@ -16,6 +17,7 @@ class Measure:
     text: str
     diff: list[tuple[str, str]] | None = None
     elsewhere: str = ""  # for a move: the block title on the other side
+    minor: bool = False  # changed only in punctuation, case, script or numbering glyphs
 
 
 @dataclass(slots=True)
@@ -24,6 +26,11 @@ class BlockChange:
     old: list[Node]
     new: list[Node]
     measures: list[Measure] = field(default_factory=list)
+
+    @property
+    def front(self) -> bool:
+        """Front matter (title, enactment history, addressees): shown apart from the body."""
+        return any(n.role == "front" for n in self.old + self.new)
 
     @property
     def old_title(self) -> str:
@@ -76,7 +83,7 @@ def block_changes(c: Comparison) -> list[BlockChange]:
                     src = old.block_of(ca.old[0])
                     bc.measures.append(Measure("moved-in", text, elsewhere=block_title(src)))
                 elif ca.status in ("changed", "split", "merged"):
-                    bc.measures.append(Measure("changed", text, ca.diff))
+                    bc.measures.append(Measure("changed", text, ca.diff, minor=ca.minor))
         for bid in a.old:
             for ca in by_old_block.get(bid, []):
                 if id(ca) in seen:
@@ -102,3 +109,38 @@ def moved_places(c: Comparison, places: dict) -> str:
         return node.title or node.text
 
     return f"{name(c.old, places.get('old'))} → {name(c.new, places.get('new'))}"
+
+
+def is_front(c: Comparison, a: Alignment) -> bool:
+    """Whether an alignment is of the front matter (its nodes are, on either side)."""
+    if a.old:
+        return c.old.node(a.old[0]).role == "front"
+    return bool(a.new) and c.new.node(a.new[0]).role == "front"
+
+
+def renumbering(old_label: str, new_label: str) -> str:
+    """`原第三十条 → 第三十二条` (Chinese labels), `formerly 3. → 4.` otherwise."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in old_label + new_label):
+        return f"原{old_label} → {new_label}"
+    return f"formerly {old_label} → {new_label}"
+
+
+def front_lines(c: Comparison) -> tuple[list[str], list[str]]:
+    """The front-matter lines (blocks) only the new version has, and only the old one has,
+    with changed ones on both lists: what the version line reports."""
+    added: list[str] = []
+    removed: list[str] = []
+    for a in c.at("section"):
+        if not is_front(c, a):
+            continue
+        old = [c.old.node(i).text for i in a.old]
+        new = [c.new.node(i).text for i in a.new]
+        if [strict_key(t) for t in old] != [strict_key(t) for t in new]:
+            added += new
+            removed += old
+    for a in c.at("block"):
+        if a.status == "unchanged" or not is_front(c, a):
+            continue
+        added += [c.new.node(i).text for i in a.new]
+        removed += [c.old.node(i).text for i in a.old]
+    return added, removed

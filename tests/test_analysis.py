@@ -111,24 +111,65 @@ def test_evidence_is_the_rarest_terms_of_each_side_at_every_level(seed_compariso
     assert checked == {"section", "block", "sentence", "clause"}
 
 
-def _reference_content_key(doc, node) -> str:
+def _width_folded(text: str) -> str:
+    import unicodedata
+
+    out = []
+    for ch in text:
+        tag, _, codes = unicodedata.decomposition(ch).partition(" ")
+        out.append(
+            "".join(chr(int(h, 16)) for h in codes.split()) if tag in ("<wide>", "<narrow>") else ch
+        )
+    return "".join(out)
+
+
+def _reference_content_key(doc, node, minor: bool = False) -> str:
+    """`unchanged` by its definition: equal after white space and width folding only, without
+    numbering labels, over a section's whole subtree. ``minor``: punctuation (not between
+    digits), case, script and compatibility glyphs folded too."""
+    import re
+    import unicodedata
+
     from diffreport.classify import _LABEL_PREFIX
-    from diffreport.normalise import match_key
+    from diffreport.normalise import to_simplified
+
+    def key(text: str) -> str:
+        text = "".join(_width_folded(text).split())
+        if minor:
+            text = unicodedata.normalize("NFKC", text).lower()
+            text = "".join(
+                ch
+                for i, ch in enumerate(text)
+                if not unicodedata.category(ch).startswith("P")
+                or (0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit())
+            )
+            text = to_simplified(text)
+        return text
 
     if node.kind == "section":
-        parts = [match_key(node.title)]
-        parts += [_reference_content_key(doc, child) for child in doc.children(node.id)]
+        parts = [key(node.title)]
+        parts += [_reference_content_key(doc, child, minor) for child in doc.children(node.id)]
         return "\n".join(parts)
     text = node.text
-    if node.kind == "block" and node.label and text.startswith(node.label):
-        text = text[len(node.label) :]
-    return match_key(_LABEL_PREFIX.sub("", text, count=1) if node.kind == "block" else text)
+    if node.kind == "block":
+        if node.label and text.startswith(node.label):
+            text = text[len(node.label) :]
+        if minor:
+            text = re.sub(r"^\s+", "", unicodedata.normalize("NFKC", text))
+            text = _LABEL_PREFIX.sub("", text, count=1)
+        text = _LABEL_PREFIX.sub("", text, count=1)
+    else:
+        block = doc.block_of(node.id)
+        if block.label and text.startswith(block.label):
+            text = text[len(block.label) :]
+    return key(text)
 
 
 def test_unchanged_means_equal_text_without_numbering_over_the_whole_subtree():
     # A regulation revised article by article: renumbered but equal articles and chapters are
-    # unchanged, any edit below a chapter makes it changed. Against the definition, computed
-    # the slow way (the classifier compares part by part and skips equal text).
+    # unchanged, any edit below a chapter makes it changed; an edit of punctuation, case or
+    # script only is `changed` and `minor`. Against the definitions, computed the slow way
+    # (the classifier compares part by part and skips equal text).
     from conftest import LAW
 
     from diffreport.compare import compare
@@ -139,9 +180,13 @@ def test_unchanged_means_equal_text_without_numbering_over_the_whole_subtree():
     statuses = set()
     for a in c.alignments:
         if len(a.old) == 1 and len(a.new) == 1:
-            same = _reference_content_key(c.old, c.old.node(a.old[0])) == _reference_content_key(
-                c.new, c.new.node(a.new[0])
-            )
+            o, n = c.old.node(a.old[0]), c.new.node(a.new[0])
+            same = _reference_content_key(c.old, o) == _reference_content_key(c.new, n)
             assert (a.status == "unchanged") == same, (a.level, a.old, a.new)
-            statuses.add((a.level, a.status))
-    assert {("section", "unchanged"), ("section", "changed")} <= statuses
+            minor = not same and _reference_content_key(c.old, o, True) == _reference_content_key(
+                c.new, n, True
+            )
+            assert a.minor == minor, (a.level, a.old, a.new)
+            statuses.add((a.level, a.status, a.minor))
+    assert {("section", "unchanged", False), ("section", "changed", False)} <= statuses
+    assert ("clause", "changed", True) in statuses

@@ -4,6 +4,7 @@ clients (LibreOffice converts it to PDF)."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -17,6 +18,7 @@ from lxml import etree
 
 from diffreport.cli import main
 from diffreport.compare import compare
+from diffreport.report import is_front
 from diffreport.writers import docx_brief, docx_redline
 from diffreport.writers.templates import wording
 
@@ -94,8 +96,14 @@ def test_summary_is_built_from_the_facts(brief, seed_comparison):
     text = "".join(summary)
     c = seed_comparison
     assert c.new.title in text and c.old.title in text
-    assert f"{len(c.new.of_kind('block'))}个段落" in text
-    assert f"删除{c.counts('block')['dropped']}段" in text
+    # Counts are of the body: the front matter (notice title, addressees, date) is the
+    # version line, never a paragraph.
+    body = [n for n in c.new.of_kind("block") if n.role != "front"]
+    assert 0 < len(body) < len(c.new.of_kind("block"))
+    assert f"{len(body)}个段落" in text
+    dropped = [a for a in c.at("block") if a.status == "dropped" and not is_front(c, a)]
+    assert f"删除{len(dropped)}段" in text
+    assert text.startswith("版本信息：")
     raised = [t for t in c.targets if t.change == "raised"]
     assert raised and raised[0].indicator in text
     new_terms = c.terms["new"]
@@ -107,10 +115,16 @@ def test_statute_summary_counts_articles(epoch, brief):
     old, new = law_pairs()[0]
     c = compare(old, new)
     law = Document(io.BytesIO(docx_brief.render(c)))
-    first = next(p.text for p in law.paragraphs if p.style.name == "Body Text")
+    body = [p.text for p in law.paragraphs if p.style.name == "Body Text"]
+    assert body[0].startswith("版本信息：")  # the enactment history, apart
+    first = body[1]
     assert c.new.genre == "statute"
-    assert f"共{len(c.new.of_kind('block'))}条" in first
-    assert f"删除{c.counts('block')['dropped']}条" in first
+    # Articles, counted by their labels in the text (the history lines are not articles).
+    articles = re.findall(r"^第[一二三四五六七八九十百零]+条", new.read_text(), flags=re.M)
+    assert len(articles) < len([n for n in c.new.of_kind("block")])
+    assert f"共{len(articles)}条" in first
+    dropped = [a for a in c.at("block") if a.status == "dropped" and not is_front(c, a)]
+    assert f"删除{len(dropped)}条" in first
     assert "四、条款变化" in headings(law, 1)
     seed_first = next(p.text for p in brief.paragraphs if p.style.name == "Body Text")
     assert seed_first != first
@@ -142,14 +156,19 @@ def test_every_table_repeats_its_header(brief):
 
 def test_structure_table_lists_sections(brief, seed_comparison):
     table = next(t for t in brief.tables if t.rows[0].cells[0].text == "原章节")
-    assert len(table.rows) - 1 == len(seed_comparison.at("section"))
-    new_titles = [n.text for n in seed_comparison.new.of_kind("section")]
+    body = [a for a in seed_comparison.at("section") if not is_front(seed_comparison, a)]
+    assert len(table.rows) - 1 == len(body) == len(seed_comparison.at("section")) - 1
+    new_titles = [n.text for n in seed_comparison.new.of_kind("section") if n.role != "front"]
     listed = [r.cells[1].text.strip("　") for r in table.rows[1:]]
     assert listed == new_titles
 
 
 def test_priorities_show_inline_diffs(brief, seed_comparison):
-    changed = [a for a in seed_comparison.at("block") if a.status != "unchanged"]
+    changed = [
+        a
+        for a in seed_comparison.at("block")
+        if a.status != "unchanged" and not a.minor and not is_front(seed_comparison, a)
+    ]
     assert len(headings(brief, 3)) >= len(changed)
     deleted = [r for p in brief.paragraphs for r in p.runs if r.style.name == "Deleted Text"]
     inserted = [r for p in brief.paragraphs for r in p.runs if r.style.name == "Inserted Text"]

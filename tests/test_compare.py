@@ -75,7 +75,11 @@ def test_json_contract(seed_comparison):
     assert data["schema"] == "diffreport/1"
     assert set(data) >= {"old", "new", "nodes", "alignments", "targets", "terms"}
     node = data["nodes"]["old"][0]
-    assert set(node) == {"id", "parent", "kind", "label", "title", "text"}
+    assert (
+        {"id", "parent", "kind", "label", "title", "text"}
+        <= set(node)
+        <= {"id", "parent", "kind", "label", "title", "text", "role"}
+    )
     for a in data["alignments"]:
         assert a["level"] in ("section", "block", "sentence", "clause")
         assert a["status"] in ("unchanged", "changed", "new", "dropped", "split", "merged")

@@ -113,9 +113,9 @@ def _articles(doc) -> dict[str, str]:
 AMENDED_ONCE = ["第十二条", "第十五条", "第十七条", "第十八条", "第二十二条", "第二十四条"]
 
 
-# The last article (第二十四条, on entry into force) sits next to the `2022年5月1日 施行` line of
-# the 2022-04-24 front matter, which is read as a paragraph of the body and split off it.
-FRONT_MATTER_BUG = "第二十四条"
+# The last article (第二十四条, on entry into force) once took the `2022年5月1日 施行` line of the
+# 2022-04-24 front matter as a part split off it; front matter is now compared apart.
+LAST_ARTICLE = "第二十四条"
 
 
 def test_law_chain_articles(law_chain) -> None:
@@ -123,8 +123,6 @@ def test_law_chain_articles(law_chain) -> None:
     first = _articles(law_chain.versions[0])
     assert len(first) == 24
     for label, node_id in first.items():
-        if label == FRONT_MATTER_BUG:
-            continue
         t = tracks[(0, node_id)]
         assert [len(m) for m in t.members] == [1, 1, 1], label
         statuses = [e.status for e in t.events]
@@ -133,9 +131,8 @@ def test_law_chain_articles(law_chain) -> None:
         assert not t.changed_every_step
 
 
-@pytest.mark.xfail(strict=True, reason="front matter is not yet kept apart (issue 11, item 3)")
 def test_law_chain_last_article_is_not_split_by_front_matter(law_chain) -> None:
-    t = track_index(law_chain)[(0, _articles(law_chain.versions[0])[FRONT_MATTER_BUG])]
+    t = track_index(law_chain)[(0, _articles(law_chain.versions[0])[LAST_ARTICLE])]
     assert [len(m) for m in t.members] == [1, 1, 1]
     assert [e.status for e in t.events] == ["changed", "unchanged"]
 

@@ -200,7 +200,16 @@ def _md_heading(line: str) -> tuple[int, str] | None:
     return len(m.group(1)), title
 
 
+# LawRefBook closes a law's title and enactment history with this comment.
+_FRONT_END = re.compile(r"<!--\s*INFO END\s*-->")
+
+
 def read_plain_text(text: str, markdown: bool = False) -> list[Paragraph]:
+    front_end = _FRONT_END.search(text) if markdown else None
+    if front_end is not None:
+        before = read_plain_text(text[: front_end.start()], markdown=True)
+        after = read_plain_text(text[front_end.end() :], markdown=True)
+        return [Paragraph(p.text, p.heading_level, p.numbering, front=True) for p in before] + after
     if markdown:
         text = _strip_comments(text)
     paragraphs = []

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from ..compare import Comparison
 from ..model import Document
-from ..report import BlockChange, Measure, block_changes, block_title
+from ..parse import is_article_label
+from ..report import BlockChange, Measure, block_changes, block_title, front_lines, is_front
 from ..sidebyside import rows as side_by_side
 
 # Below this similarity a changed block is "rewritten" rather than "reworded".
@@ -17,7 +18,16 @@ REWRITTEN_BELOW = 0.5
 # Below this share of paired blocks, the briefing says the documents look unrelated.
 UNRELATED_BELOW_PERCENT = 15
 # Every key is present (zero when absent), so templates can use them without guards.
-BLOCK_STATUSES = ("unchanged", "reworded", "rewritten", "new", "dropped", "split", "merged")
+BLOCK_STATUSES = (
+    "unchanged",
+    "minor",
+    "reworded",
+    "rewritten",
+    "new",
+    "dropped",
+    "split",
+    "merged",
+)
 SECTION_STATUSES = ("unchanged", "changed", "new", "dropped", "split", "merged")
 TARGET_CHANGES = ("raised", "lowered", "unchanged", "new", "dropped", "reworded")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -38,7 +48,9 @@ def snippet(text: str, width: int) -> str:
 @dataclass(slots=True)
 class BlockFact:
     change: BlockChange
-    status: str  # unchanged | reworded | rewritten | new | dropped | split | merged
+    # unchanged | minor (punctuation, case, script or numbering glyphs only) | reworded |
+    # rewritten | new | dropped | split | merged
+    status: str
     moved: bool
     old_title: str
     new_title: str
@@ -52,6 +64,13 @@ class BlockFact:
     changed: list[Measure] = field(default_factory=list)
     moved_in: list[Measure] = field(default_factory=list)
     moved_out: list[Measure] = field(default_factory=list)
+    # Both labels when the pair was renumbered (`第三十条` → `第三十二条`), else "".
+    old_label: str = ""
+    new_label: str = ""
+
+    @property
+    def renumbered(self) -> bool:
+        return bool(self.old_label)
 
     @property
     def anchor(self) -> tuple[str, str]:
@@ -105,6 +124,16 @@ def _without(text: str, indicator: str) -> str:
 
 
 @dataclass(slots=True)
+class RenumberFact:
+    """A paired article or priority whose number changed, and what else happened to it."""
+
+    old_label: str
+    new_label: str
+    status: str  # as BlockFact.status
+    moved: bool
+
+
+@dataclass(slots=True)
 class TermFact:
     term: str
     old_count: int
@@ -122,6 +151,8 @@ class Facts:
     new_path: str
     date: str
     version: str
+    # The body's units in the document's own terms: a statute's articles, other documents'
+    # blocks (front matter never counts).
     blocks_old: int
     blocks_new: int
     block_counts: dict[str, int]
@@ -142,6 +173,11 @@ class Facts:
     same: bool
     paired_percent: int  # share of all blocks (both sides) that found a counterpart
     unrelated: bool  # so few pairs that the two are probably not versions of one document
+    # Front matter (title, enactment history, issuing number): the lines only the new
+    # version has, and only the old one (a changed line is on both), for the version line.
+    front_added: list[str] = field(default_factory=list)
+    front_removed: list[str] = field(default_factory=list)
+    renumbered: list[RenumberFact] = field(default_factory=list)
 
 
 def _section_title(doc: Document, node_id: str | None) -> str:
@@ -155,7 +191,10 @@ def _block_fact(c: Comparison, bc: BlockChange) -> BlockFact:
     a = bc.alignment
     status = a.status
     if status == "changed":
-        status = "reworded" if (a.score or 0) >= REWRITTEN_BELOW else "rewritten"
+        if a.minor:
+            status = "minor"
+        else:
+            status = "reworded" if (a.score or 0) >= REWRITTEN_BELOW else "rewritten"
     ev = a.evidence
     fact = BlockFact(
         change=bc,
@@ -168,6 +207,8 @@ def _block_fact(c: Comparison, bc: BlockChange) -> BlockFact:
         score=a.score,
         added=list(ev.added) if ev else [],
         removed=list(ev.removed) if ev else [],
+        old_label=a.old_label or "",
+        new_label=a.new_label or "",
     )
     for m in bc.measures:
         {
@@ -242,8 +283,24 @@ def _target_fact(c: Comparison, t) -> TargetFact:
     )
 
 
+def _front_row(c: Comparison, row) -> bool:
+    """Whether a side-by-side row shows front matter."""
+    return any(c.old.node(i).role == "front" for i in row.old_ids) or any(
+        c.new.node(i).role == "front" for i in row.new_ids
+    )
+
+
+def _units(doc: Document) -> int:
+    """The body's units as the document counts them: articles in a statute, else blocks."""
+    body = [n for n in doc.of_kind("block") if n.role != "front"]
+    if doc.genre == "statute":
+        return sum(1 for n in body if is_article_label(n.label))
+    return len(body)
+
+
 def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
-    blocks = [_block_fact(c, bc) for bc in block_changes(c)]
+    # Front matter is reported apart (the version line), never as a block or section.
+    blocks = [_block_fact(c, bc) for bc in block_changes(c) if not bc.front]
     block_counts = dict.fromkeys(BLOCK_STATUSES, 0)
     for b in blocks:
         block_counts[b.status] = block_counts.get(b.status, 0) + 1
@@ -254,9 +311,9 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
     }
     sections = []
     # The structure table is the heading rows of the side-by-side view (the 对照表 and the
-    # HTML report render the same rows).
+    # HTML report render the same rows), without the front matter (the version line).
     for row in side_by_side(c):
-        if row.kind != "heading":
+        if row.kind != "heading" or _front_row(c, row):
             continue
         a = row.alignment
         sections.append(
@@ -281,12 +338,16 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
     headline = [t for t in targets if t.change in ("raised", "lowered")][:3]
     if not headline:
         headline = [t for t in targets if t.change != "unchanged"][:3]
-    total_blocks = len(c.old.of_kind("block")) + len(c.new.of_kind("block"))
-    paired_blocks = sum(len(a.old) + len(a.new) for a in c.at("block") if a.old and a.new)
+    body = [a for a in c.at("block") if not is_front(c, a)]
+    total_blocks = sum(len(a.old) + len(a.new) for a in body)
+    paired_blocks = sum(len(a.old) + len(a.new) for a in body if a.old and a.new)
     paired_percent = round(100 * paired_blocks / total_blocks) if total_blocks else 100
     new_terms = [t.term for t in c.terms.get("new", [])]
     dropped_terms = [t.term for t in c.terms.get("dropped", [])]
     width = 36 if lang == "zh" else 90
+    front_added, front_removed = (
+        [snippet(t, 2 * width) for t in lines] for lines in front_lines(c)
+    )
 
     def term_facts(kind: str, doc: Document) -> list[TermFact]:
         ids = {n.id for n in doc.nodes}
@@ -309,8 +370,8 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         new_path=c.new.path,
         date=date,
         version=version,
-        blocks_old=len(c.old.of_kind("block")),
-        blocks_new=len(c.new.of_kind("block")),
+        blocks_old=_units(c.old),
+        blocks_new=_units(c.new),
         block_counts=block_counts,
         measure_counts=measure_counts,
         sections=sections,
@@ -334,4 +395,11 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         same=c.same,
         paired_percent=paired_percent,
         unrelated=not c.same and paired_percent < UNRELATED_BELOW_PERCENT,
+        front_added=front_added,
+        front_removed=front_removed,
+        renumbered=[
+            RenumberFact(b.old_label, b.new_label, b.status, b.moved)
+            for b in blocks
+            if b.renumbered
+        ],
     )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from pathlib import PurePath
 
 from .. import __version__
 from ..compare import Comparison
+from ..report import is_front
 from . import docx_redline
 from .brief_facts import BlockFact, Facts, detect_language, gather, snippet
 from .ooxml import (
@@ -214,8 +216,10 @@ class _Brief:
         header = list(self.words.overview_columns)
         rows = []
         for level in ("section", "block", "clause"):
-            k = self.c.counts(level)
-            moved = sum(1 for a in self.c.at(level) if a.moved)
+            # The body only: front matter is the version line, never a unit.
+            body = [a for a in self.c.at(level) if not is_front(self.c, a)]
+            k = Counter(a.status for a in body)
+            moved = sum(1 for a in body if a.moved)
             rows.append(
                 [lb[f"level_{level}"]]
                 + [
@@ -271,6 +275,22 @@ class _Brief:
         header = [lb["col_old_section"], lb["col_new_section"], lb["col_status"]]
         header += [lb["col_blocks"], lb["col_similarity"]]
         self.table(header, rows, [52, 52, 18, 19, 15])
+        if f.renumbered:
+            self.heading(lb["renumbering"], 2)
+            self.para(self.text("renumbering_intro", f))
+            rows = []
+            for r in f.renumbered:
+                status = st[r.status] + (
+                    f"（{st['moved']}）" if r.moved and self.lang == "zh" else ""
+                )
+                if r.moved and self.lang != "zh":
+                    status += f" ({st['moved']})"
+                style = CHANGE_STYLE.get(
+                    _section_style("unchanged" if r.status == "unchanged" else "changed")
+                )
+                rows.append([r.old_label, r.new_label, [(status, style)]])
+            header = [lb["col_old_label"], lb["col_new_label"], lb["col_content"]]
+            self.table(header, rows, [50, 50, 56])
 
     def priorities(self, moved_units: set[str]) -> None:
         f, lb = self.facts, self.labels
@@ -279,6 +299,12 @@ class _Brief:
             self.para(self.text("no_priorities"))
             return
         self.para(self.text("priorities_intro", f))
+        sep = "、" if self.lang == "zh" else "; "
+        colon = "：" if self.lang == "zh" else ": "
+
+        def names(blocks: list[BlockFact]) -> str:
+            return sep.join(snippet(b.title, 30).rstrip("：:，,；;。") for b in blocks)
+
         for title, blocks in f.groups:
             shown = [b for b in blocks if _noteworthy(b, moved_units)]
             quiet = [b for b in blocks if not _noteworthy(b, moved_units)]
@@ -287,11 +313,19 @@ class _Brief:
             self.heading(title or lb["front_matter"], 2)
             for b in shown:
                 self.block(b)
-            if quiet:
-                sep = "、" if self.lang == "zh" else "; "
-                names = sep.join(snippet(b.title, 30).rstrip("：:，,；;。") for b in quiet)
-                colon = "：" if self.lang == "zh" else ": "
-                self.para(f"{lb['unchanged_blocks']}{colon}{names}", "Briefing Note")
+            # Minor changes and unchanged blocks collapse to one line each; a renumbered
+            # unchanged block says both its numbers.
+            minor = [b for b in quiet if b.status == "minor"]
+            renumbered = [b for b in quiet if b.status == "unchanged" and b.renumbered]
+            same = [b for b in quiet if b.status == "unchanged" and not b.renumbered]
+            if minor:
+                self.para(f"{lb['minor_blocks']}{colon}{names(minor)}", "Briefing Note")
+            if same:
+                self.para(f"{lb['unchanged_blocks']}{colon}{names(same)}", "Briefing Note")
+            if renumbered:
+                joiner = "；" if self.lang == "zh" else "; "
+                said = joiner.join(self.text("renumbered_unchanged", b) for b in renumbered)
+                self.para(said, "Briefing Note")
 
     def block(self, b: BlockFact) -> None:
         lb = self.labels
@@ -401,7 +435,7 @@ class _Brief:
 
 
 def _noteworthy(b: BlockFact, moved_units: set[str]) -> bool:
-    if b.status != "unchanged":
+    if b.status not in ("unchanged", "minor"):
         return True
     return b.moved or any(i in moved_units for i in b.change.alignment.new)
 

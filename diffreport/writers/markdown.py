@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ..compare import Comparison
 from ..errors import printable
-from ..report import block_changes, moved_places
+from ..report import block_changes, front_lines, is_front, moved_places, renumbering
 
 
 def _esc(text: str) -> str:
@@ -27,16 +29,25 @@ def render(c: Comparison) -> str:
     lines = [f"# {_esc(c.old.title)} → {_esc(c.new.title)}", ""]
     lines += [f"- old: `{printable(c.old.path)}`", f"- new: `{printable(c.new.path)}`", ""]
     lines += [
-        "| level | unchanged | changed | new | dropped | split | merged | moved |",
-        "|---|---|---|---|---|---|---|---|",
+        "| level | unchanged | changed | new | dropped | split | merged | moved | minor |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for level in ("section", "block", "sentence", "clause"):
-        k = c.counts(level)
-        moved = sum(1 for a in c.at(level) if a.moved)
+        body = [a for a in c.at(level) if not is_front(c, a)]
+        k = Counter(a.status for a in body)
+        moved = sum(1 for a in body if a.moved)
+        minor = sum(1 for a in body if a.minor)
         lines.append(
             f"| {level} | {k.get('unchanged', 0)} | {k.get('changed', 0)} | {k.get('new', 0)} | "
-            f"{k.get('dropped', 0)} | {k.get('split', 0)} | {k.get('merged', 0)} | {moved} |"
+            f"{k.get('dropped', 0)} | {k.get('split', 0)} | {k.get('merged', 0)} | {moved} "
+            f"| {minor} |"
         )
+    lines += ["", "Counts are of the body; front matter (title, history) is compared apart."]
+    added, removed = front_lines(c)
+    if added or removed:
+        lines += ["", "## Front matter (版本信息)", ""]
+        lines += [f"- dropped: {_esc(t)}" for t in removed]
+        lines += [f"- new: {_esc(t)}" for t in added]
     if c.targets:
         lines += ["", "## Targets", "", "| indicator | old | new | change |", "|---|---|---|---|"]
         for t in c.targets:
@@ -45,23 +56,33 @@ def render(c: Comparison) -> str:
                 f"{_esc(t.new.text) if t.new else '—'} | {t.change} |"
             )
     lines += ["", "## Blocks", ""]
+    minor: list[str] = []
     for bc in block_changes(c):
         a = bc.alignment
-        if a.status == "unchanged" and not a.moved:
+        if bc.front or (a.status == "unchanged" and not a.moved):
             continue
-        title = (
-            bc.old_title
-            if bc.old_title == bc.new_title
-            else f"{bc.old_title or '∅'} → {bc.new_title or '∅'}"
-        )
+        old_t, new_t = bc.old_title, bc.new_title
+        prefix = ""
+        if a.old_label is not None:
+            renumbered = renumbering(a.old_label, a.new_label or "")
+            if old_t == a.old_label and new_t == a.new_label:
+                old_t = new_t = renumbered
+            else:
+                prefix = f"({renumbered}) "
+        title = prefix + (old_t if old_t == new_t else f"{old_t or '∅'} → {new_t or '∅'}")
+        if a.minor and not a.moved:
+            diff = _diff_md(a.diff) if a.diff else ""
+            minor.append(f"- {_esc(title)}" + (f": {diff}" if diff else ""))
+            continue
         score = f" ({a.score:.2f})" if a.score is not None else ""
-        lines.append(f"### {_esc(title)} — {a.status}{', moved' if a.moved else ''}{score}")
+        status = a.status + (", minor" if a.minor else "") + (", moved" if a.moved else "")
+        lines.append(f"### {_esc(title)} — {status}{score}")
         if a.places:
             lines += ["", f"Moved: {_esc(moved_places(c, a.places))}"]
         lines.append("")
         for m in bc.measures:
             if m.status == "changed" and m.diff:
-                lines.append(f"- ~ {_diff_md(m.diff)}")
+                lines.append(f"- ~ {_diff_md(m.diff)}" + (" *(minor)*" if m.minor else ""))
             else:
                 where = (
                     f" ({'to' if m.status == 'moved-out' else 'from'} {_esc(m.elsewhere)})"
@@ -69,6 +90,24 @@ def render(c: Comparison) -> str:
                     else ""
                 )
                 lines.append(f"- {m.status}: {_esc(m.text)}{where}")
+        lines.append("")
+    if minor:
+        lines += [
+            "<details><summary>Minor changes (punctuation, case, script or numbering only): "
+            f"{len(minor)}</summary>",
+            "",
+            *minor,
+            "",
+            "</details>",
+            "",
+        ]
+    if c.renumbered:
+        lines += ["## Renumbered", "", "| renumbering | status |", "|---|---|"]
+        for a in c.renumbered:
+            status = a.status + (", minor" if a.minor else "")
+            lines.append(
+                f"| {_esc(renumbering(a.old_label or '', a.new_label or ''))} | {status} |"
+            )
         lines.append("")
     for kind in ("new", "dropped", "rose", "fell"):
         terms = c.terms.get(kind, [])

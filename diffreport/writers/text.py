@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..compare import Comparison
 from ..errors import printable
-from ..report import block_changes, moved_places
+from ..report import block_changes, front_lines, is_front, moved_places, renumbering
 
 _STATUS_STYLE = {
     "unchanged": "dim",
@@ -19,6 +21,13 @@ _STATUS_STYLE = {
     "merged": "magenta",
 }
 _MARK = {"new": "+", "dropped": "-", "changed": "~", "moved-in": "→", "moved-out": "←"}
+# How a minor change (punctuation, case, script, numbering glyph only) is marked.
+MINOR = "minor"
+
+
+def _status(a) -> str:
+    """`changed, minor, moved`: the status with its qualifiers."""
+    return a.status + (f", {MINOR}" if a.minor else "") + (", moved" if a.moved else "")
 
 
 def _diff_text(diff: list[tuple[str, str]]) -> Text:
@@ -37,35 +46,56 @@ def render(c: Comparison, console: Console, show_unchanged: bool = False) -> Non
     # A file name may hold anything a terminal would obey (an escape sequence): shown escaped.
     console.print(Text(f"--- {printable(c.old.path or 'old')}  {c.old.title}", style="bold red"))
     console.print(Text(f"+++ {printable(c.new.path or 'new')}  {c.new.title}", style="bold green"))
-    summary = Table(title="Summary", show_edge=False)
+    summary = Table(title="Summary (body; front matter apart)", show_edge=False)
     summary.add_column("level")
-    statuses = ["unchanged", "changed", "new", "dropped", "split", "merged", "moved"]
+    statuses = ["unchanged", "changed", "new", "dropped", "split", "merged", "moved", MINOR]
     for s in statuses:
         summary.add_column(s, justify="right")
     for level in ("section", "block", "sentence", "clause"):
-        counts = c.counts(level)
-        moved = sum(1 for a in c.at(level) if a.moved)
-        summary.add_row(level, *[str(counts.get(s, 0)) for s in statuses[:-1]], str(moved))
+        body = [a for a in c.at(level) if not is_front(c, a)]
+        counts = Counter(a.status for a in body)
+        moved = sum(1 for a in body if a.moved)
+        minor = sum(1 for a in body if a.minor)
+        summary.add_row(
+            level, *[str(counts.get(s, 0)) for s in statuses[:-2]], str(moved), str(minor)
+        )
     console.print(summary)
+
+    added, removed = front_lines(c)
+    if added or removed:
+        console.print(Text("\nFront matter (版本信息)", style="bold"))
+        for text in removed:
+            console.print(Text(f"  - {text}", style="red"))
+        for text in added:
+            console.print(Text(f"  + {text}", style="green"))
 
     console.print(Text("\nSections", style="bold"))
     for a in c.at("section"):
+        if is_front(c, a):
+            continue
         old = " + ".join(c.old.node(i).text for i in a.old) or "∅"
         new = " + ".join(c.new.node(i).text for i in a.new) or "∅"
-        line = Text(f"  [{a.status}{', moved' if a.moved else ''}] ", style=_STATUS_STYLE[a.status])
+        line = Text(f"  [{_status(a)}] ", style=_STATUS_STYLE[a.status])
         line.append(old if old == new else f"{old}  →  {new}")
         console.print(line)
 
     console.print(Text("\nBlocks", style="bold"))
+    minor_titles: list[str] = []
     for bc in block_changes(c):
         a = bc.alignment
-        if a.status == "unchanged" and not show_unchanged and not a.moved:
+        if bc.front or (a.status == "unchanged" and not show_unchanged and not a.moved):
             continue
-        head = Text(
-            f"● [{a.status}{', moved' if a.moved else ''}] ",
-            style=_STATUS_STYLE[a.status] + " bold",
-        )
+        if a.minor and not a.moved and not show_unchanged:
+            minor_titles.append(bc.new_title)
+            continue
+        head = Text(f"● [{_status(a)}] ", style=_STATUS_STYLE[a.status] + " bold")
         old_t, new_t = bc.old_title or "∅", bc.new_title or "∅"
+        if a.old_label is not None:
+            renumbered = renumbering(a.old_label, a.new_label or "")
+            if old_t == a.old_label and new_t == a.new_label:
+                old_t = new_t = renumbered
+            else:
+                head.append(f"({renumbered}) ", style="cyan")
         head.append(old_t if old_t == new_t else f"{old_t}  →  {new_t}")
         if a.score is not None:
             head.append(f"  ({a.score:.2f})", style="dim")
@@ -83,6 +113,8 @@ def render(c: Comparison, console: Console, show_unchanged: bool = False) -> Non
             line = Text(f"    {_MARK[m.status]} ", style="bold")
             if m.status == "changed" and m.diff:
                 line.append(_diff_text(m.diff))
+                if m.minor:
+                    line.append(f"  ({MINOR})", style="dim")
             else:
                 style = {"new": "green", "dropped": "red"}.get(m.status, "cyan")
                 line.append(m.text, style=style)
@@ -90,6 +122,20 @@ def render(c: Comparison, console: Console, show_unchanged: bool = False) -> Non
                     arrow = "to" if m.status == "moved-out" else "from"
                     line.append(f"  ({arrow} {m.elsewhere})", style="cyan dim")
             console.print(line)
+
+    if minor_titles:
+        line = Text(
+            f"● [changed, {MINOR}: punctuation, case, script or numbering only] ", style="dim"
+        )
+        line.append("、".join(minor_titles))
+        console.print(line)
+    renumbered = c.renumbered
+    if renumbered:
+        console.print(Text(f"\nRenumbered ({len(renumbered)})", style="bold cyan"))
+        for a in renumbered:
+            console.print(
+                Text(f"  {renumbering(a.old_label or '', a.new_label or '')}  [{_status(a)}]")
+            )
 
     shown = [t for t in c.targets if show_unchanged or t.change != "unchanged"]
     if shown:
