@@ -598,9 +598,20 @@ def _read_listing(listing, max_size: int | None) -> tuple[str, str]:
     show_default=True,
 )
 @click.option("-o", "--output", type=click.Path(), default=None, help="Write to a file.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes comparing the steps (default: all cores).",
+)
 @_max_size
 def history(
-    versions: tuple[str, ...], order: str, fmt: str, output: str | None, max_size: int | None
+    versions: tuple[str, ...],
+    order: str,
+    fmt: str,
+    output: str | None,
+    workers: int | None,
+    max_size: int | None,
 ) -> None:
     """Follow every unit through VERSIONS (two or more files, oldest first): when each
     priority, article, measure, target and term appeared, changed, left and came back.
@@ -626,7 +637,7 @@ def history(
     sources = [read(p, max_bytes=_max_bytes(max_size)) for p in paths]
     from .history import history as follow
 
-    result = follow(sources)
+    result = follow(sources, workers=workers or os.cpu_count() or 1)
     same = all(c.same for c in result.steps)
     if fmt == "docx":
         from .writers.docx_history import render

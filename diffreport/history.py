@@ -186,16 +186,34 @@ class History:
 
 
 def history(
-    versions: Sequence[str | Path | Document | SourceText], *, max_bytes: int | None = None
+    versions: Sequence[str | Path | Document | SourceText],
+    *,
+    max_bytes: int | None = None,
+    workers: int = 1,
 ) -> History:
-    """Follow every unit through ``versions`` (oldest first, at least two)."""
+    """Follow every unit through ``versions`` (oldest first, at least two). ``workers`` > 1
+    compares the steps in that many processes (the result is the same)."""
     if len(versions) < 2:
         raise ValueError("a history needs at least two versions")
     # Each version read and parsed once; a middle version serves two steps.
     docs = [load(v, max_bytes) for v in versions]
-    steps = [compare(a, b) for a, b in zip(docs, docs[1:], strict=False)]
+    pairs = list(zip(docs, docs[1:], strict=False))
+    if workers > 1 and len(pairs) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(workers, len(pairs))) as pool:
+            steps = list(pool.map(_step, pairs))
+        # The steps came back as copies: point them at the one parsed copy of each version.
+        for k, step in enumerate(steps):
+            step.old, step.new = docs[k], docs[k + 1]
+    else:
+        steps = [compare(a, b) for a, b in pairs]
     tracks = [t for level in TRACK_LEVELS for t in _tracks(docs, steps, level)]
     return History(docs, steps, tracks, _target_trajectories(docs, steps), _terms(docs, steps))
+
+
+def _step(pair: tuple[Document, Document]) -> Comparison:
+    return compare(*pair, workers=1)
 
 
 # --- tracks -------------------------------------------------------------------------------

@@ -306,3 +306,11 @@ def test_history_html_in_a_browser(tmp_path) -> None:
     assert dom.count('data-track="b') == len(h.at("block"))
     row = re.search(r"<tr data-track=\"b\d+\">(?:(?!</tr>).)*第十二条(?:(?!</tr>).)*</tr>", dom)
     assert row and row.group().count('class="s-changed"') == 1, row
+
+
+def test_steps_in_parallel_give_the_same_history() -> None:
+    versions = [ROOT / p for p in LABELS["versions"]]
+    one = history(versions, workers=1).to_json()
+    two = history(versions, workers=2)
+    assert two.to_json() == one
+    assert all(s.old is two.versions[k] for k, s in enumerate(two.steps))
