@@ -60,6 +60,27 @@ def test_html_reader():
     ]
 
 
+def test_html_reader_loses_no_text():
+    """Text beside a nested block is a paragraph of its own (a reader that only took blocks
+    without blocks inside them dropped `Loose`, `tail`, `Item` and `more`)."""
+    html = (
+        "<html><body><div>Loose <p>para</p> tail</div><ul><li>Item<ul><li>sub</li></ul>more</li>"
+        "</ul><h2>标题<span>二</span></h2>第一条 内容。<br>第二条 内容。</body></html>"
+    )
+    src = read_bytes(html.encode(), "a.html")
+    assert [(p.text, p.heading_level) for p in src.paragraphs] == [
+        ("Loose", None),
+        ("para", None),
+        ("tail", None),
+        ("Item", None),
+        ("sub", None),
+        ("more", None),
+        ("标题二", 2),
+        ("第一条 内容。", None),  # loose text in the page: one paragraph a line
+        ("第二条 内容。", None),
+    ]
+
+
 def test_docx_reader_headings_and_numbering(tmp_path):
     from docx import Document
 

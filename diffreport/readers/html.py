@@ -72,7 +72,8 @@ class _Paragraphs:
             self._flush()
             self.blocks.append((tag, _HEADINGS.get(tag, self.blocks[-1][1])))
         elif tag == "br":
-            self.parts.append(" ")
+            # A space inside a block (paragraph_text), a line break in loose text (as before).
+            self.parts.append("\n")
 
     def end(self, tag: str) -> None:
         if self.skipping:
