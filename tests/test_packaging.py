@@ -89,3 +89,13 @@ def test_installed_brief_finds_its_templates(wheel: Path, tmp_path: Path) -> Non
     )
     assert proc.returncode == 0, proc.stderr
     assert "word/document.xml" in zipfile.ZipFile(out).namelist()
+
+
+def test_one_version_number(wheel: Path) -> None:
+    import diffreport
+
+    assert f"diffreport-{diffreport.__version__}-" in wheel.name
+    out = subprocess.run(
+        [sys.executable, "-m", "diffreport", "--version"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert out.returncode == 0 and diffreport.__version__ in out.stdout
