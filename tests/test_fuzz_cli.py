@@ -114,8 +114,8 @@ def inputs(tmp_path_factory) -> tuple[Path, Path]:
 
 @fuzz(40)
 @given(
-    command=st.sampled_from(["diff", "brief", "redline", "show", "batch"]),
-    fmt=st.sampled_from(["text", "md", "json"]),
+    command=st.sampled_from(["diff", "brief", "redline", "table", "show", "batch", "history"]),
+    fmt=st.sampled_from(["text", "md", "json", "html"]),
     max_size=st.none() | sizes,
     env_size=st.none() | sizes,
     epoch=st.none() | epochs,
@@ -149,6 +149,9 @@ def test_cli_options_and_environment(
         args += ["--workers", "1"]
     elif command == "diff":
         args = ["diff", str(old), str(new), "--format", fmt, "-o", out]
+    elif command == "history":
+        args = ["history", str(old), str(new), str(old), "--format", fmt.replace("html", "md")]
+        args += ["-o", out]
     else:
         args = [command, str(old), str(new), "-o", out]
     if max_size is not None and "\0" not in max_size:

@@ -817,6 +817,29 @@ def test_non_utf8_and_escape_sequences_in_file_names(tmp_path):
         assert b"caf\\xe9-\\xff/old\\x1b[2J\\u202e.md" in r.stdout.replace(b"\n", b"")
     err = assert_one_line_error(missing)
     assert "\x1b" not in err and "\x07" not in err and "gone\\x1b]0;title\\x07.txt" in err
+    # every writer that names the files: Word (brief, table, redline), HTML, history
+    written = run_many(
+        [
+            ["brief", str(old), str(PLAN), "-o", str(folder / "b.docx")],
+            ["table", str(old), str(PLAN), "-o", str(folder / "t.docx")],
+            ["diff", str(old), str(PLAN), "--format", "html", "-o", str(folder / "d.html")],
+            [
+                "history",
+                str(old),
+                str(PLAN),
+                str(old),
+                "--format",
+                "docx",
+                "-o",
+                str(folder / "h.docx"),
+            ],
+        ]
+    )
+    for r in written:
+        assert r.returncode in (0, 1), r.stderr
+    with zipfile.ZipFile(folder / "b.docx") as zf:
+        assert "caf\\xe9-\\xff/old\\x1b[2J" in zf.read("word/document.xml").decode()
+    assert "old\\x1b[2J\\u202e.md" in (folder / "d.html").read_text(encoding="utf-8")
     # the library's one-line messages and names do the same
     assert printable(os.fsdecode(b"a\xff\x1b[0m")) == "a\\xff\\x1b[0m"
     with pytest.raises(InputError) as info:

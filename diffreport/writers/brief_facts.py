@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..compare import Comparison
+from ..errors import printable
 from ..model import Document
 from ..parse import is_article_label
 from ..report import BlockChange, Measure, block_changes, block_title, front_lines, is_front
@@ -364,10 +365,11 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
     return Facts(
         lang=lang,
         genre=c.new.genre if c.new.genre == c.old.genre else "generic",
-        old_title=c.old.title or c.old.path,
-        new_title=c.new.title or c.new.path,
-        old_path=c.old.path,
-        new_path=c.new.path,
+        # file names as a reader may see them (controls and bytes that are not UTF-8 escaped)
+        old_title=c.old.title or printable(c.old.path),
+        new_title=c.new.title or printable(c.new.path),
+        old_path=printable(c.old.path),
+        new_path=printable(c.new.path),
         date=date,
         version=version,
         blocks_old=_units(c.old),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 
+from ..errors import printable
 from ..history import History, TargetTrajectory
 from .brief_facts import detect_language
 from .history import rows, summary, target_cells, version_names
@@ -80,7 +81,7 @@ def render(h: History, lang: str = "auto") -> bytes:
     para(" → ".join(dict.fromkeys(titles)), "Subtitle")
     table(
         [lb["col_version"], lb["col_title"], lb["col_file"]],
-        [[names[k], titles[k], d.path] for k, d in enumerate(h.versions)],
+        [[names[k], titles[k], printable(d.path)] for k, d in enumerate(h.versions)],
         [40, 120, width_mm - 160],
     )
 

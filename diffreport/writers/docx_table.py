@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 
 from .. import __version__
 from ..compare import Comparison
+from ..errors import printable
 from ..sidebyside import Cell, Row, document_date, rows
 from .brief_facts import detect_language
 from .ooxml import generation_time, paragraph_style, plain_run, reproducible, set_core_properties
@@ -141,11 +142,12 @@ class _Table:
 
     def title(self) -> None:
         c, lb = self.c, self.labels
-        old_title, new_title = c.old.title or c.old.path, c.new.title or c.new.path
+        old_title = c.old.title or printable(c.old.path)
+        new_title = c.new.title or printable(c.new.path)
         self.add(self.para("Title", [(str(self.words.title(old_title, new_title)), None)]))
         for key, doc in (("old_doc", c.old), ("new_doc", c.new)):
             date = document_date(doc)
-            name = PurePath(doc.path).name if doc.path else ""
+            name = printable(PurePath(doc.path).name) if doc.path else ""
             parts = [doc.title or name, date, name if doc.title else ""]
             sep = "　" if self.lang == "zh" else " · "
             colon = "：" if self.lang == "zh" else ": "

@@ -17,6 +17,7 @@ from pathlib import PurePath
 
 from .. import __version__
 from ..compare import Comparison
+from ..errors import printable
 from ..sidebyside import Cell, Row, document_date, outline, rows
 from .brief_facts import detect_language
 from .ooxml import generation_time
@@ -162,10 +163,12 @@ class _Page:
 
     def head(self) -> str:
         c, lb = self.c, self.labels
-        title = str(self.words.title(c.old.title or c.old.path, c.new.title or c.new.path))
+        # A file name may hold controls or bytes that are not UTF-8: shown escaped.
+        old_name, new_name = printable(c.old.path), printable(c.new.path)
+        title = str(self.words.title(c.old.title or old_name, c.new.title or new_name))
         lines = []
         for key, doc in (("old_doc", c.old), ("new_doc", c.new)):
-            name = PurePath(doc.path).name if doc.path else ""
+            name = printable(PurePath(doc.path).name) if doc.path else ""
             parts = [p for p in (doc.title, document_date(doc), name) if p]
             lines.append(
                 f"<div><dt>{_e(lb[key])}</dt><dd>{' · '.join(_e(p) for p in parts)}</dd></div>"
