@@ -66,32 +66,25 @@ def _safe_parse(data: bytes, name: str, part: str):
     return root
 
 
+# What may stand before a DTD: white space, processing instructions and comments (atomic
+# repeats: nothing to backtrack into, one pass in C however long the prolog).
+_PROLOG = re.compile(rb"(?:\s++|<\?.*?\?>|<!--.*?-->)*+", re.S)
+
+
 def _declares_dtd(data: bytes) -> bool:
     """Does the prolog (before the root element) hold a `<!DOCTYPE`? Only there can a DTD
     stand: a comment or text that merely mentions one is not one."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
         # UTF-16 (Word never writes it, but XML allows it): the prolog is read as text.
-        enc = (
-            "utf-16"
-            if data[:2] in (b"\xff\xfe", b"\xfe\xff")
-            else ("utf-16-le" if data[:1] == b"<" else "utf-16-be")
-        )
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            enc = "utf-16"
+        else:
+            enc = "utf-16-le" if data[:1] == b"<" else "utf-16-be"
         data = data.decode(enc, "replace").encode("utf-8", "replace")
     elif data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    pos = 0
-    while True:
-        while data[pos : pos + 1].isspace():
-            pos += 1
-        if data.startswith(b"<?", pos):
-            end, skip = data.find(b"?>", pos + 2), 2
-        elif data.startswith(b"<!--", pos):
-            end, skip = data.find(b"-->", pos + 4), 3
-        else:
-            return data.startswith(b"<!DOCTYPE", pos)
-        if end == -1:
-            return False  # not well-formed: the parser says so
-        pos = end + skip
+    end = _PROLOG.match(data).end()  # type: ignore[union-attr]  # `*+` always matches
+    return data.startswith(b"<!DOCTYPE", end)
 
 
 def _zip_part(zf: zipfile.ZipFile, part: str, name: str, budget: list[int]) -> bytes | None:

@@ -93,8 +93,9 @@ def _checked(text: str, name: str) -> str:
 # Characters of text in UTF-16 without a BOM: ASCII, CJK, their punctuation and full-width
 # forms. Other encodings read as UTF-16 give Hangul, Yi, private-use code points or surrogates.
 _UTF16_TEXT = re.compile(
-    r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
-    r"\uff00-\uffef]"
+    r"[\t\n\r\x20-\x7e\u00a0-\u024f\u0370-\u04ff\u2000-\u206f\u2e80-\u2fdf\u3000-\u31ff"
+    r"\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    r"\U0001f000-\U0001faff\U00020000-\U0003134f]"
 )
 MIN_UTF16_TEXT_SHARE = 0.95  # of a sample's characters; text in another encoding scores < 0.5
 
