@@ -116,6 +116,9 @@ def drop_running(pages: list[list[Line]]) -> tuple[list[list[Line]], list[str]]:
                     break  # only the outermost lines: a header is above all the text
         dropped.extend(f"p.{number}: {lines[i].text}" for i in sorted(drop))
         out.append([x for i, x in enumerate(lines) if i not in drop])
+    if not any(out):
+        # Every line "recurs": identical pages, whose text is the content, not a header.
+        return pages, []
     return out, dropped
 
 
