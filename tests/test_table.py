@@ -36,7 +36,9 @@ def epoch():
     mp.undo()
 
 
-@pytest.fixture(scope="module", params=[SEED_PAIR, MOVES_PAIR, LAW_PAIR], ids=lambda p: p[0].stem)
+@pytest.fixture(
+    scope="module", params=[SEED_PAIR, MOVES_PAIR, *law_pairs()], ids=lambda p: p[0].stem
+)
 def pair(request):
     c = compare(*request.param)
     return c, docx_table.render(c)
