@@ -188,6 +188,7 @@ def test_english_pair_gets_english_columns():
     )
     doc = Document(io.BytesIO(docx_table.render(c)))
     assert [cell.text for cell in doc.tables[0].rows[0].cells] == ["Old", "New", "Note"]
+    assert doc.styles["Comparison Text"].paragraph_format.alignment == 0  # left, not justified
 
 
 def test_cli_writes_the_table(tmp_path):

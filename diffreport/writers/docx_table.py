@@ -253,6 +253,12 @@ class _Table:
         c = self.c
         set_core_properties(self.doc, str(self.words.title(c.old.title, c.new.title)), self.when)
         self.page()
+        if self.lang != "zh":
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+            # Justified Latin text in a narrow column opens rivers of space (as the briefing).
+            style = self.doc.styles["Comparison Text"]
+            style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         self.title()
         self.table()
         buf = io.BytesIO()
