@@ -329,6 +329,25 @@ def article_pairs(case: dict, c: Comparison, result: CaseResult) -> None:
     for ob, nb in sorted(linked):
         what = f"old {name_old[ob]} → new {name_new[nb]}"
         result.score(f"{kind} link precision").add((ob, nb) in allowed, what)
+    # Renumbering: a one-to-one labelled pair whose article number changed is listed in the
+    # JSON's `renumbered` (issue 11, point 4) with both labels.
+    sources = [num for art in case["new_articles"] for num in art.get("from", [])]
+    reported_renumbered = c.to_dict().get("renumbered", [])
+    for art in case["new_articles"]:
+        if len(art.get("from", [])) != 1 or sources.count(art["from"][0]) != 1:
+            continue
+        old_num = art["from"][0]
+        if old_num == art["number"]:
+            continue
+        o, n = old_ids.get(old_num), new_ids.get(art["number"])
+        ok = any(
+            r.get("old") == o
+            and r.get("new") == n
+            and norm(r.get("old_label", "")) == norm(old_num)
+            and norm(r.get("new_label", "")) == norm(art["number"])
+            for r in reported_renumbered
+        )
+        result.score("renumbered").add(ok, f"{old_num} → {art['number']}")
     # New and dropped articles. An article taking only a little (`also`) may be new or paired.
     idx = _index(c)
     required_old = {o for o, _ in required}
@@ -581,6 +600,7 @@ METRICS = [
     "false unchanged (strict)",
     "front matter in articles",
     "false article links",
+    "renumbered",
     "new recall",
     "new precision",
     "dropped recall",
