@@ -427,7 +427,11 @@ def _targets(case: dict, c: Comparison, result: CaseResult) -> None:
 # Units a figure may be written in, as multiples of the base unit a label uses (元, 日, a ratio).
 _SCALE = {"元": 1, "万元": 1e4, "亿元": 1e8, "万亿元": 1e12, "%": 0.01, "‰": 0.001}
 _SYNONYMS = {"天": "日", "个工作日": "工作日", "个月": "月", "周年": "年", "岁": "周岁"}
-_NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?[万亿]?|[一二三四五六七八九十百千万亿两〇零点]+")
+# A number that counts something: followed by a unit, a classifier or a bound (`一般` is no number).
+_NUMBER_TOKEN = re.compile(
+    r"(\d+(?:\.\d+)?[万亿]?|[一二三四五六七八九十百千万亿两〇零点]+)"
+    r"(?=[万亿元日年月个倍%‰小时天周岁人吨亩以至分之立株余多内前后起])"
+)
 
 
 def _base(value: float | None, unit: str) -> tuple[float | None, str]:
