@@ -287,7 +287,8 @@ def _serve(conn) -> None:
     global _busy
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
-    signal.signal(signal.SIGHUP, _worker_stop)
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        signal.signal(signal.SIGHUP, _worker_stop)
     while True:
         try:
             job = conn.recv()

@@ -31,7 +31,7 @@ SEED_NEW = "seeds/nankai-2025-plan.txt"
 
 # `diffreport diff a b | head`: the reader left. Stop quietly with the status a program stopped
 # by SIGPIPE shows in a shell (128 + 13), as cat or grep do: no error line, and no success.
-EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE is 13 on Linux and macOS
 
 
 def _max_bytes(value: int | None) -> int | None:
@@ -81,7 +81,10 @@ class _Group(click.Group):
                 if isinstance(exc, Interrupted)
                 else "interrupted"
             )
-            _say(f"diffreport: {how}; no file was written")
+            if ctx.invoked_subcommand == "batch":  # its index lists what finished (resumable)
+                _say(f"diffreport: {how}; the index lists the pairs finished so far")
+            else:
+                _say(f"diffreport: {how}; no file was written")
             sys.exit(2)
         except Exception as exc:
             from .errors import one_line

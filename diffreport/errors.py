@@ -98,7 +98,8 @@ def stop_like_ctrl_c() -> Callable[[], None]:
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     earlier = {}
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    # (Windows has no SIGHUP)
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
         if signal.getsignal(signum) == signal.SIG_DFL:
             earlier[signum] = signal.signal(signum, _raise_interrupted)
 

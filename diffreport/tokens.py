@@ -72,6 +72,8 @@ def _private(folder: Path) -> bool:
         st = os.stat(folder)
     except OSError:
         return False
+    if not hasattr(os, "geteuid"):  # Windows: folders under the profile are the user's
+        return stat.S_ISDIR(st.st_mode)
     me = os.geteuid()
     return (
         stat.S_ISDIR(st.st_mode)
@@ -161,14 +163,15 @@ def _unpack(data: bytes, stamp: str) -> tuple[object, _Lazy] | None:
 
 def _read_cache(name: str) -> bytes | None:
     try:
-        fd = os.open(_cache_dir() / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(_cache_dir() / name, flags)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fd)
         if (
             not stat.S_ISREG(st.st_mode)
-            or st.st_uid != os.geteuid()
+            or st.st_uid != getattr(os, "geteuid", lambda: st.st_uid)()
             or st.st_size > _CACHE_MAX_BYTES
         ):
             return None

@@ -1470,3 +1470,34 @@ def test_html_dtd_declares_no_entities(tmp_path):
     assert "root:" not in r.stdout.decode()
     texts = [p.text for p in read(path).paragraphs]
     assert "甲&xxe;乙&lol9;丙&丁" in texts and not any("root:" in t or "lollol" in t for t in texts)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_batch_stopped_by_a_signal_leaves_no_temporary_file(tmp_path, signum):
+    """SIGTERM to the batch (or Ctrl-C to its process group): the workers stop, each removes
+    its temporary file, and the run ends in bounded time with one line."""
+    pairs = _listing(tmp_path / "pairs.csv", [(str(PLAN), str(NEW_PLAN))] * 8)
+    out = tmp_path / "o"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "diffreport", "batch", str(pairs), "--out", str(out)]
+        + ["--workers", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a shell job has
+    )
+    time.sleep(4)  # the workers are comparing
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)  # what Ctrl-C in a terminal does
+    else:
+        proc.send_signal(signum)
+    _, err = proc.communicate(timeout=LIMIT_SECONDS)
+    assert "Traceback" not in err.decode(), err
+    assert proc.returncode in (0, 2), err
+    if proc.returncode == 2:
+        assert err.decode().strip().splitlines()[-1].startswith("diffreport: "), err
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+    # no worker is left behind
+    time.sleep(0.5)
+    left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True)
+    assert left.stdout.strip() == "", left.stdout

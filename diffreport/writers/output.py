@@ -226,7 +226,8 @@ def _write_through(out: Path, path: Path, data: bytes) -> None:
     """A device, FIFO or socket is opened and written, never replaced (a FIFO waits for its
     reader, as `>` in a shell does)."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+        flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags)
     except OSError as exc:
         raise OutputError(
             out, f"cannot be opened for writing ({exc.strerror})", "choose another output"
