@@ -226,8 +226,8 @@ def _compare(old: str, new: str, max_size: int | None, profile: bool, output: st
         def report() -> None:
             timings = {**result.timings, "write": time.perf_counter() - done}
             for stage, seconds in timings.items():
-                click.echo(f"{stage:>14}: {seconds * 1000:8.1f} ms", err=True)
-            click.echo(f"{'total':>14}: {sum(timings.values()) * 1000:8.1f} ms", err=True)
+                _say(f"{stage:>14}: {seconds * 1000:8.1f} ms")
+            _say(f"{'total':>14}: {sum(timings.values()) * 1000:8.1f} ms")
 
         click.get_current_context().call_on_close(report)
     return result

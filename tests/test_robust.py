@@ -47,6 +47,7 @@ def run(
         cwd=cwd,
         input=stdin,
         env={**os.environ, **(env or {})},
+        timeout=300,  # generous; a hang fails the test instead of stalling the suite
     )
 
 
