@@ -243,13 +243,16 @@ def test_output_folder_is_created_or_refused(tmp_path):
     blocker.write_bytes(EARLIER)
     tiny = tmp_path / "tiny.txt"
     tiny.write_text("一、总体要求\n坚持稳中求进。\n", encoding="utf-8")
-    made, under_file, is_folder = run_many(
+    made, under_file, is_folder, slash = run_many(
         [
             ["brief", str(tiny), str(tiny), "-o", str(tmp_path / "new" / "deeper" / "b.docx")],
             ["diff", str(SMALL), str(SMALL), "-o", str(blocker / "r.md")],
             ["diff", str(SMALL), str(SMALL), "-o", str(tmp_path)],
+            ["diff", str(SMALL), str(SMALL), "-o", str(tmp_path / "folder") + "/"],
         ]
     )
+    assert "names a folder" in assert_one_line_error(slash, "folder/")
+    assert not (tmp_path / "folder").exists()
     assert made.returncode == 0, made.stderr
     assert zipfile.is_zipfile(tmp_path / "new" / "deeper" / "b.docx")
     assert "a file is in the way" in assert_one_line_error(under_file, "r.md")

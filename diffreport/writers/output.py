@@ -74,6 +74,12 @@ def _resolve(out: Path) -> _Target:
     raise OutputError(out, "is a loop of links", "choose another path")
 
 
+def _refuse_folder_name(out: str | Path) -> None:
+    """`-o out/` names a folder: Path() would drop the slash and write a file called out."""
+    if str(out).endswith(os.sep) and str(out) != os.sep:
+        raise OutputError(out, "names a folder", "give a file name, e.g. out/briefing.docx")
+
+
 def _name_max(folder: Path) -> int:
     try:
         return os.pathconf(folder, "PC_NAME_MAX")
@@ -84,6 +90,7 @@ def _name_max(folder: Path) -> int:
 def check_output_path(out: str | Path, inputs: list[str | Path]) -> Path:
     """Refuse, before any work is done, an output that would overwrite an input (also through
     a link), a folder, a read-only file, a path under a file or a name too long to create."""
+    _refuse_folder_name(out)
     out = Path(out)
     target = _resolve(out)
     if target.fd is not None or target.direct:
@@ -127,9 +134,7 @@ def make_folder(folder: str | Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise OutputError(
-            folder, "is a file, not a folder", "give a folder for the outputs"
-        ) from None
+        raise OutputError(folder, "is not a folder", "give a folder for the outputs") from None
     except OSError as exc:
         raise OutputError(
             folder, f"cannot be made ({exc.strerror})", "choose a folder you may write to"
@@ -159,6 +164,7 @@ def write_output(out: str | Path, data: bytes) -> Path:
     written through; a regular file (also behind links) is replaced atomically.
 
     Raises :class:`OutputError`, or :class:`BrokenPipeError` when the reader of a pipe left."""
+    _refuse_folder_name(out)
     out = Path(out)
     target = _resolve(out)
     if target.fd is not None:
