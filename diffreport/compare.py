@@ -197,7 +197,7 @@ def compare(
         classify = Classifier(old_doc, new_doc, weights)
         alignments = [classify(p) for p in _in_reading_order(pairs, old_doc, new_doc)]
     with _timed(timings, "targets+terms"):
-        targets = compare_targets(old_doc, new_doc)
+        targets = compare_targets(old_doc, new_doc, alignments)
         terms = term_shifts(old_doc, new_doc, alignments)
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
 

@@ -144,3 +144,13 @@ def front_lines(c: Comparison) -> tuple[list[str], list[str]]:
         added += [c.new.node(i).text for i in a.new]
         removed += [c.old.node(i).text for i in a.old]
     return added, removed
+
+
+def target_place(t) -> str:
+    """Where a target change sits: the article or priority of its new side (or old side), with
+    the old one first when they differ (`第二十八条 → 第三十二条`)."""
+    old = t.old.block_label if t.old else ""
+    new = t.new.block_label if t.new else ""
+    if old and new and old != new:
+        return f"{old} → {new}"
+    return new or old

@@ -1,18 +1,39 @@
-"""Quantitative targets: extract `indicator + number + unit + qualifier` and pair them by indicator.
+"""Quantitative targets: extract `indicator + figure + unit + qualifier` and pair them.
 
 `地区生产总值同比增长4%以上` → indicator `地区生产总值同比增长`, value 4, unit `%`, qualifier `以上`;
 `新建提升4个口袋公园` → indicator `口袋公园` (the noun after the figure names what is counted).
-Chinese numerals (`五部`, `二十项`) are read too; ordinals (`第五次`), numbers inside quoted
-slogans (`“十项行动”`) and idioms (`一批`) are not targets. Pairing is by fuzzy similarity of the
-indicators (rapidfuzz), one-to-one with an optimal assignment. A target whose indicator is kept
-but whose figure gave way to a qualitative aim (`专精特新中小企业达到40家` → `“专精特新”企业数量
-…保持中心城区首位`) is `reworded`, with the aim as the other side (value `None`).
+
+What is a figure: a number (Arabic, Chinese numerals read by ``cn2an``, or mixed: `2.5亿`,
+`一千二百万`, `两`, `〇`, `零点五`) with a unit — money (`元`, `万元`, `亿元`), a duration or
+deadline (`十五日内`, `三十个工作日`, `三个月`, `两年`, `二十四小时`), a ratio (`百分之十五` → 15 %,
+`千分之五` → 5 ‰, `个百分点`, `倍`), an age (`周岁`) or a count (`个`, `家`, `项` …); in English,
+`sixty (60) days`, `30 days`, `$100`, `10 percent`. A range (`二万元以上二十万元以下`, `1至3年`,
+`不少于十日不超过三十日`, `between 30 and 60 days`) is one target with both bounds (`low`,
+`high`). Dates (`2024年9月27日`), ordinals (`第五次`), numbers inside quoted slogans and titles
+(`“十项行动”`) and idioms (`一批`) are not targets.
+
+Values are kept as written (`一百五十万元` → 150 `万元`) and compared in a base unit (元, days,
+months, %), so `2万元` equals `二万元` and `五千元` is less than `一万元`.
+
+Pairing: a target pairs only with one in a unit the alignment paired with its own (the article
+or priority, or the sentence or clause, also when moved), never across unrelated articles; among
+those by fuzzy similarity of the indicators (rapidfuzz), one-to-one with an optimal assignment.
+A target whose indicator is kept but whose figure gave way to a qualitative aim
+(`专精特新中小企业达到40家` → `“专精特新”企业数量…保持中心城区首位`) is `reworded`, with the aim
+as the other side (value `None`).
+
+Direction (:func:`_change`): bound by bound in the base unit — `raised` if a bound rose and none
+fell, `lowered` the reverse, `reworded` if bounds moved both ways, if the units cannot be
+compared, or if only the qualifier changed; `unchanged` otherwise. A shorter deadline is
+`lowered`.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -20,30 +41,50 @@ from rapidfuzz import fuzz, process
 from .model import Document, Node
 from .similarity import linear_sum_assignment
 
+# Units as written, longest first where one is the start of another (`个月` before `个`).
+_TIME_UNITS = ["个工作日", "工作日", "个月", "周岁", "小时", "分钟", "日", "天", "年"]
+_MONEY_UNITS = ["万亿元", "亿元", "万元", "千元", "元", "亿美元", "万美元", "美元"]
 UNITS = [
-    "万平方米", "平方米", "平方公里", "万亿元", "亿元", "万元", "元", "万人", "万户", "个百分点", "%",
-    "公里", "千米", "万吨", "吨", "个", "家", "项", "座", "处", "亩", "所", "条", "部", "户", "套",
-    "场", "批", "名", "人", "次", "件", "张", "辆", "台", "栋", "间", "倍", "天", "小时",
+    *_MONEY_UNITS, "万平方米", "平方米", "平方公里", "公顷", "万人", "万户", "个百分点", "%", "‰",
+    "公里", "千米", "万吨", "吨", "公斤", "千克", "万立方米", "立方米", "株", "倍", *_TIME_UNITS,
+    "个", "家", "项", "座", "处", "亩", "所", "条", "部", "户", "套",
+    "场", "批", "名", "人", "次", "件", "张", "辆", "台", "栋", "间",
 ]  # fmt: skip
 _UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
-_CN_NUMERAL = "零〇一二两三四五六七八九十百千万"
-_PRE_QUALIFIERS = [
-    "不少于",
-    "不低于",
-    "不超过",
-    "超过",
-    "控制在",
-    "保持在",
-    "突破",
-    "约",
-    "近",
-]
-_POST_QUALIFIERS = ["以上", "左右", "以内", "以下", "内"]
-# `5万余户`: 万 multiplies only before 余/多 (in `50万平方米` it belongs to the unit).
-_NUMBER = rf"(?P<num>\d+(?:\.\d+)?(?:万(?=[余多]))?|[{_CN_NUMERAL}]{{1,4}})"
+# Letters a scan put for digits inside a figure (`5万元以上lO万元以下`): l and I for 1, O for 0,
+# when the run is all digits and such letters, not part of a word, and a unit follows.
+_OCR_DIGITS = re.compile(rf"(?<![A-Za-z])[0-9lIO]*[lIO][0-9lIO]*(?=[万亿千百]*(?:{_UNIT}))")
+_OCR_TO_DIGIT = str.maketrans("lIO", "110")
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_NUMERAL = _CN_DIGITS + "十百千万亿"
+# A number: Arabic (`1,000`, `2.5`) optionally followed by Chinese scales (`2.5亿`, `5万`), or
+# Chinese numerals (`一百五十万`, `零点五`); starts with a digit or 十 (not with 百/千/万).
+_NUM = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+(?![\d,])|\d+(?:\.\d+)?)[{_CN_NUMERAL}]*"
+    rf"|[{_CN_DIGITS}十][{_CN_NUMERAL}]*(?:点[{_CN_DIGITS}]+)?"
+)
+# Qualifiers that bound a figure from below or above; the others leave it exact.
+_LOW_PRE = ["不少于", "不低于", "不得少于", "不得低于", "高于", "多于", "超过", "突破", "满", "逾"]
+_HIGH_PRE = ["不超过", "不得超过", "不高于", "不多于", "不足", "不满", "少于", "低于", "控制在"]
+_PRE_QUALIFIERS = [*_LOW_PRE, *_HIGH_PRE, "保持在", "约", "近"]
+_LOW_POST = ["以上"]
+_HIGH_POST = ["以下", "以内", "之内", "内"]
+_POST_QUALIFIERS = [*_LOW_POST, *_HIGH_POST, "左右", "前"]
+_PRE = "|".join(sorted(_PRE_QUALIFIERS, key=len, reverse=True))
+_POST = "|".join(sorted(_POST_QUALIFIERS, key=len, reverse=True))
+# `5万余户`: a scale before 余/多 multiplies the number (in `50万平方米` it belongs to the unit).
 _TARGET = re.compile(
-    rf"(?P<pre>{'|'.join(_PRE_QUALIFIERS)})?{_NUMBER}\s?(?P<more>余|多)?\s?(?P<unit>{_UNIT})"
-    rf"(?P<post>{'|'.join(_POST_QUALIFIERS)})?"
+    rf"(?P<pre>{_PRE})?(?:(?P<ratio>百分之|千分之)(?P<rnum>{_NUM})"
+    rf"|(?P<num>{_NUM})\s?(?P<more>余|多)?\s?(?P<unit>{_UNIT}))(?P<post>{_POST})?"
+)
+# A range: `A以上B以下`, `不少于A不超过B`, `A至B` (A's unit may be left out: `五千以上一万元以下`,
+# `二至五万元`). Validated in :func:`_range` (a connector alone does not make a range).
+_RANGE = re.compile(
+    rf"(?P<pre1>{'|'.join(_LOW_PRE)})?(?:(?P<ratio1>百分之|千分之)(?P<rnum1>{_NUM})"
+    rf"|(?P<num1>{_NUM})\s?(?P<unit1>{_UNIT})?)"
+    rf"(?P<mid>以上[，,、]?(?:且|并且)?|[，,、]?(?:且|并且)?|\s?(?:至|到|-|－|—|–|~|～)\s?)"
+    rf"(?P<pre2>{'|'.join(_HIGH_PRE)})?(?:(?P<ratio2>百分之|千分之)(?P<rnum2>{_NUM})"
+    rf"|(?P<num2>{_NUM})\s?(?P<unit2>{_UNIT}))(?P<post2>以下|以内|之内|内)?"
 )
 # Words that introduce a figure but are not part of the indicator's name.
 _FILLER = re.compile(
@@ -51,6 +92,10 @@ _FILLER = re.compile(
 )
 _VERB_TAIL = re.compile(
     r"(?:同比|分别|预计|力争|达到|实现|保持|控制在|完成|突破|超过|不少于|不低于)+$"
+)
+# An article's label (or what slicing left of it) opens a clause but names nothing measured.
+_LABEL_HEAD = re.compile(
+    r"^第?[零〇一二两三四五六七八九十百千\d]*条(?:之[一二三四五六七八九十]+)?\s+"
 )
 _BOUNDARY = re.compile(r"[，,；;。：:！？、（）()“”\"%]")
 _POST_CUT = re.compile(r"[，,；;。：:！？、（）()“”\"及和与\d]")
@@ -60,17 +105,155 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AIM = re.compile(r"数量|规模|比重|比例|排名|首位|前列|水平|增长|增速")
 # Idioms with a Chinese numeral that count nothing: `一批`, `一件事`, `一公里`.
 _IDIOM_UNITS = frozenset("批件")
+# Units a Chinese numeral takes in idioms (`三人行`, `一次性`, `一天天`): a figure only when bounded.
+_LOOSE_UNITS = frozenset(["人", "次", "天", "%"])
+# After a year: a calendar date (`2024年9月`), a year of something (`年度`, `年级`, `年代`).
+_NOT_DURATION_YEAR = re.compile(rf"^(?:[\d{_CN_NUMERAL}]+[月日]|[度级代初底末中])")
+# What introduces a bare duration (no `内`, `以上` …) that is a term: `为三年`, `满`, `按`, `以`,
+# `期限`, `之日起`, `每`; and what lists another after one (`4年、4年、3年`).
+_DURATION_CUE = re.compile(r"(?:为|满|逾|按|以|期|限|起|后|经|每|需|需要|长达|延长|缩短)\s*$")
+_LIST_SEPARATOR = re.compile(r"\s*(?:、|，|,|和|或者|或|及)\s*")
+# A number of years at or above this is a calendar year (`1998年`), not a duration.
+_FIRST_CALENDAR_YEAR = 1000
+
+# English: `sixty (60) days`, `30 days`, `$100`, `10 percent`, `between 30 and 60 days`.
+_EN_WORD = (
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    "eighty|ninety|hundred|thousand|million|billion"
+)
+_EN_NUM = (
+    rf"(?:(?P<words>(?:{_EN_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_EN_WORD}))*)\s*"
+    r"(?:\((?P<paren>\d[\d,]*(?:\.\d+)?)\))?|(?P<digits>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?))"
+)
+_EN_UNITS = (
+    r"(?:business|calendar|working)\s+days?|days?|weeks?|months?|years?|hours?|minutes?|"
+    r"percent|per\s+cent|%"
+)
+_EN_LOW = r"at\s+least|no\s+less\s+than|not\s+less\s+than|no\s+fewer\s+than|not\s+fewer\s+than|more\s+than|over|exceeding"
+_EN_HIGH = r"within|no\s+more\s+than|not\s+more\s+than|not\s+to\s+exceed|up\s+to|at\s+most|less\s+than|fewer\s+than|no\s+later\s+than"
+_EN_TARGET = re.compile(
+    rf"(?i)(?<![\w$])(?:(?P<pre>{_EN_LOW}|{_EN_HIGH}|about|approximately)\s+)?"
+    rf"(?:(?:between\s+)?(?:(?P<lo>\$?\d[\d,]*(?:\.\d+)?)\s*(?:and|to|-|–)\s*"
+    rf"|(?P<lo_words>(?:{_EN_WORD})(?:[\s-]+(?:{_EN_WORD}))*)(?:\s*\(\d[\d,]*\))?\s+(?:and|to)\s+))?"
+    rf"(?:(?P<money>(?:US)?\$|USD\s?|EUR\s?|€|£)\s?(?P<amount>\d[\d,]*(?:\.\d+)?)"
+    rf"(?:\s?(?P<scale>thousand|million|billion))?|{_EN_NUM}\s*(?P<unit>{_EN_UNITS})(?![A-Za-z]))"
+    rf"(?:\s+(?P<post>or\s+more|or\s+less|or\s+fewer|or\s+longer))?"
+)
+_EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+_EN_CONJUNCTION = re.compile(r"(?i)^(?:or|and|but|nor)\b\s*|\s*\b(?:or|and)$")
+_EN_CUT = re.compile(r"[,;:.()\[\]]")
+_EN_QUALIFIER_TAIL = re.compile(rf"(?i)\s*(?:{_EN_LOW}|{_EN_HIGH}|of|for|a|the|between)\s*$")
+
+# Comparable measure: unit as written → (base unit, factor). A unit not listed is its own base;
+# a scale in front of a listed unit (`万平方米`, `万户`) multiplies it.
+_BASE: dict[str, tuple[str, float]] = {
+    "元": ("元", 1), "千元": ("元", 1e3), "万元": ("元", 1e4), "亿元": ("元", 1e8),
+    "万亿元": ("元", 1e12), "美元": ("美元", 1), "万美元": ("美元", 1e4), "亿美元": ("美元", 1e8),
+    "日": ("日", 1), "天": ("日", 1), "小时": ("日", 1 / 24), "分钟": ("日", 1 / 1440),
+    "个月": ("月", 1), "年": ("月", 12), "个工作日": ("工作日", 1), "工作日": ("工作日", 1),
+    "‰": ("%", 0.1), "千米": ("公里", 1),
+    "day": ("day", 1), "calendar day": ("day", 1), "week": ("day", 7), "hour": ("day", 1 / 24),
+    "minute": ("day", 1 / 1440), "month": ("month", 1), "year": ("month", 12),
+    "business day": ("business day", 1), "working day": ("business day", 1),
+    "percent": ("%", 1), "per cent": ("%", 1),
+}  # fmt: skip
+_SCALE_PREFIX = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
+_MONEY = frozenset(["元", "美元", "$", "USD", "EUR", "€", "£"])
+_TIME = frozenset(["日", "月", "工作日", "day", "month", "business day"])
+# Classifiers that only count things: `417个混接点` → `300余处混接点` is a lower count.
+_COUNTERS = frozenset("个家项座处所条部户套场名件张辆台栋间")
+# Relative tolerance for equal values (floats from unit factors such as 1/24).
+_EQUAL = 1e-9
+
+
+def base_unit(unit: str) -> tuple[str, float]:
+    """The unit figures of ``unit`` are compared in, and the factor to it: `万元` → (`元`,
+    10000), `年` → (`月`, 12), `days` → (`day`, 1), `个` → (`个`, 1)."""
+    if unit in _BASE:
+        return _BASE[unit]
+    word = re.sub(r"\s+", " ", unit.lower())
+    if word in _BASE or (word.endswith("s") and word[:-1] in _BASE):
+        return _BASE[word if word in _BASE else word[:-1]]
+    for prefix, factor in _SCALE_PREFIX.items():
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            base, f = base_unit(unit[len(prefix) :])
+            return base, factor * f
+    return unit, 1.0
+
+
+def _kind(unit: str) -> str:
+    """What a unit measures, for pairing: money, time, a ratio, a count, or the unit itself."""
+    base = base_unit(unit)[0]
+    if base in _MONEY:
+        return "money"
+    if base in _TIME:
+        return "time"
+    if base in ("%", "个百分点"):
+        return "ratio"
+    if base in _COUNTERS:
+        return "count"
+    return base
+
+
+def read_number(text: str) -> float | None:
+    """The value of a written number: `十万` → 100000, `一千二百万` → 12000000, `两` → 2,
+    `〇` → 0, `零点五` → 0.5, `2.5亿` → 250000000, `1,000` → 1000; None if it is not one.
+    Chinese numerals and mixed forms are read by ``cn2an`` (its `smart` mode)."""
+    s = text.replace(",", "").strip()
+    if not s:
+        return None
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    return _cn2an(s)
+
+
+@lru_cache(maxsize=4096)
+def _cn2an(text: str) -> float | None:
+    import cn2an  # imported on first use: some 70 ms, only documents with numerals need it
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return float(value)
+
+
+def chinese_to_number(text: str) -> float | None:
+    """`二十` → 20, `五` → 5, `一百零五` → 105, `十万` → 100000; None if ``text`` is not a
+    Chinese numeral."""
+    if not text or any(ch not in _CN_NUMERAL + "点" for ch in text):
+        return None
+    return read_number(text)
+
+
+def _english_number(text: str) -> float | None:
+    from text_to_num import text2num  # imported on first use (English documents only)
+
+    words = re.sub(r"[\s-]+(?:and[\s-]+)?", " ", text.strip().lower())
+    try:
+        return float(text2num(words, "en"))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    indicator: str  # what is measured, e.g. `地区生产总值同比增长`, `口袋公园`
+    indicator: str  # what is measured, e.g. `地区生产总值同比增长`, `口袋公园`, `罚款`
     key: str  # for pairing, e.g. `地区生产总值增长`
     text: str  # the whole phrase, e.g. `地区生产总值同比增长4%以上`
     value: float | None  # None: a qualitative aim in place of a figure (`reworded`)
-    unit: str
-    qualifier: str
+    unit: str  # as written: `万元` for `二十万元`, `元` for `五千元`
+    qualifier: str  # `以上`, `不少于`, `以上…以下` (a range), `内` (a deadline) …
     node: str  # id of the clause it was found in
+    low: float | None = None  # lower bound in ``unit`` (`以上`, `不少于`, a range's first)
+    high: float | None = None  # upper bound in ``unit`` (`以下`, `以内`, `内`, a range's last)
+    block: str = ""  # id of the article, priority or paragraph holding the clause
+    block_label: str = ""  # `第十二条`, a priority's title, or its section's heading
 
     def to_dict(self) -> dict:
         return {
@@ -79,7 +262,27 @@ class Target:
             "unit": self.unit,
             "qualifier": self.qualifier,
             "node": self.node,
+            "low": self.low,
+            "high": self.high,
+            "block": self.block,
+            "block_label": self.block_label,
         }
+
+    def amount(self) -> tuple[float | None, str]:
+        """The value in the base unit: `二十万元` → (200000, `元`), `两年` → (24, `月`)."""
+        base, factor = base_unit(self.unit)
+        return (self.value * factor if self.value is not None else None), base
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """(lower, upper) in the base unit; an exact figure is both."""
+        if self.value is None:
+            return None, None
+        factor = base_unit(self.unit)[1]
+        if self.low is None and self.high is None:
+            return self.value * factor, self.value * factor
+        low = self.low * factor if self.low is not None else None
+        high = self.high * factor if self.high is not None else None
+        return low, high
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,121 +301,329 @@ class TargetChange:
         }
 
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
-_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-
-
-def chinese_to_number(text: str) -> float | None:
-    """`二十` → 20, `五` → 5, `一百零五` → 105; None if ``text`` is not a Chinese numeral."""
-    if not text or any(ch not in _DIGITS and ch not in _SCALES for ch in text):
-        return None
-    total, current = 0, 0
-    for ch in text:
-        if ch in _DIGITS:
-            current = _DIGITS[ch]
-        else:
-            total += (current or 1) * _SCALES[ch]
-            current = 0
-    return float(total + current)
-
-
-def _value(num: str) -> float | None:
-    if num.endswith("万") and num[:-1].replace(".", "", 1).isdigit():
-        return float(num[:-1]) * 10000
-    try:
-        return float(num)
-    except ValueError:
-        return chinese_to_number(num)
-
-
 def _in_quotes(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text)]
 
 
-def _indicator(text: str, start: int, end: int, unit: str) -> tuple[str, str, str]:
-    """(indicator, words before, words after) for the figure at ``text[start:end]``."""
-    head = text[:start]
-    previous = [m.end() for m in _TARGET.finditer(head)]
-    if previous:
-        head = head[previous[-1] :]  # `…300亩及进步广场等载体30万平方米`: not the figure before
-    before = _BOUNDARY.split(head)[-1][-16:].strip()
+def _indicator(
+    text: str, start: int, end: int, unit: str, after_figure: int
+) -> tuple[str, str, str]:
+    """(indicator, words before, words after) for the figure at ``text[start:end]``; the words
+    before start after the previous figure (``after_figure``): `…300亩及进步广场等载体30万平方米`."""
+    head = text[after_figure:start]
+    before = _LABEL_HEAD.sub("", _BOUNDARY.split(head)[-1][-18:].strip())
     after = _POST_CUT.split(text[end:])[0][:12].strip()
     # `新建提升4个口袋公园`: a counted noun after the figure names the indicator; a percentage
     # or a figure that ends the phrase belongs to the words before it.
     counted = len(_CJK.findall(after)) >= 2
     if unit not in ("%", "个百分点") and counted:
-        return after, before, after
+        return after.removeprefix("的") or after, before, after  # `…以下的罚款`: `罚款`
     name = before.rsplit("等", 1)[-1] if "等" in before[:-1] else before
     name = _VERB_TAIL.sub("", name) or name
     return name, before, after if counted else ""
 
 
+def _block_label(doc: Document, block: Node | None) -> str:
+    """How a reader finds a block: its label (`第十二条`), its title (a priority's lead
+    phrase), its section's heading, or its opening words."""
+    if block is None:
+        return ""
+    if block.label or block.title:
+        return block.label or block.title
+    section = doc.section_of(block.id)
+    if section is not None:
+        return section.title or section.text
+    return block.text[:20] + ("…" if len(block.text) > 20 else "")
+
+
 def extract_targets(doc: Document) -> list[Target]:
-    """Every figure with a unit in the document's clauses, with what it measures."""
+    """Every figure with a unit in the document's clauses, with what it measures and where."""
     out: list[Target] = []
     read: dict[str, list[_Figure]] = {}  # a long code repeats clauses: each text read once
+    labels: dict[str, tuple[str, str]] = {}
     for clause in doc.of_kind("clause"):
         figures = read.get(clause.text)
         if figures is None:
             figures = read[clause.text] = _figures(clause.text)
-        out.extend(Target(*figure, node=clause.id) for figure in figures)
+        if not figures:
+            continue
+        block = doc.block_of(clause.id)
+        bid = block.id if block else ""
+        if bid not in labels:
+            labels[bid] = (bid, _block_label(doc, block))
+        out.extend(
+            Target(
+                *f[:6], node=clause.id, low=f[6], high=f[7], block=bid, block_label=labels[bid][1]
+            )
+            for f in figures
+        )
     return out
 
 
-# A target as found in a clause's text: indicator, key, text, value, unit, qualifier.
-_Figure = tuple[str, str, str, float, str, str]
+def read_figures(text: str) -> list[Target]:
+    """The figures of one clause's text, as :func:`extract_targets` reads them (no node)."""
+    return [Target(*f[:6], node="", low=f[6], high=f[7]) for f in _figures(text)]
+
+
+# A figure as found in a clause's text: indicator, key, text, value, unit, qualifier, low, high.
+_Figure = tuple[str, str, str, float, str, str, float | None, float | None]
+
+
+# A figure's place and reading, before its indicator: start, end, value, unit, qualifier, low, high.
+_Found = tuple[int, int, float, str, str, float | None, float | None]
 
 
 def _figures(text: str) -> list[_Figure]:
-    out: list[_Figure] = []
-    quotes: list[tuple[int, int]] | None = None
-    # The cheap tests first: most matches are Chinese numerals that count nothing.
+    if not _CJK.search(text):
+        return _english_figures(text) if re.search(r"[A-Za-z]", text) else []
+    found: list[_Found] = []
+    quotes = _in_quotes(text)
+    shown = text
+    text = _OCR_DIGITS.sub(lambda m: m.group().translate(_OCR_TO_DIGIT), text)  # same length
+    pos = 0
+    while (m := _RANGE.search(text, pos)) is not None:
+        figure = _range(text, m, quotes)
+        if figure is not None:
+            found.append(figure)
+        pos = m.end() if figure is not None else m.start() + 1  # `二千元、二万元以上…`
+    ranges = list(found)
     for m in _TARGET.finditer(text):
-        num, unit, start = m["num"], m["unit"], m.start("num")
-        if start > 0 and (text[start - 1] == "第" or text[start - 1].isdigit()):
-            continue  # an ordinal: `第五次`, `第十八条`
-        chinese = not num[0].isdigit()
-        if chinese:
-            # Chinese numerals need a real classifier: not `一批`, `一件事`, a bare `一`.
-            if unit in _IDIOM_UNITS or unit in ("%", "人", "次", "天"):
-                continue
-            if start > 0 and text[start - 1] in _CN_NUMERAL:
-                continue
-        value = _value(num)
-        if value is None or (chinese and value == 1):
+        if any(f[0] <= m.start() < f[1] or f[0] < m.end() <= f[1] for f in ranges):
             continue
-        if quotes is None:
-            quotes = _in_quotes(text)
-        if any(a <= start < b for a, b in quotes):
-            continue  # part of a slogan or a title: `“十项行动”`, `《…等10件…的决定》`
-        name, before, after = _indicator(text, m.start(), m.end(), unit)
-        key = _VERB_TAIL.sub("", _FILLER.sub("", name.replace("同比", ""))) or name
-        if not re.search(r"[\u4e00-\u9fffA-Za-z]", key):
-            continue
-        phrase = (before + text[m.start() : m.end()] + after).strip("，,；;。 ")
-        qualifier = (m["pre"] or "") + ("…" if m["pre"] and m["post"] else "")
-        qualifier += m["post"] or ""
-        if m["more"]:
-            qualifier = qualifier or m["more"]
-        out.append((name, key, phrase, value, unit, qualifier))
+        figure = _single(text, m, quotes)
+        if figure is not None:
+            found.append(figure)
+    found.sort()
+    out: list[_Figure] = []
+    kept_end = -1
+    for i, (start, end, value, unit, qualifier, low, high) in enumerate(found):
+        after_figure = found[i - 1][1] if i else 0
+        if not qualifier and _kind(unit) == "time" and unit != "周岁":
+            # `期限为三年`, `按二十年计算`, `分别为4年、4年、3年` are terms; `这一年`, `连续三年`,
+            # `三年行动` are not.
+            head = text[max(kept_end, 0) : start]
+            listed = kept_end >= 0 and _LIST_SEPARATOR.fullmatch(head)
+            if not (listed or _DURATION_CUE.search(head)):
+                continue
+        listed = (
+            out and kept_end == after_figure and _LIST_SEPARATOR.fullmatch(text[kept_end:start])
+        )
+        kept_end = end
+        figure = _with_indicator(text, start, end, after_figure, value, unit, qualifier, low, high)
+        if figure is not None and shown is not text:
+            figure = (
+                *figure[:2],
+                figure[2].replace(text[start:end], shown[start:end]),
+                *figure[3:],
+            )
+        if figure is None and listed:
+            # `分别为4年、4年、3年`: a figure listed after another shares its indicator.
+            name, key = out[-1][0], out[-1][1]
+            figure = (name, key, shown[start:end], value, unit, qualifier, low, high)
+        if figure is not None:
+            out.append(figure)
     return out
 
 
-# Classifiers that only count things: `417个混接点` → `300余处混接点` is a lower count.
-_COUNTERS = frozenset("个家项座处所条部户套场名件张辆台栋间")
+def _number_and_unit(num: str, unit: str) -> tuple[float | None, str]:
+    """The value and unit as written: a scale that ends the number joins a unit that has a
+    scaled form (`一百五十万` + `元` → 150 `万元`, as `150万元` reads); otherwise it multiplies
+    (`十二万五千` + `元` → 125000 `元`)."""
+    for prefix in ("万亿", "亿", "万"):
+        if num.endswith(prefix) and len(num) > len(prefix) and prefix + unit in UNITS:
+            return read_number(num[: -len(prefix)]), prefix + unit
+    return read_number(num), unit
+
+
+def _is_date(text: str, start: int, end: int, value: float, unit: str) -> bool:
+    """`1998年`, `2024年9月27日`, `9月27日`: a calendar date, not a duration."""
+    if unit == "年":
+        return value >= _FIRST_CALENDAR_YEAR or bool(_NOT_DURATION_YEAR.match(text[end:]))
+    if unit in ("日", "天"):
+        return start > 0 and text[start - 1] == "月"
+    return False
+
+
+def _excluded(text: str, start: int, num: str, quotes: list[tuple[int, int]]) -> bool:
+    if start > 0 and (text[start - 1] in "第." or text[start - 1].isdigit()):
+        return True  # an ordinal or a section number: `第五次`, `第十八条`, `1.2`
+    if start > 0 and text[start - 1] in _CN_NUMERAL and not num[0].isdigit():
+        return True  # inside a longer numeral the pattern did not take
+    return any(a <= start < b for a, b in quotes)  # a slogan or a title: `“十项行动”`
+
+
+def _single(text: str, m: re.Match, quotes: list[tuple[int, int]]) -> _Found | None:
+    pre, post = m["pre"] or "", m["post"] or ""
+    if m["ratio"]:
+        num, unit = m["rnum"], ("%" if m["ratio"] == "百分之" else "‰")
+        value, start = read_number(num), m.start("ratio")
+    else:
+        num, start = m["num"], m.start("num")
+        value, unit = _number_and_unit(num, m["unit"])
+        if m["more"] and value is not None and unit != m["unit"]:
+            value, unit = value * base_unit(unit)[1], m["unit"]  # `5万余户`: 50000 户
+    if value is None or _excluded(text, start, num, quotes):
+        return None
+    end = m.end()
+    if post in ("内", "前") and base_unit(unit)[0] not in _TIME:
+        post, end = "", m.end("unit")  # `10家内资企业`: 内 begins the next word
+    if _is_date(text, start, end, value, unit):
+        return None
+    bounded = bool(pre or post) and (pre, post) not in (("约", ""), ("近", ""), ("", "左右"))
+    if not num[0].isdigit() and not m["ratio"]:
+        # Chinese numerals need a real classifier: not `一批`, `一件事`, a bare `一`.
+        if unit in _IDIOM_UNITS or (unit in _LOOSE_UNITS and not bounded):
+            return None
+        if num == "一" and not bounded and _kind(unit) not in ("time", "money"):
+            return None
+    low = value if pre in _LOW_PRE or post in _LOW_POST else None
+    high = value if pre in _HIGH_PRE or post in _HIGH_POST else None
+    qualifier = pre + ("…" if pre and post else "") + post
+    if m["more"]:
+        qualifier = qualifier or m["more"]
+        low = value
+    return (m.start(), end, value, unit, qualifier, low, high)
+
+
+def _range(text: str, m: re.Match, quotes: list[tuple[int, int]]) -> _Found | None:
+    """`二万元以上二十万元以下` → one figure with both bounds; None unless ``m`` is a range."""
+    mid = m["mid"].strip()
+    dash = bool(mid) and mid[-1] in "至到-－—–~～"
+    if not (
+        (mid.startswith("以上") and (m["post2"] or m["pre2"]))
+        or (m["pre1"] and m["pre2"])
+        or (dash and not m["pre1"] and not m["pre2"])
+    ):
+        return None
+    num1 = m["rnum1"] or m["num1"]
+    num2 = m["rnum2"] or m["num2"]
+    if bool(m["ratio1"]) != bool(m["ratio2"]) and m["ratio1"]:
+        return None
+    if m["ratio2"]:
+        unit = "%" if m["ratio2"] == "百分之" else "‰"
+        high, low = read_number(num2), read_number(num1)
+    else:
+        high, unit = _number_and_unit(num2, m["unit2"])
+        low, unit1 = _number_and_unit(num1, m["unit1"] or unit)
+        if not m["unit1"] and low is not None and high is not None and low > high:
+            # `五千以上一万元以下`: 5000 元 (`二至五万元`: 2 万元, as the high bound's unit reads)
+            low, unit1 = read_number(num1), base_unit(unit)[0]
+        if low is not None and high is not None and unit1 != unit:
+            (base, f1), f2 = base_unit(unit1), base_unit(unit)[1]
+            if base != base_unit(unit)[0]:
+                return None  # `3日至5年`: two measures, not one range
+            low, high, unit = low * f1, high * f2, base  # both in the base unit
+    start1 = m.start("ratio1") if m["ratio1"] else m.start("num1")
+    start2 = m.start("ratio2") if m["ratio2"] else m.start("num2")
+    if low is None or high is None or low > high:
+        return None
+    if _excluded(text, start1, num1, quotes) or _excluded(text, start2, num2, quotes):
+        return None
+    if _is_date(text, start1, m.start("mid"), low, unit) or _is_date(
+        text, start2, m.end(), high, unit
+    ):
+        return None
+    if num1[0] not in "0123456789" and unit in _IDIOM_UNITS:
+        return None
+    qualifier = (m["pre1"] or "") + ("以上" if mid.startswith("以上") else "")
+    qualifier += ("至" if dash else "") + "…" + (m["pre2"] or "") + (m["post2"] or "")
+    return (m.start(), m.end(), low, unit, qualifier, low, high)
+
+
+def _with_indicator(
+    text: str,
+    start: int,
+    end: int,
+    after_figure: int,
+    value: float,
+    unit: str,
+    qualifier: str,
+    low: float | None,
+    high: float | None,
+) -> _Figure | None:
+    name, before, after = _indicator(text, start, end, unit, after_figure)
+    key = _VERB_TAIL.sub("", _FILLER.sub("", name.replace("同比", ""))) or name
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", key):
+        return None
+    phrase = (before + text[start:end] + after).strip("，,；;。 ")
+    return (name, key, phrase, value, unit, qualifier, low, high)
+
+
+def _english_figures(text: str) -> list[_Figure]:
+    out: list[_Figure] = []
+    previous_end = 0
+    for m in _EN_TARGET.finditer(text):
+        if m["money"]:
+            value = read_number(m["amount"])
+            if value is not None and m["scale"]:
+                value *= _EN_SCALES[m["scale"].lower()]
+            unit = "$" if "$" in m["money"] else m["money"].strip()
+        else:
+            unit = re.sub(r"\s+", " ", m["unit"].lower())
+            if m["paren"]:
+                value = read_number(m["paren"])  # `sixty (60) days`: the digits are binding
+            elif m["digits"]:
+                value = read_number(m["digits"])
+            else:
+                value = _english_number(m["words"])
+        if value is None:
+            continue
+        low = high = None
+        pre = (m["pre"] or "").lower()
+        pre = re.sub(r"\s+", " ", pre)
+        post = re.sub(r"\s+", " ", (m["post"] or "").lower())
+        if m["lo"] or m["lo_words"]:
+            lo = (m["lo"] or m["lo_words"]).lstrip("$")
+            low = read_number(lo) if lo[0].isdigit() else _english_number(lo)
+            if low is None or low > value:
+                continue
+            high = value
+            qualifier = "between" if m.group(0).lower().lstrip().startswith("between") else "to"
+            value = low
+        else:
+            if re.fullmatch(_EN_LOW, pre) or post == "or more" or post == "or longer":
+                low = value
+            if re.fullmatch(_EN_HIGH, pre) or post in ("or less", "or fewer"):
+                high = value
+            qualifier = " ".join(q for q in (pre, post) if q)
+        head = _EN_CUT.split(text[previous_end : m.start()])[-1]
+        previous_end = m.end()
+        before = " ".join(_EN_QUALIFIER_TAIL.sub("", head).split()[-6:])
+        before = _EN_CONJUNCTION.sub("", before)
+        after = " ".join(_EN_CUT.split(text[m.end() :])[0].split()[:5])
+        name = before or after
+        if not re.search(r"[A-Za-z]", name):
+            continue
+        phrase = " ".join(p for p in (before, m.group(0).strip(), after) if p)
+        out.append((name, name.lower(), phrase, value, unit, qualifier, low, high))
+    return out
 
 
 def _change(old: Target, new: Target) -> str:
+    """Bound by bound in the base unit: `raised` if a bound rose and none fell, `lowered` the
+    reverse, `reworded` when they moved both ways, when the units do not compare, or when only
+    the wording of the bound changed (`以下` → `以内`)."""
     if old.value is None or new.value is None:
         return "reworded"
-    if old.unit != new.unit and not (old.unit in _COUNTERS and new.unit in _COUNTERS):
+    old_base, new_base = base_unit(old.unit)[0], base_unit(new.unit)[0]
+    if old_base != new_base and not (old_base in _COUNTERS and new_base in _COUNTERS):
         return "reworded"
-    if new.value > old.value:
+    pairs = [(o, n) for o, n in zip(old.bounds(), new.bounds(), strict=True) if None not in (o, n)]
+    if not pairs:  # `以上` against `以下`: only the figures themselves compare
+        factor_o, factor_n = base_unit(old.unit)[1], base_unit(new.unit)[1]
+        pairs = [(old.value * factor_o, new.value * factor_n)]
+    rose = any(n > o * (1 + _EQUAL) for o, n in pairs)
+    fell = any(n < o * (1 - _EQUAL) for o, n in pairs)
+    if rose and fell:
+        return "reworded"
+    if rose:
         return "raised"
-    if new.value < old.value:
+    if fell:
         return "lowered"
-    return "unchanged" if old.qualifier == new.qualifier else "reworded"
+    same_bounds = (old.low is None) == (new.low is None) and (old.high is None) == (
+        new.high is None
+    )
+    return "unchanged" if same_bounds and old.qualifier == new.qualifier else "reworded"
 
 
 def _core(key: str) -> str:
@@ -230,16 +641,38 @@ def _aims(doc: Document) -> list[tuple[str, Node]]:
     ]
 
 
-def _aim_for(target: Target, aims: list[tuple[str, Node]], taken: set[str]) -> Target | None:
-    """A clause among ``aims`` that keeps ``target``'s indicator with a qualitative aim
-    instead of a figure, as a `Target` with value None."""
+def _aim_for(
+    target: Target,
+    aims: list[tuple[str, Node]],
+    taken: set[str],
+    doc: Document,
+    partners: set[str] | None,
+) -> Target | None:
+    """A clause among ``aims`` (in a block among ``partners``, when given) that keeps
+    ``target``'s indicator with a qualitative aim instead of a figure, as a `Target` with
+    value None."""
     core = _core(target.key)
     if len(core) < 4:
         return None
-    best = next((c for text, c in aims if c.id not in taken and core in text), None)
-    if best is None:
-        return None
-    return Target(target.indicator, target.key, best.text.strip("，,；;。 "), None, "", "", best.id)
+    for text, c in aims:
+        if c.id in taken or core not in text:
+            continue
+        block = doc.block_of(c.id)
+        if partners is not None and (block is None or block.id not in partners):
+            continue
+        bid = block.id if block else ""
+        return Target(
+            target.indicator,
+            target.key,
+            c.text.strip("，,；;。 "),
+            None,
+            "",
+            "",
+            c.id,
+            block=bid,
+            block_label=_block_label(doc, block),
+        )
+    return None
 
 
 def _codes(old: list[str], new: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -272,19 +705,95 @@ def _key_scores(old: list[str], new: list[str]) -> np.ndarray:
     return scores[np.ix_([row[k] for k in old], [col[k] for k in new])]
 
 
-def compare_targets(old: Document, new: Document, threshold: float = 70.0) -> list[TargetChange]:
+# Score bonuses over the indicators' WRatio (0-100): same kind of unit (money, time …); figures in
+# clauses or sentences the alignment paired (the same provision, reworded); the same place among
+# the figures of their paired unit (the second fine of an article with the second).
+_SAME_KIND = 10.0
+_SAME_CLAUSE = 20.0
+_SAME_RANK = 5.0
+# … and the likeness of the sentences around them (what the fine or the deadline is for), which
+# tells the figures of one article apart when their indicators are alike (`…的罚款`).
+_CONTEXT = 20.0
+_NOT_PAIRED = -1e6  # units the alignment did not pair: never a target pair
+
+
+class _Units:
+    """Which units the alignment paired: each node id → the index of its alignment, per level."""
+
+    def __init__(self, alignments) -> None:
+        self.group: dict[str, dict[tuple[str, str], int]] = {}
+        for i, a in enumerate(alignments):
+            if not (a.old and a.new):
+                continue
+            level = self.group.setdefault(a.level, {})
+            for node in a.old:
+                level[("old", node)] = i
+            for node in a.new:
+                level[("new", node)] = i
+
+    def codes(self, level: str, side: str, ids: list[str]) -> np.ndarray:
+        """The alignment index of each node, or a code no node of the other side has."""
+        group = self.group.get(level, {})
+        missing = -1 if side == "old" else -2
+        return np.array([group.get((side, i), missing) for i in ids], dtype=np.int64)
+
+
+def _ranks(targets: list[Target], groups: np.ndarray) -> np.ndarray:
+    """Each target's place among the targets of its paired unit (0 for the first)."""
+    seen: dict[int, int] = {}
+    out = np.empty(len(targets), dtype=np.int64)
+    for i, g in enumerate(groups.tolist()):
+        out[i] = seen.get(g, 0)
+        seen[g] = out[i] + 1
+    return out
+
+
+def compare_targets(
+    old: Document, new: Document, alignments=None, threshold: float = 70.0
+) -> list[TargetChange]:
+    """Pair the targets of ``old`` and ``new`` and say how each changed. With ``alignments``
+    (the comparison's), a pair must lie in units the alignment paired: the same block
+    alignment, or the same sentence or clause alignment (a moved clause)."""
     olds, news = extract_targets(old), extract_targets(new)
+    units = _Units(alignments) if alignments is not None else None
     changes: list[TargetChange] = []
     used_old: set[int] = set()
     used_new: set[int] = set()
     if olds and news:
         score = _key_scores([t.key for t in olds], [t.key for t in news])
-        # Same unit is a strong hint that two figures measure the same thing.
-        same_unit = _same(*_codes([t.unit for t in olds], [t.unit for t in news]))
-        score = score + 10 * same_unit
+        key_score = score.copy()
+        kinds = _codes([_kind(t.unit) for t in olds], [_kind(t.unit) for t in news])
+        same_kind = _same(*kinds)
+        score = score + _SAME_KIND * same_kind
+        near = np.zeros_like(score, dtype=bool)
+        if units is not None:
+            blocks_o = units.codes("block", "old", [t.block for t in olds])
+            blocks_n = units.codes("block", "new", [t.block for t in news])
+            paired = blocks_o[:, None] == blocks_n[None, :]
+            for level, nodes_o, nodes_n in (
+                ("clause", [t.node for t in olds], [t.node for t in news]),
+                (
+                    "sentence",
+                    [_parent(old, t.node) for t in olds],
+                    [_parent(new, t.node) for t in news],
+                ),
+            ):
+                co, cn = units.codes(level, "old", nodes_o), units.codes(level, "new", nodes_n)
+                near |= co[:, None] == cn[None, :]
+            paired |= near
+            score = score + _SAME_CLAUSE * near
+            ranks = _ranks(olds, blocks_o)[:, None] == _ranks(news, blocks_n)[None, :]
+            score = score + _SAME_RANK * ranks
+            score = score + _CONTEXT * _context_scores(old, new, olds, news, paired)
+            score = np.where(paired, score, _NOT_PAIRED)
         rows, cols = linear_sum_assignment(-score)
         for r, c in zip(rows, cols, strict=True):
-            if score[r, c] - 10 * same_unit[r, c] >= threshold:
+            if score[r, c] <= _NOT_PAIRED / 2:
+                continue
+            # Different kinds (a multiple of the gain against an amount) pair only in one clause.
+            if (key_score[r, c] >= threshold and same_kind[r, c]) or (
+                near[r, c] and (same_kind[r, c] or key_score[r, c] >= threshold)
+            ):
                 used_old.add(int(r))
                 used_new.add(int(c))
                 o, n = olds[r], news[c]
@@ -293,19 +802,58 @@ def compare_targets(old: Document, new: Document, threshold: float = 70.0) -> li
     taken_old = {t.node for t in olds}
     new_aims = _aims(new) if len(used_old) < len(olds) else []
     old_aims = _aims(old) if len(used_new) < len(news) else []
+    partners = _block_partners(alignments) if alignments is not None else None
     # An unpaired figure whose indicator continues as a qualitative aim is `reworded`.
     sides = (
-        ("old", olds, used_old, new_aims, taken_new),
-        ("new", news, used_new, old_aims, taken_old),
+        ("old", olds, used_old, new_aims, taken_new, new),
+        ("new", news, used_new, old_aims, taken_old, old),
     )
-    for side, targets, used, aims, taken in sides:
+    for side, targets, used, aims, taken, other in sides:
         for i, t in enumerate(targets):
             if i in used:
                 continue
-            aim = _aim_for(t, aims, taken)
+            allowed = partners.get((side, t.block), set()) if partners is not None else None
+            aim = _aim_for(t, aims, taken, other, allowed) if aims else None
             if aim is not None:
                 taken.add(aim.node)
             pair = (t, aim) if side == "old" else (aim, t)
             change = "reworded" if aim is not None else ("dropped" if side == "old" else "new")
             changes.append(TargetChange(t.indicator, *pair, change))
     return changes
+
+
+def _context_scores(
+    old: Document, new: Document, olds: list[Target], news: list[Target], paired: np.ndarray
+) -> np.ndarray:
+    """Likeness (0-1, rapidfuzz ratio) of the clauses and of the sentences holding each allowed
+    pair of targets, half each: the clause tells `尚未实施…的，可以处五十万元` from `没有销售额的，
+    处五百万元` in one sentence; the sentence, what a short clause (`并处…罚款`) is for."""
+    out = np.zeros(paired.shape, dtype=np.float32)
+    cache: dict[tuple[str, str], float] = {}
+
+    def likeness(o: str, n: str) -> float:
+        if (o, n) not in cache:
+            cache[(o, n)] = fuzz.ratio(old.node(o).text, new.node(n).text) / 100 if o and n else 0.0
+        return cache[(o, n)]
+
+    for r, c in zip(*np.nonzero(paired), strict=True):
+        o, n = olds[r].node, news[c].node
+        out[r, c] = (likeness(o, n) + likeness(_parent(old, o), _parent(new, n))) / 2
+    return out
+
+
+def _parent(doc: Document, node_id: str) -> str:
+    return doc.node(node_id).parent or ""
+
+
+def _block_partners(alignments) -> dict[tuple[str, str], set[str]]:
+    """Each block (by side) → the blocks of the other side its block alignment paired it with."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for a in alignments:
+        if a.level != "block" or not (a.old and a.new):
+            continue
+        for o in a.old:
+            out.setdefault(("old", o), set()).update(a.new)
+        for n in a.new:
+            out.setdefault(("new", n), set()).update(a.old)
+    return out

@@ -131,14 +131,18 @@ def test_statute_summary_counts_articles(epoch, brief):
 
 
 def test_targets_table_marks_and_colours(brief, seed_comparison):
-    table = next(t for t in brief.tables if t.rows[0].cells[0].text == "指标")
+    table = next(t for t in brief.tables if t.rows[0].cells[1].text == "指标")
+    assert table.rows[0].cells[0].text == "所在条款或段落"
     rows = table.rows[1:]
     assert len(rows) == len(seed_comparison.targets)
     marks = {"raised": "↑", "lowered": "↓", "unchanged": "="}
     styles = {"raised": "Change Raised", "lowered": "Change Lowered"}
     for row, t in zip(rows, seed_comparison.targets, strict=True):
-        assert row.cells[0].text == t.indicator
-        cell = row.cells[3].paragraphs[0]
+        # the priority holding the target: its lead phrase, old → new when they differ
+        side = t.new or t.old
+        assert side.block_label and side.block_label in row.cells[0].text
+        assert row.cells[1].text == t.indicator
+        cell = row.cells[4].paragraphs[0]
         if t.change in marks:
             assert cell.text.startswith(marks[t.change])
         if t.change in styles:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from diffreport.compare import compare, load
 from diffreport.targets import chinese_to_number, extract_targets
 
@@ -106,3 +108,171 @@ def test_figure_scores_are_wratio_of_every_pair_of_keys():
     assert len(set(old_keys)) < len(old_keys)
     full = process.cdist(old_keys, new_keys, scorer=fuzz.WRatio, dtype=np.float32)
     assert np.array_equal(_key_scores(old_keys, new_keys), full)
+
+
+# --- issue 11: ranges, deadlines, English, pairing only within paired units -----------------
+
+
+def _change_of(c, needle: str):
+    (t,) = [
+        t
+        for t in c.targets
+        if needle in ((t.old.text if t.old else "") + (t.new.text if t.new else ""))
+    ]
+    return t
+
+
+def test_a_range_is_one_target_with_both_bounds():
+    (t,) = _targets("第三条 擅自将遗体运出本市的，可以处二万元以上二十万元以下罚款。")
+    assert (t.low, t.high, t.unit, t.qualifier) == (2, 20, "万元", "以上…以下")
+    assert t.amount() == (20_000, "元")
+    d = t.to_dict()
+    assert (d["low"], d["high"]) == (2, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("处五千以上一万元以下罚款", 5000, 10000, "元"),  # the low bound's unit left out
+        ("副部长二至四人", 2, 4, "人"),
+        ("暂停其任职资格1至3年", 1, 3, "年"),
+        ("公告期不少于十日不超过三十日", 10, 30, "日"),
+        ("处二年以上五年以下有期徒刑", 2, 5, "年"),
+        ("处违法所得一倍以上五倍以下的罚款", 1, 5, "倍"),
+        ("处销售额百分之一以上百分之十以下的罚款", 1, 10, "%"),
+        ("并处5万元以上lO万元以下的罚款", 5, 10, "万元"),  # a scan's l and O in a figure
+        ("refunds are issued between thirty (30) and sixty (60) days", 30, 60, "days"),
+    ],
+)
+def test_range_forms(text, low, high, unit):
+    (t,) = _targets(text)
+    assert (t.low, t.high, t.unit) == (low, high, unit)
+
+
+def test_a_range_raised_by_its_lower_bound():
+    c = compare(
+        "第一条 违反规定的，处二万元以上二十万元以下罚款。\n",
+        "第一条 违反规定的，处十万元以上二十万元以下罚款。\n",
+    )
+    assert [t.change for t in c.targets] == ["raised"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "change"),
+    [
+        ("处五万元以上五十万元以下罚款", "处五万元以上二百万元以下罚款", "raised"),
+        ("处二万元以上六万元以下罚款", "处一万元以上五万元以下罚款", "lowered"),
+        ("处二万元以上六万元以下罚款", "处一万元以上十万元以下罚款", "reworded"),  # both ways
+        ("处2万元以上6万元以下罚款", "处二万元以上六万元以下罚款", "unchanged"),  # digits
+        ("处五千以上一万元以下罚款", "处五千元以上一万元以下罚款", "unchanged"),
+        ("处二十万元以下罚款", "处五十万元以下罚款", "raised"),
+        ("应当在十五日内办结", "应当在七日内办结", "lowered"),  # shorter is lowered
+        ("应当在三十个工作日内办结", "应当在二十个工作日内办结", "lowered"),
+        ("期限为两年", "期限为三年", "raised"),
+        ("应当在二十四小时内报告", "应当在二日内报告", "raised"),  # hours against days
+        ("按日加收千分之五的滞纳金", "按日加收百分之一的滞纳金", "raised"),
+        ("应当在十五日内办结", "应当在十五日内办结完毕", "unchanged"),
+    ],
+)
+def test_direction_bound_by_bound(old, new, change):
+    c = compare(f"第一条 甲公司{old}。\n", f"第一条 甲公司{new}。\n")
+    assert [t.change for t in c.targets] == [change]
+
+
+def test_a_removed_time_limit_is_dropped():
+    c = compare(
+        "第一条 行政机关应当在十五日内作出决定，并书面告知申请人。\n",
+        "第一条 行政机关应当作出决定，并书面告知申请人。\n",
+    )
+    (t,) = c.targets
+    assert (t.change, t.old.value, t.old.unit, t.new) == ("dropped", 15, "日", None)
+
+
+def test_english_figures():
+    ts = _targets(
+        "The licensee must cure any breach within sixty (60) days. A late fee of 10 percent "
+        "applies. The annual fee is $100."
+    )
+    assert {(t.value, t.unit) for t in ts} == {(60, "days"), (10, "percent"), (100, "$")}
+    (days,) = [t for t in ts if t.unit == "days"]
+    assert (days.high, days.qualifier) == (60, "within")
+
+
+def test_english_deadline_shortened_is_lowered():
+    c = compare(
+        "# Terms\n\nYou may cancel the order within thirty (30) days of delivery.\n",
+        "# Terms\n\nYou may cancel the order within 14 days of delivery.\n",
+    )
+    assert [(t.change, t.old.value, t.new.value) for t in c.targets] == [("lowered", 30, 14)]
+
+
+def test_targets_pair_only_within_paired_articles():
+    # The fine of a deleted 第二条 and the same fine in an unrelated new 第三条: alike in
+    # indicator and value, but the alignment did not pair the articles, so neither do targets.
+    from diffreport.classify import Alignment
+    from diffreport.targets import compare_targets
+
+    old = load(
+        "第一条 为了规范停车秩序，制定本条例。\n"
+        "第二条 擅自占用消防通道停放车辆的，处二百元以上五百元以下罚款。\n"
+        "第四条 本条例自公布之日起施行。\n"
+    )
+    new = load(
+        "第一条 为了规范停车秩序，制定本条例。\n"
+        "第三条 经营性停车场未公示收费标准的，处二百元以上五百元以下罚款。\n"
+        "第四条 本条例自公布之日起施行。\n"
+    )
+    ob = {b.label: b.id for b in old.of_kind("block")}
+    nb = {b.label: b.id for b in new.of_kind("block")}
+
+    def block(o, n, status):
+        return Alignment("block", status, [o] if o else [], [n] if n else [], None)
+
+    kept = [
+        block(ob["第一条"], nb["第一条"], "unchanged"),
+        block(ob["第四条"], nb["第四条"], "unchanged"),
+    ]
+    apart = kept + [block(ob["第二条"], None, "dropped"), block(None, nb["第三条"], "new")]
+    assert sorted(t.change for t in compare_targets(old, new, apart)) == ["dropped", "new"]
+    # paired articles: one target, unchanged
+    paired = kept + [block(ob["第二条"], nb["第三条"], "changed")]
+    assert [t.change for t in compare_targets(old, new, paired)] == ["unchanged"]
+    # a clause the alignment moved from one article to another keeps its figure paired
+    oc = next(c.id for c in old.of_kind("clause") if "罚款" in c.text)
+    nc = next(c.id for c in new.of_kind("clause") if "罚款" in c.text)
+    moved = apart + [Alignment("clause", "changed", [oc], [nc], 0.5, moved=True)]
+    assert [t.change for t in compare_targets(old, new, moved)] == ["unchanged"]
+
+
+def test_each_target_names_its_article():
+    head = "第一条 为了规范停车秩序，制定本条例。\n"
+    tail = "第三条 本条例适用于本市。\n第四条 本条例自公布之日起施行。\n"
+    c = compare(
+        head + "第二条 违反规定的，处一万元以下罚款。\n" + tail,
+        head + "第二条 违反规定的，处五万元以下罚款。\n" + tail,
+    )
+    (t,) = c.targets
+    assert t.change == "raised"
+    for side, doc in ((t.old, c.old), (t.new, c.new)):
+        d = side.to_dict()
+        assert d["block_label"] == "第二条"
+        assert doc.node(d["block"]).label == "第二条"
+        assert doc.block_of(d["node"]).id == d["block"]
+
+
+def test_a_real_fine_raised_in_a_shanghai_regulation():
+    # 上海市殡葬管理条例, read side by side: 擅自将遗体运出本市 was fined 二百元以上二千元以下
+    # (old 第二十八条（三）) and is fined 二千元以上一万元以下 (new 第三十二条（三）).
+    from conftest import FIXTURES
+
+    law = FIXTURES / "law"
+    c = compare(law / "上海市殡葬管理条例.old.md", law / "上海市殡葬管理条例.2024-08-22.md")
+    t = _change_of(c, "二百元以上二千元以下")
+    assert t.change == "raised"
+    assert (t.old.low, t.old.high, t.new.low, t.new.high) == (200, 2000, 2000, 10000)
+    assert (t.old.block_label, t.new.block_label) == ("第二十八条", "第三十二条")
+    # 十五日内火化 kept as it was, in the renumbered article
+    kept = _change_of(c, "十五日内火化")
+    assert (kept.change, kept.new.block_label) == ("unchanged", "第二十四条")
+    # 超过两年无人认领的骨灰: a new time limit
+    assert _change_of(c, "两年无人认领").change == "new"

@@ -11,7 +11,15 @@ from ..compare import Comparison
 from ..errors import printable
 from ..model import Document
 from ..parse import is_article_label
-from ..report import BlockChange, Measure, block_changes, block_title, front_lines, is_front
+from ..report import (
+    BlockChange,
+    Measure,
+    block_changes,
+    block_title,
+    front_lines,
+    is_front,
+    target_place,
+)
 from ..sidebyside import rows as side_by_side
 
 # Below this similarity a changed block is "rewritten" rather than "reworded".
@@ -108,6 +116,7 @@ class TargetFact:
     new: str
     change: str
     anchor: tuple[str, str] | None
+    where: str = ""  # the article or priority holding it: `第三十二条`, `原第二十八条 → 第三十二条`
 
     @property
     def old_value(self) -> str:
@@ -280,7 +289,12 @@ def _target_fact(c: Comparison, t) -> TargetFact:
                 anchor = (side, block.id)
                 break
     return TargetFact(
-        t.indicator, t.old.text if t.old else "", t.new.text if t.new else "", t.change, anchor
+        t.indicator,
+        t.old.text if t.old else "",
+        t.new.text if t.new else "",
+        t.change,
+        anchor,
+        target_place(t),
     )
 
 

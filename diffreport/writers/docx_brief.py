@@ -239,6 +239,7 @@ class _Brief:
         self.para(self.text("targets_intro", f))
         rows = [
             [
+                t.where or lb["none"],
                 t.indicator,
                 t.old or lb["none"],
                 t.new or lb["none"],
@@ -247,9 +248,9 @@ class _Brief:
             for t in f.targets
         ]
         self.table(
-            [lb["col_indicator"], lb["col_old"], lb["col_new"], lb["col_change"]],
+            [lb["col_place"], lb["col_indicator"], lb["col_old"], lb["col_new"], lb["col_change"]],
             rows,
-            [44, 44, 44, 24],
+            [28, 30, 41, 41, 16],
         )
 
     def structure(self) -> None:

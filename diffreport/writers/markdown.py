@@ -6,7 +6,14 @@ from collections import Counter
 
 from ..compare import Comparison
 from ..errors import printable
-from ..report import block_changes, front_lines, is_front, moved_places, renumbering
+from ..report import (
+    block_changes,
+    front_lines,
+    is_front,
+    moved_places,
+    renumbering,
+    target_place,
+)
 
 
 def _esc(text: str) -> str:
@@ -49,10 +56,17 @@ def render(c: Comparison) -> str:
         lines += [f"- dropped: {_esc(t)}" for t in removed]
         lines += [f"- new: {_esc(t)}" for t in added]
     if c.targets:
-        lines += ["", "## Targets", "", "| indicator | old | new | change |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "## Targets",
+            "",
+            "| where | indicator | old | new | change |",
+            "|---|---|---|---|---|",
+        ]
         for t in c.targets:
             lines.append(
-                f"| {_esc(t.indicator)} | {_esc(t.old.text) if t.old else '—'} | "
+                f"| {_esc(target_place(t)) or '—'} | {_esc(t.indicator)} | "
+                f"{_esc(t.old.text) if t.old else '—'} | "
                 f"{_esc(t.new.text) if t.new else '—'} | {t.change} |"
             )
     lines += ["", "## Blocks", ""]

@@ -10,7 +10,14 @@ from rich.text import Text
 
 from ..compare import Comparison
 from ..errors import printable
-from ..report import block_changes, front_lines, is_front, moved_places, renumbering
+from ..report import (
+    block_changes,
+    front_lines,
+    is_front,
+    moved_places,
+    renumbering,
+    target_place,
+)
 
 _STATUS_STYLE = {
     "unchanged": "dim",
@@ -142,10 +149,11 @@ def render(c: Comparison, console: Console, show_unchanged: bool = False) -> Non
         hidden = len(c.targets) - len(shown)
         title = "\nTargets" + (f" ({hidden} unchanged not shown)" if hidden else "")
         table = Table(title=title, show_edge=False)
-        for col in ("indicator", "old", "new", "change"):
+        for col in ("where", "indicator", "old", "new", "change"):
             table.add_column(col)
         for t in shown:
             table.add_row(
+                target_place(t) or "—",
                 t.indicator,
                 t.old.text if t.old else "—",
                 t.new.text if t.new else "—",
