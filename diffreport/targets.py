@@ -97,6 +97,7 @@ _VERB_TAIL = re.compile(
 _LABEL_HEAD = re.compile(
     r"^第?[零〇一二两三四五六七八九十百千\d]*条(?:之[一二三四五六七八九十]+)?\s+"
 )
+_PARENTHESIS = re.compile(r"（[^（）]*）|\([^()]*\)")
 _BOUNDARY = re.compile(r"[，,；;。：:！？、（）()“”\"%]")
 _POST_CUT = re.compile(r"[，,；;。：:！？、（）()“”\"及和与\d]")
 _QUOTED = re.compile(r"[“\"「『《][^”\"」』》]*[”\"」』》]")
@@ -112,6 +113,9 @@ _NOT_DURATION_YEAR = re.compile(rf"^(?:[\d{_CN_NUMERAL}]+[月日]|[度级代初�
 # What introduces a bare duration (no `内`, `以上` …) that is a term: `为三年`, `满`, `按`, `以`,
 # `期限`, `之日起`, `每`; and what lists another after one (`4年、4年、3年`).
 _DURATION_CUE = re.compile(r"(?:为|满|逾|按|以|期|限|起|后|经|每|需|需要|长达|延长|缩短)\s*$")
+# Durations a plan uses loosely (`这一年`, `连续三年`, `三年行动`); a deadline in 日, 个月, 小时 or
+# 工作日 is a term even without a cue (`五个工作日办结`).
+_LOOSE_DURATIONS = frozenset(["年", "天"])
 _LIST_SEPARATOR = re.compile(r"\s*(?:、|，|,|和|或者|或|及)\s*")
 # A number of years at or above this is a calendar year (`1998年`), not a duration.
 _FIRST_CALENDAR_YEAR = 1000
@@ -310,7 +314,8 @@ def _indicator(
 ) -> tuple[str, str, str]:
     """(indicator, words before, words after) for the figure at ``text[start:end]``; the words
     before start after the previous figure (``after_figure``): `…300亩及进步广场等载体30万平方米`."""
-    head = text[after_figure:start]
+    # `副部长（副主任、副行长）二至四人`: what a parenthesis adds does not cut off the name
+    head = _PARENTHESIS.sub("", text[after_figure:start])
     before = _LABEL_HEAD.sub("", _BOUNDARY.split(head)[-1][-18:].strip())
     after = _POST_CUT.split(text[end:])[0][:12].strip()
     # `新建提升4个口袋公园`: a counted noun after the figure names the indicator; a percentage
@@ -398,7 +403,7 @@ def _figures(text: str) -> list[_Figure]:
     kept_end = -1
     for i, (start, end, value, unit, qualifier, low, high) in enumerate(found):
         after_figure = found[i - 1][1] if i else 0
-        if not qualifier and _kind(unit) == "time" and unit != "周岁":
+        if not qualifier and unit in _LOOSE_DURATIONS:
             # `期限为三年`, `按二十年计算`, `分别为4年、4年、3年` are terms; `这一年`, `连续三年`,
             # `三年行动` are not.
             head = text[max(kept_end, 0) : start]
@@ -545,8 +550,26 @@ def _with_indicator(
     key = _VERB_TAIL.sub("", _FILLER.sub("", name.replace("同比", ""))) or name
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", key):
         return None
-    phrase = (before + text[start:end] + after).strip("，,；;。 ")
+    phrase = (text[_raw_start(text, start, before) : end] + after).strip("，,；;。 ")
     return (name, key, phrase, value, unit, qualifier, low, high)
+
+
+def _raw_start(text: str, start: int, before: str) -> int:
+    """Where ``before`` (the words before a figure, parentheses left out) starts in ``text``:
+    the phrase shows them as written, `副部长（副主任、副行长）二至四人`."""
+    i, j, depth = start, len(before), 0
+    while j > 0 and i > 0:
+        ch = text[i - 1]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            depth -= 1
+        elif depth <= 0 and ch == before[j - 1]:
+            j -= 1
+        elif depth <= 0 and not ch.isspace():
+            break
+        i -= 1
+    return i
 
 
 def _english_figures(text: str) -> list[_Figure]:
@@ -714,6 +737,9 @@ _SAME_RANK = 5.0
 # … and the likeness of the sentences around them (what the fine or the deadline is for), which
 # tells the figures of one article apart when their indicators are alike (`…的罚款`).
 _CONTEXT = 20.0
+# … and bounds of the same shape (`以下` with `以下`, a range with a range): a tier of a fine
+# keeps its form more often than it turns into another tier's.
+_SAME_SHAPE = 5.0
 _NOT_PAIRED = -1e6  # units the alignment did not pair: never a target pair
 
 
@@ -785,15 +811,19 @@ def compare_targets(
             ranks = _ranks(olds, blocks_o)[:, None] == _ranks(news, blocks_n)[None, :]
             score = score + _SAME_RANK * ranks
             score = score + _CONTEXT * _context_scores(old, new, olds, news, paired)
+            shapes = _codes([_shape(t) for t in olds], [_shape(t) for t in news])
+            score = score + _SAME_SHAPE * _same(*shapes)
             score = np.where(paired, score, _NOT_PAIRED)
+        # Different kinds (a multiple of the gain against an amount) pair only in one clause;
+        # a pair that could not be accepted is kept out of the assignment, where it would take
+        # a figure from its real partner.
+        same = same_kind.astype(bool)
+        alike = key_score >= threshold
+        acceptable = (alike & same) | (near & (same | alike))
+        score = np.where(acceptable, score, _NOT_PAIRED)
         rows, cols = linear_sum_assignment(-score)
         for r, c in zip(rows, cols, strict=True):
-            if score[r, c] <= _NOT_PAIRED / 2:
-                continue
-            # Different kinds (a multiple of the gain against an amount) pair only in one clause.
-            if (key_score[r, c] >= threshold and same_kind[r, c]) or (
-                near[r, c] and (same_kind[r, c] or key_score[r, c] >= threshold)
-            ):
+            if score[r, c] > _NOT_PAIRED / 2:
                 used_old.add(int(r))
                 used_new.add(int(c))
                 o, n = olds[r], news[c]
@@ -840,6 +870,13 @@ def _context_scores(
         o, n = olds[r].node, news[c].node
         out[r, c] = (likeness(o, n) + likeness(_parent(old, o), _parent(new, n))) / 2
     return out
+
+
+def _shape(t: Target) -> str:
+    """Which bounds a figure has: `low`, `high`, `range` or `exact`."""
+    return {(True, True): "range", (True, False): "low", (False, True): "high"}.get(
+        (t.low is not None, t.high is not None), "exact"
+    )
 
 
 def _parent(doc: Document, node_id: str) -> str:
