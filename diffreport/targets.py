@@ -353,6 +353,8 @@ def extract_targets(doc: Document) -> list[Target]:
         if not figures:
             continue
         block = doc.block_of(clause.id)
+        if block is not None and block.role == "front":
+            continue  # the title and enactment history: dates and issue numbers, no targets
         bid = block.id if block else ""
         if bid not in labels:
             labels[bid] = (bid, _block_label(doc, block))
