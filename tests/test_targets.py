@@ -276,3 +276,34 @@ def test_a_real_fine_raised_in_a_shanghai_regulation():
     assert (kept.change, kept.new.block_label) == ("unchanged", "第二十四条")
     # 超过两年无人认领的骨灰: a new time limit
     assert _change_of(c, "两年无人认领").change == "new"
+
+
+def test_real_fines_raised_and_rewritten_in_national_laws():
+    # Read side by side (tests/fixtures/law/revisions/):
+    # 反垄断法 2007 第四十六条 → 2022 第五十六条: a monopoly agreement not yet carried out,
+    # 可以处五十万元以下的罚款 → 可以处三百万元以下的罚款 (raised); the turnover fine
+    # 百分之一以上百分之十以下 kept; 上一年度没有销售额的，处五百万元以下的罚款 is new.
+    from conftest import FIXTURES
+
+    rev = FIXTURES / "law" / "revisions"
+    c = compare(rev / "反垄断法.2007-08-30.md", rev / "反垄断法.2022-06-24.md")
+    not_yet = [
+        t
+        for t in c.targets
+        if t.old and "尚未实施" in c.old.node(t.old.node).text and "五十万元" in t.old.text
+    ]
+    assert [(t.change, t.new.high, t.new.unit) for t in not_yet] == [("raised", 300, "万元")]
+    (ratio,) = [
+        t for t in c.targets if t.old and t.old.block_label == "第四十六条" and t.old.unit == "%"
+    ]
+    assert (ratio.change, ratio.new.block_label) == ("unchanged", "第五十六条")
+    assert (ratio.new.low, ratio.new.high) == (1, 10)
+    assert any(t.change == "new" and t.new.high == 500 for t in c.targets if t.new)
+    # 北京市实施《水法》办法 2019 → 2022: the fines kept were rewritten from digits to Chinese
+    # numerals (并处7万元以上10万元以下 → 并处七万元以上十万元以下): unchanged, not new/dropped.
+    c = compare(
+        rev / "北京市实施《水法》办法.2019-07-26.md", rev / "北京市实施《水法》办法.2022-11-25.md"
+    )
+    kept = _change_of(c, "七万元以上十万元以下")
+    assert (kept.change, kept.old.low, kept.old.high) == ("unchanged", 7, 10)
+    assert "7万元以上10万元以下" in kept.old.text
