@@ -21,6 +21,7 @@ from . import __version__
 from .compare import Comparison, compare, load
 from .errors import printable
 from .model import Document, SourceText
+from .targets import Target
 
 SCHEMA = "diffreport-history/1"
 TRACK_LEVELS = ("section", "block", "clause")
@@ -98,27 +99,9 @@ class Track:
 
 
 @dataclass(slots=True)
-class TargetValue:
-    text: str
-    value: float | None
-    unit: str
-    qualifier: str
-    node: str
-
-    def to_dict(self) -> dict:
-        return {
-            "text": self.text,
-            "value": self.value,
-            "unit": self.unit,
-            "qualifier": self.qualifier,
-            "node": self.node,
-        }
-
-
-@dataclass(slots=True)
 class TargetTrajectory:
     indicator: str
-    values: list[TargetValue | None]  # one per version
+    values: list[Target | None]  # one per version
     changes: list[str | None]  # one per step: raised | lowered | … (None: absent both sides)
 
     def to_dict(self) -> dict:
@@ -379,17 +362,13 @@ def _target_trajectories(docs: list[Document], steps: list[Comparison]) -> list[
                 traj = TargetTrajectory(change.indicator, [None] * n, [None] * (n - 1))
                 out.append(traj)
                 if old is not None:
-                    traj.values[k] = _value(old)
+                    traj.values[k] = old
             traj.indicator = change.indicator
             traj.changes[k] = change.change
             if new is not None:
-                traj.values[k + 1] = _value(new)
+                traj.values[k + 1] = new
                 open_by_key[(k + 1, new.node, new.text)] = traj
     return out
-
-
-def _value(t) -> TargetValue:
-    return TargetValue(t.text, t.value, t.unit, t.qualifier, t.node)
 
 
 def _terms(docs: list[Document], steps: list[Comparison]) -> list[TermTrajectory]:

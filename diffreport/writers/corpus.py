@@ -9,7 +9,7 @@ import re
 
 from ..corpus import CorpusFacts
 from .ooxml import fixed_layout, generation_time, reproducible, set_core_properties, xml_safe
-from .templates import folder, wording
+from .templates import empty_document, html_page, wording
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -30,33 +30,20 @@ def _totals(facts: CorpusFacts, labels: dict) -> str:
 
 
 def render_html(facts: CorpusFacts, lang: str = "auto") -> bytes:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
     lang = language(facts) if lang == "auto" else lang
     labels = wording(lang, "corpus").labels
-    env = Environment(
-        loader=FileSystemLoader(str(folder())), autoescape=True, undefined=StrictUndefined
+    return html_page(
+        "corpus.html.j2", lang=lang, labels=labels, facts=facts, totals=_totals(facts, labels)
     )
-    page = env.get_template("corpus.html.j2").render(
-        lang=lang, labels=labels, facts=facts, totals=_totals(facts, labels)
-    )
-    return page.encode("utf-8")
 
 
 def render_docx(facts: CorpusFacts, lang: str = "auto") -> bytes:
-    from docx import Document as Docx
     from docx.shared import Mm
-
-    from .templates import reference_docx
 
     lang = language(facts) if lang == "auto" else lang
     labels = wording(lang, "corpus").labels
     when = generation_time()
-    doc = Docx(str(reference_docx()))
-    body = doc.element.body
-    for child in list(body):
-        if child.tag.endswith("}p") or child.tag.endswith("}tbl"):
-            body.remove(child)
+    doc = empty_document()
 
     def table(header: list[str], rows: list[list[str]], widths: list[float]) -> None:
         t = doc.add_table(rows=1, cols=len(header))

@@ -33,7 +33,7 @@ from .ooxml import (
     shade_cell,
     xml_safe,
 )
-from .templates import reference_docx, wording
+from .templates import empty_document, wording
 
 CHANGE_STYLE = {
     "raised": "Change Raised",
@@ -64,19 +64,13 @@ def _paragraphs(text: object, lang: str) -> list[str]:
 
 class _Brief:
     def __init__(self, c: Comparison, lang: str):
-        from docx import Document as Docx
-
         self.c = c
         self.lang = lang
         self.words = wording(lang)
         self.labels = self.words.labels
         self.when = generation_time()
         self.facts: Facts = gather(c, lang, self.when.strftime("%Y-%m-%d"), __version__)
-        self.doc = Docx(str(reference_docx()))
-        body = self.doc.element.body
-        for child in list(body):
-            if child.tag.endswith("}p") or child.tag.endswith("}tbl"):
-                body.remove(child)
+        self.doc = empty_document()
         self.revisions = Revisions(self.doc, when=self.when)
         self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self._style_ids: dict[str, str] = {}

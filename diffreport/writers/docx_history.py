@@ -24,7 +24,7 @@ from .ooxml import (
     shade_cell,
     xml_safe,
 )
-from .templates import reference_docx, wording
+from .templates import empty_document, wording
 
 HEADER_FILL = "D9E2F3"
 MAX_CHARTS = 24  # more charts than this is a wall of pictures; the table has every figure
@@ -34,7 +34,6 @@ UNIT_COLUMN_MM = 70  # the unit's title; versions share the rest of the landscap
 
 
 def render(h: History, lang: str = "auto") -> bytes:
-    from docx import Document as Docx
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
 
@@ -42,11 +41,7 @@ def render(h: History, lang: str = "auto") -> bytes:
     words = wording(lang, "history")
     lb = words.labels
     when = generation_time()
-    doc = Docx(str(reference_docx()))
-    body = doc.element.body
-    for child in list(body):
-        if child.tag.endswith("}p") or child.tag.endswith("}tbl"):
-            body.remove(child)
+    doc = empty_document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)

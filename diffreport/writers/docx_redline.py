@@ -402,16 +402,10 @@ def write(
 
 def render(c: Comparison) -> bytes:
     """The tracked-changes document alone (``diffreport redline``)."""
-    from docx import Document as Docx
-
     from .ooxml import Revisions, reproducible, set_core_properties
-    from .templates import reference_docx
+    from .templates import empty_document
 
-    document = Docx(str(reference_docx()))
-    body = document.element.body
-    for child in list(body):
-        if child.tag.endswith("}p") or child.tag.endswith("}tbl"):
-            body.remove(child)
+    document = empty_document()
     revisions = Revisions(document)
     set_core_properties(document, c.new.title or "redline", revisions.when)
     write(

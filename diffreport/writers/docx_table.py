@@ -21,7 +21,7 @@ from ..errors import printable
 from ..sidebyside import Cell, Row, document_date, rows
 from .brief_facts import detect_language
 from .ooxml import generation_time, paragraph_style, plain_run, reproducible, set_core_properties
-from .templates import reference_docx, wording
+from .templates import empty_document, wording
 
 # Landscape A4; the margins of GB/T 9704 turned with the page (binding edge on the left).
 PAGE_MM = (297, 210)
@@ -40,8 +40,6 @@ def _twips(mm: float) -> str:
 
 class _Table:
     def __init__(self, c: Comparison, lang: str, level: str, changed_only: bool) -> None:
-        from docx import Document as Docx
-
         self.c = c
         self.lang = lang
         self.changed_only = changed_only
@@ -50,12 +48,8 @@ class _Table:
         self.genre = c.new.genre if c.new.genre == c.old.genre else "generic"
         self.rows = rows(c, level, changed_only)
         self.when = generation_time()
-        self.doc = Docx(str(reference_docx()))
-        body = self.doc.element.body
-        for child in list(body):
-            if child.tag in (qn("w:p"), qn("w:tbl")):
-                body.remove(child)
-        self.body = body
+        self.doc = empty_document()
+        self.body = body = self.doc.element.body
         self.sect_pr = body.find(qn("w:sectPr"))
         self._ids = {s.name: s.style_id for s in self.doc.styles}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..history import History, TargetTrajectory
 from .brief_facts import detect_language
 from .history import rows, step_mark, summary, target_cells, version_names
-from .templates import folder, wording
+from .templates import html_page, wording
 
 SPARK = (120, 32, 4)  # width, height, margin of the inline SVG line, in CSS pixels
 _KIND_OF_MARK = {"≈": "minor", "~": "changed", "+": "new", "−": "dropped", "↕": "moved"}
@@ -15,8 +15,6 @@ _KIND_OF_MARK |= {"<": "changed", ">": "changed", "↺": "reinstated", "=": "unc
 
 
 def render(h: History, lang: str = "auto") -> bytes:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
     lang = detect_language(h.steps[-1]) if lang == "auto" else lang
     words = wording(lang, "history")
     names = version_names(h)
@@ -51,10 +49,8 @@ def render(h: History, lang: str = "auto") -> bytes:
         if not note and t.first:
             note = f"{words.labels['first_in']} {names[t.first]}"
         terms.append({"term": t.term, "counts": t.counts, "note": note})
-    env = Environment(
-        loader=FileSystemLoader(str(folder())), autoescape=True, undefined=StrictUndefined
-    )
-    page = env.get_template("history.html.j2").render(
+    return html_page(
+        "history.html.j2",
         lang=lang,
         labels=words.labels,
         versions=versions,
@@ -63,7 +59,6 @@ def render(h: History, lang: str = "auto") -> bytes:
         targets=targets,
         terms=terms,
     )
-    return page.encode("utf-8")
 
 
 def _points(t: TargetTrajectory) -> str:

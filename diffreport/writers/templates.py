@@ -31,6 +31,20 @@ def reference_docx() -> Path:
     return folder() / "reference.docx"
 
 
+def empty_document():
+    """A python-docx document with reference.docx's styles, page set-up and headers, and an
+    empty body (its sample paragraphs and tables removed; the section properties kept)."""
+    from docx import Document as Docx
+    from docx.oxml.ns import qn
+
+    doc = Docx(str(reference_docx()))
+    body = doc.element.body
+    for child in list(body):
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            body.remove(child)
+    return doc
+
+
 @lru_cache(maxsize=8)
 def _environment(path: str):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -46,6 +60,25 @@ def _environment(path: str):
     )
     env.filters["inner_quotes"] = inner_quotes
     return env
+
+
+@lru_cache(maxsize=8)
+def _html_environment(path: str):
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    # Autoescaped: titles, terms and names are document text, never markup.
+    return Environment(loader=FileSystemLoader(path), autoescape=True, undefined=StrictUndefined)
+
+
+def html_page(name: str, **variables) -> bytes:
+    """``templates/<name>`` rendered with ``variables``, as UTF-8."""
+    from jinja2 import TemplateError
+
+    try:
+        template = _html_environment(str(folder())).get_template(name)
+    except TemplateError as exc:
+        raise OutputError(f"templates/{name}: {exc}") from None
+    return template.render(**variables).encode("utf-8")
 
 
 def inner_quotes(text: str) -> str:
