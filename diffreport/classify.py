@@ -237,7 +237,7 @@ class _Subtrees:
                 children = [self.key_terms(c) for c in self.doc.children(node.id)]
                 terms = tuple(dict.fromkeys(chain(_text_key_terms(node.title), *children)))
             else:
-                terms = _text_key_terms(node.text)
+                terms = _text_key_terms(self.own_text(node))
             self._terms[node.id] = terms
         return terms
 

@@ -59,9 +59,22 @@ def test_split_measure_lists_its_parts_with_shares(seed_comparison):
     assert set(a.to_dict()["parts"][0]) == {"id", "share"}
 
 
+def _unlabelled(doc, node) -> str:
+    """A unit's text without its numbering label (a block's own; a sentence's or clause's
+    block's, when it opens with it): `第三十条` is no key term of article 30."""
+    from diffreport.classify import _LABEL_PREFIX
+
+    text = node.text
+    block = doc.block_of(node.id)
+    if block is not None and block.label and text.startswith(block.label):
+        text = text[len(block.label) :].lstrip()
+    return _LABEL_PREFIX.sub("", text, count=1) if node.kind == "block" else text
+
+
 def _reference_key_terms(doc, node) -> list[str]:
     """Key terms as specified: content words of two or more characters, not figures, each
-    once in reading order; a section's title, then every text below it, one by one."""
+    once in reading order, without numbering labels; a section's title, then every text
+    below it, one by one."""
     from diffreport.tokens import content_words
 
     if node.kind == "section":
@@ -73,9 +86,9 @@ def _reference_key_terms(doc, node) -> list[str]:
                 texts.append(child.title)
                 stack.extend(reversed(doc.children(child.id)))
             else:
-                texts.append(child.text)
+                texts.append(_unlabelled(doc, child))
     else:
-        texts = [node.text]
+        texts = [_unlabelled(doc, node)]
     words = [w for t in texts for w in content_words(t) if len(w) >= 2 and not w.isdigit()]
     return list(dict.fromkeys(words))
 

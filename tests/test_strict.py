@@ -273,6 +273,11 @@ def test_renumbered_twins_carry_both_labels_in_every_output(folder, name):
         assert r["old_label"] != r["new_label"]
         (a,) = [a for a in data["alignments"] if a["old"] == [r["old"]] and a["new"] == [r["new"]]]
         assert (a["old_label"], a["new_label"]) == (r["old_label"], r["new_label"])
+    # A renumbered article's own numbers are not among its key terms.
+    for a in c.renumbered:
+        if a.evidence is not None:
+            words = a.evidence.added + a.evidence.removed + a.evidence.shared
+            assert a.old_label not in words and a.new_label not in words, words
     o, n = next(iter(twins.items()))
     assert f"原{o} → {n}" in _terminal(c)
     assert f"| 原{o} → {n} | unchanged |" in markdown.render(c)

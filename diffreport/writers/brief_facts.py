@@ -360,9 +360,7 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
     new_terms = [t.term for t in c.terms.get("new", [])]
     dropped_terms = [t.term for t in c.terms.get("dropped", [])]
     width = 36 if lang == "zh" else 90
-    front_added, front_removed = (
-        [snippet(t, 2 * width) for t in lines] for lines in front_lines(c)
-    )
+    front_added, front_removed = ([snippet(t, width) for t in lines] for lines in front_lines(c))
 
     def term_facts(kind: str, doc: Document) -> list[TermFact]:
         ids = {n.id for n in doc.nodes}
