@@ -100,3 +100,130 @@ def test_strict_unchanged_judges_the_text(old, new, faults):
     result = harness.CaseResult("t")
     harness.strict_unchanged(_comparison(old, new, "unchanged"), result)
     assert result.score("false unchanged (strict)").total == faults
+
+
+# --- the harness's own scoring, on small hand-made comparisons ------------------------------
+
+
+class _Side:
+    """A reported target side as the harness reads it (text, node, to_dict)."""
+
+    def __init__(self, text: str, node: str, value: float | None = None, unit: str = "元"):
+        self.text, self.node, self.value, self.unit = text, node, value, unit
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "value": self.value, "unit": self.unit, "node": self.node}
+
+
+class _Change:
+    def __init__(self, old: _Side | None, new: _Side | None, change: str):
+        self.old, self.new, self.change, self.indicator = old, new, change, ""
+
+
+def _doc(*texts: str) -> Document:
+    return Document([Node(f"b{i}", "block", t) for i, t in enumerate(texts, 1)])
+
+
+def _fine(change: str = "raised") -> dict:
+    old = {
+        "text": "10万元以上30万元以下",
+        "low": 1e5,
+        "high": 3e5,
+        "unit": "元",
+        "article": "擅自采砂的",
+    }
+    new = {
+        "text": "20万元以上200万元以下",
+        "low": 2e5,
+        "high": 2e6,
+        "unit": "元",
+        "article": "擅自采砂的",
+    }
+    return {"kind": "fine", "old": old, "new": new, "change": change}
+
+
+@pytest.mark.parametrize(
+    ("reported", "direction"),
+    [
+        # One bound of the range, paired within the article, in the right direction.
+        ([_Change(_Side("并处10万元以上", "b1"), _Side("并处20万元以上", "b1"), "raised")], 1),
+        # The same numbers, but the wrong direction.
+        ([_Change(_Side("并处10万元以上", "b1"), _Side("并处20万元以上", "b1"), "lowered")], 0),
+        # The old figure taken from another article with the same numbers.
+        ([_Change(_Side("并处10万元以上", "b2"), _Side("并处20万元以上", "b1"), "raised")], 0),
+        # Another figure of the same article (`一般` is no number).
+        ([_Change(_Side("一般处5万元以上", "b1"), _Side("并处20万元以上", "b1"), "raised")], 0),
+    ],
+)
+def test_figure_direction_wants_the_labelled_figures_in_the_labelled_articles(reported, direction):
+    old = _doc(
+        "第一条 擅自采砂的，并处10万元以上30万元以下的罚款", "第二条 伪造的，并处10万元以上的罚款"
+    )
+    new = _doc("第一条 擅自采砂的，并处20万元以上200万元以下的罚款")
+    c = Comparison(old, new, [], targets=reported)
+    result = harness.CaseResult("t")
+    harness._figure(_fine(), c, result)
+    assert result.score("target direction").hit == direction
+    assert result.score("figure values").hit == 0  # a bound is not the range
+
+
+def test_front_matter_merged_into_or_aligned_with_an_article_is_a_fault():
+    fm = {"title": "某条例", "lines": ["2024年1月1日 通过"]}
+    old = Document(
+        [
+            Node("s1", "section", "某条例", depth=1),
+            Node("b1", "block", "2024年1月1日 通过", parent="s1"),
+            Node("b2", "block", "第一条 为了规范管理，制定本条例。", parent="s1", label="第一条"),
+        ]
+    )
+    new = Document(
+        [
+            Node("s1", "section", "某条例", depth=1),
+            Node("b1", "block", "2024年1月1日 通过 第一条 为了规范管理。", parent="s1"),
+        ]
+    )
+    aligned = [
+        Alignment("section", "unchanged", ["s1"], ["s1"], 1.0),
+        Alignment("block", "changed", ["b1"], ["b1"], 0.5),
+        Alignment("block", "dropped", ["b2"], [], None),
+    ]
+    result = harness.CaseResult("t")
+    harness.front_matter({"old": fm, "new": fm}, Comparison(old, new, aligned), result)
+    faults = result.score("front matter in articles").misses
+    assert any("holds" in f and f.startswith("new") for f in faults)  # merged into the article
+    assert any("mixes front matter" in f for f in faults)  # history aligned with an article
+    clean = [Alignment("section", "unchanged", ["s1"], ["s1"], 1.0)]
+    result = harness.CaseResult("t")
+    harness.front_matter({"old": fm, "new": fm}, Comparison(old, old, clean), result)
+    assert result.score("front matter in articles").total == 0
+
+
+def test_article_pairs_precision_recall_and_links():
+    old = _doc("第一条 甲乙丙丁", "第二条 戊己庚辛")
+    new = _doc("第一条 子丑寅卯", "第二条 甲乙丙丁改")
+    case = {
+        "kind": "rewrite",
+        "old_articles": [
+            {"number": "第一条", "key": "甲乙丙丁"},
+            {"number": "第二条", "key": "戊己庚辛"},
+        ],
+        "new_articles": [
+            {"number": "第一条", "key": "子丑寅卯", "from": []},
+            {"number": "第二条", "key": "甲乙丙丁改", "from": ["第一条"]},
+        ],
+    }
+    aligned = [
+        Alignment("block", "changed", ["b1"], ["b2"], 0.8),  # right
+        Alignment("block", "changed", ["b2"], ["b1"], 0.2),  # wrong: old 第二条 was dropped
+    ]
+    result = harness.CaseResult("t")
+    harness.article_pairs(case, Comparison(old, new, aligned), result)
+    assert (result.score("rewrite precision").hit, result.score("rewrite precision").total) == (
+        1,
+        2,
+    )
+    assert result.score("rewrite recall").ratio == 1.0
+    assert result.score("rewrite link precision").ratio == 0.5
+    assert result.score("renumbered").ratio == 0.0  # 第一条 → 第二条 not listed
+    assert result.score("dropped recall").ratio == 0.0  # old 第二条 reported paired
+    assert result.score("new recall").ratio == 0.0
