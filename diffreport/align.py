@@ -31,6 +31,7 @@ from itertools import chain
 
 import numpy as np
 
+from . import articles
 from .candidates import assign, assign_sparse, candidates
 from .model import LEVELS, Document, Kind, Node
 from .parts import Wholes
@@ -80,6 +81,15 @@ SECTION_SUPPORT = 0.5
 # ... and sections paired that way must still share this much wording (a byline section
 # holding one news item is not the plan's indicator part).
 SECTION_FLOOR = 0.1
+# A sentence or clause may move, merge or split across blocks only on distinctive shared
+# content: words that, all together, occur in fewer than this many blocks of each document.
+# A stock phrase (`构成犯罪的，依法追究刑事责任`, `按照军队有关规定执行`) recurs in many
+# articles, so it never carries such a link alone.
+STOCK_BLOCKS = 3
+# A leftover is part of a split/merge only if this share of its words lies in what its whole
+# gained over (or lost from) its partner: a deleted clause whose words an unchanged neighbour
+# also holds was deleted, not merged into it.
+RESIDUAL_SHARE = 0.5
 # Across the document (moves) order is no evidence, but identical units (a repeated clause)
 # still need their ties broken the same way whichever document comes first.
 TIE_BREAK = 1e-6
@@ -94,6 +104,7 @@ class Pairing:
     score: float | None
     moved: bool = False
     shares: dict[str, float] = field(default_factory=dict)  # split/merge: part id → share
+    confidence: str | None = None  # high | medium | low (articles.confidence)
 
 
 @dataclass(slots=True)
@@ -145,6 +156,28 @@ def _cut_at_punctuation(text: str, pieces: list[str]) -> bool:
             ):
                 return False
     return not text[pos:].strip()
+
+
+def _residual(whole: Profile, partner: Profile) -> Profile:
+    """The words of ``whole`` that ``partner`` lacks (as multisets), sorted."""
+    if whole.ordered == partner.ordered:
+        return Profile("", "")
+    rest = Counter(whole.ordered)
+    rest.subtract(partner.ordered)
+    codes = "".join(c * n for c, n in sorted(rest.items()) if n > 0)
+    return Profile(codes, codes)
+
+
+def _unique_twins(old: list[Profile], new: list[Profile]) -> dict[int, int]:
+    """old index → new index of the units whose wording occurs exactly once on each side."""
+    count_o = Counter(p.ordered for p in old)
+    count_n = Counter(p.ordered for p in new)
+    where_n = {p.ordered: j for j, p in enumerate(new) if count_n[p.ordered] == 1}
+    return {
+        i: where_n[p.ordered]
+        for i, p in enumerate(old)
+        if p.ordered and count_o[p.ordered] == 1 and p.ordered in where_n
+    }
 
 
 def _same_sequence(old: list[Profile], new: list[Profile]) -> bool:
@@ -235,6 +268,9 @@ class Aligner:
         self._df: dict[str, tuple[Counter[str], int]] = {}
         self._freq: Counter[str] | None = None
         self._rare: dict[tuple[str, str], frozenset[str]] = {}
+        # side → word code → indices of the blocks holding it (for :meth:`_stock`)
+        self._block_postings: dict[str, dict[str, list[int]]] = {}
+        self._stock_seen: dict[frozenset[str], bool] = {}
 
     def _link(self, pairing: Pairing) -> None:
         for o in pairing.old:
@@ -278,6 +314,50 @@ class Aligner:
             got = frozenset(c for c in set(unit.ordered) if df[c] <= limit)
             self._rare[(level, unit.ordered)] = got
         return got
+
+    def _stock(self, words: set[str]) -> bool:
+        """Are ``words`` (codes), all together, in :data:`STOCK_BLOCKS` or more blocks of
+        either document? Then what two units share is boilerplate, not evidence."""
+        if not words:
+            return True
+        key = frozenset(words)
+        got = self._stock_seen.get(key)
+        if got is None:
+            got = self._stock_seen[key] = self._count_stock(words)
+        return got
+
+    def _count_stock(self, words: set[str]) -> bool:
+        for side in (self.old, self.new):
+            key = "old" if side is self.old else "new"
+            postings = self._block_postings.get(key)
+            if postings is None:
+                postings = defaultdict(list)
+                for k, b in enumerate(side.doc.of_kind("block")):
+                    for c in set(side.profiles[b.id].ordered):
+                        postings[c].append(k)
+                self._block_postings[key] = postings
+            lists = sorted((postings.get(c, ()) for c in words), key=len)
+            if len(lists[0]) < STOCK_BLOCKS:
+                continue
+            common = set(lists[0])
+            for lst in lists[1:]:
+                common.intersection_update(lst)
+                if len(common) < STOCK_BLOCKS:
+                    break
+            if len(common) >= STOCK_BLOCKS:
+                return True
+        return False
+
+    def _distinctive(self, a: Profile, b: Profile) -> bool:
+        """Do ``a`` and ``b`` share content that is not boilerplate (see :meth:`_stock`)?"""
+        return not self._stock(set(a.ordered).intersection(b.ordered))
+
+    def _blocks_linked(self, old_id: str, new_id: str) -> bool:
+        """Are the blocks holding these two sentences or clauses paired with each other?"""
+        ob, nb = self.old.doc.block_of(old_id), self.new.doc.block_of(new_id)
+        if ob is None or nb is None:
+            return ob is None and nb is None
+        return nb.id in self.linked_old.get(ob.id, ())
 
     # -- one level ------------------------------------------------------------------------
 
@@ -421,9 +501,20 @@ class Aligner:
                 olds = [n for n in olds_all if n.depth == depth]
                 news = [n for n in news_all if n.depth == depth]
                 self._within_parents(level, olds, news, "section")
+        elif level == "block" and self._statutes():
+            # Articles of two statutes pair over the whole document, by wording, order and
+            # chapters (articles.py); what is left may still be part of a split or merge.
+            self._pair_articles(olds_all, news_all)
+            self._group_parts(level)
+            self._leave_unpaired(level, olds_all, news_all)
+            return
         else:
             parent_level = LEVELS[LEVELS.index(level) - 1]
             self._within_parents(level, olds_all, news_all, parent_level)
+            if level in ("sentence", "clause"):
+                # Parents paired as a split or merge span several blocks: what pairs inside
+                # them across those blocks needs distinctive content too.
+                self._unlink_stock(level, 0)
         # Weak pairs within parents are provisional: their units also compete across the
         # document (a task that a clearly better match in another priority takes), and
         # pair as before only if both are still free afterwards.
@@ -445,6 +536,8 @@ class Aligner:
             self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], moved=True)
             for p in self.pairs[level][before:]:
                 p.moved = self._parents_differ(p.old[0], p.new[0])
+            if level in ("sentence", "clause"):
+                self._unlink_stock(level, before)
         if level in RELATIVE_FLOOR:
             self._pair_relative(level, olds_all, news_all)
         for p in provisional:
@@ -452,13 +545,167 @@ class Aligner:
                 self.pairs[level].append(p)
                 self._link(p)
         self._group_parts(level)
-        # Nothing lost: what is still unpaired is new or dropped.
+        self._leave_unpaired(level, olds_all, news_all)
+
+    def _leave_unpaired(self, level: Kind, olds_all: list[Node], news_all: list[Node]) -> None:
+        """Nothing lost: what is still unpaired is new or dropped."""
         for n in olds_all:
             if n.id not in self.linked_old:
                 self.pairs[level].append(Pairing(level, [n.id], [], None))
         for n in news_all:
             if n.id not in self.linked_new:
                 self.pairs[level].append(Pairing(level, [], [n.id], None))
+
+    def _unlink_stock(self, level: Kind, start: int) -> None:
+        """Undo the pairings from ``start`` on that link units of blocks not paired with
+        each other on boilerplate alone (see :data:`STOCK_BLOCKS`)."""
+        kept = self.pairs[level][:start]
+        for p in self.pairs[level][start:]:
+            o, n = p.old[0], p.new[0]
+            if not self._blocks_linked(o, n) and not self._distinctive(
+                self.old.profiles[o], self.new.profiles[n]
+            ):
+                del self.linked_old[o], self.linked_new[n]
+                continue
+            kept.append(p)
+        self.pairs[level] = kept
+
+    def _statutes(self) -> bool:
+        return self.old.doc.genre == "statute" and self.new.doc.genre == "statute"
+
+    def _pair_articles(self, olds: list[Node], news: list[Node]) -> None:
+        """Pair the blocks (articles) of two statutes (see :mod:`diffreport.articles`)."""
+        if not olds or not news:
+            return
+        old_p = [self.old.profiles[n.id] for n in olds]
+        new_p = [self.new.profiles[n.id] for n in news]
+        parts: list[tuple[int, str, int]] = []
+        if _same_sequence(old_p, new_p):
+            found = [(i, i, 1.0, "high") for i in range(len(olds))]
+        else:
+            edges = self._article_edges(olds, news, old_p, new_p)
+            sec_o = [self._parent_of(self.old.doc, n) for n in olds]
+            sec_n = [self._parent_of(self.new.doc, n) for n in news]
+
+            # Chapters tell something only where there are several of them.
+            chapters = len(set(sec_o)) > 1 and len(set(sec_n)) > 1
+
+            related = self._related_chapters(set(sec_o), set(sec_n))
+
+            def same_chapter(i: int, j: int) -> bool:
+                return chapters and (sec_o[i], sec_n[j]) in related
+
+            found, parts = articles.pair_articles(
+                edges,
+                len(olds),
+                len(news),
+                same_chapter,
+                lambda i, j: self._shares_rare("block", old_p[i], new_p[j]),
+                lambda i, j: self._distinctive(old_p[i], new_p[j]),
+            )
+        made = []
+        for i, j, score, conf in found:
+            o, n = olds[i], news[j]
+            pairing = Pairing("block", [o.id], [n.id], round(min(1.0, score), 4))
+            pairing.confidence = conf
+            self.pairs["block"].append(pairing)
+            self._link(pairing)
+            pairing.moved = self._parents_differ(o.id, n.id)
+            made.append(pairing)
+        # A part must lie mostly in its whole (most of a merged article's words are in the
+        # article it became).
+        parts = [
+            (k, side, idx)
+            for k, side, idx in parts
+            if containment(
+                (old_p if side == "old" else new_p)[idx],
+                (self.new if side == "old" else self.old).profiles[
+                    (made[k].new if side == "old" else made[k].old)[0]
+                ],
+            )
+            >= articles.PART_WHOLE
+        ]
+        for k, side, idx in parts:
+            if side == "old":
+                made[k].old.append(olds[idx].id)
+            else:
+                made[k].new.append(news[idx].id)
+        for k in sorted({k for k, _, _ in parts}):
+            made[k].moved = False  # as for any split or merge
+            self._link(made[k])
+
+    def _related_chapters(
+        self, olds: set[str | None], news: set[str | None]
+    ) -> set[tuple[str | None, str | None]]:
+        """Chapter pairs whose articles may correspond: paired chapters, and chapters whose
+        titles share a word (`培训和考核` split into `培训` and `考核`)."""
+        words = {
+            sec: set(content_words(doc.node(sec).title or doc.node(sec).text))
+            for doc, secs in ((self.old.doc, olds), (self.new.doc, news))
+            for sec in secs
+            if sec is not None
+        }
+        return {
+            (o, n)
+            for o in olds
+            for n in news
+            if o is not None
+            and n is not None
+            and (n in self.linked_old.get(o, ()) or not words[o].isdisjoint(words[n]))
+        }
+
+    def _article_edges(
+        self, olds: list[Node], news: list[Node], old_p: list[Profile], new_p: list[Profile]
+    ) -> dict[tuple[int, int], float]:
+        """Scores of the article pairs worth considering: an article whose wording occurs
+        once on each side pairs with its twin (score 1, nothing else considered for either);
+        of the rest, all pairs of a group small enough to score in full, else the candidates
+        sharing rare words (or the same wording)."""
+        twins = _unique_twins(old_p, new_p)
+        if twins:
+            rest_o = [i for i in range(len(olds)) if i not in twins]
+            taken = set(twins.values())
+            rest_n = [j for j in range(len(news)) if j not in taken]
+            out = {(i, j): 1.0 for i, j in twins.items()}
+            if rest_o and rest_n:
+                sub = self._article_edges(
+                    [olds[i] for i in rest_o],
+                    [news[j] for j in rest_n],
+                    [old_p[i] for i in rest_o],
+                    [new_p[j] for j in rest_n],
+                )
+                out.update({(rest_o[i], rest_n[j]): sc for (i, j), sc in sub.items()})
+            return out
+        floor = articles.ARTICLE_FLOOR
+        lead_o = [self._lead(self.old, n) for n in olds]
+        lead_n = [self._lead(self.new, n) for n in news]
+        if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
+            whole = similarity_matrix(old_p, new_p, self.workers)
+            lead = articles.LEAD_WEIGHT * similarity_matrix(lead_o, lead_n, self.workers)
+            edges = {
+                (int(i), int(j)): float(whole[i, j])
+                for i, j in zip(*np.nonzero(np.maximum(whole, lead) >= floor), strict=True)
+            }
+            leads = {e: float(lead[e]) for e in edges}
+        else:
+            # Thousands of articles (a code, a compilation): candidates from rare words, scored
+            # on their whole wording only (leads would double the cost for few changes).
+            return _sparse_scores(old_p, new_p, floor, moved=True)
+        # The lead sentence says what an article is about: it counts where it says more than
+        # the whole article does, unless all the two leads share is boilerplate.
+        out = {}
+        for (i, j), s in edges.items():
+            lead_score = leads[(i, j)]
+            if lead_score > s and self._distinctive(lead_o[i], lead_n[j]):
+                s = lead_score
+            if s >= floor:
+                out[(i, j)] = s
+        return out
+
+    def _lead(self, side: _Side, block: Node) -> Profile:
+        """A block's lead sentence (its first), or the block itself."""
+        kids = side.doc.children(block.id, "sentence")
+        return side.profiles[kids[0].id] if kids else side.profiles[block.id]
 
     def _parent_of(self, doc: Document, node: Node) -> str | None:
         """The nearest ancestor one level up the hierarchy (a block's section, a sentence's block)."""
@@ -485,6 +732,23 @@ class Aligner:
         if op is None and np_ is None:
             return False
         return op is None or np_ is None or np_ not in self.linked_old.get(op, ())
+
+    def _part_of(self, level: Kind, side: str, part_id: str, pairing: Pairing) -> bool:
+        """May the leftover ``part_id`` (of ``side``) join ``pairing`` as a split or merge
+        part? Its words must lie in what the whole has beyond its partner
+        (:data:`RESIDUAL_SHARE`), and a sentence or clause joining units of another block
+        must share distinctive content with that remainder (:data:`STOCK_BLOCKS`)."""
+        here, there = (self.new, self.old) if side == "new" else (self.old, self.new)
+        whole_id = pairing.old[0] if side == "new" else pairing.new[0]
+        partner_id = pairing.new[0] if side == "new" else pairing.old[0]
+        part = here.profiles[part_id]
+        rest = _residual(there.profiles[whole_id], here.profiles[partner_id])
+        if containment(part, rest) < RESIDUAL_SHARE:
+            return False
+        if level not in ("sentence", "clause"):
+            return True
+        old_id, new_id = (whole_id, part_id) if side == "new" else (part_id, whole_id)
+        return self._blocks_linked(old_id, new_id) or self._distinctive(part, rest)
 
     def _group_parts(self, level: Kind) -> None:
         """Attach leftovers whose words lie mostly inside a paired unit: splits and merges.
@@ -518,7 +782,7 @@ class Aligner:
                 best = wholes.best(
                     prof, order=lambda k, at=at, near=partner: (abs(near[k] - at), near[k])
                 )
-                if best is not None:
+                if best is not None and self._part_of(level, side, node.id, singles[best]):
                     proposals[best][side].append(node.id)
         for k, parts in proposals.items():
             if parts["old"] and parts["new"]:
@@ -648,6 +912,56 @@ class Aligner:
         for p in self.pairs["block"]:
             if len(p.old) == 1 and len(p.new) == 1:
                 p.moved = self._parents_differ(p.old[0], p.new[0])
+
+    def rate(self, pairs: dict[str, list[Pairing]]) -> None:
+        """Give every pair (of this aligner's or added since) that has none a confidence
+        (:func:`articles.confidence`): blocks from their score and their margin over the
+        runner-up of either unit (among candidates sharing rare words); the other levels,
+        whose units are short and many, from their score alone."""
+        todo = [p for level in LEVELS for p in pairs.get(level, []) if p.old and p.new]
+        for p in todo:
+            if p.confidence is None and (p.score is None or p.score >= articles.SURE):
+                p.confidence = "high"
+        blocks = [p for p in pairs.get("block", []) if p.old and p.new and p.confidence is None]
+        if blocks:
+            runner = self._runner_ups(blocks)
+            for p in blocks:
+                score = p.score or 0.0
+                best = runner.get(id(p), 0.0)
+                p.confidence = articles.confidence(score, score / best if best > 0 else math.inf)
+        for p in todo:
+            if p.confidence is None:
+                p.confidence = articles.confidence(p.score or 0.0, math.inf)
+
+    def _runner_ups(self, blocks: list[Pairing]) -> dict[int, float]:
+        """For each block pairing, the best score of either of its first units with another
+        unit (candidates sharing rare words, see :func:`candidates`)."""
+        olds_all, news_all = self.old.doc.of_kind("block"), self.new.doc.of_kind("block")
+        all_o = [self.old.profiles[n.id] for n in olds_all]
+        all_n = [self.new.profiles[n.id] for n in news_all]
+        oi = {n.id: k for k, n in enumerate(olds_all)}
+        ni = {n.id: k for k, n in enumerate(news_all)}
+        rows = sorted({oi[p.old[0]] for p in blocks})
+        cols = sorted({ni[p.new[0]] for p in blocks})
+        wanted = {(rows[a], b) for a, b in candidates([all_o[i] for i in rows], all_n)}
+        wanted |= {(a, cols[b]) for a, b in candidates(all_o, [all_n[j] for j in cols])}
+        if not wanted:
+            return {}
+        pairs = sorted(wanted)
+        scores = pair_similarities([all_o[i] for i, _ in pairs], [all_n[j] for _, j in pairs])
+        best_o: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        best_n: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for (i, j), sc in zip(pairs, scores.tolist(), strict=True):
+            best_o[i].append((sc, j))
+            best_n[j].append((sc, i))
+        out = {}
+        for p in blocks:
+            i, j = oi[p.old[0]], ni[p.new[0]]
+            out[id(p)] = max(
+                max((sc for sc, k in best_o[i] if k != j), default=0.0),
+                max((sc for sc, k in best_n[j] if k != i), default=0.0),
+            )
+        return out
 
     def run(self) -> dict[str, list[Pairing]]:
         for level in LEVELS:

@@ -22,7 +22,7 @@ from rapidfuzz.distance import Indel
 from .align import Pairing
 from .model import Document, Node
 from .normalise import minor_key, strict_key
-from .tokens import content_words, display_tokens
+from .tokens import FUNCTION_WORDS, content_words, display_tokens
 
 Status = str  # unchanged | changed | new | dropped | split | merged
 
@@ -54,6 +54,8 @@ class Alignment:
     # Both labels of a 1:1 pair whose label changed (`第三十条` → `第三十二条`).
     old_label: str | None = None
     new_label: str | None = None
+    # How sure the pairing is (high | medium | low; align.Pairing.confidence), on pairs only.
+    confidence: str | None = None
 
     def to_dict(self) -> dict:
         out: dict = {
@@ -81,6 +83,8 @@ class Alignment:
         if self.old_label is not None:
             out["old_label"] = self.old_label
             out["new_label"] = self.new_label
+        if self.confidence is not None:
+            out["confidence"] = self.confidence
         return out
 
 
@@ -151,7 +155,11 @@ def _tiny(text: str) -> bool:
 def _text_key_terms(text: str) -> tuple[str, ...]:
     """One text's key terms (content words of two or more characters, not figures), each
     once, in reading order; cached, since long codes repeat clauses."""
-    return tuple(w for w in dict.fromkeys(content_words(text)) if len(w) >= 2 and not w.isdigit())
+    return tuple(
+        w
+        for w in dict.fromkeys(content_words(text))
+        if len(w) >= 2 and not w.isdigit() and w not in FUNCTION_WORDS
+    )
 
 
 def rarity(old: Document, new: Document) -> dict[str, float]:
@@ -329,6 +337,7 @@ class Classifier:
             score=pairing.score if status not in ("new", "dropped") else None,
             moved=pairing.moved,
             shares=dict(pairing.shares),
+            confidence=pairing.confidence if pairing.old and pairing.new else None,
         )
         if pairing.moved and pairing.old and pairing.new:
             alignment.places = {

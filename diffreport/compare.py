@@ -191,6 +191,7 @@ def compare(
         pairs = aligner.run()
         weights = rarity(old_doc, new_doc)
         pairs = pair_measures(old_body, new_body, pairs, weights)
+        aligner.rate(pairs)
         for level, front_pairs in _align_front(old_doc, new_doc, weights).items():
             pairs[level] = front_pairs + pairs[level]
     with _timed(timings, "classify"):
@@ -211,8 +212,9 @@ def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dic
             + [Pairing(level, [], [n.id], None) for n in new_front.of_kind(level)]
             for level in LEVELS
         }
-    pairs = Aligner(old_front, new_front).run()
-    pairs = pair_measures(old_front, new_front, pairs, weights)
+    aligner = Aligner(old_front, new_front)
+    pairs = pair_measures(old_front, new_front, aligner.run(), weights)
+    aligner.rate(pairs)
     return pairs
 
 

@@ -20,7 +20,7 @@ from .align import Pairing
 from .classify import rarity
 from .model import Document, Node
 from .similarity import Vocabulary, containment, linear_sum_assignment, similarity_matrix
-from .tokens import content_words, display_tokens
+from .tokens import _LABEL_WORD, content_words, display_tokens
 
 # A lone clause is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
@@ -39,6 +39,8 @@ _RARE_IDF = 11.0
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 
 
+# Last characters of an article or chapter number (`第三十四条`), checked before the pattern.
+_LABEL_ENDS = frozenset("条章节编款项")
 # Stands for a token that is not CJK: longer than a span, so no run that holds it is one.
 _BREAK = "\0" * 7
 
@@ -48,7 +50,11 @@ def _spans(text: str) -> frozenset[str]:
     """Runs of one to three whole CJK words, four to six characters long. Cached: both
     documents are read whole for anchors, and long codes repeat clauses."""
     toks = display_tokens(text)
-    words = [t if m else _BREAK for t, m in zip(toks, map(_CJK.match, toks), strict=True)]
+    # An article number (`第三十四条`) is unique in its document but names nothing.
+    words = [
+        t if m and not (t[-1] in _LABEL_ENDS and _LABEL_WORD.fullmatch(t)) else _BREAK
+        for t, m in zip(toks, map(_CJK.match, toks), strict=True)
+    ]
     # Runs of two and three words, concatenated in C (map) rather than word by word.
     twos = list(map(add, words, words[1:]))
     threes = map(add, twos, words[2:])

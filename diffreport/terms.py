@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Document, Node
-from .tokens import display_tokens, keywords
+from .tokens import _LABEL_WORD, FUNCTION_WORDS, display_tokens, keywords
 
 if TYPE_CHECKING:
     from .classify import Alignment
@@ -101,8 +101,85 @@ def _full_text(doc: Document) -> str:
     return "\n".join(n.text for n in doc.nodes if n.kind in ("section", "block"))
 
 
+# A term is at most this many words (`User Personal Information`, `互联网及其他公共信息网络运营商`).
+TERM_TOKENS = 8
+# A term may hold an enumeration comma (`区、县`) but starts and ends with a word.
+_TERM_EDGE = re.compile(r"^[\s\W_]+|[\s\W_]+$")
+
+
+def _content_tokens(text: str) -> list[str]:
+    return [t for t in display_tokens(text) if t.strip()]
+
+
+def _is_word(token: str) -> bool:
+    return bool(_WORDY.search(token) or _CJK_WORD.fullmatch(token)) and not _LABEL_WORD.fullmatch(
+        token
+    )
+
+
+def _joined(tokens: list[str]) -> str:
+    """Tokens as text: Latin words keep a space between them."""
+    out = ""
+    for t in tokens:
+        if out and out[-1].isascii() and out[-1].isalnum() and t[:1].isascii() and t[:1].isalnum():
+            out += " "
+        out += t
+    return out
+
+
+def _term_pair(old: str, new: str, before: str, after: str) -> tuple[str, str, bool] | None:
+    """The replacement ``old`` → ``new`` (between the unchanged ``before`` and ``after``)
+    as whole words on both sides, or None when it is not a replacement of terms. Tokens
+    both sides share at their edges are context, not the term (`由水行政主管部门责令` →
+    `由水务部门责令` is `水行政主管部门` → `水务部门`). A pure deletion or insertion is a
+    rename only as the word it changes: an item dropped from an enumeration (`区、县` →
+    `区`, with the word before it) or a word dropped before another (`行政处分` → `处分`).
+    The flag says whether the terms may continue into the next word (not when they were
+    completed with the words around them)."""
+    old_t, new_t = _content_tokens(old), _content_tokens(new)
+    whole = bool(old_t and new_t)
+    while old_t and new_t and old_t[0] == new_t[0]:
+        old_t, new_t = old_t[1:], new_t[1:]
+    while old_t and new_t and old_t[-1] == new_t[-1]:
+        old_t, new_t = old_t[:-1], new_t[:-1]
+    if not old_t and not new_t:
+        return None
+    if not old_t or not new_t:
+        changed = old_t or new_t
+        left = _content_tokens(before)[-1:] if before else []
+        right = _content_tokens(after)[:1] if after else []
+        if changed[0] in "、，," and left and _is_word(left[0]):
+            context, at_left = left, True  # `区` + `、县`
+        elif changed[-1] in "、，," and right and _is_word(right[0]):
+            context, at_left = right, False  # `县、` + `区`
+        elif (
+            len(changed) == 1
+            and len(changed[0]) >= 2
+            and changed[0] not in FUNCTION_WORDS
+            and right
+            and _CJK_WORD.fullmatch(changed[0] + right[0])
+        ):
+            context, at_left = right, False  # `行政` + `处分`
+        else:
+            return None
+        longer = context + changed if at_left else changed + context
+        old_t, new_t = (longer, context) if not new_t else (context, longer)
+        whole = False
+    o, n = (_TERM_EDGE.sub("", _joined(x)) for x in (old_t, new_t))
+    if not o or not n or o == n or max(len(old_t), len(new_t)) > TERM_TOKENS:
+        return None
+    if not any(map(_is_word, old_t)) or not any(map(_is_word, new_t)):
+        return None
+    if all(t in FUNCTION_WORDS for t in old_t + new_t if _is_word(t)):
+        return None  # `按照` → `依照`: wording, not a term
+    if max(len(_TERM_EDGE.sub("", o)), len(n)) < 2 or not _WORDY.search(o + n):
+        return None  # `应` → `须`: one character is not a term
+    return o, n, whole and old_t[-1] != new_t[-1]
+
+
 def _replacements(alignments: list[Alignment]) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """(deleted, inserted) → [(new unit id, following token)] over the finest changed units."""
+    """(old term, new term) → [(new unit id, following token)] over the finest changed
+    units (see :func:`_term_pair`)."""
     finest: dict[str, int] = {}
     for a in alignments:
         if a.diff and a.status == "changed":
@@ -113,22 +190,34 @@ def _replacements(alignments: list[Alignment]) -> dict[tuple[str, str], list[tup
         if a.level != level or a.status != "changed" or not a.diff:
             continue
         ops = a.diff
-        for i in range(len(ops) - 1):
-            (op1, t1), (op2, t2) = ops[i], ops[i + 1]
-            if (op1, op2) != ("delete", "insert"):
+        k = 0
+        while k < len(ops):
+            if ops[k][0] == "equal":
+                k += 1
                 continue
-            old, new = t1.strip(), t2.strip()
-            if not (_WORDY.search(old) and _WORDY.search(new)) or len(old) > 40 or len(new) > 40:
-                continue
-            if re.search(r"\d", old + new):
+            start = k
+            deleted = inserted = ""
+            while k < len(ops) and ops[k][0] != "equal":
+                if ops[k][0] == "delete":
+                    deleted += ops[k][1]
+                else:
+                    inserted += ops[k][1]
+                k += 1
+            before = ops[start - 1][1] if start > 0 else ""
+            after = ops[k][1] if k < len(ops) else ""
+            if re.search(r"\d", deleted + inserted):
                 continue  # figures are targets, not terms
-            if re.search(r"[/.:#()\[\]]", old + new):
+            if re.search(r"[/.:#()\[\]]", deleted + inserted):
                 continue  # links and paths, not terms
-            after = ops[i + 2][1] if i + 2 < len(ops) and ops[i + 2][0] == "equal" else ""
-            first = display_tokens(after[:8])[0] if after else ""
-            out.setdefault((old, new), []).append((a.new[0], first))
-            for pair in _stem_pairs(old, new):
-                out.setdefault(pair, []).append((a.new[0], ""))
+            found = _term_pair(deleted, inserted, before, after)
+            if found is None:
+                continue
+            o, n, open_end = found
+            first = display_tokens(after[:8])[0] if after and open_end else ""
+            out.setdefault((o, n), []).append((a.new[0], first))
+            if deleted and inserted:
+                for stem in _stem_pairs(deleted.strip(), inserted.strip()):
+                    out.setdefault(stem, []).append((a.new[0], ""))
     return out
 
 
@@ -175,18 +264,29 @@ def find_renames(
         follow = Counter(f for _, f in uses).most_common(1)[0]
         if follow[0] and _WORDY.fullmatch(follow[0]) and follow[1] * 3 >= len(uses) * 2:
             o, n = o + follow[0], n + follow[0]
-        # A rename: the old term is (almost) gone, the new one is (mostly) new.
+        # A rename: the old term is (almost) gone, and the new one is used more than
+        # before (it may have existed: `科研院所` → `科研机构`, `区、县` → `区`).
         oc_old, oc_new = count(False, o), count(True, o)
         if oc_new * 4 > oc_old:
             continue
-        nc_old, nc_new = count(False, n), count(True, n)
-        if nc_old * 2 > nc_new:
+        nc_new = count(True, n)
+        # (uses of the new term that are not inside the old one: `区` in `区、县`)
+        if nc_new - old_text.replace(o, "\0").count(n) < len(units) / 2:
             continue
         found.append(Rename(o, n, len(units), oc_old, nc_new, sorted(units)[:5]))
     found.sort(key=lambda r: (-r.count, r.old))
-    # `各类市场主体` → `企业等经营主体` is the rename `市场主体` → `企业等经营主体` again.
+    # `各类市场主体` → `企业等经营主体` is the rename `市场主体` → `企业等经营主体` again, and
+    # `市水行政主管部门应当` → `市水务部门应当` is `水行政主管部门` → `水务部门` in context.
     return [
-        r for r in found if not any(q is not r and q.new == r.new and q.old in r.old for q in found)
+        r
+        for r in found
+        if not any(
+            q is not r
+            and q.old in r.old
+            and q.new in r.new
+            and (q.new == r.new or q.count >= r.count)
+            for q in found
+        )
     ]
 
 

@@ -306,14 +306,30 @@ def _content_words(folded: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# An article, chapter or item number (`第十三条`, `第一百`, `二十三条`, `第二章`) is a label,
+# not content: two articles do not have more in common for sharing a number.
+_LABEL_WORD = re.compile(
+    r"第[零〇一二三四五六七八九十百千两\d]+[条章节编款项]?|[零〇一二三四五六七八九十百千两]+[条章节编款项]"
+)
+
+
 def _content_run(run: str) -> tuple[str, ...]:
     got = _CONTENT_RUNS.get(run)
     if got is None:
         if len(_CONTENT_RUNS) >= _RUNS_MAX:
             _CONTENT_RUNS.clear()
-        got = _CONTENT_RUNS[run] = tuple(w for w in _cut_run(run) if len(w) > 1)
+        got = _CONTENT_RUNS[run] = tuple(
+            w for w in _cut_run(run) if len(w) > 1 and not _LABEL_WORD.fullmatch(w)
+        )
     return got
 
+
+# Chinese function words: they join and qualify, they name nothing (never a key term).
+FUNCTION_WORDS = frozenset(
+    "有关 按照 依照 根据 依据 应当 可以 以及 或者 并且 而且 其中 对于 关于 通过 进行 相关 "
+    "予以 给予 以上 以下 之一 其他 其它 等等 为了 由于 因此 但是 如果 除外 规定 本条 本法 本条例 "
+    "前款 该项 之日 之前 之后 一切 所有 各种 各类 加以 并予 有权 不得 必须 需要 是否 以及其他".split()
+)
 
 # jieba.analyse's default stop words (KeywordExtractor.STOP_WORDS).
 _STOP_TFIDF = frozenset(

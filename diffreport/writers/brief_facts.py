@@ -81,6 +81,8 @@ class BlockFact:
     def renumbered(self) -> bool:
         return bool(self.old_label)
 
+    confidence: str | None = None  # of the pairing: high | medium | low
+
     @property
     def anchor(self) -> tuple[str, str]:
         """Where the appendix comment goes: the first new paragraph, or the old one."""
@@ -219,6 +221,7 @@ def _block_fact(c: Comparison, bc: BlockChange) -> BlockFact:
         removed=list(ev.removed) if ev else [],
         old_label=a.old_label or "",
         new_label=a.new_label or "",
+        confidence=a.confidence,
     )
     for m in bc.measures:
         {

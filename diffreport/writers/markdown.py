@@ -90,6 +90,8 @@ def render(c: Comparison) -> str:
             continue
         score = f" ({a.score:.2f})" if a.score is not None else ""
         status = a.status + (", minor" if a.minor else "") + (", moved" if a.moved else "")
+        if a.confidence == "low":
+            status += ", low confidence: the pairing is uncertain"
         lines.append(f"### {_esc(title)} — {status}{score}")
         if a.places:
             lines += ["", f"Moved: {_esc(moved_places(c, a.places))}"]

@@ -33,8 +33,9 @@ MINOR = "minor"
 
 
 def _status(a) -> str:
-    """`changed, minor, moved`: the status with its qualifiers."""
-    return a.status + (f", {MINOR}" if a.minor else "") + (", moved" if a.moved else "")
+    """`changed, minor, moved, low confidence`: the status with its qualifiers."""
+    hedge = ", low confidence" if a.confidence == "low" else ""
+    return a.status + (f", {MINOR}" if a.minor else "") + (", moved" if a.moved else "") + hedge
 
 
 def _diff_text(diff: list[tuple[str, str]]) -> Text:

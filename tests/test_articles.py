@@ -1,0 +1,166 @@
+"""Issue 11, items 5 and 6: no links by boilerplate, article pairing on rewrites, confidence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from conftest import LAW
+
+from diffreport import articles
+from diffreport.compare import compare
+from diffreport.tokens import content_words
+from diffreport.writers import markdown
+
+REVISIONS = LAW / "revisions"
+WENZHI = (
+    REVISIONS / "中国人民解放军文职人员条例.2017-09-27.md",
+    REVISIONS / "中国人民解放军文职人员条例.2022-12-10.md",
+)
+SECRETS = (REVISIONS / "保守国家秘密法.2010-04-29.md", REVISIONS / "保守国家秘密法.2024-02-27.md")
+IP_COURT = (
+    REVISIONS / "最高人民法院关于知识产权法庭若干问题的规定.2018-12-28.md",
+    REVISIONS / "最高人民法院关于知识产权法庭若干问题的规定.2023-10-21.md",
+)
+
+
+def _cross_block_links(c):
+    """Sentence and clause alignments that link units of blocks not paired with each other."""
+    linked = defaultdict(set)
+    for a in c.at("block"):
+        for o in a.old:
+            linked[o].update(a.new)
+    out = []
+    for a in c.alignments:
+        if a.level not in ("sentence", "clause") or not a.old or not a.new:
+            continue
+        olds = {c.old.block_of(i).id for i in a.old}
+        news = {c.new.block_of(i).id for i in a.new}
+        if any(n not in linked[o] for o in olds for n in news):
+            out.append(a)
+    return out
+
+
+def _blocks_holding(doc, words: set[str]) -> int:
+    return sum(1 for b in doc.of_kind("block") if words <= set(content_words(b.text)))
+
+
+@pytest.mark.parametrize("pair", [WENZHI, SECRETS], ids=["文职人员条例", "保守国家秘密法"])
+def test_cross_article_links_rest_on_distinctive_content(pair):
+    c = compare(*pair)
+    links = _cross_block_links(c)
+    assert links  # real moves between articles are still found
+    linked = defaultdict(set)
+    for a in c.at("block"):
+        for o in a.old:
+            linked[o].update(a.new)
+    for a in links:
+        for o in a.old:
+            for n in a.new:
+                if c.new.block_of(n).id in linked[c.old.block_of(o).id]:
+                    continue
+                shared = set(content_words(c.old.node(o).text)) & set(
+                    content_words(c.new.node(n).text)
+                )
+                if not shared:
+                    continue  # a part of a merge, shared with another part
+                # a stock phrase recurs in many articles; what carries a link does not
+                assert min(_blocks_holding(c.old, shared), _blocks_holding(c.new, shared)) < 3, (
+                    a.level,
+                    c.old.node(o).text,
+                    c.new.node(n).text,
+                )
+
+
+def test_criminal_liability_clauses_are_not_merged_across_articles():
+    c = compare(*SECRETS)
+    for a in c.alignments:
+        if a.level in ("sentence", "clause") and len(a.old) > 1:
+            texts = [c.old.node(i).text for i in a.old]
+            assert sum("追究刑事责任" in t for t in texts) < 2, texts
+
+
+STATUTE_OLD = """# 某某条例
+
+第一条 为了规范停车管理，制定本条例。
+
+第二条 停车场经营者应当公示收费标准和服务时间。停车场经营者不得擅自提高收费标准。违反本条规定的，由价格主管部门责令改正，构成犯罪的，依法追究刑事责任。
+
+第三条 停车场经营者应当建立车辆进出登记制度，违反本条规定的，由公安机关责令改正，构成犯罪的，依法追究刑事责任。
+
+第四条 本条例自公布之日起施行。
+"""
+
+STATUTE_NEW = STATUTE_OLD.replace("停车场经营者不得擅自提高收费标准。", "")
+
+
+def test_a_deleted_sentence_stays_dropped_in_its_article():
+    c = compare(STATUTE_OLD, STATUTE_NEW)
+    deleted = next(s for s in c.old.of_kind("sentence") if "不得擅自提高" in s.text)
+    [a] = [a for a in c.alignments if deleted.id in a.old]
+    assert a.status == "dropped" and not a.new
+    third = next(b for b in c.old.of_kind("block") if b.text.startswith("第三条"))
+    [b] = [a for a in c.at("block") if third.id in a.old]
+    assert b.status == "unchanged" and len(b.old) == len(b.new) == 1
+
+
+def test_unrelated_articles_at_the_same_place_are_not_paired():
+    """Old 第四条 (electronic service) and new 第四条 (disclosure of related cases) share
+    only the court's stock words: a reader sees one article deleted and one inserted."""
+    c = compare(*IP_COURT)
+    old4 = next(b for b in c.old.of_kind("block") if "电子诉讼平台、中国审判流程" in b.text)
+    new4 = next(b for b in c.new.of_kind("block") if "关联案件情况" in b.text)
+    assert c.alignment_of("old", old4.id).status == "dropped"
+    assert c.alignment_of("new", new4.id).status == "new"
+
+
+def test_rewrite_pairs_lead_sentence_and_order():
+    """文职人员条例: old 第二十二条 (training needs) is new 第二十三条's lead sentence, and the
+    articles after it follow in order (第二十三条 → 第二十四条 …), though the chapter split."""
+    c = compare(*WENZHI)
+
+    def partner(lead: str) -> str:
+        old = next(b for b in c.old.of_kind("block") if lead in b.text)
+        a = c.alignment_of("old", old.id)
+        return c.new.node(a.new[0]).label if a and a.new else ""
+
+    assert partner("改善知识结构和提高职业能力需要") == "第二十三条"
+    assert partner("分为岗前培训、在岗培训") == "第二十四条"
+    assert partner("文职人员培训纳入军队人员培训体系") == "第二十五条"
+
+
+def test_every_pair_carries_a_confidence_and_low_ones_say_so():
+    c = compare(*WENZHI)
+    data = c.to_dict()
+    pairs = [a for a in data["alignments"] if a["old"] and a["new"]]
+    assert pairs and all(a["confidence"] in ("high", "medium", "low") for a in pairs)
+    assert all("confidence" not in a for a in data["alignments"] if not a["old"] or not a["new"])
+    assert all(a["confidence"] == "high" for a in pairs if a["status"] == "unchanged")
+    levels = {a["confidence"] for a in pairs if a["level"] == "block"}
+    assert levels == {"high", "medium", "low"}
+    low = [a for a in c.at("block") if a.confidence == "low" and a.status == "changed"]
+    assert low
+    md = markdown.render(c)
+    assert md.count("low confidence") >= len(low)
+
+
+@pytest.mark.parametrize(
+    ("score", "margin", "want"),
+    [
+        (0.95, 1.0, "high"),
+        (0.7, 2.0, "high"),
+        (0.7, 1.1, "low"),
+        (0.4, 1.3, "medium"),
+        (0.25, 3.0, "medium"),
+        (0.3, 1.3, "low"),
+    ],
+)
+def test_confidence_from_score_and_margin(score, margin, want):
+    assert articles.confidence(score, margin) == want
+
+
+def test_heaviest_chain_keeps_order():
+    items = [(0, 0, 0.9), (1, 3, 0.5), (2, 1, 0.8), (3, 2, 0.7), (4, 4, 0.9)]
+    assert articles._heaviest_chain(items) == [(0, 0), (2, 1), (3, 2), (4, 4)]
+    keeps = articles.in_order([(0, 0), (2, 1), (4, 4)])
+    assert keeps(3, 2) and keeps(3, 3) and not keeps(3, 0) and not keeps(1, 3)
