@@ -72,10 +72,10 @@ def _unlabelled(doc, node) -> str:
 
 
 def _reference_key_terms(doc, node) -> list[str]:
-    """Key terms as specified: content words of two or more characters, not figures, each
-    once in reading order, without numbering labels; a section's title, then every text
-    below it, one by one."""
-    from diffreport.tokens import content_words
+    """Key terms as specified: content words of two or more characters, not figures nor
+    function words (`有关`, `按照`), each once in reading order, without numbering labels;
+    a section's title, then every text below it, one by one."""
+    from diffreport.tokens import FUNCTION_WORDS, content_words
 
     if node.kind == "section":
         texts = [node.title]
@@ -89,7 +89,12 @@ def _reference_key_terms(doc, node) -> list[str]:
                 texts.append(_unlabelled(doc, child))
     else:
         texts = [_unlabelled(doc, node)]
-    words = [w for t in texts for w in content_words(t) if len(w) >= 2 and not w.isdigit()]
+    words = [
+        w
+        for t in texts
+        for w in content_words(t)
+        if len(w) >= 2 and not w.isdigit() and w not in FUNCTION_WORDS
+    ]
     return list(dict.fromkeys(words))
 
 
