@@ -10,17 +10,19 @@ Changed words carry the character styles ``Comparison Deleted`` (bold, struck th
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from pathlib import PurePath
+from xml.sax.saxutils import escape
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
 
 from .. import __version__
 from ..compare import Comparison
 from ..errors import printable
 from ..sidebyside import Cell, Row, document_date, rows
 from .brief_facts import detect_language
-from .ooxml import generation_time, paragraph_style, plain_run, reproducible, set_core_properties
+from .ooxml import generation_time, reproducible, set_core_properties, xml_safe
 from .templates import empty_document, wording
 
 # Landscape A4; the margins of GB/T 9704 turned with the page (binding edge on the left).
@@ -32,6 +34,36 @@ HEADER_FILL = "D9E2F3"
 HEADING_FILL = "F2F2F2"
 MARK_STYLE = {"delete": "Comparison Deleted", "insert": "Comparison Inserted"}
 TWIPS_PER_MM = 1440 / 25.4
+
+
+_NSDECL = nsdecls("w")
+# Stands in the document for the table until the package is written; the last paragraph of
+# the body, so its last occurrence is the one (document text comes before it, in the title).
+TABLE_PLACEHOLDER = "\ue000diffreport-table\ue000"
+# Tabs and line breaks inside a run, as python-docx's add_run writes them.
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+
+
+def _attr(value: str) -> str:
+    return escape(value, {'"': "&quot;"})
+
+
+def _run(text: str, style_id: str | None) -> str:
+    """A ``w:r`` as :func:`.ooxml.plain_run` builds it, as text: tabs ``w:tab``, line breaks
+    ``w:br``, ``xml:space`` only where the text has outer spaces."""
+    out = ["<w:r>"]
+    if style_id:
+        out.append(f'<w:rPr><w:rStyle w:val="{_attr(style_id)}"/></w:rPr>')
+    for piece in _RUN_BREAKS.split(xml_safe(text)):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    out.append("</w:r>")
+    return "".join(out)
 
 
 def _twips(mm: float) -> str:
@@ -54,57 +86,50 @@ class _Table:
         self._ids = {s.name: s.style_id for s in self.doc.styles}
 
     # ------------------------------------------------------------- elements
+    # The table is written as WordprocessingML text and parsed once: a 1 MB pair has some
+    # 120 000 elements, and building each through python-docx took most of the time.
 
-    def para(self, style: str, runs: list[tuple[str, str | None]] = ()):  # type: ignore[assignment]
-        p = OxmlElement("w:p")
-        p.append(paragraph_style(self._ids[style]))
+    def para(self, style: str, runs: list[tuple[str, str | None]] = ()) -> str:  # type: ignore[assignment]
+        out = [f'<w:p><w:pPr><w:pStyle w:val="{_attr(self._ids[style])}"/></w:pPr>']
         for text, char_style in runs:
             if text:
-                p.append(plain_run(text, self._ids[char_style] if char_style else None))
-        return p
+                out.append(_run(text, self._ids[char_style] if char_style else None))
+        out.append("</w:p>")
+        return "".join(out)
 
-    def add(self, element) -> None:
+    def add(self, xml: str) -> None:
+        from docx.oxml.parser import parse_xml
+
+        # Parsed inside a wrapper that declares the namespace, then moved into the body.
+        element = parse_xml(f"<w:body {_NSDECL}>{xml}</w:body>")[0]
         self.sect_pr.addprevious(element)
 
     def cell(
         self,
-        paragraphs: list,
+        paragraphs: list[str],
         width_mm: float,
         span: int = 1,
         vmerge: str | None = None,
         fill: str | None = None,
-    ):
-        tc = OxmlElement("w:tc")
-        tcpr = OxmlElement("w:tcPr")
-        tcpr.append(OxmlElement("w:tcW", attrs={qn("w:w"): _twips(width_mm), qn("w:type"): "dxa"}))
+    ) -> str:
+        props = [f'<w:tcW w:w="{_twips(width_mm)}" w:type="dxa"/>']
         if span > 1:
-            tcpr.append(OxmlElement("w:gridSpan", attrs={qn("w:val"): str(span)}))
+            props.append(f'<w:gridSpan w:val="{span}"/>')
         if vmerge is not None:
-            attrs = {qn("w:val"): "restart"} if vmerge == "restart" else {}
-            tcpr.append(OxmlElement("w:vMerge", attrs=attrs))
+            props.append('<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>")
         if fill:
-            tcpr.append(
-                OxmlElement(
-                    "w:shd",
-                    attrs={qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill},
-                )
-            )
-        tc.append(tcpr)
-        for p in paragraphs or [self.para("Comparison Text")]:
-            tc.append(p)
-        return tc
+            props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
+        body = "".join(paragraphs or [self.para("Comparison Text")])
+        return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{body}</w:tc>"
 
-    def tr(self, cells: list, header: bool = False, keep: bool = False):
-        tr = OxmlElement("w:tr")
+    def tr(self, cells: list[str], header: bool = False, keep: bool = False) -> str:
+        props = ""
         if header or keep:
-            trpr = OxmlElement("w:trPr")
-            trpr.append(OxmlElement("w:cantSplit", attrs={qn("w:val"): "true"}))
+            props = '<w:trPr><w:cantSplit w:val="true"/>'
             if header:
-                trpr.append(OxmlElement("w:tblHeader", attrs={qn("w:val"): "true"}))
-            tr.append(trpr)
-        for tc in cells:
-            tr.append(tc)
-        return tr
+                props += '<w:tblHeader w:val="true"/>'
+            props += "</w:trPr>"
+        return f"<w:tr>{props}{''.join(cells)}</w:tr>"
 
     def texts(self, cells: list[Cell], style: str = "Comparison Text") -> list:
         """A side's nodes as paragraphs (a line break in a unit, such as between the 款 of
@@ -156,32 +181,29 @@ class _Table:
         lb = self.labels
         text_mm = (self.text_mm - NOTE_MM) / 2
         widths = [text_mm, text_mm, NOTE_MM]
-        tbl = OxmlElement("w:tbl")
-        tblpr = OxmlElement("w:tblPr")
-        tblpr.append(OxmlElement("w:tblStyle", attrs={qn("w:val"): self._ids["Table Grid"]}))
-        tblpr.append(
-            OxmlElement("w:tblW", attrs={qn("w:w"): _twips(self.text_mm), qn("w:type"): "dxa"})
-        )
-        tblpr.append(OxmlElement("w:tblLayout", attrs={qn("w:type"): "fixed"}))
-        tbl.append(tblpr)
-        grid = OxmlElement("w:tblGrid")
-        for w in widths:
-            grid.append(OxmlElement("w:gridCol", attrs={qn("w:w"): _twips(w)}))
-        tbl.append(grid)
         head = [lb["col_old"], lb["col_new"], lb["col_note"]]
-        tbl.append(
+        xml = [
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{_attr(self._ids["Table Grid"])}"/>'
+            f'<w:tblW w:w="{_twips(self.text_mm)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            "</w:tblPr><w:tblGrid>",
+            *(f'<w:gridCol w:w="{_twips(w)}"/>' for w in widths),
+            "</w:tblGrid>",
             self.tr(
                 [
                     self.cell([self.para("Comparison Header", [(h, None)])], w, fill=HEADER_FILL)
                     for h, w in zip(head, widths, strict=True)
                 ],
                 header=True,
-            )
-        )
+            ),
+        ]
         for row in self.rows:
-            for tr in self.row(row, widths):
-                tbl.append(tr)
-        self.add(tbl)
+            xml += self.row(row, widths)
+        xml.append("</w:tbl>")
+        # The table goes into document.xml as text when the package is written (see
+        # render): parsed and moved into the document, lxml spent seconds reconciling the
+        # namespaces of its 100 000 elements on a 1 MB pair. A placeholder holds its place.
+        self.table_xml = "".join(xml)
+        self.add(self.para("Comparison Text", [(TABLE_PLACEHOLDER, None)]))
 
     def note(self, row: Row) -> list:
         text = str(self.words.remark(row, self.genre)).strip()
@@ -257,7 +279,23 @@ class _Table:
         self.table()
         buf = io.BytesIO()
         self.doc.save(buf)
-        return reproducible(buf.getvalue(), self.when)
+        return reproducible(_with_table(buf.getvalue(), self.table_xml), self.when)
+
+
+def _with_table(package: bytes, table_xml: str) -> bytes:
+    """The .docx with the placeholder paragraph in word/document.xml replaced by the table."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                mark = text.rindex(TABLE_PLACEHOLDER)
+                start = text.rindex("<w:p>", 0, mark)
+                end = text.index("</w:p>", mark) + len("</w:p>")
+                data = (text[:start] + table_xml + text[end:]).encode("utf-8")
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 def render(
