@@ -258,6 +258,7 @@ class Target:
     high: float | None = None  # upper bound in ``unit`` (`以下`, `以内`, `内`, a range's last)
     block: str = ""  # id of the article, priority or paragraph holding the clause
     block_label: str = ""  # `第十二条`, a priority's title, or its section's heading
+    figure: str = ""  # the figure as written: `二百元以上二千元以下`, `十五日内`, `sixty (60) days`
 
     def to_dict(self) -> dict:
         return {
@@ -270,6 +271,7 @@ class Target:
             "high": self.high,
             "block": self.block,
             "block_label": self.block_label,
+            "figure": self.figure,
         }
 
     def amount(self) -> tuple[float | None, str]:
@@ -360,7 +362,13 @@ def extract_targets(doc: Document) -> list[Target]:
             labels[bid] = (bid, _block_label(doc, block))
         out.extend(
             Target(
-                *f[:6], node=clause.id, low=f[6], high=f[7], block=bid, block_label=labels[bid][1]
+                *f[:6],
+                node=clause.id,
+                low=f[6],
+                high=f[7],
+                block=bid,
+                block_label=labels[bid][1],
+                figure=f[8],
             )
             for f in figures
         )
@@ -369,11 +377,11 @@ def extract_targets(doc: Document) -> list[Target]:
 
 def read_figures(text: str) -> list[Target]:
     """The figures of one clause's text, as :func:`extract_targets` reads them (no node)."""
-    return [Target(*f[:6], node="", low=f[6], high=f[7]) for f in _figures(text)]
+    return [Target(*f[:6], node="", low=f[6], high=f[7], figure=f[8]) for f in _figures(text)]
 
 
 # A figure as found in a clause's text: indicator, key, text, value, unit, qualifier, low, high.
-_Figure = tuple[str, str, str, float, str, str, float | None, float | None]
+_Figure = tuple[str, str, str, float, str, str, float | None, float | None, str]
 
 
 # A figure's place and reading, before its indicator: start, end, value, unit, qualifier, low, high.
@@ -421,12 +429,23 @@ def _figures(text: str) -> list[_Figure]:
             figure = (
                 *figure[:2],
                 figure[2].replace(text[start:end], shown[start:end]),
-                *figure[3:],
+                *figure[3:8],
+                shown[start:end],
             )
         if figure is None and listed:
             # `分别为4年、4年、3年`: a figure listed after another shares its indicator.
             name, key = out[-1][0], out[-1][1]
-            figure = (name, key, shown[start:end], value, unit, qualifier, low, high)
+            figure = (
+                name,
+                key,
+                shown[start:end],
+                value,
+                unit,
+                qualifier,
+                low,
+                high,
+                shown[start:end],
+            )
         if figure is not None:
             out.append(figure)
     return out
@@ -553,7 +572,7 @@ def _with_indicator(
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", key):
         return None
     phrase = (text[_raw_start(text, start, before) : end] + after).strip("，,；;。 ")
-    return (name, key, phrase, value, unit, qualifier, low, high)
+    return (name, key, phrase, value, unit, qualifier, low, high, text[start:end])
 
 
 def _raw_start(text: str, start: int, before: str) -> int:
@@ -620,7 +639,8 @@ def _english_figures(text: str) -> list[_Figure]:
         if not re.search(r"[A-Za-z]", name):
             continue
         phrase = " ".join(p for p in (before, m.group(0).strip(), after) if p)
-        out.append((name, name.lower(), phrase, value, unit, qualifier, low, high))
+        figure = m.group(0).strip()
+        out.append((name, name.lower(), phrase, value, unit, qualifier, low, high, figure))
     return out
 
 

@@ -258,6 +258,7 @@ def test_each_target_names_its_article():
         assert d["block_label"] == "第二条"
         assert doc.node(d["block"]).label == "第二条"
         assert doc.block_of(d["node"]).id == d["block"]
+    assert (t.old.figure, t.new.figure) == ("一万元以下", "五万元以下")
 
 
 def test_a_real_fine_raised_in_a_shanghai_regulation():
@@ -276,6 +277,12 @@ def test_a_real_fine_raised_in_a_shanghai_regulation():
     assert (kept.change, kept.new.block_label) == ("unchanged", "第二十四条")
     # 超过两年无人认领的骨灰: a new time limit
     assert _change_of(c, "两年无人认领").change == "new"
+    # the briefing's summary leads with the raised fine, its figures alone, in its article
+    from diffreport.writers.brief_facts import gather
+
+    (head,) = gather(c, "zh", "2026-01-01", "test").headline_targets
+    assert (head.old_value, head.new_value) == ("二百元以上二千元以下", "二千元以上一万元以下")
+    assert (head.where, head.here) == ("第二十八条 → 第三十二条", "第三十二条")
 
 
 def test_real_fines_raised_and_rewritten_in_national_laws():

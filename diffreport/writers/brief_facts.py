@@ -119,15 +119,23 @@ class TargetFact:
     change: str
     anchor: tuple[str, str] | None
     where: str = ""  # the article or priority holding it: `第三十二条`, `原第二十八条 → 第三十二条`
+    old_figure: str = ""  # the figure alone, as written: `二百元以上二千元以下`
+    new_figure: str = ""
+
+    @property
+    def here(self) -> str:
+        """Where it is now (the old place if it was dropped), for the summary's sentence."""
+        return self.where.split(" → ")[-1]
 
     @property
     def old_value(self) -> str:
-        """The old figure without the indicator's name (`4%以上`)."""
-        return _without(self.old, self.indicator)
+        """The old figure (`4%以上`, `二百元以上二千元以下`), else the text without the
+        indicator's name (a qualitative aim)."""
+        return self.old_figure or _without(self.old, self.indicator)
 
     @property
     def new_value(self) -> str:
-        return _without(self.new, self.indicator)
+        return self.new_figure or _without(self.new, self.indicator)
 
 
 def _without(text: str, indicator: str) -> str:
@@ -298,6 +306,8 @@ def _target_fact(c: Comparison, t) -> TargetFact:
         t.change,
         anchor,
         target_place(t),
+        t.old.figure if t.old else "",
+        t.new.figure if t.new else "",
     )
 
 
