@@ -146,6 +146,7 @@ _EN_TARGET = re.compile(
 )
 _EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _EN_CONJUNCTION = re.compile(r"(?i)^(?:or|and|but|nor)\b\s*|\s*\b(?:or|and)$")
+_EN_TAIL_WORDS = re.compile(r"(?:[ \t]*[^\s,;:.()\[\]]+){0,5}")
 _EN_CUT = re.compile(r"[,;:.()\[\]]")
 _EN_QUALIFIER_TAIL = re.compile(rf"(?i)\s*(?:{_EN_LOW}|{_EN_HIGH}|of|for|a|the|between)\s*$")
 
@@ -638,7 +639,11 @@ def _english_figures(text: str) -> list[_Figure]:
         name = before or after
         if not re.search(r"[A-Za-z]", name):
             continue
-        phrase = " ".join(p for p in (before, m.group(0).strip(), after) if p)
+        # The phrase as written, from the indicator's first word to the words after the figure.
+        first = text.find(before.split()[0], m.start() - len(head), m.start()) if before else -1
+        tail = _EN_TAIL_WORDS.match(text, m.end())
+        phrase = text[first if first >= 0 else m.start() : tail.end() if tail else m.end()]
+        phrase = " ".join(phrase.split())
         figure = m.group(0).strip()
         out.append((name, name.lower(), phrase, value, unit, qualifier, low, high, figure))
     return out
