@@ -8,6 +8,8 @@ key for *comparison* only (traditional → simplified, punctuation variants, no 
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -54,20 +56,41 @@ _FULL_WIDTH_RUN = re.compile("[" + "".join(map(chr, _HALF_WIDTH)) + "]+")
 
 
 def _fold_width(text: str) -> str:
-    return _FULL_WIDTH_RUN.sub(lambda m: m.group().translate(_HALF_WIDTH), text)
+    return bounded_sub(_FULL_WIDTH_RUN, lambda m: m.group().translate(_HALF_WIDTH), text)
 
 
 def clean_text(text: str) -> str:
     """Normalise one paragraph (or a whole text) for display and writing."""
     text = unicodedata.normalize("NFC", text)
-    text = _SURROGATE.sub("", text)
-    text = _ARTIFACT.sub("", text)
+    text = bounded_sub(_SURROGATE, "", text)
+    text = bounded_sub(_ARTIFACT, "", text)
     text = text.replace("\t", " ").replace("\f", " ").replace("\v", " ")
-    text = _CONTROL.sub("", text)
+    text = bounded_sub(_CONTROL, "", text)
     text = _fold_width(text)
-    text = _MULTISPACE.sub(" ", text)
-    text = _SPACE_IN_CJK.sub(_drop_space, text)
+    text = bounded_sub(_MULTISPACE, " ", text)
+    text = bounded_sub(_SPACE_IN_CJK, _drop_space, text)
     return text.strip()
+
+
+# Above this many matches a substitution streams its output: `re.sub` keeps every piece until
+# the end (~90 bytes a match: 8 million spaces between Chinese characters cost 900 MB).
+_SUB_IN_ONE_GO = 10_000
+
+
+def bounded_sub(pattern: re.Pattern[str], repl, text: str) -> str:
+    """``pattern.sub(repl, text)`` in memory bounded by the text, whatever the match count."""
+    matches = pattern.finditer(text)
+    first = list(itertools.islice(matches, _SUB_IN_ONE_GO))
+    if len(first) < _SUB_IN_ONE_GO:
+        return pattern.sub(repl, text) if first else text
+    out = io.StringIO()
+    pos = 0
+    for m in itertools.chain(first, matches):
+        out.write(text[pos : m.start()])
+        out.write(repl if isinstance(repl, str) else repl(m))
+        pos = m.end()
+    out.write(text[pos:])
+    return out.getvalue()
 
 
 _KEEP_SPACE_AFTER = re.compile(

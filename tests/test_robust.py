@@ -1171,6 +1171,16 @@ def test_one_line_of_spaced_chinese_is_linear(tmp_path):
     assert [p.text for p in read_timed(path).paragraphs] == ["中" * 800_000]
 
 
+def test_millions_of_spaces_cost_bounded_memory(tmp_path):
+    # re.sub keeps a piece per match until it is done: 24 MB of `字 ` peaked at 918 MB.
+    path = tmp_path / "spaced.txt"
+    path.write_text("字 " * 5_300_000, encoding="utf-8")
+    r, cpu, peak = run_measured("show", "--format", "json", str(path))
+    assert r.returncode == 0, r.stderr.decode()
+    assert_bounded(cpu, peak)
+    assert peak < 400 << 20, f"{peak / 2**20:.0f} MB at peak for 16 MB of text"
+
+
 def test_docx_with_60000_lists_is_linear(tmp_path):
     # 60,000 list definitions, and 40,000 paragraphs (under the unit limit) each in a list of
     # its own: the numbering lookup scanned all counters (28 s).

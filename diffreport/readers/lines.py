@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Paragraph
-from ..normalise import clean_text
+from ..normalise import bounded_sub, clean_text
 
 # --- thresholds ---------------------------------------------------------------------------
 RUNNING_SHARE = 0.4  # a line at a page's edge recurring on this share of pages is a header/footer
@@ -146,7 +146,7 @@ def measured_width(text: str) -> float:
     """The width of a line of extracted text in columns, as it was set: spaces that extraction
     put beside Chinese characters take no room, curly quotes take half of a Chinese one."""
     if not text.isascii():
-        text = _SPACE_BY_WIDE.sub("", text)
+        text = bounded_sub(_SPACE_BY_WIDE, "", text)
     return sum(1.5 if "\u2018" <= ch <= "\u201f" else 2 if _wide(ch) else 1 for ch in text)
 
 
