@@ -214,3 +214,42 @@ def build(sources: dict[str, tuple[Path, bool]], out_dir: Path) -> dict[str, Pat
     if todo:
         to_pdf(todo, out_dir)
     return {name: out_dir / f"{name}.pdf" for name in sources}
+
+
+def _rtf_text(text: str) -> str:
+    return "".join(
+        ch if ord(ch) < 128 else f"\\u{ord(ch) if ord(ch) < 32768 else ord(ch) - 65536}?"
+        for ch in text
+    )
+
+
+def footnote_rtf(target: Path, body: str, note: str, after: str, second: str) -> Path:
+    """An RTF document whose first paragraph carries a real footnote (LibreOffice sets it at
+    the page's foot, smaller, under a rule): `body` + mark + `after`, then `second`."""
+    rtf = (
+        "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Noto Sans CJK SC;}}\\f0\\fs32 "
+        + _rtf_text(body)
+        + "{\\super\\chftn}{\\footnote\\pard\\plain\\f0\\fs20 {\\super\\chftn} "
+        + _rtf_text(note)
+        + "}"
+        + _rtf_text(after)
+        + "\\par "
+        + _rtf_text(second)
+        + "\\par}"
+    )
+    target.write_text(rtf, encoding="ascii")
+    return target
+
+
+def table_docx(target: Path, before: str, rows: list[tuple[str, ...]], after: str) -> Path:
+    """A .docx with a bordered table between two paragraphs."""
+    doc = WordDocument()
+    doc.add_paragraph(before)
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    doc.add_paragraph(after)
+    doc.save(target)
+    return target

@@ -212,6 +212,42 @@ def test_show_lists_what_was_dropped(office):
     assert "— N —" in done.stdout
 
 
+TABLE = [("指标", "2024年", "2025年"), ("地区生产总值增速", "4%以上", "4.5%左右"),
+         ("固定资产投资增速", "5%", "6%以上")]  # fmt: skip
+NOTE_BODY = "为了规范管理，提高服务质量，根据有关法律法规，结合本市实际情况，制定本办法。" * 3
+NOTE = "本办法所称服务机构，是指依法设立并从事相关业务的单位。"
+
+
+@pytest.fixture(scope="session")
+def table_and_footnote(tmp_path_factory) -> dict[str, Path]:
+    if layouts.soffice() is None:
+        pytest.skip("needs LibreOffice (soffice)")
+    folder = tmp_path_factory.mktemp("table-footnote")
+    sources = [
+        layouts.table_docx(folder / "table.docx", "主要指标如下表所示。", TABLE, "以上为预期值。"),
+        layouts.footnote_rtf(
+            folder / "footnote.rtf",
+            NOTE_BODY,
+            NOTE,
+            "其余条款依照执行。",
+            "第二段文字，不涉及脚注。",
+        ),
+    ]
+    table, footnote = layouts.to_pdf(sources, folder)
+    return {"table": table, "footnote": footnote}
+
+
+def test_table_cells_stay_in_rows(table_and_footnote):
+    texts = [p.text for p in read(table_and_footnote["table"]).paragraphs]
+    assert texts == ["主要指标如下表所示。", *(" | ".join(row) for row in TABLE), "以上为预期值。"]
+
+
+def test_footnotes_are_kept_apart(table_and_footnote):
+    texts = [p.text for p in read(table_and_footnote["footnote"]).paragraphs]
+    # the body paragraph is whole (its footnote mark stays in it) and the note comes last
+    assert texts == [NOTE_BODY + "1其余条款依照执行。", "第二段文字，不涉及脚注。", "1" + NOTE]
+
+
 def test_page_numbers_in_their_usual_forms():
     for text in ("— 1 —", "-1-", "- 12 -", "第 1 页", "第1页 共9页", "第3页/共9页", "Page 1 of 9",
                  "page 3", "7", "iv", "1/9"):  # fmt: skip
@@ -370,6 +406,8 @@ def test_bad_pdfs_are_one_line_exit_2_within_bounds(case, tmp_path):
     assert len(message) == 1 and expected in message[0], done.stderr
     assert "Traceback" not in done.stderr
     assert elapsed < 60
+    if lines and lines[-1].isdigit():  # GNU time's peak resident size (KiB), children included
+        assert int(lines[-1]) < 1.6 * 1024 * 1024
     with pytest.raises(InputError):
         read_bytes(data, "bad.pdf")
 
@@ -415,3 +453,43 @@ def test_old_formats_without_libreoffice_say_what_to_do(old_formats, monkeypatch
         InputError, match="install LibreOffice, or open the file and save it as .docx"
     ):
         read(old_formats["doc"])
+
+
+def _text_pdf(words: str) -> bytes:
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>"
+    )
+    content = b"BT /F1 12 Tf 72 720 Td (%s) Tj 0 -16 Td (%s) Tj ET" % (
+        words.encode(),
+        words.encode(),
+    )
+    return _pdf([_CATALOG, _PAGES, page, _stream(content), font])
+
+
+def test_a_small_text_pdf_reads():
+    texts = [p.text for p in read_bytes(_text_pdf("Hello world again"), "a.pdf").paragraphs]
+    assert texts == ["Hello world again Hello world again"]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_mutated_pdfs_read_or_refuse_in_one_line(seed):
+    """Byte flips, cuts and duplications of a PDF: text or an InputError, nothing else."""
+    import random
+
+    rng = random.Random(seed)
+    blob = bytearray(_text_pdf("Mutated text for the reader"))
+    for _ in range(rng.randint(1, 6)):
+        at = rng.randrange(len(blob))
+        kind = rng.choice(["flip", "cut", "dup"])
+        if kind == "flip":
+            blob[at] ^= 1 << rng.randrange(8)
+        elif kind == "cut":
+            del blob[at : at + rng.randint(1, 40)]
+        else:
+            blob[at:at] = blob[at : at + rng.randint(1, 120)]
+    try:
+        read_bytes(bytes(blob), "m.pdf")
+    except InputError as exc:
+        assert "\n" not in str(exc)

@@ -29,6 +29,8 @@ MAX_CHARS = 20_000_000  # characters in the whole file (a 5000-page book holds ~
 MEMORY_LIMIT = 1024**3
 SEGMENT_GAP = 2.0  # a horizontal gap this many font sizes wide separates table cells/columns
 SAME_ROW = 0.35  # characters whose baselines differ by less than this many sizes share a row
+MARK_CHARS = 4  # a row of at most this many characters, set at most
+MARK_SIZE = 1.2  # 1/this the size of the line beside it, is a mark on that line (superscript)
 WORD_GAP = 0.25  # a gap this many sizes wide between Latin characters is a word space
 _BOLD_NAMES = ("bold", "heavy", "black", "semibold", "demibold", "hei", "黑体")
 
@@ -86,6 +88,28 @@ def _segment(chars: list[tuple]) -> list:
     ]
 
 
+def _attach_raised(rows: list[list[tuple]]) -> list[list[tuple]]:
+    """A few small characters raised above (or lowered below) a line of larger type, such as a
+    footnote mark, belong to that line, not to a row of their own."""
+    out: list[list[tuple]] = []
+    for i, row in enumerate(rows):
+        size = max(c[5] for c in row)
+        if len(row) <= MARK_CHARS:
+            for j in (i + 1, i - 1):
+                if not 0 <= j < len(rows):
+                    continue
+                other = rows[j]
+                other_size = max(c[5] for c in other)
+                if other_size >= MARK_SIZE * size and abs(row[0][0] - other[0][0]) < other_size:
+                    other.extend(row)  # that row is in `out` already, or is still to come
+                    break
+            else:
+                out.append(row)
+            continue
+        out.append(row)
+    return out
+
+
 def _rows(chars: list[tuple]) -> list[list]:
     """Characters (y, x0, x1, top, bottom, size, bold, ch) → rows of segments, top to bottom."""
     chars.sort(key=lambda c: c[0])
@@ -97,6 +121,7 @@ def _rows(chars: list[tuple]) -> list[list]:
             rows.append([])
             row_y, row_size = c[0], c[5]
         rows[-1].append(c)
+    rows = _attach_raised(rows)
     out = []
     for row in rows:
         row.sort(key=lambda c: c[1])
