@@ -34,6 +34,7 @@ TEXT_SLACK_EMS = 1.0  # … in plain text, whose widths are counted in character
 OPEN_FULL_EMS = 3.0  # a line ending mid-sentence this close to full (in ems, or as a share
 OPEN_FULL_SHARE = 0.25  # of the measure, whichever is more) is wrapped, not a paragraph's end
 JUSTIFIED_SHARE = 0.25
+MARGIN_SHARE = 0.4  # an edge this common relative to the most common one can be the margin
 LOST_INDENT_SHARE = 0.05  # fewer indented lines than this: extraction dropped the indents  # this share of full lines ending at one place: the text is justified
 CENTRED_INDENT = 8  # columns: a plain-text line indented this much, with its middle within
 CENTRED_OFFSET = 6  # this many columns of the text's middle (centred by hand), is centred
@@ -224,9 +225,11 @@ class Metrics:
         # Justified text: most full lines end at the right margin; the margin is where.
         full = Counter(round(x) for x in rights if x >= 0.75 * right)
         if full:
-            edge, count = full.most_common(1)[0]
+            count = full.most_common(1)[0][1]
             if count >= JUSTIFIED_SHARE * sum(full.values()):
-                right = float(edge)
+                # The rightmost common edge: where a text of short articles has more first
+                # lines (indented, so shorter) than full ones, theirs is the most common edge.
+                right = float(max(e for e, c in full.items() if c >= MARGIN_SHARE * count))
         steps = sorted(
             b.top - a.top
             for a, b in zip(body, body[1:], strict=False)
@@ -339,7 +342,8 @@ def is_hard_wrapped(lines: list[Line]) -> bool:
         return False
     widths = sorted(x.x1 for x in lines)
     width = widths[int(0.9 * (len(widths) - 1))]
-    if width > WRAP_MAX_WIDTH or widths[-1] > 1.25 * width + 4:
+    # (a few wider lines are allowed: a heading or running title set in smaller type)
+    if width > WRAP_MAX_WIDTH or widths[int(0.97 * (len(widths) - 1))] > 1.25 * width + 4:
         return False
     full = [x for x in lines if x.x1 >= 0.75 * width]
     if len(full) < WRAP_FULL_SHARE * len(lines):
@@ -356,15 +360,14 @@ def read_wrapped(text: str, markdown: bool = False) -> tuple[list[Paragraph], li
     the text is not hard-wrapped (then it is read one paragraph per line, as before)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     pages = [_text_lines(page, i) for i, page in enumerate(text.split("\f"))]
-    every = [x for page in pages for x in page]
-    if not is_hard_wrapped(every):
-        return None
     dropped: list[str] = []
     if len(pages) > 1:
         pages, dropped = drop_running(pages)
         for page in pages[1:]:
             if page:  # the blank line after a dropped header is no paragraph break
                 page[0].gap_before = False
+    if not is_hard_wrapped([x for page in pages for x in page]):
+        return None
     lines = [x for page in pages for x in page]
     m = Metrics.of(lines)
     m.pitch = float("inf")  # blank lines, not line numbers, mark gaps in plain text
