@@ -335,6 +335,26 @@ def _text_lines(page_text: str, page: int) -> list[Line]:
     return lines
 
 
+def _may_be_wrapped(text: str) -> bool:
+    """A cheap first look on character counts (no widths measured): most texts are one
+    paragraph per line, with lengths all over the place, and are let through at once."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) < WRAP_MIN_LINES:
+        return False
+    lengths = sorted(map(len, lines))
+    p90 = lengths[int(0.9 * (len(lengths) - 1))]
+    # A wide character is two columns: a line of WRAP_MAX_WIDTH columns has at least half
+    # as many characters, and lines near the width in columns are near it in characters
+    # within a factor of two as well.
+    if p90 / 2 > WRAP_MAX_WIDTH:
+        return False
+    long = [line for line in lines if len(line) >= 0.5 * p90]
+    if len(long) < WRAP_FULL_SHARE * len(lines):
+        return False
+    return sum(1 for line in long if line[-1] not in _TERMINAL) >= WRAP_OPEN_SHARE * len(long)
+
+
 def is_hard_wrapped(lines: list[Line]) -> bool:
     """Most lines reach near one width and break mid-sentence: a text wrapped at a fixed
     width (a licence, an RFC, `pdftotext` output), not one paragraph per line."""
@@ -359,6 +379,8 @@ def read_wrapped(text: str, markdown: bool = False) -> tuple[list[Paragraph], li
     """Paragraphs of a hard-wrapped text, and the header/footer lines dropped from it; None when
     the text is not hard-wrapped (then it is read one paragraph per line, as before)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _may_be_wrapped(text):
+        return None
     pages = [_text_lines(page, i) for i, page in enumerate(text.split("\f"))]
     dropped: list[str] = []
     if len(pages) > 1:
