@@ -338,6 +338,8 @@ def _text_lines(page_text: str, page: int) -> list[Line]:
 def _may_be_wrapped(text: str) -> bool:
     """A cheap first look on character counts (no widths measured): most texts are one
     paragraph per line, with lengths all over the place, and are let through at once."""
+    if text.count("\n") < WRAP_MIN_LINES - 1:  # no copy of a long one-line text is made
+        return False
     lines = [line.rstrip() for line in text.split("\n")]
     lines = [line for line in lines if line]
     if len(lines) < WRAP_MIN_LINES:
