@@ -1080,19 +1080,29 @@ CPU_SECONDS = 10
 PEAK_BYTES = 1 << 30
 
 
+GNU_TIME = "/usr/bin/time"  # Debian's `time`; .ci/run installs it
+
+
 def run_measured(*args: str, env: dict[str, str] | None = None):
     """`python -m diffreport ARGS` → (result, CPU seconds, peak resident bytes) of that process
-    alone (os.wait4; RUSAGE_CHILDREN would mix in every earlier child)."""
+    alone. The peak comes from GNU time, which starts the command from its own small process:
+    a child's ru_maxrss (os.wait4) can start from the RSS of the process that forked it, and
+    late in a full pytest run that is hundreds of MB (a 175 MB run measured 413 MB). CPU time
+    from os.wait4 (RUSAGE_CHILDREN would mix in every earlier child)."""
     import tempfile
     import threading
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    timed = os.path.exists(GNU_TIME)
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as peak_file,
+    ):
+        command = [sys.executable, "-m", "diffreport", *args]
+        if timed:
+            command = [GNU_TIME, "-f", "%M", "-o", peak_file.name, *command]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "diffreport", *args],
-            cwd=ROOT,
-            stdout=out,
-            stderr=err,
-            env={**os.environ, **(env or {})},
+            command, cwd=ROOT, stdout=out, stderr=err, env={**os.environ, **(env or {})}
         )
         watchdog = threading.Timer(300, proc.kill)
         watchdog.start()
@@ -1104,7 +1114,12 @@ def run_measured(*args: str, env: dict[str, str] | None = None):
         out.seek(0)
         err.seek(0)
         result = subprocess.CompletedProcess(proc.args, proc.returncode, out.read(), err.read())
-    return result, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+        peak = usage.ru_maxrss * 1024
+        if timed:
+            # GNU time reports a signal or exit status on a first line, the %M figure last.
+            lines = peak_file.read().split()
+            peak = int(lines[-1]) * 1024 if lines and lines[-1].isdigit() else peak
+    return result, usage.ru_utime + usage.ru_stime, peak
 
 
 def assert_bounded(cpu: float, peak: int) -> None:
