@@ -1,0 +1,72 @@
+"""diffreport.align: which units pair, through compare() (the aligner's one caller)."""
+
+from __future__ import annotations
+
+from diffreport.compare import compare
+
+BUDGET = "The council shall publish the annual budget before the end of March each year."
+APPEAL = "Residents may appeal any parking fine to the independent transport tribunal."
+LUNCH = "Schools must provide free lunches to every pupil whose family receives housing support."
+HARBOUR = "The harbour authority will dredge the northern channel and rebuild the ferry terminal."
+
+
+def text_pairs(c, level: str = "block"):
+    """Each alignment at a level as (old texts, new texts, moved)."""
+    return [
+        (
+            tuple(c.old.node(i).text for i in a.old),
+            tuple(c.new.node(i).text for i in a.new),
+            a.moved,
+        )
+        for a in c.at(level)
+    ]
+
+
+def test_identical_documents_pair_every_block_one_to_one():
+    doc = "\n\n".join([BUDGET, APPEAL, LUNCH])
+    c = compare(doc, doc)
+    pairs = [(a.old, a.new) for a in c.at("block")]
+    assert len(pairs) == 3
+    assert all(old == new and len(old) == 1 for old, new in pairs)
+    assert not any(a.moved for a in c.alignments)
+
+
+def test_reordered_blocks_pair_with_themselves():
+    c = compare("\n\n".join([BUDGET, APPEAL, LUNCH]), "\n\n".join([LUNCH, BUDGET, APPEAL]))
+    assert sorted(text_pairs(c)) == sorted(((t,), (t,), False) for t in (BUDGET, APPEAL, LUNCH))
+
+
+def test_inserted_block_is_new_and_others_still_pair():
+    c = compare("\n\n".join([BUDGET, APPEAL]), "\n\n".join([BUDGET, HARBOUR, APPEAL]))
+    got = text_pairs(c)
+    assert ((), (HARBOUR,), False) in got
+    assert ((BUDGET,), (BUDGET,), False) in got
+    assert ((APPEAL,), (APPEAL,), False) in got
+    assert len(got) == 3
+
+
+def test_block_moved_to_another_section_is_paired_and_marked_moved():
+    old = f"# Plan\n\n## Finance\n\n{BUDGET}\n\n{APPEAL}\n\n## Education\n\n{LUNCH}\n"
+    new = f"# Plan\n\n## Finance\n\n{BUDGET}\n\n## Education\n\n{LUNCH}\n\n{APPEAL}\n"
+    got = text_pairs(compare(old, new))
+    assert ((APPEAL,), (APPEAL,), True) in got
+    assert ((BUDGET,), (BUDGET,), False) in got
+    assert ((LUNCH,), (LUNCH,), False) in got
+
+
+def test_reworded_block_pairs_with_its_successor_not_with_a_stranger():
+    reworded = BUDGET.replace("annual", "quarterly").replace("March", "April")
+    c = compare("\n\n".join([BUDGET, APPEAL]), "\n\n".join([HARBOUR, reworded, APPEAL]))
+    got = text_pairs(c)
+    assert ((BUDGET,), (reworded,), False) in got
+    assert ((), (HARBOUR,), False) in got
+
+
+def test_every_node_is_in_exactly_one_alignment_per_level():
+    old = "\n\n".join([BUDGET, APPEAL, LUNCH])
+    new = "\n\n".join([LUNCH, HARBOUR, BUDGET.replace("annual", "yearly")])
+    c = compare(old, new)
+    for level in ("block", "sentence", "clause"):
+        for side, doc in (("old", c.old), ("new", c.new)):
+            placed = [i for a in c.at(level) for i in (a.old if side == "old" else a.new)]
+            assert sorted(placed) == sorted(n.id for n in doc.of_kind(level))

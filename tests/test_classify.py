@@ -1,0 +1,73 @@
+"""diffreport.classify: statuses and inline diffs, through compare() and inline_diff."""
+
+from __future__ import annotations
+
+import pytest
+
+from diffreport.classify import inline_diff
+from diffreport.compare import compare
+
+BUDGET = "The council shall publish the annual budget before the end of March each year."
+
+
+def block(old: str, new: str):
+    (only,) = compare(old, new).at("block")
+    return only
+
+
+def test_equal_text_is_unchanged():
+    a = block(BUDGET, BUDGET)
+    assert a.status == "unchanged"
+    assert not a.minor
+
+
+def test_whitespace_and_width_alone_stay_unchanged():
+    wide = "第一条　为了保护和改善环境，制定本法。"
+    narrow = "第一条 为了保护和改善环境，制定本法。"
+    assert block(wide, narrow).status == "unchanged"
+    assert block("预算 为 １２３ 万元。", "预算为123万元。").status == "unchanged"
+
+
+def test_punctuation_change_is_changed_and_minor():
+    a = block(BUDGET, BUDGET.replace("March", "March,"))
+    assert a.status == "changed"
+    assert a.minor
+
+
+def test_word_change_is_changed_not_minor():
+    a = block(BUDGET, BUDGET.replace("annual", "quarterly"))
+    assert a.status == "changed"
+    assert not a.minor
+    assert ("delete", "annual") in a.diff
+    assert ("insert", "quarterly") in a.diff
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (BUDGET, BUDGET.replace("annual", "quarterly")),
+        (
+            "加快建设汾水道消防站，完善城市消防设施。",
+            "加快建设消防站，完善城市应急设施和消防通道。",
+        ),
+        ("Budget of 1,250 yuan.", "Budget of 1,500 yuan for 2025."),
+        ("", "Entirely new text."),
+    ],
+)
+def test_inline_diff_ops_concatenate_back_to_both_texts(old, new):
+    ops = inline_diff(old, new)
+    assert {op for op, _ in ops} <= {"equal", "insert", "delete"}
+    assert "".join(t for op, t in ops if op != "insert") == old
+    assert "".join(t for op, t in ops if op != "delete") == new
+
+
+def test_inline_diff_of_equal_texts_is_one_equal_run():
+    assert inline_diff(BUDGET, BUDGET) == [("equal", BUDGET)]
+
+
+def test_inserted_and_removed_blocks_are_new_and_dropped():
+    extra = "The harbour authority will dredge the northern channel."
+    c = compare(BUDGET, f"{BUDGET}\n\n{extra}")
+    assert sorted(a.status for a in c.at("block")) == ["new", "unchanged"]
+    c = compare(f"{BUDGET}\n\n{extra}", BUDGET)
+    assert sorted(a.status for a in c.at("block")) == ["dropped", "unchanged"]

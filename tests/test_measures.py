@@ -1,0 +1,43 @@
+"""diffreport.measures: clauses the aligner left over, paired when they are one measure."""
+
+from __future__ import annotations
+
+from diffreport.compare import compare
+
+FIRE = "加快建设汾水道消防站，完善城市消防设施"
+HOUSING = "推动老旧小区改造"
+PORT = "发展海洋经济，支持天津港集团扩大集装箱航线"
+
+
+def clause_pairs(c):
+    return [
+        (
+            "".join(c.old.node(i).text for i in a.old),
+            "".join(c.new.node(i).text for i in a.new),
+            a.status,
+            a.moved,
+        )
+        for a in c.at("clause")
+    ]
+
+
+def test_clause_moved_to_another_block_is_paired_as_moved():
+    old = f"第一章 总则\n\n一、{FIRE}；{HOUSING}。\n\n二、{PORT}。\n"
+    new = f"第一章 总则\n\n一、{HOUSING}。\n\n二、{PORT}；{FIRE}。\n"
+    c = compare(old, new)
+    moved = [p for p in clause_pairs(c) if FIRE in p[0]]
+    assert len(moved) == 1
+    old_text, new_text, status, is_moved = moved[0]
+    assert FIRE in new_text
+    assert is_moved
+    assert status != "dropped"
+    # Nothing new or dropped is left: every measure found its successor.
+    assert {s for _, _, s, _ in clause_pairs(c)} <= {"unchanged", "changed"}
+
+
+def test_unrelated_clauses_stay_new_and_dropped():
+    other = "鼓励居民参与社区垃圾分类志愿服务"
+    old = f"第一章 总则\n\n一、{FIRE}。\n\n二、{PORT}。\n"
+    new = f"第一章 总则\n\n一、{other}。\n\n二、{PORT}。\n"
+    statuses = sorted(s for _, _, s, _ in clause_pairs(compare(old, new)))
+    assert statuses == ["dropped", "new", "unchanged"]
