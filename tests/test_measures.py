@@ -21,16 +21,19 @@ def clause_pairs(c):
     ]
 
 
-def test_clause_moved_to_another_block_is_paired_as_moved():
+def test_reworded_clause_moved_to_another_block_is_paired_as_moved():
+    # Too reworded for the aligner's strict cross-document pass; the rare anchor
+    # `汾水道消防站` is what ties the two clauses together.
+    rebuilt = "年内建成汾水道消防站并投入使用"
     old = f"第一章 总则\n\n一、{FIRE}；{HOUSING}。\n\n二、{PORT}。\n"
-    new = f"第一章 总则\n\n一、{HOUSING}。\n\n二、{PORT}；{FIRE}。\n"
+    new = f"第一章 总则\n\n一、{HOUSING}。\n\n二、{PORT}；{rebuilt}。\n"
     c = compare(old, new)
     moved = [p for p in clause_pairs(c) if FIRE in p[0]]
     assert len(moved) == 1
-    old_text, new_text, status, is_moved = moved[0]
-    assert FIRE in new_text
+    _, new_text, status, is_moved = moved[0]
+    assert rebuilt in new_text
+    assert status == "changed"
     assert is_moved
-    assert status != "dropped"
     # Nothing new or dropped is left: every measure found its successor.
     assert {s for _, _, s, _ in clause_pairs(c)} <= {"unchanged", "changed"}
 
