@@ -8,7 +8,7 @@ import io
 import re
 
 from ..corpus import CorpusFacts
-from .ooxml import fixed_layout, generation_time, reproducible, set_core_properties, xml_safe
+from .ooxml import generation_time, reproducible, set_core_properties, text_table, xml_safe
 from .templates import empty_document, html_page, wording
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -38,24 +38,13 @@ def render_html(facts: CorpusFacts, lang: str = "auto") -> bytes:
 
 
 def render_docx(facts: CorpusFacts, lang: str = "auto") -> bytes:
-    from docx.shared import Mm
-
     lang = language(facts) if lang == "auto" else lang
     labels = wording(lang, "corpus").labels
     when = generation_time()
     doc = empty_document()
 
     def table(header: list[str], rows: list[list[str]], widths: list[float]) -> None:
-        t = doc.add_table(rows=1, cols=len(header))
-        t.style = doc.styles["Table Grid"]
-        for cell, text in zip(t.rows[0].cells, header, strict=True):
-            cell.paragraphs[0].style = doc.styles["Table Heading"]
-            cell.paragraphs[0].add_run(xml_safe(text))
-        for values in rows:
-            for cell, text in zip(t.add_row().cells, values, strict=True):
-                cell.paragraphs[0].style = doc.styles["Table Text"]
-                cell.paragraphs[0].add_run(xml_safe(text))
-        fixed_layout(t, [Mm(w) for w in widths])
+        text_table(doc, header, rows, widths)
 
     doc.add_paragraph(labels["title"], style="Title")
     doc.add_paragraph(xml_safe(_totals(facts, labels)), style="Body Text")

@@ -18,6 +18,7 @@ from ..report import is_front
 from . import docx_redline
 from .brief_facts import BlockFact, Facts, detect_language, gather, snippet
 from .ooxml import (
+    TABLE_HEADER_FILL,
     Revisions,
     field_begin,
     field_end,
@@ -43,7 +44,7 @@ CHANGE_STYLE = {
     "dropped": "Change Dropped",
     "reworded": "Change Reworded",
 }
-HEADER_FILL = "D9E2F3"
+HEADER_FILL = TABLE_HEADER_FILL
 TOC_LEVELS = 2
 SHORT_TABLE = 12  # rows
 

@@ -15,18 +15,9 @@ from ..errors import printable
 from ..history import History, TargetTrajectory
 from .brief_facts import detect_language
 from .history import rows, summary, target_cells, version_names
-from .ooxml import (
-    fixed_layout,
-    generation_time,
-    repeat_header_row,
-    reproducible,
-    set_core_properties,
-    shade_cell,
-    xml_safe,
-)
+from .ooxml import generation_time, reproducible, set_core_properties, text_table, xml_safe
 from .templates import empty_document, wording
 
-HEADER_FILL = "D9E2F3"
 MAX_CHARTS = 24  # more charts than this is a wall of pictures; the table has every figure
 CHART_PX = (480, 150)  # drawn at 2× and shown 80 mm wide: sharp on screen and in print
 MAX_GONE = 10  # units named in the summary as gone; the tables list them all
@@ -56,20 +47,8 @@ def render(h: History, lang: str = "auto") -> bytes:
         return doc.add_paragraph(xml_safe(text), style=style)
 
     def table(header: list[str], body_rows: list[list[str]], widths: list[float]) -> None:
-        t = doc.add_table(rows=1, cols=len(header))
-        t.style = doc.styles["Table Grid"]
-        for cell, text in zip(t.rows[0].cells, header, strict=True):
-            cell.paragraphs[0].style = doc.styles["Table Heading"]
-            cell.paragraphs[0].add_run(xml_safe(text))
-            shade_cell(cell, HEADER_FILL)
-        repeat_header_row(t.rows[0])
-        for values in body_rows:
-            cells = t.add_row().cells
-            for cell, text in zip(cells, values, strict=True):
-                cell.paragraphs[0].style = doc.styles["Table Text"]
-                cell.paragraphs[0].add_run(xml_safe(text))
-        fixed_layout(t, [Mm(w) for w in widths])
-        para("", "Table Text")
+        text_table(doc, header, body_rows, widths)
+        para("", "Table Text")  # keeps the next table or heading apart
 
     version_width = (width_mm - UNIT_COLUMN_MM - 12) / len(names)
     para(lb["title"], "Title")

@@ -22,7 +22,7 @@ from ..compare import Comparison
 from ..errors import printable
 from ..sidebyside import Cell, Row, document_date, rows
 from .brief_facts import detect_language
-from .ooxml import generation_time, reproducible, set_core_properties, xml_safe
+from .ooxml import TABLE_HEADER_FILL, generation_time, reproducible, set_core_properties, xml_safe
 from .templates import empty_document, wording
 
 # Landscape A4; the margins of GB/T 9704 turned with the page (binding edge on the left).
@@ -30,7 +30,7 @@ PAGE_MM = (297, 210)
 MARGINS_MM = {"top": 28, "bottom": 26, "left": 37, "right": 35}
 # Column widths in mm: the two texts share what the note column leaves.
 NOTE_MM = 34
-HEADER_FILL = "D9E2F3"
+HEADER_FILL = TABLE_HEADER_FILL
 HEADING_FILL = "F2F2F2"
 MARK_STYLE = {"delete": "Comparison Deleted", "insert": "Comparison Inserted"}
 TWIPS_PER_MM = 1440 / 25.4

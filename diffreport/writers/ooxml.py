@@ -218,6 +218,31 @@ def shade_cell(cell, fill: str) -> None:
     )
 
 
+TABLE_HEADER_FILL = "D9E2F3"  # the light blue of the header rows in every Word output
+
+
+def text_table(
+    doc, header: list[str], rows: list[list[str]], widths_mm: list[float], fill=TABLE_HEADER_FILL
+):
+    """A plain grid of text: a shaded header row that repeats on every page, then one row per
+    item, in the reference document's `Table Heading` and `Table Text` styles."""
+    from docx.shared import Mm
+
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = doc.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.paragraphs[0].style = doc.styles["Table Heading"]
+        cell.paragraphs[0].add_run(xml_safe(text))
+        shade_cell(cell, fill)
+    repeat_header_row(table.rows[0])
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.paragraphs[0].style = doc.styles["Table Text"]
+            cell.paragraphs[0].add_run(xml_safe(text))
+    fixed_layout(table, [Mm(w) for w in widths_mm])
+    return table
+
+
 def fixed_layout(table, widths: list[int] | None = None) -> None:
     """Fixed column widths (EMU), so long unbroken text wraps inside its cell instead of
     widening the table; the grid and every cell get the widths (LibreOffice reads the grid,
