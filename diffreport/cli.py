@@ -557,31 +557,14 @@ def _on_disk(base, name: str, encoding: str) -> str:
 
 
 def _read_listing(listing, max_size: int | None) -> tuple[str, str]:
-    """The CSV of pairs as text: bounded like every input, in any encoding the readers take
-    (a GBK file from Excel on Chinese Windows too)."""
+    """The CSV of pairs as text: bounded and refused like every input (the readers' own
+    checks), in any encoding the readers take (a GBK file from Excel on Chinese Windows too)."""
     from .errors import InputError
-    from .readers import decode, max_input_bytes, read_at_most
+    from .readers import decode, read_file_bytes
 
-    limit = max_input_bytes() if max_size is None else max_size
-    name = str(listing)
-    try:
-        if listing.is_dir():
-            raise InputError(name, "is a folder, not a list of pairs", "give a CSV file")
-        with listing.open("rb") as fh:
-            data = read_at_most(fh, limit + 1)
-    except (FileNotFoundError, NotADirectoryError):
-        raise InputError(name, "no such file", "check the path") from None
-    except OSError as exc:
-        raise InputError(
-            name, f"cannot be read ({exc.strerror})", "check that you may read it"
-        ) from None
-    if len(data) > limit:
-        raise InputError(
-            name,
-            f"is more than {limit:,} bytes, over the limit",
-            "raise the limit with --max-size or DIFFREPORT_MAX_BYTES if you trust the file",
-        )
-    return decode(data, name)
+    if listing.is_dir():
+        raise InputError(str(listing), "is a folder, not a list of pairs", "give a CSV file")
+    return decode(read_file_bytes(listing, max_size), str(listing))
 
 
 @main.command()
