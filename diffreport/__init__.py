@@ -22,15 +22,17 @@ def __getattr__(name: str):
         module = importlib.import_module(f"{__name__}.history")
         # Importing history imports compare, which binds the submodule over the function.
         comparing = importlib.import_module(f"{__name__}.compare")
+        result = importlib.import_module(f"{__name__}.result")
         globals().update(history=module.history, History=module.History)
-        globals().update(compare=comparing.compare, Comparison=comparing.Comparison)
+        globals().update(compare=comparing.compare, Comparison=result.Comparison)
         return globals()[name]
     if name in ("compare", "Comparison"):
         import importlib
 
         # Not `from . import compare`: that asks this very __getattr__ again (recursion).
         module = importlib.import_module(f"{__name__}.compare")
+        result = importlib.import_module(f"{__name__}.result")
         # Importing the submodule bound `compare` here to the module; the function wins.
-        globals().update(compare=module.compare, Comparison=module.Comparison)
+        globals().update(compare=module.compare, Comparison=result.Comparison)
         return globals()[name]
     raise AttributeError(name)

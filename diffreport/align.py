@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
@@ -35,6 +35,7 @@ from . import articles
 from .candidates import assign, assign_sparse, candidates
 from .model import LEVELS, Document, Kind, Node
 from .parts import Wholes
+from .result import Pairing
 from .similarity import (
     EXACT_BUDGET,
     Profile,
@@ -94,17 +95,6 @@ RESIDUAL_SHARE = 0.5
 # still need their ties broken the same way whichever document comes first.
 TIE_BREAK = 1e-6
 ORDER_TIE = 1e-8
-
-
-@dataclass(slots=True)
-class Pairing:
-    level: Kind
-    old: list[str]
-    new: list[str]
-    score: float | None
-    moved: bool = False
-    shares: dict[str, float] = field(default_factory=dict)  # split/merge: part id → share
-    confidence: str | None = None  # high | medium | low (articles.confidence)
 
 
 @dataclass(slots=True)

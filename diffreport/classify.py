@@ -1,92 +1,23 @@
 """Classify pairings: status, evidence (shared / added / removed key terms), inline diffs.
 
-Pure functions over the two documents and the aligner's pairings. :func:`pair_measures` runs
-between the two: it pairs the clauses (measures) the aligner left new and dropped when they
-are one measure reworded, moved to another block, or split into parts; :func:`rarity` weighs
-words by how few measures use them, for that pairing and for the evidence.
+Pure functions over the two documents and the pairings (:mod:`diffreport.align`, then
+:mod:`diffreport.measures`); evidence is ordered by :func:`diffreport.similarity.rarity`.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, filterfalse, islice
 
 from rapidfuzz.distance import Indel
 
-from .align import Pairing
 from .model import Document, Node
 from .normalise import minor_key, strict_key
+from .result import Alignment, Evidence, Pairing
 from .tokens import FUNCTION_WORDS, content_words, display_tokens
-
-Status = str  # unchanged | changed | new | dropped | split | merged
-
-
-@dataclass(slots=True)
-class Evidence:
-    shared: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Alignment:
-    level: str
-    status: Status
-    old: list[str]
-    new: list[str]
-    score: float | None
-    moved: bool = False
-    evidence: Evidence | None = None
-    shares: dict[str, float] = field(default_factory=dict)
-    diff: list[tuple[str, str]] | None = None  # (op, text): op is equal | insert | delete
-    # A move's two places: the block (of a sentence or clause) or section (of a block) that
-    # held it in the old version, and the one that holds it in the new.
-    places: dict[str, str | None] | None = None
-    # A `changed` pair whose only differences are punctuation, letter case, script or
-    # numbering glyphs (``normalise.minor_key``): shown as minor and easy to collapse.
-    minor: bool = False
-    # Both labels of a 1:1 pair whose label changed (`第三十条` → `第三十二条`).
-    old_label: str | None = None
-    new_label: str | None = None
-    # How sure the pairing is (high | medium | low; align.Pairing.confidence), on pairs only.
-    confidence: str | None = None
-
-    def to_dict(self) -> dict:
-        out: dict = {
-            "level": self.level,
-            "status": self.status,
-            "old": self.old,
-            "new": self.new,
-            "score": self.score,
-            "moved": self.moved,
-        }
-        if self.evidence is not None:
-            out["evidence"] = {
-                "shared": self.evidence.shared,
-                "added": self.evidence.added,
-                "removed": self.evidence.removed,
-            }
-        if self.shares:
-            out["parts"] = [{"id": k, "share": v} for k, v in self.shares.items()]
-        if self.diff is not None:
-            out["diff"] = [{"op": op, "text": text} for op, text in self.diff]
-        if self.places is not None:
-            out["places"] = self.places
-        if self.minor:
-            out["minor"] = True
-        if self.old_label is not None:
-            out["old_label"] = self.old_label
-            out["new_label"] = self.new_label
-        if self.confidence is not None:
-            out["confidence"] = self.confidence
-        return out
-
 
 _LABEL_PREFIX = re.compile(
     r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节条编](?:之[一二三四五六七八九十\d]+)?|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、]?)\s*"
@@ -160,18 +91,6 @@ def _text_key_terms(text: str) -> tuple[str, ...]:
         for w in dict.fromkeys(content_words(text))
         if len(w) >= 2 and not w.isdigit() and w not in FUNCTION_WORDS
     )
-
-
-def rarity(old: Document, new: Document) -> dict[str, float]:
-    """Inverse document frequency of each content word over the clauses of both documents:
-    a word used in one measure (`天拖中学`) says more than one used in forty (`推动`)."""
-    df: Counter[str] = Counter()
-    n = 0
-    for doc in (old, new):
-        for clause in doc.of_kind("clause"):
-            n += 1
-            df.update(set(content_words(clause.text)))  # counted in C
-    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
 
 
 class _Subtrees:

@@ -6,143 +6,20 @@ done by :mod:`diffreport.readers`, and only when given a path.
 
 from __future__ import annotations
 
-import math
 import time
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .align import Aligner, Pairing
-from .classify import Alignment, Classifier, rarity
-from .errors import printable
+from .align import Aligner
+from .classify import Classifier
 from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
 from .normalise import to_paragraphs
 from .parse import parse
-from .targets import TargetChange, compare_targets
-from .terms import TermShift, term_shifts
-
-SCHEMA = "diffreport/1"
-
-
-@dataclass(slots=True)
-class Comparison:
-    old: Document
-    new: Document
-    alignments: list[Alignment]
-    targets: list[TargetChange] = field(default_factory=list)
-    terms: dict[str, list[TermShift]] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def same(self) -> bool:
-        return all(a.status == "unchanged" for a in self.alignments)
-
-    def at(self, level: str) -> list[Alignment]:
-        return [a for a in self.alignments if a.level == level]
-
-    def counts(self, level: str) -> Counter[str]:
-        return Counter(a.status for a in self.at(level))
-
-    @property
-    def renumbered(self) -> list[Alignment]:
-        """Pairs (1:1, sections and blocks) whose label changed: `第三十条` → `第三十二条`."""
-        return [a for a in self.alignments if a.old_label is not None]
-
-    def alignment_of(self, side: str, node_id: str) -> Alignment | None:
-        for a in self.alignments:
-            if node_id in (a.old if side == "old" else a.new):
-                return a
-        return None
-
-    def to_dict(self) -> dict:
-        return {
-            "schema": SCHEMA,
-            "generator": f"diffreport {__version__}",
-            # A name's bytes that are not UTF-8 cannot be JSON: written \xNN (errors.printable).
-            "old": {
-                "path": printable(self.old.path),
-                "title": self.old.title,
-                "genre": self.old.genre,
-            },
-            "new": {
-                "path": printable(self.new.path),
-                "title": self.new.title,
-                "genre": self.new.genre,
-            },
-            "summary": {level: dict(sorted(self.counts(level).items())) for level in LEVELS},
-            "nodes": {
-                "old": [n.to_dict() for n in self.old.nodes],
-                "new": [n.to_dict() for n in self.new.nodes],
-            },
-            "alignments": [a.to_dict() for a in self.alignments],
-            "targets": [t.to_dict() for t in self.targets],
-            "terms": {k: [t.to_dict() for t in v] for k, v in self.terms.items()},
-            "renumbered": [
-                {
-                    "level": a.level,
-                    "old": a.old[0],
-                    "new": a.new[0],
-                    "old_label": a.old_label,
-                    "new_label": a.new_label,
-                    "status": a.status,
-                }
-                for a in self.renumbered
-            ],
-        }
-
-    def to_json(self, indent: int | None = 2) -> str:
-        """The JSON contract as ``json.dumps(..., ensure_ascii=False, indent=indent)`` writes
-        it. With the default indent, orjson writes the same bytes some thirty times faster
-        (Python's own encoder is pure Python once it indents), unless a number would come
-        out differently (below)."""
-        import json
-
-        data = self.to_dict()
-        fast = self._orjson(data) if indent == 2 else None
-        if fast is not None:
-            return fast.decode("utf-8")
-        return json.dumps(data, ensure_ascii=False, indent=indent)
-
-    def to_json_bytes(self) -> bytes:
-        """:meth:`to_json` encoded as UTF-8, for a file: orjson's bytes are written as they
-        are, not decoded to a string and encoded back (some 60 ms for a 20 MB report)."""
-        import json
-
-        data = self.to_dict()
-        fast = self._orjson(data)
-        if fast is not None:
-            return fast
-        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-
-    def _orjson(self, data: dict) -> bytes | None:
-        """``data`` as orjson writes it with indent 2, or None where ``json`` would write
-        something else."""
-        if not self._plain_numbers():
-            return None
-        import orjson
-
-        try:
-            return orjson.dumps(data, option=orjson.OPT_INDENT_2)
-        except (orjson.JSONEncodeError, TypeError):  # lone surrogates, foreign types
-            return None
-
-    def _plain_numbers(self) -> bool:
-        """Whether every float of the contract (scores, shares, target values) is one that
-        orjson and ``json`` write alike: finite, and zero or at least 1e-4 in size (orjson
-        writes 0.00005 where ``json`` writes 5e-05)."""
-        # Gathered into one list and checked by one map: a generator per alignment cost
-        # more than the check itself (23 ms on synthetic-10k).
-        numbers = [a.score for a in self.alignments]
-        numbers += [v for a in self.alignments if a.shares for v in a.shares.values()]
-        numbers += [t.value for c in self.targets for t in (c.old, c.new) if t is not None]
-        return all(map(_plain_number, numbers))
-
-
-def _plain_number(x: object) -> bool:
-    return type(x) is not float or x == 0.0 or 1e-4 <= abs(x) < math.inf
+from .result import Comparison, Pairing
+from .similarity import rarity
+from .targets import compare_targets
+from .terms import term_shifts
 
 
 def load(source: str | Path | Document | SourceText, max_bytes: int | None = None) -> Document:

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .compare import Comparison, compare, load
+from .compare import compare, load
 from .errors import printable
 from .model import Document, SourceText
-from .targets import Target
+from .result import Comparison, Target
 
 SCHEMA = "diffreport-history/1"
 TRACK_LEVELS = ("section", "block", "clause")

@@ -1,7 +1,7 @@
 """Measures: pair the clauses that the aligner left new or dropped but that are really one
 measure reworded, moved to another priority, or split into parts.
 
-Runs after :mod:`diffreport.align` and :mod:`diffreport.classify`; scores are word similarity
+Runs after :mod:`diffreport.align`, before :mod:`diffreport.classify`; scores are word similarity
 weighted by rarity in these two documents, plus a bonus for shared rare names (anchors).
 """
 
@@ -16,10 +16,15 @@ from operator import add
 
 import numpy as np
 
-from .align import Pairing
-from .classify import rarity
 from .model import Document, Node
-from .similarity import Vocabulary, containment, linear_sum_assignment, similarity_matrix
+from .result import Pairing
+from .similarity import (
+    Vocabulary,
+    containment,
+    linear_sum_assignment,
+    rarity,
+    similarity_matrix,
+)
 from .tokens import _LABEL_WORD, content_words, display_tokens
 
 # A lone clause is part of a split/merge when this share of its words lies in the other unit.

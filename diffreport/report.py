@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .classify import Alignment
-from .compare import Comparison
 from .model import Node
 from .normalise import strict_key
+from .result import Alignment, Comparison
 
 
 @dataclass(slots=True)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .classify import Alignment, inline_diff
-from .compare import Comparison
+from .classify import inline_diff
 from .model import LEVELS, Document, Node
+from .result import Alignment, Comparison
 
 # A paired unit whose confidence is below this is flagged for a human look (when the
 # comparison reports a numeric confidence; a word such as "low" is taken as it is).

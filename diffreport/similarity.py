@@ -17,6 +17,7 @@ and costs 1/64 (or 1/4096) as much.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +26,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
+from .model import Document
 from .tokens import content_words
 
 # Above this total cost (machine words, see module doc) a group is scored on samples.
@@ -258,3 +260,15 @@ def _lsap():
 def linear_sum_assignment(score: np.ndarray, maximize: bool = False):
     """``scipy.optimize.linear_sum_assignment`` (same arguments, same result), loaded lazily."""
     return _lsap()(score, maximize)
+
+
+def rarity(old: Document, new: Document) -> dict[str, float]:
+    """Inverse document frequency of each content word over the clauses of both documents:
+    a word used in one measure (`天拖中学`) says more than one used in forty (`推动`)."""
+    df: Counter[str] = Counter()
+    n = 0
+    for doc in (old, new):
+        for clause in doc.of_kind("clause"):
+            n += 1
+            df.update(set(content_words(clause.text)))  # counted in C
+    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from .model import Document, Node
+from .result import Target, TargetChange
 from .similarity import linear_sum_assignment
 
 # Units as written, longest first where one is the start of another (`个月` before `个`).
@@ -187,6 +187,24 @@ def base_unit(unit: str) -> tuple[str, float]:
     return unit, 1.0
 
 
+def amount(target: Target) -> tuple[float | None, str]:
+    """The value in the base unit: `二十万元` → (200000, `元`), `两年` → (24, `月`)."""
+    base, factor = base_unit(target.unit)
+    return (target.value * factor if target.value is not None else None), base
+
+
+def bounds(target: Target) -> tuple[float | None, float | None]:
+    """(lower, upper) in the base unit; an exact figure is both."""
+    if target.value is None:
+        return None, None
+    factor = base_unit(target.unit)[1]
+    if target.low is None and target.high is None:
+        return target.value * factor, target.value * factor
+    low = target.low * factor if target.low is not None else None
+    high = target.high * factor if target.high is not None else None
+    return low, high
+
+
 def _kind(unit: str) -> str:
     """What a unit measures, for pairing: money, time, a ratio, a count, or the unit itself."""
     base = base_unit(unit)[0]
@@ -244,68 +262,6 @@ def _english_number(text: str) -> float | None:
         return float(text2num(words, "en"))
     except ValueError:
         return None
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    indicator: str  # what is measured, e.g. `地区生产总值同比增长`, `口袋公园`, `罚款`
-    key: str  # for pairing, e.g. `地区生产总值增长`
-    text: str  # the whole phrase, e.g. `地区生产总值同比增长4%以上`
-    value: float | None  # None: a qualitative aim in place of a figure (`reworded`)
-    unit: str  # as written: `万元` for `二十万元`, `元` for `五千元`
-    qualifier: str  # `以上`, `不少于`, `以上…以下` (a range), `内` (a deadline) …
-    node: str  # id of the clause it was found in
-    low: float | None = None  # lower bound in ``unit`` (`以上`, `不少于`, a range's first)
-    high: float | None = None  # upper bound in ``unit`` (`以下`, `以内`, `内`, a range's last)
-    block: str = ""  # id of the article, priority or paragraph holding the clause
-    block_label: str = ""  # `第十二条`, a priority's title, or its section's heading
-    figure: str = ""  # the figure as written: `二百元以上二千元以下`, `十五日内`, `sixty (60) days`
-
-    def to_dict(self) -> dict:
-        return {
-            "text": self.text,
-            "value": self.value,
-            "unit": self.unit,
-            "qualifier": self.qualifier,
-            "node": self.node,
-            "low": self.low,
-            "high": self.high,
-            "block": self.block,
-            "block_label": self.block_label,
-            "figure": self.figure,
-        }
-
-    def amount(self) -> tuple[float | None, str]:
-        """The value in the base unit: `二十万元` → (200000, `元`), `两年` → (24, `月`)."""
-        base, factor = base_unit(self.unit)
-        return (self.value * factor if self.value is not None else None), base
-
-    def bounds(self) -> tuple[float | None, float | None]:
-        """(lower, upper) in the base unit; an exact figure is both."""
-        if self.value is None:
-            return None, None
-        factor = base_unit(self.unit)[1]
-        if self.low is None and self.high is None:
-            return self.value * factor, self.value * factor
-        low = self.low * factor if self.low is not None else None
-        high = self.high * factor if self.high is not None else None
-        return low, high
-
-
-@dataclass(frozen=True, slots=True)
-class TargetChange:
-    indicator: str
-    old: Target | None
-    new: Target | None
-    change: str  # raised | lowered | unchanged | new | dropped | reworded
-
-    def to_dict(self) -> dict:
-        return {
-            "indicator": self.indicator,
-            "old": self.old.to_dict() if self.old else None,
-            "new": self.new.to_dict() if self.new else None,
-            "change": self.change,
-        }
 
 
 def _in_quotes(text: str) -> list[tuple[int, int]]:
@@ -658,7 +614,7 @@ def _change(old: Target, new: Target) -> str:
     old_base, new_base = base_unit(old.unit)[0], base_unit(new.unit)[0]
     if old_base != new_base and not (old_base in _COUNTERS and new_base in _COUNTERS):
         return "reworded"
-    pairs = [(o, n) for o, n in zip(old.bounds(), new.bounds(), strict=True) if None not in (o, n)]
+    pairs = [(o, n) for o, n in zip(bounds(old), bounds(new), strict=True) if None not in (o, n)]
     if not pairs:  # `以上` against `以下`: only the figures themselves compare
         factor_o, factor_n = base_unit(old.unit)[1], base_unit(new.unit)[1]
         pairs = [(old.value * factor_o, new.value * factor_n)]

@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .model import Document, Node
+from .result import Alignment, Rename, TermShift
 from .tokens import _LABEL_WORD, FUNCTION_WORDS, display_tokens, keywords
-
-if TYPE_CHECKING:
-    from .classify import Alignment
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
 _WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}")
@@ -38,42 +34,6 @@ def _policy_terms() -> frozenset[str]:
     except OSError:
         return frozenset()
     return frozenset(line.split()[0] for line in lines if line.strip())
-
-
-@dataclass(slots=True)
-class TermShift:
-    term: str
-    old_count: int
-    new_count: int
-    where: list[str] = field(default_factory=list)  # ids of blocks that use it
-
-    def to_dict(self) -> dict:
-        return {
-            "term": self.term,
-            "old_count": self.old_count,
-            "new_count": self.new_count,
-            "where": self.where,
-        }
-
-
-@dataclass(slots=True)
-class Rename:
-    old: str
-    new: str
-    count: int  # paired units where the replacement was made
-    old_count: int  # uses of the old term in the old document
-    new_count: int  # uses of the new term in the new document
-    where: list[str] = field(default_factory=list)  # new-side ids of the units
-
-    def to_dict(self) -> dict:
-        return {
-            "old": self.old,
-            "new": self.new,
-            "count": self.count,
-            "old_count": self.old_count,
-            "new_count": self.new_count,
-            "where": self.where,
-        }
 
 
 def _quoted_terms(doc: Document) -> Counter[str]:

@@ -103,7 +103,7 @@ def test_evidence_is_the_rarest_terms_of_each_side_at_every_level(seed_compariso
     # the slow way, for every level: the classifier builds sections' terms from their parts.
     import heapq
 
-    from diffreport.classify import rarity
+    from diffreport.similarity import rarity
 
     c = seed_comparison
     weights = rarity(c.old, c.new)

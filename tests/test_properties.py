@@ -27,10 +27,11 @@ from conftest import LAW, ROOT, SEEDS, law_pairs, pandoc_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diffreport.compare import Comparison, compare
+from diffreport.compare import compare
 from diffreport.model import LEVELS, Paragraph, SourceText
 from diffreport.normalise import clean_text
 from diffreport.readers import read, read_bytes
+from diffreport.result import Comparison
 
 # DIFFREPORT_FUZZ_SCALE=50 runs 50 times the examples (a longer session, outside CI).
 SCALE = int(os.environ.get("DIFFREPORT_FUZZ_SCALE", "1"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from diffreport.compare import compare, load
-from diffreport.targets import chinese_to_number, extract_targets
+from diffreport.targets import amount, chinese_to_number, extract_targets
 
 
 def _targets(text: str):
@@ -125,7 +125,7 @@ def _change_of(c, needle: str):
 def test_a_range_is_one_target_with_both_bounds():
     (t,) = _targets("第三条 擅自将遗体运出本市的，可以处二万元以上二十万元以下罚款。")
     assert (t.low, t.high, t.unit, t.qualifier) == (2, 20, "万元", "以上…以下")
-    assert t.amount() == (20_000, "元")
+    assert amount(t) == (20_000, "元")
     d = t.to_dict()
     assert (d["low"], d["high"]) == (2, 20)
 
@@ -209,7 +209,7 @@ def test_english_deadline_shortened_is_lowered():
 def test_targets_pair_only_within_paired_articles():
     # The fine of a deleted 第二条 and the same fine in an unrelated new 第三条: alike in
     # indicator and value, but the alignment did not pair the articles, so neither do targets.
-    from diffreport.classify import Alignment
+    from diffreport.result import Alignment
     from diffreport.targets import compare_targets
 
     old = load(

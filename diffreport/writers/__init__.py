@@ -1,3 +1,3 @@
-"""Writers: a :class:`~diffreport.compare.Comparison` → bytes or text. One module per format."""
+"""Writers: a :class:`~diffreport.result.Comparison` → bytes or text. One module per format."""
 
 from __future__ import annotations

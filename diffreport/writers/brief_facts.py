@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..compare import Comparison
 from ..errors import printable
 from ..model import Document
 from ..parse import is_article_label
@@ -20,6 +19,7 @@ from ..report import (
     is_front,
     target_place,
 )
+from ..result import Comparison
 from ..sidebyside import rows as side_by_side
 
 # Below this similarity a changed block is "rewritten" rather than "reworded".

@@ -13,8 +13,8 @@ from collections import Counter
 from pathlib import PurePath
 
 from .. import __version__
-from ..compare import Comparison
 from ..report import is_front
+from ..result import Comparison
 from . import docx_redline
 from .brief_facts import BlockFact, Facts, detect_language, gather, snippet
 from .ooxml import (

@@ -18,9 +18,9 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..classify import Alignment, inline_diff
-from ..compare import Comparison
+from ..classify import inline_diff
 from ..model import Document, Node
+from ..result import Alignment, Comparison
 
 BREAK = None  # a paragraph boundary between two pieces of one side
 # How a paragraph mark inside a run of text is tracked.

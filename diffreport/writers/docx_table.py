@@ -18,8 +18,8 @@ from xml.sax.saxutils import escape
 from docx.oxml.ns import nsdecls, qn
 
 from .. import __version__
-from ..compare import Comparison
 from ..errors import printable
+from ..result import Comparison
 from ..sidebyside import Cell, Row, document_date, rows
 from .brief_facts import detect_language
 from .ooxml import TABLE_HEADER_FILL, generation_time, reproducible, set_core_properties, xml_safe

@@ -16,8 +16,8 @@ from html import escape
 from pathlib import PurePath
 
 from .. import __version__
-from ..compare import Comparison
 from ..errors import printable
+from ..result import Comparison
 from ..sidebyside import Cell, Row, document_date, outline, rows
 from .brief_facts import detect_language
 from .ooxml import generation_time

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..compare import Comparison
 from ..errors import printable
 from ..report import (
     block_changes,
@@ -14,6 +13,7 @@ from ..report import (
     renumbering,
     target_place,
 )
+from ..result import Comparison
 
 
 def _esc(text: str) -> str:

@@ -8,7 +8,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..compare import Comparison
 from ..errors import printable
 from ..report import (
     block_changes,
@@ -18,6 +17,7 @@ from ..report import (
     renumbering,
     target_place,
 )
+from ..result import Comparison
 
 _STATUS_STYLE = {
     "unchanged": "dim",

@@ -36,8 +36,9 @@ ROOT = HERE.parent.parent
 LABELS = HERE / "labels"
 sys.path.insert(0, str(ROOT))
 
-from diffreport.compare import Comparison, compare  # noqa: E402
+from diffreport.compare import compare  # noqa: E402
 from diffreport.model import Document, Node  # noqa: E402
+from diffreport.result import Comparison  # noqa: E402
 
 
 def norm(text: str) -> str:

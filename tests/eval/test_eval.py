@@ -15,9 +15,8 @@ sys.path.insert(0, str(HERE))
 import build_law_labels  # noqa: E402
 import harness  # noqa: E402
 
-from diffreport.classify import Alignment  # noqa: E402
-from diffreport.compare import Comparison  # noqa: E402
 from diffreport.model import Document, Node  # noqa: E402
+from diffreport.result import Alignment, Comparison  # noqa: E402
 
 REVISIONS = [
     json.loads(p.read_text(encoding="utf-8"))
