@@ -6,6 +6,9 @@
                                                  # (rapidfuzz, all cores), best match each
     python bench/baselines.py readparse OLD NEW  # diffreport's own floor: start-up, read and
                                                  # parse both documents, and nothing else
+    python bench/baselines.py floor OLD NEW      # the floor of any word-level comparison of
+                                                 # Chinese: read both files, segment every
+                                                 # line with jieba-rs (rjieba), nothing else
 
 Both print a small JSON summary, so that their output is produced as diffreport's is.
 """
@@ -41,6 +44,16 @@ def all_pairs(old: list[str], new: list[str]) -> list[tuple[int, int, float]]:
 
 def main(argv: list[str]) -> int:
     kind, old_path, new_path = argv
+    if kind == "floor":
+        # No diffreport import: rjieba as diffreport calls it (HMM on), line by line.
+        import rjieba
+
+        words = [
+            sum(len(rjieba.cut(line, True)) for line in Path(path).read_text("utf-8").splitlines())
+            for path in (old_path, new_path)
+        ]
+        print(json.dumps({"words": words}))
+        return 0
     if kind != "readparse":
         old, new = paragraphs(old_path), paragraphs(new_path)
     if kind == "difflib":

@@ -6,6 +6,16 @@ synthetic documents with 10 000 blocks. Everything is generated deterministicall
   the other), repeated k times, each copy under its own `# 第N编` heading (the laws' own
   headings move one level down). Real text and real revisions, but copies: unchanged text
   repeats, so caches help here as they would on a code that repeats its boilerplate.
+* ``real-0.5m``, ``real-1m``, ``real-2m``: real, distinct text of about 0.5, 1 and 2 MB per
+  side, repeating nothing within a side. Real revision pairs (the 19 law revisions, the
+  three-version interpretation's first and last, the Debian Edu manual for bullseye and for
+  bookworm, four licences and their next versions) interleaved with real text that exists in
+  one version only, the same on both sides as the unchanged context of a revised compilation
+  (Debian Reference, Debian FAQ, New Maintainers' Guide, Debian Edu ITIL manual, Apache-2.0,
+  fortunes-zh). Each size takes the same share of revision text (a prefix of one interleaved
+  order), so the sizes differ in size, not in mix. Sources: ``bench/corpus/SOURCES.md``.
+* ``unrelated-1m``: two sides of about 1 MB with nothing in common (laws, the bullseye manual,
+  ITIL, FAQ and old licences against the Debian Reference, the maintainers' guide and fortunes).
 * ``synthetic-*``: 10 000 blocks of distinct sentences from a word-bigram model of the seed
   and law texts (no two blocks alike, so nothing is served from a cache), in chapters of 20
   articles (``synthetic-10k``) or as one flat run of paragraphs (``synthetic-flat-10k``, no
@@ -15,6 +25,7 @@ synthetic documents with 10 000 blocks. Everything is generated deterministicall
 
 from __future__ import annotations
 
+import lzma
 import random
 import re
 from collections import defaultdict
@@ -25,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 LAW = ROOT / "tests" / "fixtures" / "law"
 WORK = ROOT / "bench" / "work" / "inputs"
+CORPUS = ROOT / "bench" / "corpus"
+MB = 1_000_000
 
 _CN = "零一二三四五六七八九"
 
@@ -34,7 +47,7 @@ class Pair:
     name: str
     old: Path
     new: Path
-    group: str  # seed | law | law-large | synthetic
+    group: str  # seed | law | law-large | real | unrelated | synthetic
 
     @property
     def size(self) -> int:
@@ -42,9 +55,9 @@ class Pair:
         return max(self.old.stat().st_size, self.new.stat().st_size)
 
 
-def law_pairs() -> list[tuple[Path, Path]]:
+def law_pairs(folder: Path = LAW) -> list[tuple[Path, Path]]:
     by_name: dict[str, list[Path]] = defaultdict(list)
-    for path in LAW.glob("*.md"):
+    for path in folder.glob("*.md"):
         by_name[path.name.split(".")[0]].append(path)
     pairs = []
     for versions in by_name.values():
@@ -84,6 +97,155 @@ def law_copies(k: int) -> tuple[str, str]:
         old_parts.append(heading + "\n\n".join(olds))
         new_parts.append(heading + "\n\n".join(news))
     return "\n\n".join(old_parts), "\n\n".join(new_parts)
+
+
+# -- real, distinct text ----------------------------------------------------------------------
+
+
+def corpus(name: str) -> str:
+    return lzma.decompress((CORPUS / f"{name}.md.xz").read_bytes()).decode("utf-8")
+
+
+def all_law_pairs() -> list[tuple[str, str, str]]:
+    """(name, old text, new text) of the 19 law revisions and the interpretation's chain."""
+    out = [
+        (o.name.split(".")[0], o.read_text("utf-8"), n.read_text("utf-8")) for o, n in law_pairs()
+    ]
+    for o, n in law_pairs(LAW / "revisions"):
+        out.append((o.name.split(".")[0], o.read_text("utf-8"), n.read_text("utf-8")))
+    extra: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(CORPUS.glob("law.*.md.xz")):
+        extra[path.name.split(".")[1]].append(path.name.removesuffix(".md.xz"))
+    for name, (old, new) in sorted(extra.items()):
+        out.append((name, corpus(old), corpus(new)))
+    chain = sorted((LAW.parent / "law-versions").glob("*.md"))
+    out.append(("人身损害赔偿司法解释", chain[0].read_text("utf-8"), chain[-1].read_text("utf-8")))
+    return sorted(out)
+
+
+REVISED = [  # (title, old, new): real documents and their next versions
+    ("Debian Edu 手册", "debian-edu-bullseye-manual.zh-cn", "debian-edu-bookworm-manual.zh-cn"),
+    ("GNU General Public License", "license.GPL-2", "license.GPL-3"),
+    ("GNU Library/Lesser General Public License", "license.LGPL-2", "license.LGPL-2.1"),
+    ("GNU Free Documentation License", "license.GFDL-1.2", "license.GFDL-1.3"),
+    ("Mozilla Public License", "license.MPL-1.1", "license.MPL-2.0"),
+]
+CONTEXT = [  # (title, text): real documents in one version, unchanged context on both sides
+    ("Debian 参考手册", "debian-reference.zh-cn"),
+    ("Debian 常见问题", "debian-faq.zh-cn"),
+    ("Debian 新维护者手册", "maint-guide.zh-cn"),
+    ("Debian Edu ITIL 手册", "debian-edu-itil-manual.zh-cn"),
+    ("Apache License 2.0", "license.Apache-2.0"),
+    ("fortunes-zh", "fortunes-zh.chinese"),
+]
+SIZE_SLACK = 0.02  # a side may pass its target size by this share, no more
+CONTEXT_PART = 20_000  # bytes: context comes in chapter-sized parts, to interleave finely
+
+
+def _parts(text: str, size: int = CONTEXT_PART) -> list[str]:
+    """Whole paragraphs, about `size` bytes each, cut before a heading where one is near."""
+    parts, current, length = [], [], 0
+    for para in text.split("\n\n"):
+        if current and length >= size and (para.startswith("#") or length >= 2 * size):
+            parts.append("\n\n".join(current))
+            current, length = [], 0
+        current.append(para)
+        length += len(para.encode()) + 2
+    if current:
+        parts.append("\n\n".join(current))
+    return parts
+
+
+def _units() -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    revisions = [(name, old, new) for name, old, new in all_law_pairs()]
+    revisions += [(title, corpus(old), corpus(new)) for title, old, new in REVISED]
+    by_source = [
+        [(f"{title}（{i}）", part) for i, part in enumerate(_parts(corpus(name)), 1)]
+        for title, name in CONTEXT
+    ]
+    context = []  # round robin over the sources: every prefix samples each of them
+    for i in range(max(len(s) for s in by_source)):
+        context += [s[i] for s in by_source if i < len(s)]
+    return revisions, context
+
+
+def _volume(units: list[tuple[str, str]]) -> str:
+    """One compiled volume: each unit under its own `# 第N部分` heading, its headings demoted."""
+    return (
+        "\n\n".join(
+            f"# 第{cn_number(i)}部分 {title}\n\n{_demote(text).strip()}"
+            for i, (title, text) in enumerate(units, 1)
+        )
+        + "\n"
+    )
+
+
+def real_distinct(target: int) -> tuple[str, str]:
+    """About `target` bytes per side: revision pairs and unchanged context interleaved so that
+    every prefix holds the same share of revision text."""
+    revisions, context = _units()
+    share = sum(len(o.encode()) for _, o, _ in revisions) / (
+        sum(len(o.encode()) for _, o, _ in revisions) + sum(len(t.encode()) for _, t in context)
+    )
+    old: list[tuple[str, str]] = []
+    new: list[tuple[str, str]] = []
+    rev_bytes = all_bytes = new_bytes = 0
+    slack = target * SIZE_SLACK
+    while True:
+        # Revision text next while its share is below the whole corpus's; the first unit of
+        # the kind due that still fits, else of the other kind; none fits: done.
+        kinds = [revisions, context] if rev_bytes <= share * all_bytes else [context, revisions]
+        fits = [
+            (kind, i)
+            for kind in kinds
+            for i, unit in enumerate(kind)
+            if max(all_bytes + len(unit[1].encode()), new_bytes + len(unit[-1].encode()))
+            <= target + slack
+        ]
+        if not fits:
+            break
+        kind, i = fits[0]
+        title, *texts = kind.pop(i)
+        old.append((title, texts[0]))
+        new.append((title, texts[-1]))
+        all_bytes += len(texts[0].encode())
+        new_bytes += len(texts[-1].encode())
+        if kind is revisions:
+            rev_bytes += len(texts[0].encode())
+    return _volume(old), _volume(new)
+
+
+def unrelated(target: int) -> tuple[str, str]:
+    """Two sides with nothing in common: laws, the bullseye manual, ITIL, FAQ and the older
+    licences on one; the Debian Reference, the maintainers' guide and fortunes on the other."""
+    one = [(name, old) for name, old, _ in all_law_pairs()]
+    one += [(t, corpus(o)) for t, o, _ in REVISED]
+    one += [
+        (t, corpus(n))
+        for t, n in CONTEXT
+        if n in ("debian-edu-itil-manual.zh-cn", "debian-faq.zh-cn")
+    ]
+    other = [
+        (t, part)
+        for t, n in CONTEXT[:]
+        if n in ("debian-reference.zh-cn", "maint-guide.zh-cn", "fortunes-zh.chinese")
+        for part in [corpus(n)]
+    ]
+
+    def upto(units: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        out, size = [], 0
+        for title, text in units:
+            if size >= target:
+                break
+            parts = _parts(text) if size + len(text.encode()) > target else [text]
+            for i, part in enumerate(parts):
+                if size >= target:
+                    break
+                out.append((title if len(parts) == 1 else f"{title}（{i + 1}）", part))
+                size += len(part.encode())
+        return out
+
+    return _volume(upto(one)), _volume(upto(other))
 
 
 # -- synthetic ------------------------------------------------------------------------------
@@ -201,6 +363,9 @@ def build(law_ks: tuple[int, ...] = (2, 4, 9), blocks: int = 10_000) -> list[Pai
 
     for k in law_ks:
         write(f"law-x{k}", lambda k=k: law_copies(k), "law-large")
+    for label, size in (("0.5m", MB // 2), ("1m", MB), ("2m", 2 * MB)):
+        write(f"real-{label}", lambda size=size: real_distinct(size), "real")
+    write("unrelated-1m", lambda: unrelated(MB), "unrelated")
     write(f"synthetic-{blocks // 1000}k", lambda: synthetic(blocks, flat=False), "synthetic")
     write(f"synthetic-flat-{blocks // 1000}k", lambda: synthetic(blocks, flat=True), "synthetic")
     return pairs

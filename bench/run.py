@@ -8,9 +8,14 @@ floor under every small tool.
 Ratios against the baselines measured in the same run matter more than seconds: this machine
 is shared and noisy.
 
-    python bench/run.py                 # everything (about ten minutes)
-    python bench/run.py --quick         # seed, one law pair, law-x2 and law-x9, fewer runs
-    python bench/run.py --only seed     # pairs whose name contains "seed"
+    python bench/run.py                 # everything (about a quarter of an hour)
+    python bench/run.py --quick         # seed, one law pair, real-0.5m and real-1m
+    python bench/run.py --only real     # pairs whose name contains "real"
+    python bench/run.py --only real --tools json,brief,floor   # these tools only, no extras
+
+The floor (`bench/baselines.py floor`) is what any word-level comparison of Chinese pays: a
+fresh process that reads both files and segments every line with jieba-rs. The targets of
+issue 17 are ratios against it (`json ÷ floor`) on the real distinct inputs (`real-*`).
 
 Results: bench/work/results.md (the table) and bench/work/results.json.
 """
@@ -262,7 +267,11 @@ def pdf_pages_per_second(repeats: int = 3) -> dict[str, float] | None:
     )
     done = subprocess.run([PY, "-c", code, str(pdf)], capture_output=True, text=True, check=True)
     pages, seconds = done.stdout.split()
-    return {"pages": int(pages), "seconds": float(seconds), "pages_per_s": int(pages) / float(seconds)}
+    return {
+        "pages": int(pages),
+        "seconds": float(seconds),
+        "pages_per_s": int(pages) / float(seconds),
+    }
 
 
 # -- the table -------------------------------------------------------------------------------
@@ -286,23 +295,64 @@ def ratio(a: dict | None, b: dict | None) -> str:
 
 def table(rows: list[dict]) -> str:
     head = (
-        "| input | MB/side | diffreport json | diffreport brief | difflib ndiff | all-pairs matrix "
-        "| Python-Redlines | read+parse only | json ÷ difflib | json ÷ all-pairs | json ÷ Redlines "
-        "| read+parse ÷ difflib |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| input | MB/side | diffreport json | diffreport brief | floor (read + jieba-rs) "
+        "| json ÷ floor | brief ÷ json | difflib ndiff | all-pairs matrix | Python-Redlines "
+        "| read+parse only | json ÷ difflib | json ÷ all-pairs | json ÷ Redlines |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = []
     for r in rows:
         t = r["tools"]
         lines.append(
             f"| {r['name']} | {r['mb']:.2f} | {fmt_s(t.get('json'))} | {fmt_s(t.get('brief'))} "
+            f"| {fmt_s(t.get('floor'))} | {ratio(t.get('json'), t.get('floor'))} "
+            f"| {ratio(t.get('brief'), t.get('json'))} "
             f"| {fmt_s(t.get('difflib'))} | {fmt_s(t.get('allpairs'))} | {fmt_s(t.get('redlines'))} "
             f"| {fmt_s(t.get('readparse'))} "
             f"| {ratio(t.get('json'), t.get('difflib'))} | {ratio(t.get('json'), t.get('allpairs'))} "
-            f"| {ratio(t.get('json'), t.get('redlines'))} "
-            f"| {ratio(t.get('readparse'), t.get('difflib'))} |"
+            f"| {ratio(t.get('json'), t.get('redlines'))} |"
         )
     return head + "\n".join(lines) + "\n"
+
+
+def targets(rows: list[dict]) -> str:
+    """Issue 17's targets, from this run's rows (ratios within the run)."""
+    by = {r["name"]: r["tools"] for r in rows}
+
+    def wall(name: str, tool: str) -> float | None:
+        m = by.get(name, {}).get(tool)
+        return m["wall"] if m and m["ok"] else None
+
+    def ok(value: float | None, bound: float, unit: str = "") -> str:
+        if value is None:
+            return "–"
+        return f"{value:.2f}{unit} ({'met' if value <= bound else 'NOT met'})"
+
+    def div(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
+
+    out = ["| target | measured |", "|---|---|"]
+    for name, bound in (("real-0.5m", None), ("real-1m", 12), ("real-2m", 12)):
+        value = div(wall(name, "json"), wall(name, "floor"))
+        text = ok(value, bound) if bound else ("–" if value is None else f"{value:.2f}")
+        out.append(f"| {name}: json ÷ floor{f' ≤ {bound}' if bound else ''} | {text} |")
+    a, b = by.get("real-1m", {}).get("json"), by.get("real-2m", {}).get("json")
+    if a and b and a["ok"] and b["ok"]:
+        mb = {r["name"]: r["mb"] for r in rows}
+        k = math.log(b["wall"] / a["wall"]) / math.log(mb["real-2m"] / mb["real-1m"])
+        out.append(f"| growth real-1m → real-2m ≤ n^1.1 | {ok(k, 1.1)} |")
+    out.append(
+        f"| real-1m: brief ÷ json ≤ 1.25 | {ok(div(wall('real-1m', 'brief'), wall('real-1m', 'json')), 1.25)} |"
+    )
+    out.append(
+        "| unrelated-1m ÷ real-1m (json) ≤ 1 "
+        f"| {ok(div(wall('unrelated-1m', 'json'), wall('real-1m', 'json')), 1.0)} |"
+    )
+    peak = by.get("real-2m", {}).get("json")
+    if peak and peak["ok"]:
+        out.append(f"| real-2m peak memory < 600 MB | {ok(peak['peak'], 600, ' MB')} |")
+    out.append(f"| seed json cold < 0.5 s | {ok(wall('seed', 'json'), 0.5, ' s')} |")
+    return "\n".join(out) + "\n"
 
 
 def stage_table(rows: list[dict]) -> str:
@@ -321,8 +371,8 @@ def stage_table(rows: list[dict]) -> str:
 
 
 def growth(rows: list[dict], key: str = "json") -> str:
-    """Exponent of time against size between the smallest and largest law-large pairs."""
-    large = [r for r in rows if r["group"] == "law-large" and r["tools"].get(key, {}).get("ok")]
+    """Exponent of time against size between the smallest and largest real distinct pairs."""
+    large = [r for r in rows if r["group"] == "real" and r["tools"].get(key, {}).get("ok")]
     if len(large) < 2:
         return "–"
     a, b = min(large, key=lambda r: r["mb"]), max(large, key=lambda r: r["mb"])
@@ -336,16 +386,23 @@ def main() -> int:
     ap.add_argument("--only", default="")
     ap.add_argument("--runs", type=int, default=None, help="runs per small input (default 3)")
     ap.add_argument("--timeout", type=float, default=300.0)
+    ap.add_argument(
+        "--tools",
+        default="",
+        help="comma-separated subset of json,brief,floor,difflib,allpairs,readparse,redlines; "
+        "given: no batch, PDF or warm extras",
+    )
     args = ap.parse_args()
+    only_tools = {t for t in args.tools.split(",") if t}
 
     OUT.mkdir(parents=True, exist_ok=True)
     pairs = build()
     if args.quick:
-        keep = {"seed", "law:上海市检验检测条例", "law-x2", "law-x9"}
+        keep = {"seed", "law:上海市检验检测条例", "real-0.5m", "real-1m"}
         pairs = [p for p in pairs if p.name in keep]
     pairs = [p for p in pairs if args.only in p.name]
     small_runs = args.runs or 3
-    redline = redlines_binary()
+    redline = redlines_binary() if not only_tools or "redlines" in only_tools else None
     print(f"Python-Redlines engine: {redline or 'not available'}", flush=True)
     # Warm the caches a first run builds (jieba's dictionary, the IDF table).
     subprocess.run([DIFFREPORT, "diff", str(pairs[0].old), str(pairs[0].new)], capture_output=True)
@@ -364,6 +421,7 @@ def main() -> int:
                 "-o",
                 str(OUT / f"{pair.name.replace(':', '-')}.docx"),
             ],
+            "floor": [PY, BASELINES, "floor", str(pair.old), str(pair.new)],
             "difflib": [PY, BASELINES, "difflib", str(pair.old), str(pair.new)],
             "allpairs": [PY, BASELINES, "allpairs", str(pair.old), str(pair.new)],
             # diffreport's floor: start-up, reading and parsing, before any comparing.
@@ -378,6 +436,8 @@ def main() -> int:
                 str(OUT / f"{pair.name.replace(':', '-')}.redline.docx"),
             ]
         for tool, cmd in cmds.items():
+            if only_tools and tool not in only_tools:
+                continue
             tools[tool] = measure(cmd, runs, args.timeout)
             print(f"{pair.name:32s} {tool:9s} {fmt_s(tools[tool])}", flush=True)
         rows.append(
@@ -390,12 +450,15 @@ def main() -> int:
             }
         )
     seed = next((p for p in pairs if p.name == "seed"), None)
+    extras = not only_tools
     extra = {
-        "warm_seed_ms": warm_in_process(seed) * 1000 if seed else None,
+        "warm_seed_ms": warm_in_process(seed) * 1000 if seed and extras else None,
         "growth_json": growth(rows, "json"),
         "growth_brief": growth(rows, "brief"),
-        "batch": batch_throughput([p for p in pairs if p.group in ("seed", "law")]),
-        "pdf": pdf_pages_per_second(),
+        "batch": batch_throughput([p for p in pairs if p.group in ("seed", "law")])
+        if extras
+        else {},
+        "pdf": pdf_pages_per_second() if extras else None,
         "redlines": redline is not None,
         "machine": f"{os.cpu_count()} cores",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -403,6 +466,8 @@ def main() -> int:
     report = [
         "Wall time (median of runs) / peak memory of one process; ratios are diffreport json ÷ baseline.\n",
         table(rows),
+        "\nIssue 17's targets (ratios within this run):\n",
+        targets(rows),
         "\nPer-stage milliseconds (`diffreport diff --format json --profile`):\n",
         stage_table(rows),
         f"\nIn-process comparison of the seed pair after warm-up: {extra['warm_seed_ms']:.0f} ms"
@@ -411,7 +476,9 @@ def main() -> int:
         f"\nGrowth exponent (time ∝ size^k), json: {extra['growth_json']}; brief: {extra['growth_brief']}",
         "\nBatch throughput (pairs/s): "
         + ", ".join(f"{k} {v:.2f}" for k, v in extra["batch"].items() if k != "pairs")
-        + f" over {extra['batch']['pairs']:.0f} pairs",
+        + f" over {extra['batch']['pairs']:.0f} pairs"
+        if extra["batch"]
+        else "",
         (
             f"\nPDF reading: {extra['pdf']['pages_per_s']:.0f} pages/s"
             f" ({extra['pdf']['pages']} pages in {extra['pdf']['seconds']:.2f} s, aim >= 50)"
