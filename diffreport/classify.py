@@ -1,4 +1,4 @@
-"""Classify pairings: status, evidence (shared / added / removed key terms), inline diffs.
+"""Classify pairings: status, evidence (shared / added / removed key terms), token edits.
 
 Pure functions over the two documents and the pairings (:mod:`diffreport.align`, then
 :mod:`diffreport.measures`); evidence is ordered by :func:`diffreport.similarity.rarity`.
@@ -12,74 +12,15 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import chain, filterfalse, islice
 
-from rapidfuzz.distance import Indel
-
+from .edits import token_edits
 from .model import Document, Node
 from .normalise import minor_key, strict_key
 from .result import Alignment, Evidence, Pairing
-from .tokens import FUNCTION_WORDS, content_words, display_tokens
+from .tokens import FUNCTION_WORDS, content_words
 
 _LABEL_PREFIX = re.compile(
     r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节条编](?:之[一二三四五六七八九十\d]+)?|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、]?)\s*"
 )
-
-
-def inline_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Token-level diff (rapidfuzz Indel opcodes over jieba tokens; numbers stay whole)."""
-    a, b = display_tokens(old), display_tokens(new)
-    # One character per distinct token, so the opcodes compare whole tokens.
-    vocab = {t: chr(0x10000 + k) for k, t in enumerate(dict.fromkeys(a + b))}
-    enc_a = "".join(map(vocab.__getitem__, a))
-    enc_b = "".join(map(vocab.__getitem__, b))
-    ops: list[tuple[str, str]] = []
-    for op in Indel.opcodes(enc_a, enc_b):
-        if op.tag == "equal":
-            ops.append(("equal", "".join(a[op.src_start : op.src_end])))
-        else:
-            if op.src_end > op.src_start:
-                ops.append(("delete", "".join(a[op.src_start : op.src_end])))
-            if op.dest_end > op.dest_start:
-                ops.append(("insert", "".join(b[op.dest_start : op.dest_end])))
-    return _merge_runs(ops)
-
-
-def _merge_runs(ops: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Fold tiny equal runs (a space, a lone `的`) between changes into the change, and give
-    each change region as one deletion then one insertion, so the diff reads as phrases,
-    not confetti: `[-User Personal Information-]{+personal information+}`."""
-    out: list[tuple[str, str]] = []
-    deleted: list[str] = []
-    inserted: list[str] = []
-
-    def flush() -> None:
-        if deleted:
-            out.append(("delete", "".join(deleted)))
-        if inserted:
-            out.append(("insert", "".join(inserted)))
-        deleted.clear()
-        inserted.clear()
-
-    for i, (op, text) in enumerate(ops):
-        if op == "delete":
-            deleted.append(text)
-        elif op == "insert":
-            inserted.append(text)
-        elif (deleted or inserted) and _tiny(text) and i + 1 < len(ops):
-            deleted.append(text)
-            inserted.append(text)
-        else:
-            if deleted or inserted:
-                flush()
-            if out and out[-1][0] == "equal":
-                out[-1] = ("equal", out[-1][1] + text)
-            else:
-                out.append(("equal", text))
-    flush()
-    return out
-
-
-def _tiny(text: str) -> bool:
-    return not text.strip() or (len(text) == 1 and "\u4e00" <= text <= "\u9fff")
 
 
 @lru_cache(maxsize=65536)
@@ -282,7 +223,7 @@ class Classifier:
     def diff(self, old_text: str, new_text: str) -> list[tuple[str, str]]:
         ops = self._diffs.get((old_text, new_text))
         if ops is None:
-            ops = self._diffs[(old_text, new_text)] = inline_diff(old_text, new_text)
+            ops = self._diffs[(old_text, new_text)] = token_edits(old_text, new_text)
         return list(ops)  # each alignment its own list
 
     def evidence(self, pairing: Pairing, limit: int = 8) -> Evidence:

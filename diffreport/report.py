@@ -1,13 +1,21 @@
-"""Facts the writers share: a comparison seen as a reader sees it (priorities with their
-measures), so that the terminal view, Markdown and the Word briefing say the same things."""
+"""The facts every writer states, made once from a :class:`Comparison`: counts and the
+summary table, blocks with their measures, and the judgements a reader needs (reworded or
+rewritten, notable new and dropped content, what moved); writers only render them, and the
+briefing's wording lives in ``templates/brief.<lang>.j2``. Facts are plain data, so a writer
+or template can only say what is true of this pair of documents."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from .model import Node
+from . import edits
+from .errors import printable
+from .model import LEVELS, Document, Node
 from .normalise import strict_key
+from .parse import is_article_label
 from .result import Alignment, Comparison
+from .sidebyside import rows as side_by_side
 
 
 @dataclass(slots=True)
@@ -153,3 +161,462 @@ def target_place(t) -> str:
     if old and new and old != new:
         return f"{old} → {new}"
     return new or old
+
+
+# ---------------------------------------------------------------- the summary table
+
+# The statuses the summary table counts, in its column order (then moved, then minor).
+SUMMARY_STATUSES = ("unchanged", "changed", "new", "dropped", "split", "merged")
+
+
+@dataclass(slots=True)
+class LevelSummary:
+    """One row of the summary table: a level's alignments in the body (front matter is
+    compared apart) by status, with how many moved and how many changed only in minor ways."""
+
+    level: str
+    counts: dict[str, int]  # every status of SUMMARY_STATUSES, zero when absent
+    moved: int
+    minor: int
+
+
+def summary(c: Comparison, levels: tuple[str, ...] = LEVELS) -> list[LevelSummary]:
+    """The summary table: one row per level of ``levels``."""
+    out = []
+    for level in levels:
+        body = [a for a in c.at(level) if not is_front(c, a)]
+        counts = dict.fromkeys(SUMMARY_STATUSES, 0)
+        for a in body:
+            counts[a.status] = counts.get(a.status, 0) + 1
+        moved = sum(1 for a in body if a.moved)
+        minor = sum(1 for a in body if a.minor)
+        out.append(LevelSummary(level, counts, moved, minor))
+    return out
+
+
+# ---------------------------------------------------------------- the briefing's facts
+
+# Below this similarity a changed block is "rewritten" rather than "reworded".
+REWRITTEN_BELOW = 0.5
+# Below this share of paired blocks, the briefing says the documents look unrelated.
+UNRELATED_BELOW_PERCENT = 15
+# Every key is present (zero when absent), so templates can use them without guards.
+BLOCK_STATUSES = (
+    "unchanged",
+    "minor",
+    "reworded",
+    "rewritten",
+    "new",
+    "dropped",
+    "split",
+    "merged",
+)
+SECTION_STATUSES = ("unchanged", "changed", "new", "dropped", "split", "merged")
+TARGET_CHANGES = ("raised", "lowered", "unchanged", "new", "dropped", "reworded")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_language(c: Comparison) -> str:
+    """zh when Chinese characters outnumber Latin letters in the two documents, else en."""
+    text = c.old.plain_text() + c.new.plain_text()
+    return "zh" if len(_CJK.findall(text)) >= len(_LATIN.findall(text)) else "en"
+
+
+def snippet(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+@dataclass(slots=True)
+class BlockFact:
+    change: BlockChange
+    # unchanged | minor (punctuation, case, script or numbering glyphs only) | reworded |
+    # rewritten | new | dropped | split | merged
+    status: str
+    moved: bool
+    old_title: str
+    new_title: str
+    old_section: str
+    new_section: str
+    score: float | None
+    added: list[str]
+    removed: list[str]
+    new: list[Measure] = field(default_factory=list)
+    dropped: list[Measure] = field(default_factory=list)
+    changed: list[Measure] = field(default_factory=list)
+    moved_in: list[Measure] = field(default_factory=list)
+    moved_out: list[Measure] = field(default_factory=list)
+    # Both labels when the pair was renumbered (`第三十条` → `第三十二条`), else "".
+    old_label: str = ""
+    new_label: str = ""
+
+    @property
+    def renumbered(self) -> bool:
+        return bool(self.old_label)
+
+    confidence: str | None = None  # of the pairing: high | medium | low
+    # Some of its text changed place in the edit script (the block moved, or a sentence
+    # moved inside it), though its status may be unchanged.
+    reordered: bool = False
+
+    @property
+    def noteworthy(self) -> bool:
+        """Worth a heading of its own in the briefing: changed beyond minor ways, or moved."""
+        return self.status not in ("unchanged", "minor") or self.moved or self.reordered
+
+    @property
+    def anchor(self) -> tuple[str, str]:
+        """Where the appendix comment goes: the first new paragraph, or the old one."""
+        a = self.change.alignment
+        return ("new", a.new[0]) if a.new else ("old", a.old[0])
+
+    @property
+    def title(self) -> str:
+        return self.new_title or self.old_title
+
+    @property
+    def titled(self) -> bool:
+        """Whether the block has a lead phrase or label (else its title is a text snippet)."""
+        return any(n.title or n.label for n in self.change.old + self.change.new)
+
+
+@dataclass(slots=True)
+class SectionFact:
+    status: str
+    old_title: str
+    new_title: str
+    depth: int
+    score: float | None
+    moved: bool
+    old_blocks: int  # blocks directly under it
+    new_blocks: int
+
+
+@dataclass(slots=True)
+class TargetFact:
+    indicator: str
+    old: str
+    new: str
+    change: str
+    anchor: tuple[str, str] | None
+    where: str = ""  # the article or priority holding it: `第三十二条`, `原第二十八条 → 第三十二条`
+    old_figure: str = ""  # the figure alone, as written: `二百元以上二千元以下`
+    new_figure: str = ""
+
+    @property
+    def here(self) -> str:
+        """Where it is now (the old place if it was dropped), for the summary's sentence."""
+        return self.where.split(" → ")[-1]
+
+    @property
+    def old_value(self) -> str:
+        """The old figure (`4%以上`, `二百元以上二千元以下`), else the text without the
+        indicator's name (a qualitative aim)."""
+        return self.old_figure or _without(self.old, self.indicator)
+
+    @property
+    def new_value(self) -> str:
+        return self.new_figure or _without(self.new, self.indicator)
+
+
+def _without(text: str, indicator: str) -> str:
+    rest = text[len(indicator) :] if indicator and text.startswith(indicator) else text
+    return rest.strip() or text
+
+
+@dataclass(slots=True)
+class RenumberFact:
+    """A paired article or priority whose number changed, and what else happened to it."""
+
+    old_label: str
+    new_label: str
+    status: str  # as BlockFact.status
+    moved: bool
+
+
+@dataclass(slots=True)
+class TermFact:
+    term: str
+    old_count: int
+    new_count: int
+    where: list[str]  # block titles
+
+
+@dataclass(slots=True)
+class Facts:
+    lang: str
+    genre: str
+    old_title: str
+    new_title: str
+    old_path: str
+    new_path: str
+    date: str
+    version: str
+    # The body's units in the document's own terms: a statute's articles, other documents'
+    # blocks (front matter never counts).
+    blocks_old: int
+    blocks_new: int
+    summary: list[LevelSummary]
+    block_counts: dict[str, int]
+    measure_counts: dict[str, int]
+    sections: list[SectionFact]
+    section_counts: dict[str, int]
+    blocks: list[BlockFact]
+    groups: list[tuple[str, list[BlockFact]]]  # (section title, its blocks) in reading order
+    targets: list[TargetFact]
+    target_counts: dict[str, int]
+    headline_targets: list[TargetFact]
+    notable_new: list[str]
+    notable_dropped: list[str]
+    new_priorities: list[str]
+    dropped_priorities: list[str]
+    new_terms: list[TermFact]
+    dropped_terms: list[TermFact]
+    same: bool
+    paired_percent: int  # share of all blocks (both sides) that found a counterpart
+    unrelated: bool  # so few pairs that the two are probably not versions of one document
+    # Front matter (title, enactment history, issuing number): the lines only the new
+    # version has, and only the old one (a changed line is on both), for the version line.
+    front_added: list[str] = field(default_factory=list)
+    front_removed: list[str] = field(default_factory=list)
+    renumbered: list[RenumberFact] = field(default_factory=list)
+    # The whole document's edit script (the briefing's appendix renders it).
+    script: edits.Script | None = None
+
+
+def _section_title(doc: Document, node_id: str | None) -> str:
+    if node_id is None:
+        return ""
+    sec = doc.section_of(node_id)
+    return (sec.title or sec.text) if sec else ""
+
+
+def _block_fact(c: Comparison, bc: BlockChange, moved_in: set[str]) -> BlockFact:
+    a = bc.alignment
+    status = a.status
+    if status == "changed":
+        if a.minor:
+            status = "minor"
+        else:
+            status = "reworded" if (a.score or 0) >= REWRITTEN_BELOW else "rewritten"
+    ev = a.evidence
+    fact = BlockFact(
+        change=bc,
+        status=status,
+        moved=a.moved,
+        old_title=bc.old_title,
+        new_title=bc.new_title,
+        old_section=_section_title(c.old, a.old[0]) if a.old else "",
+        new_section=_section_title(c.new, a.new[0]) if a.new else "",
+        score=a.score,
+        added=list(ev.added) if ev else [],
+        removed=list(ev.removed) if ev else [],
+        old_label=a.old_label or "",
+        new_label=a.new_label or "",
+        confidence=a.confidence,
+        reordered=any(i in moved_in for i in a.new),
+    )
+    for m in bc.measures:
+        {
+            "new": fact.new,
+            "dropped": fact.dropped,
+            "changed": fact.changed,
+            "moved-in": fact.moved_in,
+            "moved-out": fact.moved_out,
+        }[m.status].append(m)
+    return fact
+
+
+def _groups(c: Comparison, blocks: list[BlockFact]) -> list[tuple[str, list[BlockFact]]]:
+    """Blocks under the section they sit in (new side; old side for dropped ones), sections in
+    the order of the section alignments; blocks outside any section come first."""
+    order: dict[str, int] = {}
+    titles: list[str] = [""]
+    for a in c.at("section"):
+        idx = len(titles)
+        node = c.new.node(a.new[0]) if a.new else c.old.node(a.old[0])
+        titles.append(node.text or node.title)  # with its number: `第一章 总则`
+        for i in a.old:
+            order.setdefault(f"old:{i}", idx)
+        for i in a.new:
+            order[f"new:{i}"] = idx
+    buckets: dict[int, list[BlockFact]] = {}
+    for b in blocks:
+        a = b.change.alignment
+        side, ids, doc = ("new", a.new, c.new) if a.new else ("old", a.old, c.old)
+        sec = doc.section_of(ids[0])
+        idx = order.get(f"{side}:{sec.id}", 0) if sec else 0
+        buckets.setdefault(idx, []).append(b)
+    return [(titles[i], buckets[i]) for i in sorted(buckets)]
+
+
+def _notable(measures: list[Measure], terms: list[str], limit: int, width: int) -> list[str]:
+    """Measures that carry the most new (or dropped) terms, then the longest ones."""
+
+    def rank(m: Measure) -> tuple[int, int]:
+        return (-sum(1 for t in terms if t in m.text), -len(m.text))
+
+    seen: set[str] = set()
+    out: list[str] = []
+    for m in sorted(measures, key=rank):
+        s = snippet(m.text.rstrip("，,；;。"), width)
+        if s not in seen:
+            seen.add(s)
+            out.append(s)
+        if len(out) == limit:
+            break
+    return out
+
+
+def _has(doc: Document, node_id: str) -> bool:
+    try:
+        doc.node(node_id)
+    except KeyError:
+        return False
+    return True
+
+
+def _target_fact(c: Comparison, t) -> TargetFact:
+    anchor = None
+    for side, tgt, doc in (("new", t.new, c.new), ("old", t.old, c.old)):
+        if tgt is not None:
+            block = doc.block_of(tgt.node) if _has(doc, tgt.node) else None
+            if block is not None:
+                anchor = (side, block.id)
+                break
+    return TargetFact(
+        t.indicator,
+        t.old.text if t.old else "",
+        t.new.text if t.new else "",
+        t.change,
+        anchor,
+        target_place(t),
+        t.old.figure if t.old else "",
+        t.new.figure if t.new else "",
+    )
+
+
+def _front_row(c: Comparison, row) -> bool:
+    """Whether a side-by-side row shows front matter."""
+    return any(c.old.node(i).role == "front" for i in row.old_ids) or any(
+        c.new.node(i).role == "front" for i in row.new_ids
+    )
+
+
+def _units(doc: Document) -> int:
+    """The body's units as the document counts them: articles in a statute, else blocks."""
+    body = [n for n in doc.of_kind("block") if n.role != "front"]
+    if doc.genre == "statute":
+        return sum(1 for n in body if is_article_label(n.label))
+    return len(body)
+
+
+def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
+    """The briefing's facts, with the edit script they were judged on."""
+    script = edits.script(c)
+    # Front matter is reported apart (the version line), never as a block or section.
+    blocks = [_block_fact(c, bc, script.moved_in) for bc in block_changes(c) if not bc.front]
+    block_counts = dict.fromkeys(BLOCK_STATUSES, 0)
+    for b in blocks:
+        block_counts[b.status] = block_counts.get(b.status, 0) + 1
+    block_counts["moved"] = sum(1 for b in blocks if b.moved)
+    measure_counts = {
+        kind: sum(len(getattr(b, kind)) for b in blocks)
+        for kind in ("new", "dropped", "changed", "moved_in")
+    }
+    sections = []
+    # The structure table is the heading rows of the side-by-side view (the 对照表 and the
+    # HTML report render the same rows), without the front matter (the version line).
+    for row in side_by_side(c):
+        if row.kind != "heading" or _front_row(c, row):
+            continue
+        a = row.alignment
+        sections.append(
+            SectionFact(
+                status=row.status,
+                old_title=" + ".join(cell.text for cell in row.old),
+                new_title=" + ".join(cell.text for cell in row.new),
+                depth=row.depth,
+                score=a.score if a else None,
+                moved=row.moved,
+                old_blocks=sum(len(c.old.children(i, "block")) for i in row.old_ids),
+                new_blocks=sum(len(c.new.children(i, "block")) for i in row.new_ids),
+            )
+        )
+    section_counts = dict.fromkeys(SECTION_STATUSES, 0)
+    for s in sections:
+        section_counts[s.status] = section_counts.get(s.status, 0) + 1
+    targets = [_target_fact(c, t) for t in c.targets]
+    target_counts = dict.fromkeys(TARGET_CHANGES, 0)
+    for t in targets:
+        target_counts[t.change] = target_counts.get(t.change, 0) + 1
+    headline = [t for t in targets if t.change in ("raised", "lowered")][:3]
+    if not headline:
+        headline = [t for t in targets if t.change != "unchanged"][:3]
+    body = [a for a in c.at("block") if not is_front(c, a)]
+    total_blocks = sum(len(a.old) + len(a.new) for a in body)
+    paired_blocks = sum(len(a.old) + len(a.new) for a in body if a.old and a.new)
+    paired_percent = round(100 * paired_blocks / total_blocks) if total_blocks else 100
+    new_terms = [t.term for t in c.terms.get("new", [])]
+    dropped_terms = [t.term for t in c.terms.get("dropped", [])]
+    width = 36 if lang == "zh" else 90
+    front_added, front_removed = ([snippet(t, width) for t in lines] for lines in front_lines(c))
+
+    def term_facts(kind: str, doc: Document) -> list[TermFact]:
+        ids = {n.id for n in doc.nodes}
+        return [
+            TermFact(
+                t.term,
+                t.old_count,
+                t.new_count,
+                [block_title(doc.node(i)) for i in t.where if i in ids],
+            )
+            for t in c.terms.get(kind, [])
+        ]
+
+    return Facts(
+        lang=lang,
+        genre=c.new.genre if c.new.genre == c.old.genre else "generic",
+        # file names as a reader may see them (controls and bytes that are not UTF-8 escaped)
+        old_title=c.old.title or printable(c.old.path),
+        new_title=c.new.title or printable(c.new.path),
+        old_path=printable(c.old.path),
+        new_path=printable(c.new.path),
+        date=date,
+        version=version,
+        blocks_old=_units(c.old),
+        blocks_new=_units(c.new),
+        summary=summary(c, ("section", "block", "clause")),
+        block_counts=block_counts,
+        measure_counts=measure_counts,
+        sections=sections,
+        section_counts=section_counts,
+        blocks=blocks,
+        groups=_groups(c, blocks),
+        targets=targets,
+        target_counts=target_counts,
+        headline_targets=headline,
+        notable_new=_notable([m for b in blocks for m in b.new], new_terms, 3, width),
+        notable_dropped=_notable([m for b in blocks for m in b.dropped], dropped_terms, 3, width),
+        # A priority sits in a section; front matter (dates, addressees) is not one.
+        new_priorities=[
+            snippet(b.new_title, width) for b in blocks if b.status == "new" and b.new_section
+        ][:3],
+        dropped_priorities=[
+            snippet(b.old_title, width) for b in blocks if b.status == "dropped" and b.old_section
+        ][:3],
+        new_terms=term_facts("new", c.new),
+        dropped_terms=term_facts("dropped", c.old),
+        same=c.same,
+        paired_percent=paired_percent,
+        unrelated=not c.same and paired_percent < UNRELATED_BELOW_PERCENT,
+        front_added=front_added,
+        front_removed=front_removed,
+        renumbered=[
+            RenumberFact(b.old_label, b.new_label, b.status, b.moved)
+            for b in blocks
+            if b.renumbered
+        ],
+        script=script,
+    )

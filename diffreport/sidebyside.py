@@ -4,8 +4,8 @@ own rows, the changed words of each side marked.
 
 One function over the comparison (:func:`rows`) that every side-by-side view renders: the
 Word 对照表 (:mod:`.writers.docx_table`) and the HTML report (:mod:`.writers.html`). Only
-facts: the alignments, their inline diffs (the classifier's, or :func:`classify.inline_diff`
-where it left none) and the nodes' labels; wording lives in the templates.
+facts: the alignments, each unit's marked runs (:class:`.edits.Marks`) and the nodes'
+labels; wording lives in the templates.
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .classify import inline_diff
+from .edits import Marks, Segment
 from .model import LEVELS, Document, Node
 from .result import Alignment, Comparison
 
 # A paired unit whose confidence is below this is flagged for a human look (when the
 # comparison reports a numeric confidence; a word such as "low" is taken as it is).
 LOW_CONFIDENCE = 0.5
-
-Segment = tuple[str, str]  # (mark, text); mark is "" (same on both sides), "delete" or "insert"
 
 
 @dataclass(slots=True)
@@ -144,15 +142,7 @@ class _Builder:
         # The units a row may hold: the chosen level, plus any level the comparison has
         # that this view does not know (nothing of either document is left out).
         self.levels = {"section", level} | {a.level for a in c.alignments if a.level not in LEVELS}
-        # Alignments at the level below the rows', to mark split, merged and long units.
-        below = LEVELS[LEVELS.index(level) + 1] if level in LEVELS[:-1] else None
-        self.below: dict[tuple[str, str], Alignment] = {}
-        for a in c.alignments:
-            if a.level == below:
-                for i in a.old:
-                    self.below[("old", i)] = a
-                for i in a.new:
-                    self.below[("new", i)] = a
+        self.marks = Marks(c, level)
 
     def build(self) -> list[Row]:
         c = self.c
@@ -205,7 +195,9 @@ class _Builder:
         new_nodes = [c.new.node(i) for i in a.new]
         if kind == "heading":
             row.depth = (new_nodes or old_nodes)[0].depth
-        row.old, row.new = self.cells(a, old_nodes, new_nodes)
+        old_marks, new_marks = self.marks(a, old_nodes, new_nodes)
+        row.old = [Cell(n, m) for n, m in zip(old_nodes, old_marks, strict=True)]
+        row.new = [Cell(n, m) for n, m in zip(new_nodes, new_marks, strict=True)]
         if old_nodes and new_nodes and kind == "unit":
             # The comparison's own record of a renumbering when it keeps one (both labels
             # of a 1:1 pair), else the two nodes' labels.
@@ -218,110 +210,6 @@ class _Builder:
             row.moved_from = _place_title(c.old, a.places.get("old"))
             row.moved_to = _place_title(c.new, a.places.get("new"))
         return row
-
-    def cells(
-        self, a: Alignment, old_nodes: list[Node], new_nodes: list[Node]
-    ) -> tuple[list[Cell], list[Cell]]:
-        if not old_nodes or not new_nodes:
-            mark = "insert" if new_nodes else "delete"
-            return (
-                [Cell(n, [(mark, n.text)]) for n in old_nodes],
-                [Cell(n, [(mark, n.text)]) for n in new_nodes],
-            )
-        if len(old_nodes) == len(new_nodes) == 1:
-            old, new = old_nodes[0], new_nodes[0]
-            if old.text == new.text:
-                return [Cell(old, [("", old.text)])], [Cell(new, [("", new.text)])]
-            if a.diff is not None:
-                return [Cell(old, _side(a.diff, "delete"))], [Cell(new, _side(a.diff, "insert"))]
-        # Split, merged, or a long unit the classifier gave no diff: each node marked by
-        # what became of its parts at the level below; a unit without parts by a diff of
-        # its own text.
-        old_cells = [self._marked(n, "old", set(a.new)) for n in old_nodes]
-        new_cells = [self._marked(n, "new", set(a.old)) for n in new_nodes]
-        if len(old_nodes) == len(new_nodes) == 1 and (old_cells[0] is None or new_cells[0] is None):
-            ops = inline_diff(old_nodes[0].text, new_nodes[0].text)
-            old_cells, new_cells = [_side(ops, "delete")], [_side(ops, "insert")]
-        return (
-            [Cell(n, s or [("delete", n.text)]) for n, s in zip(old_nodes, old_cells, strict=True)],
-            [Cell(n, s or [("insert", n.text)]) for n, s in zip(new_nodes, new_cells, strict=True)],
-        )
-
-    def _marked(self, node: Node, side: str, partners: set[str]) -> list[Segment] | None:
-        """``node``'s text with each part below marked unless it was paired with a part of
-        a partner node in the same row and is unchanged (or carries its own diff); None
-        when the parts do not make up the text."""
-        doc = self.c.old if side == "old" else self.c.new
-        mark = "delete" if side == "old" else "insert"
-        other = "new" if side == "old" else "old"
-        parts = doc.children(node.id)
-        if not parts:
-            return None
-        out: list[Segment] = []
-        at = 0
-        for part in parts:
-            where = node.text.find(part.text, at) if part.text else -1
-            if where < 0:
-                return None
-            if where > at:
-                out.append(("", node.text[at:where]))
-            at = where + len(part.text)
-            a = self.below.get((side, part.id))
-            partner_nodes = getattr(a, other) if a else []
-            inside = bool(partner_nodes) and all(
-                self._holder(other, i) in partners for i in partner_nodes
-            )
-            if not inside or a is None:
-                out.append((mark, part.text))
-            elif a.status == "unchanged":
-                out.append(("", part.text))
-            elif a.diff is not None and len(a.old) == len(a.new) == 1:
-                out.extend(_side(a.diff, mark))
-            else:
-                out.append((mark, part.text))
-        if at < len(node.text):
-            out.append(("", node.text[at:]))
-        return _joined(out)
-
-    def _holder(self, side: str, node_id: str) -> str | None:
-        """The id of the node at the rows' level that holds ``node_id``."""
-        doc = self.c.old if side == "old" else self.c.new
-        parent = doc.node(node_id).parent
-        while parent is not None:
-            node = doc.node(parent)
-            if node.kind == self.level:
-                return node.id
-            parent = node.parent
-        return None
-
-
-def _joined(segments: list[Segment]) -> list[Segment]:
-    out: list[Segment] = []
-    for mark, text in segments:
-        if not text:
-            continue
-        if out and out[-1][0] == mark:
-            out[-1] = (mark, out[-1][1] + text)
-        else:
-            out.append((mark, text))
-    return out
-
-
-def _side(ops: list[tuple[str, str]], mark: str) -> list[Segment]:
-    """One side of an inline diff: its equal runs unmarked, its own changes marked."""
-    out: list[Segment] = []
-    for op, text in ops:
-        if op == "equal":
-            seg = ("", text)
-        elif op == mark:
-            seg = (mark, text)
-        else:
-            continue
-        if out and out[-1][0] == seg[0]:
-            out[-1] = (seg[0], out[-1][1] + seg[1])
-        elif seg[1]:
-            out.append(seg)
-    return out
 
 
 def _uncertain(confidence: object) -> bool:

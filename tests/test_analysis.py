@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from diffreport.classify import inline_diff
+from diffreport.edits import token_edits
 
 
 def _clause_alignment(c, side, key):
@@ -39,7 +39,7 @@ def test_reworded_measure_is_changed_with_inline_diff(seed_comparison):
 
 
 def test_inline_diff_keeps_numbers_and_units_whole():
-    ops = inline_diff("新开工面积50万平方米", "新开工面积60万平方米")
+    ops = token_edits("新开工面积50万平方米", "新开工面积60万平方米")
     assert ("delete", "50万平方米") in ops and ("insert", "60万平方米") in ops
 
 

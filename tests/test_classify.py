@@ -1,10 +1,8 @@
-"""diffreport.classify: statuses and inline diffs, through compare() and inline_diff."""
+"""diffreport.classify: statuses and token edits, through compare() (the edits themselves:
+test_edits.py)."""
 
 from __future__ import annotations
 
-import pytest
-
-from diffreport.classify import inline_diff
 from diffreport.compare import compare
 
 BUDGET = "The council shall publish the annual budget before the end of March each year."
@@ -40,29 +38,6 @@ def test_word_change_is_changed_not_minor():
     assert not a.minor
     assert ("delete", "annual") in a.diff
     assert ("insert", "quarterly") in a.diff
-
-
-@pytest.mark.parametrize(
-    ("old", "new"),
-    [
-        (BUDGET, BUDGET.replace("annual", "quarterly")),
-        (
-            "加快建设汾水道消防站，完善城市消防设施。",
-            "加快建设消防站，完善城市应急设施和消防通道。",
-        ),
-        ("Budget of 1,250 yuan.", "Budget of 1,500 yuan for 2025."),
-        ("", "Entirely new text."),
-    ],
-)
-def test_inline_diff_ops_concatenate_back_to_both_texts(old, new):
-    ops = inline_diff(old, new)
-    assert {op for op, _ in ops} <= {"equal", "insert", "delete"}
-    assert "".join(t for op, t in ops if op != "insert") == old
-    assert "".join(t for op, t in ops if op != "delete") == new
-
-
-def test_inline_diff_of_equal_texts_is_one_equal_run():
-    assert inline_diff(BUDGET, BUDGET) == [("equal", BUDGET)]
 
 
 def test_inserted_and_removed_blocks_are_new_and_dropped():

@@ -12,6 +12,7 @@ import pytest
 from conftest import FIXTURES, SEEDS, law_pairs, pandoc_text
 from lxml import etree
 
+from diffreport import edits
 from diffreport.compare import compare
 from diffreport.writers import docx_redline
 
@@ -48,10 +49,10 @@ def test_edit_script_accepts_to_new_and_rejects_to_old(seed_comparison, law_comp
         ENGLISH / "github-acceptable-use-policies.2024.md",
     )
     for c in [seed_comparison, english, *law_comparisons]:
-        paras = docx_redline.redline_paragraphs(c)
-        assert docx_redline.accepted_text(paras) == lines(c.new), c.new.path
-        assert docx_redline.rejected_text(paras) == lines(c.old), c.old.path
-        ops = {op.op for p in paras for op in p.ops}
+        script = edits.script(c)
+        assert script.accepted() == lines(c.new), c.new.path
+        assert script.rejected() == lines(c.old), c.old.path
+        ops = {op.op for p in script.paragraphs for op in p.ops}
         assert {"insert", "delete", "equal"} <= ops, c.new.path
 
 
@@ -67,7 +68,7 @@ def test_paired_sentences_are_edited_in_place_not_replaced(seed_comparison):
             kept += len(c.new.node(a.new[0]).text)
         elif a.diff:
             kept += sum(len(text) for op, text in a.diff if op == "equal")
-    paras = docx_redline.redline_paragraphs(c)
+    paras = edits.script(c).paragraphs
     equal = sum(len(op.text) for p in paras for op in p.ops if op.op == "equal")
     assert kept > 200
     assert equal >= 0.9 * kept
@@ -88,14 +89,15 @@ def test_reordered_priority_is_a_move_not_a_delete_and_insert():
     swapped = _swap_priorities(text, "扩大有效投资", "挖掘消费潜力")
     assert swapped != text
     c = compare(text, swapped)
-    paras = docx_redline.redline_paragraphs(c)
+    script = edits.script(c)
+    paras = script.paragraphs
     moves_to = [op for p in paras for op in p.ops if op.op == "move-to"]
     moves_from = [op for p in paras for op in p.ops if op.op == "move-from"]
     assert moves_to and moves_from
     assert {op.move for op in moves_to} == {op.move for op in moves_from}
     assert not [op for p in paras for op in p.ops if op.op in ("insert", "delete")]
-    assert docx_redline.accepted_text(paras) == lines(c.new)
-    assert docx_redline.rejected_text(paras) == lines(c.old)
+    assert script.accepted() == lines(c.new)
+    assert script.rejected() == lines(c.old)
 
 
 def _body_paragraphs(docx: bytes):

@@ -278,7 +278,7 @@ def test_a_real_fine_raised_in_a_shanghai_regulation():
     # 超过两年无人认领的骨灰: a new time limit
     assert _change_of(c, "两年无人认领").change == "new"
     # the briefing's summary leads with the raised fine, its figures alone, in its article
-    from diffreport.writers.brief_facts import gather
+    from diffreport.report import gather
 
     (head,) = gather(c, "zh", "2026-01-01", "test").headline_targets
     assert (head.old_value, head.new_value) == ("二百元以上二千元以下", "二千元以上一万元以下")

@@ -1,7 +1,7 @@
 """The Word briefing: title and metadata, contents, summary, targets, structure, changes by
 priority, term shifts, and the whole text as tracked changes with reviewer comments.
 
-Facts come from :mod:`.brief_facts`, wording from ``templates/brief.<lang>.j2``, styles,
+Facts come from :mod:`diffreport.report` (with the edit script the appendix renders), wording from ``templates/brief.<lang>.j2``, styles,
 page size and margins from ``templates/reference.docx``.
 """
 
@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
 from pathlib import PurePath
 
 from .. import __version__
-from ..report import is_front
+from ..edits import Paragraph, heading_depth
+from ..report import SUMMARY_STATUSES, BlockFact, Facts, detect_language, gather, snippet
 from ..result import Comparison
-from . import docx_redline
-from .brief_facts import BlockFact, Facts, detect_language, gather, snippet
 from .ooxml import (
     TABLE_HEADER_FILL,
     Revisions,
@@ -26,12 +24,14 @@ from .ooxml import (
     generation_time,
     internal_link,
     keep_row_together,
+    level_style,
     paragraph_style,
     plain_run,
     repeat_header_row,
     reproducible,
     set_core_properties,
     shade_cell,
+    write_tracked,
     xml_safe,
 )
 from .templates import empty_document, wording
@@ -46,6 +46,7 @@ CHANGE_STYLE = {
 }
 HEADER_FILL = TABLE_HEADER_FILL
 TOC_LEVELS = 2
+REDLINE_HEADINGS = ("Redline Heading 1", "Redline Heading 2", "Redline Heading 3")
 SHORT_TABLE = 12  # rows
 
 
@@ -209,20 +210,12 @@ class _Brief:
                 self.para(text)
         self.para(lb["overview"], "Briefing Label")
         header = list(self.words.overview_columns)
-        rows = []
-        for level in ("section", "block", "clause"):
-            # The body only: front matter is the version line, never a unit.
-            body = [a for a in self.c.at(level) if not is_front(self.c, a)]
-            k = Counter(a.status for a in body)
-            moved = sum(1 for a in body if a.moved)
-            rows.append(
-                [lb[f"level_{level}"]]
-                + [
-                    str(k.get(s, 0))
-                    for s in ("unchanged", "changed", "new", "dropped", "split", "merged")
-                ]
-                + [str(moved)]
-            )
+        rows = [
+            [lb[f"level_{row.level}"]]
+            + [str(row.counts[s]) for s in SUMMARY_STATUSES]
+            + [str(row.moved)]
+            for row in f.summary
+        ]
         self.table(header, rows, [30] + [18] * 7)
 
     def targets(self) -> None:
@@ -288,7 +281,7 @@ class _Brief:
             header = [lb["col_old_label"], lb["col_new_label"], lb["col_content"]]
             self.table(header, rows, [50, 50, 56])
 
-    def priorities(self, moved_units: set[str]) -> None:
+    def priorities(self) -> None:
         f, lb = self.facts, self.labels
         self.heading(self.words.headings["priorities"][f.genre], 1)
         if f.same:
@@ -302,8 +295,8 @@ class _Brief:
             return sep.join(snippet(b.title, 30).rstrip("：:，,；;。") for b in blocks)
 
         for title, blocks in f.groups:
-            shown = [b for b in blocks if _noteworthy(b, moved_units)]
-            quiet = [b for b in blocks if not _noteworthy(b, moved_units)]
+            shown = [b for b in blocks if b.noteworthy]
+            quiet = [b for b in blocks if not b.noteworthy]
             if not shown and not quiet:
                 continue
             self.heading(title or lb["front_matter"], 2)
@@ -374,7 +367,7 @@ class _Brief:
             ]
             self.table([lb["col_term"], lb["col_count"], lb["col_where"]], rows, [50, 20, 86])
 
-    def appendix(self, paras: list[docx_redline.Para], moved_units: set[str]) -> None:
+    def appendix(self, paras: list[Paragraph]) -> None:
         from docx.enum.text import WD_BREAK
 
         f = self.facts
@@ -386,19 +379,16 @@ class _Brief:
         for b in f.blocks:
             if b.status != "unchanged":
                 comments.setdefault(b.anchor, []).append(self.text("comment_block", b))
-            elif b.moved or b.anchor[1] in moved_units:
+            elif b.moved or b.reordered:
                 comments.setdefault(b.anchor, []).append(self.text("comment_moved", b))
         for t in f.targets:
             if t.change != "unchanged" and t.anchor is not None:
                 comments.setdefault(t.anchor, []).append(self.text("comment_target", t))
-        docx_redline.write(
-            self.revisions,
-            paras,
-            self.c,
-            headings=("Redline Heading 1", "Redline Heading 2", "Redline Heading 3"),
-            body="Redline Text",
-            comments=comments,
-        )
+        styles = [
+            "Redline Text" if depth is None else level_style(depth, REDLINE_HEADINGS)
+            for depth in (heading_depth(self.c, p) for p in paras)
+        ]
+        write_tracked(self.revisions, paras, styles, comments)
 
     def render(self) -> bytes:
         from docx.shared import Mm
@@ -414,26 +404,18 @@ class _Brief:
                 section.left_margin = section.right_margin = Mm(25)
         f = self.facts
         set_core_properties(self.doc, f"{f.old_title} → {f.new_title}", self.when)
-        paras = docx_redline.redline_paragraphs(self.c)
-        moved_units = {op.new for p in paras for op in p.ops if op.op == "move-to" and op.new}
         self.title()
         toc = self.contents()
         self.summary()
         self.targets()
         self.structure()
-        self.priorities(moved_units)
+        self.priorities()
         self.terms()
-        self.appendix(paras, moved_units)
+        self.appendix(f.script.paragraphs)
         self.fill_contents(toc)
         buf = io.BytesIO()
         self.doc.save(buf)
         return reproducible(buf.getvalue(), self.when)
-
-
-def _noteworthy(b: BlockFact, moved_units: set[str]) -> bool:
-    if b.status not in ("unchanged", "minor"):
-        return True
-    return b.moved or any(i in moved_units for i in b.change.alignment.new)
 
 
 def _section_style(status: str) -> str:

@@ -13,7 +13,7 @@ import io
 
 from ..errors import printable
 from ..history import History, TargetTrajectory
-from .brief_facts import detect_language
+from ..report import detect_language
 from .history import rows, summary, target_cells, version_names
 from .ooxml import generation_time, reproducible, set_core_properties, text_table, xml_safe
 from .templates import empty_document, wording

@@ -19,9 +19,9 @@ from docx.oxml.ns import nsdecls, qn
 
 from .. import __version__
 from ..errors import printable
+from ..report import detect_language
 from ..result import Comparison
 from ..sidebyside import Cell, Row, document_date, rows
-from .brief_facts import detect_language
 from .ooxml import TABLE_HEADER_FILL, generation_time, reproducible, set_core_properties, xml_safe
 from .templates import empty_document, wording
 

@@ -5,7 +5,7 @@ small line per indicator drawn as inline SVG. No scripts, no external requests."
 from __future__ import annotations
 
 from ..history import History, TargetTrajectory
-from .brief_facts import detect_language
+from ..report import detect_language
 from .history import rows, step_mark, summary, target_cells, version_names
 from .templates import html_page, wording
 

@@ -17,9 +17,9 @@ from pathlib import PurePath
 
 from .. import __version__
 from ..errors import printable
+from ..report import detect_language
 from ..result import Comparison
 from ..sidebyside import Cell, Row, document_date, outline, rows
-from .brief_facts import detect_language
 from .ooxml import generation_time
 from .templates import folder, wording
 

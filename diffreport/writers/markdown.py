@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ..errors import printable
 from ..report import (
+    SUMMARY_STATUSES,
     block_changes,
     front_lines,
-    is_front,
     moved_places,
     renumbering,
+    summary,
     target_place,
 )
 from ..result import Comparison
@@ -35,20 +34,11 @@ def _diff_md(diff: list[tuple[str, str]]) -> str:
 def render(c: Comparison) -> str:
     lines = [f"# {_esc(c.old.title)} → {_esc(c.new.title)}", ""]
     lines += [f"- old: `{printable(c.old.path)}`", f"- new: `{printable(c.new.path)}`", ""]
-    lines += [
-        "| level | unchanged | changed | new | dropped | split | merged | moved | minor |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for level in ("section", "block", "sentence", "clause"):
-        body = [a for a in c.at(level) if not is_front(c, a)]
-        k = Counter(a.status for a in body)
-        moved = sum(1 for a in body if a.moved)
-        minor = sum(1 for a in body if a.minor)
-        lines.append(
-            f"| {level} | {k.get('unchanged', 0)} | {k.get('changed', 0)} | {k.get('new', 0)} | "
-            f"{k.get('dropped', 0)} | {k.get('split', 0)} | {k.get('merged', 0)} | {moved} "
-            f"| {minor} |"
-        )
+    columns = ["level", *SUMMARY_STATUSES, "moved", "minor"]
+    lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in summary(c):
+        cells = [row.level, *(str(row.counts[s]) for s in SUMMARY_STATUSES)]
+        lines.append("| " + " | ".join([*cells, str(row.moved), str(row.minor)]) + " |")
     lines += ["", "Counts are of the body; front matter (title, history) is compared apart."]
     added, removed = front_lines(c)
     if added or removed:

@@ -430,6 +430,34 @@ class TrackedParagraph:
         self.revisions.comment(self.paragraph, text)
 
 
+def level_style(level: int, names: tuple[str, ...]) -> str:
+    """The style of a heading at ``level`` (1 is the top) among ``names``; deeper levels
+    take the last."""
+    return names[min(max(level, 1), len(names)) - 1]
+
+
+def write_tracked(
+    revisions: Revisions,
+    paragraphs: list,
+    styles: list[str | None],
+    comments: dict[tuple[str, str], list[str]] | None = None,
+) -> None:
+    """Append an edit script's paragraphs (:class:`diffreport.edits.Paragraph`: runs of
+    equal / insert / delete / move-from / move-to text and an edited or plain mark) as
+    tracked changes, each in its style (``styles``, one per paragraph); ``comments`` maps
+    ("old"|"new", unit id) to notes anchored on the first paragraph holding that unit."""
+    pending = dict(comments or {})
+    for para, style in zip(paragraphs, styles, strict=True):
+        tp = revisions.paragraph(style)
+        for op in para.ops:
+            tp.add(op.op, op.text, move=op.move)
+        tp.mark(para.mark)
+        keys = [("new", u) for u in para.new_units] + [("old", u) for u in para.old_units]
+        for key in keys:
+            for note in pending.pop(key, []):
+                tp.comment(note)
+
+
 def reproducible(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite a .docx zip with fixed member timestamps (python-docx stamps the clock)."""
     stamp = when.astimezone(dt.UTC).timetuple()[:6]

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..errors import printable
 from ..report import (
+    SUMMARY_STATUSES,
     block_changes,
     front_lines,
     is_front,
     moved_places,
     renumbering,
+    summary,
     target_place,
 )
 from ..result import Comparison
@@ -54,20 +54,14 @@ def render(c: Comparison, console: Console, show_unchanged: bool = False) -> Non
     # A file name may hold anything a terminal would obey (an escape sequence): shown escaped.
     console.print(Text(f"--- {printable(c.old.path or 'old')}  {c.old.title}", style="bold red"))
     console.print(Text(f"+++ {printable(c.new.path or 'new')}  {c.new.title}", style="bold green"))
-    summary = Table(title="Summary (body; front matter apart)", show_edge=False)
-    summary.add_column("level")
-    statuses = ["unchanged", "changed", "new", "dropped", "split", "merged", "moved", MINOR]
-    for s in statuses:
-        summary.add_column(s, justify="right")
-    for level in ("section", "block", "sentence", "clause"):
-        body = [a for a in c.at(level) if not is_front(c, a)]
-        counts = Counter(a.status for a in body)
-        moved = sum(1 for a in body if a.moved)
-        minor = sum(1 for a in body if a.minor)
-        summary.add_row(
-            level, *[str(counts.get(s, 0)) for s in statuses[:-2]], str(moved), str(minor)
-        )
-    console.print(summary)
+    table = Table(title="Summary (body; front matter apart)", show_edge=False)
+    table.add_column("level")
+    for s in (*SUMMARY_STATUSES, "moved", MINOR):
+        table.add_column(s, justify="right")
+    for row in summary(c):
+        counts = [str(row.counts[s]) for s in SUMMARY_STATUSES]
+        table.add_row(row.level, *counts, str(row.moved), str(row.minor))
+    console.print(table)
 
     added, removed = front_lines(c)
     if added or removed:

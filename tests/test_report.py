@@ -1,0 +1,123 @@
+"""diffreport.report: the facts every writer states, made once — the summary table, blocks
+with their measures, and the judgements (minor, reworded or rewritten, notable new and dropped
+content, what moved)."""
+
+from __future__ import annotations
+
+from diffreport import report
+from diffreport.compare import compare
+
+PLAN = (
+    "一、总体要求\n\n"
+    "（一）加快建设消防站，完善城市消防设施。\n\n"
+    "（二）推进老旧小区改造，新开工面积50万平方米。\n\n"
+    "二、主要任务\n\n"
+    "（三）扩大有效投资，实施重点项目100个。\n\n"
+    "（四）挖掘消费潜力，举办促消费活动。"
+)
+EXTRA = "（五）培育夜间经济集聚区，建设智慧商圈。"
+# (一) changes only in punctuation, (二) in a figure, (五) is new; (三) and (四) stay.
+REVISED = (
+    PLAN.replace("完善城市消防设施。", "完善城市消防设施!").replace("50万", "60万") + f"\n\n{EXTRA}"
+)
+THIRD = "（三）扩大有效投资，实施重点项目100个。"
+FOURTH = "（四）挖掘消费潜力，举办促消费活动。"
+
+
+def facts(old: str, new: str, lang: str = "zh") -> report.Facts:
+    return report.gather(compare(old, new), lang, "2026-01-01", "test")
+
+
+def by_title(f: report.Facts) -> dict[str, report.BlockFact]:
+    return {b.title: b for b in f.blocks}
+
+
+def test_summary_counts_every_status_of_every_level():
+    rows = report.summary(compare(PLAN, REVISED))
+    assert [r.level for r in rows] == ["section", "block", "sentence", "clause"]
+    assert all(set(r.counts) == set(report.SUMMARY_STATUSES) for r in rows)
+    block = rows[1]
+    assert block.counts == {
+        "unchanged": 2,
+        "changed": 2,
+        "new": 1,
+        "dropped": 0,
+        "split": 0,
+        "merged": 0,
+    }
+    assert (block.moved, block.minor) == (0, 1)
+
+
+def test_summary_of_chosen_levels_only():
+    rows = report.summary(compare(PLAN, REVISED), ("section", "clause"))
+    assert [r.level for r in rows] == ["section", "clause"]
+
+
+def test_block_judgements_minor_reworded_new_unchanged():
+    blocks = by_title(facts(PLAN, REVISED))
+    assert {t: b.status for t, b in blocks.items()} == {
+        "（一）": "minor",
+        "（二）": "reworded",
+        "（三）": "unchanged",
+        "（四）": "unchanged",
+        "（五）": "new",
+    }
+    assert [m.text for m in blocks["（五）"].new] == [EXTRA]
+    changed = blocks["（二）"].change.measures
+    assert [(m.status, ("delete", "50万平方米") in m.diff) for m in changed] == [("changed", True)]
+    # What deserves a heading of its own: not the unchanged ones, nor a punctuation change.
+    assert {t for t, b in blocks.items() if b.noteworthy} == {"（二）", "（五）"}
+
+
+def test_rewritten_is_a_changed_block_below_the_similarity_bar(seed_comparison):
+    """The seed plans have blocks on each side of the bar; the judgement follows the score."""
+    f = report.gather(seed_comparison, "zh", "2026-01-01", "test")
+    judged = [b for b in f.blocks if b.status in ("reworded", "rewritten")]
+    assert {b.status for b in judged} == {"reworded", "rewritten"}
+    for b in judged:
+        assert (b.status == "rewritten") == (b.score < report.REWRITTEN_BELOW), b.title
+    assert f.block_counts["rewritten"] == sum(b.status == "rewritten" for b in f.blocks)
+
+
+def test_a_reordered_block_is_noteworthy_though_unchanged():
+    swapped = PLAN.replace(THIRD, "@").replace(FOURTH, THIRD).replace("@", FOURTH)
+    f = facts(PLAN, swapped)
+    assert {b.status for b in f.blocks} == {"unchanged"}
+    reordered = [b for b in f.blocks if b.reordered]
+    assert len(reordered) == 1 and reordered[0].noteworthy
+    assert [b for b in f.blocks if b.noteworthy] == reordered
+    # The facts carry the edit script they were judged on.
+    assert f.script is not None and f.script.moved_in
+
+
+def test_notable_new_content_puts_measures_with_new_terms_first():
+    plain = "（六）继续做好各项工作，推进工作落实。"
+    f = facts(PLAN, f"{PLAN}\n\n{plain}\n\n{EXTRA}")
+    assert f.notable_new == [EXTRA.rstrip("。"), plain.rstrip("。")]
+    assert f.notable_dropped == []
+    f = facts(f"{PLAN}\n\n{EXTRA}", PLAN)
+    assert f.notable_dropped == [EXTRA.rstrip("。")]
+
+
+def test_unrelated_documents_are_said_to_be_unrelated():
+    f = facts(
+        PLAN,
+        "The harbour authority will dredge the northern channel.\n\n"
+        "Ferries run every hour between the two piers in summer.",
+    )
+    assert f.unrelated and f.paired_percent < report.UNRELATED_BELOW_PERCENT
+    assert not facts(PLAN, REVISED).unrelated
+
+
+def test_language_follows_the_script_of_the_documents():
+    assert report.detect_language(compare(PLAN, REVISED)) == "zh"
+    budget = "The council shall publish the annual budget before the end of March."
+    assert report.detect_language(compare(budget, budget.replace("March", "April"))) == "en"
+
+
+def test_counts_hold_every_status_even_when_absent():
+    f = facts(PLAN, PLAN)
+    assert f.same
+    assert set(report.BLOCK_STATUSES) <= set(f.block_counts)
+    assert f.block_counts["unchanged"] == f.blocks_new == 4
+    assert set(f.section_counts) == set(report.SECTION_STATUSES)
