@@ -228,6 +228,36 @@ def snippet(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+HEADLINE_TARGETS = 3  # the summary names a few changed figures; the table lists them all
+
+
+def _headline(targets: list[TargetFact]) -> list[TargetFact]:
+    """The first changed figures, each said once: two fines of one article raised alike
+    (`五十万元以下` → `三百万元以下`) would read as the same sentence twice."""
+    seen: set[tuple] = set()
+    out: list[TargetFact] = []
+    for t in targets:
+        said = (t.change, t.indicator, t.here, t.old_value, t.new_value)
+        if said not in seen:
+            seen.add(said)
+            out.append(t)
+    return out[:HEADLINE_TARGETS]
+
+
+def _a_unit(change: BlockChange, section: str, nodes: list[Node]) -> bool:
+    """A priority sits in a section and an article carries its number (a statute may have no
+    chapters); front matter (dates, addressees) is neither."""
+    return not change.front and bool(section or (nodes and nodes[0].label))
+
+
+def _named(title: str, nodes: list[Node], width: int) -> str:
+    """A block as the summary names it: its title, or its opening words when its title is
+    only its number (`第五条` says nothing of what the new article is about)."""
+    if nodes and not nodes[0].title and title == nodes[0].label:
+        return snippet(nodes[0].text, width)
+    return snippet(title, width)
+
+
 @dataclass(slots=True)
 class BlockFact:
     change: BlockChange
@@ -551,9 +581,9 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
     target_counts = dict.fromkeys(TARGET_CHANGES, 0)
     for t in targets:
         target_counts[t.change] = target_counts.get(t.change, 0) + 1
-    headline = [t for t in targets if t.change in ("raised", "lowered")][:3]
+    headline = _headline([t for t in targets if t.change in ("raised", "lowered")])
     if not headline:
-        headline = [t for t in targets if t.change != "unchanged"][:3]
+        headline = _headline([t for t in targets if t.change != "unchanged"])
     body = [a for a in c.at("block") if not is_front(c, a)]
     total_blocks = sum(len(a.old) + len(a.new) for a in body)
     paired_blocks = sum(len(a.old) + len(a.new) for a in body if a.old and a.new)
@@ -599,12 +629,15 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         headline_targets=headline,
         notable_new=_notable([m for b in blocks for m in b.new], new_terms, 3, width),
         notable_dropped=_notable([m for b in blocks for m in b.dropped], dropped_terms, 3, width),
-        # A priority sits in a section; front matter (dates, addressees) is not one.
         new_priorities=[
-            snippet(b.new_title, width) for b in blocks if b.status == "new" and b.new_section
+            _named(b.new_title, b.change.new, width)
+            for b in blocks
+            if b.status == "new" and _a_unit(b.change, b.new_section, b.change.new)
         ][:3],
         dropped_priorities=[
-            snippet(b.old_title, width) for b in blocks if b.status == "dropped" and b.old_section
+            _named(b.old_title, b.change.old, width)
+            for b in blocks
+            if b.status == "dropped" and _a_unit(b.change, b.old_section, b.change.old)
         ][:3],
         new_terms=term_facts("new", c.new),
         dropped_terms=term_facts("dropped", c.old),

@@ -126,6 +126,10 @@ def test_statute_summary_counts_articles(epoch, brief):
     dropped = [a for a in c.at("block") if a.status == "dropped" and not is_front(c, a)]
     assert f"删除{len(dropped)}条" in first
     assert "四、条款变化" in headings(law, 1)
+    # An article's clauses are its content, not a plan's measures (举措).
+    everything = "\n".join(p.text for p in law.paragraphs)
+    assert "举措" not in everything and "在分句层面，新增内容" in first
+    assert "新增举措" in "\n".join(p.text for p in brief.paragraphs)
     seed_first = next(p.text for p in brief.paragraphs if p.style.name == "Body Text")
     assert seed_first != first
 

@@ -121,3 +121,31 @@ def test_counts_hold_every_status_even_when_absent():
     assert set(report.BLOCK_STATUSES) <= set(f.block_counts)
     assert f.block_counts["unchanged"] == f.blocks_new == 4
     assert set(f.section_counts) == set(report.SECTION_STATUSES)
+
+
+STATUTE = (
+    "第一条 为了规范市场秩序，制定本条例。\n\n"
+    "第二条 经营者违反本条例规定的，处五十万元以下的罚款；"
+    "行业协会违反本条例规定的，处五十万元以下的罚款。\n\n"
+    "第三条 本条例自公布之日起施行。"
+)
+
+
+def test_a_figure_changed_alike_twice_in_one_article_is_said_once():
+    f = facts(STATUTE, STATUTE.replace("五十万元", "三百万元"))
+    raised = [t for t in f.targets if t.change == "raised"]
+    assert len(raised) == 2  # both fines are in the table
+    assert len(f.headline_targets) == 1  # the summary says it once
+    assert (f.headline_targets[0].old_value, f.headline_targets[0].new_value) == (
+        "五十万元以下",
+        "三百万元以下",
+    )
+
+
+def test_a_new_article_named_only_by_its_number_is_named_by_its_opening_words():
+    added = "第四条 国家建立健全公平竞争审查制度。"
+    f = facts(STATUTE, f"{STATUTE}\n\n{added}")
+    assert f.genre == "statute"
+    assert f.new_priorities == [added]
+    titled = facts(PLAN, f"{PLAN}\n\n三、保障措施\n\n（六）加强组织领导，压实工作责任。")
+    assert all(not p.startswith("（六）") or "加强组织领导" in p for p in titled.new_priorities)

@@ -320,18 +320,15 @@ class _Brief:
         lb = self.labels
         self.heading(self.text("block_heading", b), 3)
         self.para(self.text("block_note", b), "Briefing Note")
-        for label, measures, mark in (
-            ("measures_new", b.new, "＋"),
-            ("measures_dropped", b.dropped, "－"),
-        ):
+        for kind, measures, mark in (("new", b.new, "＋"), ("dropped", b.dropped, "－")):
             if measures:
-                self.para(lb[label], "Briefing Label")
+                self.para(self.text("measures_label", kind, self.facts.genre), "Briefing Label")
                 for m in measures:
                     p = self.para("", "Briefing Item")
                     self.run(p, f"{mark} ", CHANGE_STYLE["new" if mark == "＋" else "dropped"])
                     self.run(p, m.text)
         if b.changed:
-            self.para(lb["measures_changed"], "Briefing Label")
+            self.para(self.text("measures_label", "changed", self.facts.genre), "Briefing Label")
             for m in b.changed:
                 p = self.para("", "Briefing Item")
                 self.run(p, "～ ", CHANGE_STYLE["reworded"])
@@ -378,7 +375,9 @@ class _Brief:
         comments: dict[tuple[str, str], list[str]] = {}
         for b in f.blocks:
             if b.status != "unchanged":
-                comments.setdefault(b.anchor, []).append(self.text("comment_block", b))
+                comments.setdefault(b.anchor, []).append(
+                    self.text("comment_block", b, self.facts.genre)
+                )
             elif b.moved or b.reordered:
                 comments.setdefault(b.anchor, []).append(self.text("comment_moved", b))
         for t in f.targets:
