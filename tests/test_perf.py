@@ -1,12 +1,12 @@
 """Speed regressions, checked the way the benchmark measures them: as ratios within one run
-(growth with size, time against difflib on the same text), plus structural facts that keep
-the start-up fast and the alignment sub-quadratic. The figures are in the README's
-Performance section (`make bench`)."""
+(on real distinct text: time against segmenting the same text with jieba-rs, growth with
+size, unrelated against related documents, the briefing's writer against the comparison),
+plus structural facts that keep the start-up fast and the alignment sub-quadratic. The
+figures are in docs/performance.md (`make bench`)."""
 
 from __future__ import annotations
 
 import csv
-import difflib
 import json
 import math
 import os
@@ -105,18 +105,6 @@ def test_large_flat_group_is_not_scored_as_a_full_matrix(monkeypatch):
     assert len(unchanged & shared) >= 0.95 * len(shared)
 
 
-def _law_copies(k: int) -> tuple[str, str]:
-    sides = []
-    for side in (0, 1):
-        parts = []
-        for i in range(1, k + 1):
-            parts.append(f"# 第{i}编 汇编\n")
-            for pair in law_pairs():
-                parts.append(re.sub(r"(?m)^#", "##", pair[side].read_text(encoding="utf-8")))
-        sides.append("\n\n".join(parts))
-    return sides[0], sides[1]
-
-
 def _best_of(n: int, fn) -> float:
     best = float("inf")
     for _ in range(n):
@@ -126,25 +114,80 @@ def _best_of(n: int, fn) -> float:
     return best
 
 
-def test_time_grows_near_linearly_and_stays_within_a_multiple_of_difflib(tmp_path):
-    compare(SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt")  # warm up jieba
-    sizes, times = [], []
-    for k in (1, 4):
-        old, new = _law_copies(k)
-        (tmp_path / f"old{k}.md").write_text(old, encoding="utf-8")
-        (tmp_path / f"new{k}.md").write_text(new, encoding="utf-8")
-        paths = (tmp_path / f"old{k}.md", tmp_path / f"new{k}.md")
-        sizes.append(len(old.encode()) + len(new.encode()))
-        times.append(_best_of(2, lambda paths=paths: compare(*paths).to_json()))
-    exponent = math.log(times[1] / times[0]) / math.log(sizes[1] / sizes[0])
-    # Near-linear: the benchmark's bound is 1.2; noise on a shared machine gets a margin.
-    assert exponent < 1.5, (times, exponent)
-    old_lines = [x for x in old.splitlines() if x.strip()]
-    new_lines = [x for x in new.splitlines() if x.strip()]
-    baseline = _best_of(2, lambda: list(difflib.ndiff(old_lines, new_lines)))
-    # A generous multiple of difflib's redline on the same text (measured 2026-11-23: about
-    # 8 before the rjieba and aligner speed-ups, 4.8 after, warm, on a busy machine).
-    assert times[1] < 12 * baseline, (times[1], baseline)
+# Real distinct text (bench/inputs.py's real_distinct and unrelated, from bench/corpus): small
+# enough to stay quick, large enough for growth to show. Bounds are ratios within this process.
+SMALL, LARGE = 80_000, 240_000  # bytes per side
+# json ÷ floor (warm, in process; the floor is reading and segmenting every line with jieba-rs).
+# Warm, the floor is small (no start-up): measured 2026-11-27, loaded machine, 51 at LARGE.
+FLOOR_MULTIPLE = 100
+GROWTH_EXPONENT = 1.6  # measured 1.27-1.39 (SMALL → LARGE); the benchmark's bound is 1.1
+UNRELATED_MULTIPLE = 1.6  # unrelated ÷ related per byte at LARGE; measured 1.17-1.31
+BRIEF_SHARE = 1.0  # the Word briefing's writer ÷ compare + JSON at LARGE; measured 0.24-0.30
+
+
+@pytest.fixture(scope="module")
+def real_timings(tmp_path_factory):
+    import rjieba
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from inputs import real_distinct, unrelated
+
+    from diffreport.writers import docx_brief
+
+    tmp = tmp_path_factory.mktemp("real")
+    compare(SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt")  # warm up
+    out: dict[str, dict[str, float]] = {}
+    for name, make, size in (
+        ("small", real_distinct, SMALL),
+        ("large", real_distinct, LARGE),
+        ("unrelated", unrelated, LARGE),
+    ):
+        old_text, new_text = make(size)
+        paths = (tmp / f"{name}.old.md", tmp / f"{name}.new.md")
+        paths[0].write_text(old_text, encoding="utf-8")
+        paths[1].write_text(new_text, encoding="utf-8")
+
+        def floor(paths=paths):
+            for path in paths:
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    rjieba.cut(line, True)
+
+        done = {}
+
+        def diff(paths=paths, done=done):
+            done["c"] = compare(*paths)
+            done["c"].to_json()
+
+        out[name] = {
+            "bytes": len(old_text.encode()) + len(new_text.encode()),
+            "floor": _best_of(3, floor),
+            "json": _best_of(2, diff),
+        }
+        if name == "large":
+            out[name]["brief"] = _best_of(2, lambda done=done: docx_brief.render(done["c"]))
+    return out
+
+
+def test_real_distinct_text_costs_a_bounded_multiple_of_segmenting_it(real_timings):
+    large = real_timings["large"]
+    assert large["json"] < FLOOR_MULTIPLE * large["floor"], real_timings
+
+
+def test_time_grows_near_linearly_on_real_distinct_text(real_timings):
+    small, large = real_timings["small"], real_timings["large"]
+    exponent = math.log(large["json"] / small["json"]) / math.log(large["bytes"] / small["bytes"])
+    assert exponent < GROWTH_EXPONENT, (exponent, real_timings)
+
+
+def test_unrelated_documents_are_not_much_slower_than_related_ones(real_timings):
+    unrelated, related = real_timings["unrelated"], real_timings["large"]
+    per_byte = (unrelated["json"] / unrelated["bytes"]) / (related["json"] / related["bytes"])
+    assert per_byte < UNRELATED_MULTIPLE, real_timings
+
+
+def test_the_briefing_writer_costs_a_bounded_share_of_the_comparison(real_timings):
+    large = real_timings["large"]
+    assert large["brief"] < BRIEF_SHARE * large["json"], real_timings
 
 
 def test_batch_writes_one_json_per_pair_and_an_index(tmp_path):
