@@ -18,6 +18,9 @@ from ..result import Comparison
 from .ooxml import (
     TABLE_HEADER_FILL,
     Revisions,
+    add_bookmarked_text,
+    add_elements,
+    add_text,
     field_begin,
     field_end,
     fixed_layout,
@@ -25,11 +28,11 @@ from .ooxml import (
     internal_link,
     keep_row_together,
     level_style,
-    paragraph_style,
-    plain_run,
     repeat_header_row,
+    replace_paragraph,
     reproducible,
     set_core_properties,
+    set_style,
     shade_cell,
     write_tracked,
     xml_safe,
@@ -88,15 +91,11 @@ class _Brief:
 
     def styled(self, paragraph, name: str | None):
         if name:
-            p = paragraph._p
-            if len(p):
-                p.get_or_add_pPr().style = self.style_id(name)
-            else:  # a fresh paragraph: python-docx's schema-order search finds nothing
-                p.append(paragraph_style(self.style_id(name)))
+            set_style(paragraph, self.style_id(name))
         return paragraph
 
     def run(self, paragraph, text: str, style: str | None = None) -> None:
-        paragraph._p.append(plain_run(xml_safe(text), self.style_id(style) if style else None))
+        add_text(paragraph, text, self.style_id(style) if style else None)
 
     def new_para(self, style: str | None = None):
         return self.styled(self.revisions.add_paragraph(), style)
@@ -112,7 +111,7 @@ class _Brief:
         if level <= TOC_LEVELS:
             name = f"_Toc{len(self.headings) + 1:04d}"
             self.headings.append((level, text, name))
-            _bookmark(p, name, 5_000 + len(self.headings), xml_safe(text))
+            add_bookmarked_text(p, name, 5_000 + len(self.headings), xml_safe(text))
         else:
             self.run(p, text)
 
@@ -191,16 +190,13 @@ class _Brief:
         for i, (level, text, name) in enumerate(self.headings):
             p = self.new_para(f"TOC {level}")
             if i == 0:
-                for r in field_begin(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u', dirty=True):
-                    p._p.append(r)
-            p._p.append(internal_link(name, xml_safe(text)))
+                add_elements(p, field_begin(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u', dirty=True))
+            add_elements(p, [internal_link(name, xml_safe(text))])
             if i == len(self.headings) - 1:
-                p._p.append(field_end())
+                add_elements(p, [field_end()])
                 p.add_run().add_break(WD_BREAK.PAGE)  # contents on a page of their own
-            entries.append(p._p)
-        for el in reversed(entries):
-            anchor._p.addnext(el)
-        anchor._p.getparent().remove(anchor._p)
+            entries.append(p)
+        replace_paragraph(anchor, entries)
 
     def summary(self) -> None:
         f, lb = self.facts, self.labels
@@ -419,16 +415,6 @@ class _Brief:
 
 def _section_style(status: str) -> str:
     return {"unchanged": "unchanged", "new": "new", "dropped": "dropped"}.get(status, "reworded")
-
-
-def _bookmark(paragraph, name: str, bid: int, text: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    p = paragraph._p
-    p.append(OxmlElement("w:bookmarkStart", attrs={qn("w:id"): str(bid), qn("w:name"): name}))
-    paragraph.add_run(text)
-    p.append(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): str(bid)}))
 
 
 def render(c: Comparison, lang: str = "auto") -> bytes:

@@ -115,6 +115,51 @@ def paragraph_style(style_id: str):
     return ppr
 
 
+# ---------------------------------------------------------------- python-docx paragraphs
+# What a writer does to a python-docx ``Paragraph`` beyond its public API, so that no writer
+# reaches into its element (``paragraph._p``).
+
+
+def set_style(paragraph, style_id: str) -> None:
+    """Give ``paragraph`` the paragraph style ``style_id`` (by id: python-docx resolves a
+    name by scanning every style, and a briefing sets thousands)."""
+    p = paragraph._p
+    if len(p):
+        p.get_or_add_pPr().style = style_id
+    else:  # a fresh paragraph: python-docx's schema-order search finds nothing
+        p.append(paragraph_style(style_id))
+
+
+def add_text(paragraph, text: str, style_id: str | None = None) -> None:
+    """Append ``text`` as one run (:func:`plain_run`) in the character style ``style_id``."""
+    paragraph._p.append(plain_run(xml_safe(text), style_id))
+
+
+def add_elements(paragraph, elements) -> None:
+    """Append built elements (field runs, links) to ``paragraph``, in order."""
+    p = paragraph._p
+    for element in elements:
+        p.append(element)
+
+
+def add_bookmarked_text(paragraph, name: str, bookmark_id: int, text: str) -> None:
+    """Append ``text`` as a run inside a bookmark ``name`` (a target of internal links)."""
+    p = paragraph._p
+    p.append(
+        OxmlElement("w:bookmarkStart", attrs={qn("w:id"): str(bookmark_id), qn("w:name"): name})
+    )
+    paragraph.add_run(text)
+    p.append(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): str(bookmark_id)}))
+
+
+def replace_paragraph(anchor, paragraphs) -> None:
+    """Move ``paragraphs`` to where ``anchor`` stands, in order, and remove ``anchor``."""
+    where = anchor._p
+    for paragraph in reversed(paragraphs):
+        where.addnext(paragraph._p)
+    where.getparent().remove(where)
+
+
 def change_element(tag: str, rev_id: int, author: str, date: str):
     """An empty ``w:ins`` or ``w:del`` (tag) with its revision attributes."""
     return OxmlElement(
