@@ -13,13 +13,18 @@ as new and dropped.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
+
+from rapidfuzz.distance import Indel
 
 from .model import Document, Node
 from .result import Alignment, Rename, TermShift
-from .tokens import _LABEL_WORD, FUNCTION_WORDS, display_tokens, keywords
+from .tokens import _STOP_LATIN, FUNCTION_WORDS, _cut_run, _segmenter, keywords
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
 _WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}")
@@ -61,146 +66,428 @@ def _full_text(doc: Document) -> str:
     return "\n".join(n.text for n in doc.nodes if n.kind in ("section", "block"))
 
 
-# A term is at most this many words (`User Personal Information`, `互联网及其他公共信息网络运营商`).
-TERM_TOKENS = 8
-# A term may hold an enumeration comma (`区、县`) but starts and ends with a word.
-_TERM_EDGE = re.compile(r"^[\s\W_]+|[\s\W_]+$")
+# --- renames -------------------------------------------------------------------------------
+# A rename is found in three steps: the changes of the finest changed units give candidate
+# term pairs (a change, or a few close changes, completed into whole words with the unchanged
+# text around them); a candidate stands if the old term is (almost) gone from the new version
+# and the substitution recurs across paired units (counted in the texts, however the diff cut
+# them); overlapping candidates keep the one most units support (the fuller one on a tie).
+
+# A term is at most this long (`互联网及其他公共信息网络运营商、服务商` is 19 characters,
+# `User Personal Information` 25).
+TERM_CHARS = 32
+# Changes this close (atoms of unchanged text between them, no punctuation) may make one
+# replacement: `发展[与]改革[行政主管]部门` → `发展改革部门`, `质量[技]监[]部门` → `市场监管部门`.
+JOIN_GAP = 4
+# ... up to this many changes.
+JOIN_CHANGES = 3
+# Unchanged atoms on each side a candidate may take to complete its words (`民政` + `局` →
+# `部门`; `国务院` + `科学技术` → `卫生健康` + `主管部门`).
+CONTEXT_ATOMS = 6
+# The old term is (almost) gone: at most this share of its uses is left in the new version.
+GONE_SHARE = 0.25
+# A short new term left of the old one (`区` of `区、县`, `降碳` of `减污降碳`) counts in a unit
+# whose diff does not show the replacement only where it stands in the old term's place.
+SHORT_TERM = 2
+# A word is part of the old term when it follows this share of its uses (`质量技监部门`).
+FOLLOWED = 0.75
+# A fuller reading of a rename (`主体` → `企业等经营主体`) stands if it holds in this share of
+# the units the shorter one holds in.
+FULLER = 0.8
+
+_PUNCT = re.compile(r"[^\w\s]|_")
+# A unit's own label is not part of a term (`第十条各部` → `第十四条国务院组成部门`).
+_LEADING_LABEL = re.compile(
+    r"^\s*(?:第[零〇一二三四五六七八九十百千两\d]+[编章节条款项](?:之[一二三四五六七八九十\d]+)?"
+    r"|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)\s*"
+)
+_LABEL_IN = re.compile(
+    r"第[零〇一二三四五六七八九十百千两\d]+(?:、[零〇一二三四五六七八九十百千两\d]+)*[编章节条款项]"
+)
+# Figures are targets, links and paths are not terms.
+_NUMERAL_ONLY = re.compile(r"[\s零〇一二两三四五六七八九十百千万亿\d.．%‰]*")
+_NOT_TERM = re.compile(r"[\d/.:#()\[\]]")
+# Characters that join or qualify words: a term neither starts nor ends with one.
+_PARTICLES = frozenset("的和与及或等之其")
+# One-character words that introduce or qualify (`在未`, `未采取`), not name: no term's first or
+# last word.
+_EDGE_CHARACTERS = frozenset("在对向从将把被于以为由未不也都并而即应须可经按依至使让给")
+# Inside a term: an enumeration comma (`区、县`) or brackets (`聘（任）期`), no other punctuation.
+_INNER_PUNCT = re.compile(r"[^\w\s、（）]|_")
+_CJK_SPACED = re.compile(r"[\u4e00-\u9fff]\s|\s[\u4e00-\u9fff]")
+_TOKEN_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[A-Za-z][A-Za-z'’\-]*|\d+|\S|\s+")
 
 
-def _content_tokens(text: str) -> list[str]:
-    return [t for t in display_tokens(text) if t.strip()]
-
-
-def _is_word(token: str) -> bool:
-    return bool(_WORDY.search(token) or _CJK_WORD.fullmatch(token)) and not _LABEL_WORD.fullmatch(
-        token
-    )
-
-
-def _joined(tokens: list[str]) -> str:
-    """Tokens as text: Latin words keep a space between them."""
-    out = ""
-    for t in tokens:
-        if out and out[-1].isascii() and out[-1].isalnum() and t[:1].isascii() and t[:1].isalnum():
-            out += " "
-        out += t
+def _atoms(text: str) -> list[str]:
+    """Pieces a replacement is made of: Chinese characters one by one (a rename may change part
+    of a word: `民政局` → `民政部门`), Latin words, numbers and punctuation whole."""
+    out: list[str] = []
+    for m in _TOKEN_RUNS.finditer(text):
+        t = m.group()
+        if _CJK_WORD.fullmatch(t):
+            out.extend(t)
+        else:
+            out.append(t)
     return out
 
 
-def _term_pair(old: str, new: str, before: str, after: str) -> tuple[str, str, bool] | None:
-    """The replacement ``old`` → ``new`` (between the unchanged ``before`` and ``after``)
-    as whole words on both sides, or None when it is not a replacement of terms. Tokens
-    both sides share at their edges are context, not the term (`由水行政主管部门责令` →
-    `由水务部门责令` is `水行政主管部门` → `水务部门`). A pure deletion or insertion is a
-    rename only as the word it changes: an item dropped from an enumeration (`区、县` →
-    `区`, with the word before it) or a word dropped before another (`行政处分` → `处分`).
-    The flag says whether the terms may continue into the next word (not when they were
-    completed with the words around them)."""
-    old_t, new_t = _content_tokens(old), _content_tokens(new)
-    whole = bool(old_t and new_t)
-    while old_t and new_t and old_t[0] == new_t[0]:
-        old_t, new_t = old_t[1:], new_t[1:]
-    while old_t and new_t and old_t[-1] == new_t[-1]:
-        old_t, new_t = old_t[:-1], new_t[:-1]
-    if not old_t and not new_t:
-        return None
-    if not old_t or not new_t:
-        changed = old_t or new_t
-        left = _content_tokens(before)[-1:] if before else []
-        right = _content_tokens(after)[:1] if after else []
-        if changed[0] in "、，," and left and _is_word(left[0]):
-            context, at_left = left, True  # `区` + `、县`
-        elif changed[-1] in "、，," and right and _is_word(right[0]):
-            context, at_left = right, False  # `县、` + `区`
-        elif (
-            len(changed) == 1
-            and len(changed[0]) >= 2
-            and changed[0] not in FUNCTION_WORDS
-            and right
-            and _CJK_WORD.fullmatch(changed[0] + right[0])
-        ):
-            context, at_left = right, False  # `行政` + `处分`
+@lru_cache(maxsize=65536)
+def _word_edges(text: str) -> frozenset[int]:
+    """Offsets where a word starts or ends: jieba's words with and without its HMM (which may
+    join a character to the next word: `市水|行政|主管部门`), other tokens whole."""
+    edges = {0, len(text)}
+    for m in _TOKEN_RUNS.finditer(text):
+        edges.add(m.start())
+        edges.add(m.end())
+        if _CJK_WORD.fullmatch(m.group()):
+            for words in (_cut_run(m.group()), _segmenter().cut(m.group(), False)):
+                at = m.start()
+                for w in words:
+                    at += len(w)
+                    edges.add(at)
+    return frozenset(edges)
+
+
+@lru_cache(maxsize=65536)
+def _hmm_edges(text: str) -> frozenset[int]:
+    """Offsets where jieba's usual words (HMM on) and other tokens start or end."""
+    edges = {0, len(text)}
+    for m in _TOKEN_RUNS.finditer(text):
+        at = m.start()
+        edges.add(at)
+        for w in _cut_run(m.group()) if _CJK_WORD.fullmatch(m.group()) else [m.group()]:
+            at += len(w)
+            edges.add(at)
+    return frozenset(edges)
+
+
+def _inside_word(text: str, start: int, end: int, strict: bool = False) -> bool:
+    """``text[start:end]`` lies in one of jieba's words and is not all of it (`大` in `股东大会`,
+    `书` in `通知书`); ``strict``: not at its edges either (an insertion point in `中国`)."""
+    edges = sorted(_hmm_edges(text))
+    k = bisect_right(edges, start)
+    if k == 0 or k == len(edges):
+        return False
+    word_start, word_end = edges[k - 1], edges[k]
+    if end > word_end or (word_start, word_end) == (start, end):
+        return False
+    return not strict or word_start < start < word_end
+
+
+@lru_cache(maxsize=65536)
+def _edge_word(term: str) -> bool:
+    """Starts and ends with a content word (not `与改革`, `国家有关`, `本法`)."""
+    if not (term[0].isalnum() and term[-1].isalnum()) or _INNER_PUNCT.search(term):
+        return False
+    if _CJK_SPACED.search(term):
+        return False  # `条 网络`: a label's last character, not a word
+    if term[0] in _PARTICLES or term[-1] in _PARTICLES:
+        return False
+    if any(term[:k] in FUNCTION_WORDS or term[-k:] in FUNCTION_WORDS for k in (2, 3, 4)):
+        return False
+    words = _words(term)
+    return not any(w in _EDGE_CHARACTERS or w.lower() in _STOP_LATIN for w in (words[0], words[-1]))
+
+
+def _words(term: str) -> list[str]:
+    """jieba's words (HMM on) and other tokens of a term, without spaces."""
+    out: list[str] = []
+    for m in _TOKEN_RUNS.finditer(term):
+        if _CJK_WORD.fullmatch(m.group()):
+            out.extend(_cut_run(m.group()))
+        elif not m.group().isspace():
+            out.append(m.group())
+    return out
+
+
+def _context(before: str, after: str) -> tuple[str, str]:
+    """The unchanged text on each side of a change, up to the nearest punctuation."""
+    left = _PUNCT.split(before)[-1] if before else ""
+    right = _PUNCT.split(after)[0] if after else ""
+    return left[-3 * CONTEXT_ATOMS :], right[: 3 * CONTEXT_ATOMS]
+
+
+def _term_pairs(before: str, deleted: str, inserted: str, after: str) -> set[tuple[str, str]]:
+    """Candidate (old term, new term) pairs for one change between ``before`` and ``after``:
+    each run of up to JOIN_CHANGES close character-level changes, with up to CONTEXT_ATOMS of
+    the unchanged text on each side, where both terms start and end on word edges."""
+    left, right = _context(before, after)
+    old_s, new_s = left + deleted + right, left + inserted + right
+    a, b = _atoms(old_s), _atoms(new_s)
+    vocab = {t: chr(0x10000 + k) for k, t in enumerate(dict.fromkeys(a + b))}
+    # (changed, old start, old end, new start, new end); a deletion next to an insertion is
+    # one change.
+    ops: list[list] = []
+    for op in Indel.opcodes("".join(map(vocab.__getitem__, a)), "".join(map(vocab.__getitem__, b))):
+        changed = op.tag != "equal"
+        if changed and ops and ops[-1][0]:
+            ops[-1][2], ops[-1][4] = op.src_end, op.dest_end
         else:
-            return None
-        longer = context + changed if at_left else changed + context
-        old_t, new_t = (longer, context) if not new_t else (context, longer)
-        whole = False
-    o, n = (_TERM_EDGE.sub("", _joined(x)) for x in (old_t, new_t))
-    if not o or not n or o == n or max(len(old_t), len(new_t)) > TERM_TOKENS:
-        return None
-    if not any(map(_is_word, old_t)) or not any(map(_is_word, new_t)):
-        return None
-    if all(t in FUNCTION_WORDS for t in old_t + new_t if _is_word(t)):
-        return None  # `按照` → `依照`: wording, not a term
-    if max(len(_TERM_EDGE.sub("", o)), len(n)) < 2 or not _WORDY.search(o + n):
-        return None  # `应` → `须`: one character is not a term
-    return o, n, whole and old_t[-1] != new_t[-1]
+            ops.append([changed, op.src_start, op.src_end, op.dest_start, op.dest_end])
+    a_off = [0, *accumulate(map(len, a))]
+    b_off = [0, *accumulate(map(len, b))]
+    old_edges, new_edges = _word_edges(old_s), _word_edges(new_s)
+    changes = [k for k, op in enumerate(ops) if op[0]]
+
+    def room(k: int, step: int) -> int:
+        """Unchanged atoms next to change ``k`` (before it: step -1) up to punctuation."""
+        j = k + step
+        if not 0 <= j < len(ops) or ops[j][0]:
+            return 0
+        run = a[ops[j][1] : ops[j][2]]
+        if step < 0:
+            run = run[::-1]
+        n = 0
+        for t in run[:CONTEXT_ATOMS]:
+            if _PUNCT.fullmatch(t):
+                break
+            n += 1
+        return n
+
+    rooms = {k: (room(k, -1), room(k, 1)) for k in changes}
+    out: set[tuple[str, str]] = set()
+    for i, first in enumerate(changes):
+        for last in changes[i : i + JOIN_CHANGES]:
+            if last != first:
+                gap = ops[last - 1]  # the unchanged run before `last`
+                if gap[2] - gap[1] > JOIN_GAP or any(
+                    _PUNCT.fullmatch(t) for t in a[gap[1] : gap[2]]
+                ):
+                    break
+            s0, s1 = ops[first][1], ops[last][2]
+            d0, d1 = ops[first][3], ops[last][4]
+            core_old, core_new = "".join(a[s0:s1]), "".join(b[d0:d1])
+            if _NUMERAL_ONLY.fullmatch(core_old) and _NUMERAL_ONLY.fullmatch(core_new):
+                continue  # a figure
+            group = [ops[k] for k in changes[i : changes.index(last) + 1]]
+            insertion = not any(op[2] > op[1] for op in group)
+            if insertion and not (
+                first == last and _inside_word(old_s, a_off[s0], a_off[s0], strict=True)
+            ):
+                continue  # words added next to a term that stays (`未[按照…]采取`)
+            if core_old.strip() in FUNCTION_WORDS and core_new.strip() in FUNCTION_WORDS:
+                continue  # `相关` → `有关`: wording, not a term
+            deletion = not core_new.strip()
+            mode = "inside" if insertion else ""  # `中国` → `中[华人民共和]国`
+            if insertion:
+                pass
+            elif deletion:
+                # A deletion is a rename only as the word it changes: an item dropped from an
+                # enumeration (`区、县` → `区`), a word dropped before another (`行政处分` →
+                # `处分`), characters dropped inside a word (`股东大会` → `股东会`).
+                word = core_old.strip("、")
+                at = a_off[s0] + core_old.index(word)
+                one_word = (
+                    _CJK_WORD.fullmatch(word) is not None
+                    and word not in FUNCTION_WORDS
+                    and not any(at < e < at + len(word) for e in old_edges)
+                )
+                if one_word and core_old[0] == "、" and len(core_old) - len(word) == 1:
+                    mode = "after"  # the term is the word before and the item
+                elif one_word and core_old[-1] == "、" and len(core_old) - len(word) == 1:
+                    mode = "before"
+                elif one_word and word == core_old and len(word) >= 2:
+                    mode = "before"
+                elif _CJK_WORD.fullmatch(core_old) and _inside_word(old_s, at, at + len(word)):
+                    mode = "inside"  # `股东[大]会` → `股东会`, `通知[书]` → `通知`
+                else:
+                    continue
+            # How far the terms reach into the unchanged text: to the nearest word edges, and on
+            # the right up to two words further (a head word: `质量技监` + `部门`); a word
+            # before both is context, not term (`涉密` + `计算机`).
+            lefts = [
+                x
+                for x in range(rooms[first][0] + 1)
+                if a_off[s0 - x] in old_edges and b_off[d0 - x] in new_edges
+            ][:2]
+            rights = [
+                y
+                for y in range(rooms[last][1] + 1)
+                if a_off[s1 + y] in old_edges and b_off[d1 + y] in new_edges
+            ][:3]
+            for x in lefts:
+                for y in rights:
+                    if (
+                        (mode == "after" and (x == 0 or y))
+                        or (mode == "before" and (x or y == 0))
+                        or (mode == "inside" and x + y == 0)
+                    ):
+                        continue
+                    o0, o1 = a_off[s0 - x], a_off[s1 + y]
+                    n0, n1 = b_off[d0 - x], b_off[d1 + y]
+                    o, n = old_s[o0:o1].strip(), new_s[n0:n1].strip()
+                    if o == n or max(len(o), len(n)) < 2 or max(len(o), len(n)) > TERM_CHARS:
+                        continue
+                    if _NOT_TERM.search(o + n) or _LABEL_IN.search(o + n):
+                        continue
+                    if (
+                        not _edge_word(o)
+                        or not _edge_word(n)
+                        or (len(n) < 2 and not (mode in ("after", "before") and "、" in o))
+                    ):
+                        continue  # one character only for an enumeration cut (`区、县` → `区`)
+                    if set(_words(o)) ^ set(_words(n)) <= FUNCTION_WORDS:
+                        continue  # `会同相关行政管理` → `会同有关行政管理`: wording
+                    out.add((o, n))
+    return out
 
 
-def _replacements(alignments: list[Alignment]) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """(old term, new term) → [(new unit id, following token)] over the finest changed
-    units (see :func:`_term_pair`)."""
+def _candidates(alignments: list[Alignment], new: Document) -> dict[tuple[str, str], set[str]]:
+    """Candidate renames from the changes of the finest changed units, in reading order, each
+    with the new blocks whose changes show it."""
     finest: dict[str, int] = {}
     for a in alignments:
         if a.diff and a.status == "changed":
             finest[a.level] = finest.get(a.level, 0) + 1
     level = next((lv for lv in ("clause", "sentence", "block") if lv in finest), None)
-    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    out: dict[tuple[str, str], set[str]] = {}
     for a in alignments:
         if a.level != level or a.status != "changed" or not a.diff:
             continue
-        ops = a.diff
-        k = 0
-        while k < len(ops):
-            if ops[k][0] == "equal":
-                k += 1
-                continue
-            start = k
-            deleted = inserted = ""
-            while k < len(ops) and ops[k][0] != "equal":
-                if ops[k][0] == "delete":
-                    deleted += ops[k][1]
+        block = new.block_of(a.new[0])
+        block_id = block.id if block is not None else a.new[0]
+        # The unit as runs: unchanged text, then (deleted, inserted), alternately.
+        runs: list = [""]
+        for op, text in a.diff:
+            if op == "equal":
+                if isinstance(runs[-1], str):
+                    runs[-1] += text
                 else:
-                    inserted += ops[k][1]
-                k += 1
-            before = ops[start - 1][1] if start > 0 else ""
-            after = ops[k][1] if k < len(ops) else ""
-            if re.search(r"\d", deleted + inserted):
-                continue  # figures are targets, not terms
-            if re.search(r"[/.:#()\[\]]", deleted + inserted):
-                continue  # links and paths, not terms
-            found = _term_pair(deleted, inserted, before, after)
-            if found is None:
-                continue
-            o, n, open_end = found
-            first = display_tokens(after[:8])[0] if after and open_end else ""
-            out.setdefault((o, n), []).append((a.new[0], first))
-            if deleted and inserted:
-                for stem in _stem_pairs(deleted.strip(), inserted.strip()):
-                    out.setdefault(stem, []).append((a.new[0], ""))
+                    runs.append(text)
+            else:
+                if isinstance(runs[-1], str):
+                    runs.append(["", ""])
+                runs[-1][op == "insert"] += text
+        if isinstance(runs[-1], list):
+            runs.append("")
+        for i in range(1, len(runs), 2):
+            # A change, or a few changes a short unchanged run apart (`第五十[九]条
+            # [互联网及其他公共信息]网络[运营商、服务商→运营者]`).
+            deleted, inserted = runs[i]
+            for j in range(i, min(i + 2 * JOIN_CHANGES, len(runs) - 1), 2):
+                if j > i:
+                    gap = runs[j - 1]
+                    if len(gap) > JOIN_GAP or _PUNCT.search(gap):
+                        break
+                    deleted += gap + runs[j][0]
+                    inserted += gap + runs[j][1]
+                before, after = runs[i - 1], runs[j + 1]
+                old_t, new_t = deleted, inserted
+                if not before.strip():
+                    old_t = _LEADING_LABEL.sub("", old_t, count=1)
+                    new_t = _LEADING_LABEL.sub("", new_t, count=1)
+                if not old_t.strip():
+                    continue
+                for pair in sorted(_term_pairs(before, old_t, new_t, after)):
+                    out.setdefault(pair, set()).add(block_id)
     return out
 
 
-def _stem_pairs(old: str, new: str) -> set[tuple[str, str]]:
-    """Word-level renames inside a larger replacement that keep their stem:
-    `、县民政局和市殡葬管理处` → `民政部门` holds `民政局` → `民政部门`."""
-    out: set[tuple[str, str]] = set()
-    new_toks = display_tokens(new)
-    for d in set(display_tokens(old)):
-        if len(d) < 2 or not _CJK_WORD.fullmatch(d):
-            continue
-        for k, t in enumerate(new_toks):
-            if t[:2] != d[:2] or t == d:
+def _units(alignments: list[Alignment], old: Document, new: Document) -> list[tuple[str, str, str]]:
+    """(old text, new text, first new id) of every paired block that changed."""
+    return [
+        (
+            "\n".join(old.node(i).text for i in a.old),
+            "\n".join(new.node(i).text for i in a.new),
+            a.new[0],
+        )
+        for a in alignments
+        if a.level == "block" and a.old and a.new and a.status != "unchanged"
+    ]
+
+
+def _whole(term: str) -> bool:
+    """Whole words in jieba's usual segmentation (HMM on) too: `质量技监部门`, not `质量技`."""
+    return len(term) in _hmm_edges(term)
+
+
+def _resolve(found: list[Rename], count: Callable[[bool, str], int]) -> list[Rename]:
+    """One rename per old term, none inside another: a candidate made of two others (`区、县民
+    政局` → `区民政部门` is `区、县` → `区` and `民政局` → `民政部门`) goes; then, most supported
+    first (the fuller on a tie: `各部、各委员会` → `国务院组成部门`, not `组成部门`), a candidate
+    whose old term holds or is held by one taken goes; a new term taken by another old term is
+    left to the second round (two terms may merge into one), where the first round's choices
+    already stand (`环境保护行政主管部门` → `生态环境部门`, not `水务部门`, which `水行政主管部门`
+    became)."""
+
+    def inside(q: Rename, r: Rename) -> bool:
+        return q is not r and q.old in r.old and q.new in r.new
+
+    def composed(r: Rename) -> bool:
+        parts = [q for q in found if inside(q, r)]
+        for k, p in enumerate(parts):
+            po, pn = r.old.find(p.old), r.new.find(p.new)
+            for q in parts[k + 1 :]:
+                qo, qn = r.old.find(q.old), r.new.find(q.new)
+                if (po + len(p.old) <= qo or qo + len(q.old) <= po) and (
+                    pn + len(p.new) <= qn or qn + len(q.new) <= pn
+                ):
+                    return True
+        return False
+
+    found = [r for r in found if not composed(r)]
+
+    def context(q: Rename, r: Rename) -> tuple[str, str] | None:
+        """The words (before, after) that ``r`` adds around ``q`` on both sides alike, if so."""
+        i, j = r.old.find(q.old), r.new.find(q.new)
+        before, after = r.old[:i], r.old[i + len(q.old) :]
+        if r.new[:j] == before and r.new[j + len(q.new) :] == after:
+            return before, after
+        return None
+
+    def completes(q: Rename, r: Rename) -> bool:
+        """``r`` is the fuller reading of ``q``, whose old term is (nearly) always part of
+        ``r``'s: the whole new term (`组成部门` → `国务院组成部门`, `主体` → `企业等经营主体`,
+        `information` → `personal information`), or the word that follows the old term
+        (`质量技监` → `质量技监部门`, not `信息设备` → `信息设备赠送`); not a word before both
+        (`涉密计算机` is `计算机` in context)."""
+        if not inside(q, r) or r.new == q.new or r.count < FULLER * q.count:
+            return False
+        # the old term is (nearly) always used as part of the fuller one
+        if count(False, r.old) < FOLLOWED * count(False, q.old):
+            return False
+        around = context(q, r)
+        return around is None or (not around[0] and r.count >= q.count)
+
+    def narrower(r: Rename) -> bool:
+        """``r`` is a rename found with words around it that are not part of it."""
+        return any(
+            inside(q, r) and q.count >= r.count and context(q, r) and not completes(q, r)
+            for q in found
+        )
+
+    ranked = sorted(
+        (r for r in found if not any(completes(r, q) for q in found) and not narrower(r)),
+        key=lambda r: (
+            -r.count,
+            not (_whole(r.old) and _whole(r.new)),
+            -r.old_count,
+            -len(r.old) - len(r.new),
+            r.old,
+            r.new,
+        ),
+    )
+    taken: list[Rename] = []
+    for first_round in (True, False):
+        for r in ranked:
+            if any(t is r or t.old in r.old or r.old in t.old for t in taken):
                 continue
-            seq = t
-            # `民政` + `部门`: a shorter stem word continues into the next word.
-            for nxt in new_toks[k + 1 : k + 3]:
-                if len(seq) >= len(d) or not _CJK_WORD.fullmatch(nxt):
-                    break
-                seq += nxt
-            if seq != d and (seq, d) != (new, old):
-                out.add((d, seq))
-    return out
+            if first_round and any(t.new == r.new for t in taken):
+                continue
+            taken.append(r)
+    return sorted(taken, key=lambda r: (-r.count, r.old))
+
+
+def _in_place(old: str, new: str, old_text: str, new_text: str) -> bool:
+    """The new term stands where the old one stood: next to the same character on one side
+    (`区、县水` → `区水`; `减污降碳加速` → `助力降碳达峰` is another sentence)."""
+    at = old_text.find(old)
+    while at >= 0:
+        before, after = old_text[at - 1 : at], old_text[at + len(old) : at + len(old) + 1]
+        if (before and before + new in new_text) or (after and new + after in new_text):
+            return True
+        at = old_text.find(old, at + 1)
+    return False
 
 
 def find_renames(
@@ -215,39 +502,45 @@ def find_renames(
             counted[key] = (new_text if in_new else old_text).count(term)
         return counted[key]
 
+    units = _units(alignments, old, new)
     found: list[Rename] = []
-    for (o, n), uses in _replacements(alignments).items():
-        units = {u for u, _ in uses}
-        if len(units) < min_units:
+    for (o, n), shown in _candidates(alignments, new).items():
+        # The old term is (almost) gone; the new one may have existed (`区、县` → `区`).
+        oc_old = count(False, o)
+        if not oc_old or count(True, o) > oc_old * GONE_SHARE:
             continue
-        # `质量技监` → `市场监管` before `部门` every time: the terms are `…部门`.
-        follow = Counter(f for _, f in uses).most_common(1)[0]
-        if follow[0] and _WORDY.fullmatch(follow[0]) and follow[1] * 3 >= len(uses) * 2:
-            o, n = o + follow[0], n + follow[0]
-        # A rename: the old term is (almost) gone, and the new one is used more than
-        # before (it may have existed: `科研院所` → `科研机构`, `区、县` → `区`).
-        oc_old, oc_new = count(False, o), count(True, o)
-        if oc_new * 4 > oc_old:
+        # Paired units where the old term was replaced by the new one (counted, not diffed:
+        # the diff of a reworded article may cut the terms anywhere).
+        where = [
+            uid
+            for old_u, new_u, uid in units
+            if o in old_u
+            and old_u.count(o) > new_u.count(o)
+            and new_u.count(n) > old_u.replace(o, "\0").count(n)
+            and (uid in shown or n not in o or len(n) > SHORT_TERM or _in_place(o, n, old_u, new_u))
+        ]
+        if len(where) < min_units:
             continue
+        # ... and the new term is used more than before, beyond the old term's letters
+        # (`区` in `区、县`).
         nc_new = count(True, n)
-        # (uses of the new term that are not inside the old one: `区` in `区、县`)
-        if nc_new - old_text.replace(o, "\0").count(n) < len(units) / 2:
+        if nc_new - old_text.replace(o, "\0").count(n) < len(where) / 2:
             continue
-        found.append(Rename(o, n, len(units), oc_old, nc_new, sorted(units)[:5]))
-    found.sort(key=lambda r: (-r.count, r.old))
-    # `各类市场主体` → `企业等经营主体` is the rename `市场主体` → `企业等经营主体` again, and
-    # `市水行政主管部门应当` → `市水务部门应当` is `水行政主管部门` → `水务部门` in context.
-    return [
-        r
-        for r in found
-        if not any(
-            q is not r
-            and q.old in r.old
-            and q.new in r.new
-            and (q.new == r.new or q.count >= r.count)
-            for q in found
-        )
-    ]
+        found.append(Rename(o, n, len(where), oc_old, nc_new, where[:5]))
+    return _resolve(found, count)
+
+
+# Numbering and figures that jieba's statistics take for words: `第十七条`, `第二百`, `二十九条`,
+# `三十九`, `五十万元`, `二年内`.
+_NUMBERED = re.compile(
+    r"第?[零〇一二两三四五六七八九十百千万亿\d]+(?:[编章节条款项]|[万亿]?元|[年月日天]内?|个月|周岁)?"
+)
+
+
+def _key_word(term: str) -> bool:
+    """A keyword names something: not a label or figure, not led or closed by a word that
+    joins or qualifies (`国家有关`, `之日起`)."""
+    return not _NUMBERED.fullmatch(term) and _edge_word(term)
 
 
 def _is_term(term: str, quoted: set[str]) -> bool:
@@ -266,7 +559,8 @@ def term_shifts(
     cjk = bool(re.search(r"[\u4e00-\u9fff]", old_text + new_text))
     if cjk:
         for term in _keywords(new) + _keywords(old):
-            candidates.setdefault(term, None)
+            if _key_word(term):
+                candidates.setdefault(term, None)
         for term in sorted(_policy_terms()):
             candidates.setdefault(term, None)
     renames = find_renames(old, new, alignments) if alignments else []

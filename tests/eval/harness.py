@@ -18,7 +18,8 @@ Scores, per case:
 * `moves` — labelled moves reported as one `moved` alignment between the labelled places;
 * `targets` — labelled targets found with the labelled values, units, qualifiers and change;
   `not_targets` that were wrongly extracted count against them;
-* `terms`, `renames` — labelled term shifts and renamings found.
+* `terms`, `renames` — labelled term shifts and renamings found; `rename precision` — reported
+  renamings that are labelled, on cases whose renamings are all labelled.
 """
 
 from __future__ import annotations
@@ -146,11 +147,16 @@ def evaluate(case: dict, c: Comparison, result: CaseResult) -> None:
         for term in case.get("terms", {}).get(kind, []):
             result.score("terms").add(term in found, f"{kind}: {term}")
     renames = {(r.old, r.new) for r in c.terms.get("renames", [])}
+    accepted = set()
     for old, new in case.get("renames", []):
-        # Either side may list the forms a reader would accept (`组成部门` for `国务院组成部门`).
+        # Either side may list the forms a reader would accept (`涉密计算机` for `计算机`).
         olds, news = ([x] if isinstance(x, str) else x for x in (old, new))
         ok = any((o, n) in renames for o in olds for n in news)
         result.score("renames").add(ok, f"{olds[0]} → {news[0]}")
+        accepted |= {(o, n) for o in olds for n in news}
+    if "renames" in case:  # the case's renamings are all labelled: each one reported is judged
+        for o, n in sorted(renames):
+            result.score("rename precision").add((o, n) in accepted, f"{o} → {n}")
     strict_unchanged(c, result)
     if "front_matter" in case:
         front_matter(case["front_matter"], c, result)
@@ -617,6 +623,7 @@ METRICS = [
     "target precision",
     "terms",
     "renames",
+    "rename precision",
     "label keys",
 ]
 # Scores that count faults (every entry is one), not ratios.
