@@ -548,12 +548,14 @@ class Aligner:
 
     def _unlink_stock(self, level: Kind, start: int) -> None:
         """Undo the pairings from ``start`` on that link units of blocks not paired with
-        each other on boilerplate alone (see :data:`STOCK_BLOCKS`)."""
+        each other on boilerplate alone (see :data:`STOCK_BLOCKS`) or without a word few
+        blocks use (`其他后果特别严重的情形` → `其他情节特别严重的情形`, a catch-all tier)."""
         kept = self.pairs[level][:start]
         for p in self.pairs[level][start:]:
             o, n = p.old[0], p.new[0]
-            if not self._blocks_linked(o, n) and not self._distinctive(
-                self.old.profiles[o], self.new.profiles[n]
+            a, b = self.old.profiles[o], self.new.profiles[n]
+            if not self._blocks_linked(o, n) and not (
+                self._distinctive(a, b) and self._shares_rare("block", a, b)
             ):
                 del self.linked_old[o], self.linked_new[n]
                 continue
@@ -614,6 +616,7 @@ class Aligner:
                 ],
             )
             >= articles.PART_WHOLE
+            and self._part_beyond_partner(made[k], side, (olds if side == "old" else news)[idx].id)
         ]
         for k, side, idx in parts:
             if side == "old":
@@ -623,6 +626,16 @@ class Aligner:
         for k in sorted({k for k, _, _ in parts}):
             made[k].moved = False  # as for any split or merge
             self._link(made[k])
+
+    def _part_beyond_partner(self, pairing: Pairing, side: str, part_id: str) -> bool:
+        """A leftover article joins a pair as a split or merge part only on distinctive content
+        in what its whole has beyond its partner: `按照国家和军队有关规定执行` alone does not
+        make a new article on settling in part of the old one on home leave."""
+        here, there = (self.old, self.new) if side == "old" else (self.new, self.old)
+        whole_id = pairing.new[0] if side == "old" else pairing.old[0]
+        partner_id = pairing.old[0] if side == "old" else pairing.new[0]
+        rest = _residual(there.profiles[whole_id], here.profiles[partner_id])
+        return self._distinctive(here.profiles[part_id], rest)
 
     def _related_chapters(
         self, olds: set[str | None], news: set[str | None]

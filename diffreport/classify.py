@@ -18,6 +18,25 @@ from .normalise import minor_key, strict_key
 from .result import Alignment, Evidence, Pairing
 from .tokens import FUNCTION_WORDS, content_words
 
+# A split or merge part holding this share of the words is the article itself, renumbered
+# (`第四十八条` → `第五十七条`, one stock sentence of it gone to a general article).
+MAIN_PART = 0.8
+
+
+def main_pair(
+    old: Sequence[str], new: Sequence[str], shares: dict[str, float]
+) -> tuple[str, str] | None:
+    """The (old, new) ids a pairing continues one to one: the pair itself, or of a split or
+    merge the part holding :data:`MAIN_PART` of it; else None."""
+    if len(old) == 1 and len(new) == 1:
+        return old[0], new[0]
+    if (len(old) == 1) != (len(new) == 1) and shares:
+        part, share = max(shares.items(), key=lambda kv: (kv[1], kv[0]))
+        if share >= MAIN_PART:
+            return (old[0], part) if len(old) == 1 else (part, new[0])
+    return None
+
+
 _LABEL_PREFIX = re.compile(
     r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节条编](?:之[一二三四五六七八九十\d]+)?|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、]?)\s*"
 )
@@ -207,8 +226,9 @@ class Classifier:
         if status == "changed":
             a, b = old.node(pairing.old[0]), new.node(pairing.new[0])
             alignment.minor = _same_content(self._old, self._new, a, b, minor=True)
-        if len(pairing.old) == 1 and len(pairing.new) == 1:
-            a, b = old.node(pairing.old[0]), new.node(pairing.new[0])
+        main = main_pair(pairing.old, pairing.new, pairing.shares)
+        if main is not None:
+            a, b = old.node(main[0]), new.node(main[1])
             if a.label != b.label and a.label and b.label and a.kind in ("section", "block"):
                 alignment.old_label, alignment.new_label = a.label, b.label
         if status in ("changed", "split", "merged"):

@@ -255,8 +255,13 @@ class Comparison:
             "renumbered": [
                 {
                     "level": a.level,
-                    "old": a.old[0],
-                    "new": a.new[0],
+                    # of a split or merge, the part that carries the article's number on
+                    "old": next(
+                        (i for i in a.old if self.old.node(i).label == a.old_label), a.old[0]
+                    ),
+                    "new": next(
+                        (i for i in a.new if self.new.node(i).label == a.new_label), a.new[0]
+                    ),
                     "old_label": a.old_label,
                     "new_label": a.new_label,
                     "status": a.status,

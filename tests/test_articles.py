@@ -164,3 +164,46 @@ def test_heaviest_chain_keeps_order():
     assert articles._heaviest_chain(items) == [(0, 0), (2, 1), (3, 2), (4, 4)]
     keeps = articles.in_order([(0, 0), (2, 1), (4, 4)])
     assert keeps(3, 2) and keeps(3, 3) and not keeps(3, 0) and not keeps(1, 3)
+
+
+def _block(c, side, label):
+    doc = c.old if side == "old" else c.new
+    return next(b for b in doc.of_kind("block") if b.label == label)
+
+
+def test_a_part_of_a_split_shares_more_than_a_stock_clause():
+    # 文职人员条例 (read side by side): old 第四十九条 (home leave, travel allowance, child care
+    # `…按照军队有关规定执行`) became new 第五十八条; new 第五十九条 (settling in, spouses and
+    # children moving) is new and shares only `按照国家和军队有关规定执行` with the old one.
+    c = compare(*WENZHI)
+    old49, new58, new59 = (
+        _block(c, "old", "第四十九条"),
+        _block(c, "new", "第五十八条"),
+        _block(c, "new", "第五十九条"),
+    )
+    a = c.alignment_of("old", old49.id)
+    assert a.new == [new58.id]
+    assert c.alignment_of("new", new59.id).status == "new"
+    # ... and no clause of old 第四十条 (sent abroad on duty) is linked to new 第十九条
+    # (establishing posts `根据军队建设和执行任务需要`).
+    old40, new19 = _block(c, "old", "第四十条"), _block(c, "new", "第十九条")
+    for a in _cross_block_links(c):
+        assert not (
+            {c.old.block_of(i).id for i in a.old} == {old40.id}
+            and {c.new.block_of(i).id for i in a.new} == {new19.id}
+        )
+
+
+def test_a_split_article_is_renumbered_by_the_part_that_continues_it():
+    # 保守国家秘密法: old 第四十八条 (the list of prohibited acts) is new 第五十七条; one stock
+    # sentence of it went to the general criminal-liability article 第六十二条.
+    c = compare(*SECRETS)
+    old48, new57 = _block(c, "old", "第四十八条"), _block(c, "new", "第五十七条")
+    entries = c.to_dict()["renumbered"]
+    assert {
+        "old": old48.id,
+        "new": new57.id,
+        "old_label": "第四十八条",
+        "new_label": "第五十七条",
+    }.items() <= next(e for e in entries if e["old"] == old48.id).items()
+    assert "原第四十八条 → 第五十七条" in markdown.render(c)
