@@ -34,15 +34,19 @@ import numpy as np
 from . import articles
 from .candidates import assign, assign_sparse, candidates
 from .model import LEVELS, Document, Kind, Node
-from .parts import Wholes
+from .parts import MIN_PART_WORDS, Wholes
 from .result import Pairing
 from .similarity import (
     EXACT_BUDGET,
+    TIE_BREAK,
+    WORD_BITS,
     Profile,
     Vocabulary,
     containment,
     cost,
+    order_prior,
     pair_similarities,
+    position,
     similarity,
     similarity_matrix,
 )
@@ -91,10 +95,9 @@ STOCK_BLOCKS = 3
 # gained over (or lost from) its partner: a deleted clause whose words an unchanged neighbour
 # also holds was deleted, not merged into it.
 RESIDUAL_SHARE = 0.5
-# Across the document (moves) order is no evidence, but identical units (a repeated clause)
-# still need their ties broken the same way whichever document comes first.
-TIE_BREAK = 1e-6
-ORDER_TIE = 1e-8
+# Across the document (moves) order is no evidence: pairs there get only the tie-break
+# prior (similarity.TIE_BREAK), so identical units (a repeated clause) still resolve the
+# same way whichever document comes first.
 
 
 @dataclass(slots=True)
@@ -179,22 +182,12 @@ def _same_sequence(old: list[Profile], new: list[Profile]) -> bool:
     )
 
 
-def _position(i: int, n: int) -> float:
-    return (i + 0.5) / max(1, n)
-
-
 @lru_cache(maxsize=1024)
 def _position_prior(n_old: int, n_new: int, weight: float = POSITION_PRIOR) -> np.ndarray:
-    """A small bonus for keeping relative order: breaks ties between equally good pairs.
-    Cached (groups of the same shape recur) and read-only."""
-    po = (np.arange(n_old) + 0.5) / max(1, n_old)
-    pn = (np.arange(n_new) + 0.5) / max(1, n_new)
-    # Squared, not absolute: with a convex cost the order-keeping assignment is the unique
-    # best among equally good pairs, so swapping the documents cannot flip a tie (symmetry).
-    # Two units equally far from a third on either side still tie: the earlier pair wins
-    # (ORDER_TIE, a function of both positions that is the same whichever document is old).
-    pos_o, pos_n = po[:, None], pn[None, :]
-    prior = weight * (1.0 - np.square(pos_o - pos_n)) - ORDER_TIE * np.square(pos_o + pos_n)
+    """:func:`similarity.order_prior` for every pair of an ``n_old`` × ``n_new`` group: breaks
+    ties between equally good pairs. Cached (groups of the same shape recur) and read-only."""
+    po, pn = position(np.arange(n_old), n_old), position(np.arange(n_new), n_new)
+    prior = order_prior(po[:, None], pn[None, :], weight)
     prior.flags.writeable = False
     return prior
 
@@ -214,13 +207,11 @@ def _sparse_scores(
     len_o = np.array([len(p.ordered) for p in old], dtype=np.int64)
     len_n = np.array([len(p.ordered) for p in new], dtype=np.int64)
     exact = (
-        2 * len(pairs) * int(len_o.max()) * int(len_n.max()) / 64 <= EXACT_BUDGET
-        or 2 * int(np.sum((len_o[rows] // 64 + 1) * len_n[cols])) <= EXACT_BUDGET
+        2 * len(pairs) * int(len_o.max()) * int(len_n.max()) / WORD_BITS <= EXACT_BUDGET
+        or 2 * int(np.sum((len_o[rows] // WORD_BITS + 1) * len_n[cols])) <= EXACT_BUDGET
     )
     weight = TIE_BREAK if moved else POSITION_PRIOR
-    pi = (rows + 0.5) / max(1, len(old))
-    pj = (cols + 0.5) / max(1, len(new))
-    bonus = weight * (1.0 - (pi - pj) ** 2) - ORDER_TIE * (pi + pj) ** 2
+    bonus = order_prior(position(rows, len(old)), position(cols, len(new)), weight)
     if exact:
         rates = np.ones(len(pairs), dtype=np.int64)
     else:
@@ -369,10 +360,8 @@ class Aligner:
             # below (similarity_matrix, _position_prior, _assign) without numpy's set-up.
             a, b = old_p[0], new_p[0]
             weight = TIE_BREAK if moved else POSITION_PRIOR
-            pos = _position(0, 1)
-            s = similarity(a, b) + (
-                weight * (1.0 - (pos - pos) ** 2) - ORDER_TIE * (pos + pos) ** 2
-            )
+            pos = position(0, 1)
+            s = similarity(a, b) + order_prior(pos, pos, weight)
             if bar is not None and threshold <= s < bar and not self._shares_rare(level, a, b):
                 s = 0.0
             matches = [(0, 0, s)] if s >= threshold else []
@@ -768,7 +757,9 @@ class Aligner:
             if not left or not singles:
                 continue
             other = "old" if side == "new" else "new"
-            parts = [here.profiles[n.id] for n in left if here.profiles[n.id].size >= 3]
+            parts = [
+                here.profiles[n.id] for n in left if here.profiles[n.id].size >= MIN_PART_WORDS
+            ]
             wholes = Wholes(
                 [getattr(p, other)[0] for p in singles],
                 there.profiles,
@@ -779,7 +770,7 @@ class Aligner:
             partner = [pos[getattr(p, side)[0]] for p in singles]
             for node in left:
                 prof = here.profiles[node.id]
-                if prof.size < 3:
+                if prof.size < MIN_PART_WORDS:
                     continue
                 at = pos[node.id]
                 best = wholes.best(

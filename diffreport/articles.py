@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from .candidates import assign_sparse
+from .similarity import TIE_BREAK, order_prior, position
 
 # Anchors of the order backbone: mutual best pairs at least this alike, and at least
 # ANCHOR_MARGIN times their runners-up (an article that two others resemble equally
@@ -56,9 +57,6 @@ LEFTOVER_MARGIN = 1.1
 # A lead sentence's similarity, discounted by this, stands for its article's when it is higher
 # (align.Aligner._article_edges).
 LEAD_WEIGHT = 0.8
-# Tie-breaks between equal scores (see align.py): far below any difference that means something.
-TIE_BREAK = 1e-6
-ORDER_TIE = 1e-8
 # Confidence: `high` needs SURE, or HIGH and HIGH_MARGIN; `medium` MEDIUM and WEAK_MARGIN, or
 # CLEAR_MARGIN alone (a weak pair nothing else comes near); else `low`.
 SURE = 0.9
@@ -295,5 +293,4 @@ def _parts(
 
 
 def _tie_break(i: int, j: int, n_old: int, n_new: int) -> float:
-    pi, pj = (i + 0.5) / max(1, n_old), (j + 0.5) / max(1, n_new)
-    return TIE_BREAK * (1.0 - (pi - pj) ** 2) - ORDER_TIE * (pi + pj) ** 2
+    return order_prior(position(i, n_old), position(j, n_new), TIE_BREAK)

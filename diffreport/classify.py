@@ -14,7 +14,7 @@ from itertools import chain, filterfalse, islice
 
 from .edits import token_edits
 from .model import Document, Node
-from .normalise import minor_key, strict_key
+from .normalise import LABEL_NUMBER, minor_key, strict_key
 from .result import Alignment, Evidence, Pairing
 from .tokens import FUNCTION_WORDS, content_words
 
@@ -37,8 +37,17 @@ def main_pair(
     return None
 
 
+# A block pair whose two texts together run longer than this (characters) gets no inline
+# diff of its own: a reader follows the diffs of its sentences and clauses, and one diff of a
+# whole long article is unreadable (and quadratic to compute).
+INLINE_DIFF_MAX_CHARS = 4000
+# Evidence lists at most this many key terms per kind (shared, added, removed): the best ones.
+EVIDENCE_TERMS = 8
+# A key term has at least this many characters: one character (`的`, `和`) names nothing.
+KEY_TERM_MIN_CHARS = 2
+
 _LABEL_PREFIX = re.compile(
-    r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节条编](?:之[一二三四五六七八九十\d]+)?|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、]?)\s*"
+    rf"^\s*({LABEL_NUMBER}|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、]?)\s*"
 )
 
 
@@ -49,7 +58,7 @@ def _text_key_terms(text: str) -> tuple[str, ...]:
     return tuple(
         w
         for w in dict.fromkeys(content_words(text))
-        if len(w) >= 2 and not w.isdigit() and w not in FUNCTION_WORDS
+        if len(w) >= KEY_TERM_MIN_CHARS and not w.isdigit() and w not in FUNCTION_WORDS
     )
 
 
@@ -236,7 +245,10 @@ class Classifier:
             if status == "changed" and pairing.level in ("sentence", "clause", "block"):
                 old_text = old.node(pairing.old[0]).text
                 new_text = new.node(pairing.new[0]).text
-                if pairing.level != "block" or len(old_text) + len(new_text) < 4000:
+                if (
+                    pairing.level != "block"
+                    or len(old_text) + len(new_text) < INLINE_DIFF_MAX_CHARS
+                ):
                     alignment.diff = self.diff(old_text, new_text)
         return alignment
 
@@ -246,7 +258,7 @@ class Classifier:
             ops = self._diffs[(old_text, new_text)] = token_edits(old_text, new_text)
         return list(ops)  # each alignment its own list
 
-    def evidence(self, pairing: Pairing, limit: int = 8) -> Evidence:
+    def evidence(self, pairing: Pairing, limit: int = EVIDENCE_TERMS) -> Evidence:
         """Up to ``limit`` key terms that both sides use, that only the new one uses, and
         that only the old one uses, best first (see :class:`_Priority`)."""
         ow = _union([self._old.key_terms(self.old.node(i)) for i in pairing.old])

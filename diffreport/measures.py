@@ -17,6 +17,7 @@ from operator import add
 import numpy as np
 
 from .model import Document, Node
+from .parts import MIN_PART_WORDS, PART_CONTAINMENT
 from .result import Pairing
 from .similarity import (
     Vocabulary,
@@ -25,10 +26,8 @@ from .similarity import (
     rarity,
     similarity_matrix,
 )
-from .tokens import _LABEL_WORD, content_words, display_tokens
+from .tokens import LABEL_WORD, content_words, display_tokens, idf_table
 
-# A lone clause is part of a split/merge when this share of its words lies in the other unit.
-PART_CONTAINMENT = 0.7
 # Measure pairing (see `pair_measures`): a reworded measure inside a paired block, and a
 # measure that moved to another block, which must be more convincing.
 MEASURE_THRESHOLD = 0.3
@@ -38,9 +37,29 @@ MEASURE_MOVE_THRESHOLD = 0.4
 # `西营门外小学`, `航运金融`. One anchor alone counts only if it holds a name (a word jieba's
 # general-language IDF table lacks or finds rare), so `全力推动` does not tie two measures.
 ANCHOR_BONUS = 0.15
+ANCHORS_COUNTED = 2
+ANCHOR_MIN_CHARS = 4
+ANCHOR_MAX_CHARS = 6
 # …and only for units that already share this much wording: anchors confirm, never decide.
 ANCHOR_FLOOR = 0.2
+# Anchors in this many separate places of both clauses count without a name: two distinct
+# shared phrases are no coincidence.
+ANCHOR_REGIONS = 2
+# A name's word: at least this IDF in jieba's general-language table (rarer than ~1 in 60,000
+# documents), or absent from it (scored as _UNSEEN_IDF), and at least two characters.
 _RARE_IDF = 11.0
+_UNSEEN_IDF = 99.0
+_NAME_MIN_CHARS = 2
+# A name is used by at most ~10 measures: rarity at least that of a word in 10 clauses (the
+# rarest words, in one clause, weigh log(7) more; see similarity.rarity).
+_NAME_RARITY_SPAN = math.log(7)
+# A measure pair's score: wording (similarity) and shared words weighted by rarity, equally.
+WORDING_WEIGHT = 0.5
+RARITY_WEIGHT = 0.5
+# Equal scores (repeated wording) resolve to the order-keeping choice whichever document is
+# old: this much times the squared distance of the two positions is taken off, far below any
+# difference of wording.
+ORDER_PRIOR = 1e-4
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 
 
@@ -57,13 +76,15 @@ def _spans(text: str) -> frozenset[str]:
     toks = display_tokens(text)
     # An article number (`第三十四条`) is unique in its document but names nothing.
     words = [
-        t if m and not (t[-1] in _LABEL_ENDS and _LABEL_WORD.fullmatch(t)) else _BREAK
+        t if m and not (t[-1] in _LABEL_ENDS and LABEL_WORD.fullmatch(t)) else _BREAK
         for t, m in zip(toks, map(_CJK.match, toks), strict=True)
     ]
     # Runs of two and three words, concatenated in C (map) rather than word by word.
     twos = list(map(add, words, words[1:]))
     threes = map(add, twos, words[2:])
-    return frozenset(g for g in chain(words, twos, threes) if 4 <= len(g) <= 6)
+    return frozenset(
+        g for g in chain(words, twos, threes) if ANCHOR_MIN_CHARS <= len(g) <= ANCHOR_MAX_CHARS
+    )
 
 
 def _unique_spans(doc: Document) -> set[str]:
@@ -88,11 +109,11 @@ def _regions(text: str, spans: list[str]) -> int:
 def _names_something(span: str, weights: dict[str, float], floor: float) -> bool:
     """Does ``span`` hold a name: a word rare in general language and used by few measures
     here (`天拖`, `西营门`; not the district's own name, which half the measures use)?"""
-    from .tokens import _idf
-
-    table, _ = _idf()
+    table, _ = idf_table()
     return any(
-        len(w) >= 2 and table.get(w, 99.0) >= _RARE_IDF and weights.get(w, floor) >= floor
+        len(w) >= _NAME_MIN_CHARS
+        and table.get(w, _UNSEEN_IDF) >= _RARE_IDF
+        and weights.get(w, floor) >= floor
         for w in display_tokens(span)
     )
 
@@ -129,13 +150,12 @@ def pair_measures(
     new_nodes = [new.node(p.new[0]) for p in added]
     unique = _unique_spans(old) & _unique_spans(new)
     edges = _measure_edges(old, new, old_nodes, new_nodes, weights, pairs, unique)
-    # Equal scores (repeated wording) resolve to the order-keeping choice whichever document
-    # is old: a tiny squared-distance prior, as the aligner does.
+    # Equal scores resolve to the order-keeping choice (ORDER_PRIOR), as the aligner's do.
     old_units, new_units = old.of_kind(level), new.of_kind(level)  # once: of_kind scans all
     po = {n.id: k / max(1, len(old_units)) for k, n in enumerate(old_units)}
     pn = {n.id: k / max(1, len(new_units)) for k, n in enumerate(new_units)}
     ranked = {
-        (i, j): (s - 1e-4 * (po[old_nodes[i].id] - pn[new_nodes[j].id]) ** 2, moved)
+        (i, j): (s - ORDER_PRIOR * (po[old_nodes[i].id] - pn[new_nodes[j].id]) ** 2, moved)
         for (i, j), (s, moved) in edges.items()
     }
     used_old: set[int] = set()
@@ -277,7 +297,7 @@ def _attach_parts(
         doc, other, other_side = (new, old, "old") if side == "new" else (old, new, "new")
         node = doc.node((lone.new if side == "new" else lone.old)[0])
         prof = profile(side, doc, node.id)
-        if prof.size < 3:
+        if prof.size < MIN_PART_WORDS:
             continue
         block = doc.block_of(node.id)
         if block is None:
@@ -349,9 +369,7 @@ def _measure_scores(
     total = (mo @ wvec)[:, None] + (mn @ wvec)[None, :]
     weighted = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
     anchors = np.zeros_like(weighted)
-    # A name is used by at most ~10 measures: rarity at least that of a word in 10 clauses
-    # (the rarest words, in one clause, weigh log(7) more).
-    floor = max(weights.values(), default=0.0) - math.log(7)
+    floor = max(weights.values(), default=0.0) - _NAME_RARITY_SPAN
     if unique:
         where: dict[str, int] = {}
         for j, n in enumerate(new_nodes):
@@ -364,8 +382,8 @@ def _measure_scores(
                     found.setdefault((i, where[g]), []).append(g)
         for (i, j), spans in found.items():
             regions = min(_regions(old_nodes[i].text, spans), _regions(new_nodes[j].text, spans))
-            if regions >= 2 or any(_names_something(g, weights, floor) for g in spans):
+            if regions >= ANCHOR_REGIONS or any(_names_something(g, weights, floor) for g in spans):
                 anchors[i, j] = regions
-    base = 0.5 * sim + 0.5 * weighted
-    bonus = np.where(base >= ANCHOR_FLOOR, ANCHOR_BONUS * np.minimum(anchors, 2), 0.0)
+    base = WORDING_WEIGHT * sim + RARITY_WEIGHT * weighted
+    bonus = np.where(base >= ANCHOR_FLOOR, ANCHOR_BONUS * np.minimum(anchors, ANCHORS_COUNTED), 0.0)
     return base + bonus, anchors

@@ -93,9 +93,10 @@ def bounded_sub(pattern: re.Pattern[str], repl, text: str) -> str:
     return out.getvalue()
 
 
-_KEEP_SPACE_AFTER = re.compile(
-    r"第[一二三四五六七八九十百零〇\d]+[条章节编](?:之[一二三四五六七八九十\d]+)?$"
-)
+# An article, chapter, section or part number (`第三十条`, `第十条之一`, `第二章`): a label,
+# the same pattern wherever labels are recognised in running text.
+LABEL_NUMBER = r"第[一二三四五六七八九十百零〇\d]+[条章节编](?:之[一二三四五六七八九十\d]+)?"
+_KEEP_SPACE_AFTER = re.compile(LABEL_NUMBER + "$")
 
 
 # The longest label looked for before a space (`第一千二百六十条之一` is 11 characters). Looking

@@ -18,6 +18,8 @@ from .similarity import Profile
 
 # A leftover is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
+# ... and has at least this many words: two words (`（一）总则`) fit inside almost anything.
+MIN_PART_WORDS = 3
 
 
 class Wholes:

@@ -42,6 +42,26 @@ THREADS_ABOVE = 40_000
 THREADS_ABOVE_PAIRS = 2_000
 # Up to this many cells a matrix is scored pair by pair (same scores, no cdist set-up).
 SMALL_GROUP = 16
+# The blend of the two views: mostly the bag, since a reworded or reordered unit keeps its
+# words; a little order, so that of two units with the same words the one in order wins.
+ORDERED_WEIGHT = 0.2
+BAG_WEIGHT = 0.8
+# Bits of a machine word: bit-parallel LCS compares one unit's 64 words per step.
+WORD_BITS = 64
+# rapidfuzz's cutoff is inclusive and in percent: this much below the floor keeps a score
+# that rounds to the floor.
+_CUTOFF_SLACK = 1e-6
+# Up to this many words a profile's bag is sorted outright; above, the distinct codes are.
+_SORT_OUTRIGHT = 256
+# Knuth's multiplicative hash (2^32 / golden ratio), and the low bits it drops: it mixes
+# consecutive codes so a sample is not the first-seen words.
+_HASH_MULTIPLIER = 2654435761
+_HASH_SHIFT = 7
+# Order is no evidence of content, yet equal pairs must tie-break the same whichever document
+# comes first: across the document a pair keeping relative order gains TIE_BREAK, and of two
+# pairs equally far from the diagonal the earlier wins by ORDER_TIE (see :func:`order_prior`).
+TIE_BREAK = 1e-6
+ORDER_TIE = 1e-8
 
 
 @dataclass(slots=True)
@@ -81,7 +101,7 @@ class Profile:
 
 
 def _sorted_codes(codes: str) -> str:
-    if len(codes) <= 256:
+    if len(codes) <= _SORT_OUTRIGHT:
         return "".join(sorted(codes))
     # A section's codes run to the whole document's words: count them, and sort only the
     # distinct ones (a document's vocabulary, not its length).
@@ -98,7 +118,7 @@ def _drop_table(rate: int, codes: set[str]) -> dict[int, None]:
     once (a cache: the same codes recur in every unit sampled)."""
     decided, table = _DROPS.setdefault(rate, (set(), {}))
     for c in codes - decided:
-        if ((ord(c) * 2654435761) >> 7) % rate != 0:
+        if ((ord(c) * _HASH_MULTIPLIER) >> _HASH_SHIFT) % rate != 0:
             table[ord(c)] = None
     decided |= codes
     return table
@@ -136,10 +156,15 @@ def similarity(a: Profile, b: Profile, rate: int = 1, floor: float = 0.0) -> flo
     if not a.ordered and not b.ordered:
         return 1.0
     (ao, ab), (bo, bb) = a.sample(rate), b.sample(rate)
-    bag = fuzz.ratio(ab, bb, score_cutoff=max(0.0, floor * 100.0 - 1e-6))
-    if floor > 0.0 and bag < floor * 100.0 - 1e-6:
+    bag = fuzz.ratio(ab, bb, score_cutoff=max(0.0, floor * 100.0 - _CUTOFF_SLACK))
+    if floor > 0.0 and bag < floor * 100.0 - _CUTOFF_SLACK:
         return 0.0
-    return (0.2 * fuzz.ratio(ao, bo) + 0.8 * bag) / 100.0
+    return blend(fuzz.ratio(ao, bo), bag)
+
+
+def blend(ordered, bag):
+    """The similarity (0..1) from the two views' rapidfuzz ratios (0..100): floats or arrays."""
+    return (ORDERED_WEIGHT * ordered + BAG_WEIGHT * bag) / 100.0
 
 
 def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> np.ndarray:
@@ -159,7 +184,7 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
         )
         for view in (0, 1)
     )
-    out = (0.2 * ordered + 0.8 * bag) / 100.0
+    out = blend(ordered, bag)
     empty = [
         k for k, (a, b) in enumerate(zip(old, new, strict=True)) if not a.ordered and not b.ordered
     ]
@@ -169,7 +194,9 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
 
 def cost(old: list[Profile], new: list[Profile]) -> float:
     """Machine words to score every pair of ``old`` × ``new`` exactly (both views)."""
-    return 2.0 * sum(len(p.ordered) // 64 + 1 for p in old) * sum(len(p.ordered) for p in new)
+    return (
+        2.0 * sum(len(p.ordered) // WORD_BITS + 1 for p in old) * sum(len(p.ordered) for p in new)
+    )
 
 
 def similarity_matrix(
@@ -214,7 +241,7 @@ def _cdist(old: list[Profile], new: list[Profile], rate: int, workers: int | Non
         workers=workers,
         dtype=np.float64,
     )
-    return (0.2 * ordered + 0.8 * bag) / 100.0
+    return blend(ordered, bag)
 
 
 def containment(part: Profile, whole: Profile) -> float:
@@ -260,6 +287,21 @@ def _lsap():
 def linear_sum_assignment(score: np.ndarray, maximize: bool = False):
     """``scipy.optimize.linear_sum_assignment`` (same arguments, same result), loaded lazily."""
     return _lsap()(score, maximize)
+
+
+def position(i, n: int):
+    """Where the ``i``-th of ``n`` units sits, 0..1 (the middle of its share): ints or arrays."""
+    return (i + 0.5) / max(1, n)
+
+
+def order_prior(pos_old, pos_new, weight: float):
+    """A tiny bonus for keeping relative order, for positions from :func:`position` (floats or
+    arrays): ``weight`` on the diagonal, less the further off it. Squared, not absolute: with
+    a convex cost the order-keeping assignment is the unique best among equally good pairs, so
+    swapping the documents cannot flip a tie (symmetry). Two units equally far from a third on
+    either side still tie: the earlier pair wins (:data:`ORDER_TIE`, a function of both
+    positions that is the same whichever document is old)."""
+    return weight * (1.0 - (pos_old - pos_new) ** 2) - ORDER_TIE * (pos_old + pos_new) ** 2
 
 
 def rarity(old: Document, new: Document) -> dict[str, float]:

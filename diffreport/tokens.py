@@ -308,7 +308,7 @@ def _content_words(folded: str) -> tuple[str, ...]:
 
 # An article, chapter or item number (`第十三条`, `第一百`, `二十三条`, `第二章`) is a label,
 # not content: two articles do not have more in common for sharing a number.
-_LABEL_WORD = re.compile(
+LABEL_WORD = re.compile(
     r"第[零〇一二三四五六七八九十百千两\d]+[条章节编款项]?|[零〇一二三四五六七八九十百千两]+[条章节编款项]"
 )
 
@@ -319,7 +319,7 @@ def _content_run(run: str) -> tuple[str, ...]:
         if len(_CONTENT_RUNS) >= _RUNS_MAX:
             _CONTENT_RUNS.clear()
         got = _CONTENT_RUNS[run] = tuple(
-            w for w in _cut_run(run) if len(w) > 1 and not _LABEL_WORD.fullmatch(w)
+            w for w in _cut_run(run) if len(w) > 1 and not LABEL_WORD.fullmatch(w)
         )
     return got
 
@@ -342,7 +342,7 @@ _IDF_CACHE = "jieba-idf-2.cache"  # a new name for a new format: older versions 
 
 
 @lru_cache(maxsize=1)
-def _idf() -> tuple[_Lazy, float]:
+def idf_table() -> tuple[_Lazy, float]:
     """jieba.analyse's IDF table (a mapping with ``get``, loaded lazily by first character)
     and its median, cached in the user's cache folder: parsing the 6 MB text file takes most
     of a second."""
@@ -381,7 +381,7 @@ def keywords(text: str, top: int) -> list[str]:
     freq = Counter(chain.from_iterable(map(_tfidf_words, _HAN.findall(text))))
     if not freq:
         return []
-    idf, median = _idf()
+    idf, median = idf_table()
     total = float(sum(freq.values()))
     weight = {w: n * (idf.get(w, median) / total) for w, n in freq.items()}
     return sorted(weight, key=weight.__getitem__, reverse=True)[:top]

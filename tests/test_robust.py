@@ -955,17 +955,17 @@ def fresh_cache(tmp_path, monkeypatch):
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     tokens._cache_dir.cache_clear()
-    tokens._idf.cache_clear()
+    tokens.idf_table.cache_clear()
     yield tmp_path / "cache" / "diffreport" / tokens._IDF_CACHE
     tokens._cache_dir.cache_clear()
-    tokens._idf.cache_clear()
+    tokens.idf_table.cache_clear()
 
 
 def _idf_sample() -> tuple[float, float | None, float | None]:
     from diffreport import tokens
 
-    tokens._idf.cache_clear()
-    table, median = tokens._idf()
+    tokens.idf_table.cache_clear()
+    table, median = tokens.idf_table()
     return median, table.get("发展"), table.get("殡葬")
 
 
