@@ -213,14 +213,16 @@ BLOCK_STATUSES = (
 )
 SECTION_STATUSES = ("unchanged", "changed", "new", "dropped", "split", "merged")
 TARGET_CHANGES = ("raised", "lowered", "unchanged", "new", "dropped", "reworded")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
+# Runs, not characters: findall of single characters builds a list as long as the text.
+_CJK = re.compile(r"[\u3400-\u9fff]+")
+_LATIN = re.compile(r"[A-Za-z]+")
 
 
 def detect_language(c: Comparison) -> str:
     """zh when Chinese characters outnumber Latin letters in the two documents, else en."""
     text = c.old.plain_text() + c.new.plain_text()
-    return "zh" if len(_CJK.findall(text)) >= len(_LATIN.findall(text)) else "en"
+    cjk, latin = (sum(map(len, pattern.findall(text))) for pattern in (_CJK, _LATIN))
+    return "zh" if cjk >= latin else "en"
 
 
 def snippet(text: str, width: int) -> str:

@@ -8,14 +8,18 @@ layer of element builders over lxml (``OxmlElement``) that knows the XML and not
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import os
 import re
 import zipfile
+from functools import cache
 
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.parser import oxml_parser
+from lxml import etree
 
 from ..errors import SettingsError
 
@@ -60,24 +64,45 @@ def _w3cdtf(when: dt.datetime) -> str:
 
 
 # ---------------------------------------------------------------- low level: element builders
+# A long briefing builds hundreds of thousands of elements: ``OxmlElement`` parses the
+# prefixed tag and builds a namespace map on every call, so the builders below resolve each
+# tag once and make children in place (the parent already declares the namespace; the bytes
+# written are the same).
+
+
+@cache
+def _tag(nstag: str) -> tuple[str, dict[str, str]]:
+    prefix, local = nstag.split(":")
+    return f"{{{nsmap[prefix]}}}{local}", {prefix: nsmap[prefix]}
+
+
+def element(nstag: str, attrs: dict[str, str] | None = None):
+    """``OxmlElement(nstag, attrs)``, its tag resolved once."""
+    clark, namespaces = _tag(nstag)
+    return oxml_parser.makeelement(clark, attrib=attrs, nsmap=namespaces)
+
+
+def child(parent, nstag: str, attrs: dict[str, str] | None = None):
+    """A new last child of ``parent``, as ``parent.append(OxmlElement(nstag, attrs))``."""
+    return etree.SubElement(parent, _tag(nstag)[0], attrs)
+
+
+_VAL, _ID, _AUTHOR, _DATE = qn("w:val"), qn("w:id"), qn("w:author"), qn("w:date")
+_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def text_run(text: str, *, style: str | None = None, deleted: bool = False):
     """A ``w:r`` holding ``text`` (``w:delText`` inside a deletion); tabs become ``w:tab``."""
-    r = OxmlElement("w:r")
+    r = element("w:r")
     if style:
-        rpr = OxmlElement("w:rPr")
-        rs = OxmlElement("w:rStyle", attrs={qn("w:val"): style})
-        rpr.append(rs)
-        r.append(rpr)
+        child(child(r, "w:rPr"), "w:rStyle", {_VAL: style})
     for i, part in enumerate(xml_safe(text).split("\t")):
         if i:
-            r.append(OxmlElement("w:tab"))
+            child(r, "w:tab")
         if part:
-            t = OxmlElement("w:delText" if deleted else "w:t")
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t = child(r, "w:delText" if deleted else "w:t")
+            t.set(_SPACE, "preserve")
             t.text = part
-            r.append(t)
     return r
 
 
@@ -86,22 +111,19 @@ def plain_run(text: str, style_id: str | None = None):
     (tabs ``w:tab``, line breaks ``w:br``, ``xml:space`` only around outer spaces), built
     directly: python-docx places each child by searching the schema order, a large share
     of a long briefing's time."""
-    r = OxmlElement("w:r")
+    r = element("w:r")
     if style_id:
-        rpr = OxmlElement("w:rPr")
-        rpr.append(OxmlElement("w:rStyle", attrs={qn("w:val"): style_id}))
-        r.append(rpr)
+        child(child(r, "w:rPr"), "w:rStyle", {_VAL: style_id})
     for piece in _RUN_BREAKS.split(text):
         if piece == "\t":
-            r.append(OxmlElement("w:tab"))
+            child(r, "w:tab")
         elif piece in ("\r", "\n"):
-            r.append(OxmlElement("w:br"))
+            child(r, "w:br")
         elif piece:
-            t = OxmlElement("w:t")
+            t = child(r, "w:t")
             t.text = piece
             if len(piece.strip()) < len(piece):
-                t.set(qn("xml:space"), "preserve")
-            r.append(t)
+                t.set(_SPACE, "preserve")
     return r
 
 
@@ -110,8 +132,8 @@ _RUN_BREAKS = re.compile(r"([\t\r\n])")
 
 def paragraph_style(style_id: str):
     """The ``w:pPr`` that python-docx's ``paragraph.style`` gives an empty paragraph."""
-    ppr = OxmlElement("w:pPr")
-    ppr.append(OxmlElement("w:pStyle", attrs={qn("w:val"): style_id}))
+    ppr = element("w:pPr")
+    child(ppr, "w:pStyle", {_VAL: style_id})
     return ppr
 
 
@@ -162,9 +184,7 @@ def replace_paragraph(anchor, paragraphs) -> None:
 
 def change_element(tag: str, rev_id: int, author: str, date: str):
     """An empty ``w:ins`` or ``w:del`` (tag) with its revision attributes."""
-    return OxmlElement(
-        tag, attrs={qn("w:id"): str(rev_id), qn("w:author"): author, qn("w:date"): date}
-    )
+    return element(tag, {_ID: str(rev_id), _AUTHOR: author, _DATE: date})
 
 
 def paragraph_rpr(p):
@@ -185,19 +205,16 @@ def paragraph_rpr(p):
 def anchor_comment(p, comment_id: int) -> None:
     """Anchor a comment on the whole paragraph: range start after ``w:pPr``, range end and
     the reference run at the end."""
-    start = OxmlElement("w:commentRangeStart", attrs={qn("w:id"): str(comment_id)})
+    start = element("w:commentRangeStart", {_ID: str(comment_id)})
     ppr = p.find(qn("w:pPr"))
     if ppr is not None:
         ppr.addnext(start)
     else:
         p.insert(0, start)
-    p.append(OxmlElement("w:commentRangeEnd", attrs={qn("w:id"): str(comment_id)}))
-    ref = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    rpr.append(OxmlElement("w:rStyle", attrs={qn("w:val"): "CommentReference"}))
-    ref.append(rpr)
-    ref.append(OxmlElement("w:commentReference", attrs={qn("w:id"): str(comment_id)}))
-    p.append(ref)
+    child(p, "w:commentRangeEnd", {_ID: str(comment_id)})
+    ref = child(p, "w:r")
+    child(child(ref, "w:rPr"), "w:rStyle", {_VAL: "CommentReference"})
+    child(ref, "w:commentReference", {_ID: str(comment_id)})
 
 
 def field_runs(instr: str, result: str = "") -> list:
@@ -348,6 +365,7 @@ class Revisions:
         self._style_ids: dict[str, str] = {}
         self._body_end = None  # the body's w:sectPr, found once
         self._comments = None  # python-docx's comments collection, looked up once
+        self._comment_proto = None
         self._next_comment_id = 0
 
     def _id(self) -> int:
@@ -363,7 +381,7 @@ class Revisions:
         body = self.document.element.body
         if self._body_end is None:
             self._body_end = body.find(qn("w:sectPr"))
-        p = OxmlElement("w:p")
+        p = element("w:p")
         if self._body_end is not None:
             self._body_end.addprevious(p)
         else:
@@ -387,19 +405,23 @@ class Revisions:
         if self._comments is None:
             self._comments = self.document.comments
             self._next_comment_id = self._comments._comments_elm._next_available_comment_id()
+            # Every comment starts as the same element but for its id: made once, copied.
+            proto = _comment_element(0)
+            proto.author = self.author
+            proto.initials = self.author[:2].upper()
+            proto.date = self.when
+            self._comment_proto = proto
         comments = self._comments
         comment_id = self._next_comment_id
         self._next_comment_id += 1
-        elm = _comment_element(comment_id)
+        elm = copy.deepcopy(self._comment_proto)
+        elm.set(_ID, str(comment_id))
         comments._comments_elm.append(elm)
-        elm.author = self.author
-        elm.initials = self.author[:2].upper()
-        elm.date = self.when
         text = xml_safe(text)
         if text:
-            comment = Comment(elm, comments._comments_part)
             first, *rest = text.split("\n")
-            comment.paragraphs[0].add_run(first)
+            elm[0].append(plain_run(first))  # the first paragraph's run, as add_run makes it
+            comment = Comment(elm, comments._comments_part)
             for line in rest:
                 comment.add_paragraph(text=line)
         anchor_comment(paragraph._p, comment_id)
@@ -440,21 +462,15 @@ class TrackedParagraph:
         rv = self.revisions
         kind = "moveFrom" if op == "move-from" else "moveTo"
         range_id = rv._id()
-        self._p.append(
-            OxmlElement(
-                f"w:{kind}RangeStart",
-                attrs={
-                    qn("w:id"): str(range_id),
-                    qn("w:author"): rv.author,
-                    qn("w:date"): rv.date,
-                    qn("w:name"): name,
-                },
-            )
+        child(
+            self._p,
+            f"w:{kind}RangeStart",
+            {_ID: str(range_id), _AUTHOR: rv.author, _DATE: rv.date, qn("w:name"): name},
         )
         wrapper = change_element(f"w:{kind}", rv._id(), rv.author, rv.date)
         wrapper.append(text_run(text, style=style))  # moved text is w:t, not w:delText
         self._p.append(wrapper)
-        self._p.append(OxmlElement(f"w:{kind}RangeEnd", attrs={qn("w:id"): str(range_id)}))
+        child(self._p, f"w:{kind}RangeEnd", {_ID: str(range_id)})
 
     def add(self, op: str, text: str, style: str | None = None, move: str = "") -> None:
         if op in ("move-from", "move-to"):
