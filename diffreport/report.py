@@ -47,6 +47,18 @@ class BlockChange:
     def new_title(self) -> str:
         return " + ".join(n.title or n.label or _snippet(n.text) for n in self.new)
 
+    def titles(self) -> tuple[str, str, str]:
+        """(the renumbering to state beside the titles, old title, new title): a renumbered
+        pair titled only by its labels is titled by its renumbering (`原第三十条 → 第三十二条`)
+        and has nothing to state beside; otherwise the renumbering, if any, is stated apart."""
+        a, old, new = self.alignment, self.old_title, self.new_title
+        if a.old_label is None:
+            return "", old, new
+        renumbered = renumbering(a.old_label, a.new_label or "")
+        if old == a.old_label and new == a.new_label:
+            return "", renumbered, renumbered
+        return renumbered, old, new
+
 
 def _snippet(text: str, width: int = 24) -> str:
     text = text.replace("\n", " ")

@@ -149,3 +149,18 @@ def test_a_new_article_named_only_by_its_number_is_named_by_its_opening_words():
     assert f.new_priorities == [added]
     titled = facts(PLAN, f"{PLAN}\n\n三、保障措施\n\n（六）加强组织领导，压实工作责任。")
     assert all(not p.startswith("（六）") or "加强组织领导" in p for p in titled.new_priorities)
+
+
+def test_a_renumbered_article_titled_by_its_label_is_titled_by_its_renumbering():
+    first = "第一条 为了规范停车管理，制定本条例。"
+    scope = "本市行政区域内的停车设施管理，适用本条例。"
+    rule = "停车设施的规划、建设和管理，应当遵循统筹规划、合理布局的原则。"
+    old = f"{first}\n\n第二条 {scope}\n\n第三条 {rule}"
+    new = f"{first}\n\n第二条 市交通行政主管部门负责本市停车管理工作。\n\n第三条 {scope}\n\n第四条 {rule}"
+    titles = [bc.titles() for bc in report.block_changes(compare(old, new))]
+    assert titles == [
+        ("", "第一条", "第一条"),
+        ("", "", "第二条"),
+        ("", "原第二条 → 第三条", "原第二条 → 第三条"),
+        ("", "原第三条 → 第四条", "原第三条 → 第四条"),
+    ]

@@ -65,14 +65,8 @@ def render(c: Comparison) -> str:
         a = bc.alignment
         if bc.front or (a.status == "unchanged" and not a.moved):
             continue
-        old_t, new_t = bc.old_title, bc.new_title
-        prefix = ""
-        if a.old_label is not None:
-            renumbered = renumbering(a.old_label, a.new_label or "")
-            if old_t == a.old_label and new_t == a.new_label:
-                old_t = new_t = renumbered
-            else:
-                prefix = f"({renumbered}) "
+        renumbered, old_t, new_t = bc.titles()
+        prefix = f"({renumbered}) " if renumbered else ""
         title = prefix + (old_t if old_t == new_t else f"{old_t or '∅'} → {new_t or '∅'}")
         if a.minor and not a.moved:
             diff = _diff_md(a.diff) if a.diff else ""

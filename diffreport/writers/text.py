@@ -91,13 +91,10 @@ def render(c: Comparison, console: Console, show_unchanged: bool = False) -> Non
             minor_titles.append(bc.new_title)
             continue
         head = Text(f"● [{_status(a)}] ", style=_STATUS_STYLE[a.status] + " bold")
-        old_t, new_t = bc.old_title or "∅", bc.new_title or "∅"
-        if a.old_label is not None:
-            renumbered = renumbering(a.old_label, a.new_label or "")
-            if old_t == a.old_label and new_t == a.new_label:
-                old_t = new_t = renumbered
-            else:
-                head.append(f"({renumbered}) ", style="cyan")
+        renumbered, old_t, new_t = bc.titles()
+        old_t, new_t = old_t or "∅", new_t or "∅"
+        if renumbered:
+            head.append(f"({renumbered}) ", style="cyan")
         head.append(old_t if old_t == new_t else f"{old_t}  →  {new_t}")
         if a.score is not None:
             head.append(f"  ({a.score:.2f})", style="dim")
