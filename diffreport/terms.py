@@ -207,11 +207,18 @@ def _context(before: str, after: str) -> tuple[str, str]:
     return left[-3 * CONTEXT_ATOMS :], right[: 3 * CONTEXT_ATOMS]
 
 
-def _term_pairs(before: str, deleted: str, inserted: str, after: str) -> set[tuple[str, str]]:
+def _term_pairs(before: str, deleted: str, inserted: str, after: str) -> frozenset[tuple[str, str]]:
     """Candidate (old term, new term) pairs for one change between ``before`` and ``after``:
     each run of up to JOIN_CHANGES close character-level changes, with up to CONTEXT_ATOMS of
     the unchanged text on each side, where both terms start and end on word edges."""
-    left, right = _context(before, after)
+    return _pairs_in_context(*_context(before, after), deleted, inserted)
+
+
+@lru_cache(maxsize=65536)
+def _pairs_in_context(
+    left: str, right: str, deleted: str, inserted: str
+) -> frozenset[tuple[str, str]]:
+    """:func:`_term_pairs` once the context is cut (cached: long codes repeat their changes)."""
     old_s, new_s = left + deleted + right, left + inserted + right
     a, b = _atoms(old_s), _atoms(new_s)
     vocab = {t: chr(0x10000 + k) for k, t in enumerate(dict.fromkeys(a + b))}
@@ -329,7 +336,7 @@ def _term_pairs(before: str, deleted: str, inserted: str, after: str) -> set[tup
                     if set(_words(o)) ^ set(_words(n)) <= FUNCTION_WORDS:
                         continue  # `会同相关行政管理` → `会同有关行政管理`: wording
                     out.add((o, n))
-    return out
+    return frozenset(out)
 
 
 def _candidates(alignments: list[Alignment], new: Document) -> dict[tuple[str, str], set[str]]:
@@ -503,8 +510,23 @@ def find_renames(
         return counted[key]
 
     units = _units(alignments, old, new)
+    # The old units' texts end to end, to find the units holding a term in one search.
+    joined = "\0".join(u[0] for u in units)
+    starts = list(accumulate((len(u[0]) + 1 for u in units), initial=0))
+
+    def holding(term: str) -> list[tuple[str, str, str]]:
+        out, at = [], joined.find(term)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            out.append(units[k])
+            at = joined.find(term, starts[k + 1])
+        return out
+
     found: list[Rename] = []
     for (o, n), shown in _candidates(alignments, new).items():
+        held = holding(o)  # (the paired blocks that changed: less text than the documents)
+        if len(held) < min_units:
+            continue
         # The old term is (almost) gone; the new one may have existed (`区、县` → `区`).
         oc_old = count(False, o)
         if not oc_old or count(True, o) > oc_old * GONE_SHARE:
@@ -513,9 +535,8 @@ def find_renames(
         # the diff of a reworded article may cut the terms anywhere).
         where = [
             uid
-            for old_u, new_u, uid in units
-            if o in old_u
-            and old_u.count(o) > new_u.count(o)
+            for old_u, new_u, uid in held
+            if old_u.count(o) > new_u.count(o)
             and new_u.count(n) > old_u.replace(o, "\0").count(n)
             and (uid in shown or n not in o or len(n) > SHORT_TERM or _in_place(o, n, old_u, new_u))
         ]
