@@ -18,7 +18,7 @@ from functools import cache
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap, qn
-from docx.oxml.parser import oxml_parser
+from docx.oxml.parser import element_class_lookup, oxml_parser
 from lxml import etree
 
 from ..errors import SettingsError
@@ -88,6 +88,10 @@ def child(parent, nstag: str, attrs: dict[str, str] | None = None):
 
 
 _VAL, _ID, _AUTHOR, _DATE = qn("w:val"), qn("w:id"), qn("w:author"), qn("w:date")
+# python-docx's parser but for dropping blank text (XML text built here has none between
+# elements, and a run of spaces is text): its element classes for what it parses.
+_XML_PARSER = etree.XMLParser(resolve_entities=False)
+_XML_PARSER.set_element_class_lookup(element_class_lookup)
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -388,18 +392,40 @@ class Revisions:
             body.append(p)
         return Paragraph(p, self.document._body)
 
+    def style_id(self, name: str) -> str:
+        """A style's id by name (python-docx scans every style per name lookup)."""
+        if not self._style_ids:
+            self._style_ids = {s.name: s.style_id for s in self.document.styles}
+        return self._style_ids[name]
+
     def paragraph(self, style: str | None = None) -> TrackedParagraph:
         paragraph = self.add_paragraph()
-        if style:  # by id: python-docx scans every style per name lookup
-            if not self._style_ids:
-                self._style_ids = {s.name: s.style_id for s in self.document.styles}
-            paragraph._p.append(paragraph_style(self._style_ids[style]))
+        if style:
+            paragraph._p.append(paragraph_style(self.style_id(style)))
         return TrackedParagraph(self, paragraph)
 
+    def append_xml(self, xml: str) -> None:
+        """Append body content written as XML text (``w:`` elements, no declarations), parsed
+        once, before the body's section properties."""
+        body = self.document.element.body
+        if self._body_end is None:
+            self._body_end = body.find(qn("w:sectPr"))
+        holder = etree.fromstring(f'<w:body xmlns:w="{nsmap["w"]}">{xml}</w:body>', _XML_PARSER)
+        if self._body_end is not None:
+            at = body.index(self._body_end)
+            body[at:at] = list(holder)
+        else:
+            body.extend(list(holder))
+
     def comment(self, paragraph, text: str) -> None:
-        """A Word comment by ``author`` on the whole paragraph, in python-docx's comments part
-        and shaped as its ``add_comment`` makes it; ids are counted here, because python-docx
-        finds the next id by reading every comment so far (quadratic over thousands)."""
+        """A Word comment by ``author`` on the whole paragraph (see :meth:`_add_comment`)."""
+        anchor_comment(paragraph._p, self._add_comment(text))
+
+    def _add_comment(self, text: str) -> int:
+        """A Word comment by ``author`` in python-docx's comments part, shaped as its
+        ``add_comment`` makes it, not yet anchored; its id. Ids are counted here, because
+        python-docx finds the next id by reading every comment so far (quadratic over
+        thousands)."""
         from docx.comments import Comment
 
         if self._comments is None:
@@ -424,7 +450,7 @@ class Revisions:
             comment = Comment(elm, comments._comments_part)
             for line in rest:
                 comment.add_paragraph(text=line)
-        anchor_comment(paragraph._p, comment_id)
+        return comment_id
 
 
 class TrackedParagraph:
@@ -506,17 +532,77 @@ def write_tracked(
     """Append an edit script's paragraphs (:class:`diffreport.edits.Paragraph`: runs of
     equal / insert / delete / move-from / move-to text and an edited or plain mark) as
     tracked changes, each in its style (``styles``, one per paragraph); ``comments`` maps
-    ("old"|"new", unit id) to notes anchored on the first paragraph holding that unit."""
+    ("old"|"new", unit id) to notes anchored on the first paragraph holding that unit.
+
+    The same elements, ids and order as :class:`TrackedParagraph` makes them, written as
+    XML text and parsed once: a long document's tens of thousands of paragraphs are built
+    without an lxml proxy object per element."""
     pending = dict(comments or {})
+    rv = revisions
+    when = f' w:author="{_attr(rv.author)}" w:date="{_attr(rv.date)}"'
+    out: list[str] = []
     for para, style in zip(paragraphs, styles, strict=True):
-        tp = revisions.paragraph(style)
+        runs: list[str] = []
         for op in para.ops:
-            tp.add(op.op, op.text, move=op.move)
-        tp.mark(para.mark)
-        keys = [("new", u) for u in para.new_units] + [("old", u) for u in para.old_units]
-        for key in keys:
+            if not op.text:
+                continue
+            if op.op == "equal":
+                runs.append(_run_xml(op.text))
+            elif op.op in ("insert", "delete"):
+                tag = "w:ins" if op.op == "insert" else "w:del"
+                run = _run_xml(op.text, deleted=op.op == "delete")
+                runs.append(f'<{tag} w:id="{rv._id()}"{when}>{run}</{tag}>')
+            elif op.op in ("move-from", "move-to"):
+                kind = "moveFrom" if op.op == "move-from" else "moveTo"
+                range_id = rv._id()
+                runs.append(
+                    f'<w:{kind}RangeStart w:id="{range_id}"{when} w:name="{_attr(op.move)}"/>'
+                    f'<w:{kind} w:id="{rv._id()}"{when}>{_run_xml(op.text)}</w:{kind}>'
+                    f'<w:{kind}RangeEnd w:id="{range_id}"/>'
+                )
+            else:
+                raise KeyError(op.op)
+        ppr = f'<w:pStyle w:val="{_attr(rv.style_id(style))}"/>' if style else ""
+        if para.mark != "equal":
+            tag = "w:ins" if para.mark == "insert" else "w:del"
+            ppr += f'<w:rPr><{tag} w:id="{rv._id()}"{when}/></w:rPr>'
+        starts: list[str] = []
+        for key in [("new", u) for u in para.new_units] + [("old", u) for u in para.old_units]:
             for note in pending.pop(key, []):
-                tp.comment(note)
+                cid = rv._add_comment(note)
+                starts.insert(0, f'<w:commentRangeStart w:id="{cid}"/>')
+                runs.append(
+                    f'<w:commentRangeEnd w:id="{cid}"/><w:r><w:rPr>'
+                    f'<w:rStyle w:val="CommentReference"/></w:rPr>'
+                    f'<w:commentReference w:id="{cid}"/></w:r>'
+                )
+        out.append(
+            "<w:p>" + (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + "".join(starts + runs) + "</w:p>"
+        )
+    rv.append_xml("".join(out))
+
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def _text(text: str) -> str:
+    return text.translate(_ESCAPES)
+
+
+def _attr(text: str) -> str:
+    return text.translate(_ESCAPES).replace('"', "&quot;")
+
+
+def _run_xml(text: str, deleted: bool = False) -> str:
+    """:func:`text_run` (no style) as XML text."""
+    tag = "w:delText" if deleted else "w:t"
+    parts = []
+    for i, part in enumerate(xml_safe(text).split("\t")):
+        if i:
+            parts.append("<w:tab/>")
+        if part:
+            parts.append(f'<{tag} xml:space="preserve">{_text(part)}</{tag}>')
+    return "<w:r>" + "".join(parts) + "</w:r>"
 
 
 def reproducible(data: bytes, when: dt.datetime) -> bytes:
