@@ -232,7 +232,7 @@ def test_cli_json_follows_the_schema(tmp_path) -> None:
     assert proc.returncode == 1, proc.stderr  # the versions differ
     data = json.loads(out.read_text(encoding="utf-8"))
     schema = json.loads(
-        (ROOT / "diffreport" / "schema" / "diffreport-history-1.json").read_text(encoding="utf-8")
+        (ROOT / "docs" / "schema" / "diffreport-history-1.schema.json").read_text(encoding="utf-8")
     )
     jsonschema.validate(data, schema)
     assert [len(n) for n in data["nodes"]] == [len(d.nodes) for d in history(LAW).versions]

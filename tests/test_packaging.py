@@ -42,8 +42,10 @@ def test_wheel_holds_every_module_template_and_data(wheel: Path) -> None:
     expected |= {
         p.relative_to(ROOT).as_posix()
         for p in (ROOT / "diffreport").rglob("*")
-        if p.is_file() and p.parent.name in ("data", "schema") and "__pycache__" not in p.parts
+        if p.is_file() and p.parent.name == "data" and "__pycache__" not in p.parts
     }
+    schemas = (ROOT / "docs" / "schema").glob("*")
+    expected |= {f"diffreport/schema/{p.name}" for p in schemas if p.suffix in (".json", ".py")}
     expected |= {
         f"diffreport/templates/{p.name}"
         for pattern in ("*.j2", "*.css", "*.js")
@@ -89,6 +91,23 @@ def test_installed_brief_finds_its_templates(wheel: Path, tmp_path: Path) -> Non
     )
     assert proc.returncode == 0, proc.stderr
     assert "word/document.xml" in zipfile.ZipFile(out).namelist()
+    # The JSON Schema is a package resource, the same file as docs/schema/ holds.
+    schema = subprocess.run(
+        [sys.executable, "-c", _READ_SCHEMA],
+        cwd=run,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert schema == (ROOT / "docs" / "schema" / "diffreport-1.schema.json").read_text("utf-8")
+
+
+_READ_SCHEMA = (
+    "import sys, importlib.resources as r; "
+    "sys.stdout.write((r.files('diffreport.schema') / 'diffreport-1.schema.json')"
+    ".read_text('utf-8'))"
+)
 
 
 def test_one_version_number(wheel: Path) -> None:

@@ -23,7 +23,7 @@ REVISIONS = LAW / "revisions"
 IP_COURT = "最高人民法院关于知识产权法庭若干问题的规定"
 POLLUTION = "最高人民法院、最高人民检察院关于办理环境污染刑事案件适用法律若干问题的解释"
 SAND = "长江河道采砂管理条例"
-SCHEMA = Path(__file__).parents[1] / "diffreport" / "schema" / "diffreport-1.json"
+SCHEMA = Path(__file__).parents[1] / "docs" / "schema" / "diffreport-1.schema.json"
 
 
 def _pair(folder: Path, name: str) -> tuple[Path, Path]:
