@@ -24,6 +24,7 @@ as a whole (:mod:`diffreport.candidates`). Split/merge parts are looked up in
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -98,6 +99,9 @@ RESIDUAL_SHARE = 0.5
 # Across the document (moves) order is no evidence: pairs there get only the tie-break
 # prior (similarity.TIE_BREAK), so identical units (a repeated clause) still resolve the
 # same way whichever document comes first.
+# The condition opening a statute's sentence: everything up to the first `的，` (a
+# nominalised clause: `……擅自在长江采砂的，由……`).
+_CONDITION = re.compile(r"^(.+?的)[，,]")
 
 
 @dataclass(slots=True)
@@ -593,20 +597,26 @@ class Aligner:
             self._link(pairing)
             pairing.moved = self._parents_differ(o.id, n.id)
             made.append(pairing)
+
         # A part must lie mostly in its whole (most of a merged article's words are in the
-        # article it became).
-        parts = [
-            (k, side, idx)
-            for k, side, idx in parts
-            if containment(
-                (old_p if side == "old" else new_p)[idx],
-                (self.new if side == "old" else self.old).profiles[
-                    (made[k].new if side == "old" else made[k].old)[0]
-                ],
-            )
-            >= articles.PART_WHOLE
-            and self._part_beyond_partner(made[k], side, (olds if side == "old" else news)[idx].id)
-        ]
+        # article it became), and account for what the whole has beyond its partner: lie
+        # mostly in that remainder or hold most of it, on distinctive content
+        # (:meth:`_part_beyond_partner`). A dropped article whose words are the liability
+        # boilerplate its neighbour also holds was dropped, not merged.
+        def part_of(k: int, side: str, idx: int) -> bool:
+            part = (old_p if side == "old" else new_p)[idx]
+            there, here = (self.new, self.old) if side == "old" else (self.old, self.new)
+            pair = made[k]
+            whole = there.profiles[(pair.new if side == "old" else pair.old)[0]]
+            partner = here.profiles[(pair.old if side == "old" else pair.new)[0]]
+            if containment(part, whole) < articles.PART_WHOLE:
+                return False
+            rest = _residual(whole, partner)
+            if max(containment(part, rest), containment(rest, part)) < RESIDUAL_SHARE:
+                return False
+            return self._part_beyond_partner(pair, side, (olds if side == "old" else news)[idx].id)
+
+        parts = [(k, side, idx) for k, side, idx in parts if part_of(k, side, idx)]
         for k, side, idx in parts:
             if side == "old":
                 made[k].old.append(olds[idx].id)
@@ -685,14 +695,33 @@ class Aligner:
             return _sparse_scores(old_p, new_p, floor, moved=True)
         # The lead sentence says what an article is about: it counts where it says more than
         # the whole article does, unless all the two leads share is boilerplate.
+        # A liability article's condition (`违反本条例规定，未办理河道采砂许可证，擅自在长江采砂
+        # 的，`) names its offence: the authority, sanctions and `构成犯罪的` after it recur in
+        # every such article, so the condition tells a family of articles apart when the
+        # whole wording cannot.
+        cond_o = [self._condition(self.old, n) for n in olds]
+        cond_n = [self._condition(self.new, n) for n in news]
         out = {}
         for (i, j), s in edges.items():
             lead_score = leads[(i, j)]
             if lead_score > s and self._distinctive(lead_o[i], lead_n[j]):
                 s = lead_score
+            co, cn = cond_o[i], cond_n[j]
+            if co is not None and cn is not None:
+                cond_score = articles.LEAD_WEIGHT * similarity(co, cn)
+                if cond_score > s and self._distinctive(co, cn):
+                    s = cond_score
             if s >= floor:
                 out[(i, j)] = s
         return out
+
+    def _condition(self, side: _Side, block: Node) -> Profile | None:
+        """The condition that opens a block's lead sentence (its text up to the first `的，`),
+        or None."""
+        kids = side.doc.children(block.id, "sentence")
+        text = kids[0].text if kids else block.text
+        m = _CONDITION.match(text)
+        return self.vocab.profile(m.group(1)) if m else None
 
     def _lead(self, side: _Side, block: Node) -> Profile:
         """A block's lead sentence (its first), or the block itself."""

@@ -5,7 +5,9 @@ rewrite chapters are split, merged and renamed, and articles move between them. 
 a reader uses, in order:
 
 * **wording** — the aligner's word similarity, and the lead sentence (what the article is
-  about: `文职人员的培训，分为……` stays the lead however the list after it changes);
+  about: `文职人员的培训，分为……` stays the lead however the list after it changes) and a
+  liability article's condition (`未办理河道采砂许可证，擅自在长江采砂的，`: the offence, where
+  the authority and sanctions after it recur in every such article);
 * **order** — articles keep their relative order far more often than not. Clear pairs
   (anchors) form a backbone, the heaviest chain that keeps order in both documents; a pair
   that breaks that order must be much more alike than one that keeps it;

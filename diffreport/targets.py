@@ -102,6 +102,8 @@ _BOUNDARY = re.compile(r"[，,；;。：:！？、（）()“”\"%]")
 _POST_CUT = re.compile(r"[，,；;。：:！？、（）()“”\"及和与\d]")
 _QUOTED = re.compile(r"[“\"「『《][^”\"」』》]*[”\"」』》]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_PHRASE_END = "，,；;。：:！？"
 # A qualitative aim that can stand in for a figure: `保持中心城区首位`, `数量…前列`.
 _AIM = re.compile(r"数量|规模|比重|比例|排名|首位|前列|水平|增长|增速")
 # Idioms with a Chinese numeral that count nothing: `一批`, `一件事`, `一公里`.
@@ -130,6 +132,9 @@ _EN_NUM = (
     rf"(?:(?P<words>(?:{_EN_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_EN_WORD}))*)\s*"
     r"(?:\((?P<paren>\d[\d,]*(?:\.\d+)?)\))?|(?P<digits>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?))"
 )
+# Digits of an amount: thousands separators only between groups (`$1,000`), never the comma
+# that ends the phrase (`$100, payable …`).
+_EN_AMOUNT = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _EN_UNITS = (
     r"(?:business|calendar|working)\s+days?|days?|weeks?|months?|years?|hours?|minutes?|"
     r"percent|per\s+cent|%"
@@ -138,9 +143,9 @@ _EN_LOW = r"at\s+least|no\s+less\s+than|not\s+less\s+than|no\s+fewer\s+than|not\
 _EN_HIGH = r"within|no\s+more\s+than|not\s+more\s+than|not\s+to\s+exceed|up\s+to|at\s+most|less\s+than|fewer\s+than|no\s+later\s+than"
 _EN_TARGET = re.compile(
     rf"(?i)(?<![\w$])(?:(?P<pre>{_EN_LOW}|{_EN_HIGH}|about|approximately)\s+)?"
-    rf"(?:(?:between\s+)?(?:(?P<lo>\$?\d[\d,]*(?:\.\d+)?)\s*(?:and|to|-|–)\s*"
+    rf"(?:(?:between\s+)?(?:(?P<lo>\$?{_EN_AMOUNT})\s*(?:and|to|-|–)\s*"
     rf"|(?P<lo_words>(?:{_EN_WORD})(?:[\s-]+(?:{_EN_WORD}))*)(?:\s*\(\d[\d,]*\))?\s+(?:and|to)\s+))?"
-    rf"(?:(?P<money>(?:US)?\$|USD\s?|EUR\s?|€|£)\s?(?P<amount>\d[\d,]*(?:\.\d+)?)"
+    rf"(?:(?P<money>(?:US)?\$|USD\s?|EUR\s?|€|£)\s?(?P<amount>{_EN_AMOUNT})"
     rf"(?:\s?(?P<scale>thousand|million|billion))?|{_EN_NUM}\s*(?P<unit>{_EN_UNITS})(?![A-Za-z]))"
     rf"(?:\s+(?P<post>or\s+more|or\s+less|or\s+fewer|or\s+longer))?"
 )
@@ -275,14 +280,24 @@ def _indicator(
     before start after the previous figure (``after_figure``): `…300亩及进步广场等载体30万平方米`."""
     # `副部长（副主任、副行长）二至四人`: what a parenthesis adds does not cut off the name
     head = _PARENTHESIS.sub("", text[after_figure:start])
-    before = _LABEL_HEAD.sub("", _BOUNDARY.split(head)[-1][-18:].strip())
+    segments = _BOUNDARY.split(head)
+    before = _LABEL_HEAD.sub("", segments[-1][-18:].strip())
     after = _POST_CUT.split(text[end:])[0][:12].strip()
+    rest = text[end:].lstrip()
+    alone = not rest or rest[0] in _PHRASE_END  # the figure is all its phrase says
+    if alone and not _WORD.search(before) and len(segments) > 1 and head[-1:] in "，,":
+        # `专业技术七级以上岗位的，50周岁；`: a figure that is a phrase of its own is named by
+        # the phrase before it (the item's condition), the comma kept as written.
+        named = _LABEL_HEAD.sub("", segments[-2][-18:].strip())
+        if _WORD.search(named):
+            before = named + head[-1]
     # `新建提升4个口袋公园`: a counted noun after the figure names the indicator; a percentage
     # or a figure that ends the phrase belongs to the words before it.
     counted = len(_CJK.findall(after)) >= 2
     if unit not in ("%", "个百分点") and counted:
         return after.removeprefix("的") or after, before, after  # `…以下的罚款`: `罚款`
     name = before.rsplit("等", 1)[-1] if "等" in before[:-1] else before
+    name = name.rstrip("，,")
     name = _VERB_TAIL.sub("", name) or name
     return name, before, after if counted else ""
 
@@ -724,6 +739,15 @@ _CONTEXT = 20.0
 # keeps its form more often than it turns into another tier's.
 _SAME_SHAPE = 5.0
 _NOT_PAIRED = -1e6  # units the alignment did not pair: never a target pair
+# A figure under an aggravating or mitigating condition (`情节严重的，对个人处二万元以上十万元
+# 以下的罚款`) is another tier of the provision than the ordinary fine before it: a tier pairs
+# only with the same tier (a grave tier a revision removed is dropped, not the ordinary fine's
+# partner). The condition runs from the start of its `；`-delimited part of the sentence.
+_GRAVE = re.compile(
+    r"情节(?:特别|较为|较)?(?:严重|恶劣)|(?:特别)?严重后果|后果(?:特别)?严重|影响(?:特别)?恶劣"
+)
+_LIGHT = re.compile(r"情节(?:较|显著)?(?:轻微|较轻)|情节较轻")
+_CONDITION_END = re.compile(r"[；;。]")
 
 
 class _Units:
@@ -797,12 +821,15 @@ def compare_targets(
             shapes = _codes([_shape(t) for t in olds], [_shape(t) for t in news])
             score = score + _SAME_SHAPE * _same(*shapes)
             score = np.where(paired, score, _NOT_PAIRED)
-        # Different kinds (a multiple of the gain against an amount) pair only in one clause;
-        # a pair that could not be accepted is kept out of the assignment, where it would take
-        # a figure from its real partner.
+        # Figures of different kinds never pair: a fine in 元 that became a multiple of the
+        # gain (`倍`) or a share of turnover (`%`) is a fine on another basis (dropped, and a
+        # new one), and comparing it with an amount says nothing. Tiers (:data:`_GRAVE`) pair
+        # only with their own. A pair that could not be accepted is kept out of the
+        # assignment, where it would take a figure from its real partner.
         same = same_kind.astype(bool)
         alike = key_score >= threshold
-        acceptable = (alike & same) | (near & (same | alike))
+        tiers = _codes([_tier(old, t) for t in olds], [_tier(new, t) for t in news])
+        acceptable = (alike | near) & same & _same(*tiers).astype(bool)
         score = np.where(acceptable, score, _NOT_PAIRED)
         rows, cols = linear_sum_assignment(-score)
         for r, c in zip(rows, cols, strict=True):
@@ -853,6 +880,22 @@ def _context_scores(
         o, n = olds[r].node, news[c].node
         out[r, c] = (likeness(o, n) + likeness(_parent(old, o), _parent(new, n))) / 2
     return out
+
+
+def _tier(doc: Document, t: Target) -> str:
+    """`grave`, `light` or `base`: the condition a figure's part of its sentence opens with
+    (:data:`_GRAVE`)."""
+    if not t.node:
+        return "base"
+    clause = doc.node(t.node)
+    sentence = doc.node(clause.parent) if clause.parent else clause
+    at = max(clause.text.find(t.figure or t.text), 0)
+    start = sentence.text.find(clause.text)
+    head = sentence.text[: start + at] if start >= 0 else clause.text[:at]
+    head = _CONDITION_END.split(head)[-1]
+    if _GRAVE.search(head):
+        return "grave"
+    return "light" if _LIGHT.search(head) else "base"
 
 
 def _shape(t: Target) -> str:

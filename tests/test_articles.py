@@ -207,3 +207,23 @@ def test_a_split_article_is_renumbered_by_the_part_that_continues_it():
         "new_label": "第五十七条",
     }.items() <= next(e for e in entries if e["old"] == old48.id).items()
     assert "原第四十八条 → 第五十七条" in markdown.render(c)
+
+
+def test_liability_articles_pair_by_their_offence():
+    # 长江河道采砂管理条例 2001 → 2023, read side by side: the liability articles share their
+    # authority, sanctions and `触犯刑律/构成犯罪` wording; what tells them apart is the offence
+    # their condition names. Old 第十八、十九条 stay 第十八、十九条; old 第二十二条 (the resource
+    # fee, deleted) is dropped, not merged into 第十八条; new 第二十条 (trading illegal sand) is new.
+    rev = REVISIONS
+    c = compare(
+        rev / "长江河道采砂管理条例.2001-10-25.md", rev / "长江河道采砂管理条例.2023-07-20.md"
+    )
+    pairs = {}
+    for a in c.at("block"):
+        for o in a.old:
+            pairs[c.old.node(o).label] = ([c.new.node(n).label for n in a.new], a.status)
+    assert pairs["第十八条"] == (["第十八条"], "changed")
+    assert pairs["第十九条"] == (["第十九条"], "changed")
+    assert pairs["第二十二条"] == ([], "dropped")
+    new20 = next(a for a in c.at("block") if [c.new.node(n).label for n in a.new] == ["第二十条"])
+    assert new20.status == "new"

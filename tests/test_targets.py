@@ -314,3 +314,102 @@ def test_real_fines_raised_and_rewritten_in_national_laws():
     kept = _change_of(c, "七万元以上十万元以下")
     assert (kept.change, kept.old.low, kept.old.high) == ("unchanged", 7, 10)
     assert "7万元以上10万元以下" in kept.old.text
+
+
+def test_a_grave_tier_pairs_only_with_a_grave_tier():
+    # The ordinary fines and the 情节严重 tier are two provisions: a revision that keeps one fine
+    # per person raises the ordinary ones and drops the grave tier (反垄断法 第五十二条 → 第六十二条).
+    c = compare(
+        "第一条 拒绝、阻碍调查的，由执法机构责令改正，对个人可以处二万元以下的罚款，"
+        "对单位可以处二十万元以下的罚款；情节严重的，对个人处二万元以上十万元以下的罚款，"
+        "对单位处二十万元以上一百万元以下的罚款；构成犯罪的，依法追究刑事责任。\n",
+        "第一条 拒绝、阻碍调查的，由执法机构责令改正，对单位处上一年度销售额百分之一以下的罚款，"
+        "上一年度没有销售额或者销售额难以计算的，处五百万元以下的罚款；"
+        "对个人处五十万元以下的罚款。\n",
+    )
+    got = sorted((t.change, t.old.figure if t.old else None) for t in c.targets if t.old)
+    assert got == [
+        ("dropped", "二万元以上十万元以下"),
+        ("dropped", "二十万元以上一百万元以下"),
+        ("raised", "二万元以下"),
+        ("raised", "二十万元以下"),
+    ]
+
+
+def test_a_fine_on_another_basis_is_new_not_paired_with_an_amount():
+    # 长江河道采砂管理条例 第十八条: a fixed fine became a multiple of the sand's value, with a
+    # fixed fine for small values; amounts pair with amounts, the multiple is new.
+    c = compare(
+        "第一条 违反本条例规定，未办理河道采砂许可证，擅自在长江采砂的，由县级以上地方人民政府"
+        "水行政主管部门依据职权，责令停止违法行为，没收违法所得和非法采砂机具，"
+        "并处10万元以上30万元以下的罚款；情节严重的，扣押或者没收非法采砂船舶。\n",
+        "第一条 违反本条例规定，未办理河道采砂许可证，擅自在长江采砂的，由县级以上地方人民政府"
+        "水行政主管部门依据职权，责令停止违法行为，没收违法开采的砂石和违法所得，"
+        "并处违法开采的砂石货值金额2倍以上20倍以下的罚款；货值金额不足10万元的，"
+        "并处20万元以上200万元以下的罚款；构成犯罪的，依法追究刑事责任。\n",
+    )
+    by_figure = {
+        (t.old.figure if t.old else None, t.new.figure if t.new else None): t.change
+        for t in c.targets
+    }
+    assert by_figure[("10万元以上30万元以下", "20万元以上200万元以下")] == "raised"
+    assert by_figure[(None, "2倍以上20倍以下")] == "new"
+
+
+def test_a_figure_that_is_its_own_phrase_is_named_by_the_phrase_before():
+    # `（一）局级副职以上岗位的，50周岁；`: an age limit per item of a list.
+    (t,) = _targets("第十条 最高年龄分别为：\n（一）局级副职以上岗位的，50周岁；")
+    assert (t.value, t.unit, t.indicator) == (50, "周岁", "局级副职以上岗位的")
+    assert t.text == "局级副职以上岗位的，50周岁"
+    # a count that goes on into its noun is not such a figure: `100个“飞地”点位实现…`
+    assert _targets("做好行政区域调整工作，100个“飞地”点位实现全覆盖。") == []
+
+
+def test_real_fines_follow_their_articles_and_tiers():
+    # Read side by side (tests/fixtures/law/revisions/): 长江河道采砂管理条例 2001 → 2023, old
+    # 第十八条's 10万元以上30万元以下 → new 第十八条's 20万元以上200万元以下 (raised); old 第二十二条
+    # (the resource fee, deleted) keeps its 2倍以上5倍以下 as dropped.
+    from conftest import FIXTURES
+
+    rev = FIXTURES / "law" / "revisions"
+    c = compare(
+        rev / "长江河道采砂管理条例.2001-10-25.md", rev / "长江河道采砂管理条例.2023-07-20.md"
+    )
+    t = _change_of(c, "10万元以上30万元以下")
+    assert (t.change, t.old.block_label, t.new.block_label) == ("raised", "第十八条", "第十八条")
+    assert (t.new.low, t.new.high) == (20, 200)
+    fee = _change_of(c, "砂石资源费金额2倍以上5倍以下")
+    assert (fee.change, fee.new) == ("dropped", None)
+    # 反垄断法 第五十二条 → 第六十二条: 对个人可以处二万元以下 → 对个人处五十万元以下 (raised), the
+    # 情节严重 tiers dropped; new 第五十六条's 一百万元 on persons is new, paired with nothing.
+    c = compare(rev / "反垄断法.2007-08-30.md", rev / "反垄断法.2022-06-24.md")
+    person = _change_of(c, "对个人可以处二万元以下")
+    assert (person.change, person.new.figure, person.new.block_label) == (
+        "raised",
+        "五十万元以下",
+        "第六十二条",
+    )
+    for grave in ("二万元以上十万元以下", "二十万元以上一百万元以下"):
+        assert _change_of(c, grave).change == "dropped"
+    assert _change_of(c, "可以处一百万元以下").change == "new"
+
+
+def test_english_fee_and_notice_period_pair_within_their_sections():
+    # A license's fee and notice periods, each in its own section: `$100, payable …` is the
+    # figure `$100` (the comma ends the phrase), and each figure pairs within its section.
+    c = compare(
+        "# Terms\n\n## 1. Fees\n\nThe annual license fee is $100, payable within thirty (30) "
+        "days of the invoice date.\n\n## 2. Termination\n\nThe licensor may terminate this "
+        "license on sixty (60) days written notice.\n",
+        "# Terms\n\n## 1. Fees\n\nThe annual license fee is $1,250, payable within sixty (60) "
+        "days of the invoice date.\n\n## 2. Termination\n\nThe licensor may terminate this "
+        "license on thirty (30) days written notice.\n",
+    )
+    got = sorted(
+        (t.old.block_label, t.old.figure, t.new.figure, t.change) for t in c.targets if t.old
+    )
+    assert got == [
+        ("## 1. Fees", "$100", "$1,250", "raised"),
+        ("## 1. Fees", "within thirty (30) days", "within sixty (60) days", "raised"),
+        ("## 2. Termination", "sixty (60) days", "thirty (30) days", "lowered"),
+    ]

@@ -402,9 +402,10 @@ def _targets(case: dict, c: Comparison, result: CaseResult) -> None:
                 t.change,
             )
         )
+    claimed: set[int] = set()  # each reported target stands for one labelled figure
     for label in case.get("targets", []):
         if "indicator" not in label:
-            _figure(label, c, result)
+            _figure(label, c, result, claimed)
             continue
         key = norm(label["indicator"])
         ok = direction = False
@@ -449,16 +450,16 @@ def _base(value: float | None, unit: str) -> tuple[float | None, str]:
 
 
 def _figure_side(label: dict | None, side, doc: Document) -> bool:
-    """Does the tool's target side stand for the labelled figure: its text overlaps the
-    labelled text and it sits in the labelled article?"""
+    """Does the tool's target side stand for the labelled figure: the figure it read has the
+    numbers of the labelled text and it sits in the labelled article?"""
     if label is None:
         return side is None
     if side is None:
         return False
-    # The numbers the tool read there are numbers of the labelled figure (one bound of a range
-    # is enough here; `figure values` wants both).
-    got = _NUMBER_TOKEN.findall(norm(side.text))
-    if not got or not set(got) <= set(_NUMBER_TOKEN.findall(norm(label["text"]))):
+    # The figure the tool read there is the labelled one: the same numbers as written (its
+    # phrase may hold others, `上一年度销售额百分之十以下`; `figure values` checks the values).
+    want = _NUMBER_TOKEN.findall(norm(label["text"]))
+    if not want or sorted(_NUMBER_TOKEN.findall(norm(side.figure or side.text))) != sorted(want):
         return False
     if "article" in label:
         block = doc.block_of(side.node) if side.node in {n.id for n in doc.nodes} else None
@@ -486,31 +487,38 @@ def _figure_values(label: dict | None, side) -> bool:
     return True
 
 
-def _figure(label: dict, c: Comparison, result: CaseResult) -> None:
+def _figure(label: dict, c: Comparison, result: CaseResult, claimed: set[int]) -> None:
     """A labelled figure (fine, deadline, ratio; issue 11): `target direction` is right when a
     reported target for the same figures in the same articles has the labelled change;
-    `targets` also wants the values and units (both bounds of a range)."""
+    `figure values` also wants the values and units (both bounds of a range). A target stands
+    for one label only (two labels of one article's equal fines need two targets): the first
+    label takes the best unclaimed one."""
     what = f"{(label['old'] or {}).get('text', '—')} → {(label['new'] or {}).get('text', '—')} {label['change']}"
     found = [
-        t
-        for t in c.targets
-        if (label["old"] is None or _figure_side(label["old"], t.old, c.old))
+        k
+        for k, t in enumerate(c.targets)
+        if k not in claimed
+        and (label["old"] is None or _figure_side(label["old"], t.old, c.old))
         and (label["new"] is None or _figure_side(label["new"], t.new, c.new))
     ]
-    right = [t for t in found if t.change == label["change"]]
+    right = [k for k in found if c.targets[k].change == label["change"]]
+    exact = [
+        k
+        for k in right
+        if _figure_values(label["old"], c.targets[k].old)
+        and _figure_values(label["new"], c.targets[k].new)
+    ]
     if not found:
         why = "not found"
     elif not right:
-        why = "got " + ", ".join(sorted({t.change for t in found}))
+        why = "got " + ", ".join(sorted({c.targets[k].change for k in found}))
     else:
         why = ""
     result.score("target direction").add(bool(right), f"{what}{' (' + why + ')' if why else ''}")
-    exact = [
-        t
-        for t in right
-        if _figure_values(label["old"], t.old) and _figure_values(label["new"], t.new)
-    ]
     result.score("figure values").add(bool(exact), what)
+    best = exact or right or found
+    if best:
+        claimed.add(best[0])
 
 
 def law_cases() -> list[dict]:

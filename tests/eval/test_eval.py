@@ -105,13 +105,22 @@ def test_strict_unchanged_judges_the_text(old, new, faults):
 
 
 class _Side:
-    """A reported target side as the harness reads it (text, node, to_dict)."""
+    """A reported target side as the harness reads it (text, figure, node, to_dict)."""
 
-    def __init__(self, text: str, node: str, value: float | None = None, unit: str = "元"):
-        self.text, self.node, self.value, self.unit = text, node, value, unit
+    def __init__(self, text: str, node: str, figure: str = "", low=None, high=None):
+        self.text, self.node, self.figure = text, node, figure or text
+        self.low, self.high, self.unit = low, high, "万元"
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "value": self.value, "unit": self.unit, "node": self.node}
+        return {
+            "text": self.text,
+            "figure": self.figure,
+            "value": self.low,
+            "low": self.low,
+            "high": self.high,
+            "unit": self.unit,
+            "node": self.node,
+        }
 
 
 class _Change:
@@ -141,29 +150,65 @@ def _fine(change: str = "raised") -> dict:
     return {"kind": "fine", "old": old, "new": new, "change": change}
 
 
+_OLD = "并处10万元以上30万元以下的罚款"
+_NEW = "并处20万元以上200万元以下的罚款"
+_OLD_RANGE = _Side(_OLD, "b1", "10万元以上30万元以下", 10, 30)
+_NEW_RANGE = _Side(_NEW, "b1", "20万元以上200万元以下", 20, 200)
+
+
 @pytest.mark.parametrize(
-    ("reported", "direction"),
+    ("reported", "direction", "values"),
     [
-        # One bound of the range, paired within the article, in the right direction.
-        ([_Change(_Side("并处10万元以上", "b1"), _Side("并处20万元以上", "b1"), "raised")], 1),
-        # The same numbers, but the wrong direction.
-        ([_Change(_Side("并处10万元以上", "b1"), _Side("并处20万元以上", "b1"), "lowered")], 0),
+        # The labelled figures, in the labelled articles, in the right direction.
+        ([_Change(_OLD_RANGE, _NEW_RANGE, "raised")], 1, 1),
+        # The same figures with a wrong value read: the direction only.
+        ([_Change(_OLD_RANGE, _Side(_NEW, "b1", "20万元以上200万元以下", 20, 20), "raised")], 1, 0),
+        # The same figures, but the wrong direction.
+        ([_Change(_OLD_RANGE, _NEW_RANGE, "lowered")], 0, 0),
+        # One bound of the range is not the range.
+        ([_Change(_Side(_OLD, "b1", "10万元以上", 10), _NEW_RANGE, "raised")], 0, 0),
         # The old figure taken from another article with the same numbers.
-        ([_Change(_Side("并处10万元以上", "b2"), _Side("并处20万元以上", "b1"), "raised")], 0),
-        # Another figure of the same article (`一般` is no number).
-        ([_Change(_Side("一般处5万元以上", "b1"), _Side("并处20万元以上", "b1"), "raised")], 0),
+        ([_Change(_Side(_OLD, "b2", "10万元以上30万元以下", 10, 30), _NEW_RANGE, "raised")], 0, 0),
+        # The phrase holds another number (`上一年度`): the figure read is what counts.
+        (
+            [
+                _Change(
+                    _Side("上一年度" + _OLD, "b1", "10万元以上30万元以下", 10, 30),
+                    _NEW_RANGE,
+                    "raised",
+                )
+            ],
+            1,
+            1,
+        ),
+        # Another figure of the same article.
+        ([_Change(_Side(_OLD, "b1", "5万元以上30万元以下", 5, 30), _NEW_RANGE, "raised")], 0, 0),
     ],
 )
-def test_figure_direction_wants_the_labelled_figures_in_the_labelled_articles(reported, direction):
+def test_figure_direction_wants_the_labelled_figures_in_the_labelled_articles(
+    reported, direction, values
+):
     old = _doc(
-        "第一条 擅自采砂的，并处10万元以上30万元以下的罚款", "第二条 伪造的，并处10万元以上的罚款"
+        "第一条 擅自采砂的，并处10万元以上30万元以下的罚款",
+        "第二条 伪造的，并处10万元以上30万元以下的罚款",
     )
     new = _doc("第一条 擅自采砂的，并处20万元以上200万元以下的罚款")
     c = Comparison(old, new, [], targets=reported)
     result = harness.CaseResult("t")
-    harness._figure(_fine(), c, result)
+    harness._figure(_fine(), c, result, set())
     assert result.score("target direction").hit == direction
-    assert result.score("figure values").hit == 0  # a bound is not the range
+    assert result.score("figure values").hit == values
+
+
+def test_a_reported_figure_stands_for_one_label():
+    old = _doc("第一条 擅自采砂的，并处10万元以上30万元以下的罚款")
+    new = _doc("第一条 擅自采砂的，并处20万元以上200万元以下的罚款")
+    c = Comparison(old, new, [], targets=[_Change(_OLD_RANGE, _NEW_RANGE, "raised")])
+    result = harness.CaseResult("t")
+    claimed: set[int] = set()
+    harness._figure(_fine(), c, result, claimed)
+    harness._figure(_fine(), c, result, claimed)  # the same figure labelled twice
+    assert (result.score("target direction").hit, result.score("target direction").total) == (1, 2)
 
 
 def test_front_matter_merged_into_or_aligned_with_an_article_is_a_fault():
