@@ -105,13 +105,19 @@ _LABEL_IN = re.compile(
     r"第[零〇一二三四五六七八九十百千两\d]+(?:、[零〇一二三四五六七八九十百千两\d]+)*[编章节条款项]"
 )
 # Figures are targets, links and paths are not terms.
+# A word that is a number, or a number and its unit (`三`, `三人`).
+_FIGURE = re.compile(
+    r"[零〇一二两三四五六七八九十百千万亿]+(?:人|名|个|项|年|月|日|天|元|倍|次|周岁)?"
+)
 _NUMERAL_ONLY = re.compile(r"[\s零〇一二两三四五六七八九十百千万亿\d.．%‰]*")
 _NOT_TERM = re.compile(r"[\d/.:#()\[\]]")
 # Characters that join or qualify words: a term neither starts nor ends with one.
 _PARTICLES = frozenset("的和与及或等之其")
-# One-character words that introduce or qualify (`在未`, `未采取`), not name: no term's first or
-# last word.
-_EDGE_CHARACTERS = frozenset("在对向从将把被于以为由未不也都并而即应须可经按依至使让给")
+# One-character words that introduce, qualify or place (`在未`, `未采取`, `的情况下`), not name:
+# no term's first or last word.
+_EDGE_CHARACTERS = frozenset(
+    "在对向从将把被于以为由未不也都并而即应须可经按依至使让给上下中内外前后时间"
+)
 # Inside a term: an enumeration comma (`区、县`) or brackets (`聘（任）期`), no other punctuation.
 _INNER_PUNCT = re.compile(r"[^\w\s、（）]|_")
 _CJK_SPACED = re.compile(r"[\u4e00-\u9fff]\s|\s[\u4e00-\u9fff]")
@@ -326,6 +332,8 @@ def _pairs_in_context(
                     if o == n or max(len(o), len(n)) < 2 or max(len(o), len(n)) > TERM_CHARS:
                         continue
                     if _NOT_TERM.search(o + n) or _LABEL_IN.search(o + n):
+                        continue
+                    if any(_FIGURE.fullmatch(w) for w in _words(o) + _words(n)):
                         continue
                     if (
                         not _edge_word(o)

@@ -178,3 +178,33 @@ def test_key_terms_are_not_labels_figures_or_function_words():
                 assert not any(
                     t.term.startswith(w) or t.term.endswith(w) for w in FUNCTION_WORDS
                 ), (old.name, kind, t.term)
+
+
+def test_renames_do_not_end_in_a_place_word():
+    # 保守国家秘密法: `在未采取防护措施的情况下` → `未按照…采取有效保密措施` is a reworded
+    # condition; `的情况下` (`下`: a place word) is no part of a term.
+    c = compare(
+        REVISIONS / "保守国家秘密法.2010-04-29.md", REVISIONS / "保守国家秘密法.2024-02-27.md"
+    )
+    for r in c.terms["renames"]:
+        assert not r.old.endswith("情况下"), (r.old, r.new)
+
+
+def test_a_figure_bound_changed_twice_is_no_rename(tmp_path):
+    # As in 公司法 2018 → 2023 (`成员不得少于三人` → `成员为三人` in two articles): the bound of a
+    # figure, a target's change, not a name.
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(
+        "第一条 监事会成员不得少于三人，由股东会选举产生。\n\n"
+        "第二条 董事会成员不得少于三人，由股东会选举产生。\n\n"
+        "第三条 本法自公布之日起施行。\n",
+        encoding="utf-8",
+    )
+    new.write_text(
+        "第一条 监事会成员为三人，由股东会选举产生。\n\n"
+        "第二条 董事会成员为三人，由股东会选举产生。\n\n"
+        "第三条 本法自公布之日起施行。\n",
+        encoding="utf-8",
+    )
+    c = compare(old, new)
+    assert not [(r.old, r.new) for r in c.terms["renames"] if "三" in r.old + r.new]
