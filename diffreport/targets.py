@@ -40,6 +40,7 @@ from rapidfuzz import fuzz, process
 from .model import Document, Node
 from .result import Target, TargetChange
 from .similarity import linear_sum_assignment
+from .tokens import display_tokens
 
 # Units as written, longest first where one is the start of another (`个月` before `个`).
 _TIME_UNITS = ["个工作日", "工作日", "个月", "周岁", "小时", "分钟", "日", "天", "年"]
@@ -273,6 +274,38 @@ def _in_quotes(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text)]
 
 
+# How much of the phrase around a figure may name it: enough for `规模以上工业增加值同比增长`,
+# cut at a word boundary so a name is never a fragment (`市场份额`, not `市场份`).
+NAME_BEFORE_CHARS = 18
+NAME_AFTER_CHARS = 12
+
+
+def _last_words(phrase: str, limit: int) -> str:
+    """The whole words that end ``phrase``, at most ``limit`` characters (one word at least)."""
+    if len(phrase) <= limit:
+        return phrase
+    words = display_tokens(phrase[-(2 * limit) :])
+    kept = 0
+    for i in range(len(words) - 1, -1, -1):
+        if kept + len(words[i]) > limit and kept:
+            return "".join(words[i + 1 :])
+        kept += len(words[i])
+    return "".join(words)
+
+
+def _first_words(phrase: str, limit: int) -> str:
+    """The whole words that open ``phrase``, at most ``limit`` characters (one word at least)."""
+    if len(phrase) <= limit:
+        return phrase
+    words = display_tokens(phrase[: 2 * limit])
+    kept = 0
+    for i, w in enumerate(words):
+        if kept + len(w) > limit and kept:
+            return "".join(words[:i])
+        kept += len(w)
+    return "".join(words)
+
+
 def _indicator(
     text: str, start: int, end: int, unit: str, after_figure: int
 ) -> tuple[str, str, str]:
@@ -281,14 +314,14 @@ def _indicator(
     # `副部长（副主任、副行长）二至四人`: what a parenthesis adds does not cut off the name
     head = _PARENTHESIS.sub("", text[after_figure:start])
     segments = _BOUNDARY.split(head)
-    before = _LABEL_HEAD.sub("", segments[-1][-18:].strip())
-    after = _POST_CUT.split(text[end:])[0][:12].strip()
+    before = _LABEL_HEAD.sub("", _last_words(segments[-1], NAME_BEFORE_CHARS).strip())
+    after = _first_words(_POST_CUT.split(text[end:])[0], NAME_AFTER_CHARS).strip()
     rest = text[end:].lstrip()
     alone = not rest or rest[0] in _PHRASE_END  # the figure is all its phrase says
     if alone and not _WORD.search(before) and len(segments) > 1 and head[-1:] in "，,":
         # `专业技术七级以上岗位的，50周岁；`: a figure that is a phrase of its own is named by
         # the phrase before it (the item's condition), the comma kept as written.
-        named = _LABEL_HEAD.sub("", segments[-2][-18:].strip())
+        named = _LABEL_HEAD.sub("", _last_words(segments[-2], NAME_BEFORE_CHARS).strip())
         if _WORD.search(named):
             before = named + head[-1]
     # `新建提升4个口袋公园`: a counted noun after the figure names the indicator; a percentage

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from diffreport.compare import compare, load
-from diffreport.targets import amount, chinese_to_number, extract_targets
+from diffreport.targets import amount, chinese_to_number, extract_targets, read_figures
 
 
 def _targets(text: str):
@@ -413,3 +413,27 @@ def test_english_fee_and_notice_period_pair_within_their_sections():
         ("## 1. Fees", "within thirty (30) days", "within sixty (60) days", "raised"),
         ("## 2. Termination", "sixty (60) days", "thirty (30) days", "lowered"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "两个经营者在相关市场的市场份额合计达到三分之二的；",
+        "实施机关对同一奖惩对象实施联合惩戒的次数不得超过3次",
+        "自新设证明事项实施或者原有证明事项取消之日起30日内公布",
+        "参与集中的一个经营者拥有其他每个经营者百分之五十以上有表决权的股份",
+    ],
+)
+def test_an_indicator_is_whole_words_never_a_fragment(text):
+    """The name around a figure is cut at word boundaries (`市场份额`, never `市场份`)."""
+    from diffreport.tokens import display_tokens
+
+    bounds, at = {0}, 0
+    for word in display_tokens(text):
+        at += len(word)
+        bounds.add(at)
+    names = [t.indicator for t in read_figures(text) if t.indicator]
+    assert names
+    for name in names:
+        start = text.find(name)
+        assert start in bounds and start + len(name) in bounds, name
