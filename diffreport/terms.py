@@ -183,6 +183,8 @@ def _inside_word(text: str, start: int, end: int, strict: bool = False) -> bool:
 @lru_cache(maxsize=65536)
 def _edge_word(term: str) -> bool:
     """Starts and ends with a content word (not `与改革`, `国家有关`, `本法`)."""
+    if not term:  # a cut of spaces only (`Bullseye 的新版` → `bullseye 的`)
+        return False
     if not (term[0].isalnum() and term[-1].isalnum()) or _INNER_PUNCT.search(term):
         return False
     if _CJK_SPACED.search(term):

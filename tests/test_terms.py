@@ -208,3 +208,18 @@ def test_a_figure_bound_changed_twice_is_no_rename(tmp_path):
     )
     c = compare(old, new)
     assert not [(r.old, r.new) for r in c.terms["renames"] if "三" in r.old + r.new]
+
+
+def test_a_change_whose_cut_is_only_spaces_is_no_term(tmp_path):
+    """A real sentence of the Debian Edu manual, bullseye → bookworm: one cut of the change
+    between word edges is a space alone (it raised IndexError)."""
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(
+        "# 手册\n\n出自 Debian Bullseye 的新版 Debian 安装器，更多细节参阅其安装手册。\n"
+    )
+    new.write_text(
+        "# 手册\n\n出自 Debian bullseye 的 Debian Installer 新版本，更多细节参阅其安装手册。\n"
+    )
+    c = compare(old, new)
+    assert [a.status for a in c.at("block")] == ["changed"]
+    assert all(r.old.strip() and r.new.strip() for r in c.terms["renames"])
