@@ -10,7 +10,7 @@ is shared and noisy.
 
     python bench/run.py                 # everything (about a quarter of an hour)
     python bench/run.py --quick         # seed, one law pair, real-0.5m and real-1m
-    python bench/run.py --only real     # pairs whose name contains "real"
+    python bench/run.py --only real     # pairs whose name contains "real" (or "a,b": a or b)
     python bench/run.py --only real --tools json,brief,floor   # these tools only, no extras
 
 The floor (`bench/baselines.py floor`) is what any word-level comparison of Chinese pays: a
@@ -400,7 +400,8 @@ def main() -> int:
     if args.quick:
         keep = {"seed", "law:上海市检验检测条例", "real-0.5m", "real-1m"}
         pairs = [p for p in pairs if p.name in keep]
-    pairs = [p for p in pairs if args.only in p.name]
+    wanted = args.only.split(",")
+    pairs = [p for p in pairs if any(w in p.name for w in wanted)]
     small_runs = args.runs or 3
     redline = redlines_binary() if not only_tools or "redlines" in only_tools else None
     print(f"Python-Redlines engine: {redline or 'not available'}", flush=True)
