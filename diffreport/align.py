@@ -177,6 +177,11 @@ def _unique_twins(old: list[Profile], new: list[Profile]) -> dict[int, int]:
     }
 
 
+def _title_within(a: set[str], b: set[str]) -> bool:
+    """Are the title words ``a`` all in ``b``, or ``b`` all in ``a`` (neither empty)?"""
+    return bool(a) and bool(b) and (a <= b or b <= a)
+
+
 def _same_sequence(old: list[Profile], new: list[Profile]) -> bool:
     """The same distinct wordings in the same order on both sides."""
     return (
@@ -639,21 +644,25 @@ class Aligner:
     def _related_chapters(
         self, olds: set[str | None], news: set[str | None]
     ) -> set[tuple[str | None, str | None]]:
-        """Chapter pairs whose articles may correspond: paired chapters, and chapters whose
-        titles share a word (`培训和考核` split into `培训` and `考核`)."""
-        words = {
-            sec: set(content_words(doc.node(sec).title or doc.node(sec).text))
+        """Chapter pairs whose articles may correspond: paired chapters, and chapters one of
+        whose titles holds all the other's words (`培训和考核` split into `培训` and `考核`;
+        `岗位等级调整` and `岗位设置与级别` share a word but neither is part of the other)."""
+        # One map per document: the two documents' section ids (`s1`, `s2` …) coincide.
+        old_words, new_words = (
+            {
+                sec: set(content_words(doc.node(sec).title or doc.node(sec).text))
+                for sec in secs
+                if sec is not None
+            }
             for doc, secs in ((self.old.doc, olds), (self.new.doc, news))
-            for sec in secs
-            if sec is not None
-        }
+        )
         return {
             (o, n)
             for o in olds
             for n in news
             if o is not None
             and n is not None
-            and (n in self.linked_old.get(o, ()) or not words[o].isdisjoint(words[n]))
+            and (n in self.linked_old.get(o, ()) or _title_within(old_words[o], new_words[n]))
         }
 
     def _article_edges(
