@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from markdown_it import MarkdownIt
+
 from . import edits
 from .errors import printable
 from .model import LEVELS, Document, Node
@@ -16,6 +18,8 @@ from .normalise import strict_key
 from .parse import is_article_label
 from .result import Alignment, Comparison
 from .sidebyside import rows as side_by_side
+
+_MARKDOWN = MarkdownIt("commonmark")
 
 
 @dataclass(slots=True)
@@ -61,8 +65,7 @@ class BlockChange:
 
 
 def _snippet(text: str, width: int = 24) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return snippet(text, width)
 
 
 def block_title(node: Node | None) -> str:
@@ -89,26 +92,34 @@ def block_changes(c: Comparison) -> list[BlockChange]:
     out: list[BlockChange] = []
     for a in c.at("block"):
         bc = BlockChange(a, [old.node(i) for i in a.old], [new.node(i) for i in a.new])
+        # A new or dropped block's label is new or dropped with it; a paired one's is not.
+        paired = bool(bc.old and bc.new)
+        old_label = _shown_label(bc.old) if paired else ""
+        new_label = _shown_label(bc.new) if paired else ""
         seen: set[int] = set()
         for bid in a.new:
             for ca in by_new_block.get(bid, []):
                 if id(ca) in seen:
                     continue
                 seen.add(id(ca))
-                text = "".join(new.node(i).text for i in ca.new)
+                text = _unlabelled("".join(new.node(i).text for i in ca.new), new_label)
                 if ca.status == "new":
                     bc.measures.append(Measure("new", text))
                 elif ca.moved:
                     src = old.block_of(ca.old[0])
                     bc.measures.append(Measure("moved-in", text, elsewhere=block_title(src)))
                 elif ca.status in ("changed", "split", "merged"):
-                    bc.measures.append(Measure("changed", text, ca.diff, minor=ca.minor))
+                    diff = ca.diff
+                    old_text = _unlabelled("".join(old.node(i).text for i in ca.old), old_label)
+                    if diff and not _diff_of(diff, old_text, text):
+                        diff = edits.token_edits(old_text, text)
+                    bc.measures.append(Measure("changed", text, diff, minor=ca.minor))
         for bid in a.old:
             for ca in by_old_block.get(bid, []):
                 if id(ca) in seen:
                     continue
                 seen.add(id(ca))
-                text = "".join(old.node(i).text for i in ca.old)
+                text = _unlabelled("".join(old.node(i).text for i in ca.old), old_label)
                 if ca.status == "dropped":
                     bc.measures.append(Measure("dropped", text))
                 elif ca.moved:
@@ -116,6 +127,28 @@ def block_changes(c: Comparison) -> list[BlockChange]:
                     bc.measures.append(Measure("moved-out", text, elsewhere=block_title(dst)))
         out.append(bc)
     return out
+
+
+def _shown_label(nodes: list[Node]) -> str:
+    """The label a block's heading shows in place of a title (`第四条`), else ``""``."""
+    return nodes[0].label if nodes and not nodes[0].title else ""
+
+
+def _diff_of(diff: list[tuple[str, str]], old: str, new: str) -> bool:
+    """Whether ``diff`` turns ``old`` into ``new`` (its equal and deleted runs give ``old``)."""
+    kept = "".join(t for op, t in diff if op != edits.INSERT)
+    made = "".join(t for op, t in diff if op != edits.DELETE)
+    return kept == old and made == new
+
+
+def _unlabelled(text: str, label: str) -> str:
+    """A clause's text without its article's label (`第四条 国家…` → `国家…`): the block's
+    heading shows the label, and a label that opens one clause in the old version and another
+    in the new one would otherwise read as deleted from one clause and added to another."""
+    text = text.strip()
+    if label and text.startswith(label) and text != label:
+        return text[len(label) :].lstrip()
+    return text
 
 
 def moved_places(c: Comparison, places: dict) -> str:
@@ -237,9 +270,45 @@ def detect_language(c: Comparison) -> str:
     return "zh" if cjk >= latin else "en"
 
 
+# Inline Markdown a title would show raw: emphasis, code, links, autolinks, escapes.
+_INLINE_MARKUP = re.compile(r"[*_`\[\]<\\&]")
+# A list item's bullet at the start of a block (`- `, `* `, `+ `, `• `).
+_BULLET = re.compile(r"^[-*+•]\s+")
+# A Latin word character: a cut between two of them is a cut mid-word.
+_WORD_CHAR = re.compile(r"[A-Za-z0-9'’-]")
+# A snippet backs off to the last space before a word it would cut, unless that loses more
+# than this share of its width (one long word is cut rather than dropped).
+WORD_CUT_SLACK = 0.5
+
+
+def plain_inline(text: str) -> str:
+    """The text a reader of a Markdown document sees: `**Short version:** _We host_` →
+    `Short version: We host`, `[Terms](https://…)` → `Terms`; other text is returned as is."""
+    if not _INLINE_MARKUP.search(text):
+        return text
+    inline = _MARKDOWN.parseInline(text)[0].children or []
+    out: list[str] = []
+    for token in inline:
+        if token.type in ("text", "code_inline", "html_inline", "image"):
+            out.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return "".join(out)
+
+
 def snippet(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    """The opening of ``text`` as a title: inline Markdown and a leading bullet removed,
+    whitespace folded, cut to ``width`` characters with `…`, never in the middle of a Latin
+    word when a space comes soon enough before it."""
+    text = " ".join(_BULLET.sub("", plain_inline(text.strip())).split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if _WORD_CHAR.match(cut[-1]) and _WORD_CHAR.match(text[width - 1]):
+        space = cut.rfind(" ")
+        if space >= width * WORD_CUT_SLACK:
+            cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 HEADLINE_TARGETS = 3  # the summary names a few changed figures; the table lists them all

@@ -164,3 +164,41 @@ def test_a_renumbered_article_titled_by_its_label_is_titled_by_its_renumbering()
         ("", "原第二条 → 第三条", "原第二条 → 第三条"),
         ("", "原第三条 → 第四条", "原第三条 → 第四条"),
     ]
+
+
+def test_a_clause_diff_never_moves_the_article_label_between_clauses():
+    # 反垄断法 第四条: a new opening sentence; the old first clause becomes the third.
+    head = "第一章 总则\n\n第三条 本法规定的垄断行为包括经营者达成垄断协议。\n\n"
+    tail = "\n\n第五条 经营者可以通过公平竞争、自愿联合，依法实施集中，扩大经营规模。"
+    old = head + "第四条 国家制定和实施与社会主义市场经济相适应的竞争规则，完善宏观调控。" + tail
+    new = (
+        head + "第四条 反垄断工作坚持中国共产党的领导。\n\n"
+        "国家坚持市场化、法治化原则，制定和实施与社会主义市场经济相适应的竞争规则，完善宏观调控。"
+        + tail
+    )
+    (change,) = [bc for bc in report.block_changes(compare(old, new)) if bc.new_title == "第四条"]
+    assert change.measures
+    for m in change.measures:
+        assert "第四条" not in m.text
+        for op, text in m.diff or []:
+            assert "第四条" not in text, (op, text)
+        if m.diff:  # the diff still turns the old clause into the new one
+            assert "".join(t for op, t in m.diff if op != "insert") in old
+            assert "".join(t for op, t in m.diff if op != "delete") == m.text
+
+
+def test_titles_read_as_rendered_markdown_and_are_not_cut_mid_word():
+    old = (
+        "**Short version:** _We host a wide variety of collaborative projects._\n\n"
+        "- see our [Terms of Service](https://help.github.com/en/articles/terms) for details."
+    )
+    new = old.replace("wide variety", "great many").replace("details", "the rules")
+    titles = [t for bc in report.block_changes(compare(old, new)) for t in bc.titles()[1:]]
+    assert titles
+    for title in titles:
+        assert not any(mark in title for mark in ("**", "_", "](", "https", "- ")), title
+        words = title.rstrip("…").split()
+        source = " ".join(old.split() + new.split()).replace("*", "").replace("_", "")
+        # the last word shown is a whole word of the source, not a cut one
+        assert any(w.strip(".,:") == words[-1].strip(".,:") for w in source.split()), title
+    assert report.snippet('"This License" refers to version 3', 24) == '"This License" refers…'
