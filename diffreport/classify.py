@@ -51,10 +51,20 @@ _LABEL_PREFIX = re.compile(
 )
 
 
+# Addresses name no subject: `https`, `com`, `en`, `site-policy` are no key terms. A URL
+# (bare or in `<…>`), a Markdown link's target `](…)`, an e-mail address.
+_ADDRESS = re.compile(
+    r"\]\([^)\s]*\)|\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+|[\w.+-]+@[\w-]+\.[\w.-]+"
+)
+
+
 @lru_cache(maxsize=65536)
 def _text_key_terms(text: str) -> tuple[str, ...]:
-    """One text's key terms (content words of two or more characters, not figures), each
-    once, in reading order; cached, since long codes repeat clauses."""
+    """One text's key terms (content words of two or more characters, not figures, none
+    from a web or e-mail address), each once, in reading order; cached, since long codes
+    repeat clauses."""
+    if "/" in text or "@" in text or "www." in text:
+        text = _ADDRESS.sub(" ", text)
     return tuple(
         w
         for w in dict.fromkeys(content_words(text))

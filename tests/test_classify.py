@@ -46,3 +46,22 @@ def test_inserted_and_removed_blocks_are_new_and_dropped():
     assert sorted(a.status for a in c.at("block")) == ["new", "unchanged"]
     c = compare(f"{BUDGET}\n\n{extra}", BUDGET)
     assert sorted(a.status for a in c.at("block")) == ["dropped", "unchanged"]
+
+
+def test_key_terms_come_from_words_not_from_web_addresses():
+    old = (
+        "Terms used here have the meanings in our [Terms of Service]"
+        "(https://help.github.com/en/articles/terms-of-service); write to legal@example.com "
+        "or see <https://fsf.org/> and www.gnu.org/licenses for the licence."
+    )
+    new = (
+        old.replace("help.github.com/en/articles", "docs.github.com/site-policy")
+        .replace("legal@example.com", "copyright@github.org")
+        .replace("fsf.org", "gnu.org")
+        .replace("for the licence", "for the licence and its translations")
+    )
+    evidence = block(old, new).evidence
+    terms = set(evidence.added) | set(evidence.removed) | set(evidence.shared)
+    assert "translations" in evidence.added
+    assert not terms & {"https", "com", "en", "org", "www", "articles", "help", "fsf", "gnu"}
+    assert not [t for t in terms if "github" in t or "site-policy" in t or "example" in t]
