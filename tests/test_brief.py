@@ -363,3 +363,20 @@ def test_identical_documents_give_a_briefing_without_empty_sections(epoch):
     assert not list(doc.comments)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "未发现任何改动" in text
+
+
+def test_english_summary_sentences_are_spaced(epoch):
+    """Each sentence of the English summary starts after a space, including after a list of
+    headline targets (`… cessation”.Of 3 targets` read as one word)."""
+    old = (
+        "1. Budget\n\nThe council shall publish the annual budget within 30 days of the vote.\n\n"
+        "2. Staff\n\nThe council shall employ at least 12 inspectors in each district."
+    )
+    new = old.replace("30 days", "60 days").replace("12 inspectors", "20 inspectors")
+    c = compare(old, new)
+    assert c.targets
+    doc = Document(io.BytesIO(docx_brief.render(c)))
+    summary = [p.text for p in doc.paragraphs if p.style.name == "Body Text"]
+    assert any("Of " in p for p in summary)
+    for p in summary:
+        assert not re.search(r"[a-z0-9”)][.;:][A-Z]", p), p

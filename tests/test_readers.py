@@ -134,3 +134,32 @@ def test_titles_broken_over_lines_are_rejoined_but_not_run_into_the_salutation()
     assert split_paragraphs(long + "\n\n家和社区养老服务提升行动试点。") == [
         long + "家和社区养老服务提升行动试点。"
     ]
+
+
+SETEXT = (
+    "Mozilla Public License Version 2.0\n==================================\n\n"
+    "1. Definitions\n--------------\n\n"
+    '1.1. "Contributor" means each individual or legal entity that creates, contributes to the\n'
+    "creation of, or owns Covered Software.\n\n"
+    "2. License Grants and Conditions\n--------------------------------\n\n"
+    "Each Contributor hereby grants You a world-wide, royalty-free, non-exclusive license\n"
+    "under intellectual property rights.\n"
+)
+
+
+@pytest.mark.parametrize("name", ["a.md", "a.txt"])
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_setext_underlines_make_headings_not_text(name, wrapped):
+    text = (
+        SETEXT
+        if wrapped
+        else SETEXT.replace("the\ncreation", "the creation").replace(
+            "license\nunder", "license under"
+        )
+    )
+    src = read_bytes(text.encode(), name)
+    got = [(p.text, p.heading_level) for p in src.paragraphs]
+    assert got[:2] == [("Mozilla Public License Version 2.0", 1), ("1. Definitions", 2)]
+    assert ("2. License Grants and Conditions", 2) in got
+    assert not any(set(t) <= set("=- ") for t, _ in got)
+    assert not any("===" in t or "---" in t for t, _ in got)

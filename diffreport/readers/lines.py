@@ -375,6 +375,21 @@ def is_hard_wrapped(lines: list[Line]) -> bool:
 
 
 _MD_HEADING = re.compile(r"#{1,6}\s")
+# A setext underline (`=====` under a title: level 1; `-----`: level 2), in Markdown and in
+# plain-text licences and READMEs alike.
+_UNDERLINE = re.compile(r"(={3,}|-{3,})[ \t]*")
+# A line longer than this, or one ending a sentence, is a paragraph a rule follows, not a title.
+SETEXT_TITLE_MAX = 100
+_SENTENCE_STOP = re.compile(r"[。；;！!？?，,]$")
+
+
+def setext_level(underline: str, title: str) -> int | None:
+    """The heading level ``underline`` gives the line ``title`` above it, else None."""
+    if not _UNDERLINE.fullmatch(underline) or not title or len(title) > SETEXT_TITLE_MAX:
+        return None
+    if _SENTENCE_STOP.search(title) or _UNDERLINE.fullmatch(title):
+        return None
+    return 1 if underline[0] == "=" else 2
 
 
 def read_wrapped(text: str, markdown: bool = False) -> tuple[list[Paragraph], list[str]] | None:
@@ -409,6 +424,12 @@ def read_wrapped(text: str, markdown: bool = False) -> tuple[list[Paragraph], li
 
     middle = (m.left + m.right) / 2
     for x in lines:
+        level = setext_level(x.text, run[-1].text) if run and not x.gap_before else None
+        if level is not None:
+            title = run.pop()
+            flush()
+            out.append(Paragraph(clean_text(title.text), heading_level=level))
+            continue
         if markdown and _MD_HEADING.match(x.text):
             flush()
             level = len(x.text) - len(x.text.lstrip("#"))

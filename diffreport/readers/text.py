@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..errors import InputError
 from ..model import Paragraph
 from ..normalise import clean_text, split_paragraphs
+from .lines import setext_level
 
 TEXT_FORMATS = "convert it to .txt, .md, .docx or .html"
 
@@ -215,6 +217,11 @@ def read_plain_text(text: str, markdown: bool = False) -> list[Paragraph]:
         text = _strip_comments(text)
     paragraphs = []
     for raw in split_paragraphs(text):
+        prev = paragraphs[-1] if paragraphs else None
+        level = setext_level(raw, prev.text) if prev and not prev.heading_level else None
+        if level is not None:  # the line above was a title: `Title` over `=====`
+            paragraphs[-1] = replace(prev, heading_level=level)
+            continue
         h = _md_heading(raw) if markdown or raw.startswith("#") else None
         if h and (markdown or len(h[1]) < 80):
             paragraphs.append(Paragraph(clean_text(h[1]), heading_level=h[0]))
