@@ -288,14 +288,28 @@ def front_matter_length(paragraphs: list[Paragraph], title: str) -> int:
     # A document of several `#` titles has no single title to set apart.
     if sum(p.heading_level == 1 for p in paragraphs) > 1:
         title_key = ""
-    n = 0
-    for p in paragraphs:
+    n = 1 if _titled_history(paragraphs, title_key) else 0
+    for p in paragraphs[n:]:
         if p.heading_level == 1 and not title_key and not p.front:
             break
         if not _is_front_line(p, title_key, n > 0):
             break
         n += 1
     return n if n < len(paragraphs) else 0
+
+
+def _titled_history(paragraphs: list[Paragraph], title_key: str) -> bool:
+    """Whether the document opens with its title as a heading (Word's Heading 1, `#`, a
+    PDF's large line) directly followed by its enactment history or issuing number: then the
+    title opens the front matter, as it does when the source marks the front matter itself
+    (the same statute as .md, .docx and .pdf has the same front matter)."""
+    if len(paragraphs) < 2 or not title_key:
+        return False
+    title, after = paragraphs[0], paragraphs[1]
+    if title.heading_level != 1 or title.front or _bare(title.text) != title_key:
+        return False
+    opens = _DATE_LINE.match(after.text) or _ISSUING_NUMBER.match(after.text)
+    return bool(opens) and after.heading_level is None and _is_front_line(after, title_key, True)
 
 
 # --- the tree --------------------------------------------------------------------------------

@@ -122,3 +122,30 @@ def test_every_sentence_has_a_clause_and_text_is_conserved():
         assert clauses and "".join(c.text for c in clauses) == s.text
     for b in doc.of_kind("block"):
         assert "".join(s.text for s in doc.children(b.id, "sentence")) == b.text.replace("\n", "")
+
+
+def test_a_title_heading_over_its_enactment_history_is_front_matter_as_in_markdown():
+    """The same statute read from Word or PDF (the title a Heading 1, no INFO END marker) and
+    from LawRefBook Markdown has the same front matter: the title and its history."""
+    body = [
+        "第一章 总则",
+        "第一条 为了维护国家安全，制定本法。",
+        "第二条 本法所称生物安全，是指国家有效防范。",
+    ]
+    title, history = (
+        "中华人民共和国生物安全法",
+        "2020年10月17日第十三届全国人民代表大会常务委员会第二十二次会议通过",
+    )
+    word = [Paragraph(title, heading_level=1), Paragraph(history)]
+    word += [Paragraph(body[0], heading_level=2)] + [Paragraph(t) for t in body[1:]]
+    marked = [Paragraph(title, heading_level=1, front=True), Paragraph(history, front=True)]
+    marked += word[2:]
+    docs = [
+        parse(SourceText(paragraphs=ps, path=f"{i}.docx")) for i, ps in enumerate((word, marked))
+    ]
+    fronts = [[n.text for n in d.nodes if n.role == "front" and n.kind != "sentence"] for d in docs]
+    assert fronts[0] == fronts[1] == [title, history, history]  # section, block, clause
+    assert [n.text for n in docs[0].nodes] == [n.text for n in docs[1].nodes]
+    # a title heading over body text (no history) stays the body's heading
+    plain = parse(SourceText(paragraphs=[word[0], *word[2:]], path="p.docx"))
+    assert not [n for n in plain.nodes if n.role == "front"]
