@@ -380,3 +380,6 @@ def test_english_summary_sentences_are_spaced(epoch):
     assert any("Of " in p for p in summary)
     for p in summary:
         assert not re.search(r"[a-z0-9”)][.;:][A-Z]", p), p
+    # a plan's vocabulary (measures, priorities) is not a licence's or a statute's
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "measure" not in text.lower()
