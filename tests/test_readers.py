@@ -163,3 +163,10 @@ def test_setext_underlines_make_headings_not_text(name, wrapped):
     assert ("2. License Grants and Conditions", 2) in got
     assert not any(set(t) <= set("=- ") for t, _ in got)
     assert not any("===" in t or "---" in t for t, _ in got)
+
+
+@pytest.mark.parametrize("name", ["a.md", "a.txt"])
+def test_a_rule_after_a_blank_line_makes_no_heading(name):
+    text = "We resolve disputes in favour of users\n\n---\n\nEnforcement. GitHub may act.\n"
+    src = read_bytes(text.encode(), name)
+    assert all(p.heading_level is None for p in src.paragraphs)

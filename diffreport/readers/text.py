@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..errors import InputError
 from ..model import Paragraph
@@ -203,6 +202,16 @@ def _md_heading(line: str) -> tuple[int, str] | None:
     return len(m.group(1)), title
 
 
+# A title line directly over its underline (no blank line between: after one, `---` is a rule).
+_SETEXT = re.compile(r"^(.+)\n[ \t]*(={3,}|-{3,})[ \t]*$", re.MULTILINE)
+
+
+def _atx(m: re.Match) -> str:
+    """`Title` over `=====` (or `-----`) as `# Title` (`## Title`); other lines as they are."""
+    level = setext_level(m[2], m[1].strip())
+    return m[0] if level is None else f"{'#' * level} {m[1].strip()}"
+
+
 # LawRefBook closes a law's title and enactment history with this comment.
 _FRONT_END = re.compile(r"<!--\s*INFO END\s*-->")
 
@@ -216,12 +225,7 @@ def read_plain_text(text: str, markdown: bool = False) -> list[Paragraph]:
     if markdown:
         text = _strip_comments(text)
     paragraphs = []
-    for raw in split_paragraphs(text):
-        prev = paragraphs[-1] if paragraphs else None
-        level = setext_level(raw, prev.text) if prev and not prev.heading_level else None
-        if level is not None:  # the line above was a title: `Title` over `=====`
-            paragraphs[-1] = replace(prev, heading_level=level)
-            continue
+    for raw in split_paragraphs(_SETEXT.sub(_atx, text)):
         h = _md_heading(raw) if markdown or raw.startswith("#") else None
         if h and (markdown or len(h[1]) < 80):
             paragraphs.append(Paragraph(clean_text(h[1]), heading_level=h[0]))
