@@ -33,7 +33,7 @@ from itertools import chain
 import numpy as np
 
 from . import articles
-from .candidates import assign, assign_sparse, candidates
+from .candidates import assign, assign_sparse, candidate_pairs, candidates
 from .model import LEVELS, Document, Kind, Node
 from .parts import MIN_PART_WORDS, Wholes
 from .result import Pairing
@@ -207,11 +207,9 @@ def _sparse_scores(
     """Exact scores (with the position prior within matched parents) of the candidate pairs
     that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
     for all pairs at once (``process.cpdist``)."""
-    found = candidates(old, new)
-    if not found:
+    pairs = candidate_pairs(old, new)  # sorted, as sorted() orders the tuples
+    if not len(pairs):
         return {}
-    pairs = np.array(list(found), dtype=np.int64)
-    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]  # as sorted() orders the tuples
     rows, cols = pairs[:, 0], pairs[:, 1]
     len_o = np.array([len(p.ordered) for p in old], dtype=np.int64)
     len_n = np.array([len(p.ordered) for p in new], dtype=np.int64)

@@ -10,8 +10,7 @@ solved per connected component (optimal for the graph as a whole).
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from itertools import chain
+from collections import defaultdict
 
 import numpy as np
 
@@ -30,51 +29,130 @@ def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
     same wording, and units that share some of their rarest words (an inverted index over the
     words each unit has fewest companions for; each unit keeps the :data:`CANDIDATES` units
     with the largest rarity-weighted overlap, looked up from both sides)."""
-    old_sets = [set(p.ordered) for p in old]
-    new_sets = [set(p.ordered) for p in new]
-    df = Counter(chain.from_iterable(old_sets + new_sets))
-    # Rarest first (ties: by code, not by hash), as one rank per word: sorting each unit's
-    # words by it needs no key tuples.
-    rank = {c: r for r, c in enumerate(sorted(df, key=lambda c: (df[c], c)))}
-    out: set[tuple[int, int]] = set()
+    pairs = candidate_pairs(old, new)
+    return set(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True))
+
+
+def candidate_pairs(old: list[Profile], new: list[Profile]) -> np.ndarray:
+    """:func:`candidates` as an array of (old index, new index) rows, sorted. The lookups of
+    all units are done together in numpy (a unit's own lookup in Python cost tens of
+    microseconds: most of a large group's alignment when the documents share only common
+    words)."""
+    if not old or not new:
+        return np.zeros((0, 2), dtype=np.int64)
+    unit_o, code_o = _distinct_words(old)
+    unit_n, code_n = _distinct_words(new)
+    codes, ids = np.unique(np.concatenate((code_o, code_n)), return_inverse=True)
+    ids = ids.reshape(-1)
+    id_o, id_n = ids[: len(code_o)], ids[len(code_o) :]
+    df = np.bincount(ids, minlength=len(codes))  # in how many units of both sides
+    # Rarest first (ties: by code, not by hash), as one rank per word.
+    rank = np.empty(len(codes), dtype=np.int64)
+    rank[np.lexsort((codes, df))] = np.arange(len(codes))
+    # 1 / log(1 + df) as math.log gives it (numpy's log may differ in the last bit).
+    weight = np.array([1.0 / math.log(1.0 + d) if d else 0.0 for d in range(int(df.max()) + 1)])
+    found = [_same_wording(old, new)]
+    found.append(_lookups(old, unit_o, id_o, unit_n, id_n, len(new), rank, weight[df]))
+    flipped = _lookups(new, unit_n, id_n, unit_o, id_o, len(old), rank, weight[df])
+    found.append(flipped[:, ::-1])
+    keys = np.unique(np.concatenate([f[:, 0] * len(new) + f[:, 1] for f in found]))
+    return np.stack((keys // len(new), keys % len(new)), axis=1)
+
+
+def _distinct_words(units: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
+    """(unit index, word code) of every distinct word of every unit."""
+    sets = ["".join(set(p.ordered)) for p in units]
+    lengths = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    text = "".join(sets).encode("utf-32-le", "surrogatepass")
+    codes = np.frombuffer(text, dtype=np.uint32).astype(np.int64)
+    return np.repeat(np.arange(len(units), dtype=np.int64), lengths), codes
+
+
+def _same_wording(old: list[Profile], new: list[Profile]) -> np.ndarray:
+    """(i, j) for the first :data:`CANDIDATES` new units with old unit i's (non-empty) wording."""
     same: dict[str, list[int]] = defaultdict(list)
     for j, p in enumerate(new):
         if p.ordered:
             same[p.ordered].append(j)
-    for i, p in enumerate(old):
-        for j in same.get(p.ordered, ())[:CANDIDATES]:
-            out.add((i, j))
-    sides = ((old, old_sets, new_sets), False), ((new, new_sets, old_sets), True)
-    for (a_units, a_sets, b_sets), flip in sides:
-        postings: dict[str, list[int]] = defaultdict(list)
-        for j, s in enumerate(b_sets):
-            for c in s:
-                postings[c].append(j)
-        # Units with the same words get the same candidates: long documents repeat clauses.
-        found: dict[str, list[int]] = {}
-        for i, s in enumerate(a_sets):
-            best = found.get(a_units[i].ordered)
-            if best is None:
-                best = found[a_units[i].ordered] = _best_candidates(s, postings, rank, df)
-            out.update((j, i) if flip else (i, j) for j in best)
-    return out
+    rows = [(i, j) for i, p in enumerate(old) for j in same.get(p.ordered, ())[:CANDIDATES]]
+    return np.array(rows, dtype=np.int64).reshape(-1, 2)
 
 
-def _best_candidates(
-    words: set[str], postings: dict[str, list[int]], rank: dict[str, int], df: Counter[str]
-) -> list[int]:
-    """The :data:`CANDIDATES` units sharing most (rarity-weighted) of ``words``' rarest."""
-    # The rarest words that the other side has at all.
-    keys = sorted(words & postings.keys(), key=rank.__getitem__)[:KEY_WORDS]
-    votes: dict[int, float] = defaultdict(float)
-    for c in keys:
-        hits = postings[c]
-        if len(hits) <= max(CANDIDATES, 4 * len(keys)) * 8:
-            weight = 1.0 / math.log(1.0 + df[c])
-            for j in hits:
-                votes[j] += weight
-    # reverse=True keeps equal votes in insertion order, as a key of -votes would
-    return sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES]
+def _lookups(
+    units: list[Profile],
+    unit_a: np.ndarray,
+    id_a: np.ndarray,
+    unit_b: np.ndarray,
+    id_b: np.ndarray,
+    n_b: int,
+    rank: np.ndarray,
+    weight: np.ndarray,
+) -> np.ndarray:
+    """(a index, b index) for each a unit and the :data:`CANDIDATES` b units sharing most
+    (rarity-weighted) of its :data:`KEY_WORDS` rarest words that side b has at all; a tie
+    goes to the b unit met first (keys rarest first, each key's units in order). Units with
+    the same wording get the same candidates: each wording is looked up once."""
+    # The inverted index of side b: word → the b units holding it, in order.
+    df_b = np.bincount(id_b, minlength=len(rank))
+    postings = unit_b[np.lexsort((unit_b, id_b))]
+    starts = np.concatenate(([0], np.cumsum(df_b)[:-1]))
+    # One lookup per wording (long documents repeat clauses).
+    first: dict[str, int] = {}
+    rep = np.fromiter((first.setdefault(p.ordered, i) for i, p in enumerate(units)), dtype=np.int64)
+    is_rep = rep == np.arange(len(units))
+    keep = is_rep[unit_a] & (df_b[id_a] > 0)
+    unit, word = unit_a[keep], id_a[keep]
+    order = np.lexsort((rank[word], unit))
+    unit, word = unit[order], word[order]
+    # Each unit's KEY_WORDS rarest words.
+    count = np.bincount(unit, minlength=len(units))
+    unit_start = np.concatenate(([0], np.cumsum(count)[:-1]))
+    pos = np.arange(len(unit)) - unit_start[unit]
+    top = pos < KEY_WORDS
+    unit, word, pos = unit[top], word[top], pos[top]
+    n_keys = np.minimum(count, KEY_WORDS)[unit]
+    # A key held by too many units votes for none of them.
+    votes_ok = df_b[word] <= np.maximum(CANDIDATES, 4 * n_keys) * 8
+    unit, word, pos = unit[votes_ok], word[votes_ok], pos[votes_ok]
+    # Every (unit, b unit) vote, in the order a unit's lookup meets them.
+    lengths = df_b[word]
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    offsets = np.repeat(starts[word] - (np.cumsum(lengths) - lengths), lengths)
+    hit = postings[offsets + np.arange(total)]
+    voter = np.repeat(unit, lengths)
+    key_pos = np.repeat(pos, lengths)
+    vote = np.repeat(weight[word], lengths)
+    # Sum each (unit, b unit)'s votes key by key, in key order, as a running sum would.
+    pair = voter * n_b + hit
+    by_pair = np.argsort(pair, kind="stable")
+    pair = pair[by_pair]
+    new_group = np.concatenate(([True], pair[1:] != pair[:-1]))
+    group = np.cumsum(new_group) - 1
+    votes = np.zeros(int(group[-1]) + 1)
+    key_pos, vote = key_pos[by_pair], vote[by_pair]
+    for k in range(KEY_WORDS):
+        at = key_pos == k
+        votes[group[at]] += vote[at]
+    met = by_pair[new_group]  # where each pair was first met (stable sort: the first)
+    pair = pair[new_group]
+    g_unit, g_hit = pair // n_b, pair % n_b
+    # Most votes first; equal votes in the order first met.
+    best = np.lexsort((met, -votes, g_unit))
+    g_unit, g_hit = g_unit[best], g_hit[best]
+    n_found = np.bincount(g_unit, minlength=len(units))
+    found_start = np.concatenate(([0], np.cumsum(n_found)[:-1]))
+    chosen = (np.arange(len(g_unit)) - found_start[g_unit]) < CANDIDATES
+    g_unit, g_hit = g_unit[chosen], g_hit[chosen]
+    # Every unit takes its wording's candidates.
+    n_found = np.bincount(g_unit, minlength=len(units))
+    found_start = np.concatenate(([0], np.cumsum(n_found)[:-1]))
+    lengths = n_found[rep]
+    total = int(lengths.sum())
+    offsets = np.repeat(found_start[rep] - (np.cumsum(lengths) - lengths), lengths)
+    rows = np.repeat(np.arange(len(units), dtype=np.int64), lengths)
+    return np.stack((rows, g_hit[offsets + np.arange(total)]), axis=1)
 
 
 def assign(score: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:

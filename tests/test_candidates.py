@@ -47,3 +47,70 @@ def test_assign_sparse_agrees_with_the_dense_solver():
     for (i, j), s in edges.items():
         dense[i, j] = s
     assert sorted(assign_sparse(edges, 3)) == sorted(assign(dense, 0.01))
+
+
+def _lookup_one_by_one(old, new):
+    """The candidate search written unit by unit (as it was before it ran in numpy): the
+    reference the vectorised search must equal exactly."""
+    import math
+    from collections import Counter, defaultdict
+    from itertools import chain
+
+    from diffreport.candidates import CANDIDATES, KEY_WORDS
+
+    old_sets = [set(p.ordered) for p in old]
+    new_sets = [set(p.ordered) for p in new]
+    df = Counter(chain.from_iterable(old_sets + new_sets))
+    rank = {c: r for r, c in enumerate(sorted(df, key=lambda c: (df[c], c)))}
+    out = set()
+    same = defaultdict(list)
+    for j, p in enumerate(new):
+        if p.ordered:
+            same[p.ordered].append(j)
+    for i, p in enumerate(old):
+        for j in same.get(p.ordered, ())[:CANDIDATES]:
+            out.add((i, j))
+    for a_sets, b_sets, flip in ((old_sets, new_sets, False), (new_sets, old_sets, True)):
+        postings = defaultdict(list)
+        for j, s in enumerate(b_sets):
+            for c in s:
+                postings[c].append(j)
+        for i, s in enumerate(a_sets):
+            keys = sorted(s & postings.keys(), key=rank.__getitem__)[:KEY_WORDS]
+            votes = defaultdict(float)
+            for c in keys:
+                if len(postings[c]) <= max(CANDIDATES, 4 * len(keys)) * 8:
+                    for j in postings[c]:
+                        votes[j] += 1.0 / math.log(1.0 + df[c])
+            for j in sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES]:
+                out.add((j, i) if flip else (i, j))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_candidates_equal_the_unit_by_unit_search(seed):
+    """Random units over a skewed vocabulary (a few stock words in most units, many rare
+    ones), with repeated and empty wordings and ties: the same pairs as the reference."""
+    import random
+
+    rng = random.Random(seed)
+    words = [f"w{k}" for k in range(400)]
+    weights = [1.0 / (k + 1) for k in range(len(words))]
+    vocab = Vocabulary()
+
+    def unit():
+        if rng.random() < 0.05:
+            return vocab.profile("")
+        return Profile_of(vocab, rng.choices(words, weights, k=rng.randint(1, 30)))
+
+    old = [unit() for _ in range(rng.randint(1, 300))]
+    new = [unit() for _ in range(rng.randint(1, 300))]
+    new += rng.sample(old, min(10, len(old)))  # the same wordings on both sides
+    old += old[:5]  # repeated wordings on one side
+    assert candidates(old, new) == _lookup_one_by_one(old, new)
+
+
+def Profile_of(vocab, words):
+    from diffreport.similarity import Profile
+
+    return Profile.of(vocab.encode(words))
