@@ -155,14 +155,34 @@ def _cut_at_punctuation(text: str, pieces: list[str]) -> bool:
     return not text[pos:].strip()
 
 
-def _residual(whole: Profile, partner: Profile) -> Profile:
-    """The words of ``whole`` that ``partner`` lacks (as multisets), sorted."""
+def _residual(whole: Profile, partner: Profile) -> Counter[str]:
+    """The words of ``whole`` that ``partner`` lacks, with their counts (as multisets)."""
     if whole.ordered == partner.ordered:
-        return Profile("", "")
+        return Counter()
     rest = Counter(whole.ordered)
-    rest.subtract(partner.ordered)
-    codes = "".join(c * n for c, n in sorted(rest.items()) if n > 0)
-    return Profile(codes, codes)
+    rest -= Counter(partner.ordered)  # per distinct word, not per position; keeps counts > 0
+    return rest
+
+
+def _overlap(part: Profile, counts: Counter[str]) -> int:
+    """How many of ``part``'s words (as a multiset) ``counts`` holds."""
+    return sum(min(n, counts[c]) for c, n in Counter(part.ordered).items())
+
+
+def _share_of(counts: Counter[str], part: Profile) -> float:
+    """:func:`containment` of the multiset ``counts`` in ``part``."""
+    total = sum(counts.values())
+    return _overlap(part, counts) / total if total else 0.0
+
+
+def _share_in(part: Profile, counts: Counter[str]) -> float:
+    """:func:`containment` of ``part`` in the multiset ``counts``: the same overlap (the LCS
+    of two sorted code strings is their multiset intersection), counted per distinct word of
+    the part rather than by an LCS over the whole (a section's remainder runs to a
+    document's words)."""
+    if not part.ordered:
+        return 0.0
+    return _overlap(part, counts) / len(part.ordered)
 
 
 def _unique_twins(old: list[Profile], new: list[Profile]) -> dict[int, int]:
@@ -259,6 +279,8 @@ class Aligner:
         # side → word code → indices of the blocks holding it (for :meth:`_stock`)
         self._block_postings: dict[str, dict[str, list[int]]] = {}
         self._stock_seen: dict[frozenset[str], bool] = {}
+        # (side of the part, whole id, partner id) → the whole's words its partner lacks
+        self._rests: dict[tuple[str, str, str], Counter[str]] = {}
 
     def _link(self, pairing: Pairing) -> None:
         for o in pairing.old:
@@ -608,14 +630,14 @@ class Aligner:
         # boilerplate its neighbour also holds was dropped, not merged.
         def part_of(k: int, side: str, idx: int) -> bool:
             part = (old_p if side == "old" else new_p)[idx]
-            there, here = (self.new, self.old) if side == "old" else (self.old, self.new)
+            there = self.new if side == "old" else self.old
             pair = made[k]
-            whole = there.profiles[(pair.new if side == "old" else pair.old)[0]]
-            partner = here.profiles[(pair.old if side == "old" else pair.new)[0]]
-            if containment(part, whole) < articles.PART_WHOLE:
+            whole_id = (pair.new if side == "old" else pair.old)[0]
+            partner_id = (pair.old if side == "old" else pair.new)[0]
+            if containment(part, there.profiles[whole_id]) < articles.PART_WHOLE:
                 return False
-            rest = _residual(whole, partner)
-            if max(containment(part, rest), containment(rest, part)) < RESIDUAL_SHARE:
+            rest = self._rest(side, whole_id, partner_id)
+            if max(_share_in(part, rest), _share_of(rest, part)) < RESIDUAL_SHARE:
                 return False
             return self._part_beyond_partner(pair, side, (olds if side == "old" else news)[idx].id)
 
@@ -633,11 +655,10 @@ class Aligner:
         """A leftover article joins a pair as a split or merge part only on distinctive content
         in what its whole has beyond its partner: `按照国家和军队有关规定执行` alone does not
         make a new article on settling in part of the old one on home leave."""
-        here, there = (self.old, self.new) if side == "old" else (self.new, self.old)
+        here = self.old if side == "old" else self.new
         whole_id = pairing.new[0] if side == "old" else pairing.old[0]
         partner_id = pairing.old[0] if side == "old" else pairing.new[0]
-        rest = _residual(there.profiles[whole_id], here.profiles[partner_id])
-        return self._distinctive(here.profiles[part_id], rest)
+        return self._distinctive_in(here.profiles[part_id], self._rest(side, whole_id, partner_id))
 
     def _related_chapters(
         self, olds: set[str | None], news: set[str | None]
@@ -770,13 +791,28 @@ class Aligner:
         whole_id = pairing.old[0] if side == "new" else pairing.new[0]
         partner_id = pairing.new[0] if side == "new" else pairing.old[0]
         part = here.profiles[part_id]
-        rest = _residual(there.profiles[whole_id], here.profiles[partner_id])
-        if containment(part, rest) < RESIDUAL_SHARE:
+        rest = self._rest(side, whole_id, partner_id)
+        if _share_in(part, rest) < RESIDUAL_SHARE:
             return False
         if level not in ("sentence", "clause"):
             return True
         old_id, new_id = (whole_id, part_id) if side == "new" else (part_id, whole_id)
-        return self._blocks_linked(old_id, new_id) or self._distinctive(part, rest)
+        return self._blocks_linked(old_id, new_id) or self._distinctive_in(part, rest)
+
+    def _rest(self, side: str, whole_id: str, partner_id: str) -> Counter[str]:
+        """The words of ``whole_id`` (not of ``side``) that ``partner_id`` (of ``side``)
+        lacks; many leftovers are tried against the same pair, so it is counted once."""
+        key = (side, whole_id, partner_id)
+        rest = self._rests.get(key)
+        if rest is None:
+            here, there = (self.new, self.old) if side == "new" else (self.old, self.new)
+            rest = _residual(there.profiles[whole_id], here.profiles[partner_id])
+            self._rests[key] = rest
+        return rest
+
+    def _distinctive_in(self, part: Profile, rest: Counter[str]) -> bool:
+        """:meth:`_distinctive` of ``part`` and a remainder held as counts."""
+        return not self._stock({c for c in set(part.ordered) if c in rest})
 
     def _group_parts(self, level: Kind) -> None:
         """Attach leftovers whose words lie mostly inside a paired unit: splits and merges.
