@@ -2,30 +2,31 @@
 
 :class:`Wholes` indexes the units of one side that are paired one to one; its
 :meth:`Wholes.best` finds, for a leftover of the other side, the unit holding the largest
-share of its words, exactly and without scoring every unit (prefix filtering).
+share of its words, exactly and without scoring every unit (prefix filtering). The lookups of
+all the leftovers given are done together, in numpy and rapidfuzz.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from itertools import chain
+from collections import Counter
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
-from .similarity import Profile
+from .similarity import THREADS_ABOVE_PAIRS, Profile
 
 # A leftover is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
 # ... and has at least this many words: two words (`（一）总则`) fit inside almost anything.
 MIN_PART_WORDS = 3
+# Word codes are below 0x110000 (21 bits): (leftover, word) packs into one integer.
+_CODE_BITS = 21
 
 
 class Wholes:
-    """Paired units that a leftover may be part of, indexed for :meth:`best` by the words
-    that the leftovers' prefixes hold (see :meth:`_largest_share`; words as their
-    one-character codes: sets and counts of a string are built in C)."""
+    """Paired units that a leftover may be part of; each leftover's largest share is found
+    once (:meth:`_largest_shares`)."""
 
     def __init__(
         self,
@@ -35,70 +36,100 @@ class Wholes:
         frequency: Counter[str],
     ) -> None:
         self.profiles = [profiles[i] for i in ids]
-        # Each part's prefix: its rarest words in the documents, covering more than (1 - PART_CONTAINMENT) of its word positions.
-        self._prefix: dict[str, list[tuple[str, int]]] = {}
-        for part in parts:
-            if part.ordered not in self._prefix:
-                self._prefix[part.ordered] = _prefix(part.ordered, frequency)
-        words = {w for prefix in self._prefix.values() for w, _ in prefix}
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        for k, prof in enumerate(self.profiles):
-            for w in words.intersection(prof.ordered):
-                self.postings[w].append(k)
+        self._frequency = frequency
         # part's codes → (its largest share, the units holding it): long documents repeat
         # the same leftover many times, at different places.
         self._best: dict[str, tuple[float, list[int]]] = {}
+        self._look_up(list({p.ordered: p for p in parts}.values()))
 
     def best(self, part: Profile, order=None) -> int | None:
         """The unit holding the largest share of ``part``'s words (a tie goes to the first in
         ``order``, a key on unit indices), if that share is at least PART_CONTAINMENT."""
-        got = self._best.get(part.ordered)
-        if got is None:
-            got = self._best[part.ordered] = self._largest_share(part)
-        share, units = got
+        if part.ordered not in self._best:
+            self._look_up([part])
+        share, units = self._best[part.ordered]
         if share < PART_CONTAINMENT or not units:
             return None
         return min(units, key=order) if order else min(units)
 
-    def _largest_share(self, part: Profile) -> tuple[float, list[int]]:
-        """The largest share of ``part``'s words that one unit holds, and every unit holding
-        it. Exact without scoring every unit (prefix filtering): a unit holding none of the
-        part's prefix words, which cover more than (1 - PART_CONTAINMENT) of its word
-        positions, holds less than PART_CONTAINMENT of them; and a unit's hits among those
-        words bound its share from above, so only units whose bound reaches it are scored.
-        (Any such prefix gives the same answer; rare words give few units to score.)"""
-        total = len(part.ordered)
-        prefix = self._prefix[part.ordered]
-        postings = [self.postings.get(w, []) for w, n in prefix for _ in range(n)]
-        hits = Counter(chain.from_iterable(postings))  # counted in C, in one call
-        rest = total - sum(n for _, n in prefix)
+    def _look_up(self, parts: list[Profile]) -> None:
+        parts = [p for p in parts if p.ordered]
+        for p, got in zip(parts, self._largest_shares(parts), strict=True):
+            self._best[p.ordered] = got
+        self._best.setdefault("", (-1.0, []))
+
+    def _largest_shares(self, parts: list[Profile]) -> list[tuple[float, list[int]]]:
+        """For each part (its codes), the largest share of its words that one unit holds,
+        and every unit holding it. Exact without scoring every unit (prefix filtering): a
+        unit holding none of the part's prefix words — its rarest in the documents, covering
+        more than (1 - PART_CONTAINMENT) of its word positions — holds less than
+        PART_CONTAINMENT of them; and a unit's hits among those words bound its share from
+        above, so only units whose bound reaches it are scored. (Any such prefix gives the
+        same answer; rare words give few units to score.)"""
+        if not parts:
+            return []
+        wordings = [p.ordered for p in parts]
+        total = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
+        part, word = _codes(wordings)
+        # Each part's distinct words with their counts, rarest first (ties: by code).
+        packed, count = np.unique(part << _CODE_BITS | word, return_counts=True)
+        part, word = packed >> _CODE_BITS, packed & ((1 << _CODE_BITS) - 1)
+        codes, at = np.unique(word, return_inverse=True)
+        freq = np.array([self._frequency[chr(c)] for c in codes.tolist()], dtype=np.int64)
+        order = np.lexsort((word, freq[at.reshape(-1)], part))
+        part, word, count = part[order], word[order], count[order]
+        # The prefix: words until they cover int(len * (1 - PART_CONTAINMENT)) + 2 positions.
+        need = (total * (1.0 - PART_CONTAINMENT)).astype(np.int64) + 2
+        covered = np.cumsum(count)
+        start = np.searchsorted(part, np.arange(len(wordings)))
+        before = covered - count - np.concatenate(([0], covered))[start[part]]
+        prefix = before < need[part]
+        part, word, count = part[prefix], word[prefix], count[prefix]
+        rest = total - np.bincount(part, weights=count, minlength=len(wordings)).astype(np.int64)
         # The fewest hits whose bound reaches PART_CONTAINMENT (the same float test as the
         # caller's, so that no unit that could pass is left out).
-        low = max(0, int(PART_CONTAINMENT * total) - rest - 1)
-        while low <= total and (low + rest) / total < PART_CONTAINMENT:
-            low += 1
-        units = [k for k, h in hits.items() if h >= low]
-        if not units:
-            return -1.0, []
+        low = np.maximum(0, (PART_CONTAINMENT * total).astype(np.int64) - rest - 1)
+        while (short := (low <= total) & ((low + rest) / total < PART_CONTAINMENT)).any():
+            low[short] += 1
+        # The units holding each prefix word, and each (part, unit)'s hits.
+        unit_of, unit_word = _codes([p.ordered for p in self.profiles])
+        held = np.isin(unit_word, word)
+        unit_of, unit_word = unit_of[held], unit_word[held]
+        pair = np.unique(unit_word << 32 | unit_of)
+        post_word, post_unit = pair >> 32, pair & 0xFFFFFFFF
+        first = np.searchsorted(post_word, word)
+        n_post = np.searchsorted(post_word, word, side="right") - first
+        offsets = np.repeat(first - (np.cumsum(n_post) - n_post), n_post)
+        unit = post_unit[offsets + np.arange(int(n_post.sum()))]
+        hits_key, where = np.unique(np.repeat(part, n_post) << 32 | unit, return_inverse=True)
+        hits = np.bincount(where.reshape(-1), weights=np.repeat(count, n_post))
+        cand_part, cand_unit = hits_key >> 32, hits_key & 0xFFFFFFFF
+        keep = hits >= low[cand_part]
+        cand_part, cand_unit = cand_part[keep], cand_unit[keep]
         # The words two units share (as multisets), counted as similarity.containment
-        # counts them (LCS of sorted codes), in C for all the units at once.
-        shared = process.cdist(
-            [part.bag], [self.profiles[k].bag for k in units], scorer=LCSseq.similarity
-        )[0]
-        most = int(shared.max())
-        return most / total, [units[i] for i in np.flatnonzero(shared == most)]
+        # counts them (LCS of sorted codes), in C for all the pairs at once.
+        bags = [self.profiles[k].bag for k in range(len(self.profiles))]
+        shared = process.cpdist(
+            [parts[i].bag for i in cand_part.tolist()],
+            [bags[k] for k in cand_unit.tolist()],
+            scorer=LCSseq.similarity,
+            workers=-1 if len(cand_part) >= THREADS_ABOVE_PAIRS else 1,
+        ).astype(np.int64)
+        most = np.zeros(len(wordings), dtype=np.int64)
+        np.maximum.at(most, cand_part, shared)
+        best = shared == most[cand_part]
+        units: list[list[int]] = [[] for _ in wordings]
+        for i, k in zip(cand_part[best].tolist(), cand_unit[best].tolist(), strict=True):
+            units[i].append(k)
+        return [
+            (int(m) / int(t), u) if u else (-1.0, [])
+            for m, t, u in zip(most.tolist(), total.tolist(), units, strict=True)
+        ]
 
 
-def _prefix(codes: str, frequency: Counter[str]) -> list[tuple[str, int]]:
-    """(word, its count in ``codes``) for the rarest words of ``codes``, until they
-    cover at least int(len * (1 - PART_CONTAINMENT)) + 2 positions (or all of them)."""
-    counts = Counter(codes)
-    need = int(len(codes) * (1.0 - PART_CONTAINMENT)) + 2
-    out: list[tuple[str, int]] = []
-    covered = 0
-    for w in sorted(counts, key=lambda w: (frequency[w], w)):
-        out.append((w, counts[w]))
-        covered += counts[w]
-        if covered >= need:
-            break
-    return out
+def _codes(wordings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(index of the wording, word code) for every position of every wording."""
+    lengths = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
+    text = "".join(wordings).encode("utf-32-le", "surrogatepass")
+    codes = np.frombuffer(text, dtype=np.uint32).astype(np.int64)
+    return np.repeat(np.arange(len(wordings), dtype=np.int64), lengths), codes

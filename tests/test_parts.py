@@ -1,0 +1,58 @@
+"""diffreport.parts: the paired unit holding most of a leftover's words, against brute force."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from diffreport.parts import PART_CONTAINMENT, Wholes
+from diffreport.similarity import Profile, Vocabulary, containment
+
+
+def _units(rng: random.Random, vocab: Vocabulary, n: int, words: list[str]) -> list[Profile]:
+    weights = [1.0 / (k + 1) for k in range(len(words))]
+    return [
+        Profile.of(vocab.encode(rng.choices(words, weights, k=rng.randint(3, 25))))
+        for _ in range(n)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_best_is_the_unit_holding_the_largest_share(seed):
+    """Every leftover gets the unit that brute force finds (the largest containment, the
+    first in the given order on a tie), or none below PART_CONTAINMENT."""
+    rng = random.Random(seed)
+    vocab = Vocabulary()
+    words = [f"w{k}" for k in range(150)]
+    wholes = _units(rng, vocab, 60, words)
+    # Parts cut from wholes (so many reach the share), random ones, and repeats.
+    parts = [
+        Profile.of("".join(rng.sample(w.ordered, k=max(3, len(w.ordered) // 2))))
+        for w in wholes[:30]
+    ]
+    parts += _units(rng, vocab, 40, words)
+    parts += parts[:5]
+    ids = [f"u{k}" for k in range(len(wholes))]
+    found = Wholes(
+        ids, dict(zip(ids, wholes, strict=True)), parts, Counter("".join(p.ordered for p in wholes))
+    )
+    reached = 0
+    for part in parts:
+        shares = [containment(part, w) for w in wholes]
+        top = max(shares)
+        holders = [k for k, s in enumerate(shares) if s == top]
+        expected = min(holders, key=lambda k: (abs(k - 20), k)) if top >= PART_CONTAINMENT else None
+        assert found.best(part, order=lambda k: (abs(k - 20), k)) == expected
+        reached += expected is not None
+    assert reached >= 20  # the case exercises both answers
+
+
+def test_a_part_outside_the_given_leftovers_is_looked_up_too():
+    vocab = Vocabulary()
+    whole = vocab.profile("The council shall publish the annual budget before the end of March.")
+    found = Wholes(["a"], {"a": whole}, [], Counter(whole.ordered))
+    part = vocab.profile("publish the annual budget")
+    assert found.best(part) == 0
+    assert found.best(vocab.profile("harbour dredging starts in autumn")) is None
