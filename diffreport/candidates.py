@@ -42,8 +42,7 @@ def candidate_pairs(old: list[Profile], new: list[Profile]) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.int64)
     unit_o, code_o = _distinct_words(old)
     unit_n, code_n = _distinct_words(new)
-    codes, ids = np.unique(np.concatenate((code_o, code_n)), return_inverse=True)
-    ids = ids.reshape(-1)
+    codes, ids = _dense_ids(np.concatenate((code_o, code_n)))
     id_o, id_n = ids[: len(code_o)], ids[len(code_o) :]
     df = np.bincount(ids, minlength=len(codes))  # in how many units of both sides
     # Rarest first (ties: by code, not by hash), as one rank per word.
@@ -66,6 +65,18 @@ def _distinct_words(units: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
     text = "".join(sets).encode("utf-32-le", "surrogatepass")
     codes = np.frombuffer(text, dtype=np.uint32).astype(np.int64)
     return np.repeat(np.arange(len(units), dtype=np.int64), lengths), codes
+
+
+def _dense_ids(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the codes each id stands for, in order; each code's id). One vocabulary's codes are
+    consecutive: their offsets are the ids (no sort); a sparse set is numbered by np.unique."""
+    if not len(codes):
+        return codes, codes
+    low, high = int(codes.min()), int(codes.max())
+    if high - low < 4 * len(codes) + 1024:
+        return np.arange(low, high + 1, dtype=np.int64), codes - low
+    found, ids = np.unique(codes, return_inverse=True)
+    return found, ids.reshape(-1)
 
 
 def _same_wording(old: list[Profile], new: list[Profile]) -> np.ndarray:
@@ -131,13 +142,22 @@ def _lookups(
     new_group = np.concatenate(([True], pair[1:] != pair[:-1]))
     group = np.cumsum(new_group) - 1
     votes = np.zeros(int(group[-1]) + 1)
-    key_pos, vote = key_pos[by_pair], vote[by_pair]
+    key_pos, vote = key_pos[by_pair].astype(np.int8), vote[by_pair]
+    by_key = np.argsort(key_pos, kind="stable")  # radix sort of small ints
+    bounds = np.searchsorted(key_pos[by_key], np.arange(KEY_WORDS + 1))
     for k in range(KEY_WORDS):
-        at = key_pos == k
+        at = by_key[bounds[k] : bounds[k + 1]]
         votes[group[at]] += vote[at]
     met = by_pair[new_group]  # where each pair was first met (stable sort: the first)
     pair = pair[new_group]
     g_unit, g_hit = pair // n_b, pair % n_b
+    # A key that CANDIDATES units hold gives each of them at least its weight: a unit's
+    # CANDIDATES best have at least the largest such weight, and what has less is out.
+    floor = np.zeros(len(units))
+    full = df_b[word] >= CANDIDATES
+    np.maximum.at(floor, unit[full], weight[word[full]])
+    enough = votes >= floor[g_unit]
+    met, votes, g_unit, g_hit = met[enough], votes[enough], g_unit[enough], g_hit[enough]
     # Most votes first; equal votes in the order first met.
     best = np.lexsort((met, -votes, g_unit))
     g_unit, g_hit = g_unit[best], g_hit[best]
