@@ -99,6 +99,8 @@ RESIDUAL_SHARE = 0.5
 # Across the document (moves) order is no evidence: pairs there get only the tie-break
 # prior (similarity.TIE_BREAK), so identical units (a repeated clause) still resolve the
 # same way whichever document comes first.
+# Rounding room for a bound on a score computed in floating point (far below any tie-break).
+SCORE_SLACK = 1e-9
 # The condition opening a statute's sentence: everything up to the first `的，` (a
 # nominalised clause: `……擅自在长江采砂的，由……`).
 _CONDITION = re.compile(r"^(.+?的)[，,]")
@@ -240,12 +242,20 @@ def _sparse_scores(
     weight = TIE_BREAK if moved else POSITION_PRIOR
     bonus = order_prior(position(rows, len(old)), position(cols, len(new)), weight)
     if exact:
-        rates = np.ones(len(pairs), dtype=np.int64)
+        # A score is at most its bag view, which is at most 2 min(lengths) / (sum of lengths)
+        # (no more words shared than the shorter has), plus the prior: what cannot reach the
+        # threshold that way is not scored (unrelated text proposes many such pairs).
+        len_a, len_b = len_o[rows], len_n[cols]
+        total = len_a + len_b
+        bound = 2.0 * np.minimum(len_a, len_b) / np.maximum(total, 1) + weight
+        reach = (total == 0) | (bound >= threshold - SCORE_SLACK)
+        rows, cols, bonus = rows[reach], cols[reach], bonus[reach]
+        rates = np.ones(len(rows), dtype=np.int64)
     else:
         rate_o = np.array([p.rate() for p in old], dtype=np.int64)
         rate_n = np.array([p.rate() for p in new], dtype=np.int64)
         rates = np.maximum(rate_o[rows], rate_n[cols])
-    score = np.zeros(len(pairs))
+    score = np.zeros(len(rows))
     for rate in np.unique(rates):
         at = np.flatnonzero(rates == rate)
         score[at] = pair_similarities(

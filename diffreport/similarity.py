@@ -171,18 +171,18 @@ def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> 
     """:func:`similarity` of ``old[k]`` and ``new[k]`` for every k (on samples at ``rate``),
     in C for all pairs at once. No floor: a caller testing ``score >= floor`` drops the same
     pairs as :func:`similarity`'s floor would."""
-    views_o = [p.sample(rate) for p in old]
-    views_n = [p.sample(rate) for p in new]
+    if rate == 1:  # the views themselves (no call per unit: lists of 100 000 pairs)
+        views = (
+            ([p.ordered for p in old], [p.ordered for p in new]),
+            ([p.bag for p in old], [p.bag for p in new]),
+        )
+    else:
+        views_o = [p.sample(rate) for p in old]
+        views_n = [p.sample(rate) for p in new]
+        views = tuple(([v[k] for v in views_o], [v[k] for v in views_n]) for k in (0, 1))
     workers = -1 if len(old) >= THREADS_ABOVE_PAIRS else 1
     ordered, bag = (
-        process.cpdist(
-            [v[view] for v in views_o],
-            [v[view] for v in views_n],
-            scorer=fuzz.ratio,
-            dtype=np.float64,
-            workers=workers,
-        )
-        for view in (0, 1)
+        process.cpdist(a, b, scorer=fuzz.ratio, dtype=np.float64, workers=workers) for a, b in views
     )
     out = blend(ordered, bag)
     empty = [
