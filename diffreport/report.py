@@ -564,8 +564,11 @@ def _groups(c: Comparison, blocks: list[BlockFact]) -> list[tuple[str, list[Bloc
     return [(titles[i], buckets[i]) for i in sorted(buckets)]
 
 
-def _notable(measures: list[Measure], terms: list[str], limit: int, width: int) -> list[str]:
-    """Measures that carry the most new (or dropped) terms, then the longest ones."""
+def _notable(
+    measures: list[Measure], terms: list[str], limit: int, width: int, other: str
+) -> list[str]:
+    """Measures that carry the most new (or dropped) terms, then the longest ones; none the
+    other version still says word for word (``other``: its text), which is not new or gone."""
 
     def rank(m: Measure) -> tuple[int, int]:
         return (-sum(1 for t in terms if t in m.text), -len(m.text))
@@ -573,6 +576,8 @@ def _notable(measures: list[Measure], terms: list[str], limit: int, width: int) 
     seen: set[str] = set()
     out: list[str] = []
     for m in sorted(measures, key=rank):
+        if m.text.rstrip("，,；;。") in other:
+            continue
         s = snippet(m.text.rstrip("，,；;。"), width)
         if s not in seen:
             seen.add(s)
@@ -710,8 +715,12 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         targets=targets,
         target_counts=target_counts,
         headline_targets=headline,
-        notable_new=_notable([m for b in blocks for m in b.new], new_terms, 3, width),
-        notable_dropped=_notable([m for b in blocks for m in b.dropped], dropped_terms, 3, width),
+        notable_new=_notable(
+            [m for b in blocks for m in b.new], new_terms, 3, width, c.old.plain_text()
+        ),
+        notable_dropped=_notable(
+            [m for b in blocks for m in b.dropped], dropped_terms, 3, width, c.new.plain_text()
+        ),
         new_priorities=[
             _named(b.new_title, b.change.new, width)
             for b in blocks

@@ -202,3 +202,23 @@ def test_titles_read_as_rendered_markdown_and_are_not_cut_mid_word():
         # the last word shown is a whole word of the source, not a cut one
         assert any(w.strip(".,:") == words[-1].strip(".,:") for w in source.split()), title
     assert report.snippet('"This License" refers to version 3', 24) == '"This License" refers…'
+
+
+def test_content_still_in_the_new_version_is_not_said_to_be_gone():
+    """`不再出现的内容` lists what the new version no longer has: a clause dropped from one
+    article but still standing in another is not gone (保守国家秘密法: `构成犯罪的，依法追究
+    刑事责任` was listed though the 2024 text still says it)."""
+    kept = "构成犯罪的，依法追究刑事责任。"
+    old = (
+        "第一章 总则\n\n第一条 为了保守国家秘密，制定本法。\n\n"
+        f"第二条 违反本法规定泄露国家秘密的，依法给予处分；{kept}\n\n"
+        f"第三条 非法获取国家秘密的，由保密行政管理部门处理；{kept}"
+    )
+    new = (
+        "第一章 总则\n\n第一条 为了保守国家秘密，维护国家安全，制定本法。\n\n"
+        "第二条 违反本法规定泄露国家秘密的，依法给予处分。\n\n"
+        f"第三条 非法获取国家秘密的，由保密行政管理部门处理；{kept}"
+    )
+    f = facts(old, new)
+    assert [m for b in f.blocks for m in b.dropped]  # the clause did leave 第二条
+    assert not any("追究刑事责任" in s for s in f.notable_dropped), f.notable_dropped
