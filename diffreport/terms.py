@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -507,17 +507,120 @@ def _in_place(old: str, new: str, old_text: str, new_text: str) -> bool:
     return False
 
 
+class TermCounts:
+    """How often each of a set of terms occurs in one text, as ``text.count(term)`` counts
+    (non-overlapping, left to right), from one pass of an Aho-Corasick automaton over the
+    text for all the terms (see :func:`count_terms`). One ``str.count`` per term read the
+    whole text once per term, and the terms grow with the text: superlinear."""
+
+    def __init__(self, text: str, ends: dict[str, list[int]]) -> None:
+        self.text = text
+        self._ends = ends  # term → (inclusive) end index of every occurrence, overlapping
+        self._counts: dict[str, int] = {}
+
+    def count(self, term: str) -> int:
+        got = self._counts.get(term)
+        if got is None:
+            ends = self._ends.get(term)
+            if ends is None:  # not a term the automaton looked for
+                got = self.text.count(term)
+            elif _overlaps_itself(term):
+                got = len(_greedy(ends, len(term)))
+            else:
+                got = len(ends)
+            self._counts[term] = got
+        return got
+
+    def count_outside(self, term: str, other: str) -> int:
+        """``text.replace(other, "\\0").count(term)``: the uses of ``term`` that are not
+        inside (or across) a use of ``other``."""
+        if term not in self._ends or other not in self._ends or "\0" in term:
+            return self.text.replace(other, "\0").count(term)
+        blocked = _greedy(self._ends[other], len(other))  # what replace replaces
+        size = len(term)
+        k = count = 0
+        free = 0  # the first index a counted use may start at
+        for end in self._ends[term]:
+            start = end - size + 1
+            while k < len(blocked) and blocked[k] < start:
+                k += 1
+            if k < len(blocked) and blocked[k] - len(other) + 1 <= end:
+                continue  # it meets a replaced use of `other`
+            if start >= free:
+                count += 1
+                free = end + 1
+        return count
+
+
+def _overlaps_itself(term: str) -> bool:
+    """Can two uses of ``term`` overlap (`区区` in `区区区`)? Only then does counting them
+    need more than their number."""
+    return any(term[:k] == term[-k:] for k in range(1, len(term)))
+
+
+def _greedy(ends: list[int], size: int) -> list[int]:
+    """The ends of the uses ``str.count`` counts: left to right, each after the last."""
+    out: list[int] = []
+    free = 0
+    for end in ends:
+        if end - size + 1 >= free:
+            out.append(end)
+            free = end + 1
+    return out
+
+
+def count_terms(texts: list[str], terms: Iterable[str]) -> list[TermCounts]:
+    """:class:`TermCounts` of ``terms`` in each of ``texts``: one automaton for all the
+    terms, one pass over each text."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    index: dict[str, int] = {}
+    for term in terms:
+        if term and term not in index:  # ("".count is the text's length + 1: left to str.count)
+            automaton.add_word(term, len(index))
+            index[term] = len(index)
+    if not index:
+        return [TermCounts(text, {}) for text in texts]
+    automaton.make_automaton()
+    out = []
+    for text in texts:
+        ends: list[list[int]] = [[] for _ in index]
+        for end, k in automaton.iter(text):
+            ends[k].append(end)
+        out.append(TermCounts(text, {term: ends[k] for term, k in index.items()}))
+    return out
+
+
 def find_renames(
-    old: Document, new: Document, alignments: list[Alignment], min_units: int = 2
+    old: Document,
+    new: Document,
+    alignments: list[Alignment],
+    min_units: int = 2,
+    counts: tuple[TermCounts, TermCounts] | None = None,
 ) -> list[Rename]:
-    old_text, new_text = _full_text(old), _full_text(new)
-    counted: dict[tuple[bool, str], int] = {}  # a term recurs across pairs; each count reads it all
+    """The renames among the changes of ``alignments``; ``counts`` (old, new) are the term
+    counts of the two documents' full texts if already made (:func:`count_terms`)."""
+    candidates = _candidates(alignments, new)
+    if counts is None:
+        terms = [t for pair in candidates for t in pair]
+        old_counts, new_counts = count_terms([_full_text(old), _full_text(new)], terms)
+        counts = (old_counts, new_counts)
+    return _renames(candidates, old, new, alignments, min_units, counts)
+
+
+def _renames(
+    candidates: dict[tuple[str, str], set[str]],
+    old: Document,
+    new: Document,
+    alignments: list[Alignment],
+    min_units: int,
+    counts: tuple[TermCounts, TermCounts],
+) -> list[Rename]:
+    old_counts, new_counts = counts
 
     def count(in_new: bool, term: str) -> int:
-        key = (in_new, term)
-        if key not in counted:
-            counted[key] = (new_text if in_new else old_text).count(term)
-        return counted[key]
+        return (new_counts if in_new else old_counts).count(term)
 
     units = _units(alignments, old, new)
     # The old units' texts end to end, to find the units holding a term in one search.
@@ -533,7 +636,7 @@ def find_renames(
         return out
 
     found: list[Rename] = []
-    for (o, n), shown in _candidates(alignments, new).items():
+    for (o, n), shown in candidates.items():
         held = holding(o)  # (the paired blocks that changed: less text than the documents)
         if len(held) < min_units:
             continue
@@ -555,7 +658,7 @@ def find_renames(
         # ... and the new term is used more than before, beyond the old term's letters
         # (`区` in `区、县`).
         nc_new = count(True, n)
-        if nc_new - old_text.replace(o, "\0").count(n) < len(where) / 2:
+        if nc_new - old_counts.count_outside(n, o) < len(where) / 2:
             continue
         found.append(Rename(o, n, len(where), oc_old, nc_new, where[:5]))
     return _resolve(found, count)
@@ -594,7 +697,17 @@ def term_shifts(
                 candidates.setdefault(term, None)
         for term in sorted(_policy_terms()):
             candidates.setdefault(term, None)
-    renames = find_renames(old, new, alignments) if alignments else []
+    # Every term counted here, in both texts, by one automaton.
+    rename_candidates = _candidates(alignments, new) if alignments else {}
+    shift_terms = [t for t in candidates if _is_term(t, quoted)]
+    old_counts, new_counts = count_terms(
+        [old_text, new_text], shift_terms + [t for pair in rename_candidates for t in pair]
+    )
+    renames = (
+        _renames(rename_candidates, old, new, alignments, 2, (old_counts, new_counts))
+        if alignments
+        else []
+    )
     renamed = {r.old for r in renames} | {r.new for r in renames}
     new_terms: list[TermShift] = []
     dropped: list[TermShift] = []
@@ -602,10 +715,10 @@ def term_shifts(
     fell: list[tuple[float, TermShift]] = []
     old_len, new_len = max(1, len(old_text)), max(1, len(new_text))
     old_blocks, new_blocks = old.of_kind("block"), new.of_kind("block")  # once: of_kind scans
-    for term in candidates:
-        if not _is_term(term, quoted) or any(term in r for r in renamed):
+    for term in shift_terms:
+        if any(term in r for r in renamed):
             continue
-        oc, nc = old_text.count(term), new_text.count(term)
+        oc, nc = old_counts.count(term), new_counts.count(term)
         if oc == 0 and nc > 0:
             new_terms.append(TermShift(term, 0, nc, _where(new_blocks, term)))
         elif nc == 0 and oc > 0:

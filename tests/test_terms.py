@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from conftest import LAW
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diffreport.compare import compare
+from diffreport.terms import count_terms
 
 
 def test_seed_slogans_new_and_dropped(seed_comparison):
@@ -223,3 +226,27 @@ def test_a_change_whose_cut_is_only_spaces_is_no_term(tmp_path):
     c = compare(old, new)
     assert [a.status for a in c.at("block")] == ["changed"]
     assert all(r.old.strip() and r.new.strip() for r in c.terms["renames"])
+
+
+# Term counts by one automaton are str.count's, overlapping terms and all.
+_ALPHABET = "区县、部门ab\0"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=_ALPHABET, max_size=60),
+    terms=st.lists(st.text(alphabet=_ALPHABET, min_size=0, max_size=4), min_size=1, max_size=6),
+)
+def test_term_counts_are_str_count(text, terms):
+    (counts,) = count_terms([text], terms)
+    for term in terms:
+        assert counts.count(term) == text.count(term)
+        for other in terms:
+            assert counts.count_outside(term, other) == text.replace(other, "\0").count(term)
+
+
+def test_term_counts_of_two_texts_and_terms_not_asked_for():
+    old, new = count_terms(["区区区、县区", "部门部门"], ["区区", "区", "部门"])
+    assert (old.count("区区"), old.count("区"), old.count("部门")) == (1, 4, 0)
+    assert (new.count("区区"), new.count("部门"), new.count("门部")) == (0, 2, 1)
+    assert old.count_outside("区", "区区") == 2  # `区区` once, then `区` and `区`
