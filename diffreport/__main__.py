@@ -2,13 +2,13 @@ import signal
 import sys
 
 try:
-    from .cli import main
+    from .cli import run
 except KeyboardInterrupt:  # Ctrl-C while Python is still starting up: no traceback either
     sys.stderr.write("diffreport: interrupted; no file was written\n")
     sys.exit(2)
 
 try:
-    main()
+    run()
 except KeyboardInterrupt:  # Ctrl-C before click dispatched the command (no output started)
     sys.stderr.write("diffreport: interrupted; no file was written\n")
     sys.exit(2)

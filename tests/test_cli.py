@@ -92,3 +92,28 @@ def test_garbage_collector_resumes_after_a_command(tmp_path):
     assert ok.exit_code == 1 and bad.exit_code == 2
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_command_ends_without_freeing_yet_flushes_and_cleans_up(tmp_path):
+    """The process ends right after its output (diffreport.cli._done): the output is whole,
+    the --profile lines and `wrote` are on stderr, the exit status is the command's, and the
+    exit handlers ran (the private cache folder made when no cache folder is usable is gone)."""
+    import os
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "file"), "TMPDIR": str(tmp_path)}
+    (tmp_path / "file").write_text("a file where the cache folder would go")
+    cmd = [sys.executable, "-m", "diffreport", "diff", OLD, NEW, "--format", "json", "--profile"]
+    r = subprocess.run(cmd, capture_output=True, env=env, cwd=ROOT)
+    assert r.returncode == 1
+    assert json.loads(r.stdout)["schema"] == "diffreport/1" and r.stdout.endswith(b"}\n")
+    stages = [line.split(":")[0].strip() for line in r.stderr.decode().splitlines()]
+    assert stages[0] == "read" and stages[-2:] == ["write", "total"]
+    out = tmp_path / "brief.docx"
+    r = subprocess.run(
+        [sys.executable, "-m", "diffreport", "brief", OLD, NEW, "-o", str(out)],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert r.returncode == 0 and out.stat().st_size > 0 and b"wrote" in r.stderr
+    assert not list(tmp_path.glob("diffreport-cache-*"))
