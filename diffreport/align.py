@@ -28,7 +28,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 
@@ -51,7 +51,7 @@ from .similarity import (
     similarity,
     similarity_matrix,
 )
-from .tokens import content_words
+from .tokens import content_word_tuple, content_words
 
 # Minimum similarity for a pair, by level: containers share less wording than sentences.
 THRESHOLDS: dict[str, float] = {"section": 0.12, "block": 0.17, "sentence": 0.4, "clause": 0.45}
@@ -121,11 +121,11 @@ def _profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
     for node in reversed(doc.nodes):
         kids = doc.children(node.id)
         if node.kind == "section":
-            codes = [vocab.encode(content_words(node.title or node.text))]
-            codes.extend(out[child.id].ordered for child in kids)
-            out[node.id] = Profile.of("".join(codes))
+            codes = [vocab.encode(content_word_tuple(node.title or node.text))]
+            codes.extend([out[child.id].ordered for child in kids])
+            out[node.id] = Profile("".join(codes))
         elif len(kids) > 1 and _cut_at_punctuation(node.text, [k.text for k in kids]):
-            out[node.id] = Profile.of("".join(out[k.id].ordered for k in kids))
+            out[node.id] = Profile("".join([out[k.id].ordered for k in kids]))
         else:
             out[node.id] = vocab.profile(node.text)
     return out
@@ -141,6 +141,14 @@ _NUMBER_JOINS = frozenset("，,")
 def _cut_at_punctuation(text: str, pieces: list[str]) -> bool:
     """Is ``text`` the ``pieces`` in order, with only whitespace between them, each cut
     after a character in :data:`_WORD_BREAKS`?"""
+    if text == "".join(pieces):  # most often: nothing between them, checked in C
+        if not all(pieces):
+            return False
+        for piece, following in pairwise(pieces):
+            last = piece[-1]
+            if last not in _WORD_BREAKS or (last in _NUMBER_JOINS and following[0].isdigit()):
+                return False
+        return True
     pos = 0
     for k, piece in enumerate(pieces):
         while pos < len(text) and text[pos].isspace() and not text.startswith(piece, pos):

@@ -88,8 +88,10 @@ class Document:
         return self._by_id[node_id]
 
     def children(self, node_id: str | None, kind: Kind | None = None) -> list[Node]:
-        kids = self._children.get(node_id, [])
-        return [k for k in kids if kind is None or k.kind == kind]
+        kids = self._children.get(node_id, ())
+        if kind is None:
+            return list(kids)  # (a copy, made in C: every node is asked once per comparison)
+        return [k for k in kids if k.kind == kind]
 
     def of_kind(self, kind: Kind) -> list[Node]:
         # A copy of the list made once: the stages ask for each level many times (38 scans

@@ -288,6 +288,12 @@ def content_words(text: str) -> list[str]:
     return list(_content_words(fold(text)))
 
 
+def content_word_tuple(text: str) -> tuple[str, ...]:
+    """:func:`content_words` as the cached tuple itself, for a caller that only reads it
+    (profiling every unit of a document: the copy was a twentieth of the work)."""
+    return _content_words(fold(text))
+
+
 @lru_cache(maxsize=131072)
 def _content_words(folded: str) -> tuple[str, ...]:
     # The words in order (numbers with their units, jieba's words, Latin words lowercased),
