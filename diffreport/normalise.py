@@ -94,9 +94,13 @@ def bounded_sub(pattern: re.Pattern[str], repl, text: str) -> str:
     return out.getvalue()
 
 
+# The characters of a Chinese numeral in a label: `千` for the Civil Code's `第一千条` on,
+# `零`/`〇` for `第一千零一条`, `两` as some drafts write `第两百条`.
+CN_NUMERALS = "一二三四五六七八九十百千零〇两"
+
 # An article, chapter, section or part number (`第三十条`, `第十条之一`, `第二章`): a label,
 # the same pattern wherever labels are recognised in running text.
-LABEL_NUMBER = r"第[一二三四五六七八九十百零〇\d]+[条章节编](?:之[一二三四五六七八九十\d]+)?"
+LABEL_NUMBER = rf"第[{CN_NUMERALS}\d]+[条章节编](?:之[{CN_NUMERALS}\d]+)?"
 _KEEP_SPACE_AFTER = re.compile(LABEL_NUMBER + "$")
 
 
@@ -115,7 +119,7 @@ def _drop_space(m: re.Match[str]) -> str:
 
 _TERMINAL = "。！？；：:!?;”’」』）)】》…"
 _HEADING_START = re.compile(
-    r"^(?:#|第[一二三四五六七八九十百零〇\d]+[章节条编部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\(\d+\)|\d+[.．、])"
+    rf"^(?:#|第[{CN_NUMERALS}\d]+[章节条编部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\(\d+\)|\d+[.．、])"
 )
 
 

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 
 from .errors import InputError, SettingsError
 from .model import Document, Kind, Node, Paragraph, SourceText
+from .normalise import CN_NUMERALS
 
 # Paragraphs or blocks a document may have. Comparing 100,000 short lines with an edited copy
 # took 17 s of CPU and 1.07 GB; 50,000 took 8 s and 620 MB. The Civil Code has 1,260 articles
 # and a long plan a few thousand blocks, so more means a generated or hostile input.
 MAX_UNITS = 50_000
 
-_CN_NUM = "一二三四五六七八九十百零〇两"
+_CN_NUM = CN_NUMERALS
 
 # (pattern key, regex with groups label/title). Order matters: the first match wins.
 _HEADING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [

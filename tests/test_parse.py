@@ -149,3 +149,25 @@ def test_a_title_heading_over_its_enactment_history_is_front_matter_as_in_markdo
     # a title heading over body text (no history) stays the body's heading
     plain = parse(SourceText(paragraphs=[word[0], *word[2:]], path="p.docx"))
     assert not [n for n in plain.nodes if n.role == "front"]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "第九百九十九条",
+        "第一千条",
+        "第一千零一条",
+        "第一千〇二条",
+        "第两千条",
+        "第1000条",
+        "第一千二百六十条之一",
+    ],
+)
+def test_articles_numbered_a_thousand_and_more(label):
+    firsts = ["第一条", "第二条", "第三条", "第四条", "第五条"]
+    lines = ["第一章 总则", *(f"{n} 为了规范管理，制定本法。" for n in firsts)]
+    lines.append(f"{label} 本法自公布之日起施行。")
+    paragraphs = [Paragraph(line) for line in lines]
+    doc = parse(SourceText(paragraphs, "<test>"))
+    assert [b.label for b in doc.of_kind("block")] == [*firsts, label]
+    assert doc.of_kind("block")[-1].text.endswith("本法自公布之日起施行。")
