@@ -23,6 +23,7 @@ from pathlib import Path
 from rapidfuzz.distance import Indel
 
 from .model import Document, Node
+from .normalise import CN_NUMERALS
 from .result import Alignment, Rename, TermShift
 from .tokens import _STOP_LATIN, FUNCTION_WORDS, _cut_run, _segmenter, keywords
 
@@ -98,12 +99,10 @@ FULLER = 0.8
 _PUNCT = re.compile(r"[^\w\s]|_")
 # A unit's own label is not part of a term (`第十条各部` → `第十四条国务院组成部门`).
 _LEADING_LABEL = re.compile(
-    r"^\s*(?:第[零〇一二三四五六七八九十百千两\d]+[编章节条款项](?:之[一二三四五六七八九十\d]+)?"
+    rf"^\s*(?:第[{CN_NUMERALS}\d]+[编章节条款项](?:之[一二三四五六七八九十\d]+)?"
     r"|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)\s*"
 )
-_LABEL_IN = re.compile(
-    r"第[零〇一二三四五六七八九十百千两\d]+(?:、[零〇一二三四五六七八九十百千两\d]+)*[编章节条款项]"
-)
+_LABEL_IN = re.compile(rf"第[{CN_NUMERALS}\d]+(?:、[{CN_NUMERALS}\d]+)*[编章节条款项]")
 # Figures are targets, links and paths are not terms.
 # A word that is a number, or a number and its unit (`三`, `三人`).
 _FIGURE = re.compile(

@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
-from .normalise import fold
+from .normalise import CN_NUMERALS, fold
 
 _DATA = Path(__file__).parent / "data"
 
@@ -314,9 +314,7 @@ def _content_words(folded: str) -> tuple[str, ...]:
 
 # An article, chapter or item number (`第十三条`, `第一百`, `二十三条`, `第二章`) is a label,
 # not content: two articles do not have more in common for sharing a number.
-LABEL_WORD = re.compile(
-    r"第[零〇一二三四五六七八九十百千两\d]+[条章节编款项]?|[零〇一二三四五六七八九十百千两]+[条章节编款项]"
-)
+LABEL_WORD = re.compile(rf"第[{CN_NUMERALS}\d]+[条章节编款项]?|[{CN_NUMERALS}]+[条章节编款项]")
 
 
 def _content_run(run: str) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Paragraph
-from ..normalise import bounded_sub, clean_text
+from ..normalise import CN_NUMERALS, bounded_sub, clean_text
 
 # --- thresholds ---------------------------------------------------------------------------
 RUNNING_SHARE = 0.4  # a line at a page's edge recurring on this share of pages is a header/footer
@@ -48,7 +48,7 @@ _CLOSING = set("。！？；：.!?;:”’」』）)】》…\"'")
 _SENTENCE_END = re.compile(r"[。！？；.!?;:：]['\"”’」』）)】]*$")
 # A numbering marker that opens a paragraph, at the start of a line.
 _MARKER = re.compile(
-    r"^(?:第[一二三四五六七八九十百千零〇两\d]+[条章节编]"
+    rf"^(?:第[{CN_NUMERALS}\d]+[条章节编]"
     r"|[一二三四五六七八九十]+、"
     r"|[（(][一二三四五六七八九十\d]{1,3}[）)]"
     r"|\d{1,3}(?:\.\d{1,3})*[.．、](?!\d)"
