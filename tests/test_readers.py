@@ -170,3 +170,15 @@ def test_a_rule_after_a_blank_line_makes_no_heading(name):
     text = "We resolve disputes in favour of users\n\n---\n\nEnforcement. GitHub may act.\n"
     src = read_bytes(text.encode(), name)
     assert all(p.heading_level is None for p in src.paragraphs)
+
+
+def test_only_the_first_info_end_marker_closes_the_front_matter(tmp_path):
+    """LawRefBook closes a law's title and history with `<!-- INFO END -->`; a file joining
+    two such laws has two markers, and the second law's head is body, like its articles."""
+    law = "# {0}\n\n2020年1月1日通过\n\n<!-- INFO END -->\n\n第一条 {0}的第一条。\n\n第二条 第二条。\n"
+    path = tmp_path / "joined.md"
+    path.write_text(law.format("甲条例") + "\n" + law.format("乙条例"), encoding="utf-8")
+    paragraphs = read(path).paragraphs
+    assert [p.text for p in paragraphs if p.front] == ["甲条例", "2020年1月1日通过"]
+    assert [p.text for p in paragraphs if not p.front][2:4] == ["乙条例", "2020年1月1日通过"]
+    assert not any("INFO END" in p.text for p in paragraphs)

@@ -219,9 +219,16 @@ _FRONT_END = re.compile(r"<!--\s*INFO END\s*-->")
 def read_plain_text(text: str, markdown: bool = False) -> list[Paragraph]:
     front_end = _FRONT_END.search(text) if markdown else None
     if front_end is not None:
-        before = read_plain_text(text[: front_end.start()], markdown=True)
-        after = read_plain_text(text[front_end.end() :], markdown=True)
+        # Only the first marker closes the document's front matter. A file that joins
+        # several such texts holds one marker each; the later ones close the front matter of
+        # a part, which is body here (else all text up to the last one would be front).
+        before = _paragraphs(text[: front_end.start()], markdown=True)
+        after = _paragraphs(text[front_end.end() :], markdown=True)
         return [Paragraph(p.text, p.heading_level, p.numbering, front=True) for p in before] + after
+    return _paragraphs(text, markdown)
+
+
+def _paragraphs(text: str, markdown: bool) -> list[Paragraph]:
     if markdown:
         text = _strip_comments(text)
     paragraphs = []
