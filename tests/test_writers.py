@@ -60,3 +60,25 @@ def test_no_writer_imports_another_writer_to_find_changes():
                 assert "docx_redline" not in names, path.name
             if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("docx_redline"):
                 raise AssertionError(f"{path.name} imports docx_redline")
+
+
+def test_markdown_lists_changed_targets_and_counts_the_unchanged_ones():
+    """Like the terminal: a law whose fines did not change gets a count, not a table of them."""
+    from conftest import LAW
+
+    from diffreport.compare import compare
+    from diffreport.writers import markdown
+
+    revisions = LAW / "revisions"
+    for stem in ("生物安全法", "长江河道采砂管理条例"):
+        old, new = sorted(revisions.glob(f"{stem}.*.md"))
+        c = compare(old, new)
+        md = markdown.render(c)
+        section = md.split("## Targets", 1)[1].split("\n## ", 1)[0]
+        rows = [r for r in section.splitlines() if r.startswith("| ") and "indicator" not in r]
+        changed = [t for t in c.targets if t.change != "unchanged"]
+        unchanged = len(c.targets) - len(changed)
+        assert len(rows) == len(changed)
+        assert not any(r.rstrip().endswith("| unchanged |") for r in rows)
+        assert (f"{unchanged} unchanged not shown." in section) == (unchanged > 0)
+    assert unchanged and changed  # 长江: both kinds, so the test can fail either way

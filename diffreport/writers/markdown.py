@@ -45,15 +45,16 @@ def render(c: Comparison) -> str:
         lines += ["", "## Front matter (版本信息)", ""]
         lines += [f"- dropped: {_esc(t)}" for t in removed]
         lines += [f"- new: {_esc(t)}" for t in added]
+    # Like the terminal: the targets that changed; the unchanged ones are counted (JSON has all).
+    shown = [t for t in c.targets if t.change != "unchanged"]
+    hidden = len(c.targets) - len(shown)
     if c.targets:
-        lines += [
-            "",
-            "## Targets",
-            "",
-            "| where | indicator | old | new | change |",
-            "|---|---|---|---|---|",
-        ]
-        for t in c.targets:
+        lines += ["", "## Targets", ""]
+        if hidden:
+            lines += [f"{hidden} unchanged not shown.", ""]
+    if shown:
+        lines += ["| where | indicator | old | new | change |", "|---|---|---|---|---|"]
+        for t in shown:
             lines.append(
                 f"| {_esc(target_place(t)) or '—'} | {_esc(t.indicator)} | "
                 f"{_esc(t.old.text) if t.old else '—'} | "
