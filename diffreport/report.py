@@ -565,15 +565,21 @@ def _groups(c: Comparison, blocks: list[BlockFact]) -> list[tuple[str, list[Bloc
 
 
 def _notable(
-    measures: list[Measure], terms: list[str], limit: int, width: int, other: str
+    measures: list[Measure],
+    terms: list[str],
+    limit: int,
+    width: int,
+    other: str,
+    named: set[str] = frozenset(),
 ) -> list[str]:
     """Measures that carry the most new (or dropped) terms, then the longest ones; none the
-    other version still says word for word (``other``: its text), which is not new or gone."""
+    other version still says word for word (``other``: its text), which is not new or gone,
+    and none already named as a whole new (or dropped) unit (``named``: those names)."""
 
     def rank(m: Measure) -> tuple[int, int]:
         return (-sum(1 for t in terms if t in m.text), -len(m.text))
 
-    seen: set[str] = set()
+    seen: set[str] = set(named)
     out: list[str] = []
     for m in sorted(measures, key=rank):
         if m.text.rstrip("，,；;。") in other:
@@ -693,6 +699,16 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
             for t in c.terms.get(kind, [])
         ]
 
+    new_units = [
+        _named(b.new_title, b.change.new, width)
+        for b in blocks
+        if b.status == "new" and _a_unit(b.change, b.new_section, b.change.new)
+    ][:3]
+    dropped_units = [
+        _named(b.old_title, b.change.old, width)
+        for b in blocks
+        if b.status == "dropped" and _a_unit(b.change, b.old_section, b.change.old)
+    ][:3]
     return Facts(
         lang=lang,
         genre=c.new.genre if c.new.genre == c.old.genre else "generic",
@@ -716,21 +732,23 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         target_counts=target_counts,
         headline_targets=headline,
         notable_new=_notable(
-            [m for b in blocks for m in b.new], new_terms, 3, width, c.old.plain_text()
+            [m for b in blocks for m in b.new],
+            new_terms,
+            3,
+            width,
+            c.old.plain_text(),
+            named=set(new_units),
         ),
         notable_dropped=_notable(
-            [m for b in blocks for m in b.dropped], dropped_terms, 3, width, c.new.plain_text()
+            [m for b in blocks for m in b.dropped],
+            dropped_terms,
+            3,
+            width,
+            c.new.plain_text(),
+            named=set(dropped_units),
         ),
-        new_priorities=[
-            _named(b.new_title, b.change.new, width)
-            for b in blocks
-            if b.status == "new" and _a_unit(b.change, b.new_section, b.change.new)
-        ][:3],
-        dropped_priorities=[
-            _named(b.old_title, b.change.old, width)
-            for b in blocks
-            if b.status == "dropped" and _a_unit(b.change, b.old_section, b.change.old)
-        ][:3],
+        new_priorities=new_units,
+        dropped_priorities=dropped_units,
         new_terms=term_facts("new", c.new),
         dropped_terms=term_facts("dropped", c.old),
         same=c.same,

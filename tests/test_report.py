@@ -222,3 +222,15 @@ def test_content_still_in_the_new_version_is_not_said_to_be_gone():
     f = facts(old, new)
     assert [m for b in f.blocks for m in b.dropped]  # the clause did leave 第二条
     assert not any("追究刑事责任" in s for s in f.notable_dropped), f.notable_dropped
+
+
+def test_a_new_or_dropped_unit_is_not_named_again_among_the_notable_content():
+    """The summary names a new article by its opening words; the notable additions after it
+    must not repeat that same text (长江河道采砂管理条例: new 第二十条, dropped 第二十二条)."""
+    from conftest import LAW
+
+    old, new = sorted((LAW / "revisions").glob("长江河道采砂管理条例.*.md"))
+    f = report.gather(compare(old, new), "zh", "2026-01-01", "test")
+    assert f.new_priorities and f.dropped_priorities and f.notable_new and f.notable_dropped
+    assert not set(f.new_priorities) & set(f.notable_new)
+    assert not set(f.dropped_priorities) & set(f.notable_dropped)
