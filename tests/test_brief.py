@@ -383,3 +383,18 @@ def test_english_summary_sentences_are_spaced(epoch):
     # a plan's vocabulary (measures, priorities) is not a licence's or a statute's
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "measure" not in text.lower()
+
+
+def test_a_text_without_sections_gets_no_empty_structure_table(epoch):
+    """A regulation of bare articles (no 章): one sentence says so, no header-only table, and
+    its changed articles sit under 全文, not under the name for what precedes a first section."""
+    old, new = sorted((FIXTURES / "law" / "revisions").glob("长江河道采砂管理条例.*.md"))
+    c = compare(old, new)
+    assert all(s.role == "front" for s in c.old.of_kind("section") + c.new.of_kind("section"))
+    doc = Document(io.BytesIO(docx_brief.render(c)))
+    section_header = wording("zh").labels["col_old_section"]
+    assert not any(t.rows[0].cells[0].text == section_header for t in doc.tables)
+    text = [p.text for p in doc.paragraphs]
+    assert "两份文件均未分章节，条款对照见下文。" in text
+    assert "全文" in headings(doc, 2) and "开篇部分" not in headings(doc, 2)
+    test_no_heading_is_left_empty(doc)

@@ -240,6 +240,30 @@ class _Brief:
     def structure(self) -> None:
         f, lb = self.facts, self.labels
         self.heading(lb["structure"], 1)
+        st = self.words.status
+        if f.sections:
+            self.section_table()
+        else:  # no table of nothing
+            self.para(self.text("no_sections"))
+        if f.renumbered:
+            self.heading(lb["renumbering"], 2)
+            self.para(self.text("renumbering_intro", f))
+            rows = []
+            for r in f.renumbered:
+                status = st[r.status] + (
+                    f"（{st['moved']}）" if r.moved and self.lang == "zh" else ""
+                )
+                if r.moved and self.lang != "zh":
+                    status += f" ({st['moved']})"
+                style = CHANGE_STYLE.get(
+                    _section_style("unchanged" if r.status == "unchanged" else "changed")
+                )
+                rows.append([r.old_label, r.new_label, [(status, style)]])
+            header = [lb["col_old_label"], lb["col_new_label"], lb["col_content"]]
+            self.table(header, rows, [50, 50, 56])
+
+    def section_table(self) -> None:
+        f, lb = self.facts, self.labels
         self.para(self.text("structure_intro", f))
         st = self.words.status
         rows = []
@@ -260,22 +284,6 @@ class _Brief:
         header = [lb["col_old_section"], lb["col_new_section"], lb["col_status"]]
         header += [lb["col_blocks"], lb["col_similarity"]]
         self.table(header, rows, [52, 52, 18, 19, 15])
-        if f.renumbered:
-            self.heading(lb["renumbering"], 2)
-            self.para(self.text("renumbering_intro", f))
-            rows = []
-            for r in f.renumbered:
-                status = st[r.status] + (
-                    f"（{st['moved']}）" if r.moved and self.lang == "zh" else ""
-                )
-                if r.moved and self.lang != "zh":
-                    status += f" ({st['moved']})"
-                style = CHANGE_STYLE.get(
-                    _section_style("unchanged" if r.status == "unchanged" else "changed")
-                )
-                rows.append([r.old_label, r.new_label, [(status, style)]])
-            header = [lb["col_old_label"], lb["col_new_label"], lb["col_content"]]
-            self.table(header, rows, [50, 50, 56])
 
     def priorities(self) -> None:
         f, lb = self.facts, self.labels
@@ -295,7 +303,8 @@ class _Brief:
             quiet = [b for b in blocks if not b.noteworthy]
             if not shown and not quiet:
                 continue
-            self.heading(title or lb["front_matter"], 2)
+            # Blocks before the first section open the document; with no sections, all of it.
+            self.heading(title or lb["front_matter" if f.sections else "whole_text"], 2)
             for b in shown:
                 self.block(b)
             # Minor changes and unchanged blocks collapse to one line each; a renumbered
