@@ -102,6 +102,46 @@ def detect_heading(p: Paragraph) -> Heading | None:
     return None
 
 
+# Numbered lines whose role (heading or paragraph) is read from their siblings', by label form.
+_NUMBERED_KEYS = ("num-3", "num-2", "num")
+_NUMBERED_PATTERNS = [(key, rx) for key, rx in _HEADING_PATTERNS if key in _NUMBERED_KEYS]
+# A numbered level needs this many lines before its siblings outvote one of them.
+_SIBLINGS_MIN = 3
+
+
+def _numbered_group(text: str) -> tuple[str, str] | None:
+    """The numbering level of a line (`1.5.` → num-2 under `1`), whatever its role."""
+    for key, rx in _NUMBERED_PATTERNS:
+        m = rx.match(text)
+        if m:
+            return key, m["label"].rstrip(".．、").rpartition(".")[0]
+    return None
+
+
+def _demote_outvoted_headings(paragraphs: list[Paragraph], headings: list[Heading | None]) -> None:
+    """Numbered lines of one level under one parent play one role: where most of them are
+    running text (`1.1. "Contributor" means each individual …`, `16. Limitation of
+    Liability.`), the short ones among them are paragraphs too (`1.5. "Incompatible With
+    Secondary Licenses" means`, a sentence continued by its list; `17. Interpretation of
+    Sections 15 and 16.`), not headings that would swallow their later siblings."""
+    groups: dict[tuple[int, str, str], list[int]] = {}
+    segment = 0  # numbered levels are counted apart under each other heading
+    for i, (p, h) in enumerate(zip(paragraphs, headings, strict=True)):
+        if h is not None and h.key not in _NUMBERED_KEYS:
+            segment += 1
+            continue
+        if p.numbering:
+            continue
+        group = _numbered_group(p.text)
+        if group is not None:
+            groups.setdefault((segment, *group), []).append(i)
+    for members in groups.values():
+        as_headings = [i for i in members if headings[i] is not None]
+        if len(members) >= _SIBLINGS_MIN and 2 * len(as_headings) < len(members):
+            for i in as_headings:
+                headings[i] = None
+
+
 def _is_plain_heading(text: str) -> bool:
     """An unnumbered heading: a short line without closing punctuation."""
     if _TERMINAL_END.search(text) or text.endswith(("，", ",", "：", ":")):
@@ -428,6 +468,7 @@ def parse(source: SourceText) -> Document:
             b.add_block(p.text, head.id, role="front")
         paragraphs = paragraphs[front:]
     headings = [detect_heading(p) for p in paragraphs]
+    _demote_outvoted_headings(paragraphs, headings)
     if sum(h is not None for h in headings) < 2:
         # No numbered structure: short unpunctuated lines followed by text are headings.
         for i, p in enumerate(paragraphs):

@@ -171,3 +171,41 @@ def test_articles_numbered_a_thousand_and_more(label):
     doc = parse(SourceText(paragraphs, "<test>"))
     assert [b.label for b in doc.of_kind("block")] == [*firsts, label]
     assert doc.of_kind("block")[-1].text.endswith("本法自公布之日起施行。")
+
+
+def _license(name: str):
+    import lzma
+
+    from conftest import ROOT
+
+    from diffreport.readers import read_bytes
+
+    path = ROOT / "bench" / "corpus" / f"license.{name}.md.xz"
+    return parse(read_bytes(lzma.decompress(path.read_bytes()), f"{name}.md"))
+
+
+def test_mpl2_definitions_are_paragraphs_not_headings():
+    # Real text: 1.5 and 1.10 open a sentence that their (a)/(b) items finish; like the other
+    # twelve definitions they are paragraphs of section 1, and 1.6-1.9 are not their children.
+    doc = _license("MPL-2.0")
+    sections = {s.id: s for s in doc.of_kind("section")}
+    definitions = next(s for s in sections.values() if s.text.startswith("1. Definitions"))
+    assert not any(s.text.startswith("1.") and s is not definitions for s in sections.values())
+    numbered = [b for b in doc.of_kind("block") if b.text[:5].rstrip().startswith("1.")]
+    assert [b.text.split()[0] for b in numbered] == [f"1.{n}." for n in range(1, 15)]
+    assert {b.parent for b in numbered} == {definitions.id}
+    assert numbered[4].text.endswith('"Incompatible With Secondary Licenses" means')
+    # Where the level is headings (2.1 Grants, 2.2 Effective Date …) they stay headings.
+    assert [s.label for s in sections.values() if s.label.startswith("2.")] == [
+        "2.",
+        *(f"2.{n}." for n in range(1, 8)),
+    ]
+
+
+def test_gpl3_numbered_sections_play_one_role():
+    # `17. Interpretation of Sections 15 and 16.` is as much a titled paragraph as
+    # `16. Limitation of Liability.`: not a heading over the rest of the terms.
+    doc = _license("GPL-3")
+    assert not any(s.label[:1].isdigit() for s in doc.of_kind("section"))
+    labels = [b.label for b in doc.of_kind("block") if b.label]
+    assert [label for label in labels if label.endswith(".")][-18:] == [f"{n}." for n in range(18)]
