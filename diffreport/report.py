@@ -111,7 +111,9 @@ def block_changes(c: Comparison) -> list[BlockChange]:
                 elif ca.status in ("changed", "split", "merged"):
                     diff = ca.diff
                     old_text = _unlabelled("".join(old.node(i).text for i in ca.old), old_label)
-                    if diff and not _diff_of(diff, old_text, text):
+                    # Split and merged clauses carry no diff of their own: the words of all
+                    # their parts on each side, compared (else the reader sees no change).
+                    if not diff or not _diff_of(diff, old_text, text):
                         diff = edits.token_edits(old_text, text)
                     bc.measures.append(Measure("changed", text, diff, minor=ca.minor))
         for bid in a.old:

@@ -234,3 +234,19 @@ def test_a_new_or_dropped_unit_is_not_named_again_among_the_notable_content():
     assert f.new_priorities and f.dropped_priorities and f.notable_new and f.notable_dropped
     assert not set(f.new_priorities) & set(f.notable_new)
     assert not set(f.dropped_priorities) & set(f.notable_dropped)
+
+
+def test_every_changed_measure_shows_what_changed_split_and_merged_ones_too():
+    """A clause merged from two (or split in two) is shown with its diff like any changed
+    one: without it, the briefing printed the new text as `～ …` with nothing marked."""
+    from conftest import LAW
+
+    old, new = sorted((LAW / "revisions").glob("长江河道采砂管理条例.*.md"))
+    c = compare(old, new)
+    assert any(a.status in ("split", "merged") and a.diff is None for a in c.at("clause"))
+    changed = [m for b in report.block_changes(c) for m in b.measures if m.status == "changed"]
+    assert changed
+    for m in changed:
+        assert m.diff, m.text
+        assert "".join(t for op, t in m.diff if op != "delete") == m.text
+        assert any(op != "equal" for op, _ in m.diff) or m.minor, m
