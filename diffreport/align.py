@@ -112,7 +112,7 @@ class _Side:
     profiles: dict[str, Profile]
 
 
-def _profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
+def node_profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
     """Every node's profile, children first (they come after their parent in ``doc.nodes``).
     A section's covers its title and its whole subtree, built from its children's codes; so is
     a block's or sentence's when its text is its children's texts cut at punctuation (the
@@ -124,7 +124,7 @@ def _profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
             codes = [vocab.encode(content_word_tuple(node.title or node.text))]
             codes.extend([out[child.id].ordered for child in kids])
             out[node.id] = Profile("".join(codes))
-        elif len(kids) > 1 and _cut_at_punctuation(node.text, [k.text for k in kids]):
+        elif len(kids) > 1 and cut_at_punctuation(node.text, [k.text for k in kids]):
             out[node.id] = Profile("".join([out[k.id].ordered for k in kids]))
         else:
             out[node.id] = vocab.profile(node.text)
@@ -138,7 +138,7 @@ _WORD_BREAKS = frozenset("。，；：！？、）」』”》】;:!?)")
 _NUMBER_JOINS = frozenset("，,")
 
 
-def _cut_at_punctuation(text: str, pieces: list[str]) -> bool:
+def cut_at_punctuation(text: str, pieces: list[str]) -> bool:
     """Is ``text`` the ``pieces`` in order, with only whitespace between them, each cut
     after a character in :data:`_WORD_BREAKS`?"""
     if text == "".join(pieces):  # most often: nothing between them, checked in C
@@ -284,8 +284,8 @@ class Aligner:
     def __init__(self, old: Document, new: Document, workers: int | None = None) -> None:
         self.vocab = Vocabulary()
         self.workers = workers
-        self.old = _Side(old, _profiles(old, self.vocab))
-        self.new = _Side(new, _profiles(new, self.vocab))
+        self.old = _Side(old, node_profiles(old, self.vocab))
+        self.new = _Side(new, node_profiles(new, self.vocab))
         self.pairs: dict[str, list[Pairing]] = {level: [] for level in LEVELS}
         # node id → ids on the other side in the same pairing (any level)
         self.linked_old: dict[str, set[str]] = {}

@@ -122,10 +122,10 @@ def backbone(edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
         and best_n[j][1] == i
         and margin[(i, j)] >= ANCHOR_MARGIN
     )
-    return _heaviest_chain(anchors)
+    return heaviest_chain(anchors)
 
 
-def _heaviest_chain(items: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
+def heaviest_chain(items: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
     """The subset of (i, j, weight), sorted by i, strictly increasing in i and j with the
     largest total weight (O(k log k): a running maximum over j with a Fenwick tree)."""
     if not items:
@@ -232,7 +232,7 @@ def pair_articles(
     # order of the pairs found, shares a rare word and more than boilerplate, and stands
     # clear of the other leftovers.
     used_o, used_n = {i for i, _, _ in found}, {j for _, j, _ in found}
-    keeps_found = in_order(_heaviest_chain(sorted((i, j, tied[(i, j)]) for i, j, _ in found)))
+    keeps_found = in_order(heaviest_chain(sorted((i, j, tied[(i, j)]) for i, j, _ in found)))
     rest = {
         e: s
         for e, s in admissible.items()

@@ -90,7 +90,7 @@ def _entry(job: Job) -> dict:
     return entry
 
 
-def _error_entry(job: Job, error: str) -> dict:
+def error_entry(job: Job, error: str) -> dict:
     return {**_entry(job), "status": "error", "error": one_line(error)}
 
 
@@ -302,7 +302,7 @@ def _serve(conn) -> None:
         except Interrupted as stop:
             os._exit(128 + stop.signum)
         except Exception as exc:  # compare_one reports its own; anything else is a bug too
-            entry = _error_entry(job, _internal_error(exc))
+            entry = error_entry(job, _internal_error(exc))
         finally:
             _busy = False
         conn.send(entry)
@@ -380,7 +380,7 @@ def run(
                 try:
                     entry = worker.conn.recv()
                 except (EOFError, OSError):
-                    done(job, _error_entry(job, worker.death()))
+                    done(job, error_entry(job, worker.death()))
                     worker.conn.close()
                     pool[i] = worker = _Worker(context)
                     give_next(worker)

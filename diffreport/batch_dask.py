@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from .batch import Job, _error_entry, compare_one, compare_shipped, write_pair
+from .batch import Job, compare_one, compare_shipped, error_entry, write_pair
 from .errors import SettingsError
 
 # Attempts per pair when workers die under it (the scheduler's `allowed-failures`): a pair
@@ -95,7 +95,7 @@ def run(
                         if data is not None:
                             entry = write_pair(job, entry, data)
                 except Exception as exc:  # a bug in the pair, or workers killed under it
-                    entry = _error_entry(job, f"{type(exc).__name__}: {exc}")
+                    entry = error_entry(job, f"{type(exc).__name__}: {exc}")
                 entries[job.number] = entry
                 if progress:
                     progress(entry)
@@ -118,7 +118,7 @@ def _inputs(job: Job) -> tuple[bytes, bytes] | dict:
     try:
         return read_file_bytes(job.old, job.max_bytes), read_file_bytes(job.new, job.max_bytes)
     except DiffreportError as exc:
-        return _error_entry(job, str(exc))
+        return error_entry(job, str(exc))
 
 
 def _key(job: Job) -> str:

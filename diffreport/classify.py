@@ -46,7 +46,7 @@ EVIDENCE_TERMS = 8
 # A key term has at least this many characters: one character (`的`, `和`) names nothing.
 KEY_TERM_MIN_CHARS = 2
 
-_LABEL_PREFIX = re.compile(
+LABEL_PREFIX = re.compile(
     rf"^\s*({LABEL_NUMBER}|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、]?)\s*"
 )
 
@@ -117,7 +117,7 @@ class _Subtrees:
         if key is None:
             text = unicodedata.normalize("NFKC", self.own_text(node))
             if node.kind == "block":  # `⒉` became `2.`: a label once folded
-                text = _LABEL_PREFIX.sub("", text, count=1)
+                text = LABEL_PREFIX.sub("", text, count=1)
             key = self._minor_keys[node.id] = minor_key(text)
         return key
 
@@ -180,7 +180,7 @@ def _unit_text(node: Node) -> str:
     text = node.text
     if node.label and text.startswith(node.label):
         text = text[len(node.label) :]
-    return _LABEL_PREFIX.sub("", text, count=1)
+    return LABEL_PREFIX.sub("", text, count=1)
 
 
 class _Priority(dict[str, tuple[float, int]]):

@@ -235,7 +235,9 @@ def _pause_gc() -> None:
         click.get_current_context().call_on_close(gc.enable)
 
 
-def _compare(old: str, new: str, max_size: int | None, profile: bool, output: str | None = None):
+def read_and_compare(
+    old: str, new: str, max_size: int | None, profile: bool, output: str | None = None
+):
     import time
 
     from .readers import read
@@ -313,7 +315,7 @@ def diff(
     """Show what changed from OLD to NEW. Exit 0 if the same, 1 if different, 2 on trouble."""
     if fmt == "html":
         _check_settings()  # the page states its generation date
-    result = _compare(old, new, max_size, profile, output)
+    result = read_and_compare(old, new, max_size, profile, output)
     status = 0 if result.same else 1
     if fmt == "json":
         # JSON is UTF-8 whatever the terminal's encoding (RFC 8259).
@@ -379,7 +381,7 @@ def brief(
     old = old or SEED_OLD
     new = new or SEED_NEW
     _check_settings()
-    result = _compare(old, new, max_size, profile, output)
+    result = read_and_compare(old, new, max_size, profile, output)
     from .writers.docx_brief import render
 
     _write(output, render(result, lang=lang), [old, new])
@@ -394,7 +396,7 @@ def brief(
 def redline(old: str, new: str, output: str, max_size: int | None) -> None:
     """Write NEW as a Word document with tracked changes against OLD."""
     _check_settings()
-    result = _compare(old, new, max_size, False, output)
+    result = read_and_compare(old, new, max_size, False, output)
     from .writers.docx_redline import render
 
     _write(output, render(result), [old, new])
@@ -428,7 +430,7 @@ def table(
 ) -> None:
     """Write the 修改前后对照表: OLD and NEW side by side in a landscape Word table."""
     _check_settings()
-    result = _compare(old, new, max_size, profile, output)
+    result = read_and_compare(old, new, max_size, profile, output)
     from .writers.docx_table import render
 
     _write(output, render(result, lang=lang, level=level, changed_only=changed_only), [old, new])

@@ -741,7 +741,7 @@ def _same(old: np.ndarray, new: np.ndarray) -> np.ndarray:
     return (old[:, None] == new[None, :]).astype(np.float32)
 
 
-def _key_scores(old: list[str], new: list[str]) -> np.ndarray:
+def key_scores(old: list[str], new: list[str]) -> np.ndarray:
     """WRatio of every old key against every new key, for the optimal assignment. Each
     distinct pair is scored once (a long code repeats its indicators: law-x9 has 360 figures
     a side but 21 keys), on all cores when there are many (WRatio is costly)."""
@@ -825,7 +825,7 @@ def compare_targets(
     used_old: set[int] = set()
     used_new: set[int] = set()
     if olds and news:
-        score = _key_scores([t.key for t in olds], [t.key for t in news])
+        score = key_scores([t.key for t in olds], [t.key for t in news])
         key_score = score.copy()
         kinds = _codes([_kind(t.unit) for t in olds], [_kind(t.unit) for t in news])
         same_kind = _same(*kinds)

@@ -25,7 +25,7 @@ from rapidfuzz.distance import Indel
 from .model import Document, Node
 from .normalise import CN_NUMERALS
 from .result import Alignment, Rename, TermShift
-from .tokens import _STOP_LATIN, FUNCTION_WORDS, _cut_run, _segmenter, keywords
+from .tokens import FUNCTION_WORDS, STOP_LATIN, cut_run, keywords, segmenter
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
 _WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}")
@@ -145,7 +145,7 @@ def _word_edges(text: str) -> frozenset[int]:
         edges.add(m.start())
         edges.add(m.end())
         if _CJK_WORD.fullmatch(m.group()):
-            for words in (_cut_run(m.group()), _segmenter().cut(m.group(), False)):
+            for words in (cut_run(m.group()), segmenter().cut(m.group(), False)):
                 at = m.start()
                 for w in words:
                     at += len(w)
@@ -160,7 +160,7 @@ def _hmm_edges(text: str) -> frozenset[int]:
     for m in _TOKEN_RUNS.finditer(text):
         at = m.start()
         edges.add(at)
-        for w in _cut_run(m.group()) if _CJK_WORD.fullmatch(m.group()) else [m.group()]:
+        for w in cut_run(m.group()) if _CJK_WORD.fullmatch(m.group()) else [m.group()]:
             at += len(w)
             edges.add(at)
     return frozenset(edges)
@@ -193,7 +193,7 @@ def _edge_word(term: str) -> bool:
     if any(term[:k] in FUNCTION_WORDS or term[-k:] in FUNCTION_WORDS for k in (2, 3, 4)):
         return False
     words = _words(term)
-    return not any(w in _EDGE_CHARACTERS or w.lower() in _STOP_LATIN for w in (words[0], words[-1]))
+    return not any(w in _EDGE_CHARACTERS or w.lower() in STOP_LATIN for w in (words[0], words[-1]))
 
 
 def _words(term: str) -> list[str]:
@@ -201,7 +201,7 @@ def _words(term: str) -> list[str]:
     out: list[str] = []
     for m in _TOKEN_RUNS.finditer(term):
         if _CJK_WORD.fullmatch(m.group()):
-            out.extend(_cut_run(m.group()))
+            out.extend(cut_run(m.group()))
         elif not m.group().isspace():
             out.append(m.group())
     return out

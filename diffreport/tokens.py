@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .normalise import CN_NUMERALS, fold
 
-_DATA = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent / "data"  # the package's word lists (policy_terms.txt)
 
 # A number with its unit or qualifier is one token: `4.5%`, `60万平方米`, `20项`, `2025年`.
 _UNITS = "万亿千百十余多个家项座处亩所条件次名人户套场批类部万平方米公里千米平方米吨元%％倍年月日天"
@@ -35,7 +35,8 @@ _TOKEN = re.compile(
 # The same without punctuation, for the content words, which drop it: the regex engine skips
 # what no group matches, and findall hands back plain strings.
 _WORD = re.compile(rf"({NUMBER.pattern})|([\u3400-\u4dbf\u4e00-\u9fff]+)|([A-Za-z][A-Za-z'’\-]*)")
-_STOP_LATIN = frozenset(
+# English function words: never a content word, nor the edge of a term.
+STOP_LATIN = frozenset(
     "a an the of and or to in on for by with at as is are be been was were this that these those "
     "it its from shall will may must not no any all such which who whom than then there".split()
 )
@@ -84,7 +85,8 @@ def _private(folder: Path) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """The folder the IDF cache lives in: ~/.cache/diffreport if private, else one for this run."""
     base = _user_cache_base()
     if base is not None:
         folder = base / "diffreport"
@@ -164,7 +166,7 @@ def _unpack(data: bytes, stamp: str) -> tuple[object, _Lazy] | None:
 def _read_cache(name: str) -> bytes | None:
     try:
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-        fd = os.open(_cache_dir() / name, flags)
+        fd = os.open(cache_dir() / name, flags)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as fh:
@@ -186,7 +188,7 @@ def _write_cache(name: str, data: bytes) -> None:
     replaced, never written through. A cache that cannot be written only costs time."""
     import tempfile
 
-    folder = _cache_dir()
+    folder = cache_dir()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     except OSError:
@@ -223,11 +225,11 @@ class _Lazy:
         return self.table.get(key, default)
 
 
-def _user_words() -> list[tuple[str, int | None, str | None]]:
+def user_words() -> list[tuple[str, int | None, str | None]]:
     """The policy terms as (word, frequency, tag), parsed as ``jieba.load_userdict`` parses
     its format (`word [frequency] [tag]`; no frequency: jieba suggests one)."""
     out = []
-    for line in (_DATA / "policy_terms.txt").read_text(encoding="utf-8").splitlines():
+    for line in (DATA_DIR / "policy_terms.txt").read_text(encoding="utf-8").splitlines():
         m = re.match(r"^(.+?)(?: ([0-9]+))?(?: ([a-z]+))?$", line.strip().lstrip("\ufeff"))
         if m:
             count = int(m.group(2)) if m.group(2) is not None else None
@@ -236,14 +238,14 @@ def _user_words() -> list[tuple[str, int | None, str | None]]:
 
 
 @lru_cache(maxsize=1)
-def _segmenter():
+def segmenter():
     """jieba's segmenter as jieba-rs implements it (the same dictionary, HMM and words as
     ``jieba.lcut(run, HMM=True)``, some fifteen times faster), with the policy terms added
     the way ``jieba.load_userdict`` adds them. It is rjieba's default instance: building a
     second one would load the dictionary twice."""
     import rjieba
 
-    for word, count, tag in _user_words():
+    for word, count, tag in user_words():
         rjieba.add_word(word, count, tag)
     return rjieba
 
@@ -254,13 +256,13 @@ _CONTENT_RUNS: dict[str, tuple[str, ...]] = {}
 _RUNS_MAX = 1_000_000
 
 
-def _cut_run(run: str) -> tuple[str, ...]:
+def cut_run(run: str) -> tuple[str, ...]:
     """jieba's words for one run of Chinese (cached)."""
     got = _RUNS.get(run)
     if got is None:
         if len(_RUNS) >= _RUNS_MAX:
             _RUNS.clear()
-        got = _RUNS[run] = tuple(_segmenter().cut(run, True))
+        got = _RUNS[run] = tuple(segmenter().cut(run, True))
     return got
 
 
@@ -274,7 +276,7 @@ def display_tokens(text: str) -> tuple[str, ...]:
         if m.start() > pos:
             out.append(text[pos : m.start()])
         if m.lastgroup == "cjk":
-            out.extend(_cut_run(m.group()))
+            out.extend(cut_run(m.group()))
         else:
             out.append(m.group())
         pos = m.end()
@@ -307,7 +309,7 @@ def _content_words(folded: str) -> tuple[str, ...]:
             out.append(num.replace(" ", ""))
         else:
             word = latin.lower()
-            if len(word) > 1 and word not in _STOP_LATIN:
+            if len(word) > 1 and word not in STOP_LATIN:
                 out.append(word)
     return tuple(out)
 
@@ -323,7 +325,7 @@ def _content_run(run: str) -> tuple[str, ...]:
         if len(_CONTENT_RUNS) >= _RUNS_MAX:
             _CONTENT_RUNS.clear()
         got = _CONTENT_RUNS[run] = tuple(
-            w for w in _cut_run(run) if len(w) > 1 and not LABEL_WORD.fullmatch(w)
+            w for w in cut_run(run) if len(w) > 1 and not LABEL_WORD.fullmatch(w)
         )
     return got
 
@@ -342,7 +344,7 @@ _STOP_TFIDF = frozenset(
 )
 
 
-_IDF_CACHE = "jieba-idf-2.cache"  # a new name for a new format: older versions keep theirs
+IDF_CACHE_NAME = "jieba-idf-2.cache"  # a new name for a new format: older versions keep theirs
 
 
 @lru_cache(maxsize=1)
@@ -352,7 +354,7 @@ def idf_table() -> tuple[_Lazy, float]:
     of a second."""
     source = _jieba_file(os.path.join("analyse", "idf.txt"))
     stamp = _stamp(source)
-    cached = _read_cache(_IDF_CACHE)
+    cached = _read_cache(IDF_CACHE_NAME)
     store = _unpack(cached, stamp) if cached is not None else None
     if store is not None:
         median, table = store
@@ -365,7 +367,7 @@ def idf_table() -> tuple[_Lazy, float]:
         idf[word] = float(value)
     median = sorted(idf.values())[len(idf) // 2]
     data = _pack(stamp, median, idf)
-    _write_cache(_IDF_CACHE, data)
+    _write_cache(IDF_CACHE_NAME, data)
     store = _unpack(data, stamp)
     assert store is not None
     return store[1], median
@@ -393,4 +395,4 @@ def keywords(text: str, top: int) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _tfidf_words(run: str) -> tuple[str, ...]:
-    return tuple(w for w in _cut_run(run) if len(w.strip()) >= 2 and w.lower() not in _STOP_TFIDF)
+    return tuple(w for w in cut_run(run) if len(w.strip()) >= 2 and w.lower() not in _STOP_TFIDF)

@@ -62,13 +62,13 @@ def test_split_measure_lists_its_parts_with_shares(seed_comparison):
 def _unlabelled(doc, node) -> str:
     """A unit's text without its numbering label (a block's own; a sentence's or clause's
     block's, when it opens with it): `第三十条` is no key term of article 30."""
-    from diffreport.classify import _LABEL_PREFIX
+    from diffreport.classify import LABEL_PREFIX
 
     text = node.text
     block = doc.block_of(node.id)
     if block is not None and block.label and text.startswith(block.label):
         text = text[len(block.label) :].lstrip()
-    return _LABEL_PREFIX.sub("", text, count=1) if node.kind == "block" else text
+    return LABEL_PREFIX.sub("", text, count=1) if node.kind == "block" else text
 
 
 def _reference_key_terms(doc, node) -> list[str]:
@@ -148,7 +148,7 @@ def _reference_content_key(doc, node, minor: bool = False) -> str:
     import re
     import unicodedata
 
-    from diffreport.classify import _LABEL_PREFIX
+    from diffreport.classify import LABEL_PREFIX
     from diffreport.normalise import to_simplified
 
     def key(text: str) -> str:
@@ -174,8 +174,8 @@ def _reference_content_key(doc, node, minor: bool = False) -> str:
             text = text[len(node.label) :]
         if minor:
             text = re.sub(r"^\s+", "", unicodedata.normalize("NFKC", text))
-            text = _LABEL_PREFIX.sub("", text, count=1)
-        text = _LABEL_PREFIX.sub("", text, count=1)
+            text = LABEL_PREFIX.sub("", text, count=1)
+        text = LABEL_PREFIX.sub("", text, count=1)
     else:
         block = doc.block_of(node.id)
         if block.label and text.startswith(block.label):

@@ -161,7 +161,7 @@ def test_confidence_from_score_and_margin(score, margin, want):
 
 def test_heaviest_chain_keeps_order():
     items = [(0, 0, 0.9), (1, 3, 0.5), (2, 1, 0.8), (3, 2, 0.7), (4, 4, 0.9)]
-    assert articles._heaviest_chain(items) == [(0, 0), (2, 1), (3, 2), (4, 4)]
+    assert articles.heaviest_chain(items) == [(0, 0), (2, 1), (3, 2), (4, 4)]
     keeps = articles.in_order([(0, 0), (2, 1), (4, 4)])
     assert keeps(3, 2) and keeps(3, 3) and not keeps(3, 0) and not keeps(1, 3)
 

@@ -73,7 +73,7 @@ def test_garbage_collector_resumes_after_a_command(tmp_path):
     from diffreport import cli
 
     seen: list[bool] = []
-    original = cli._compare
+    original = cli.read_and_compare
 
     def spy(*args, **kwargs):
         result = original(*args, **kwargs)
@@ -81,14 +81,14 @@ def test_garbage_collector_resumes_after_a_command(tmp_path):
         return result
 
     runner = CliRunner()
-    cli._compare = spy
+    cli.read_and_compare = spy
     try:
         ok = runner.invoke(
             cli.main, ["diff", OLD, NEW, "--format", "json", "-o", str(tmp_path / "d.json")]
         )
         bad = runner.invoke(cli.main, ["diff", OLD, str(tmp_path / "missing.txt")])
     finally:
-        cli._compare = original
+        cli.read_and_compare = original
     assert ok.exit_code == 1 and bad.exit_code == 2
     assert seen == [False]
     assert gc.isenabled()

@@ -954,10 +954,10 @@ def fresh_cache(tmp_path, monkeypatch):
     from diffreport import tokens
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    tokens._cache_dir.cache_clear()
+    tokens.cache_dir.cache_clear()
     tokens.idf_table.cache_clear()
-    yield tmp_path / "cache" / "diffreport" / tokens._IDF_CACHE
-    tokens._cache_dir.cache_clear()
+    yield tmp_path / "cache" / "diffreport" / tokens.IDF_CACHE_NAME
+    tokens.cache_dir.cache_clear()
     tokens.idf_table.cache_clear()
 
 
@@ -1010,7 +1010,7 @@ def test_idf_cache_refuses_a_shared_folder(fresh_cache, tmp_path):
     fresh_cache.parent.parent.mkdir(parents=True)
     fresh_cache.parent.symlink_to(shared)
     expected = _idf_sample()
-    used = tokens._cache_dir()
+    used = tokens.cache_dir()
     assert used != fresh_cache.parent and not used.is_relative_to(shared)
     assert stat.S_IMODE(used.stat().st_mode) == 0o700
     assert folder_listing(shared) == []
@@ -1023,23 +1023,23 @@ def test_idf_cache_with_no_usable_home(fresh_cache, tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_bytes(EARLIER)
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where the folder should be
-    tokens._cache_dir.cache_clear()
-    used = tokens._cache_dir()
+    tokens.cache_dir.cache_clear()
+    used = tokens.cache_dir()
     assert _idf_sample()[0] > 0
     assert used.name.startswith("diffreport-cache-") and stat.S_IMODE(used.stat().st_mode) == 0o700
     assert blocker.read_bytes() == EARLIER
     # a relative $XDG_CACHE_HOME is ignored, as the XDG specification says: ~/.cache
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    tokens._cache_dir.cache_clear()
-    assert tokens._cache_dir() == tmp_path / "home" / ".cache" / "diffreport"
+    tokens.cache_dir.cache_clear()
+    assert tokens.cache_dir() == tmp_path / "home" / ".cache" / "diffreport"
     assert not Path("relative").exists()
 
 
 def test_corrupt_idf_cache_through_the_cli(tmp_path):
     from diffreport import tokens
 
-    cache = tmp_path / "diffreport" / tokens._IDF_CACHE
+    cache = tmp_path / "diffreport" / tokens.IDF_CACHE_NAME
     cache.parent.mkdir(mode=0o700)
     cache.write_bytes(b"diffreport-cache-2\n" + b"f" * 64 + b"\n" + b"\x00" * 1000)
     r = run(
@@ -1303,10 +1303,10 @@ def test_docx_inflation_is_counted_as_it_happens(tmp_path, monkeypatch):
     with zipfile.ZipFile(path) as zf:
         budget = [100_000]
         with pytest.raises(InputError, match="more than"):
-            docx._zip_part(zf, "word/document.xml", "big.docx", budget)
+            docx.zip_part(zf, "word/document.xml", "big.docx", budget)
         assert budget[0] < 0
     monkeypatch.setattr(docx, "MAX_UNZIPPED_BYTES", 100_000)
-    monkeypatch.setattr(docx, "_PARTS", ())  # as if the archive declared nothing
+    monkeypatch.setattr(docx, "PARTS_READ", ())  # as if the archive declared nothing
     with pytest.raises(InputError, match="would unpack to more than 100,000 bytes"):
         read(path)
 

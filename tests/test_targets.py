@@ -100,14 +100,14 @@ def test_figure_scores_are_wratio_of_every_pair_of_keys():
     from conftest import SEEDS
     from rapidfuzz import fuzz, process
 
-    from diffreport.targets import _key_scores
+    from diffreport.targets import key_scores
 
     old = extract_targets(load(SEEDS / "nankai-2021-government-work-report.txt"))
     new = extract_targets(load(SEEDS / "nankai-2024-plan.txt"))
     old_keys, new_keys = [t.key for t in old] * 2, [t.key for t in new] * 3
     assert len(set(old_keys)) < len(old_keys)
     full = process.cdist(old_keys, new_keys, scorer=fuzz.WRatio, dtype=np.float32)
-    assert np.array_equal(_key_scores(old_keys, new_keys), full)
+    assert np.array_equal(key_scores(old_keys, new_keys), full)
 
 
 # --- issue 11: ranges, deadlines, English, pairing only within paired units -----------------

@@ -21,7 +21,7 @@ def jieba_with_policy_terms():
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    tokenizer.load_userdict(str(tokens._DATA / "policy_terms.txt"))
+    tokenizer.load_userdict(str(tokens.DATA_DIR / "policy_terms.txt"))
     return tokenizer
 
 
@@ -34,7 +34,7 @@ def _runs() -> list[str]:
 def test_rjieba_segments_as_jieba_with_the_policy_terms(jieba_with_policy_terms):
     runs = _runs()
     assert len(runs) > 1000
-    differ = [r for r in runs if list(tokens._cut_run(r)) != jieba_with_policy_terms.lcut(r)]
+    differ = [r for r in runs if list(tokens.cut_run(r)) != jieba_with_policy_terms.lcut(r)]
     assert differ == []
 
 
@@ -69,7 +69,7 @@ def test_keywords_are_jieba_analyse_tfidf(jieba_with_policy_terms):
 
 
 def test_profiles_composed_from_children_equal_tokenising_the_text():
-    from diffreport.align import _profiles
+    from diffreport.align import node_profiles
     from diffreport.compare import load
     from diffreport.similarity import Vocabulary
 
@@ -79,7 +79,7 @@ def test_profiles_composed_from_children_equal_tokenising_the_text():
     for path in paths:
         doc = load(path)
         vocab = Vocabulary()
-        profiles = _profiles(doc, vocab)
+        profiles = node_profiles(doc, vocab)
         for node in doc.nodes:
             if node.kind != "section":
                 assert profiles[node.id].ordered == vocab.profile(node.text).ordered, node.text
@@ -88,22 +88,22 @@ def test_profiles_composed_from_children_equal_tokenising_the_text():
 
 
 def test_cut_at_punctuation_keeps_numbers_and_words_whole():
-    from diffreport.align import _cut_at_punctuation
+    from diffreport.align import cut_at_punctuation
 
-    assert _cut_at_punctuation("第一句。\n第二句，第三", ["第一句。", "第二句，第三"])
-    assert not _cut_at_punctuation("增长1，000个", ["增长1，", "000个"])  # one number
-    assert _cut_at_punctuation("增长1，\n000个", ["增长1，", "000个"])
-    assert not _cut_at_punctuation("新增60万平方米", ["新增60", "万平方米"])  # number and unit
-    assert not _cut_at_punctuation("abc。def", ["abc。", "de"])  # text left over
-    assert not _cut_at_punctuation("abc。def", ["abc。", "xyz"])
+    assert cut_at_punctuation("第一句。\n第二句，第三", ["第一句。", "第二句，第三"])
+    assert not cut_at_punctuation("增长1，000个", ["增长1，", "000个"])  # one number
+    assert cut_at_punctuation("增长1，\n000个", ["增长1，", "000个"])
+    assert not cut_at_punctuation("新增60万平方米", ["新增60", "万平方米"])  # number and unit
+    assert not cut_at_punctuation("abc。def", ["abc。", "de"])  # text left over
+    assert not cut_at_punctuation("abc。def", ["abc。", "xyz"])
 
 
 def test_user_dictionary_lines_parse_as_jieba_reads_them(tmp_path, monkeypatch):
     (tmp_path / "policy_terms.txt").write_text(
         "\ufeff新质生产力 100 n\n天开园 n\n京津冀 7\n", "utf-8"
     )
-    monkeypatch.setattr(tokens, "_DATA", tmp_path)
-    assert tokens._user_words() == [
+    monkeypatch.setattr(tokens, "DATA_DIR", tmp_path)
+    assert tokens.user_words() == [
         ("新质生产力", 100, "n"),
         ("天开园", None, "n"),
         ("京津冀", 7, None),

@@ -20,7 +20,7 @@ from .text import paragraph_text
 MAX_UNZIPPED_BYTES = 32 * 1024 * 1024
 MAX_ZIP_RATIO = 200  # … and, above 10 MB unpacked, at most this many times its packed size
 MAX_XML_DEPTH = 256  # libxml2's own limit without XML_PARSE_HUGE
-_PARTS = ("word/document.xml", "word/styles.xml", "word/numbering.xml")
+PARTS_READ = ("word/document.xml", "word/styles.xml", "word/numbering.xml")
 _INFLATE_CHUNK = 1 << 20
 
 
@@ -87,7 +87,7 @@ def _declares_dtd(data: bytes) -> bool:
     return data.startswith(b"<!DOCTYPE", end)
 
 
-def _zip_part(zf: zipfile.ZipFile, part: str, name: str, budget: list[int]) -> bytes | None:
+def zip_part(zf: zipfile.ZipFile, part: str, name: str, budget: list[int]) -> bytes | None:
     """One part, inflated in chunks and counted against ``budget`` (bytes left for all the
     parts): what stops the reading is what was inflated, not what the archive declares."""
     try:
@@ -133,7 +133,7 @@ def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
         ) from None
     # A quick refusal on what the archive *declares* for the parts read (the reading itself
     # counts what is inflated); images and other parts are never unpacked.
-    infos = [i for i in zf.infolist() if i.filename in _PARTS]
+    infos = [i for i in zf.infolist() if i.filename in PARTS_READ]
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_UNZIPPED_BYTES or (total > 10 * 1024 * 1024 and total / packed > MAX_ZIP_RATIO):
@@ -155,13 +155,13 @@ def _too_big(name: str, size: str, packed: int | None) -> InputError:
 def read_docx_bytes(data: bytes, name: str = "<input>") -> list[Paragraph]:
     budget = [MAX_UNZIPPED_BYTES]
     with _open_zip(data, name) as zf:
-        body = _zip_part(zf, "word/document.xml", name, budget)
+        body = zip_part(zf, "word/document.xml", name, budget)
         if body is None:
             raise InputError(
                 name, "is a zip archive without word/document.xml, not a Word document", _RESAVE
             )
-        styles = _zip_part(zf, "word/styles.xml", name, budget)
-        numbering = _zip_part(zf, "word/numbering.xml", name, budget)
+        styles = zip_part(zf, "word/styles.xml", name, budget)
+        numbering = zip_part(zf, "word/numbering.xml", name, budget)
     root = _safe_parse(body, name, "word/document.xml")
     _choose_alternatives(root)
     styles_root = _safe_parse(styles, name, "word/styles.xml") if styles else None

@@ -47,7 +47,7 @@ _TERMINAL = "。！？；：.!?;:”’」』）)】》…"
 _CLOSING = set("。！？；：.!?;:”’」』）)】》…\"'")
 _SENTENCE_END = re.compile(r"[。！？；.!?;:：]['\"”’」』）)】]*$")
 # A numbering marker that opens a paragraph, at the start of a line.
-_MARKER = re.compile(
+NUMBERING_MARKER = re.compile(
     rf"^(?:第[{CN_NUMERALS}\d]+[条章节编]"
     r"|[一二三四五六七八九十]+、"
     r"|[（(][一二三四五六七八九十\d]{1,3}[）)]"
@@ -279,7 +279,7 @@ def breaks_before(
     if fits and not (open_end and nearly_full):
         return True
     finished = bool(_SENTENCE_END.search(prev.text))
-    if finished and _MARKER.match(line.text.lstrip()):
+    if finished and NUMBERING_MARKER.match(line.text.lstrip()):
         return True
     if lost_indent and finished and _wide(line.text[0]):
         # Text from a PDF whose first-line indents were dropped (pdftotext): a paragraph's

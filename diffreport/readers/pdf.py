@@ -29,7 +29,15 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Paragraph
 from ..normalise import clean_text
-from .lines import _MARKER, Joiner, Line, Metrics, drop_running, join_paragraphs, vocabulary
+from .lines import (
+    NUMBERING_MARKER,
+    Joiner,
+    Line,
+    Metrics,
+    drop_running,
+    join_paragraphs,
+    vocabulary,
+)
 
 PDF_TIMEOUT_SECONDS = 120  # reading one PDF; a 5000-page book takes ~25 s on one core
 HEADING_SIZE = 1.15  # a line this many times the body size is a heading
@@ -172,7 +180,7 @@ def read_pdf_bytes(data: bytes, name: str = "<input>") -> tuple[list[Paragraph],
             and last is not None
             and last[0] is not None
             and last[0][:2] == s[:2]  # one size and weight: a heading set over several lines
-            and not _MARKER.match(x.text)  # … unless the line opens a numbered heading
+            and not NUMBERING_MARKER.match(x.text)  # … unless the line opens a numbered heading
             and x.page == last[1][-1].page
             and x.top - last[1][-1].top <= 1.6 * max(m.pitch, x.size * 1.2)
         ):
@@ -183,7 +191,7 @@ def read_pdf_bytes(data: bytes, name: str = "<input>") -> tuple[list[Paragraph],
             last[1].append(x)
         else:
             blocks.append((s, [x]))
-    from ..parse import _ARTICLE, detect_heading
+    from ..parse import detect_heading, is_article_label
 
     levels = {
         s: i + 1
@@ -201,7 +209,7 @@ def read_pdf_bytes(data: bytes, name: str = "<input>") -> tuple[list[Paragraph],
             text = joiner.join(text, x.text.strip())
         text = clean_text(text)
         plain = Paragraph(text)
-        numbered = _ARTICLE.match(text) or detect_heading(plain) is not None
+        numbered = is_article_label(text) or detect_heading(plain) is not None
         paragraphs.append(plain if numbered else Paragraph(text, heading_level=min(6, levels[s])))
     paragraphs.extend(Paragraph(clean_text(t)) for t in join_paragraphs(notes, m))
     return [p for p in paragraphs if p.text], dropped
