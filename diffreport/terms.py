@@ -27,7 +27,11 @@ from .normalise import CN_NUMERALS
 from .result import Alignment, Rename, TermShift
 from .tokens import FUNCTION_WORDS, STOP_LATIN, cut_run, keywords, segmenter
 
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
+# Quoted spans paired in order, whatever their length: with a length in the pattern, a
+# straight quote closing a long span would open a false one (`"work based on…" and a "…`).
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]*)[”\"」』]")
+QUOTED_TERM_CHARS = (2, 16)  # a quoted span this long (inclusive) may be a defined term
+_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}")
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -43,9 +47,15 @@ def _policy_terms() -> frozenset[str]:
 
 
 def _quoted_terms(doc: Document) -> Counter[str]:
-    return Counter(
-        "".join(m.group(1).split()) for b in doc.of_kind("block") for m in _QUOTED.finditer(b.text)
-    )
+    shortest, longest = QUOTED_TERM_CHARS
+    out: Counter[str] = Counter()
+    for b in doc.of_kind("block"):
+        for m in _QUOTED.finditer(b.text):
+            # A line break inside Chinese is no space; between Latin words it is one.
+            term = _BETWEEN_CJK.sub("", " ".join(m.group(1).split()))
+            if shortest <= len(term) <= longest:
+                out[term] += 1
+    return out
 
 
 def _keywords(doc: Document, top: int = 80) -> list[str]:

@@ -250,3 +250,18 @@ def test_term_counts_of_two_texts_and_terms_not_asked_for():
     assert (old.count("区区"), old.count("区"), old.count("部门")) == (1, 4, 0)
     assert (new.count("区区"), new.count("部门"), new.count("门部")) == (0, 2, 1)
     assert old.count_outside("区", "区区") == 2  # `区区` once, then `区` and `区`
+
+
+def test_straight_quotes_pair_in_order_and_keep_the_spaces_between_words():
+    """Between the closing quote of a long term and the opening one of the next lies no term
+    (LGPL-2.1 gave the new term `anda` from ` and a `); a quoted term is counted as written."""
+    old = 'Pay attention to the Library.\n\nA "library" means a collection of functions.\n'
+    new = (
+        'Pay attention to the difference between a "work based on the library" and a '
+        '"work that uses the library", a de-facto standard.\n\nA "library" means a collection of functions.\n\n'
+        "推进“科技创新 +高等教育 ”融合。\n"
+    )
+    c = compare(old, new)
+    added = [t.term for t in c.terms["new"]]
+    assert not any(t.strip() in ("and a", "anda") for t in added), added
+    assert "科技创新 +高等教育" in added
