@@ -507,6 +507,18 @@ def _section_title(doc: Document, node_id: str | None) -> str:
     return (sec.title or sec.text) if sec else ""
 
 
+# Scores are shown to two decimals; a changed unit shows at most this, never 1.00, which a
+# reader takes for "identical" (a changed year in a long paragraph scores 0.996).
+CHANGED_SCORE_SHOWN_AT_MOST = 0.99
+
+
+def shown_score(score: float | None, unchanged: bool) -> float | None:
+    """A similarity as the outputs show it: a changed unit's never rounds up to 1.00."""
+    if score is None or unchanged:
+        return score
+    return min(score, CHANGED_SCORE_SHOWN_AT_MOST)
+
+
 def _block_fact(c: Comparison, bc: BlockChange, moved_in: set[str]) -> BlockFact:
     a = bc.alignment
     status = a.status
@@ -524,7 +536,7 @@ def _block_fact(c: Comparison, bc: BlockChange, moved_in: set[str]) -> BlockFact
         new_title=bc.new_title,
         old_section=_section_title(c.old, a.old[0]) if a.old else "",
         new_section=_section_title(c.new, a.new[0]) if a.new else "",
-        score=a.score,
+        score=shown_score(a.score, a.status == "unchanged"),
         added=list(ev.added) if ev else [],
         removed=list(ev.removed) if ev else [],
         old_label=a.old_label or "",
@@ -664,7 +676,7 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
                 old_title=" + ".join(cell.text for cell in row.old),
                 new_title=" + ".join(cell.text for cell in row.new),
                 depth=row.depth,
-                score=a.score if a else None,
+                score=shown_score(a.score, row.status == "unchanged") if a else None,
                 moved=row.moved,
                 old_blocks=sum(len(c.old.children(i, "block")) for i in row.old_ids),
                 new_blocks=sum(len(c.new.children(i, "block")) for i in row.new_ids),

@@ -250,3 +250,17 @@ def test_every_changed_measure_shows_what_changed_split_and_merged_ones_too():
         assert m.diff, m.text
         assert "".join(t for op, t in m.diff if op != "delete") == m.text
         assert any(op != "equal" for op, _ in m.diff) or m.minor, m
+
+
+def test_a_changed_unit_never_shows_similarity_1_00():
+    """A changed year in a long paragraph scores above 0.995; shown as 1.00 it reads as
+    identical. Every output shows at most 0.99 for a changed unit (JSON keeps the score)."""
+    from diffreport.writers import markdown
+
+    long = "为了规范管理，" + "、".join(f"第{i}项工作应当依法开展并接受监督" for i in range(40))
+    c = compare(f"一、总则\n\n{long}2024年。\n", f"一、总则\n\n{long}2025年。\n")
+    changed = [a for a in c.at("block") if a.status == "changed"]
+    assert changed and changed[0].score is not None and changed[0].score >= 0.995
+    f = report.gather(c, "zh", "2026-01-01", "test")
+    assert [b.score for b in f.blocks if b.status != "unchanged"] == [0.99]
+    assert "(1.00)" not in markdown.render(c) and "(0.99)" in markdown.render(c)

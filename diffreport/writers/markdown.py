@@ -9,6 +9,7 @@ from ..report import (
     front_lines,
     moved_places,
     renumbering,
+    shown_score,
     summary,
     target_place,
 )
@@ -73,7 +74,9 @@ def render(c: Comparison) -> str:
             diff = _diff_md(a.diff) if a.diff else ""
             minor.append(f"- {_esc(title)}" + (f": {diff}" if diff else ""))
             continue
-        score = f" ({a.score:.2f})" if a.score is not None else ""
+        score = (
+            f" ({shown_score(a.score, a.status == 'unchanged'):.2f})" if a.score is not None else ""
+        )
         status = a.status + (", minor" if a.minor else "") + (", moved" if a.moved else "")
         if a.confidence == "low":
             status += ", low confidence: the pairing is uncertain"

@@ -14,6 +14,7 @@ from ..report import (
     is_front,
     moved_places,
     renumbering,
+    shown_score,
     summary,
     target_place,
 )
@@ -97,7 +98,7 @@ def render(c: Comparison, console: Console, show_unchanged: bool = False) -> Non
             head.append(f"({renumbered}) ", style="cyan")
         head.append(old_t if old_t == new_t else f"{old_t}  →  {new_t}")
         if a.score is not None:
-            head.append(f"  ({a.score:.2f})", style="dim")
+            head.append(f"  ({shown_score(a.score, a.status == 'unchanged'):.2f})", style="dim")
         if a.places:
             head.append(f"  moved: {moved_places(c, a.places)}", style="cyan")
         console.print(head)
