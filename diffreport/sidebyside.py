@@ -271,11 +271,14 @@ DATE_LOOKS_AT = 6
 
 
 def document_date(doc: Document) -> str:
-    """The date a document states for itself, as written: the latest date in its opening
-    units (adoption and amendment dates) or, failing that, in its closing ones (a signature
-    date), else one in its file name; "" when none is found."""
+    """The date a document states for itself, as written: the latest date in its front matter
+    (adoption and amendment dates), else in its opening units, else in its closing ones (a
+    signature date), else one in its file name; "" when none is found."""
     units = [n for n in doc.nodes if n.kind == "block"]
-    for group in (units[:DATE_LOOKS_AT], units[-2:]):
+    # All of the front matter first: a law amended seven times lists seven dates before its
+    # first article, the latest last.
+    front = [n for n in units if n.role == "front"]
+    for group in (front, units[:DATE_LOOKS_AT], units[-2:]):
         found = [m for n in group for m in _DATE.finditer(n.text)]
         if found:
             return max(found, key=_date_key).group(0)

@@ -130,6 +130,18 @@ def test_document_dates():
     assert document_date(c.new) == "2024年9月27日"
 
 
+def test_the_date_of_a_law_amended_many_times_is_its_latest_amendment(tmp_path):
+    """公司法 lists seven dates before its first article, the latest last: all of the front
+    matter is read, not its first six lines."""
+    years = [1993, 1999, 2004, 2005, 2013, 2018, 2023]
+    history = "\n\n".join(f"{y}年12月29日第{i}次会议修正" for i, y in enumerate(years, 1))
+    article = "第一条 为了规范公司的组织和行为，制定本法。\n"
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(f"# 公司法\n\n{history}\n\n<!-- INFO END -->\n\n{article}", encoding="utf-8")
+    new.write_text(f"# 公司法\n\n{article}", encoding="utf-8")
+    assert document_date(compare(old, new).old) == "2023年12月29日"
+
+
 def test_unknown_level_is_refused(comparison):
     with pytest.raises(ValueError):
         rows(comparison, "clause")
