@@ -54,7 +54,7 @@ def test_idf_table_is_cached_across_runs(tmp_path):
     _run_python(code, env)
     cache = tmp_path / "diffreport"
     stores = sorted(p.name for p in cache.glob("jieba-idf*.cache"))
-    assert stores == ["jieba-idf-2.cache"]
+    assert stores == ["jieba-idf-3.cache"]
     before = {p: p.stat().st_mtime_ns for p in cache.iterdir()}
     _run_python(code, env)
     assert {p: p.stat().st_mtime_ns for p in cache.iterdir()} == before  # read, not rebuilt

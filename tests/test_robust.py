@@ -988,6 +988,29 @@ def test_idf_cache_is_private_and_checked(fresh_cache):
     assert folder_listing(folder) == [fresh_cache.name]
 
 
+def test_idf_cache_is_shared_by_copies_of_the_same_table(fresh_cache, tmp_path, monkeypatch):
+    """Every virtual environment installs its own copy of jieba's table: the same content at
+    another path with another modification time uses the cache; other content rebuilds it."""
+    import shutil
+
+    from diffreport import tokens
+
+    expected = _idf_sample()
+    built = fresh_cache.stat().st_mtime_ns
+    source = tokens.jieba_data_file(os.path.join("analyse", "idf.txt"))
+    copy = tmp_path / "other-venv" / "idf.txt"
+    copy.parent.mkdir()
+    shutil.copyfile(source, copy)  # a new file: another path, another mtime
+    os.utime(copy, ns=(built + 10**9, built + 10**9))
+    monkeypatch.setattr(tokens, "jieba_data_file", lambda name: copy)
+    assert _idf_sample() == expected
+    assert fresh_cache.stat().st_mtime_ns == built  # read, not rebuilt
+    with copy.open("a", encoding="utf-8") as f:
+        f.write("\n殡葬 1.5")  # other content (the file ends without a newline): rebuilt
+    assert _idf_sample()[2] == 1.5
+    assert fresh_cache.stat().st_mtime_ns != built
+
+
 def test_idf_cache_never_writes_through_a_link(fresh_cache, tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_bytes(EARLIER)
