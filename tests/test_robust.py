@@ -988,6 +988,24 @@ def test_idf_cache_is_private_and_checked(fresh_cache):
     assert folder_listing(folder) == [fresh_cache.name]
 
 
+def test_idf_cache_holds_every_word_of_the_table_and_no_other(fresh_cache):
+    """The hash table looked up in place gives each of jieba's 350 000 words its own value,
+    and the default for a word that is not in the table."""
+    from diffreport import tokens
+
+    source = tokens._jieba_file(os.path.join("analyse", "idf.txt"))
+    expected = dict(line.split(" ") for line in source.read_text(encoding="utf-8").splitlines())
+    built = tokens.idf_table()[0]
+    tokens.idf_table.cache_clear()
+    read = tokens.idf_table()[0]
+    assert fresh_cache.is_file() and read is not built
+    for table in (built, read):
+        assert all(table.get(w) == float(v) for w, v in expected.items())
+        assert [table.get(w, -1.0) for w in ("", "不在表中的词语", "zzqx", "发展发展发展")] == [
+            -1.0
+        ] * 4
+
+
 def test_idf_cache_is_shared_by_copies_of_the_same_table(fresh_cache, tmp_path, monkeypatch):
     """Every virtual environment installs its own copy of jieba's table: the same content at
     another path with another modification time uses the cache; other content rebuilds it."""
