@@ -993,7 +993,7 @@ def test_idf_cache_holds_every_word_of_the_table_and_no_other(fresh_cache):
     and the default for a word that is not in the table."""
     from diffreport import tokens
 
-    source = tokens._jieba_file(os.path.join("analyse", "idf.txt"))
+    source = tokens.jieba_data_file(os.path.join("analyse", "idf.txt"))
     expected = dict(line.split(" ") for line in source.read_text(encoding="utf-8").splitlines())
     built = tokens.idf_table()[0]
     tokens.idf_table.cache_clear()
