@@ -60,6 +60,9 @@ class Track:
     level: str
     members: list[list[str]]  # node ids in each version
     events: list[Event] = field(default_factory=list)
+    # Front matter (title, enactment history) in every version it is in: compared, as in
+    # `diff`, only with front matter, and not counted among the body's units.
+    front: bool = False
 
     @property
     def present(self) -> list[int]:
@@ -95,6 +98,7 @@ class Track:
             "versions_present": len(self.present),
             "reinstated": self.reinstated,
             "changed_every_step": self.changed_every_step,
+            "front": self.front,
         }
 
 
@@ -247,6 +251,9 @@ def _tracks(docs: list[Document], steps: list[Comparison], level: str) -> list[T
     for n, track in enumerate(tracks, 1):
         track.id = f"{prefix}{n}"
         track.events = _events(track, docs, by_old, level)
+        track.front = all(
+            docs[k].node(i).role == "front" for k, ids in enumerate(track.members) for i in ids
+        )
     return tracks
 
 

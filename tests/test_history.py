@@ -313,3 +313,25 @@ def test_steps_in_parallel_give_the_same_history() -> None:
     two = history(versions, workers=2)
     assert two.to_json() == one
     assert all(s.old is two.versions[k] for k, s in enumerate(two.steps))
+
+
+def test_front_matter_is_counted_apart_and_steady_targets_are_not_listed():
+    """The 2022-04-24 text repeats its title in three lines after its history: front matter,
+    like the history lines, so not "3 new units in the latest"; the targets table lists the
+    targets that change at some step and counts the others (here: none change)."""
+    from diffreport.writers.history import render_markdown, shown_targets, summary
+
+    h = history(LAW)
+    front = [t for t in h.at("block") if t.front]
+    titles = {h.versions[t.last].node(t.members[t.last][0]).text for t in front}
+    assert {"最高人民法院", "若干问题的解释"} <= titles
+    assert all(not t.front for t in h.at("block") if t.members[0] and "第一条" in str(t))
+    s = summary(h)
+    assert s["front"] == len(front) and s["tracks"] == len(h.at("block")) - len(front)
+    assert s["new_in_latest"] == sum(t.first == 2 and not t.front for t in h.at("block")) == 0
+    steady = [t for t in h.targets if all(c in (None, "unchanged") for c in t.changes)]
+    assert steady and shown_targets(h) == [t for t in h.targets if t not in steady]
+    md = render_markdown(h)
+    assert f"{len(steady)} unchanged in every version not shown." in md
+    assert f"apart: {len(front)} lines" in md
+    assert json.loads(h.to_json())["tracks"][0]["front"] is True

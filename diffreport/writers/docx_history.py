@@ -14,7 +14,7 @@ import io
 from ..errors import printable
 from ..history import History, TargetTrajectory
 from ..report import detect_language
-from .history import rows, summary, target_cells, version_names
+from .history import rows, shown_targets, summary, target_cells, version_names
 from .ooxml import generation_time, reproducible, set_core_properties, text_table, xml_safe
 from .templates import empty_document, wording
 
@@ -87,7 +87,7 @@ def render(h: History, lang: str = "auto") -> bytes:
             [[indicator, *values] for indicator, values in cells],
             [UNIT_COLUMN_MM + 12, *[version_width] * len(names)],
         )
-        charted = [t for t in h.targets if _chartable(t)][:MAX_CHARTS]
+        charted = [t for t in shown_targets(h) if _chartable(t)][:MAX_CHARTS]
         for t in charted:
             para(t.indicator, "Table Heading")
             doc.add_picture(io.BytesIO(_chart(t, names)), width=Mm(80))

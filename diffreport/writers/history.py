@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import one_line
-from ..history import History, Track
+from ..history import History, TargetTrajectory, Track
 
 # One mark per step, so a row reads left to right like the versions.
 STEP_MARK = {
@@ -75,11 +75,13 @@ def rows(h: History, level: str = "block") -> list[Row]:
 
 
 def summary(h: History) -> dict[str, int]:
-    """Counts of block tracks: in every version, new in the latest, gone, back, always changed."""
-    blocks = h.at("block")
+    """Counts of the body's block tracks: in every version, new in the latest, gone, back,
+    always changed; and of the front matter's lines (title, history), counted apart."""
+    blocks = [t for t in h.at("block") if not t.front]
     n = len(h.versions)
     return {
         "versions": n,
+        "front": sum(t.front for t in h.at("block")),
         "tracks": len(blocks),
         "throughout": sum(len(t.present) == n for t in blocks),
         "new_in_latest": sum(t.first == n - 1 for t in blocks),
@@ -89,10 +91,16 @@ def summary(h: History) -> dict[str, int]:
     }
 
 
+def shown_targets(h: History) -> list[TargetTrajectory]:
+    """The targets that change at some step; the others are counted (the JSON has all)."""
+    return [t for t in h.targets if any(c not in (None, "unchanged") for c in t.changes)]
+
+
 def target_cells(h: History) -> list[tuple[str, list[str]]]:
+    """Rows of :func:`shown_targets`: the indicator, then per version its value and mark."""
     arrows = {"raised": "↑", "lowered": "↓", "unchanged": "=", "reworded": "≈", "new": "＋"}
     out = []
-    for t in h.targets:
+    for t in shown_targets(h):
         cells = []
         for k, v in enumerate(t.values):
             change = t.changes[k - 1] if k else None
@@ -122,7 +130,8 @@ def render_markdown(h: History) -> str:
         "",
         f"{s['tracks']} units: {s['throughout']} in every version, {s['new_in_latest']} new in "
         f"the latest, {s['gone']} gone before it, {s['reinstated']} reinstated, "
-        f"{s['changed_every_step']} changed at every step.",
+        f"{s['changed_every_step']} changed at every step."
+        + (f" Front matter (title, history) apart: {s['front']} lines." if s["front"] else ""),
         "",
         f"Marks: {LEGEND}",
         "",
@@ -134,8 +143,12 @@ def render_markdown(h: History) -> str:
             lines.append(f"| {r.track} | {_md(r.title)} | " + " | ".join(map(_md, r.cells)) + " |")
         lines.append("")
     targets = target_cells(h)
+    steady = len(h.targets) - len(targets)
+    if steady:
+        lines += ["## Targets", "", f"{steady} unchanged in every version not shown.", ""]
     if targets:
-        lines += ["## Targets", "", "| indicator | " + " | ".join(map(_md, names)) + " |"]
+        lines += [] if steady else ["## Targets", ""]
+        lines += ["| indicator | " + " | ".join(map(_md, names)) + " |"]
         lines.append("|---|" + "---|" * len(names))
         for indicator, cells in targets:
             lines.append(f"| {_md(indicator)} | " + " | ".join(map(_md, cells)) + " |")
@@ -161,6 +174,7 @@ def render_text(h: History, console) -> None:
         f"[bold]{len(names)} versions[/]: {s['tracks']} units, {s['throughout']} in every "
         f"version, {s['new_in_latest']} new in the latest, {s['gone']} gone, "
         f"{s['reinstated']} reinstated, {s['changed_every_step']} changed at every step"
+        + (f"; front matter apart: {s['front']} lines" if s["front"] else "")
     )
     for level in ("section", "block"):
         table = Table(title=f"{level}s", title_justify="left", show_lines=False)
@@ -172,8 +186,10 @@ def render_text(h: History, console) -> None:
             table.add_row(r.track, escape(r.title), *map(escape, r.cells))
         console.print(table)
     targets = target_cells(h)
+    steady = len(h.targets) - len(targets)
     if targets:
-        table = Table(title="targets", title_justify="left")
+        title = "targets" + (f" ({steady} unchanged in every version not shown)" if steady else "")
+        table = Table(title=title, title_justify="left")
         table.add_column("indicator")
         for name in names:
             table.add_column(escape(name))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..history import History, TargetTrajectory
 from ..report import detect_language
-from .history import rows, step_mark, summary, target_cells, version_names
+from .history import rows, shown_targets, step_mark, summary, target_cells, version_names
 from .templates import html_page, wording
 
 SPARK = (120, 32, 4)  # width, height, margin of the inline SVG line, in CSS pixels
@@ -41,7 +41,7 @@ def render(h: History, lang: str = "auto") -> bytes:
         tables.append((key, table))
     targets = [
         {"indicator": name, "cells": cells, "points": _points(t)}
-        for (name, cells), t in zip(target_cells(h), h.targets, strict=True)
+        for (name, cells), t in zip(target_cells(h), shown_targets(h), strict=True)
     ]
     terms = []
     for t in h.terms:
