@@ -14,7 +14,7 @@ from itertools import chain, filterfalse, islice
 
 from .edits import token_edits
 from .model import Document, Node
-from .normalise import LABEL_NUMBER, minor_key, strict_key
+from .normalise import CN_NUMERALS, LABEL_NUMBER, minor_key, strict_key
 from .result import Alignment, Evidence, Pairing
 from .tokens import FUNCTION_WORDS, content_words
 
@@ -47,7 +47,7 @@ EVIDENCE_TERMS = 8
 KEY_TERM_MIN_CHARS = 2
 
 LABEL_PREFIX = re.compile(
-    rf"^\s*({LABEL_NUMBER}|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[.．、]?)\s*"
+    rf"^\s*({LABEL_NUMBER}|[{CN_NUMERALS}]+、|[（(][{CN_NUMERALS}\d]+[）)]|\d+(?:\.\d+)*[.．、]?)\s*"
 )
 
 

@@ -119,7 +119,7 @@ def _drop_space(m: re.Match[str]) -> str:
 
 _TERMINAL = "。！？；：:!?;”’」』）)】》…"
 _HEADING_START = re.compile(
-    rf"^(?:#|第[{CN_NUMERALS}\d]+[章节条编部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\(\d+\)|\d+[.．、])"
+    rf"^(?:#|第[{CN_NUMERALS}\d]+[章节条编部分]|[{CN_NUMERALS}]+、|（[{CN_NUMERALS}\d]+）|\(\d+\)|\d+[.．、])"
 )
 
 
@@ -157,7 +157,7 @@ def _han(ch: str) -> bool:
 _TITLE_END = re.compile(
     r"(通知|通告|公告|报告|计划|规划|纲要|意见|方案|办法|条例|规定|决定|会议上)$"
 )
-_OPEN_END = re.compile(r"(关于|的|和|与|及|在|对|为|第[一二三四五六七八九十百\d]+届)$")
+_OPEN_END = re.compile(rf"(关于|的|和|与|及|在|对|为|第[{CN_NUMERALS}\d]+届)$")
 
 
 def _broken_title(prev: str, line: str) -> bool:

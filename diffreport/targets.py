@@ -96,7 +96,7 @@ _VERB_TAIL = re.compile(
     r"(?:同比|分别|预计|力争|达到|实现|保持|控制在|完成|突破|超过|不少于|不低于)+$"
 )
 # An article's label (or what slicing left of it) opens a clause but names nothing measured.
-_LABEL_HEAD = re.compile(rf"^第?[{CN_NUMERALS}\d]*条(?:之[一二三四五六七八九十]+)?\s+")
+_LABEL_HEAD = re.compile(rf"^第?[{CN_NUMERALS}\d]*条(?:之[{CN_NUMERALS}]+)?\s+")
 _PARENTHESIS = re.compile(r"（[^（）]*）|\([^()]*\)")
 _BOUNDARY = re.compile(r"[，,；;。：:！？、（）()“”\"%]")
 _POST_CUT = re.compile(r"[，,；;。：:！？、（）()“”\"及和与\d]")

@@ -109,16 +109,14 @@ FULLER = 0.8
 _PUNCT = re.compile(r"[^\w\s]|_")
 # A unit's own label is not part of a term (`第十条各部` → `第十四条国务院组成部门`).
 _LEADING_LABEL = re.compile(
-    rf"^\s*(?:第[{CN_NUMERALS}\d]+[编章节条款项](?:之[一二三四五六七八九十\d]+)?"
-    r"|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)\s*"
+    rf"^\s*(?:第[{CN_NUMERALS}\d]+[编章节条款项](?:之[{CN_NUMERALS}\d]+)?"
+    rf"|[（(][{CN_NUMERALS}\d]+[）)]|[{CN_NUMERALS}]+、)\s*"
 )
 _LABEL_IN = re.compile(rf"第[{CN_NUMERALS}\d]+(?:、[{CN_NUMERALS}\d]+)*[编章节条款项]")
 # Figures are targets, links and paths are not terms.
 # A word that is a number, or a number and its unit (`三`, `三人`).
-_FIGURE = re.compile(
-    r"[零〇一二两三四五六七八九十百千万亿]+(?:人|名|个|项|年|月|日|天|元|倍|次|周岁)?"
-)
-_NUMERAL_ONLY = re.compile(r"[\s零〇一二两三四五六七八九十百千万亿\d.．%‰]*")
+_FIGURE = re.compile(rf"[{CN_NUMERALS}万亿]+(?:人|名|个|项|年|月|日|天|元|倍|次|周岁)?")
+_NUMERAL_ONLY = re.compile(rf"[\s{CN_NUMERALS}万亿\d.．%‰]*")
 _NOT_TERM = re.compile(r"[\d/.:#()\[\]]")
 # Characters that join or qualify words: a term neither starts nor ends with one.
 _PARTICLES = frozenset("的和与及或等之其")
@@ -676,7 +674,7 @@ def _renames(
 # Numbering and figures that jieba's statistics take for words: `第十七条`, `第二百`, `二十九条`,
 # `三十九`, `五十万元`, `二年内`.
 _NUMBERED = re.compile(
-    r"第?[零〇一二两三四五六七八九十百千万亿\d]+(?:[编章节条款项]|[万亿]?元|[年月日天]内?|个月|周岁)?"
+    rf"第?[{CN_NUMERALS}万亿\d]+(?:[编章节条款项]|[万亿]?元|[年月日天]内?|个月|周岁)?"
 )
 
 

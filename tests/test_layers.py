@@ -184,3 +184,19 @@ def test_the_private_check_sees_every_form_of_use():
         "x = object()\nx._private\nmonkeypatch.setattr(tokens, 'DATA_DIR', 1)\n"
     )
     assert _private_uses(fine) == []
+
+
+def test_numbering_takes_one_numeral_list():
+    """`normalise.CN_NUMERALS` is the one list: a list item's label the parser reads
+    (`一百零一、`, `（两百）`) is one the reader's line joiner and the classifier's label strip
+    see too."""
+    from diffreport import classify
+    from diffreport.model import Paragraph
+    from diffreport.parse import detect_heading
+    from diffreport.readers.lines import NUMBERING_MARKER
+
+    for label in ["一、", "十二、", "一百零一、", "（三）", "（两百）", "（〇）"]:
+        heading = detect_heading(Paragraph(label + "加强环境保护"))
+        assert heading is not None and heading.label == label, label
+        assert NUMBERING_MARKER.match(label + "加强环境保护"), label
+        assert classify.LABEL_PREFIX.sub("", label + "加强环境保护", count=1) == "加强环境保护"

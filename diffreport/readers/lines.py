@@ -49,8 +49,8 @@ _SENTENCE_END = re.compile(r"[。！？；.!?;:：]['\"”’」』）)】]*$")
 # A numbering marker that opens a paragraph, at the start of a line.
 NUMBERING_MARKER = re.compile(
     rf"^(?:第[{CN_NUMERALS}\d]+[条章节编]"
-    r"|[一二三四五六七八九十]+、"
-    r"|[（(][一二三四五六七八九十\d]{1,3}[）)]"
+    rf"|[{CN_NUMERALS}]+、"
+    rf"|[（(][{CN_NUMERALS}\d]{{1,3}}[）)]"
     r"|\d{1,3}(?:\.\d{1,3})*[.．、](?!\d)"
     r"|\(?[a-zA-Z][.)](?=\s)"
     r"|[-*•·●▪◦]\s"
