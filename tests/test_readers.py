@@ -182,3 +182,19 @@ def test_only_the_first_info_end_marker_closes_the_front_matter(tmp_path):
     assert [p.text for p in paragraphs if p.front] == ["甲条例", "2020年1月1日通过"]
     assert [p.text for p in paragraphs if not p.front][2:4] == ["乙条例", "2020年1月1日通过"]
     assert not any("INFO END" in p.text for p in paragraphs)
+
+
+@pytest.mark.parametrize("name", ["a.md", "a.txt"])
+def test_an_underline_joined_to_its_title_still_makes_a_heading(name):
+    """A tool that unwrapped MPL-2.0's lines joined each setext underline to its title:
+    `1. Definitions --------------` is still the heading `1. Definitions`; a short dash run
+    ending a sentence is text."""
+    text = (
+        "Mozilla Public License Version 2.0 ==================================\n\n"
+        "1. Definitions --------------\n\n"
+        '1.1. "Contributor" means each individual or legal entity.\n\n'
+        "And then it was over ---\n"
+    )
+    got = [(p.text, p.heading_level) for p in read_bytes(text.encode(), name).paragraphs]
+    assert got[:2] == [("Mozilla Public License Version 2.0", 1), ("1. Definitions", 2)]
+    assert ("And then it was over ---", None) in got

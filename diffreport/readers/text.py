@@ -212,6 +212,19 @@ def _atx(m: re.Match) -> str:
     return m[0] if level is None else f"{'#' * level} {m[1].strip()}"
 
 
+# The same with the underline joined to its title by a tool that unwrapped the lines
+# (`1. Definitions --------------`): a rule of at least half the title's length ends the line.
+_JOINED_SETEXT = re.compile(r"^([^\n]*?\S)[ \t]+(={3,}|-{3,})[ \t]*$", re.MULTILINE)
+JOINED_RULE_SHARE = 0.5  # a shorter run of `-` ends a sentence (`wait for it ---`), not a title
+
+
+def _joined_atx(m: re.Match) -> str:
+    title = m[1].strip()
+    if len(m[2]) < JOINED_RULE_SHARE * len(title):
+        return m[0]
+    return _atx(m)
+
+
 # LawRefBook closes a law's title and enactment history with this comment.
 _FRONT_END = re.compile(r"<!--\s*INFO END\s*-->")
 
@@ -232,7 +245,7 @@ def _paragraphs(text: str, markdown: bool) -> list[Paragraph]:
     if markdown:
         text = _strip_comments(text)
     paragraphs = []
-    for raw in split_paragraphs(_SETEXT.sub(_atx, text)):
+    for raw in split_paragraphs(_JOINED_SETEXT.sub(_joined_atx, _SETEXT.sub(_atx, text))):
         h = _md_heading(raw) if markdown or raw.startswith("#") else None
         if h and (markdown or len(h[1]) < 80):
             paragraphs.append(Paragraph(clean_text(h[1]), heading_level=h[0]))
