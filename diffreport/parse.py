@@ -78,6 +78,10 @@ def detect_heading(p: Paragraph) -> Heading | None:
             m = rx.match(text)
             if m and key in ("chapter", "part", "cn-section"):
                 return Heading(key, m["label"], m["title"].strip(), p.heading_level)
+            if m and m["title"].strip():  # `## 2. License Grants`: numbered like its peers
+                return Heading(
+                    f"h{p.heading_level}", m["label"], m["title"].strip(), p.heading_level
+                )
         return Heading(f"h{p.heading_level}", label_prefix, text, p.heading_level)
     if _ARTICLE.match(text):
         return None

@@ -209,3 +209,17 @@ def test_gpl3_numbered_sections_play_one_role():
     assert not any(s.label[:1].isdigit() for s in doc.of_kind("section"))
     labels = [b.label for b in doc.of_kind("block") if b.label]
     assert [label for label in labels if label.endswith(".")][-18:] == [f"{n}." for n in range(18)]
+
+
+def test_a_numbered_markdown_heading_has_its_number_as_label(tmp_path):
+    """`## 6. Services Usage Limits` (was `### 4. Services Usage Limits`): numbered like a
+    numbered line, so the section is unchanged and renumbered, not changed."""
+    from diffreport.compare import compare
+
+    body = "Scraping is limited to what the API allows.\n"
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(f"# Policies\n\n### 4. Services Usage Limits\n\n{body}", encoding="utf-8")
+    new.write_text(f"# Policies\n\n## 6. Services Usage Limits\n\n{body}", encoding="utf-8")
+    c = compare(old, new)
+    sec = next(a for a in c.at("section") if a.old_label or a.new_label)
+    assert (sec.old_label, sec.new_label, sec.status) == ("4.", "6.", "unchanged")
