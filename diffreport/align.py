@@ -92,6 +92,10 @@ SECTION_FLOOR = 0.1
 # A stock phrase (`构成犯罪的，依法追究刑事责任`, `按照军队有关规定执行`) recurs in many
 # articles, so it never carries such a link alone.
 STOCK_BLOCKS = 3
+# The documents' subject words (`长江`, `采砂`, `河道` in a statute on sand mining in the
+# Yangtze) are in more than this share of the blocks: what two articles share of them says
+# only that both are about the subject, so it is left out when judging boilerplate.
+TOPIC_SHARE = 0.25
 # A leftover is part of a split/merge only if this share of its words lies in what its whole
 # gained over (or lost from) its partner: a deleted clause whose words an unchanged neighbour
 # also holds was deleted, not merged into it.
@@ -293,6 +297,7 @@ class Aligner:
         # level → (in how many units each word occurs, the most a rare word may be in)
         self._df: dict[str, tuple[Counter[str], int]] = {}
         self._freq: Counter[str] | None = None
+        self._topic: frozenset[str] | None = None
         self._rare: dict[tuple[str, str], frozenset[str]] = {}
         # side → word code → indices of the blocks holding it (for :meth:`_stock`)
         self._block_postings: dict[str, dict[str, list[int]]] = {}
@@ -375,6 +380,23 @@ class Aligner:
             if len(common) >= STOCK_BLOCKS:
                 return True
         return False
+
+    def _topic_words(self) -> frozenset[str]:
+        """The documents' subject words: in more than TOPIC_SHARE of the blocks of both, and in
+        at least STOCK_BLOCKS (the lines of a short front matter have no subject words)."""
+        if self._topic is None:
+            df, _ = self._level_df("block")
+            n = sum(len(side.doc.of_kind("block")) for side in (self.old, self.new))
+            least = max(STOCK_BLOCKS, TOPIC_SHARE * n)
+            self._topic = frozenset(c for c, k in df.items() if k > least)
+        return self._topic
+
+    def _distinctive_beyond_topic(self, a: Profile, b: Profile) -> bool:
+        """:meth:`_distinctive`, the subject words aside: `长江`, `采砂`, `河道`, `许可证`,
+        `单位`, `个人`, `砂石` together are in few articles, but apart from the subject words,
+        all that is left (`单位`, `个人`, `砂石`) is in many."""
+        shared = set(a.ordered).intersection(b.ordered) - self._topic_words()
+        return not self._stock(shared)
 
     def _distinctive(self, a: Profile, b: Profile) -> bool:
         """Do ``a`` and ``b`` share content that is not boilerplate (see :meth:`_stock`)?"""
@@ -629,7 +651,7 @@ class Aligner:
                 len(news),
                 same_chapter,
                 lambda i, j: self._shares_rare("block", old_p[i], new_p[j]),
-                lambda i, j: self._distinctive(old_p[i], new_p[j]),
+                lambda i, j: self._distinctive_beyond_topic(old_p[i], new_p[j]),
             )
         made = []
         for i, j, score, conf in found:
@@ -750,12 +772,12 @@ class Aligner:
         out = {}
         for (i, j), s in edges.items():
             lead_score = leads[(i, j)]
-            if lead_score > s and self._distinctive(lead_o[i], lead_n[j]):
+            if lead_score > s and self._distinctive_beyond_topic(lead_o[i], lead_n[j]):
                 s = lead_score
             co, cn = cond_o[i], cond_n[j]
             if co is not None and cn is not None:
                 cond_score = articles.LEAD_WEIGHT * similarity(co, cn)
-                if cond_score > s and self._distinctive(co, cn):
+                if cond_score > s and self._distinctive_beyond_topic(co, cn):
                     s = cond_score
             if s >= floor:
                 out[(i, j)] = s
