@@ -63,7 +63,44 @@ def _keywords(doc: Document, top: int = 80) -> list[str]:
     return [w for w in keywords(text, top) if len(w) >= 2 and not w.isdigit()]
 
 
-def _where(blocks: list[Node], term: str, limit: int = 5) -> list[str]:
+# A term's places: the first blocks that hold it, in reading order.
+WHERE_LIMIT = 5
+
+
+def _full_nodes(doc: Document) -> list[Node]:
+    """The nodes whose texts, one a line, make :func:`_full_text`."""
+    return [n for n in doc.nodes if n.kind in ("section", "block")]
+
+
+def _full_text(doc: Document) -> str:
+    return "\n".join(n.text for n in _full_nodes(doc))
+
+
+class _Places:
+    """Which block of a document each offset of its :func:`_full_text` lies in, to turn a
+    term's uses (found once for all terms by :func:`count_terms`) into the blocks holding it:
+    searching the blocks one by one for each term read the document once per term."""
+
+    def __init__(self, doc: Document) -> None:
+        self.nodes = _full_nodes(doc)
+        self.starts = list(accumulate((len(n.text) + 1 for n in self.nodes), initial=0))
+
+    def where(self, counts: TermCounts, term: str, limit: int = WHERE_LIMIT) -> list[str]:
+        """The first ``limit`` blocks whose text holds ``term``."""
+        ends = counts.ends(term)
+        if ends is None or "\n" in term:  # (a use then may cross two nodes' texts)
+            return _where([n for n in self.nodes if n.kind == "block"], term, limit)
+        out: list[str] = []
+        for end in ends:
+            node = self.nodes[bisect_right(self.starts, end - len(term) + 1) - 1]
+            if node.kind == "block" and (not out or out[-1] != node.id):
+                out.append(node.id)
+                if len(out) == limit:
+                    break
+        return out
+
+
+def _where(blocks: list[Node], term: str, limit: int = WHERE_LIMIT) -> list[str]:
     out: list[str] = []
     for b in blocks:
         if term in b.text:
@@ -71,10 +108,6 @@ def _where(blocks: list[Node], term: str, limit: int = 5) -> list[str]:
             if len(out) == limit:
                 break
     return out
-
-
-def _full_text(doc: Document) -> str:
-    return "\n".join(n.text for n in doc.nodes if n.kind in ("section", "block"))
 
 
 # --- renames -------------------------------------------------------------------------------
@@ -525,6 +558,11 @@ class TermCounts:
         self._ends = ends  # term → (inclusive) end index of every occurrence, overlapping
         self._counts: dict[str, int] = {}
 
+    def ends(self, term: str) -> list[int] | None:
+        """The end index of every use of ``term``, overlapping ones too, in order; None if
+        the automaton did not look for it."""
+        return self._ends.get(term)
+
     def count(self, term: str) -> int:
         got = self._counts.get(term)
         if got is None:
@@ -721,18 +759,18 @@ def term_shifts(
     rose: list[tuple[float, TermShift]] = []
     fell: list[tuple[float, TermShift]] = []
     old_len, new_len = max(1, len(old_text)), max(1, len(new_text))
-    old_blocks, new_blocks = old.of_kind("block"), new.of_kind("block")  # once: of_kind scans
+    old_places, new_places = _Places(old), _Places(new)
     for term in shift_terms:
         if any(term in r for r in renamed):
             continue
         oc, nc = old_counts.count(term), new_counts.count(term)
         if oc == 0 and nc > 0:
-            new_terms.append(TermShift(term, 0, nc, _where(new_blocks, term)))
+            new_terms.append(TermShift(term, 0, nc, new_places.where(new_counts, term)))
         elif nc == 0 and oc > 0:
-            dropped.append(TermShift(term, oc, 0, _where(old_blocks, term)))
+            dropped.append(TermShift(term, oc, 0, old_places.where(old_counts, term)))
         elif oc and nc and abs(nc - oc) >= 2:
             ratio = (nc / new_len) / (oc / old_len)
-            shift = TermShift(term, oc, nc, _where(new_blocks, term))
+            shift = TermShift(term, oc, nc, new_places.where(new_counts, term))
             if ratio >= 1.5:
                 rose.append((ratio, shift))
             elif ratio <= 1 / 1.5:

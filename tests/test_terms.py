@@ -265,3 +265,25 @@ def test_straight_quotes_pair_in_order_and_keep_the_spaces_between_words():
     added = [t.term for t in c.terms["new"]]
     assert not any(t.strip() in ("and a", "anda") for t in added), added
     assert "科技创新 +高等教育" in added
+
+
+def test_where_lists_the_first_blocks_holding_a_term_in_reading_order():
+    # A quoted slogan new in the second version: in a heading (not a block), in blocks
+    # overlapping itself (`“区区”` in `区区区`), in more blocks than are listed.
+    old = "# 总则\n\n" + "".join(f"第{k}条 本市推进工作。\n\n" for k in range(1, 9))
+    new_blocks = [
+        "第一条 本市推进“区区”工作。",
+        "第二条 本市推进工作。",
+        "第三条 区区区推进工作。",
+        "第四条 区区推进工作，区区提速。",
+        "第五条 本市推进工作。",
+        "第六条 区区。",
+        "第七条 区区工作。",
+        "第八条 区区推进。",
+    ]
+    new = "# 区区总则\n\n" + "".join(b + "\n\n" for b in new_blocks)
+    c = compare(old, new)
+    (shift,) = [t for t in c.terms["new"] if t.term == "区区"]
+    blocks = c.new.of_kind("block")
+    expected = [b.id for b in blocks if "区区" in b.text][:5]
+    assert shift.where == expected and len(expected) == 5
