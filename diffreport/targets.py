@@ -65,6 +65,8 @@ _NUM = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+(?![\d,])|\d+(?:\.\d+)?)[{_CN_NUMERAL}]*"
     rf"|[{_CN_DIGITS}十][{_CN_NUMERAL}]*(?:点[{_CN_DIGITS}]+)?"
 )
+# Where a number of :data:`_NUM` can start, also once :data:`_OCR_DIGITS` made it digits.
+_NUMBER_START = re.compile(rf"[\dlIO{_CN_DIGITS}十]")
 # Qualifiers that bound a figure from below or above; the others leave it exact.
 _LOW_PRE = ["不少于", "不低于", "不得少于", "不得低于", "高于", "多于", "超过", "突破", "满", "逾"]
 _HIGH_PRE = ["不超过", "不得超过", "不高于", "不多于", "不足", "不满", "少于", "低于", "控制在"]
@@ -395,10 +397,14 @@ _Found = tuple[int, int, float, str, str, float | None, float | None]
 def _figures(text: str) -> list[_Figure]:
     if not _CJK.search(text):
         return _english_figures(text) if re.search(r"[A-Za-z]", text) else []
-    found: list[_Found] = []
-    quotes = _in_quotes(text)
+    if not _NUMBER_START.search(text):
+        return []  # most clauses: no number, so no figure
     shown = text
     text = _OCR_DIGITS.sub(lambda m: m.group().translate(_OCR_TO_DIGIT), text)  # same length
+    if not _TARGET.search(text):
+        return []  # (a range ends with a figure :data:`_TARGET` finds)
+    found: list[_Found] = []
+    quotes = _in_quotes(text)
     pos = 0
     while (m := _RANGE.search(text, pos)) is not None:
         figure = _range(text, m, quotes)
@@ -736,16 +742,35 @@ def _codes(old: list[str], new: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.array([index[k] for k in old]), np.array([index[k] for k in new])
 
 
+# Pairs scored one by one (in Python) only while they are this many times fewer than the
+# distinct pairs :func:`process.cdist` would score together in C.
+_SPARSE_SHARE = 4
+
+
 def _same(old: np.ndarray, new: np.ndarray) -> np.ndarray:
     """1.0 where the codes of a row and a column are equal, 0.0 elsewhere."""
     return (old[:, None] == new[None, :]).astype(np.float32)
 
 
-def key_scores(old: list[str], new: list[str]) -> np.ndarray:
+def key_scores(old: list[str], new: list[str], wanted: np.ndarray | None = None) -> np.ndarray:
     """WRatio of every old key against every new key, for the optimal assignment. Each
     distinct pair is scored once (a long code repeats its indicators: law-x9 has 360 figures
-    a side but 21 keys), on all cores when there are many (WRatio is costly)."""
+    a side but 21 keys), on all cores when there are many (WRatio is costly). With
+    ``wanted`` (a boolean matrix), only those pairs are scored and the others are 0: the
+    figures of units the alignment paired are a small share of all pairs."""
     distinct_old, distinct_new = list(dict.fromkeys(old)), list(dict.fromkeys(new))
+    if wanted is not None:
+        rows, cols = np.nonzero(wanted)
+        if len(rows) * _SPARSE_SHARE < len(distinct_old) * len(distinct_new):
+            out = np.zeros(wanted.shape, dtype=np.float32)
+            scored: dict[tuple[str, str], float] = {}
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                pair = (old[r], new[c])
+                got = scored.get(pair)
+                if got is None:
+                    got = scored[pair] = fuzz.WRatio(*pair)
+                out[r, c] = got
+            return out
     scores = process.cdist(
         distinct_old,
         distinct_new,
@@ -786,21 +811,26 @@ class _Units:
     """Which units the alignment paired: each node id → the index of its alignment, per level."""
 
     def __init__(self, alignments) -> None:
-        self.group: dict[str, dict[tuple[str, str], int]] = {}
+        # (level, side) → node id → alignment index
+        self.group: dict[tuple[str, str], dict[str, int]] = {}
         for i, a in enumerate(alignments):
             if not (a.old and a.new):
                 continue
-            level = self.group.setdefault(a.level, {})
+            old = self.group.get((a.level, "old"))
+            if old is None:
+                old = self.group[(a.level, "old")] = {}
+                self.group[(a.level, "new")] = {}
+            new = self.group[(a.level, "new")]
             for node in a.old:
-                level[("old", node)] = i
+                old[node] = i
             for node in a.new:
-                level[("new", node)] = i
+                new[node] = i
 
     def codes(self, level: str, side: str, ids: list[str]) -> np.ndarray:
         """The alignment index of each node, or a code no node of the other side has."""
-        group = self.group.get(level, {})
+        group = self.group.get((level, side), {})
         missing = -1 if side == "old" else -2
-        return np.array([group.get((side, i), missing) for i in ids], dtype=np.int64)
+        return np.array([group.get(i, missing) for i in ids], dtype=np.int64)
 
 
 def _ranks(targets: list[Target], groups: np.ndarray) -> np.ndarray:
@@ -825,12 +855,8 @@ def compare_targets(
     used_old: set[int] = set()
     used_new: set[int] = set()
     if olds and news:
-        score = key_scores([t.key for t in olds], [t.key for t in news])
-        key_score = score.copy()
-        kinds = _codes([_kind(t.unit) for t in olds], [_kind(t.unit) for t in news])
-        same_kind = _same(*kinds)
-        score = score + _SAME_KIND * same_kind
-        near = np.zeros_like(score, dtype=bool)
+        near = np.zeros((len(olds), len(news)), dtype=bool)
+        paired = None
         if units is not None:
             blocks_o = units.codes("block", "old", [t.block for t in olds])
             blocks_n = units.codes("block", "new", [t.block for t in news])
@@ -846,6 +872,13 @@ def compare_targets(
                 co, cn = units.codes(level, "old", nodes_o), units.codes(level, "new", nodes_n)
                 near |= co[:, None] == cn[None, :]
             paired |= near
+        # Only pairs in paired units can pair (below): only they are scored.
+        score = key_scores([t.key for t in olds], [t.key for t in news], paired)
+        key_score = score.copy()
+        kinds = _codes([_kind(t.unit) for t in olds], [_kind(t.unit) for t in news])
+        same_kind = _same(*kinds)
+        score = score + _SAME_KIND * same_kind
+        if paired is not None:
             score = score + _SAME_CLAUSE * near
             ranks = _ranks(olds, blocks_o)[:, None] == _ranks(news, blocks_n)[None, :]
             score = score + _SAME_RANK * ranks

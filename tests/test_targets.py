@@ -108,6 +108,10 @@ def test_figure_scores_are_wratio_of_every_pair_of_keys():
     assert len(set(old_keys)) < len(old_keys)
     full = process.cdist(old_keys, new_keys, scorer=fuzz.WRatio, dtype=np.float32)
     assert np.array_equal(key_scores(old_keys, new_keys), full)
+    # Only some pairs wanted (those in paired units): the same scores there, 0 elsewhere.
+    wanted = np.zeros(full.shape, dtype=bool)
+    wanted[::7, ::5] = True
+    assert np.array_equal(key_scores(old_keys, new_keys, wanted), np.where(wanted, full, 0))
 
 
 # --- issue 11: ranges, deadlines, English, pairing only within paired units -----------------
