@@ -170,6 +170,11 @@ def test_a_rule_after_a_blank_line_makes_no_heading(name):
     text = "We resolve disputes in favour of users\n\n---\n\nEnforcement. GitHub may act.\n"
     src = read_bytes(text.encode(), name)
     assert all(p.heading_level is None for p in src.paragraphs)
+    # and the rule itself is no paragraph: a thematic break has no text to compare
+    assert [p.text for p in src.paragraphs] == [
+        "We resolve disputes in favour of users",
+        "Enforcement. GitHub may act.",
+    ]
 
 
 def test_only_the_first_info_end_marker_closes_the_front_matter(tmp_path):

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from ..errors import InputError, SettingsError
 from ..model import SourceText
-from .text import decode, read_plain_text
+from .text import decode, is_rule, read_plain_text
 
 # The docx and html readers are imported when a file needs them: plain text is the common
 # input, and the docx reader's imports (zipfile and its compressors) cost some 8 ms a run.
@@ -169,6 +169,7 @@ def read_bytes(data: bytes, name: str = "<input>") -> SourceText:
             wrapped = read_wrapped(text, markdown=fmt == "md")
             if wrapped is not None:
                 paragraphs, dropped = wrapped
+                paragraphs = [p for p in paragraphs if not is_rule(p.text)]
             else:
                 paragraphs = read_plain_text(text, markdown=fmt == "md")
     return _source(paragraphs, name, fmt, encoding, dropped)

@@ -251,7 +251,15 @@ def _paragraphs(text: str, markdown: bool) -> list[Paragraph]:
             paragraphs.append(Paragraph(clean_text(h[1]), heading_level=h[0]))
         else:
             paragraphs.append(Paragraph(raw))
-    return [p for p in paragraphs if p.text]
+    return [p for p in paragraphs if p.text and not is_rule(p.text)]
+
+
+# A line of rule characters only (`---------------`, `* * *`): a thematic break, no text.
+_RULE = re.compile(r"(?:[-=*_~][ \t]*){3,}")
+
+
+def is_rule(text: str) -> bool:
+    return _RULE.fullmatch(text) is not None
 
 
 _LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
