@@ -270,8 +270,9 @@ def _sparse_scores(
     score = np.zeros(len(rows))
     for rate in np.unique(rates):
         at = np.flatnonzero(rates == rate)
+        # What cannot reach the threshold even with the largest prior is not scored in full.
         score[at] = pair_similarities(
-            [old[i] for i in rows[at]], [new[j] for j in cols[at]], int(rate)
+            [old[i] for i in rows[at]], [new[j] for j in cols[at]], int(rate), threshold - weight
         )
     score += bonus
     keep = np.flatnonzero(score >= threshold)

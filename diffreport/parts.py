@@ -11,10 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import LCSseq
-
-from .similarity import THREADS_ABOVE_PAIRS, Profile
+from .similarity import Profile, shared_words
 
 # A leftover is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
@@ -107,14 +104,11 @@ class Wholes:
         keep = hits >= low[cand_part]
         cand_part, cand_unit = cand_part[keep], cand_unit[keep]
         # The words two units share (as multisets), counted as similarity.containment
-        # counts them (LCS of sorted codes), in C for all the pairs at once.
-        bags = [self.profiles[k].bag for k in range(len(self.profiles))]
-        shared = process.cpdist(
-            [parts[i].bag for i in cand_part.tolist()],
-            [bags[k] for k in cand_unit.tolist()],
-            scorer=LCSseq.similarity,
-            workers=-1 if len(cand_part) >= THREADS_ABOVE_PAIRS else 1,
-        ).astype(np.int64)
+        # counts them, for all the pairs at once.
+        shared = shared_words(
+            [parts[i] for i in cand_part.tolist()],
+            [self.profiles[k] for k in cand_unit.tolist()],
+        )
         most = np.zeros(len(wordings), dtype=np.int64)
         np.maximum.at(most, cand_part, shared)
         best = shared == most[cand_part]

@@ -49,6 +49,13 @@ ORDERED_WEIGHT = 0.2
 BAG_WEIGHT = 0.8
 # Bits of a machine word: bit-parallel LCS compares one unit's 64 words per step.
 WORD_BITS = 64
+# Above this cost of the bit-parallel LCS of their bags (machine words: the shorter's
+# length / 64 times the longer's), two units' shared words are counted word by word (see
+# shared_words), which costs about their vocabularies (measured: faster from ~2 000 words).
+BY_WORD_ABOVE = 4096
+# Word codes are below 0x110000 (21 bits): (string, word) packs into one integer.
+_CODE_BITS = 21
+_CODE_MASK = (1 << _CODE_BITS) - 1
 # rapidfuzz's cutoff is inclusive and in percent: this much below the floor keeps a score
 # that rounds to the floor.
 _CUTOFF_SLACK = 1e-6
@@ -177,29 +184,45 @@ def blend(ordered, bag):
     return (ORDERED_WEIGHT * ordered + BAG_WEIGHT * bag) / 100.0
 
 
-def pair_similarities(old: list[Profile], new: list[Profile], rate: int = 1) -> np.ndarray:
+def pair_similarities(
+    old: list[Profile], new: list[Profile], rate: int = 1, floor: float = 0.0
+) -> np.ndarray:
     """:func:`similarity` of ``old[k]`` and ``new[k]`` for every k (on samples at ``rate``),
-    in C for all pairs at once. No floor: a caller testing ``score >= floor`` drops the same
-    pairs as :func:`similarity`'s floor would."""
-    if rate == 1:  # the views themselves (no call per unit: lists of 100 000 pairs)
-        views = (
-            ([p.ordered for p in old], [p.ordered for p in new]),
-            ([p.bag for p in old], [p.bag for p in new]),
-        )
+    in C and numpy for all pairs at once; 0.0 where it is below ``floor`` (known from the bag
+    view, counted first: the ordered view never exceeds it). Without a floor, a caller
+    testing ``score >= floor`` drops the same pairs as :func:`similarity`'s floor would."""
+    if rate == 1:  # the profiles themselves (no call per unit: lists of 100 000 pairs)
+        units_o, units_n = old, new
     else:
-        views_o = [p.sample(rate) for p in old]
-        views_n = [p.sample(rate) for p in new]
-        views = tuple(([v[k] for v in views_o], [v[k] for v in views_n]) for k in (0, 1))
-    workers = -1 if len(old) >= THREADS_ABOVE_PAIRS else 1
-    ordered, bag = (
-        process.cpdist(a, b, scorer=fuzz.ratio, dtype=np.float64, workers=workers) for a, b in views
-    )
-    out = blend(ordered, bag)
-    empty = [
-        k for k, (a, b) in enumerate(zip(old, new, strict=True)) if not a.ordered and not b.ordered
-    ]
-    out[empty] = 1.0
+        units_o = [Profile(*p.sample(rate)) for p in old]
+        units_n = [Profile(*p.sample(rate)) for p in new]
+    out = np.zeros(len(old))
+    if not len(old):
+        return out
+    bag = _bag_ratios(units_o, units_n)
+    reach = np.flatnonzero(bag >= floor * 100.0 - _CUTOFF_SLACK).tolist()
+    if reach:
+        ordered = process.cpdist(
+            [units_o[k].ordered for k in reach],
+            [units_n[k].ordered for k in reach],
+            scorer=fuzz.ratio,
+            dtype=np.float64,
+            workers=-1 if len(reach) >= THREADS_ABOVE_PAIRS else 1,
+        )
+        out[reach] = blend(ordered, bag[reach])
     return out
+
+
+def _bag_ratios(old: Sequence[Profile], new: Sequence[Profile]) -> np.ndarray:
+    """``fuzz.ratio`` of the bags of ``old[k]`` and ``new[k]`` for every k, from their shared
+    words (:func:`shared_words`) by rapidfuzz's own arithmetic: 100 (1 - indel distance /
+    total length), and 100 for two empty units."""
+    shared = shared_words(old, new)
+    total = np.fromiter((len(p.ordered) for p in old), dtype=np.int64, count=len(old))
+    total += np.fromiter((len(p.ordered) for p in new), dtype=np.int64, count=len(new))
+    ratio = (1.0 - (total - 2 * shared) / np.maximum(total, 1)) * 100.0
+    ratio[total == 0] = 100.0
+    return ratio
 
 
 def cost(old: list[Profile], new: list[Profile]) -> float:
@@ -257,10 +280,74 @@ def _cdist(old: list[Profile], new: list[Profile], rate: int, workers: int | Non
 def containment(part: Profile, whole: Profile) -> float:
     """Share of ``part``'s words that also occur in ``whole`` (multiset), 0..1; both profiled
     with one :class:`Vocabulary`. The multiset overlap is the longest common subsequence of
-    the sorted codes (the bags), counted in C."""
+    the sorted codes (the bags), counted in C (for long units, word by word:
+    :func:`shared_words`)."""
     if not part.ordered:
         return 0.0
-    return LCSseq.similarity(part.bag, whole.bag) / len(part.ordered)
+    if _lcs_cost(len(part.ordered), len(whole.ordered)) < BY_WORD_ABOVE:
+        return LCSseq.similarity(part.bag, whole.bag) / len(part.ordered)
+    return int(shared_words([part], [whole])[0]) / len(part.ordered)
+
+
+def shared_words(a: Sequence[Profile], b: Sequence[Profile]) -> np.ndarray:
+    """For every k, how many words ``a[k]`` and ``b[k]`` share as multisets (the sum over
+    words of the smaller count): ``LCSseq.similarity`` of their bags. Pairs of long units are
+    counted per distinct word, in numpy (linear in their vocabularies, where the bit-parallel
+    LCS costs the product of their lengths: sections running to a document's words); the
+    others by that LCS, in C."""
+    out = np.zeros(len(a), dtype=np.int64)
+    if not len(a):
+        return out
+    len_a = np.fromiter((len(p.ordered) for p in a), dtype=np.int64, count=len(a))
+    len_b = np.fromiter((len(p.ordered) for p in b), dtype=np.int64, count=len(b))
+    long = _lcs_cost(len_a, len_b) >= BY_WORD_ABOVE
+    short = np.flatnonzero(~long).tolist()
+    if short:
+        out[short] = process.cpdist(
+            [a[k].bag for k in short],
+            [b[k].bag for k in short],
+            scorer=LCSseq.similarity,
+            workers=-1 if len(short) >= THREADS_ABOVE_PAIRS else 1,
+        )
+    at = np.flatnonzero(long).tolist()
+    if at:
+        out[at] = _shared_by_word([a[k].ordered for k in at], [b[k].ordered for k in at])
+    return out
+
+
+def _lcs_cost(len_a, len_b):
+    """Machine words of a bit-parallel LCS of sequences this long (ints or arrays)."""
+    shorter = np.minimum(len_a, len_b)
+    return (shorter // WORD_BITS + 1) * np.maximum(len_a, len_b)
+
+
+def _shared_by_word(a: list[str], b: list[str]) -> np.ndarray:
+    """:func:`shared_words` of code strings, counted per distinct word: each distinct code string's
+    (string, word) keys with their counts, sorted; each pair looks up the words of its side
+    with fewer of them among the other side's keys."""
+    ids: dict[str, int] = {}
+    id_a = [ids.setdefault(s, len(ids)) for s in a]
+    id_b = [ids.setdefault(s, len(ids)) for s in b]
+    strings = list(ids)
+    lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+    codes = np.frombuffer(
+        "".join(strings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+    ).astype(np.int64)
+    owner = np.repeat(np.arange(len(strings), dtype=np.int64), lengths)
+    keys, counts = np.unique(owner << _CODE_BITS | codes, return_counts=True)
+    distinct = np.bincount(keys >> _CODE_BITS, minlength=len(strings))
+    start = np.concatenate(([0], np.cumsum(distinct)[:-1]))
+    sa, sb = np.array(id_a, dtype=np.int64), np.array(id_b, dtype=np.int64)
+    # Each pair walks the side with fewer distinct words.
+    swap = distinct[sa] > distinct[sb]
+    walk, other = np.where(swap, sb, sa), np.where(swap, sa, sb)
+    n = distinct[walk]
+    pair = np.repeat(np.arange(len(a), dtype=np.int64), n)
+    entry = np.repeat(start[walk] - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+    wanted = np.repeat(other, n) << _CODE_BITS | (keys[entry] & _CODE_MASK)
+    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    both = np.where(keys[pos] == wanted, np.minimum(counts[entry], counts[pos]), 0)
+    return np.bincount(pair, weights=both, minlength=len(a)).astype(np.int64)
 
 
 @lru_cache(maxsize=1)
