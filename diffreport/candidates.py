@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .similarity import Profile, linear_sum_assignment
+from .similarity import Profile, distinct_sorted, linear_sum_assignment
 
 # Each unit looks up its KEY_WORDS rarest words and keeps the CANDIDATES units that share the
 # most (rarity-weighted) of them, in both directions.
@@ -54,7 +54,7 @@ def candidate_pairs(old: list[Profile], new: list[Profile]) -> np.ndarray:
     found.append(_lookups(old, unit_o, id_o, unit_n, id_n, len(new), rank, weight[df]))
     flipped = _lookups(new, unit_n, id_n, unit_o, id_o, len(old), rank, weight[df])
     found.append(flipped[:, ::-1])
-    keys = np.unique(np.concatenate([f[:, 0] * len(new) + f[:, 1] for f in found]))
+    keys = distinct_sorted(np.concatenate([f[:, 0] * len(new) + f[:, 1] for f in found]))
     return np.stack((keys // len(new), keys % len(new)), axis=1)
 
 

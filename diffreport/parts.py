@@ -3,7 +3,7 @@
 :class:`Wholes` indexes the units of one side that are paired one to one; its
 :meth:`Wholes.best` finds, for a leftover of the other side, the unit holding the largest
 share of its words, exactly and without scoring every unit (prefix filtering). The lookups of
-all the leftovers given are done together, in numpy and rapidfuzz.
+all the leftovers given are done together, in numpy and rapidfuzz (similarity.shared_words).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-from .similarity import Profile, shared_words
+
+from .similarity import Profile, distinct_sorted, shared_words
 
 # A leftover is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
@@ -92,7 +93,7 @@ class Wholes:
         unit_of, unit_word = _codes([p.ordered for p in self.profiles])
         held = np.isin(unit_word, word)
         unit_of, unit_word = unit_of[held], unit_word[held]
-        pair = np.unique(unit_word << 32 | unit_of)
+        pair = distinct_sorted(unit_word << 32 | unit_of)
         post_word, post_unit = pair >> 32, pair & 0xFFFFFFFF
         first = np.searchsorted(post_word, word)
         n_post = np.searchsorted(post_word, word, side="right") - first

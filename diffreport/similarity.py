@@ -315,6 +315,16 @@ def shared_words(a: Sequence[Profile], b: Sequence[Profile]) -> np.ndarray:
     return out
 
 
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by a sort: numpy 2.3+ finds the distinct values of a plain
+    ``np.unique`` call by hashing, some fifty times slower on the hundreds of thousands of
+    candidate pair keys of a large group (measured with numpy 2.4: 0.12 s against 2 ms)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 def _lcs_cost(len_a, len_b):
     """Machine words of a bit-parallel LCS of sequences this long (ints or arrays)."""
     shorter = np.minimum(len_a, len_b)
