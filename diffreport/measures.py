@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from operator import add
 
 import numpy as np
@@ -87,11 +87,35 @@ def _spans(text: str) -> frozenset[str]:
     )
 
 
-def _unique_spans(doc: Document) -> set[str]:
-    seen: Counter[str] = Counter()
-    for clause in doc.of_kind("clause"):
-        seen.update(_spans(clause.text))  # counted in C
-    return {g for g, k in seen.items() if k == 1}
+def _unique_spans(
+    old: Document, new: Document, old_left: list[Node], new_left: list[Node]
+) -> set[str]:
+    """The spans found in exactly one clause of each document, among those that a leftover
+    of each side holds (only those are ever looked up). A clause holding a span as words
+    holds it as text (tokens concatenate back to the text): only the clauses whose text
+    holds one of these spans, found by one automaton pass over the document, are cut into
+    spans, not every clause of both documents."""
+    wanted = set().union(*(_spans(n.text) for n in old_left))
+    wanted &= set().union(*(_spans(n.text) for n in new_left))
+    if not wanted:
+        return set()
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for g in wanted:
+        automaton.add_word(g, g)
+    automaton.make_automaton()
+    unique = wanted
+    for doc in (old, new):
+        clauses = doc.of_kind("clause")
+        # Clause texts joined by a character no span holds (spans are Chinese only).
+        starts = list(accumulate((len(c.text) + 1 for c in clauses), initial=0))
+        ends = [end for end, _ in automaton.iter("\n".join(c.text for c in clauses))]
+        seen: Counter[str] = Counter()
+        for k in sorted(set(np.searchsorted(starts, ends, side="right").tolist())):
+            seen.update(_spans(clauses[k - 1].text) & unique)
+        unique = {g for g in unique if seen[g] == 1}
+    return unique
 
 
 def _regions(text: str, spans: list[str]) -> int:
@@ -148,8 +172,10 @@ def pair_measures(
             block_links.setdefault(o, set()).update(p.new)
     old_nodes = [old.node(p.old[0]) for p in dropped]
     new_nodes = [new.node(p.new[0]) for p in added]
-    unique = _unique_spans(old) & _unique_spans(new)
-    edges = _measure_edges(old, new, old_nodes, new_nodes, weights, pairs, unique)
+    unique = _unique_spans(old, new, old_nodes, new_nodes)
+    # The rarity a name's word needs (see _names_something): once, not per group scored.
+    name_floor = max(weights.values(), default=0.0) - _NAME_RARITY_SPAN
+    edges = _measure_edges(old, new, old_nodes, new_nodes, weights, name_floor, pairs, unique)
     # Equal scores resolve to the order-keeping choice (ORDER_PRIOR), as the aligner's do.
     old_units, new_units = old.of_kind(level), new.of_kind(level)  # once: of_kind scans all
     po = {n.id: k / max(1, len(old_units)) for k, n in enumerate(old_units)}
@@ -187,6 +213,7 @@ def _measure_edges(
     old_nodes: list[Node],
     new_nodes: list[Node],
     weights: dict[str, float],
+    name_floor: float,
     pairs: dict[str, list[Pairing]],
     unique: set[str],
 ) -> dict[tuple[int, int], tuple[float, bool]]:
@@ -206,7 +233,11 @@ def _measure_edges(
         if not rows or not cols:
             continue
         score, _ = _measure_scores(
-            [old_nodes[i] for i in rows], [new_nodes[j] for j in cols], weights, unique
+            [old_nodes[i] for i in rows],
+            [new_nodes[j] for j in cols],
+            weights,
+            name_floor,
+            unique,
         )
         for r, c in zip(*np.nonzero(score >= MEASURE_THRESHOLD), strict=True):
             edges[(rows[r], cols[c])] = (float(score[r, c]), False)
@@ -222,7 +253,7 @@ def _measure_edges(
             if j is not None and (i, j) not in edges:
                 cross.add((i, j))
     for i, j in sorted(cross):
-        score, _ = _measure_scores([old_nodes[i]], [new_nodes[j]], weights, unique)
+        score, _ = _measure_scores([old_nodes[i]], [new_nodes[j]], weights, name_floor, unique)
         if score[0, 0] >= MEASURE_MOVE_THRESHOLD:
             edges[(i, j)] = (float(score[0, 0]), True)
     return edges
@@ -340,6 +371,7 @@ def _measure_scores(
     old_nodes: list[Node],
     new_nodes: list[Node],
     weights: dict[str, float],
+    name_floor: float,
     unique: set[str],
 ) -> tuple[np.ndarray, np.ndarray]:
     """(scores, anchors): word similarity blended with rarity-weighted overlap, plus the
@@ -369,7 +401,6 @@ def _measure_scores(
     total = (mo @ wvec)[:, None] + (mn @ wvec)[None, :]
     weighted = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
     anchors = np.zeros_like(weighted)
-    floor = max(weights.values(), default=0.0) - _NAME_RARITY_SPAN
     if unique:
         where: dict[str, int] = {}
         for j, n in enumerate(new_nodes):
@@ -382,7 +413,9 @@ def _measure_scores(
                     found.setdefault((i, where[g]), []).append(g)
         for (i, j), spans in found.items():
             regions = min(_regions(old_nodes[i].text, spans), _regions(new_nodes[j].text, spans))
-            if regions >= ANCHOR_REGIONS or any(_names_something(g, weights, floor) for g in spans):
+            if regions >= ANCHOR_REGIONS or any(
+                _names_something(g, weights, name_floor) for g in spans
+            ):
                 anchors[i, j] = regions
     base = WORDING_WEIGHT * sim + RARITY_WEIGHT * weighted
     bonus = np.where(base >= ANCHOR_FLOOR, ANCHOR_BONUS * np.minimum(anchors, ANCHORS_COUNTED), 0.0)
