@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+import random
 
-from diffreport.similarity import Vocabulary, containment, similarity
+import pytest
+from rapidfuzz.distance import LCSseq
+
+from diffreport.similarity import (
+    Profile,
+    Vocabulary,
+    containment,
+    pair_similarities,
+    shared_words,
+    similarity,
+)
 
 BUDGET = "The council shall publish the annual budget before the end of March each year."
 TRIBUNAL = "Residents may appeal parking fines to the independent transport tribunal."
@@ -60,3 +70,38 @@ def test_containment_is_the_share_of_the_part_found_in_the_whole():
     assert containment(part, other) == pytest.approx(0.0)
     # Not symmetric: the whole has many words the part lacks.
     assert containment(whole, part) < 0.5
+
+
+def _random_profiles(rng, n: int, lengths: list[int], vocab_sizes: list[int]):
+    out = []
+    for _ in range(n):
+        size, length = rng.choice(vocab_sizes), rng.choice(lengths)
+        out.append(Profile("".join(chr(0x10000 + rng.randrange(size)) for _ in range(length))))
+    return out
+
+
+def test_shared_words_is_the_lcs_of_the_bags_for_short_and_long_units():
+    # Long pairs are counted word by word, short ones by rapidfuzz: both must give the
+    # multiset overlap that LCSseq of the sorted codes gives.
+    rng = random.Random(7)
+    lengths = [0, 1, 3, 60, 700, 5000]
+    a = _random_profiles(rng, 400, lengths, [4, 60, 3000])
+    b = _random_profiles(rng, 400, lengths, [4, 60, 3000])
+    got = shared_words(a, b).tolist()
+    want = [LCSseq.similarity(p.bag, q.bag) for p, q in zip(a, b, strict=True)]
+    assert got == want
+    assert any(min(p.size, q.size) >= 700 for p, q in zip(a, b, strict=True))
+    assert [containment(p, q) for p, q in zip(a[:50], b[:50], strict=True)] == [
+        w / p.size if p.size else 0.0 for p, w in zip(a[:50], want[:50], strict=True)
+    ]
+
+
+def test_pair_similarities_are_similarity_and_a_floor_only_zeroes_what_is_below_it():
+    rng = random.Random(8)
+    a = _random_profiles(rng, 300, [0, 2, 12, 80, 900], [3, 20, 400])
+    b = _random_profiles(rng, 300, [0, 2, 12, 80, 900], [3, 20, 400])
+    plain = pair_similarities(a, b).tolist()
+    assert plain == [similarity(p, q) for p, q in zip(a, b, strict=True)]
+    floored = pair_similarities(a, b, floor=0.3).tolist()
+    assert floored == [s if s >= 0.3 else 0.0 for s in plain]
+    assert 0 < sum(s >= 0.3 for s in plain) < len(plain)
