@@ -33,7 +33,7 @@ from itertools import chain, pairwise
 import numpy as np
 
 from . import articles
-from .candidates import assign, assign_sparse, candidate_pairs, candidates
+from .candidates import assign, assign_sparse, candidate_pairs
 from .model import LEVELS, Document, Kind, Node
 from .parts import MIN_PART_WORDS, Wholes
 from .result import Pairing
@@ -45,6 +45,7 @@ from .similarity import (
     Vocabulary,
     containment,
     cost,
+    distinct_sorted,
     order_prior,
     pair_similarities,
     position,
@@ -1031,7 +1032,9 @@ class Aligner:
                 p.confidence = "high"
         blocks = [p for p in pairs.get("block", []) if p.old and p.new and p.confidence is None]
         if blocks:
-            runner = self._runner_ups(blocks)
+            # A runner-up this far below every pair's score decides as none would.
+            lowest = min(p.score or 0.0 for p in blocks)
+            runner = self._runner_ups(blocks, lowest / articles.DECISIVE_MARGIN - SCORE_SLACK)
             for p in blocks:
                 score = p.score or 0.0
                 best = runner.get(id(p), 0.0)
@@ -1040,25 +1043,35 @@ class Aligner:
             if p.confidence is None:
                 p.confidence = articles.confidence(p.score or 0.0, math.inf)
 
-    def _runner_ups(self, blocks: list[Pairing]) -> dict[int, float]:
+    def _runner_ups(self, blocks: list[Pairing], floor: float = 0.0) -> dict[int, float]:
         """For each block pairing, the best score of either of its first units with another
-        unit (candidates sharing rare words, see :func:`candidates`)."""
+        unit (candidates sharing rare words, see :func:`candidates`), or less than ``floor``
+        (a caller's bound below which a runner-up decides nothing) when that is below it."""
         olds_all, news_all = self.old.doc.of_kind("block"), self.new.doc.of_kind("block")
         all_o = [self.old.profiles[n.id] for n in olds_all]
         all_n = [self.new.profiles[n.id] for n in news_all]
         oi = {n.id: k for k, n in enumerate(olds_all)}
         ni = {n.id: k for k, n in enumerate(news_all)}
-        rows = sorted({oi[p.old[0]] for p in blocks})
-        cols = sorted({ni[p.new[0]] for p in blocks})
-        wanted = {(rows[a], b) for a, b in candidates([all_o[i] for i in rows], all_n)}
-        wanted |= {(a, cols[b]) for a, b in candidates(all_o, [all_n[j] for j in cols])}
-        if not wanted:
+        rows = np.array(sorted({oi[p.old[0]] for p in blocks}), dtype=np.int64)
+        cols = np.array(sorted({ni[p.new[0]] for p in blocks}), dtype=np.int64)
+        by_row = candidate_pairs([all_o[i] for i in rows.tolist()], all_n)
+        by_col = candidate_pairs(all_o, [all_n[j] for j in cols.tolist()])
+        keys = distinct_sorted(
+            np.concatenate(
+                (
+                    rows[by_row[:, 0]] * len(all_n) + by_row[:, 1],
+                    by_col[:, 0] * len(all_n) + cols[by_col[:, 1]],
+                )
+            )
+        )
+        if not len(keys):
             return {}
-        pairs = sorted(wanted)
-        scores = pair_similarities([all_o[i] for i, _ in pairs], [all_n[j] for _, j in pairs])
+        olds, news = (keys // len(all_n)).tolist(), (keys % len(all_n)).tolist()
+        scores = pair_similarities([all_o[i] for i in olds], [all_n[j] for j in news], floor=floor)
         best_o: dict[int, list[tuple[float, int]]] = defaultdict(list)
         best_n: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for (i, j), sc in zip(pairs, scores.tolist(), strict=True):
+        for k in np.flatnonzero(scores >= floor).tolist():
+            i, j, sc = olds[k], news[k], float(scores[k])
             best_o[i].append((sc, j))
             best_n[j].append((sc, i))
         out = {}

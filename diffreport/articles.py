@@ -66,6 +66,8 @@ HIGH = 0.6
 HIGH_MARGIN = 1.5
 MEDIUM = WEAK
 CLEAR_MARGIN = 2.0
+# A margin this large decides confidence as no runner-up at all would (the largest above).
+DECISIVE_MARGIN = max(HIGH_MARGIN, WEAK_MARGIN, CLEAR_MARGIN)
 
 
 def confidence(score: float, margin: float) -> str:
