@@ -18,7 +18,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 import click
@@ -161,7 +161,7 @@ def _done(status: int) -> NoReturn:
     os._exit(status)
 
 
-def _emit(data: bytes) -> None:
+def _emit(data: bytes | Sequence[bytes]) -> None:
     """Bytes to standard output: a closed or full stdout is an error (one line, exit 2), a
     pipe whose reader left stops the run (:data:`EXIT_BROKEN_PIPE`)."""
     from .writers.output import STDOUT, write_output
@@ -273,7 +273,7 @@ def read_and_compare(
     return result
 
 
-def _write(out: str, data: bytes, inputs: list[str]) -> None:
+def _write(out: str, data: bytes | Sequence[bytes], inputs: list[str]) -> None:
     from .writers.output import STDOUT, check_output_path, write_output
 
     write_output(check_output_path(out, inputs), data)
@@ -319,11 +319,11 @@ def diff(
     status = 0 if result.same else 1
     if fmt == "json":
         # JSON is UTF-8 whatever the terminal's encoding (RFC 8259).
-        data = result.to_json_bytes()
+        data = result.to_json_parts()  # (pieces: never the whole report as objects)
         if output:
             _write(output, data, [old, new])
         else:
-            _emit(data + b"\n")
+            _emit([*data, b"\n"])
         _done(status)
     from .writers.text import render as render_text
 

@@ -10,13 +10,15 @@ and :class:`TermShift` / :class:`Rename` the targets' and terms' stages', and
 from __future__ import annotations
 
 import math
+import uuid
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from . import __version__
 from .errors import printable
-from .model import LEVELS, Document, Kind
+from .model import LEVELS, Document, Kind, Node
 
 # What became of a unit (an alignment's ``status``): one definition for every stage and writer.
 Status = Literal["unchanged", "changed", "new", "dropped", "split", "merged"]
@@ -230,6 +232,16 @@ class Comparison:
         return None
 
     def to_dict(self) -> dict:
+        data = self._skeleton()
+        data["nodes"] = {
+            "old": [n.to_dict() for n in self.old.nodes],
+            "new": [n.to_dict() for n in self.new.nodes],
+        }
+        data["alignments"] = [a.to_dict() for a in self.alignments]
+        return data
+
+    def _skeleton(self) -> dict:
+        """:meth:`to_dict` with its two long parts, the nodes and the alignments, left None."""
         return {
             "schema": SCHEMA,
             "generator": f"diffreport {__version__}",
@@ -245,11 +257,8 @@ class Comparison:
                 "genre": self.new.genre,
             },
             "summary": {level: dict(sorted(self.counts(level).items())) for level in LEVELS},
-            "nodes": {
-                "old": [n.to_dict() for n in self.old.nodes],
-                "new": [n.to_dict() for n in self.new.nodes],
-            },
-            "alignments": [a.to_dict() for a in self.alignments],
+            "nodes": None,
+            "alignments": None,
             "targets": [t.to_dict() for t in self.targets],
             "terms": {k: [t.to_dict() for t in v] for k, v in self.terms.items()},
             "renumbered": [
@@ -286,13 +295,40 @@ class Comparison:
     def to_json_bytes(self) -> bytes:
         """:meth:`to_json` encoded as UTF-8, for a file: orjson's bytes are written as they
         are, not decoded to a string and encoded back (some 60 ms for a 20 MB report)."""
+        return b"".join(self.to_json_parts())
+
+    def to_json_parts(self) -> list[bytes]:
+        """:meth:`to_json_bytes` in pieces, to be written one after the other. The nodes and
+        the alignments are encoded a slice at a time, so that their dictionaries never all
+        exist at once: at 2 MB a side they were 70 MB of the peak, beside the 60 MB of JSON
+        (and joining the pieces would cost those 60 MB again)."""
         import json
 
-        data = self.to_dict()
-        fast = self._orjson(data)
-        if fast is not None:
-            return fast
-        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+        if self._plain_numbers():
+            import orjson
+
+            data = self._skeleton()
+            mark = f"diffreport-part-{uuid.uuid4().hex}"
+            # (placeholder, the objects, their dictionaries, the nesting level of the key)
+            long: list[tuple[str, Sequence, Callable[[Any], dict], int]] = [
+                (f"{mark}-0", self.old.nodes, Node.to_dict, 2),
+                (f"{mark}-1", self.new.nodes, Node.to_dict, 2),
+                (f"{mark}-2", self.alignments, Alignment.to_dict, 1),
+            ]
+            data["nodes"] = {"old": long[0][0], "new": long[1][0]}
+            data["alignments"] = long[2][0]
+            try:
+                rest = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+                parts: list[bytes] = []
+                for placeholder, items, to_dict, level in long:
+                    before, rest = rest.split(orjson.dumps(placeholder), 1)
+                    parts.append(before)
+                    parts.extend(_list_parts(items, to_dict, level))
+                parts.append(rest)
+                return parts
+            except (orjson.JSONEncodeError, TypeError):  # lone surrogates, foreign types
+                pass
+        return [json.dumps(self.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")]
 
     def _orjson(self, data: dict) -> bytes | None:
         """``data`` as orjson writes it with indent 2, or None where ``json`` would write
@@ -316,6 +352,33 @@ class Comparison:
         numbers += [v for a in self.alignments if a.shares for v in a.shares.values()]
         numbers += [t.value for c in self.targets for t in (c.old, c.new) if t is not None]
         return all(map(_plain_number, numbers))
+
+
+# Objects encoded together by :func:`_list_parts`: few calls into orjson, small dictionaries.
+JSON_SLICE = 2000
+
+
+def _list_parts(items: Sequence, to_dict: Callable[[Any], dict], level: int) -> list[bytes]:
+    """A JSON list of ``items`` as orjson writes it with indent 2 as the value of a key at
+    nesting ``level``, in pieces: one slice of :data:`JSON_SLICE` items encoded at a time
+    and indented to its place (orjson escapes every newline inside a string, so each one in
+    its output starts a line)."""
+    if not items:
+        return [b"[]"]
+    import orjson
+
+    pad = b"  " * level
+    parts = [b"[\n"]
+    for start in range(0, len(items), JSON_SLICE):
+        encoded = orjson.dumps(
+            [to_dict(x) for x in items[start : start + JSON_SLICE]], option=orjson.OPT_INDENT_2
+        )
+        if start:
+            parts.append(b",\n")
+        # `[\n  {…},\n  {…}\n]`: the items, one level deeper for each level of the key
+        parts.append(pad + encoded[2:-2].replace(b"\n", b"\n" + pad))
+    parts.append(b"\n" + pad + b"]")
+    return parts
 
 
 def _plain_number(x: object) -> bool:

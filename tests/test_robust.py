@@ -1571,3 +1571,15 @@ def test_batch_stopped_by_a_signal_leaves_no_temporary_file(tmp_path, signum):
     time.sleep(0.5)
     left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True)
     assert left.stdout.strip() == "", left.stdout
+
+
+def test_output_in_pieces_is_written_in_order(tmp_path, capsysbinary):
+    # The JSON report is handed over in pieces (Comparison.to_json_parts): a replaced file,
+    # a device and standard output get them one after the other.
+    pieces = [b'{"a": ', b"[1, 2]", b"}"]
+    write_output(tmp_path / "r.json", pieces)
+    assert (tmp_path / "r.json").read_bytes() == b'{"a": [1, 2]}'
+    write_output("/dev/null", pieces)
+    write_output("-", pieces)
+    assert capsysbinary.readouterr().out == b'{"a": [1, 2]}'
+    assert folder_listing(tmp_path) == ["r.json"]

@@ -57,6 +57,24 @@ def test_json_is_what_the_standard_library_writes(seed_comparison):
     assert compact == json.dumps(seed_comparison.to_dict(), ensure_ascii=False)
 
 
+def test_json_written_in_slices_is_the_same_bytes(monkeypatch):
+    """The nodes and alignments are encoded a slice at a time and put in place: the pieces
+    joined are json.dumps's bytes, whatever the slice (one item, a few, all), and a side with
+    no nodes at all is an empty list."""
+    from diffreport import result
+
+    pair = law_pairs()[0]
+    cases = [compare(*pair), compare("\n", pair[1].read_text(encoding="utf-8"))]
+    for c in cases:
+        expected = json.dumps(c.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+        for size in (1, 7, 100_000):
+            monkeypatch.setattr(result, "JSON_SLICE", size)
+            parts = c.to_json_parts()
+            assert b"".join(parts) == expected
+            assert c.to_json_bytes() == expected
+    assert len(c.to_dict()["nodes"]["old"]) == 0  # (the second case)
+
+
 def test_json_numbers_orjson_would_write_differently_keep_their_form():
     c = compare(*law_pairs()[0])
     changed = next(a for a in c.alignments if a.score is not None)

@@ -17,6 +17,7 @@ import select
 import stat
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,9 +160,10 @@ def _new_file_mode(out: Path) -> int:
         return 0o666 & ~mask
 
 
-def write_output(out: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``out``: ``-`` is standard output; a device, FIFO or descriptor is
-    written through; a regular file (also behind links) is replaced atomically.
+def write_output(out: str | Path, data: bytes | Sequence[bytes]) -> Path:
+    """Write ``data`` (bytes, or pieces written one after the other) to ``out``: ``-`` is
+    standard output; a device, FIFO or descriptor is written through; a regular file (also
+    behind links) is replaced atomically.
 
     Raises :class:`OutputError`, or :class:`BrokenPipeError` when the reader of a pipe left."""
     _refuse_folder_name(out)
@@ -194,16 +196,21 @@ def _write_error(out: Path, exc: OSError) -> OutputError:
     return OutputError(_shown(out), f"could not be written ({exc.strerror or exc})", hint)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        try:
-            view = view[os.write(fd, view) :]
-        except BlockingIOError:  # a descriptor another program left non-blocking
-            select.select([], [fd], [])
+def _pieces(data: bytes | Sequence[bytes]) -> Sequence[bytes]:
+    return (data,) if isinstance(data, bytes | bytearray | memoryview) else data
 
 
-def _write_descriptor(out: Path, fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | Sequence[bytes]) -> None:
+    for piece in _pieces(data):
+        view = memoryview(piece)
+        while view:
+            try:
+                view = view[os.write(fd, view) :]
+            except BlockingIOError:  # a descriptor another program left non-blocking
+                select.select([], [fd], [])
+
+
+def _write_descriptor(out: Path, fd: int, data: bytes | Sequence[bytes]) -> None:
     """One of this process's own descriptors (``-``, /dev/stdout): written where it points,
     at its offset and in its mode (``>>`` appends)."""
     stream = {1: sys.stdout, 2: sys.stderr}.get(fd)
@@ -215,7 +222,8 @@ def _write_descriptor(out: Path, fd: int, data: bytes) -> None:
             # Through Python's stream: in order with what was printed, and wherever the
             # stream was redirected (a test's runner captures it).
             stream.flush()
-            stream.buffer.write(data)
+            for piece in _pieces(data):
+                stream.buffer.write(piece)
             stream.buffer.flush()
             return
         if stream is not None:
@@ -228,7 +236,7 @@ def _write_descriptor(out: Path, fd: int, data: bytes) -> None:
         raise _write_error(out, exc) from None
 
 
-def _write_through(out: Path, path: Path, data: bytes) -> None:
+def _write_through(out: Path, path: Path, data: bytes | Sequence[bytes]) -> None:
     """A device, FIFO or socket is opened and written, never replaced (a FIFO waits for its
     reader, as `>` in a shell does)."""
     try:
@@ -257,7 +265,7 @@ def _temp_prefix(name: str, folder: Path) -> str:
     return f".{short}."
 
 
-def _write_replacing(out: Path, path: Path, data: bytes) -> None:
+def _write_replacing(out: Path, path: Path, data: bytes | Sequence[bytes]) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -278,7 +286,8 @@ def _write_replacing(out: Path, path: Path, data: bytes) -> None:
         ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in _pieces(data):
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())  # the data is on disk before the name points at it
         os.chmod(tmp, mode)
