@@ -14,7 +14,6 @@ from .align import Aligner
 from .classify import Classifier
 from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
-from .normalise import to_paragraphs
 from .parse import parse
 from .result import Comparison, Pairing
 from .similarity import rarity
@@ -35,7 +34,9 @@ def load(source: str | Path | Document | SourceText, max_bytes: int | None = Non
         from .readers import read
 
         return parse(read(source, max_bytes=max_bytes))
-    return parse(SourceText(paragraphs=to_paragraphs(source), path="<text>"))
+    from .readers import read_text
+
+    return parse(read_text(source))
 
 
 @contextmanager

@@ -95,3 +95,21 @@ def test_compare_accepts_text():
     )
     assert c.counts("block")["unchanged"] == 2
     assert c.counts("block")["changed"] == 1
+
+
+def test_text_is_read_as_markdown_as_a_file_would_be(tmp_path):
+    # The same text as a string and as a .md file: `#` headings are sections either way.
+    old = "# 工作计划\n\n## 一、产业发展\n\n推进产业升级。\n\n## 二、民生保障\n\n改善民生。\n"
+    new = old.replace("改善民生。", "持续改善民生。")
+    (tmp_path / "old.md").write_text(old, encoding="utf-8")
+    (tmp_path / "new.md").write_text(new, encoding="utf-8")
+    from_text = compare(old, new)
+    from_files = compare(tmp_path / "old.md", tmp_path / "new.md")
+    for got in (from_text, from_files):
+        assert [s.title for s in got.new.of_kind("section")] == [
+            "工作计划",
+            "产业发展",
+            "民生保障",
+        ]
+        assert not any(b.text.startswith("#") for b in got.new.of_kind("block"))
+    assert from_text.to_dict()["alignments"] == from_files.to_dict()["alignments"]

@@ -546,6 +546,25 @@ def test_fifo_is_written_through(tmp_path):
     assert folder_listing(tmp_path) == ["pipe"]
 
 
+def test_fifo_input_is_read_once_written_and_refused_when_nothing_writes(tmp_path, monkeypatch):
+    import diffreport.readers as readers
+
+    monkeypatch.setattr(readers, "FIFO_WAIT_SECONDS", 0.3)
+    fifo = tmp_path / "in.md"
+    os.mkfifo(fifo)
+    # A writer (as a shell's `<(cat file)` has): read to its end.
+    writer = threading.Thread(target=lambda: fifo.write_bytes(SMALL.read_bytes()), daemon=True)
+    writer.start()
+    assert read(fifo).paragraphs == read(SMALL).paragraphs
+    writer.join(LIMIT_SECONDS)
+    # Nothing writes (`cat < pipe` would hang for ever; so would the same pipe given twice).
+    start = time.monotonic()
+    with pytest.raises(InputError, match="named pipe that nothing wrote to"):
+        read(fifo)
+    assert time.monotonic() - start < LIMIT_SECONDS
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
 def test_link_target_is_replaced_in_its_own_folder(tmp_path):
     here, there = tmp_path / "here", tmp_path / "there"
     here.mkdir()

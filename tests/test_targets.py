@@ -413,9 +413,9 @@ def test_english_fee_and_notice_period_pair_within_their_sections():
         (t.old.block_label, t.old.figure, t.new.figure, t.change) for t in c.targets if t.old
     )
     assert got == [
-        ("## 1. Fees", "$100", "$1,250", "raised"),
-        ("## 1. Fees", "within thirty (30) days", "within sixty (60) days", "raised"),
-        ("## 2. Termination", "sixty (60) days", "thirty (30) days", "lowered"),
+        ("Fees", "$100", "$1,250", "raised"),
+        ("Fees", "within thirty (30) days", "within sixty (60) days", "raised"),
+        ("Termination", "sixty (60) days", "thirty (30) days", "lowered"),
     ]
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "read_file_bytes",
     "read",
     "read_bytes",
+    "read_text",
     "decode",
     "parse_size",
     "max_input_bytes",
@@ -32,6 +33,11 @@ __all__ = [
 ]
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024  # override with --max-size / DIFFREPORT_MAX_BYTES
+
+# How long a named pipe (FIFO) given as input may have nothing writing to it: `cat < pipe`
+# waits for ever, which in a script is a hang with no message. A pipe with a writer (a shell's
+# `<(…)`) is read as it comes, for as long as it takes.
+FIFO_WAIT_SECONDS = 10.0
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Larger than any file: what a limit of 400 nines amounts to.
@@ -98,9 +104,12 @@ def read_file_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
     if stat.S_ISREG(st.st_mode) and st.st_size > limit:
         raise _too_large(name, f"{st.st_size:,}", limit)
     try:
-        # Bounded even when the size is unknown (a pipe, a device).
-        with path.open("rb") as fh:
-            data = read_at_most(fh, limit + 1)
+        if stat.S_ISFIFO(st.st_mode):
+            data = _read_fifo(path, limit + 1)
+        else:
+            # Bounded even when the size is unknown (a pipe, a device).
+            with path.open("rb") as fh:
+                data = read_at_most(fh, limit + 1)
     except OSError as exc:
         raise InputError(
             name, f"cannot be read ({exc.strerror})", "check that you may read it"
@@ -108,6 +117,33 @@ def read_file_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
     if len(data) > limit:
         raise _too_large(name, "more than " + f"{limit:,}", limit)
     return data
+
+
+def _read_fifo(path: Path, size: int) -> bytes:
+    """A named pipe's bytes, once a writer has opened it: opened without waiting, then
+    refused if nothing writes to it within :data:`FIFO_WAIT_SECONDS` (also the second time
+    the same pipe is given, its writer gone)."""
+    import select
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLHUP)
+        # Linux reports no POLLHUP on a pipe no writer has opened yet: only data or a writer
+        # that came and went end the wait.
+        if not poller.poll(int(FIFO_WAIT_SECONDS * 1000)):
+            raise InputError(
+                str(path),
+                f"is a named pipe that nothing wrote to within {FIFO_WAIT_SECONDS:g} s",
+                "start the program that writes to it first, or give a file",
+            )
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            return read_at_most(fh, size)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def read_at_most(fh: BinaryIO, size: int) -> bytes:
@@ -158,20 +194,32 @@ def read_bytes(data: bytes, name: str = "<input>") -> SourceText:
         encoding = "utf-8"
     else:
         text, encoding = decode(data, name)
-        if suffix in (".html", ".htm") or re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
-            from .html import read_html_text
+        return _read_decoded(text, name, suffix, encoding)
+    return _source(paragraphs, name, fmt, encoding, dropped)
 
-            paragraphs, fmt = read_html_text(text, name), "html"
+
+def read_text(text: str, name: str = "<text>") -> SourceText:
+    """Text given as a string (to ``compare()``): read as a Markdown file's text is (`#` and
+    setext headings, the front-matter marker, hard wrapping), or as HTML if it is HTML."""
+    return _read_decoded(text, name, ".md", "")
+
+
+def _read_decoded(text: str, name: str, suffix: str, encoding: str) -> SourceText:
+    dropped: list[str] = []
+    if suffix in (".html", ".htm") or re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
+        from .html import read_html_text
+
+        paragraphs, fmt = read_html_text(text, name), "html"
+    else:
+        fmt = "md" if suffix in (".md", ".markdown") else "txt"
+        from .lines import read_wrapped
+
+        wrapped = read_wrapped(text, markdown=fmt == "md")
+        if wrapped is not None:
+            paragraphs, dropped = wrapped
+            paragraphs = [p for p in paragraphs if not is_rule(p.text)]
         else:
-            fmt = "md" if suffix in (".md", ".markdown") else "txt"
-            from .lines import read_wrapped
-
-            wrapped = read_wrapped(text, markdown=fmt == "md")
-            if wrapped is not None:
-                paragraphs, dropped = wrapped
-                paragraphs = [p for p in paragraphs if not is_rule(p.text)]
-            else:
-                paragraphs = read_plain_text(text, markdown=fmt == "md")
+            paragraphs = read_plain_text(text, markdown=fmt == "md")
     return _source(paragraphs, name, fmt, encoding, dropped)
 
 
