@@ -327,9 +327,6 @@ def _attach_parts(
     for lone, side in [(p, "new") for p in left_new] + [(p, "old") for p in left_old]:
         doc, other, other_side = (new, old, "old") if side == "new" else (old, new, "new")
         node = doc.node((lone.new if side == "new" else lone.old)[0])
-        prof = profile(side, doc, node.id)
-        if prof.size < MIN_PART_WORDS:
-            continue
         block = doc.block_of(node.id)
         if block is None:
             continue
@@ -343,6 +340,11 @@ def _attach_parts(
             pool = [
                 p for nb in sorted(block_links.get(block.id, ())) for p in by_new_block.get(nb, [])
             ]
+        if not pool:  # most lone clauses of unrelated text: profiled for nothing
+            continue
+        prof = profile(side, doc, node.id)
+        if prof.size < MIN_PART_WORDS:
+            continue
         for p in pool:
             whole_id = p.old[0] if side == "new" else p.new[0]
             share = containment(prof, profile(other_side, other, whole_id))
