@@ -236,6 +236,23 @@ def _position_prior(n_old: int, n_new: int, weight: float = POSITION_PRIOR) -> n
     return prior
 
 
+def _top_two(units: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``n`` units, the largest and the second largest of the ``scores`` of its
+    edges (``units[k]`` holds edge k), 0.0 where it has none."""
+    order = np.lexsort((-scores, units))
+    unit, score = units[order], scores[order]
+    best, second = np.zeros(n), np.zeros(n)
+    if not len(unit):
+        return best, second
+    starts = np.flatnonzero(np.concatenate(([True], unit[1:] != unit[:-1])))
+    best[unit[starts]] = score[starts]
+    nxt = starts + 1
+    nxt = nxt[(nxt < len(unit))]
+    nxt = nxt[unit[nxt] == unit[nxt - 1]]
+    second[unit[nxt]] = score[nxt]
+    return best, second
+
+
 def _sparse_scores(
     old: list[Profile], new: list[Profile], threshold: float, moved: bool
 ) -> dict[tuple[int, int], float]:
@@ -481,27 +498,32 @@ class Aligner:
         else:
             edges = _sparse_scores(old_p, new_p, low, moved=True)
         # Scored once; each round takes the clear mutual best pairs, and their rows and
-        # columns leave the runner-up lists of the next.
+        # columns leave the runner-up lists of the next. In numpy: tens of thousands of
+        # edges between unrelated texts.
+        keys = sorted(edges)
+        rows = np.array([i for i, _ in keys], dtype=np.int64)
+        cols = np.array([j for _, j in keys], dtype=np.int64)
+        scores = np.array([edges[e] for e in keys], dtype=np.float64)
+        size_o = np.array([p.size for p in old_p], dtype=np.int64)
+        size_n = np.array([p.size for p in new_p], dtype=np.int64)
         for _ in range(RELATIVE_ROUNDS):
-            top_o: dict[int, list[float]] = defaultdict(list)
-            top_n: dict[int, list[float]] = defaultdict(list)
-            for (i, j), sc in edges.items():
-                for top, k in ((top_o, i), (top_n, j)):
-                    lst = top[k]
-                    lst.append(sc)
-                    if len(lst) > 2:
-                        lst.sort(reverse=True)
-                        del lst[2:]
-            taken: list[tuple[int, int, float]] = []
-            for (i, j), sc in sorted(edges.items()):
-                if sc < floor or min(old_p[i].size, new_p[j].size) < RELATIVE_MIN_WORDS:
-                    continue
-                row, col = sorted(top_o[i], reverse=True), sorted(top_n[j], reverse=True)
-                if row[0] > sc or col[0] > sc:
-                    continue  # not the mutual best
-                runner = max(row[1] if len(row) > 1 else 0.0, col[1] if len(col) > 1 else 0.0)
-                if sc >= RELATIVE_MARGIN * runner and self._shares_rare(level, old_p[i], new_p[j]):
-                    taken.append((i, j, sc))
+            best_o, second_o = _top_two(rows, scores, len(olds))
+            best_n, second_n = _top_two(cols, scores, len(news))
+            runner = np.maximum(second_o[rows], second_n[cols])
+            clear = (
+                (scores >= floor)
+                & (np.minimum(size_o[rows], size_n[cols]) >= RELATIVE_MIN_WORDS)
+                & (best_o[rows] <= scores)  # the mutual best
+                & (best_n[cols] <= scores)
+                & (scores >= RELATIVE_MARGIN * runner)
+            )
+            taken = [
+                (i, j, sc)
+                for i, j, sc in zip(
+                    rows[clear].tolist(), cols[clear].tolist(), scores[clear].tolist(), strict=True
+                )
+                if self._shares_rare(level, old_p[i], new_p[j])
+            ]
             if not taken:
                 return
             for i, j, sc in taken:
@@ -510,8 +532,12 @@ class Aligner:
                 self.pairs[level].append(pairing)
                 self._link(pairing)
                 pairing.moved = self._parents_differ(o.id, n.id)
-            rows, cols = {i for i, _, _ in taken}, {j for _, j, _ in taken}
-            edges = {e: sc for e, sc in edges.items() if e[0] not in rows and e[1] not in cols}
+            gone_o = np.zeros(len(olds), dtype=bool)
+            gone_n = np.zeros(len(news), dtype=bool)
+            gone_o[[i for i, _, _ in taken]] = True
+            gone_n[[j for _, j, _ in taken]] = True
+            stay = ~(gone_o[rows] | gone_n[cols])
+            rows, cols, scores = rows[stay], cols[stay], scores[stay]
 
     def _within_parents(
         self, level: Kind, olds_all: list[Node], news_all: list[Node], parent_level: Kind
