@@ -27,6 +27,9 @@ from .errors import DiffreportError, Interrupted, SettingsError, printable, stop
 
 INDEX_EVERY_SECONDS = 5.0  # how often a running batch rewrites index.json (it is atomic)
 PROGRESS_LINE_EVERY = 100  # pairs between progress lines when stderr is not a terminal
+# `show` draws a tree of more nodes than this as plain lines: rich takes some 0.1 ms a node
+# (half a second here), and its wrapping and colour are of little use on so long a listing.
+SHOW_RICH_NODES = 5_000
 SEED_OLD = "seeds/nankai-2024-plan.txt"
 SEED_NEW = "seeds/nankai-2025-plan.txt"
 
@@ -750,52 +753,90 @@ def show(file: str, fmt: str, sentences: bool, max_size: int | None) -> None:
         }
         _emit(json.dumps(shown, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
         return
-    from rich.tree import Tree
-
-    tree = Tree(
-        f"[bold]{_esc(doc.title)}[/]  [dim]({doc.genre}, {len(doc.of_kind('section'))} sections, {len(doc.of_kind('block'))} blocks)[/]"
+    counts = (
+        f"{doc.genre}, {len(doc.of_kind('section'))} sections, {len(doc.of_kind('block'))} blocks"
     )
-    branches: dict[str | None, Tree] = {None: tree}
+    shown: list[tuple[str | None, str, str, str]] = []  # (parent, id, markup, plain text)
     for node in doc.nodes:
         if node.kind in ("sentence", "clause") and not sentences:
             continue
         if node.kind == "clause" and len(doc.children(node.parent)) == 1:
             continue
-        parent = branches.get(node.parent, tree)
         if node.kind == "section":
-            label = f"[bold cyan]{_esc(node.label)}[/] [bold]{_esc(node.title)}[/]"
+            parts = [("bold cyan", node.label), ("bold", node.title)]
         elif node.kind == "block":
             body = (
                 node.text[len(node.label) :].lstrip()
                 if node.label and node.text.startswith(node.label)
                 else node.text
             )
-            head = node.title or _snippet(body)
-            label = f"[green]{_esc(node.label)}[/] {_esc(head)} [dim]{node.id}[/]"
+            parts = [("green", node.label), ("", node.title or _snippet(body)), ("dim", node.id)]
         else:
-            label = f"[dim]{node.id}[/] {_esc(_snippet(node.text, 60))}"
-        branches[node.id] = parent.add(label)
+            parts = [("dim", node.id), ("", _snippet(node.text, 60))]
+        markup = " ".join(f"[{style}]{_esc(t)}[/]" if style else _esc(t) for style, t in parts)
+        shown.append((node.parent, node.id, markup, " ".join(t for _, t in parts)))
+    dropped = _dropped_summary(source.dropped)
+
+    if len(shown) > SHOW_RICH_NODES:
+        # rich lays a tree out at some 0.1 ms a node (10 s for 100,000 blocks): a large tree
+        # is written as plain lines with the same guides, in time linear in its nodes.
+        tree_lines = _tree_lines([(parent, nid, plain) for parent, nid, _, plain in shown])
+        _emit_text("\n".join([f"{doc.title}  ({counts})", *tree_lines, *dropped]) + "\n")
+        return
+    from rich.tree import Tree
+
+    tree = Tree(f"[bold]{_esc(doc.title)}[/]  [dim]({counts})[/]")
+    branches: dict[str | None, Tree] = {None: tree}
+    for parent, nid, markup, _ in shown:
+        branches[nid] = branches.get(parent, tree).add(markup)
 
     def draw(console) -> None:
         console.print(tree)
-        if not source.dropped:
-            return
-        # What the reader left out as page furniture, so a user can see why a line is missing.
-        import re
-        from collections import Counter
-
-        from .readers.lines import is_page_number
-
-        # Page numbers grouped as one line: `— N —  × 9`.
-        texts = [line.split(": ", 1)[-1] for line in source.dropped]
-        repeated = Counter(re.sub(r"\d+", "N", t) if is_page_number(t) else t for t in texts)
-        console.print(
-            f"[dim]dropped as running header, footer or page number ({len(source.dropped)} lines):[/]"
-        )
-        for text, count in repeated.most_common(12):
-            console.print(f"[dim]  {_esc(text)}" + (f"  × {count}" if count > 1 else "") + "[/]")
+        for line in dropped:
+            console.print(f"[dim]{_esc(line)}[/]")
 
     _emit_rich(draw)
+
+
+def _dropped_summary(dropped: list[str]) -> list[str]:
+    """What the reader left out as page furniture, so a user can see why a line is missing;
+    page numbers grouped as one line: `— N —  × 9`."""
+    if not dropped:
+        return []
+    import re
+    from collections import Counter
+
+    from .readers.lines import is_page_number
+
+    texts = [line.split(": ", 1)[-1] for line in dropped]
+    repeated = Counter(re.sub(r"\d+", "N", t) if is_page_number(t) else t for t in texts)
+    return [f"dropped as running header, footer or page number ({len(dropped)} lines):"] + [
+        f"  {text}" + (f"  × {count}" if count > 1 else "")
+        for text, count in repeated.most_common(12)
+    ]
+
+
+def _tree_lines(nodes: list[tuple[str | None, str, str]]) -> list[str]:
+    """A tree of (parent id, id, text), in document order, as lines with rich's guides
+    (`├── `, `│   `, `└── `); a node whose parent is not shown hangs from the root. Iterative:
+    no depth of nesting reaches the recursion limit."""
+    ids = {nid for _, nid, _ in nodes}
+    kids: dict[str | None, list[tuple[str, str]]] = {}
+    for parent, nid, text in nodes:
+        kids.setdefault(parent if parent in ids else None, []).append((nid, text))
+    lines: list[str] = []
+    stack: list[tuple[list[tuple[str, str]], int, str]] = [(kids.get(None, []), 0, "")]
+    while stack:
+        items, k, prefix = stack.pop()
+        if k >= len(items):
+            continue
+        stack.append((items, k + 1, prefix))
+        nid, text = items[k]
+        last = k == len(items) - 1
+        lines.append(f"{prefix}{'└── ' if last else '├── '}{text}")
+        if nid in kids:
+            stack.append((kids[nid], 0, prefix + ("    " if last else "│   ")))
+    return lines
 
 
 def _esc(text: str) -> str:
