@@ -153,7 +153,10 @@ _EN_TARGET = re.compile(
 )
 _EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _EN_CONJUNCTION = re.compile(r"(?i)^(?:or|and|but|nor)\b\s*|\s*\b(?:or|and)$")
-_EN_TAIL_WORDS = re.compile(r"(?:[ \t]*[^\s,;:.()\[\]]+){0,5}")
+# An English figure is named by at most this many words before it (its indicator) and after it.
+EN_NAME_BEFORE_WORDS = 6
+EN_NAME_AFTER_WORDS = 5
+_EN_TAIL_WORDS = re.compile(rf"(?:[ \t]*[^\s,;:.()\[\]]+){{0,{EN_NAME_AFTER_WORDS}}}")
 _EN_CUT = re.compile(r"[,;:.()\[\]]")
 _EN_QUALIFIER_TAIL = re.compile(rf"(?i)\s*(?:{_EN_LOW}|{_EN_HIGH}|of|for|a|the|between)\s*$")
 
@@ -302,6 +305,10 @@ def _in_quotes(text: str) -> list[tuple[int, int]]:
 # cut at a word boundary so a name is never a fragment (`市场份额`, not `市场份`).
 NAME_BEFORE_CHARS = 18
 NAME_AFTER_CHARS = 12
+# A noun after the figure names it when it has this many Chinese characters (`个口袋公园`).
+COUNTED_NOUN_CHARS = 2
+# An unlabelled, untitled block outside any section is named by its opening this long.
+BLOCK_OPENING_CHARS = 20
 
 
 def _last_words(phrase: str, limit: int) -> str:
@@ -350,7 +357,7 @@ def _indicator(
             before = named + head[-1]
     # `新建提升4个口袋公园`: a counted noun after the figure names the indicator; a percentage
     # or a figure that ends the phrase belongs to the words before it.
-    counted = len(_CJK.findall(after)) >= 2
+    counted = len(_CJK.findall(after)) >= COUNTED_NOUN_CHARS
     if unit not in ("%", "个百分点") and counted:
         return after.removeprefix("的") or after, before, after  # `…以下的罚款`: `罚款`
     name = before.rsplit("等", 1)[-1] if "等" in before[:-1] else before
@@ -369,7 +376,8 @@ def _block_label(doc: Document, block: Node | None) -> str:
     section = doc.section_of(block.id)
     if section is not None:
         return section.title or section.text
-    return block.text[:20] + ("…" if len(block.text) > 20 else "")
+    opening = block.text[:BLOCK_OPENING_CHARS]
+    return opening + ("…" if len(block.text) > BLOCK_OPENING_CHARS else "")
 
 
 def extract_targets(doc: Document) -> list[Target]:
@@ -665,9 +673,9 @@ def _english_figures(text: str) -> list[_Figure]:
             qualifier = " ".join(q for q in (pre, post) if q)
         head = _EN_CUT.split(text[previous_end : m.start()])[-1]
         previous_end = m.end()
-        before = " ".join(_EN_QUALIFIER_TAIL.sub("", head).split()[-6:])
+        before = " ".join(_EN_QUALIFIER_TAIL.sub("", head).split()[-EN_NAME_BEFORE_WORDS:])
         before = _EN_CONJUNCTION.sub("", before)
-        after = " ".join(_EN_CUT.split(text[m.end() :])[0].split()[:5])
+        after = " ".join(_EN_CUT.split(text[m.end() :])[0].split()[:EN_NAME_AFTER_WORDS])
         name = before or after
         if not re.search(r"[A-Za-z]", name):
             continue
@@ -708,6 +716,10 @@ def _change(old: Target, new: Target) -> str:
     return "unchanged" if same_bounds and old.qualifier == new.qualifier else "reworded"
 
 
+# An indicator's core this short names too little to find it again in a clause without a figure.
+AIM_CORE_CHARS = 4
+
+
 def _core(key: str) -> str:
     """The name inside an indicator, without its generic head noun: `专精特新中小企业` →
     `专精特新`, which a rewording keeps (`“专精特新”企业数量`)."""
@@ -734,7 +746,7 @@ def _aim_for(
     ``target``'s indicator with a qualitative aim instead of a figure, as a `Target` with
     value None."""
     core = _core(target.key)
-    if len(core) < 4:
+    if len(core) < AIM_CORE_CHARS:
         return None
     for text, c in aims:
         if c.id in taken or core not in text:
@@ -775,6 +787,10 @@ def _same(old: np.ndarray, new: np.ndarray) -> np.ndarray:
     return (old[:, None] == new[None, :]).astype(np.float32)
 
 
+# Above this many cells, rapidfuzz scores the key matrix on every core: threads cost more below.
+PARALLEL_CELLS = 10_000
+
+
 def key_scores(old: list[str], new: list[str], wanted: np.ndarray | None = None) -> np.ndarray:
     """WRatio of every old key against every new key, for the optimal assignment. Each
     distinct pair is scored once (a long code repeats its indicators: law-x9 has 360 figures
@@ -799,7 +815,7 @@ def key_scores(old: list[str], new: list[str], wanted: np.ndarray | None = None)
         distinct_new,
         scorer=fuzz.WRatio,
         dtype=np.float32,
-        workers=-1 if len(distinct_old) * len(distinct_new) > 10_000 else 1,
+        workers=-1 if len(distinct_old) * len(distinct_new) > PARALLEL_CELLS else 1,
     )
     row = {k: i for i, k in enumerate(distinct_old)}
     col = {k: j for j, k in enumerate(distinct_new)}
@@ -819,6 +835,9 @@ _CONTEXT = 20.0
 # keeps its form more often than it turns into another tier's.
 _SAME_SHAPE = 5.0
 _NOT_PAIRED = -1e6  # units the alignment did not pair: never a target pair
+# Two figures outside paired units may pair from this WRatio of their indicators: below it the
+# names are of different things.
+ALIKE_INDICATORS = 70.0
 # A figure under an aggravating or mitigating condition (`情节严重的，对个人处二万元以上十万元
 # 以下的罚款`) is another tier of the provision than the ordinary fine before it: a tier pairs
 # only with the same tier (a grave tier a revision removed is dropped, not the ordinary fine's
@@ -867,7 +886,7 @@ def _ranks(targets: list[Target], groups: np.ndarray) -> np.ndarray:
 
 
 def compare_targets(
-    old: Document, new: Document, alignments=None, threshold: float = 70.0
+    old: Document, new: Document, alignments=None, threshold: float = ALIKE_INDICATORS
 ) -> list[TargetChange]:
     """Pair the targets of ``old`` and ``new`` and say how each changed. With ``alignments``
     (the comparison's), a pair must lie in units the alignment paired: the same block

@@ -34,6 +34,8 @@ QUOTED_TERM_CHARS = (2, 16)  # a quoted span this long (inclusive) may be a defi
 _BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}")
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+# Keywords (TF-IDF) taken from each document as candidate terms.
+KEYWORDS_PER_DOCUMENT = 80
 
 
 @lru_cache(maxsize=1)
@@ -58,9 +60,9 @@ def _quoted_terms(doc: Document) -> Counter[str]:
     return out
 
 
-def _keywords(doc: Document, top: int = 80) -> list[str]:
+def _keywords(doc: Document, top: int = KEYWORDS_PER_DOCUMENT) -> list[str]:
     text = "\n".join(b.text for b in doc.of_kind("block"))
-    return [w for w in keywords(text, top) if len(w) >= 2 and not w.isdigit()]
+    return [w for w in keywords(text, top) if len(w) >= TERM_MIN_CHARS and not w.isdigit()]
 
 
 # A term's places: the first blocks that hold it, in reading order.
@@ -138,6 +140,31 @@ FOLLOWED = 0.75
 # A fuller reading of a rename (`主体` → `企业等经营主体`) stands if it holds in this share of
 # the units the shorter one holds in.
 FULLER = 0.8
+# A term has at least this many characters: one (`区`, `的`) names nothing on its own.
+TERM_MIN_CHARS = 2
+# A keyword is followed as a term from this many characters (quoted and policy terms at any
+# length): shorter ones are everyday words whose counts say little.
+KEYWORD_TERM_CHARS = 3
+# A rename is a replacement made in at least this many units: once is an edit of one provision.
+RENAME_MIN_UNITS = 2
+# The new term's uses beyond the old term's letters grow by at least this many per unit where
+# it replaced the old one (else the "new" term was there all along).
+RENAME_NEW_USES = 0.5
+# A term's use rose or fell when its count moved by at least this many ...
+SHIFT_MIN_CHANGE = 2
+# ... and its rate per character grew or shrank by this factor: less is the documents' length.
+SHIFT_RATIO = 1.5
+# Words past the nearest word edge a candidate may take from the unchanged text around its
+# change: one on the left, two on the right (a head word: `质量技监` + `部门`).
+LEFT_WORDS = 1
+RIGHT_WORDS = 2
+# The unchanged text kept on each side before atomising: room for CONTEXT_ATOMS atoms of up to
+# three characters (a Chinese character is one atom; longer English words leave room for fewer).
+CONTEXT_CHARS = 3 * CONTEXT_ATOMS
+# The lengths of the function words, to look each up at a term's two edges.
+_FUNCTION_WORD_LENGTHS = tuple(sorted({len(w) for w in FUNCTION_WORDS}))
+# Term shifts kept per kind (new, dropped, rose, fell, renames), the most used first.
+SHIFTS_SHOWN = 60
 
 _PUNCT = re.compile(r"[^\w\s]|_")
 # A unit's own label is not part of a term (`第十条各部` → `第十四条国务院组成部门`).
@@ -231,7 +258,9 @@ def _edge_word(term: str) -> bool:
         return False  # `条 网络`: a label's last character, not a word
     if term[0] in _PARTICLES or term[-1] in _PARTICLES:
         return False
-    if any(term[:k] in FUNCTION_WORDS or term[-k:] in FUNCTION_WORDS for k in (2, 3, 4)):
+    if any(
+        term[:k] in FUNCTION_WORDS or term[-k:] in FUNCTION_WORDS for k in _FUNCTION_WORD_LENGTHS
+    ):
         return False
     words = _words(term)
     return not any(w in _EDGE_CHARACTERS or w.lower() in STOP_LATIN for w in (words[0], words[-1]))
@@ -252,7 +281,7 @@ def _context(before: str, after: str) -> tuple[str, str]:
     """The unchanged text on each side of a change, up to the nearest punctuation."""
     left = _PUNCT.split(before)[-1] if before else ""
     right = _PUNCT.split(after)[0] if after else ""
-    return left[-3 * CONTEXT_ATOMS :], right[: 3 * CONTEXT_ATOMS]
+    return left[-CONTEXT_CHARS:], right[:CONTEXT_CHARS]
 
 
 def _term_pairs(before: str, deleted: str, inserted: str, after: str) -> frozenset[tuple[str, str]]:
@@ -341,7 +370,7 @@ def _pairs_in_context(
                     mode = "after"  # the term is the word before and the item
                 elif one_word and core_old[-1] == "、" and len(core_old) - len(word) == 1:
                     mode = "before"
-                elif one_word and word == core_old and len(word) >= 2:
+                elif one_word and word == core_old and len(word) >= TERM_MIN_CHARS:
                     mode = "before"
                 elif _CJK_WORD.fullmatch(core_old) and _inside_word(old_s, at, at + len(word)):
                     mode = "inside"  # `股东[大]会` → `股东会`, `通知[书]` → `通知`
@@ -354,12 +383,12 @@ def _pairs_in_context(
                 x
                 for x in range(rooms[first][0] + 1)
                 if a_off[s0 - x] in old_edges and b_off[d0 - x] in new_edges
-            ][:2]
+            ][: LEFT_WORDS + 1]
             rights = [
                 y
                 for y in range(rooms[last][1] + 1)
                 if a_off[s1 + y] in old_edges and b_off[d1 + y] in new_edges
-            ][:3]
+            ][: RIGHT_WORDS + 1]
             for x in lefts:
                 for y in rights:
                     if (
@@ -371,7 +400,7 @@ def _pairs_in_context(
                     o0, o1 = a_off[s0 - x], a_off[s1 + y]
                     n0, n1 = b_off[d0 - x], b_off[d1 + y]
                     o, n = old_s[o0:o1].strip(), new_s[n0:n1].strip()
-                    if o == n or max(len(o), len(n)) < 2 or max(len(o), len(n)) > TERM_CHARS:
+                    if o == n or not TERM_MIN_CHARS <= max(len(o), len(n)) <= TERM_CHARS:
                         continue
                     if _NOT_TERM.search(o + n) or _LABEL_IN.search(o + n):
                         continue
@@ -380,7 +409,10 @@ def _pairs_in_context(
                     if (
                         not _edge_word(o)
                         or not _edge_word(n)
-                        or (len(n) < 2 and not (mode in ("after", "before") and "、" in o))
+                        or (
+                            len(n) < TERM_MIN_CHARS
+                            and not (mode in ("after", "before") and "、" in o)
+                        )
                     ):
                         continue  # one character only for an enumeration cut (`区、县` → `区`)
                     if set(_words(o)) ^ set(_words(n)) <= FUNCTION_WORDS:
@@ -641,7 +673,7 @@ def find_renames(
     old: Document,
     new: Document,
     alignments: list[Alignment],
-    min_units: int = 2,
+    min_units: int = RENAME_MIN_UNITS,
     counts: tuple[TermCounts, TermCounts] | None = None,
 ) -> list[Rename]:
     """The renames among the changes of ``alignments``; ``counts`` (old, new) are the term
@@ -703,9 +735,9 @@ def _renames(
         # ... and the new term is used more than before, beyond the old term's letters
         # (`区` in `区、县`).
         nc_new = count(True, n)
-        if nc_new - old_counts.count_outside(n, o) < len(where) / 2:
+        if nc_new - old_counts.count_outside(n, o) < len(where) * RENAME_NEW_USES:
             continue
-        found.append(Rename(o, n, len(where), oc_old, nc_new, where[:5]))
+        found.append(Rename(o, n, len(where), oc_old, nc_new, where[:WHERE_LIMIT]))
     return _resolve(found, count)
 
 
@@ -723,14 +755,14 @@ def _key_word(term: str) -> bool:
 
 
 def _is_term(term: str, quoted: set[str]) -> bool:
-    return term in quoted or term in _policy_terms() or len(term) >= 3
+    return term in quoted or term in _policy_terms() or len(term) >= KEYWORD_TERM_CHARS
 
 
 def term_shifts(
     old: Document,
     new: Document,
     alignments: list[Alignment] | None = None,
-    limit: int = 60,
+    limit: int = SHIFTS_SHOWN,
 ) -> dict[str, list]:
     old_text, new_text = _full_text(old), _full_text(new)
     quoted = set(_quoted_terms(new)) | set(_quoted_terms(old))
@@ -749,7 +781,9 @@ def term_shifts(
         [old_text, new_text], shift_terms + [t for pair in rename_candidates for t in pair]
     )
     renames = (
-        _renames(rename_candidates, old, new, alignments, 2, (old_counts, new_counts))
+        _renames(
+            rename_candidates, old, new, alignments, RENAME_MIN_UNITS, (old_counts, new_counts)
+        )
         if alignments
         else []
     )
@@ -768,12 +802,12 @@ def term_shifts(
             new_terms.append(TermShift(term, 0, nc, new_places.where(new_counts, term)))
         elif nc == 0 and oc > 0:
             dropped.append(TermShift(term, oc, 0, old_places.where(old_counts, term)))
-        elif oc and nc and abs(nc - oc) >= 2:
+        elif oc and nc and abs(nc - oc) >= SHIFT_MIN_CHANGE:
             ratio = (nc / new_len) / (oc / old_len)
             shift = TermShift(term, oc, nc, new_places.where(new_counts, term))
-            if ratio >= 1.5:
+            if ratio >= SHIFT_RATIO:
                 rose.append((ratio, shift))
-            elif ratio <= 1 / 1.5:
+            elif ratio <= 1 / SHIFT_RATIO:
                 fell.append((ratio, shift))
     key = lambda t: (-(t.new_count + t.old_count), t.term)  # noqa: E731
     return {
