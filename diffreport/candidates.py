@@ -20,8 +20,20 @@ from .similarity import Profile, distinct_sorted, linear_sum_assignment
 # most (rarity-weighted) of them, in both directions.
 KEY_WORDS = 6
 CANDIDATES = 12
-# A connected component larger than this many cells is thinned to each unit's best edges.
+# A connected component larger than this many cells is thinned to each unit's best edges ...
 COMPONENT_LIMIT = 1_000_000
+# ... this many for each unit (an edge stays if either end keeps it).
+THIN_KEEP = 3
+# A key word held by more b units than VOTES_PER_KEY × a unit's keys (CANDIDATES at least),
+# CROWDED times over, is too common to vote: its postings would cost more than they tell.
+VOTES_PER_KEY = 4
+CROWDED = 8
+# Word codes spanning at most DENSE_SPAN × their count (+ DENSE_SLACK) are numbered by their
+# offsets: an arange over the span is cheaper than np.unique's sort.
+DENSE_SPAN = 4
+DENSE_SLACK = 1024
+# A scored edge of a component counts however small its score: unscored cells are zero.
+ANY_SCORE = 1e-9
 
 
 def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
@@ -73,7 +85,7 @@ def _dense_ids(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(codes):
         return codes, codes
     low, high = int(codes.min()), int(codes.max())
-    if high - low < 4 * len(codes) + 1024:
+    if high - low < DENSE_SPAN * len(codes) + DENSE_SLACK:
         return np.arange(low, high + 1, dtype=np.int64), codes - low
     found, ids = np.unique(codes, return_inverse=True)
     return found, ids.reshape(-1)
@@ -123,7 +135,7 @@ def _lookups(
     unit, word, pos = unit[top], word[top], pos[top]
     n_keys = np.minimum(count, KEY_WORDS)[unit]
     # A key held by too many units votes for none of them.
-    votes_ok = df_b[word] <= np.maximum(CANDIDATES, 4 * n_keys) * 8
+    votes_ok = df_b[word] <= np.maximum(CANDIDATES, VOTES_PER_KEY * n_keys) * CROWDED
     unit, word, pos = unit[votes_ok], word[votes_ok], pos[votes_ok]
     # Every (unit, b unit) vote, in the order a unit's lookup meets them.
     lengths = df_b[word]
@@ -225,12 +237,14 @@ def assign_sparse(edges: dict[tuple[int, int], float], n_old: int) -> list[tuple
         score = np.zeros((len(rows), len(cols)))
         for i, j in comp:
             score[ri[i], ci[j]] = edges[(i, j)]
-        for r, c, s in assign(score, 1e-9):
+        for r, c, s in assign(score, ANY_SCORE):
             out.append((rows[r], cols[c], s))
     return out
 
 
-def _thin(edges: dict[tuple[int, int], float], keep: int = 3) -> dict[tuple[int, int], float]:
+def _thin(
+    edges: dict[tuple[int, int], float], keep: int = THIN_KEEP
+) -> dict[tuple[int, int], float]:
     """Each unit's ``keep`` best edges (an edge stays if either end keeps it)."""
     best_o: dict[int, list[tuple[float, int]]] = defaultdict(list)
     best_n: dict[int, list[tuple[float, int]]] = defaultdict(list)
