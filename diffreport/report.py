@@ -16,7 +16,7 @@ from .errors import printable
 from .model import LEVELS, Document, Node
 from .normalise import strict_key
 from .parse import is_article_label
-from .result import Alignment, Comparison
+from .result import STATUSES, TARGET_STATUSES, Alignment, Comparison
 from .sidebyside import rows as side_by_side
 
 _MARKDOWN = MarkdownIt("commonmark")
@@ -213,7 +213,7 @@ def target_place(t) -> str:
 # ---------------------------------------------------------------- the summary table
 
 # The statuses the summary table counts, in its column order (then moved, then minor).
-SUMMARY_STATUSES = ("unchanged", "changed", "new", "dropped", "split", "merged")
+SUMMARY_STATUSES = STATUSES
 
 
 @dataclass(slots=True)
@@ -258,8 +258,8 @@ BLOCK_STATUSES = (
     "split",
     "merged",
 )
-SECTION_STATUSES = ("unchanged", "changed", "new", "dropped", "split", "merged")
-TARGET_CHANGES = ("raised", "lowered", "unchanged", "new", "dropped", "reworded")
+SECTION_STATUSES = STATUSES
+TARGET_CHANGES = TARGET_STATUSES
 # Runs, not characters: findall of single characters builds a list as long as the text.
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _LATIN = re.compile(r"[A-Za-z]+")

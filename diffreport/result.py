@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from . import __version__
 from .errors import printable
@@ -22,9 +22,10 @@ from .model import LEVELS, Document, Kind, Node
 
 # What became of a unit (an alignment's ``status``): one definition for every stage and writer.
 Status = Literal["unchanged", "changed", "new", "dropped", "split", "merged"]
-STATUSES: tuple[Status, ...] = ("unchanged", "changed", "new", "dropped", "split", "merged")
+STATUSES: tuple[Status, ...] = get_args(Status)  # in this order in every table
 # What became of a quantitative target (a target change's ``change``).
 TargetStatus = Literal["raised", "lowered", "unchanged", "new", "dropped", "reworded"]
+TARGET_STATUSES: tuple[TargetStatus, ...] = get_args(TargetStatus)
 
 
 @dataclass(slots=True)
