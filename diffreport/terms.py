@@ -669,23 +669,6 @@ def count_terms(texts: list[str], terms: Iterable[str]) -> list[TermCounts]:
     return out
 
 
-def find_renames(
-    old: Document,
-    new: Document,
-    alignments: list[Alignment],
-    min_units: int = RENAME_MIN_UNITS,
-    counts: tuple[TermCounts, TermCounts] | None = None,
-) -> list[Rename]:
-    """The renames among the changes of ``alignments``; ``counts`` (old, new) are the term
-    counts of the two documents' full texts if already made (:func:`count_terms`)."""
-    candidates = _candidates(alignments, new)
-    if counts is None:
-        terms = [t for pair in candidates for t in pair]
-        old_counts, new_counts = count_terms([_full_text(old), _full_text(new)], terms)
-        counts = (old_counts, new_counts)
-    return _renames(candidates, old, new, alignments, min_units, counts)
-
-
 def _renames(
     candidates: dict[tuple[str, str], set[str]],
     old: Document,
