@@ -780,7 +780,7 @@ def show(file: str, fmt: str, sentences: bool, max_size: int | None) -> None:
     if len(shown) > SHOW_RICH_NODES:
         # rich lays a tree out at some 0.1 ms a node (10 s for 100,000 blocks): a large tree
         # is written as plain lines with the same guides, in time linear in its nodes.
-        tree_lines = _tree_lines([(parent, nid, plain) for parent, nid, _, plain in shown])
+        tree_lines = guide_lines([(parent, nid, plain) for parent, nid, _, plain in shown])
         _emit_text("\n".join([f"{doc.title}  ({counts})", *tree_lines, *dropped]) + "\n")
         return
     from rich.tree import Tree
@@ -816,7 +816,7 @@ def _dropped_summary(dropped: list[str]) -> list[str]:
     ]
 
 
-def _tree_lines(nodes: list[tuple[str | None, str, str]]) -> list[str]:
+def guide_lines(nodes: list[tuple[str | None, str, str]]) -> list[str]:
     """A tree of (parent id, id, text), in document order, as lines with rich's guides
     (`├── `, `│   `, `└── `); a node whose parent is not shown hangs from the root. Iterative:
     no depth of nesting reaches the recursion limit."""

@@ -144,9 +144,9 @@ def test_show_writes_a_large_tree_as_plain_lines_in_linear_time(tmp_path):
 
 
 def test_tree_lines_nest_with_rich_guides():
-    from diffreport.cli import _tree_lines
+    from diffreport.cli import guide_lines
 
-    got = _tree_lines(
+    got = guide_lines(
         [
             (None, "s1", "A"),
             ("s1", "b1", "a1"),
