@@ -49,6 +49,7 @@ from .similarity import (
     order_prior,
     pair_similarities,
     position,
+    shared_words,
     similarity,
     similarity_matrix,
 )
@@ -210,11 +211,6 @@ def _unique_twins(old: list[Profile], new: list[Profile]) -> dict[int, int]:
         for i, p in enumerate(old)
         if p.ordered and count_o[p.ordered] == 1 and p.ordered in where_n
     }
-
-
-def _title_within(a: set[str], b: set[str]) -> bool:
-    """Are the title words ``a`` all in ``b``, or ``b`` all in ``a`` (neither empty)?"""
-    return bool(a) and bool(b) and (a <= b or b <= a)
 
 
 def _same_sequence(old: list[Profile], new: list[Profile]) -> bool:
@@ -743,14 +739,21 @@ class Aligner:
             }
             for doc, secs in ((self.old.doc, olds), (self.new.doc, news))
         )
-        return {
-            (o, n)
-            for o in olds
-            for n in news
-            if o is not None
-            and n is not None
-            and (n in self.linked_old.get(o, ()) or _title_within(old_words[o], new_words[n]))
-        }
+        related = {(o, n) for o in old_words for n in self.linked_old.get(o, ()) if n in new_words}
+        # Titles within one another, looked up by word (not every pair of hundreds of
+        # chapters): the titles holding all of a title's words hold its first one.
+        for words, other, flip in ((old_words, new_words, False), (new_words, old_words, True)):
+            holding: dict[str, set[str]] = defaultdict(set)
+            for sec, ws in other.items():
+                for w in ws:
+                    holding[w].add(sec)
+            for sec, ws in words.items():
+                if not ws:
+                    continue
+                first, *rest = ws
+                found = holding.get(first, set()).intersection(*(holding.get(w, ()) for w in rest))
+                related.update((f, sec) if flip else (sec, f) for f in found)
+        return related
 
     def _article_edges(
         self, olds: list[Node], news: list[Node], old_p: list[Profile], new_p: list[Profile]
@@ -930,6 +933,8 @@ class Aligner:
             singles[k].old.extend(parts["old"])
             singles[k].new.extend(parts["new"])
             self._link(singles[k])
+        # Each part's share: its words in the whole (containment), all pairs counted at once.
+        grouped = []
         for pairing in self.pairs[level]:
             if len(pairing.old) > 1 or len(pairing.new) > 1:
                 whole_side, part_side = (
@@ -941,12 +946,19 @@ class Aligner:
                     else (pairing.new, pairing.old)
                 )
                 whole = whole_side.profiles[whole_ids[0]]
-                covered = {
-                    pid: containment(part_side.profiles[pid], whole) * part_side.profiles[pid].size
-                    for pid in part_ids
-                }
-                total = sum(covered.values()) or 1.0
-                pairing.shares = {pid: round(v / total, 3) for pid, v in covered.items()}
+                grouped.append(
+                    (pairing, whole, [(pid, part_side.profiles[pid]) for pid in part_ids])
+                )
+        items = [(part, whole) for _, whole, parts in grouped for _, part in parts]
+        shared = iter(shared_words([p for p, _ in items], [w for _, w in items]).tolist())
+        for pairing, _, parts in grouped:
+            covered = {}
+            for pid, part in parts:
+                common = next(shared)
+                # as containment() gives it, times the part's size
+                covered[pid] = (common / part.size if part.size else 0.0) * part.size
+            total = sum(covered.values()) or 1.0
+            pairing.shares = {pid: round(v / total, 3) for pid, v in covered.items()}
 
     def _check_sections(self) -> None:
         """Bottom-up evidence for sections, once blocks are aligned: a section pair (or
