@@ -472,6 +472,38 @@ def _candidates(alignments: list[Alignment], new: Document) -> dict[tuple[str, s
     return out
 
 
+# Two changes in one block are read crosswise when that pairs terms this much more alike (the
+# sum of two normalised similarities, 0..2): `试用期考核和聘期考核` → `聘（任）期考核和专项考核`.
+CROSS_MARGIN = 0.1
+# A block showing more candidates than this is not checked for crossed ones (pairs: squared).
+CROSS_CANDIDATES = 60
+
+
+def _crossed(candidates: dict[tuple[str, str], set[str]]) -> set[tuple[str, str, str]]:
+    """(old, new, block) of candidates that a block's changes show position by position where
+    a reordered list puts them crosswise: `试用期考核和聘期考核` → `聘（任）期考核和专项考核` is not
+    `聘期考核` → `专项考核` there, as `聘期考核` is far more like `聘（任）期考核`. Such a block
+    supports neither reading as a rename."""
+    by_block: dict[str, list[tuple[str, str]]] = {}
+    for pair, shown in candidates.items():
+        for block in shown:
+            by_block.setdefault(block, []).append(pair)
+    out: set[tuple[str, str, str]] = set()
+    like = Indel.normalized_similarity
+    for block, pairs in by_block.items():
+        if len(pairs) > CROSS_CANDIDATES:
+            continue
+        for k, (o1, n1) in enumerate(pairs):
+            for o2, n2 in pairs[k + 1 :]:
+                # two different changes, not one read with more or less context, nor a chain
+                # (`涉密计算机` → `涉密信息系统` → `信息系统、信息设备`)
+                if any(a in b or b in a for a, b in ((o1, o2), (n1, n2), (o1, n2), (o2, n1))):
+                    continue
+                if like(o1, n2) + like(o2, n1) > like(o1, n1) + like(o2, n2) + CROSS_MARGIN:
+                    out.update(((o1, n1, block), (o2, n2, block)))
+    return out
+
+
 def _units(alignments: list[Alignment], old: Document, new: Document) -> list[tuple[str, str, str]]:
     """(old text, new text, first new id) of every paired block that changed."""
     return [
@@ -695,6 +727,7 @@ def _renames(
             at = joined.find(term, starts[k + 1])
         return out
 
+    crossed = _crossed(candidates)
     found: list[Rename] = []
     for (o, n), shown in candidates.items():
         held = holding(o)  # (the paired blocks that changed: less text than the documents)
@@ -709,7 +742,8 @@ def _renames(
         where = [
             uid
             for old_u, new_u, uid in held
-            if old_u.count(o) > new_u.count(o)
+            if (o, n, uid) not in crossed
+            and old_u.count(o) > new_u.count(o)
             and new_u.count(n) > old_u.replace(o, "\0").count(n)
             and (uid in shown or n not in o or len(n) > SHORT_TERM or _in_place(o, n, old_u, new_u))
         ]

@@ -287,3 +287,16 @@ def test_where_lists_the_first_blocks_holding_a_term_in_reading_order():
     blocks = c.new.of_kind("block")
     expected = [b.id for b in blocks if "区区" in b.text][:5]
     assert shift.where == expected and len(expected) == 5
+
+
+def test_a_reordered_list_is_not_read_position_by_position():
+    # 文职人员条例 2017 → 2022: `试用期考核和聘期考核结果` → `聘（任）期考核和专项考核结果` (and
+    # the kinds of assessment listed anew): `聘期考核` became `聘（任）期考核`, the probation
+    # assessment went into `专项考核`; neither `聘期考核` → `专项考核` nor `试用期考核` →
+    # `聘（任）期考核` is a rename. The labelled renamings of the pair are still found.
+    name = "中国人民解放军文职人员条例"
+    c = compare(REVISIONS / f"{name}.2017-09-27.md", REVISIONS / f"{name}.2022-12-10.md")
+    renames = {(r.old, r.new) for r in c.terms["renames"]}
+    assert ("聘期考核", "专项考核") not in renames
+    assert ("试用期考核", "聘（任）期考核") not in renames
+    assert {("面向社会公开招考", "公开招考"), ("分级分类", "分类分级")} <= renames
