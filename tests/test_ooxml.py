@@ -1,6 +1,7 @@
 """ooxml.write_tracked writes a whole edit script as XML text parsed once (for speed); the
 element builders (Revisions.paragraph, TrackedParagraph) make the same paragraphs one element
-at a time. Both must give the same XML, escapes, ids and comments included."""
+at a time. Both must give the same XML, escapes, ids and comments included. Likewise the text
+tables (TextTables) and python-docx building the same tables cell by cell."""
 
 from __future__ import annotations
 
@@ -65,3 +66,58 @@ def test_write_tracked_writes_what_the_element_builders_make():
     body = bulk[0].decode()
     assert "&lt;&amp;&gt;" in body and "&amp;amp; already" in body and "&#13;" in body
     assert body.count("<w:commentRangeStart") == 4 and "<w:moveFromRangeStart" in body
+
+
+def _python_docx_table(doc, header, rows, widths_mm) -> None:
+    """A text table through python-docx, one cell at a time (what TextTables replaced)."""
+    from docx.shared import Mm
+
+    from diffreport.writers.ooxml import (
+        TABLE_HEADER_FILL,
+        fixed_layout,
+        repeat_header_row,
+        shade_cell,
+        xml_safe,
+    )
+
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = doc.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.paragraphs[0].style = doc.styles["Table Heading"]
+        cell.paragraphs[0].add_run(xml_safe(text))
+        shade_cell(cell, TABLE_HEADER_FILL)
+    repeat_header_row(table.rows[0])
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.paragraphs[0].style = doc.styles["Table Text"]
+            cell.paragraphs[0].add_run(xml_safe(text))
+    fixed_layout(table, [Mm(w) for w in widths_mm])
+
+
+def test_text_tables_write_what_python_docx_makes():
+    import datetime as dt
+
+    from diffreport.writers.ooxml import TextTables, reproducible
+
+    when = dt.datetime(2024, 5, 6, tzinfo=dt.UTC)
+    tables = [
+        (["", "unit", "v1"], [[t, t + "!", ""] for t in TRICKY], [12, 70.5, 33.3]),
+        (["&", "\t"], [["a", "b"]], [40.07, 100]),
+        (["only"], [], [50]),
+    ]
+    by_docx, by_text = empty_document(), empty_document()
+    text_tables = TextTables(by_text)
+    for doc, add in (
+        (by_docx, lambda *t: _python_docx_table(by_docx, *t)),
+        (by_text, text_tables.add),
+    ):
+        for header, rows, widths in tables:
+            doc.add_paragraph("before")
+            add(header, rows, widths)
+        doc.add_paragraph("after")
+    saved = io.BytesIO()
+    by_docx.save(saved)
+    expected, got = reproducible(saved.getvalue(), when), text_tables.save(when)
+    with zipfile.ZipFile(io.BytesIO(expected)) as a, zipfile.ZipFile(io.BytesIO(got)) as b:
+        assert a.read("word/document.xml").count(b"<w:tbl>") == 3
+        assert b.read("word/document.xml") == a.read("word/document.xml")

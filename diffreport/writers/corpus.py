@@ -4,11 +4,10 @@ shape in ``templates/corpus.html.j2`` (autoescaped: titles and terms are documen
 
 from __future__ import annotations
 
-import io
 import re
 
 from ..corpus import CorpusFacts
-from .ooxml import generation_time, reproducible, set_core_properties, text_table, xml_safe
+from .ooxml import TextTables, generation_time, set_core_properties, xml_safe
 from .templates import empty_document, html_page, wording
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -43,8 +42,10 @@ def render_docx(facts: CorpusFacts, lang: str = "auto") -> bytes:
     when = generation_time()
     doc = empty_document()
 
+    tables = TextTables(doc)
+
     def table(header: list[str], rows: list[list[str]], widths: list[float]) -> None:
-        text_table(doc, header, rows, widths)
+        tables.add(header, rows, widths)
 
     doc.add_paragraph(labels["title"], style="Title")
     doc.add_paragraph(xml_safe(_totals(facts, labels)), style="Body Text")
@@ -69,6 +70,4 @@ def render_docx(facts: CorpusFacts, lang: str = "auto") -> bytes:
         else:
             doc.add_paragraph(labels["none"], style="Body Text")
     set_core_properties(doc, labels["title"], when)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return reproducible(buf.getvalue(), when)
+    return tables.save(when)

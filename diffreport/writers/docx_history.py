@@ -15,7 +15,7 @@ from ..errors import printable
 from ..history import History, TargetTrajectory
 from ..report import detect_language
 from .history import rows, shown_targets, summary, target_cells, version_names
-from .ooxml import generation_time, reproducible, set_core_properties, text_table, xml_safe
+from .ooxml import TextTables, generation_time, set_core_properties, xml_safe
 from .templates import empty_document, wording
 
 MAX_CHARTS = 24  # more charts than this is a wall of pictures; the table has every figure
@@ -46,8 +46,10 @@ def render(h: History, lang: str = "auto") -> bytes:
     def para(text: str, style: str = "Body Text"):
         return doc.add_paragraph(xml_safe(text), style=style)
 
+    tables = TextTables(doc)
+
     def table(header: list[str], body_rows: list[list[str]], widths: list[float]) -> None:
-        text_table(doc, header, body_rows, widths)
+        tables.add(header, body_rows, widths)
         para("", "Table Text")  # keeps the next table or heading apart
 
     version_width = (width_mm - UNIT_COLUMN_MM - 12) / len(names)
@@ -111,9 +113,7 @@ def render(h: History, lang: str = "auto") -> bytes:
         para(lb["no_terms"])
 
     set_core_properties(doc, " → ".join(dict.fromkeys(titles)), when)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return reproducible(buf.getvalue(), when)
+    return tables.save(when)
 
 
 def _weight(h: History, track) -> tuple[bool, int]:

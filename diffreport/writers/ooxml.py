@@ -14,7 +14,9 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from functools import cache
+from xml.sax.saxutils import escape
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap, qn
@@ -287,26 +289,120 @@ def shade_cell(cell, fill: str) -> None:
 TABLE_HEADER_FILL = "D9E2F3"  # the light blue of the header rows in every Word output
 
 
-def text_table(
-    doc, header: list[str], rows: list[list[str]], widths_mm: list[float], fill=TABLE_HEADER_FILL
-):
-    """A plain grid of text: a shaded header row that repeats on every page, then one row per
-    item, in the reference document's `Table Heading` and `Table Text` styles."""
-    from docx.shared import Mm
+# ---------------------------------------------------------------- text tables, as text
+# A 1 MB history's unit table has some 20 000 rows: python-docx spent ~1 ms a cell on it (a
+# style looked up by name, a width converted and set, a run placed by the schema), 86 s in
+# all. :class:`TextTables` writes the XML python-docx makes for the same table as text, and
+# puts it into word/document.xml when the package is saved: parsed and moved into the
+# document, lxml would reconcile the namespaces of each of its elements.
 
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = doc.styles["Table Grid"]
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.paragraphs[0].style = doc.styles["Table Heading"]
-        cell.paragraphs[0].add_run(xml_safe(text))
-        shade_cell(cell, fill)
-    repeat_header_row(table.rows[0])
-    for values in rows:
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.paragraphs[0].style = doc.styles["Table Text"]
-            cell.paragraphs[0].add_run(xml_safe(text))
-    fixed_layout(table, [Mm(w) for w in widths_mm])
-    return table
+# Marks a table's place: an attribute no document text can write (text is escaped).
+_TABLE_MARK = "diffreportTable"
+# python-docx's `doc.add_table` look (first row and column, banded rows).
+_TABLE_LOOK = (
+    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+    'w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+)
+_EMU_PER_MM = 36_000
+_EMU_PER_TWIP = 635
+
+
+def _attr(value: str) -> str:
+    return escape(value, {'"': "&quot;"})
+
+
+def run_xml(text: str, style_id: str | None = None) -> str:
+    """:func:`plain_run` as XML text: a ``w:r`` as python-docx's ``add_run(text)`` makes it
+    (tabs ``w:tab``, line breaks ``w:br``, ``xml:space`` only around outer spaces)."""
+    out = ["<w:r>"]
+    if style_id:
+        out.append(f'<w:rPr><w:rStyle w:val="{_attr(style_id)}"/></w:rPr>')
+    for piece in _RUN_BREAKS.split(xml_safe(text)):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    if len(out) == 1:
+        return "<w:r/>"
+    out.append("</w:r>")
+    return "".join(out)
+
+
+class TextTables:
+    """Plain grids of text in ``doc`` (a shaded header row that repeats on every page, then
+    one row per item, in the reference document's `Table Heading` and `Table Text` styles),
+    written as text; :meth:`save` gives the package with them in place."""
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.tables: list[str] = []
+        self._style_ids: dict[str, str] = {}
+
+    def _style(self, name: str) -> str:
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
+    def add(
+        self,
+        header: list[str],
+        rows: list[list[str]],
+        widths_mm: list[float],
+        fill: str = TABLE_HEADER_FILL,
+    ) -> None:
+        # Widths as python-docx writes them: the grid in whole twips (rounded down), each
+        # cell rounded (``Length.twips``).
+        emus = [int(w * _EMU_PER_MM) for w in widths_mm]
+        grid = "".join(f'<w:gridCol w:w="{e // _EMU_PER_TWIP}"/>' for e in emus)
+        widths = [f'<w:tcW w:type="dxa" w:w="{round(e / _EMU_PER_TWIP)}"/>' for e in emus]
+        shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{_attr(fill)}"/>'
+        heading, text = self._style("Table Heading"), self._style("Table Text")
+        head_cells = "".join(
+            f"<w:tc><w:tcPr>{w}{shade}</w:tcPr><w:p><w:pPr>"
+            f'<w:pStyle w:val="{_attr(heading)}"/></w:pPr>{run_xml(t)}</w:p></w:tc>'
+            for w, t in zip(widths, header, strict=True)
+        )
+        cell_start = [
+            f'<w:tc><w:tcPr>{w}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{_attr(text)}"/></w:pPr>'
+            for w in widths
+        ]
+        body = [
+            "<w:tr>"
+            + "".join(
+                f"{start}{run_xml(t)}</w:p></w:tc>"
+                for start, t in zip(cell_start, values, strict=True)
+            )
+            + "</w:tr>"
+            for values in rows
+        ]
+        self.tables.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{_attr(self._style("Table Grid"))}"/>'
+            f'<w:tblW w:type="auto" w:w="0"/><w:tblLayout w:type="fixed"/>{_TABLE_LOOK}'
+            f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+            '<w:tr><w:trPr><w:tblHeader w:val="true"/><w:cantSplit w:val="true"/></w:trPr>'
+            f"{head_cells}</w:tr>{''.join(body)}</w:tbl>"
+        )
+        self.doc.add_paragraph()._p.set(_TABLE_MARK, str(len(self.tables) - 1))
+
+    def save(self, when: dt.datetime) -> bytes:
+        """The package, reproducible (:func:`reproducible`), the tables in their places."""
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return reproducible(buf.getvalue(), when, {"word/document.xml": self._put})
+
+    def _put(self, data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        pieces, at = [], 0
+        for n, table in enumerate(self.tables):
+            mark = f'<w:p {_TABLE_MARK}="{n}"/>'
+            where = text.index(mark, at)
+            pieces += [text[at:where], table]
+            at = where + len(mark)
+        pieces.append(text[at:])
+        return "".join(pieces).encode("utf-8")
 
 
 def fixed_layout(table, widths: list[int] | None = None) -> None:
@@ -605,8 +701,11 @@ def _run_xml(text: str, deleted: bool = False) -> str:
     return "<w:r>" + "".join(parts) + "</w:r>"
 
 
-def reproducible(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite a .docx zip with fixed member timestamps (python-docx stamps the clock)."""
+def reproducible(
+    data: bytes, when: dt.datetime, edit: dict[str, Callable[[bytes], bytes]] | None = None
+) -> bytes:
+    """Rewrite a .docx zip with fixed member timestamps (python-docx stamps the clock); a
+    member named in ``edit`` is written as its function returns it."""
     stamp = when.astimezone(dt.UTC).timetuple()[:6]
     # A zip (DOS) timestamp holds 1980 to 2107; the documents' own dates keep the real one.
     stamp = min(max(stamp, (1980, 1, 1, 0, 0, 0)), (2107, 12, 31, 23, 59, 58))
@@ -616,7 +715,10 @@ def reproducible(data: bytes, when: dt.datetime) -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time=stamp)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
-            dst.writestr(member, src.read(info.filename))
+            content = src.read(info.filename)
+            if edit and info.filename in edit:
+                content = edit[info.filename](content)
+            dst.writestr(member, content)
     return out.getvalue()
 
 
