@@ -686,10 +686,12 @@ def history(
             _emit(page)
         _done(0 if same else 1)
     if fmt == "json":
-        text = result.to_json()
+        data = result.to_json_bytes()
         if not output:
-            _emit(text.encode("utf-8") + b"\n")  # JSON is UTF-8 whatever the terminal's encoding
-            _done(0 if same else 1)
+            _emit(data + b"\n")  # JSON is UTF-8 whatever the terminal's encoding
+        else:
+            _write(output, data, paths)
+        _done(0 if same else 1)
     elif fmt == "md":
         from .writers.history import render_markdown
 

@@ -305,7 +305,7 @@ class Comparison:
         (and joining the pieces would cost those 60 MB again)."""
         import json
 
-        if self._plain_numbers():
+        if self.plain_numbers():
             import orjson
 
             data = self._skeleton()
@@ -334,7 +334,7 @@ class Comparison:
     def _orjson(self, data: dict) -> bytes | None:
         """``data`` as orjson writes it with indent 2, or None where ``json`` would write
         something else."""
-        if not self._plain_numbers():
+        if not self.plain_numbers():
             return None
         import orjson
 
@@ -343,7 +343,7 @@ class Comparison:
         except (orjson.JSONEncodeError, TypeError):  # lone surrogates, foreign types
             return None
 
-    def _plain_numbers(self) -> bool:
+    def plain_numbers(self) -> bool:
         """Whether every float of the contract (scores, shares, target values) is one that
         orjson and ``json`` write alike: finite, and zero or at least 1e-4 in size (orjson
         writes 0.00005 where ``json`` writes 5e-05)."""
@@ -352,7 +352,7 @@ class Comparison:
         numbers = [a.score for a in self.alignments]
         numbers += [v for a in self.alignments if a.shares for v in a.shares.values()]
         numbers += [t.value for c in self.targets for t in (c.old, c.new) if t is not None]
-        return all(map(_plain_number, numbers))
+        return all(map(plain_number, numbers))
 
 
 # Objects encoded together by :func:`_list_parts`: few calls into orjson, small dictionaries.
@@ -382,5 +382,5 @@ def _list_parts(items: Sequence, to_dict: Callable[[Any], dict], level: int) -> 
     return parts
 
 
-def _plain_number(x: object) -> bool:
+def plain_number(x: object) -> bool:
     return type(x) is not float or x == 0.0 or 1e-4 <= abs(x) < math.inf

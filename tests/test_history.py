@@ -335,3 +335,22 @@ def test_front_matter_is_counted_apart_and_steady_targets_are_not_listed():
     assert f"{len(steady)} unchanged in every version not shown." in md
     assert f"apart: {len(front)} lines" in md
     assert json.loads(h.to_json())["tracks"][0]["front"] is True
+
+
+def test_history_json_is_what_json_dumps_writes(law_chain, seed_chain) -> None:
+    """orjson writes the history (speed); the bytes are json.dumps's, also when a score is
+    too small for orjson to write alike (then json.dumps writes it)."""
+    for h in (law_chain, seed_chain):
+        expected = json.dumps(h.to_dict(), ensure_ascii=False, indent=2)
+        assert h.to_json() == expected
+        assert h.to_json_bytes() == expected.encode("utf-8")
+        assert h.to_json(indent=None) == json.dumps(h.to_dict(), ensure_ascii=False)
+    step = law_chain.steps[0]
+    paired = next(a for a in step.alignments if a.score is not None)
+    kept = paired.score
+    paired.score = 5e-05  # orjson writes 0.00005, json 5e-05
+    try:
+        assert '"score": 5e-05' in law_chain.to_json()
+        assert law_chain.to_json() == json.dumps(law_chain.to_dict(), ensure_ascii=False, indent=2)
+    finally:
+        paired.score = kept
