@@ -10,8 +10,6 @@ Changed words carry the character styles ``Comparison Deleted`` (bold, struck th
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from pathlib import PurePath
 from xml.sax.saxutils import escape
 
@@ -22,7 +20,13 @@ from ..errors import printable
 from ..report import detect_language
 from ..result import Comparison
 from ..sidebyside import Cell, Row, document_date, rows
-from .ooxml import TABLE_HEADER_FILL, generation_time, reproducible, set_core_properties, xml_safe
+from .ooxml import (
+    TABLE_HEADER_FILL,
+    generation_time,
+    reproducible,
+    run_xml,
+    set_core_properties,
+)
 from .templates import empty_document, wording
 
 # Landscape A4; the margins of GB/T 9704 turned with the page (binding edge on the left).
@@ -40,30 +44,10 @@ _NSDECL = nsdecls("w")
 # Stands in the document for the table until the package is written; the last paragraph of
 # the body, so its last occurrence is the one (document text comes before it, in the title).
 TABLE_PLACEHOLDER = "\ue000diffreport-table\ue000"
-# Tabs and line breaks inside a run, as python-docx's add_run writes them.
-_RUN_BREAKS = re.compile(r"([\t\r\n])")
 
 
 def _attr(value: str) -> str:
     return escape(value, {'"': "&quot;"})
-
-
-def _run(text: str, style_id: str | None) -> str:
-    """A ``w:r`` as :func:`.ooxml.plain_run` builds it, as text: tabs ``w:tab``, line breaks
-    ``w:br``, ``xml:space`` only where the text has outer spaces."""
-    out = ["<w:r>"]
-    if style_id:
-        out.append(f'<w:rPr><w:rStyle w:val="{_attr(style_id)}"/></w:rPr>')
-    for piece in _RUN_BREAKS.split(xml_safe(text)):
-        if piece == "\t":
-            out.append("<w:tab/>")
-        elif piece in ("\r", "\n"):
-            out.append("<w:br/>")
-        elif piece:
-            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
-    out.append("</w:r>")
-    return "".join(out)
 
 
 def _twips(mm: float) -> str:
@@ -84,16 +68,21 @@ class _Table:
         self.body = body = self.doc.element.body
         self.sect_pr = body.find(qn("w:sectPr"))
         self._ids = {s.name: s.style_id for s in self.doc.styles}
+        self._para_starts: dict[str, str] = {}  # a paragraph's opening tags by style
 
     # ------------------------------------------------------------- elements
     # The table is written as WordprocessingML text and parsed once: a 1 MB pair has some
     # 120 000 elements, and building each through python-docx took most of the time.
 
     def para(self, style: str, runs: list[tuple[str, str | None]] = ()) -> str:  # type: ignore[assignment]
-        out = [f'<w:p><w:pPr><w:pStyle w:val="{_attr(self._ids[style])}"/></w:pPr>']
+        start = self._para_starts.get(style)
+        if start is None:
+            start = f'<w:p><w:pPr><w:pStyle w:val="{_attr(self._ids[style])}"/></w:pPr>'
+            self._para_starts[style] = start
+        out = [start]
         for text, char_style in runs:
             if text:
-                out.append(_run(text, self._ids[char_style] if char_style else None))
+                out.append(run_xml(text, self._ids[char_style] if char_style else None))
         out.append("</w:p>")
         return "".join(out)
 
@@ -279,23 +268,15 @@ class _Table:
         self.table()
         buf = io.BytesIO()
         self.doc.save(buf)
-        return reproducible(_with_table(buf.getvalue(), self.table_xml), self.when)
+        return reproducible(buf.getvalue(), self.when, {"word/document.xml": self._with_table})
 
-
-def _with_table(package: bytes, table_xml: str) -> bytes:
-    """The .docx with the placeholder paragraph in word/document.xml replaced by the table."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                mark = text.rindex(TABLE_PLACEHOLDER)
-                start = text.rindex("<w:p>", 0, mark)
-                end = text.index("</w:p>", mark) + len("</w:p>")
-                data = (text[:start] + table_xml + text[end:]).encode("utf-8")
-            dst.writestr(info, data)
-    return out.getvalue()
+    def _with_table(self, data: bytes) -> bytes:
+        """word/document.xml with the placeholder paragraph replaced by the table."""
+        text = data.decode("utf-8")
+        mark = text.rindex(TABLE_PLACEHOLDER)
+        start = text.rindex("<w:p>", 0, mark)
+        end = text.index("</w:p>", mark) + len("</w:p>")
+        return (text[:start] + self.table_xml + text[end:]).encode("utf-8")
 
 
 def render(
