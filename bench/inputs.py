@@ -180,15 +180,15 @@ def _volume(units: list[tuple[str, str]]) -> str:
     )
 
 
-def real_distinct(target: int) -> tuple[str, str]:
-    """About `target` bytes per side: revision pairs and unchanged context interleaved so that
-    every prefix holds the same share of revision text."""
+def _real_units(target: int) -> list[tuple[str, str, str, bool]]:
+    """(title, old text, new text, is a revision) of about `target` bytes per side: revision
+    pairs and unchanged context interleaved so that every prefix holds the same share of
+    revision text."""
     revisions, context = _units()
     share = sum(len(o.encode()) for _, o, _ in revisions) / (
         sum(len(o.encode()) for _, o, _ in revisions) + sum(len(t.encode()) for _, t in context)
     )
-    old: list[tuple[str, str]] = []
-    new: list[tuple[str, str]] = []
+    units: list[tuple[str, str, str, bool]] = []
     rev_bytes = all_bytes = new_bytes = 0
     slack = target * SIZE_SLACK
     while True:
@@ -206,13 +206,36 @@ def real_distinct(target: int) -> tuple[str, str]:
             break
         kind, i = fits[0]
         title, *texts = kind.pop(i)
-        old.append((title, texts[0]))
-        new.append((title, texts[-1]))
+        units.append((title, texts[0], texts[-1], kind is revisions))
         all_bytes += len(texts[0].encode())
         new_bytes += len(texts[-1].encode())
         if kind is revisions:
             rev_bytes += len(texts[0].encode())
-    return _volume(old), _volume(new)
+    return units
+
+
+def real_distinct(target: int) -> tuple[str, str]:
+    """About `target` bytes per side: revision pairs and unchanged context interleaved so that
+    every prefix holds the same share of revision text."""
+    units = _real_units(target)
+    return _volume([(t, old) for t, old, _, _ in units]), _volume(
+        [(t, new) for t, _, new, _ in units]
+    )
+
+
+def real_versions(target: int) -> tuple[str, str, str]:
+    """Three versions of :func:`real_distinct`'s volume, for `history`: the old one, one
+    revised in two stages (every other revision already in its new version, the rest still
+    old), and the new one. Real text, nothing repeated within a version."""
+    units = _real_units(target)
+    revised = [i for i, unit in enumerate(units) if unit[3]]
+    first_stage = set(revised[1::2])
+    middle = [(t, new if i in first_stage else old) for i, (t, old, new, _) in enumerate(units)]
+    return (
+        _volume([(t, old) for t, old, _, _ in units]),
+        _volume(middle),
+        _volume([(t, new) for t, _, new, _ in units]),
+    )
 
 
 def unrelated(target: int) -> tuple[str, str]:
@@ -365,6 +388,9 @@ def build(law_ks: tuple[int, ...] = (2, 4, 9), blocks: int = 10_000) -> list[Pai
         write(f"law-x{k}", lambda k=k: law_copies(k), "law-large")
     for label, size in (("0.5m", MB // 2), ("1m", MB), ("2m", 2 * MB)):
         write(f"real-{label}", lambda size=size: real_distinct(size), "real")
+    middle = WORK / "real-1m.mid.md"  # the history's middle version (see real_versions)
+    if not middle.exists():
+        middle.write_text(real_versions(MB)[1], encoding="utf-8")
     write("unrelated-1m", lambda: unrelated(MB), "unrelated")
     write(f"synthetic-{blocks // 1000}k", lambda: synthetic(blocks, flat=False), "synthetic")
     write(f"synthetic-flat-{blocks // 1000}k", lambda: synthetic(blocks, flat=True), "synthetic")

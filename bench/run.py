@@ -15,7 +15,11 @@ is shared and noisy.
 
 The floor (`bench/baselines.py floor`) is what any word-level comparison of Chinese pays: a
 fresh process that reads both files and segments every line with jieba-rs. The targets of
-issue 17 are ratios against it (`json ÷ floor`) on the real distinct inputs (`real-*`).
+issue 17 are ratios against it (`json ÷ floor`) on the real distinct inputs (`real-*`), and
+the writers' against `json` in the same run: `brief`, `table` (the 修改前后对照表) and, on
+real-1m, `history` (the Word history of three versions: old, a middle version revised in two
+stages from `inputs.real_versions`, new; `steps` is its two steps' `diff --format json` one
+after the other).
 
 Results: bench/work/results.md (the table) and bench/work/results.json.
 """
@@ -296,9 +300,10 @@ def ratio(a: dict | None, b: dict | None) -> str:
 def table(rows: list[dict]) -> str:
     head = (
         "| input | MB/side | diffreport json | diffreport brief | floor (read + jieba-rs) "
-        "| json ÷ floor | brief ÷ json | difflib ndiff | all-pairs matrix | Python-Redlines "
+        "| json ÷ floor | brief ÷ json | table ÷ json | history ÷ json "
+        "| difflib ndiff | all-pairs matrix | Python-Redlines "
         "| read+parse only | json ÷ difflib | json ÷ all-pairs | json ÷ Redlines |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = []
     for r in rows:
@@ -307,6 +312,7 @@ def table(rows: list[dict]) -> str:
             f"| {r['name']} | {r['mb']:.2f} | {fmt_s(t.get('json'))} | {fmt_s(t.get('brief'))} "
             f"| {fmt_s(t.get('floor'))} | {ratio(t.get('json'), t.get('floor'))} "
             f"| {ratio(t.get('brief'), t.get('json'))} "
+            f"| {ratio(t.get('table'), t.get('json'))} | {ratio(t.get('history'), t.get('json'))} "
             f"| {fmt_s(t.get('difflib'))} | {fmt_s(t.get('allpairs'))} | {fmt_s(t.get('redlines'))} "
             f"| {fmt_s(t.get('readparse'))} "
             f"| {ratio(t.get('json'), t.get('difflib'))} | {ratio(t.get('json'), t.get('allpairs'))} "
@@ -343,6 +349,18 @@ def targets(rows: list[dict]) -> str:
         out.append(f"| growth real-1m → real-2m ≤ n^1.1 | {ok(k, 1.1)} |")
     out.append(
         f"| real-1m: brief ÷ json ≤ 1.25 | {ok(div(wall('real-1m', 'brief'), wall('real-1m', 'json')), 1.25)} |"
+    )
+    out.append(
+        f"| real-1m: table (对照表) ÷ json ≤ 1.25 | {ok(div(wall('real-1m', 'table'), wall('real-1m', 'json')), 1.25)} |"
+    )
+    out.append(
+        "| real-1m: history of three versions (docx) ÷ json ≤ 1.25 "
+        f"| {ok(div(wall('real-1m', 'history'), wall('real-1m', 'json')), 1.25)} |"
+    )
+    steps = div(wall("real-1m", "history"), wall("real-1m", "steps"))
+    out.append(
+        "| real-1m: history ÷ its two steps' json, one after the other (informational) "
+        f"| {'–' if steps is None else f'{steps:.2f}'} |"
     )
     out.append(
         "| unrelated-1m ÷ real-1m (json) ≤ 1 "
@@ -389,7 +407,8 @@ def main() -> int:
     ap.add_argument(
         "--tools",
         default="",
-        help="comma-separated subset of json,brief,floor,difflib,allpairs,readparse,redlines; "
+        help="comma-separated subset of json,brief,table,history,steps,floor,difflib,allpairs,"
+        "readparse,redlines (history and steps: pairs with a third version, real-1m); "
         "given: no batch, PDF or warm extras",
     )
     args = ap.parse_args()
@@ -405,6 +424,10 @@ def main() -> int:
     small_runs = args.runs or 3
     redline = redlines_binary() if not only_tools or "redlines" in only_tools else None
     print(f"Python-Redlines engine: {redline or 'not available'}", flush=True)
+    # The package's bytecode, as an installed package has it (pip compiles it): where
+    # PYTHONDONTWRITEBYTECODE is set, every run would compile diffreport from source
+    # (~60 ms of the seed pair's 0.5 s).
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "diffreport")], check=True)
     # Warm the caches a first run builds (jieba's dictionary, the IDF table).
     subprocess.run([DIFFREPORT, "diff", str(pairs[0].old), str(pairs[0].new)], capture_output=True)
 
@@ -422,12 +445,34 @@ def main() -> int:
                 "-o",
                 str(OUT / f"{pair.name.replace(':', '-')}.docx"),
             ],
+            # The 修改前后对照表 (side by side, Word).
+            "table": [
+                DIFFREPORT,
+                "table",
+                str(pair.old),
+                str(pair.new),
+                "-o",
+                str(OUT / f"{pair.name.replace(':', '-')}.table.docx"),
+            ],
             "floor": [PY, BASELINES, "floor", str(pair.old), str(pair.new)],
             "difflib": [PY, BASELINES, "difflib", str(pair.old), str(pair.new)],
             "allpairs": [PY, BASELINES, "allpairs", str(pair.old), str(pair.new)],
             # diffreport's floor: start-up, reading and parsing, before any comparing.
             "readparse": [PY, BASELINES, "readparse", str(pair.old), str(pair.new)],
         }
+        middle = pair.old.with_name(pair.old.name.replace(".old.", ".mid."))
+        if middle != pair.old and middle.exists():  # a third version (inputs.real_versions)
+            versions = [str(pair.old), str(middle), str(pair.new)]
+            # The history briefing (Word) of the three versions; its steps compared alone.
+            cmds["history"] = [DIFFREPORT, "history", *versions, "--format", "docx", "-o"]
+            cmds["history"].append(str(OUT / f"{pair.name}.history.docx"))
+            cmds["steps"] = [
+                "sh",
+                "-c",
+                'for s in "$1 $2" "$2 $3"; do "$0" diff $s --format json -o /dev/null; done',
+                DIFFREPORT,
+                *versions,
+            ]
         if redline:
             cmds["redlines"] = [
                 redline,

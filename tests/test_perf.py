@@ -1,6 +1,7 @@
 """Speed regressions, checked the way the benchmark measures them: as ratios within one run
 (on real distinct text: time against segmenting the same text with jieba-rs, growth with
-size, unrelated against related documents, the briefing's writer against the comparison),
+size, unrelated against related documents, the briefing's and the 对照表's writers against the
+comparison, a history of three versions against its two steps),
 plus structural facts that keep the start-up fast and the alignment sub-quadratic. The
 figures are in docs/performance.md (`make bench`)."""
 
@@ -127,6 +128,10 @@ FLOOR_MULTIPLE = 100
 HALVES_MULTIPLE = 1.6
 UNRELATED_MULTIPLE = 1.6  # unrelated ÷ related per byte at LARGE; measured 0.79-1.31
 BRIEF_SHARE = 1.0  # the Word briefing's writer ÷ compare + JSON at LARGE; measured 0.24-0.30
+TABLE_SHARE = 0.6  # the 修改前后对照表's writer ÷ compare + JSON at LARGE; measured 0.10-0.11
+# A history of three versions (its two steps, tracks, the Word writer; one process) ÷ its two
+# steps' compare + JSON at LARGE; measured 1.14-1.15 (4.7 while python-docx built its tables).
+HISTORY_MULTIPLE = 1.5
 
 
 def _halves(volume: str) -> tuple[str, str]:
@@ -141,9 +146,10 @@ def real_timings(tmp_path_factory):
     import rjieba
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from inputs import real_distinct, unrelated
+    from inputs import real_distinct, real_versions, unrelated
 
-    from diffreport.writers import docx_brief
+    from diffreport.history import history
+    from diffreport.writers import docx_brief, docx_history, docx_table
 
     tmp = tmp_path_factory.mktemp("real")
     compare(SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt")  # warm up
@@ -179,6 +185,19 @@ def real_timings(tmp_path_factory):
         }
         if name == "large":
             out[name]["brief"] = _best_of(2, lambda done=done: docx_brief.render(done["c"]))
+            out[name]["table"] = _best_of(2, lambda done=done: docx_table.render(done["c"]))
+    versions = [tmp / f"history.v{k}.md" for k in (1, 2, 3)]
+    for path, text in zip(versions, real_versions(LARGE), strict=True):
+        path.write_text(text, encoding="utf-8")
+
+    def steps():
+        for a, b in zip(versions, versions[1:], strict=False):
+            compare(a, b).to_json()
+
+    out["history"] = {
+        "steps": _best_of(2, steps),
+        "history": _best_of(2, lambda: docx_history.render(history(versions, workers=1))),
+    }
     return out
 
 
@@ -202,6 +221,17 @@ def test_unrelated_documents_are_not_much_slower_than_related_ones(real_timings)
 def test_the_briefing_writer_costs_a_bounded_share_of_the_comparison(real_timings):
     large = real_timings["large"]
     assert large["brief"] < BRIEF_SHARE * large["json"], real_timings
+
+
+def test_the_side_by_side_writer_costs_a_bounded_share_of_the_comparison(real_timings):
+    large = real_timings["large"]
+    assert large["table"] < TABLE_SHARE * large["json"], real_timings
+
+
+def test_a_history_costs_a_bounded_multiple_of_its_steps(real_timings):
+    """Three versions: two comparisons, then tracks and the Word writer on top of them."""
+    h = real_timings["history"]
+    assert h["history"] < HISTORY_MULTIPLE * h["steps"], real_timings
 
 
 def test_batch_writes_one_json_per_pair_and_an_index(tmp_path):
