@@ -15,8 +15,6 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from .model import Paragraph
-
 # `[bookmark: _GoBack]`, `[image: …]`, `{#_Toc123 .anchor}` and similar conversion debris.
 _ARTIFACT = re.compile(
     r"\[(?:bookmark|image|anchor)[^\]\n]{0,200}\]|\{#_[A-Za-z0-9_]+[^}\n]{0,80}\}"
@@ -174,10 +172,6 @@ _TERMINAL_END_RE = re.compile(r"[。！？；：:!?;，,）)]$")
 
 def _looks_like_heading(line: str) -> bool:
     return bool(_HEADING_START.match(line)) or (len(line) < 40 and " " in line)
-
-
-def to_paragraphs(text: str) -> list[Paragraph]:
-    return [Paragraph(p) for p in split_paragraphs(text)]
 
 
 # --- comparison keys ---------------------------------------------------------------------
