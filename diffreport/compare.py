@@ -113,7 +113,11 @@ def _ordered(
     """Alignments in reading order of the new document; a dropped unit sorts right after the
     new-side partner of the nearest paired unit before it in the old document."""
     # Sort keys built in one pass (not a key function per pairing): tens of thousands a level.
-    first_new = [_first(p.new, new_pos) for p in pairs]
+    # One node or none a side is nearly every pairing: looked up inline, not by `_first`.
+    first_new = [
+        new_pos[p.new[0]] if len(p.new) == 1 else _first(p.new, new_pos) if p.new else 0
+        for p in pairs
+    ]
     partner = {o: f for p, f in zip(pairs, first_new, strict=True) if p.new for o in p.old}
     anchor: dict[str, int] = {}
     last = -1
@@ -122,7 +126,9 @@ def _ordered(
         if node.id in partner:
             last = partner[node.id]
     keys = [
-        (f, 0, _first(p.old, old_pos)) if p.new else (anchor[p.old[0]], 1, old_pos[p.old[0]])
+        (f, 0, old_pos[p.old[0]] if len(p.old) == 1 else _first(p.old, old_pos) if p.old else 0)
+        if p.new
+        else (anchor[p.old[0]], 1, old_pos[p.old[0]])
         for p, f in zip(pairs, first_new, strict=True)
     ]
     return [pairs[k] for k in sorted(range(len(pairs)), key=keys.__getitem__)]

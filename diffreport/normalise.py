@@ -261,16 +261,33 @@ def _t2s_part(part: str) -> str:
     return _t2s().convert(part)
 
 
+# The full-width marks of Chinese text (one in every dozen characters), each with its NFKC
+# form, one ASCII character. With them replaced most texts pass NFKC's quick check and come
+# back as they are; normalising them in full cost a twentieth of a microsecond a character.
+_COMMON_WIDE = tuple((mark, unicodedata.normalize("NFKC", mark)) for mark in "，（）；：？！")
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster on Chinese text: a mark replaced by its
+    compatibility decomposition leaves the text's NFKD, hence its NFKC, as it was."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for mark, ascii_mark in _COMMON_WIDE:
+        if mark in text:
+            text = text.replace(mark, ascii_mark)
+    return unicodedata.normalize("NFKC", text)
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case, width and script folded, spaces kept: the form in which words are compared."""
-    return to_simplified(unicodedata.normalize("NFKC", text).lower())
+    return to_simplified(nfkc(text).lower())
 
 
 @lru_cache(maxsize=65536)
 def match_key(text: str) -> str:
     """A key under which texts that a reader would call the same compare equal."""
-    text = unicodedata.normalize("NFKC", text).translate(_PUNCT_FOLD)
+    text = nfkc(text).translate(_PUNCT_FOLD)
     text = _NON_WORD.sub("", text).lower()
     return to_simplified(text)
 
@@ -334,6 +351,6 @@ def _punctuation() -> re.Pattern[str]:
 def minor_key(text: str) -> str:
     """The key under which a change is `minor`: punctuation, letter case, traditional or
     simplified script and compatibility glyphs (`⒉` → `2.`) folded as well."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = nfkc(text).lower()
     text = _punctuation().sub("", _NON_WORD.sub("", text))
     return to_simplified(text)

@@ -360,6 +360,8 @@ def _content_words(folded: str) -> tuple[str, ...]:
 # An article, chapter or item number (`第十三条`, `第一百`, `二十三条`, `第二章`) is a label,
 # not content: two articles do not have more in common for sharing a number.
 LABEL_WORD = re.compile(rf"第[{CN_NUMERALS}\d]+[条章节编款项]?|[{CN_NUMERALS}]+[条章节编款项]")
+# What a label word starts with: other words (nearly all) need no match tried.
+_LABEL_FIRST = frozenset("第" + CN_NUMERALS)
 
 
 def _content_run(run: str) -> tuple[str, ...]:
@@ -368,7 +370,9 @@ def _content_run(run: str) -> tuple[str, ...]:
         if len(_CONTENT_RUNS) >= _RUNS_MAX:
             _CONTENT_RUNS.clear()
         got = _CONTENT_RUNS[run] = tuple(
-            w for w in cut_run(run) if len(w) > 1 and not LABEL_WORD.fullmatch(w)
+            w
+            for w in cut_run(run)
+            if len(w) > 1 and (w[0] not in _LABEL_FIRST or not LABEL_WORD.fullmatch(w))
         )
     return got
 

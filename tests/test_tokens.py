@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 import pytest
 from conftest import SEEDS, law_pairs
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from diffreport import tokens
-from diffreport.normalise import fold
+from diffreport.normalise import fold, nfkc
 
 _RUN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -108,3 +111,25 @@ def test_user_dictionary_lines_parse_as_jieba_reads_them(tmp_path, monkeypatch):
         ("天开园", None, "n"),
         ("京津冀", 7, None),
     ]
+
+
+# Full-width marks next to what NFKC composes or reorders: combining marks, Hangul jamo,
+# half-width kana with their voicing marks, compatibility forms (`①`, `²`, `…`).
+_NFKC_ALPHABET = (
+    "，（）；：？！,()a第一条文。、①²…ｶﾞﾟ\u1100\u1161\u11a8\u0301\u0308\u0323\u3000ＡＢ１２"
+)
+
+
+@given(st.text(alphabet=_NFKC_ALPHABET, max_size=12))
+@example("，\u0301")
+@example("e，\u0308\u0301")
+def test_nfkc_is_unicodedata_nfkc(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_nfkc_on_the_seeds_and_laws():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for pair in law_pairs() for p in pair]
+    for text in texts:
+        for line in text.splitlines():
+            assert nfkc(line) == unicodedata.normalize("NFKC", line)
