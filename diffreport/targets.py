@@ -41,18 +41,9 @@ from .model import Document, Node
 from .normalise import CN_NUMERALS
 from .result import Target, TargetChange
 from .similarity import linear_sum_assignment
-from .tokens import display_tokens
+from .tokens import UNIT as _UNIT
+from .tokens import UNITS, display_tokens
 
-# Units as written, longest first where one is the start of another (`个月` before `个`).
-_TIME_UNITS = ["个工作日", "工作日", "个月", "周岁", "小时", "分钟", "日", "天", "年"]
-_MONEY_UNITS = ["万亿元", "亿元", "万元", "千元", "元", "亿美元", "万美元", "美元"]
-UNITS = [
-    *_MONEY_UNITS, "万平方米", "平方米", "平方公里", "公顷", "万人", "万户", "个百分点", "%", "‰",
-    "公里", "千米", "万吨", "吨", "公斤", "千克", "万立方米", "立方米", "株", "倍", *_TIME_UNITS,
-    "个", "家", "项", "座", "处", "亩", "所", "条", "部", "户", "套",
-    "场", "批", "名", "人", "次", "件", "张", "辆", "台", "栋", "间",
-]  # fmt: skip
-_UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 # Letters a scan put for digits inside a figure (`5万元以上lO万元以下`): l and I for 1, O for 0,
 # when the run is all digits and such letters, not part of a word, and a unit follows.
 _OCR_DIGITS = re.compile(rf"(?<![A-Za-z])[0-9lIO]*[lIO][0-9lIO]*(?=[万亿千百]*(?:{_UNIT}))")

@@ -25,7 +25,15 @@ from rapidfuzz.distance import Indel
 from .model import Document, Node
 from .normalise import CN_NUMERALS
 from .result import Alignment, Rename, TermShift
-from .tokens import FUNCTION_WORDS, STOP_LATIN, cut_run, keywords, segmenter
+from .tokens import (
+    FUNCTION_WORDS,
+    NUMBER_TAILS,
+    STOP_LATIN,
+    UNIT,
+    cut_run,
+    keywords,
+    segmenter,
+)
 
 # Quoted spans paired in order, whatever their length: with a length in the pattern, a
 # straight quote closing a long span would open a false one (`"work based on…" and a "…`).
@@ -175,7 +183,7 @@ _LEADING_LABEL = re.compile(
 _LABEL_IN = re.compile(rf"第[{CN_NUMERALS}\d]+(?:、[{CN_NUMERALS}\d]+)*[编章节条款项]")
 # Figures are targets, links and paths are not terms.
 # A word that is a number, or a number and its unit (`三`, `三人`).
-_FIGURE = re.compile(rf"[{CN_NUMERALS}万亿]+(?:人|名|个|项|年|月|日|天|元|倍|次|周岁)?")
+_FIGURE = re.compile(rf"[{CN_NUMERALS}万亿]+(?:{UNIT}|[{NUMBER_TAILS}])?")
 _NUMERAL_ONLY = re.compile(rf"[\s{CN_NUMERALS}万亿\d.．%‰]*")
 _NOT_TERM = re.compile(r"[\d/.:#()\[\]]")
 # Characters that join or qualify words: a term neither starts nor ends with one.
@@ -761,7 +769,7 @@ def _renames(
 # Numbering and figures that jieba's statistics take for words: `第十七条`, `第二百`, `二十九条`,
 # `三十九`, `五十万元`, `二年内`.
 _NUMBERED = re.compile(
-    rf"第?[{CN_NUMERALS}万亿\d]+(?:[编章节条款项]|[万亿]?元|[年月日天]内?|个月|周岁)?"
+    rf"第?[{CN_NUMERALS}万亿\d]+(?:[编章节条款项]|(?:{UNIT}|[{NUMBER_TAILS}])内?)?"
 )
 
 

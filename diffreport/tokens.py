@@ -26,10 +26,26 @@ from .normalise import CN_NUMERALS, fold
 
 DATA_DIR = Path(__file__).parent / "data"  # the package's word lists (policy_terms.txt)
 
-# A number with its unit or qualifier is one token: `4.5%`, `60万平方米`, `20项`, `2025年`.
-_UNITS = "万亿千百十余多个家项座处亩所条件次名人户套场批类部万平方米公里千米平方米吨元%％倍年月日天"
+# The units a number is written with, one list for the words (here), the figures (targets)
+# and what is not a term (terms): money, area, share, length, weight, time, counters.
+_TIME_UNITS = ["个工作日", "工作日", "个月", "周岁", "小时", "分钟", "日", "天", "年"]
+_MONEY_UNITS = ["万亿元", "亿元", "万元", "千元", "元", "亿美元", "万美元", "美元"]
+UNITS = [
+    *_MONEY_UNITS, "万平方米", "平方米", "平方公里", "公顷", "万人", "万户", "个百分点", "%", "‰",
+    "公里", "千米", "万吨", "吨", "公斤", "千克", "万立方米", "立方米", "株", "倍", *_TIME_UNITS,
+    "个", "家", "项", "座", "处", "亩", "所", "条", "部", "户", "套",
+    "场", "批", "名", "人", "次", "件", "张", "辆", "台", "栋", "间",
+]  # fmt: skip
+# As a regex alternation, longest first: `公斤`, `个月`, `千元` whole, not `公`, `个`, `千` + rest.
+UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
+# Kept on a number as a word, but no figure's unit: a date's month (`3月`), the full-width
+# percent sign (folded to `%` where words are compared), a kind (`3类`).
+NUMBER_TAILS = "月％类"
+# A number with its scale, `余`/`多` and unit is one token: `4.5%`, `60万平方米`, `5万余户`,
+# `12个月`, `2025年`.
 NUMBER = re.compile(
-    rf"\d+(?:[.,]\d+)*(?:\s?(?:万平方米|平方米|平方公里|万亿元|亿元|万元|万人|公里|千米|个百分点|[{_UNITS}]))?"
+    rf"\d+(?:[.,]\d+)*(?:\s?(?:[万亿千百十]*[余多]?(?:{UNIT}|[{NUMBER_TAILS}])"
+    rf"|[万亿千百十]+[余多]?|[余多]))?"
 )
 _TOKEN = re.compile(
     rf"(?P<num>{NUMBER.pattern})|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff]+)|(?P<latin>[A-Za-z][A-Za-z'’\-]*)|(?P<other>\S)"
