@@ -8,6 +8,7 @@ figures are in docs/performance.md (`make bench`)."""
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import re
@@ -105,11 +106,28 @@ def test_large_flat_group_is_not_scored_as_a_full_matrix(monkeypatch):
     assert len(unchanged & shared) >= 0.95 * len(shared)
 
 
+def _clear_text_caches() -> None:
+    """Empty diffreport's per-text caches (lru_caches of more than one entry; the one-entry
+    ones hold the dictionaries and tables every run loads alike): a run must not profit from
+    text an earlier run cached, as the halves would from the whole."""
+    import functools
+
+    for obj in gc.get_objects():
+        if (
+            isinstance(obj, functools._lru_cache_wrapper)
+            and getattr(obj, "__module__", "").startswith("diffreport")
+            and (obj.cache_info().maxsize or 2) > 1
+        ):
+            obj.cache_clear()
+
+
 def _best_of(n: int, fn) -> float:
     """The least CPU time of `n` runs: CPU time, not wall time, so that other work on a shared
-    machine (CI) moves the ratios little."""
+    machine (CI) moves the ratios little; each run starts with empty text caches."""
     best = float("inf")
     for _ in range(n):
+        _clear_text_caches()
+        gc.collect()  # no run pays for collecting another's garbage
         start = time.process_time()
         fn()
         best = min(best, time.process_time() - start)
@@ -120,14 +138,15 @@ def _best_of(n: int, fn) -> float:
 # enough to stay quick, large enough for growth to show. Bounds are ratios within this process.
 LARGE = 240_000  # bytes per side
 # json ÷ floor (warm, in process; the floor is reading and segmenting every line with jieba-rs).
-# Warm, the floor is small (no start-up): measured 2026-11-27, loaded machine, 51 at LARGE.
+# Warm, the floor is small (no start-up): measured 2026-11-27 (quiet, end of stop 11) 54-56.
 FLOOR_MULTIPLE = 100
 # The whole volume ÷ its two halves compared apart (the halves hold the same parts as the whole,
 # so the ratio measures growth, not a change in what the text is made of, as comparing sizes
-# built from different documents did). Linear work gives 1, quadratic 2; measured 1.19-1.34.
+# built from different documents did). Linear work gives 1, quadratic 2; measured 1.19-1.23
+# (quiet, 2026-11-27; 1.11-1.41 before each run started with a collection and empty caches).
 HALVES_MULTIPLE = 1.6
-UNRELATED_MULTIPLE = 1.6  # unrelated ÷ related per byte at LARGE; measured 0.79-1.31
-BRIEF_SHARE = 1.0  # the Word briefing's writer ÷ compare + JSON at LARGE; measured 0.24-0.30
+UNRELATED_MULTIPLE = 1.6  # unrelated ÷ related per byte at LARGE; measured 1.07-1.23 (quiet)
+BRIEF_SHARE = 1.0  # the Word briefing's writer ÷ compare + JSON at LARGE; measured 0.42-0.51
 TABLE_SHARE = 0.6  # the 修改前后对照表's writer ÷ compare + JSON at LARGE; measured 0.10-0.11
 # A history of three versions (its two steps, tracks, the Word writer; one process) ÷ its two
 # steps' compare + JSON at LARGE; measured 1.14-1.15 (4.7 while python-docx built its tables).
