@@ -124,14 +124,16 @@ class _Brief:
     def table(self, header: list[str], rows: list[list], widths_mm: list[float]):
         from docx.shared import Mm
 
-        table = self.doc.add_table(rows=1, cols=len(header))
+        # All rows made at once (python-docx writes them as one XML string); `add_row` per row
+        # copied every column's width one cell at a time, most of a long table's cost.
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         table.style = self.doc.styles["Table Grid"]
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
+        all_rows = list(table.rows)
+        for cell, text in zip(all_rows[0].cells, header, strict=True):
             self.run(self.styled(cell.paragraphs[0], "Table Heading"), text)
             shade_cell(cell, HEADER_FILL)
-        repeat_header_row(table.rows[0])
-        for values in rows:
-            row = table.add_row()
+        repeat_header_row(all_rows[0])
+        for row, values in zip(all_rows[1:], rows, strict=True):
             keep_row_together(row)
             cells = row.cells
             for cell, value in zip(cells, values, strict=True):
