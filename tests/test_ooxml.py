@@ -121,3 +121,57 @@ def test_text_tables_write_what_python_docx_makes():
     with zipfile.ZipFile(io.BytesIO(expected)) as a, zipfile.ZipFile(io.BytesIO(got)) as b:
         assert a.read("word/document.xml").count(b"<w:tbl>") == 3
         assert b.read("word/document.xml") == a.read("word/document.xml")
+
+
+def test_text_tables_with_styled_runs_unsplit_rows_and_kept_together():
+    """The briefing's tables: cells of styled runs, rows that do not break across pages, and
+    a short table's paragraphs kept with the next — the same XML python-docx makes."""
+    import datetime as dt
+
+    from docx.shared import Mm
+
+    from diffreport.writers.ooxml import (
+        TABLE_HEADER_FILL,
+        TextTables,
+        add_text,
+        fixed_layout,
+        keep_row_together,
+        repeat_header_row,
+        reproducible,
+        shade_cell,
+    )
+
+    when = dt.datetime(2024, 5, 6, tzinfo=dt.UTC)
+    by_docx, by_text = empty_document(), empty_document()
+    style = by_docx.styles["Table Text"].style_id  # any style id: the XML is what is compared
+    rows = [["a", [("↑ 上调", style), (" x", None)]], [[("", None)], "&<>"], ["last", "z"]]
+    header, widths = ["h1", "h2"], [40.5, 60]
+    tables = TextTables(by_text)
+    for keep in (True, False):
+        by_docx.add_paragraph("before")
+        table = by_docx.add_table(rows=1 + len(rows), cols=2)
+        table.style = by_docx.styles["Table Grid"]
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            cell.paragraphs[0].style = by_docx.styles["Table Heading"]
+            add_text(cell.paragraphs[0], text)
+            shade_cell(cell, TABLE_HEADER_FILL)
+        repeat_header_row(table.rows[0])
+        for row, values in zip(list(table.rows)[1:], rows, strict=True):
+            keep_row_together(row)
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.paragraphs[0].style = by_docx.styles["Table Text"]
+                for text, run_style in [(value, None)] if isinstance(value, str) else value:
+                    add_text(cell.paragraphs[0], text, run_style)
+        fixed_layout(table, [Mm(w) for w in widths])
+        if keep:
+            for row in table.rows[:-1]:
+                for cell in row.cells:
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
+        by_text.add_paragraph("before")
+        tables.add(header, rows, widths, rows_unsplit=True, keep_together=keep)
+    saved = io.BytesIO()
+    by_docx.save(saved)
+    expected, got = reproducible(saved.getvalue(), when), tables.save(when)
+    with zipfile.ZipFile(io.BytesIO(expected)) as a, zipfile.ZipFile(io.BytesIO(got)) as b:
+        assert a.read("word/document.xml").count(b"<w:keepNext/>") == 2 * 3  # header + 2 rows
+        assert b.read("word/document.xml") == a.read("word/document.xml")

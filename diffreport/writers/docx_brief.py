@@ -7,7 +7,6 @@ page size and margins from ``templates/reference.docx``.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import PurePath
 
@@ -18,6 +17,7 @@ from ..result import Comparison
 from .ooxml import (
     TABLE_HEADER_FILL,
     Revisions,
+    TextTables,
     add_bookmarked_text,
     add_elements,
     add_text,
@@ -26,14 +26,10 @@ from .ooxml import (
     fixed_layout,
     generation_time,
     internal_link,
-    keep_row_together,
     level_style,
-    repeat_header_row,
     replace_paragraph,
-    reproducible,
     set_core_properties,
     set_style,
-    shade_cell,
     write_tracked,
     xml_safe,
 )
@@ -77,6 +73,7 @@ class _Brief:
         self.facts: Facts = gather(c, lang, self.when.strftime("%Y-%m-%d"), __version__)
         self.doc = empty_document()
         self.revisions = Revisions(self.doc, when=self.when)
+        self.tables = TextTables(self.doc)
         self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self._style_ids: dict[str, str] = {}
 
@@ -121,34 +118,28 @@ class _Brief:
             self.run(p, text)
         return p
 
-    def table(self, header: list[str], rows: list[list], widths_mm: list[float]):
-        from docx.shared import Mm
-
-        # All rows made at once (python-docx writes them as one XML string); `add_row` per row
-        # copied every column's width one cell at a time, most of a long table's cost.
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
-        table.style = self.doc.styles["Table Grid"]
-        all_rows = list(table.rows)
-        for cell, text in zip(all_rows[0].cells, header, strict=True):
-            self.run(self.styled(cell.paragraphs[0], "Table Heading"), text)
-            shade_cell(cell, HEADER_FILL)
-        repeat_header_row(all_rows[0])
-        for row, values in zip(all_rows[1:], rows, strict=True):
-            keep_row_together(row)
-            cells = row.cells
-            for cell, value in zip(cells, values, strict=True):
-                p = cell.paragraphs[0]
-                self.styled(p, "Table Text")
-                for text, style in value if isinstance(value, list) else [(value, None)]:
-                    self.run(p, text, style)
-        fixed_layout(table, [Mm(w) for w in widths_mm])
-        if len(rows) <= SHORT_TABLE:  # a short table stays on one page
-            for row in table.rows[:-1]:
-                for cell in row.cells:
-                    for p in cell.paragraphs:
-                        p.paragraph_format.keep_with_next = True
+    def table(self, header: list[str], rows: list[list], widths_mm: list[float]) -> None:
+        """A grid with a shaded header row repeated on every page, rows kept whole, written
+        as XML text (python-docx builds a table cell by cell: most of a long briefing's
+        writing time); a cell is text or ``[(text, character style name or None), …]``."""
+        cells = [
+            [
+                value
+                if isinstance(value, str)
+                else [(text, self.style_id(style) if style else None) for text, style in value]
+                for value in values
+            ]
+            for values in rows
+        ]
+        self.tables.add(
+            header,
+            cells,
+            widths_mm,
+            HEADER_FILL,
+            rows_unsplit=True,
+            keep_together=len(rows) <= SHORT_TABLE,  # a short table stays on one page
+        )
         self.new_para("Table Text")  # keeps the next table or heading apart
-        return table
 
     # ---------------------------------------------------------------- parts
 
@@ -419,9 +410,7 @@ class _Brief:
         self.terms()
         self.appendix(f.script.paragraphs)
         self.fill_contents(toc)
-        buf = io.BytesIO()
-        self.doc.save(buf)
-        return reproducible(buf.getvalue(), self.when)
+        return self.tables.save(self.when)
 
 
 def _section_style(status: str) -> str:

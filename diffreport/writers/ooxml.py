@@ -311,6 +311,13 @@ def _attr(value: str) -> str:
     return escape(value, {'"': "&quot;"})
 
 
+def _runs_xml(value) -> str:
+    """A cell's text as one run, or its ``[(text, style id), …]`` as runs."""
+    if isinstance(value, str):
+        return run_xml(value)
+    return "".join(run_xml(t, style) for t, style in value)
+
+
 def run_xml(text: str, style_id: str | None = None) -> str:
     """:func:`plain_run` as XML text: a ``w:r`` as python-docx's ``add_run(text)`` makes it
     (tabs ``w:tab``, line breaks ``w:br``, ``xml:space`` only around outer spaces)."""
@@ -349,10 +356,16 @@ class TextTables:
     def add(
         self,
         header: list[str],
-        rows: list[list[str]],
+        rows: list[list],
         widths_mm: list[float],
         fill: str = TABLE_HEADER_FILL,
+        *,
+        rows_unsplit: bool = False,
+        keep_together: bool = False,
     ) -> None:
+        """A cell is text, or runs: ``[(text, character style id or None), …]``.
+        ``rows_unsplit``: no row breaks across pages; ``keep_together``: every row's
+        paragraphs but the last row's keep with the next (a short table stays on one page)."""
         # Widths as python-docx writes them: the grid in whole twips (rounded down), each
         # cell rounded (``Length.twips``).
         emus = [int(w * _EMU_PER_MM) for w in widths_mm]
@@ -360,23 +373,33 @@ class TextTables:
         widths = [f'<w:tcW w:type="dxa" w:w="{round(e / _EMU_PER_TWIP)}"/>' for e in emus]
         shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{_attr(fill)}"/>'
         heading, text = self._style("Table Heading"), self._style("Table Text")
+        keep = "<w:keepNext/>" if keep_together and rows else ""
         head_cells = "".join(
             f"<w:tc><w:tcPr>{w}{shade}</w:tcPr><w:p><w:pPr>"
-            f'<w:pStyle w:val="{_attr(heading)}"/></w:pPr>{run_xml(t)}</w:p></w:tc>'
+            f'<w:pStyle w:val="{_attr(heading)}"/>{keep}</w:pPr>{run_xml(t)}</w:p></w:tc>'
             for w, t in zip(widths, header, strict=True)
         )
-        cell_start = [
-            f'<w:tc><w:tcPr>{w}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{_attr(text)}"/></w:pPr>'
-            for w in widths
+        cell_starts = [
+            [
+                f'<w:tc><w:tcPr>{w}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{_attr(text)}"/>'
+                f"{kept}</w:pPr>"
+                for w in widths
+            ]
+            for kept in ("", "<w:keepNext/>")
         ]
+        row_start = (
+            '<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>' if rows_unsplit else "<w:tr>"
+        )
         body = [
-            "<w:tr>"
+            row_start
             + "".join(
-                f"{start}{run_xml(t)}</w:p></w:tc>"
-                for start, t in zip(cell_start, values, strict=True)
+                f"{start}{_runs_xml(t)}</w:p></w:tc>"
+                for start, t in zip(
+                    cell_starts[keep_together and n < len(rows) - 1], values, strict=True
+                )
             )
             + "</w:tr>"
-            for values in rows
+            for n, values in enumerate(rows)
         ]
         self.tables.append(
             f'<w:tbl><w:tblPr><w:tblStyle w:val="{_attr(self._style("Table Grid"))}"/>'
