@@ -21,7 +21,7 @@ from . import __version__
 from .compare import compare, load
 from .errors import printable
 from .model import Document, SourceText
-from .result import Comparison, Target
+from .result import Comparison, Target, json_text, orjson_indented
 
 SCHEMA = "diffreport-history/1"
 TRACK_LEVELS = ("section", "block", "clause")
@@ -170,36 +170,19 @@ class History:
         """``json.dumps(..., ensure_ascii=False, indent=indent)``; with the default indent
         orjson writes the same bytes, as for a comparison's JSON (Python's encoder is pure
         Python once it indents: 8.5 of 12 s CPU for three versions of 1 MB)."""
-        import json
-
-        data = self.to_dict()
-        fast = self._orjson(data) if indent == 2 else None
-        if fast is not None:
-            return fast.decode("utf-8")
-        return json.dumps(data, ensure_ascii=False, indent=indent)
+        return json_text(self.to_dict(), indent, self._plain_numbers)
 
     def to_json_bytes(self) -> bytes:
         """:meth:`to_json` encoded as UTF-8, for a file (orjson's bytes as they are)."""
-        import json
-
         data = self.to_dict()
-        fast = self._orjson(data)
+        fast = orjson_indented(data, self._plain_numbers)
         if fast is not None:
             return fast
-        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+        return json_text(data, 2, lambda: False).encode("utf-8")
 
-    def _orjson(self, data: dict) -> bytes | None:
-        """``data`` as orjson writes it with indent 2, or None where ``json`` would write
-        something else. Every float here is a step's (scores, shares, target values), and
-        each step checks its own."""
-        if not all(step.plain_numbers() for step in self.steps):
-            return None
-        import orjson
-
-        try:
-            return orjson.dumps(data, option=orjson.OPT_INDENT_2)
-        except (orjson.JSONEncodeError, TypeError):  # lone surrogates, foreign types
-            return None
+    def _plain_numbers(self) -> bool:
+        # Every float here is a step's (scores, shares, target values); each checks its own.
+        return all(step.plain_numbers() for step in self.steps)
 
 
 def history(

@@ -285,13 +285,7 @@ class Comparison:
         it. With the default indent, orjson writes the same bytes some thirty times faster
         (Python's own encoder is pure Python once it indents), unless a number would come
         out differently (below)."""
-        import json
-
-        data = self.to_dict()
-        fast = self._orjson(data) if indent == 2 else None
-        if fast is not None:
-            return fast.decode("utf-8")
-        return json.dumps(data, ensure_ascii=False, indent=indent)
+        return json_text(self.to_dict(), indent, self.plain_numbers)
 
     def to_json_bytes(self) -> bytes:
         """:meth:`to_json` encoded as UTF-8, for a file: orjson's bytes are written as they
@@ -331,18 +325,6 @@ class Comparison:
                 pass
         return [json.dumps(self.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")]
 
-    def _orjson(self, data: dict) -> bytes | None:
-        """``data`` as orjson writes it with indent 2, or None where ``json`` would write
-        something else."""
-        if not self.plain_numbers():
-            return None
-        import orjson
-
-        try:
-            return orjson.dumps(data, option=orjson.OPT_INDENT_2)
-        except (orjson.JSONEncodeError, TypeError):  # lone surrogates, foreign types
-            return None
-
     def plain_numbers(self) -> bool:
         """Whether every float of the contract (scores, shares, target values) is one that
         orjson and ``json`` write alike: finite, and zero or at least 1e-4 in size (orjson
@@ -380,6 +362,30 @@ def _list_parts(items: Sequence, to_dict: Callable[[Any], dict], level: int) -> 
         parts.append(pad + encoded[2:-2].replace(b"\n", b"\n" + pad))
     parts.append(b"\n" + pad + b"]")
     return parts
+
+
+def orjson_indented(data: dict, plain: Callable[[], bool]) -> bytes | None:
+    """``data`` as orjson writes it with indent 2, or None where ``json`` would write
+    something else (``plain()``: whether every float in it is one both write alike)."""
+    if not plain():
+        return None
+    import orjson
+
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    except (orjson.JSONEncodeError, TypeError):  # lone surrogates, foreign types
+        return None
+
+
+def json_text(data: dict, indent: int | None, plain: Callable[[], bool]) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=indent)``, by orjson where it writes the
+    same (indent 2, plain numbers)."""
+    import json
+
+    fast = orjson_indented(data, plain) if indent == 2 else None
+    if fast is not None:
+        return fast.decode("utf-8")
+    return json.dumps(data, ensure_ascii=False, indent=indent)
 
 
 def plain_number(x: object) -> bool:
