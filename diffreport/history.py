@@ -174,11 +174,13 @@ class History:
 
     def to_json_bytes(self) -> bytes:
         """:meth:`to_json` encoded as UTF-8, for a file (orjson's bytes as they are)."""
+        import json
+
         data = self.to_dict()
         fast = orjson_indented(data, self._plain_numbers)
         if fast is not None:
             return fast
-        return json_text(data, 2, lambda: False).encode("utf-8")
+        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
     def _plain_numbers(self) -> bool:
         # Every float here is a step's (scores, shares, target values); each checks its own.
