@@ -16,9 +16,10 @@ from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
 from .parse import parse
 from .result import Comparison, Pairing
+from .sidecar import Deferred, can_fork
 from .similarity import rarity
-from .targets import compare_targets
-from .terms import term_shifts
+from .targets import Target, compare_targets, extract_targets
+from .terms import document_keywords, term_shifts
 
 
 def load(source: str | Path | Document | SourceText, max_bytes: int | None = None) -> Document:
@@ -63,25 +64,40 @@ def compare(
     # side's front matter, and the body only with the body: neither can pair with, merge
     # into or split from the other.
     old_body, new_body = old_doc.part(front=False), new_doc.part(front=False)
-    with _timed(timings, "tokenise"):
-        aligner = Aligner(old_body, new_body, workers)
-    with _timed(timings, "align"):
-        pairs = aligner.run()
-        weights = rarity(old_doc, new_doc)
-        pairs = pair_measures(old_body, new_body, pairs, weights)
-        aligner.rate(pairs)
-        # The aligner's profiles, postings and caches are a third of the peak at 2 MB a side:
-        # freed here, their memory serves the stages after.
-        del aligner
-        for level, front_pairs in _align_front(old_doc, new_doc, weights).items():
-            pairs[level] = front_pairs + pairs[level]
-    with _timed(timings, "classify"):
-        classify = Classifier(old_doc, new_doc, weights)
-        alignments = [classify(p) for p in _in_reading_order(pairs, old_doc, new_doc)]
-    with _timed(timings, "targets+terms"):
-        targets = compare_targets(old_doc, new_doc, alignments)
-        terms = term_shifts(old_doc, new_doc, alignments)
+    chars = sum(len(n.text) for doc in (old_doc, new_doc) for n in doc.of_kind("block"))
+    # Each side's figures and keywords need the document alone: a second core finds them
+    # while this one aligns and classifies.
+    with Deferred(_side_facts, old_doc, new_doc, fork=can_fork(chars, workers)) as side:
+        with _timed(timings, "tokenise"):
+            aligner = Aligner(old_body, new_body, workers)
+        with _timed(timings, "align"):
+            pairs = aligner.run()
+            weights = rarity(old_doc, new_doc)
+            pairs = pair_measures(old_body, new_body, pairs, weights)
+            aligner.rate(pairs)
+            # The aligner's profiles, postings and caches are a third of the peak at 2 MB a
+            # side: freed here, their memory serves the stages after.
+            del aligner
+            for level, front_pairs in _align_front(old_doc, new_doc, weights).items():
+                pairs[level] = front_pairs + pairs[level]
+        with _timed(timings, "classify"):
+            classify = Classifier(old_doc, new_doc, weights)
+            alignments = [classify(p) for p in _in_reading_order(pairs, old_doc, new_doc)]
+        with _timed(timings, "targets+terms"):
+            figures, keywords = side.result()
+            targets = compare_targets(old_doc, new_doc, alignments, figures=figures)
+            terms = term_shifts(old_doc, new_doc, alignments, keywords=keywords)
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
+
+
+# Each side's figures and keywords (old, new): what the targets and terms need of a document
+# alone, so a second core can find them while the first aligns.
+_SideFacts = tuple[tuple[list[Target], list[Target]], tuple[list[str], list[str]]]
+
+
+def _side_facts(old: Document, new: Document) -> _SideFacts:
+    figures = (extract_targets(old), extract_targets(new))
+    return figures, (document_keywords(old), document_keywords(new))
 
 
 def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dict:

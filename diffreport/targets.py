@@ -877,12 +877,17 @@ def _ranks(targets: list[Target], groups: np.ndarray) -> np.ndarray:
 
 
 def compare_targets(
-    old: Document, new: Document, alignments=None, threshold: float = ALIKE_INDICATORS
+    old: Document,
+    new: Document,
+    alignments=None,
+    threshold: float = ALIKE_INDICATORS,
+    figures: tuple[list[Target], list[Target]] | None = None,
 ) -> list[TargetChange]:
     """Pair the targets of ``old`` and ``new`` and say how each changed. With ``alignments``
     (the comparison's), a pair must lie in units the alignment paired: the same block
-    alignment, or the same sentence or clause alignment (a moved clause)."""
-    olds, news = extract_targets(old), extract_targets(new)
+    alignment, or the same sentence or clause alignment (a moved clause). ``figures`` are
+    each side's :func:`extract_targets` (old, new) when already found."""
+    olds, news = figures or (extract_targets(old), extract_targets(new))
     units = _Units(alignments) if alignments is not None else None
     changes: list[TargetChange] = []
     used_old: set[int] = set()

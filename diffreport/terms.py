@@ -68,7 +68,8 @@ def _quoted_terms(doc: Document) -> Counter[str]:
     return out
 
 
-def _keywords(doc: Document, top: int = KEYWORDS_PER_DOCUMENT) -> list[str]:
+def document_keywords(doc: Document, top: int = KEYWORDS_PER_DOCUMENT) -> list[str]:
+    """The document's TF-IDF keywords that can be terms (two characters or more, no number)."""
     text = "\n".join(b.text for b in doc.of_kind("block"))
     return [w for w in keywords(text, top) if len(w) >= TERM_MIN_CHARS and not w.isdigit()]
 
@@ -788,13 +789,17 @@ def term_shifts(
     new: Document,
     alignments: list[Alignment] | None = None,
     limit: int = SHIFTS_SHOWN,
+    keywords: tuple[list[str], list[str]] | None = None,
 ) -> dict[str, list]:
+    """New, dropped, rising and falling terms and renames; ``keywords`` are each side's
+    :func:`document_keywords` (old, new) when already found."""
     old_text, new_text = _full_text(old), _full_text(new)
     quoted = set(_quoted_terms(new)) | set(_quoted_terms(old))
     candidates: dict[str, None] = dict.fromkeys(sorted(quoted, key=lambda t: -len(t)))
     cjk = bool(re.search(r"[\u4e00-\u9fff]", old_text + new_text))
     if cjk:
-        for term in _keywords(new) + _keywords(old):
+        old_keys, new_keys = keywords or (document_keywords(old), document_keywords(new))
+        for term in new_keys + old_keys:
             if _key_word(term):
                 candidates.setdefault(term, None)
         for term in sorted(_policy_terms()):

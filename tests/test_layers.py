@@ -13,7 +13,7 @@ TESTS = Path(__file__).parents[1] / "tests"
 
 # From the ground up; a folder (readers, writers) is one module here.
 LAYERS: list[set[str]] = [
-    {"errors", "model", "result"},
+    {"errors", "model", "result", "sidecar"},
     {"normalise"},
     {"parse", "readers"},
     {"tokens", "similarity"},

@@ -1,0 +1,103 @@
+"""The side work of a comparison in a forked child: the same result as in process, computed
+where it says, and no child left behind."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from diffreport import sidecar
+from diffreport.compare import compare
+from diffreport.sidecar import Deferred, can_fork
+
+linux_two_cores = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
+    reason="forks only on Linux with two cores or more",
+)
+
+compare_module = importlib.import_module("diffreport.compare")  # (the package exports the function)
+REVISIONS = Path(__file__).parent / "fixtures" / "law" / "revisions"
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value * 2
+
+
+def _fails_in_a_child(parent: int) -> int:
+    if os.getpid() != parent:
+        raise RuntimeError("the child's failure")
+    return os.getpid()
+
+
+def _children() -> set[int]:
+    task = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+    return {int(p) for p in task.read_text().split()} if task.exists() else set()
+
+
+@linux_two_cores
+def test_a_forked_result_comes_from_the_child():
+    with Deferred(_pid_and, 21, fork=True) as work:
+        pid, value = work.result()
+    assert value == 42
+    assert pid != os.getpid()
+
+
+def test_without_fork_the_work_runs_here_when_asked():
+    work = Deferred(_pid_and, 21, fork=False)
+    assert work.result() == (os.getpid(), 42)
+
+
+@linux_two_cores
+def test_a_child_that_fails_leaves_the_work_to_the_parent():
+    with Deferred(_fails_in_a_child, os.getpid(), fork=True) as work:
+        assert work.result() == os.getpid()
+
+
+@linux_two_cores
+def test_a_result_never_asked_for_leaves_no_child():
+    before = _children()
+    with pytest.raises(ValueError):
+        with Deferred(_pid_and, 1, fork=True):
+            raise ValueError("the comparison failed")
+    assert _children() == before
+
+
+def test_no_fork_for_one_worker_small_documents_or_other_threads():
+    big = sidecar.FORK_MIN_CHARS
+    assert not can_fork(big, workers=1)
+    assert not can_fork(big - 1, workers=None)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not can_fork(big, workers=None)
+    finally:
+        stop.set()
+        other.join()
+
+
+@linux_two_cores
+def test_a_comparison_is_the_same_with_its_side_work_forked(monkeypatch):
+    old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
+    alone = compare(old, new, workers=1)
+    # Forced: the pair is small, and threads other tests leave behind would forbid it.
+    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    forks = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(sidecar.os, "fork", fork)
+    forked = compare(old, new)
+    assert len(forks) == 1
+    assert forked.to_json() == alone.to_json()
+    assert forked.targets and any(forked.terms.values())
