@@ -338,24 +338,35 @@ def _reinstate(docs: list[Document], uf: _UnionFind, level: str) -> None:
     def codes(root, k: int) -> str:
         return vocabulary.encode(content_words("".join(text[(root, k)])))
 
-    ends = [(r, codes(r, max(spans[r]))) for r in ended]
-    starts = [(r, codes(r, min(spans[r]))) for r in started]
-    ends = [e for e in ends if len(e[1]) >= REINSTATE_MIN_WORDS]
-    starts = [s for s in starts if len(s[1]) >= REINSTATE_MIN_WORDS]
-    if not ends or not starts:
-        return
-    # All scores at once in C; only pairs above the bar come back as non-zero.
-    score = process.cdist(
-        [c for _, c in ends],
-        [c for _, c in starts],
-        scorer=Indel.normalized_similarity,
-        score_cutoff=REINSTATE_SIMILARITY,
-    )
+    # Only a track ending two or more versions before another starts can be joined to it
+    # (adjacent: that step's comparison said no), so only those pairs are scored: with three
+    # versions, what ended in the first against what starts in the last.
+    ends_in: dict[int, list] = defaultdict(list)
+    starts_in: dict[int, list] = defaultdict(list)
+    for r in ended:
+        ends_in[max(spans[r])].append(r)
+    for r in started:
+        starts_in[min(spans[r])].append(r)
     candidates = []
-    for i, j in zip(*score.nonzero(), strict=True):
-        e, s = ends[i][0], starts[j][0]
-        if min(spans[s]) - max(spans[e]) >= 2:  # adjacent: that step's comparison said no
-            candidates.append((float(score[i, j]), e, s))
+    for end_k, these in ends_in.items():
+        later = [r for k, group in starts_in.items() if k - end_k >= 2 for r in group]
+        if not later:
+            continue
+        ends = [(r, codes(r, end_k)) for r in these]
+        starts = [(r, codes(r, min(spans[r]))) for r in later]
+        ends = [e for e in ends if len(e[1]) >= REINSTATE_MIN_WORDS]
+        starts = [s for s in starts if len(s[1]) >= REINSTATE_MIN_WORDS]
+        if not ends or not starts:
+            continue
+        # All scores at once in C; only pairs above the bar come back as non-zero.
+        score = process.cdist(
+            [c for _, c in ends],
+            [c for _, c in starts],
+            scorer=Indel.normalized_similarity,
+            score_cutoff=REINSTATE_SIMILARITY,
+        )
+        for i, j in zip(*score.nonzero(), strict=True):
+            candidates.append((float(score[i, j]), ends[i][0], starts[j][0]))
     used: set = set()
     for _score, e, s in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
         if e in used or s in used:

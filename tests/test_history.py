@@ -173,6 +173,23 @@ def test_a_dropped_article_that_comes_back_is_one_track(tmp_path) -> None:
     assert t.to_dict()["reinstated"] is True
 
 
+def test_an_article_back_after_two_versions_away_is_one_track(tmp_path) -> None:
+    full = LAW[1].read_text(encoding="utf-8")
+    article = re.search(r"\n第十九条[^\n]*\n", full).group()
+    without = full.replace(article, "\n")
+    for k, text in enumerate((full, without, without, full), 1):
+        (tmp_path / f"v{k}.md").write_text(text, encoding="utf-8")
+    h = history([tmp_path / f"v{k}.md" for k in (1, 2, 3, 4)])
+    key = norm(article)
+    (t,) = [
+        t
+        for t in h.at("block")
+        if t.members[0] and norm(h.versions[0].node(t.members[0][0]).text) == key
+    ]
+    assert [len(m) for m in t.members] == [1, 0, 0, 1]
+    assert t.reinstated
+
+
 def test_seed_chain_tracks_labelled_by_reading(seed_chain) -> None:
     tracks = track_index(seed_chain)
     right = []
