@@ -28,7 +28,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, pairwise
+from itertools import pairwise
 
 import numpy as np
 
@@ -161,6 +161,39 @@ def _section_chains(side: _Side) -> dict[str, list[str]]:
             chain = chains[sec] = [sec] + [a.id for a in doc.ancestors(sec) if a.kind == "section"]
         out[b.id] = chain
     return out
+
+
+# (code, unit) packs into one integer: codes below 2^21, units below 2^32.
+_OWNER_BITS = 32
+
+
+def _unit_codes(units: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The codes of all ``units`` (code strings) in one array, with the index of the unit
+    each comes from."""
+    lengths = np.fromiter(map(len, units), dtype=np.int64, count=len(units))
+    joined = "".join(units).encode("utf-32-le", "surrogatepass")
+    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
+    return np.repeat(np.arange(len(units), dtype=np.int64), lengths), codes
+
+
+def _code_counts(codes: np.ndarray) -> Counter[str]:
+    """How many times each code occurs in ``codes`` (as ``Counter`` counts them, in numpy:
+    a megabyte of text is a million codes)."""
+    ordered = np.sort(codes)
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    counts = np.diff(np.append(starts, len(ordered)))
+    return Counter(dict(zip(map(chr, ordered[starts].tolist()), counts.tolist(), strict=True)))
+
+
+def _postings(units: list[str]) -> dict[str, list[int]]:
+    """code → the indices of the ``units`` holding it, ascending, each once."""
+    owner, codes = _unit_codes(units)
+    keys = distinct_sorted(codes << _OWNER_BITS | owner)
+    code = keys >> _OWNER_BITS
+    starts = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1]))).tolist()
+    flat = (keys & ((1 << _OWNER_BITS) - 1)).tolist()
+    ends = [*starts[1:], len(flat)]
+    return {chr(c): flat[a:b] for c, a, b in zip(code[starts].tolist(), starts, ends, strict=True)}
 
 
 def _nearest_up(doc: Document, node: Node) -> str | None:
@@ -400,7 +433,9 @@ class Aligner:
                 for side in (self.old, self.new)
                 for n in side.doc.of_kind(level)
             ]
-            df = Counter(chain.from_iterable(map(set, units)))
+            owner, codes = _unit_codes(units)
+            held = distinct_sorted(codes << _OWNER_BITS | owner) >> _OWNER_BITS  # once a unit
+            df = _code_counts(held)
             got = self._df[level] = (df, max(RARE_DF, int(math.sqrt(len(units)) / RARE_SQRT)))
         return got
 
@@ -413,7 +448,7 @@ class Aligner:
                 for side in (self.old, self.new)
                 for n in side.doc.of_kind("block")
             ]
-            self._freq = Counter("".join(blocks))
+            self._freq = _code_counts(_unit_codes(blocks)[1])
         return self._freq
 
     def _shares_rare(self, level: Kind, a: Profile, b: Profile) -> bool:
@@ -443,11 +478,9 @@ class Aligner:
             key = "old" if side is self.old else "new"
             postings = self._block_postings.get(key)
             if postings is None:
-                postings = defaultdict(list)
-                for k, b in enumerate(side.doc.of_kind("block")):
-                    for c in set(side.profiles[b.id].ordered):
-                        postings[c].append(k)
-                self._block_postings[key] = postings
+                postings = self._block_postings[key] = _postings(
+                    [side.profiles[b.id].ordered for b in side.doc.of_kind("block")]
+                )
             lists = sorted((postings.get(c, ()) for c in words), key=len)
             if len(lists[0]) < STOCK_BLOCKS:
                 continue
