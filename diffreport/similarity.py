@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
 from .model import Document
-from .tokens import content_word_tuple, content_words
+from .tokens import content_word_tuple
 
 # Above this total cost (machine words, see module doc) a group is scored on samples.
 EXACT_BUDGET = 50_000_000
@@ -419,5 +419,5 @@ def rarity(old: Document, new: Document) -> dict[str, float]:
     for doc in (old, new):
         for clause in doc.of_kind("clause"):
             n += 1
-            df.update(set(content_words(clause.text)))  # counted in C
+            df.update(set(content_word_tuple(clause.text)))  # counted in C
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}

@@ -346,16 +346,19 @@ def display_tokens(text: str) -> tuple[str, ...]:
 
 def content_words(text: str) -> list[str]:
     """Tokens that carry meaning: no single CJK function characters, no English stop words."""
-    return list(_content_words(fold(text)))
-
-
-def content_word_tuple(text: str) -> tuple[str, ...]:
-    """:func:`content_words` as the cached tuple itself, for a caller that only reads it
-    (profiling every unit of a document: the copy was a twentieth of the work)."""
-    return _content_words(fold(text))
+    return list(content_word_tuple(text))
 
 
 @lru_cache(maxsize=131072)
+def content_word_tuple(text: str) -> tuple[str, ...]:
+    """:func:`content_words` as the cached tuple itself, for a caller that only reads it
+    (profiling every unit of a document: the copy was a twentieth of the work). Cached by
+    the text as given: the stages after aligning ask again for the words of the texts it
+    profiled (a clause's in rarity, a pair's in classify), and a node's text keeps its hash,
+    where folding it anew cost a copy and a hash of the copy each time."""
+    return _content_words(fold(text))
+
+
 def _content_words(folded: str) -> tuple[str, ...]:
     # The words in order (numbers with their units, jieba's words, Latin words lowercased),
     # filtered as they come: a number is always kept (one character is a digit), a Chinese
