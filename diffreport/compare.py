@@ -19,7 +19,7 @@ from .result import Comparison, Pairing
 from .sidecar import Deferred, can_fork
 from .similarity import rarity
 from .targets import Target, compare_targets, extract_targets
-from .terms import document_keywords, term_shifts
+from .terms import TermUse, term_shifts, term_uses
 
 
 def load(source: str | Path | Document | SourceText, max_bytes: int | None = None) -> Document:
@@ -65,7 +65,7 @@ def compare(
     # into or split from the other.
     old_body, new_body = old_doc.part(front=False), new_doc.part(front=False)
     chars = sum(len(n.text) for doc in (old_doc, new_doc) for n in doc.of_kind("block"))
-    # Each side's figures and keywords need the document alone: a second core finds them
+    # Each side's figures and the terms' uses need the documents alone: a second core finds them
     # while this one aligns and classifies.
     with Deferred(_side_facts, old_doc, new_doc, fork=can_fork(chars, workers)) as side:
         with _timed(timings, "tokenise"):
@@ -84,20 +84,19 @@ def compare(
             classify = Classifier(old_doc, new_doc, weights)
             alignments = [classify(p) for p in _in_reading_order(pairs, old_doc, new_doc)]
         with _timed(timings, "targets+terms"):
-            figures, keywords = side.result()
+            figures, uses = side.result()
             targets = compare_targets(old_doc, new_doc, alignments, figures=figures)
-            terms = term_shifts(old_doc, new_doc, alignments, keywords=keywords)
+            terms = term_shifts(old_doc, new_doc, alignments, uses=uses)
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
 
 
-# Each side's figures and keywords (old, new): what the targets and terms need of a document
-# alone, so a second core can find them while the first aligns.
-_SideFacts = tuple[tuple[list[Target], list[Target]], tuple[list[str], list[str]]]
+# Each side's figures (old, new) and the candidate terms' uses: what the targets and terms
+# need of the documents alone, so a second core can find them while the first aligns.
+_SideFacts = tuple[tuple[list[Target], list[Target]], dict[str, TermUse]]
 
 
 def _side_facts(old: Document, new: Document) -> _SideFacts:
-    figures = (extract_targets(old), extract_targets(new))
-    return figures, (document_keywords(old), document_keywords(new))
+    return (extract_targets(old), extract_targets(new)), term_uses(old, new)
 
 
 def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dict:

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -68,8 +69,7 @@ def _quoted_terms(doc: Document) -> Counter[str]:
     return out
 
 
-def document_keywords(doc: Document, top: int = KEYWORDS_PER_DOCUMENT) -> list[str]:
-    """The document's TF-IDF keywords that can be terms (two characters or more, no number)."""
+def _keywords(doc: Document, top: int = KEYWORDS_PER_DOCUMENT) -> list[str]:
     text = "\n".join(b.text for b in doc.of_kind("block"))
     return [w for w in keywords(text, top) if len(w) >= TERM_MIN_CHARS and not w.isdigit()]
 
@@ -784,57 +784,80 @@ def _is_term(term: str, quoted: set[str]) -> bool:
     return term in quoted or term in _policy_terms() or len(term) >= KEYWORD_TERM_CHARS
 
 
+@dataclass(frozen=True, slots=True)
+class TermUse:
+    """How often a candidate term is used in each document (as ``str.count`` counts), and
+    the first blocks holding it there."""
+
+    old_count: int
+    new_count: int
+    old_places: list[str]
+    new_places: list[str]
+
+
+def term_uses(old: Document, new: Document) -> dict[str, TermUse]:
+    """Every candidate term of a shift — quoted spans, the policy terms, each document's
+    TF-IDF keywords — with its uses: what :func:`term_shifts` needs of the two documents
+    alone (a second core finds it while the first aligns)."""
+    old_text, new_text = _full_text(old), _full_text(new)
+    quoted = set(_quoted_terms(new)) | set(_quoted_terms(old))
+    candidates: dict[str, None] = dict.fromkeys(sorted(quoted, key=lambda t: -len(t)))
+    if re.search(r"[\u4e00-\u9fff]", old_text + new_text):
+        for term in _keywords(new) + _keywords(old):
+            if _key_word(term):
+                candidates.setdefault(term, None)
+        for term in sorted(_policy_terms()):
+            candidates.setdefault(term, None)
+    shift_terms = [t for t in candidates if _is_term(t, quoted)]
+    old_counts, new_counts = count_terms([old_text, new_text], shift_terms)
+    old_places, new_places = _Places(old), _Places(new)
+    uses: dict[str, TermUse] = {}
+    for term in shift_terms:
+        oc, nc = old_counts.count(term), new_counts.count(term)
+        if oc or nc:
+            uses[term] = TermUse(
+                oc,
+                nc,
+                old_places.where(old_counts, term) if oc else [],
+                new_places.where(new_counts, term) if nc else [],
+            )
+    return uses
+
+
 def term_shifts(
     old: Document,
     new: Document,
     alignments: list[Alignment] | None = None,
     limit: int = SHIFTS_SHOWN,
-    keywords: tuple[list[str], list[str]] | None = None,
+    uses: dict[str, TermUse] | None = None,
 ) -> dict[str, list]:
-    """New, dropped, rising and falling terms and renames; ``keywords`` are each side's
-    :func:`document_keywords` (old, new) when already found."""
+    """New, dropped, rising and falling terms, and renames; ``uses`` are :func:`term_uses`
+    of the two documents when already found."""
+    if uses is None:
+        uses = term_uses(old, new)
     old_text, new_text = _full_text(old), _full_text(new)
-    quoted = set(_quoted_terms(new)) | set(_quoted_terms(old))
-    candidates: dict[str, None] = dict.fromkeys(sorted(quoted, key=lambda t: -len(t)))
-    cjk = bool(re.search(r"[\u4e00-\u9fff]", old_text + new_text))
-    if cjk:
-        old_keys, new_keys = keywords or (document_keywords(old), document_keywords(new))
-        for term in new_keys + old_keys:
-            if _key_word(term):
-                candidates.setdefault(term, None)
-        for term in sorted(_policy_terms()):
-            candidates.setdefault(term, None)
-    # Every term counted here, in both texts, by one automaton.
     rename_candidates = _candidates(alignments, new) if alignments else {}
-    shift_terms = [t for t in candidates if _is_term(t, quoted)]
-    old_counts, new_counts = count_terms(
-        [old_text, new_text], shift_terms + [t for pair in rename_candidates for t in pair]
-    )
-    renames = (
-        _renames(
-            rename_candidates, old, new, alignments, RENAME_MIN_UNITS, (old_counts, new_counts)
-        )
-        if alignments
-        else []
-    )
+    renames = []
+    if rename_candidates:
+        counts = count_terms([old_text, new_text], [t for pair in rename_candidates for t in pair])
+        renames = _renames(rename_candidates, old, new, alignments, RENAME_MIN_UNITS, counts)
     renamed = {r.old for r in renames} | {r.new for r in renames}
     new_terms: list[TermShift] = []
     dropped: list[TermShift] = []
     rose: list[tuple[float, TermShift]] = []
     fell: list[tuple[float, TermShift]] = []
     old_len, new_len = max(1, len(old_text)), max(1, len(new_text))
-    old_places, new_places = _Places(old), _Places(new)
-    for term in shift_terms:
+    for term, use in uses.items():
         if any(term in r for r in renamed):
             continue
-        oc, nc = old_counts.count(term), new_counts.count(term)
+        oc, nc = use.old_count, use.new_count
         if oc == 0 and nc > 0:
-            new_terms.append(TermShift(term, 0, nc, new_places.where(new_counts, term)))
+            new_terms.append(TermShift(term, 0, nc, use.new_places))
         elif nc == 0 and oc > 0:
-            dropped.append(TermShift(term, oc, 0, old_places.where(old_counts, term)))
+            dropped.append(TermShift(term, oc, 0, use.old_places))
         elif oc and nc and abs(nc - oc) >= SHIFT_MIN_CHANGE:
             ratio = (nc / new_len) / (oc / old_len)
-            shift = TermShift(term, oc, nc, new_places.where(new_counts, term))
+            shift = TermShift(term, oc, nc, use.new_places)
             if ratio >= SHIFT_RATIO:
                 rose.append((ratio, shift))
             elif ratio <= 1 / SHIFT_RATIO:
