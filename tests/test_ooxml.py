@@ -175,3 +175,28 @@ def test_text_tables_with_styled_runs_unsplit_rows_and_kept_together():
     with zipfile.ZipFile(io.BytesIO(expected)) as a, zipfile.ZipFile(io.BytesIO(got)) as b:
         assert a.read("word/document.xml").count(b"<w:keepNext/>") == 2 * 3  # header + 2 rows
         assert b.read("word/document.xml") == a.read("word/document.xml")
+
+
+def test_save_zips_once_what_reproducible_makes_of_python_docx_s_package():
+    """ooxml.save writes the package in one pass; the bytes are those of python-docx's save
+    rewritten by reproducible (fixed timestamps, the same members in the same order)."""
+    import datetime as dt
+
+    from diffreport.writers.ooxml import reproducible, save
+
+    when = dt.datetime(2024, 5, 6, tzinfo=dt.UTC)
+    doc = empty_document()
+    paras, styles, comments = _script()
+    write_tracked(Revisions(doc, when=when), paras, styles, comments)
+    saved = io.BytesIO()
+    doc.save(saved)
+    expected = reproducible(saved.getvalue(), when)
+    assert save(doc, when) == expected
+    edit = {"word/document.xml": lambda data: data.replace(b"plain", b"PLAIN")}
+    edited = save(doc, when, edit)
+    with zipfile.ZipFile(io.BytesIO(edited)) as z, zipfile.ZipFile(saved) as ref:
+        assert z.namelist() == ref.namelist() and "word/comments.xml" in z.namelist()
+        assert z.read("word/document.xml") == ref.read("word/document.xml").replace(
+            b"plain", b"PLAIN"
+        )
+        assert {i.date_time for i in z.infolist()} == {(2024, 5, 6, 0, 0, 0)}

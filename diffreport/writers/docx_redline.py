@@ -9,11 +9,9 @@ paragraphs, Reject All the old one's.
 
 from __future__ import annotations
 
-import io
-
 from ..edits import heading_depth, script
 from ..result import Comparison
-from .ooxml import Revisions, level_style, reproducible, set_core_properties, write_tracked
+from .ooxml import Revisions, level_style, save, set_core_properties, write_tracked
 
 HEADINGS = ("Heading 1", "Heading 2", "Heading 3")
 
@@ -27,9 +25,7 @@ def render(c: Comparison) -> bytes:
     set_core_properties(document, c.new.title or "redline", revisions.when)
     paragraphs = script(c).paragraphs
     write_tracked(revisions, paragraphs, [_style(heading_depth(c, p)) for p in paragraphs])
-    buf = io.BytesIO()
-    document.save(buf)
-    return reproducible(buf.getvalue(), revisions.when)
+    return save(document, revisions.when)
 
 
 def _style(depth: int | None) -> str | None:

@@ -9,7 +9,6 @@ Changed words carry the character styles ``Comparison Deleted`` (bold, struck th
 
 from __future__ import annotations
 
-import io
 from pathlib import PurePath
 from xml.sax.saxutils import escape
 
@@ -23,8 +22,8 @@ from ..sidebyside import Cell, Row, document_date, rows
 from .ooxml import (
     TABLE_HEADER_FILL,
     generation_time,
-    reproducible,
     run_xml,
+    save,
     set_core_properties,
 )
 from .templates import empty_document, wording
@@ -266,9 +265,7 @@ class _Table:
             style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         self.title()
         self.table()
-        buf = io.BytesIO()
-        self.doc.save(buf)
-        return reproducible(buf.getvalue(), self.when, {"word/document.xml": self._with_table})
+        return save(self.doc, self.when, {"word/document.xml": self._with_table})
 
     def _with_table(self, data: bytes) -> bytes:
         """word/document.xml with the placeholder paragraph replaced by the table."""

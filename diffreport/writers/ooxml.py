@@ -412,9 +412,7 @@ class TextTables:
 
     def save(self, when: dt.datetime) -> bytes:
         """The package, reproducible (:func:`reproducible`), the tables in their places."""
-        buf = io.BytesIO()
-        self.doc.save(buf)
-        return reproducible(buf.getvalue(), when, {"word/document.xml": self._put})
+        return save(self.doc, when, {"word/document.xml": self._put})
 
     def _put(self, data: bytes) -> bytes:
         text = data.decode("utf-8")
@@ -729,18 +727,59 @@ def reproducible(
 ) -> bytes:
     """Rewrite a .docx zip with fixed member timestamps (python-docx stamps the clock); a
     member named in ``edit`` is written as its function returns it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    return _zipped(members, when, edit)
+
+
+def save(
+    document, when: dt.datetime, edit: dict[str, Callable[[bytes], bytes]] | None = None
+) -> bytes:
+    """``document`` as :func:`reproducible` makes python-docx's saved package, zipped once:
+    ``document.save`` deflates every part, which :func:`reproducible` would inflate and
+    deflate again."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    # OpcPackage.save and PackageWriter.write, with the members kept instead of zipped.
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, parts)
+    return _zipped(members.written, when, edit)
+
+
+class _Members:
+    """python-docx's physical package writer, keeping each member's name and bytes."""
+
+    def __init__(self) -> None:
+        self.written: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.written.append((pack_uri.membername, blob))
+
+
+def _zipped(
+    members: list[tuple[str, bytes]],
+    when: dt.datetime,
+    edit: dict[str, Callable[[bytes], bytes]] | None = None,
+) -> bytes:
+    """A zip of ``members`` in order, deflated, each stamped ``when`` (python-docx stamps
+    the clock); a member named in ``edit`` is written as its function returns it."""
     stamp = when.astimezone(dt.UTC).timetuple()[:6]
     # A zip (DOS) timestamp holds 1980 to 2107; the documents' own dates keep the real one.
     stamp = min(max(stamp, (1980, 1, 1, 0, 0, 0)), (2107, 12, 31, 23, 59, 58))
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, content in members:
+            member = zipfile.ZipInfo(name, date_time=stamp)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
-            content = src.read(info.filename)
-            if edit and info.filename in edit:
-                content = edit[info.filename](content)
+            if edit and name in edit:
+                content = edit[name](content)
             dst.writestr(member, content)
     return out.getvalue()
 
