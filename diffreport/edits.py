@@ -263,6 +263,9 @@ def _positions(seq: _Seq) -> dict[str, int]:
 def _span(seq: _Seq, where: dict[str, int], keys: list[str]) -> tuple[int, int] | None:
     """First and last position of ``keys`` in ``seq`` (``where``: each key's position) when
     they form an unbroken run (paragraph breaks may lie between them), else None."""
+    if len(keys) == 1:  # most pairs: one unit or sentence on each side
+        at = where.get(keys[0])
+        return None if at is None else (at, at)
     if not keys or any(k not in where for k in keys):
         return None
     pos = sorted(where[k] for k in keys)
@@ -401,10 +404,13 @@ def _flatten(seq: _Seq) -> tuple[str, list[int], list[tuple[int, str]]]:
 
 
 class _ScriptBuilder:
-    """Turns the comparison into :class:`Paragraph` objects."""
+    """Turns the comparison into :class:`Paragraph` objects; ``shortcut``: an identical pair
+    whose sentences pair one to one in order is written as its equal runs directly (most
+    pairs of a long document; the same paragraphs as the general path, which tests check)."""
 
-    def __init__(self, c: Comparison):
+    def __init__(self, c: Comparison, shortcut: bool = True):
         self.c = c
+        self.shortcut = shortcut
         self.sentence_pairs: dict[str, Alignment] = {}
         for a in c.at("sentence"):
             if a.old and a.new:
@@ -414,7 +420,9 @@ class _ScriptBuilder:
         self.moved_in: set[str] = set()
 
     def _pieces(self, doc: Document, unit: Node, fine: bool) -> list[_Piece]:
-        if fine and unit.kind == "block":
+        if not fine:
+            return [_Piece(unit.id, unit.id, unit.text)]
+        if unit.kind == "block":
             sentences = doc.children(unit.id, "sentence")
             if sentences and "".join(s.text for s in sentences) == unit.text:
                 return [_Piece(s.id, unit.id, s.text) for s in sentences]
@@ -462,6 +470,12 @@ class _ScriptBuilder:
     def _pair_units(self, old: _Seq, new: _Seq, prefix: str) -> None:
         """A paired heading or block (or a split/merge group): pair its sentences."""
         c = self.c
+        if self.shortcut and len(old) == len(new) == 1 and old[0].text == new[0].text:
+            texts = self._in_step(old[0], new[0])
+            if texts is not None:
+                for text in texts:
+                    self._emit(EQUAL, text, old[0].unit, new[0].unit)
+                return
         old_fine = _with_breaks(
             [self._pieces(c.old, c.old.node(p.unit), True) for p in old if p is not None]
         )
@@ -486,6 +500,32 @@ class _ScriptBuilder:
         pairs.sort(key=lambda p: p[0][0])
         start = len(self.paras)
         self._run(old_fine, new_fine, pairs, f"{prefix}.{start}.", fine=False)
+
+    def _in_step(self, old: _Piece, new: _Piece) -> list[str] | None:
+        """The texts of the pieces of a pair of equal text when the general path would pair
+        them one to one in order, each with itself (both whole, or both cut into the same
+        sentences that the sentence alignments pair one to one): each piece is then one
+        group, its token edits one equal run. Else None."""
+        c = self.c
+        old_fine = self._pieces(c.old, c.old.node(old.unit), True)
+        new_fine = self._pieces(c.new, c.new.node(new.unit), True)
+        if len(old_fine) != len(new_fine):
+            return None
+        texts = []
+        for o, n in zip(old_fine, new_fine, strict=True):
+            if o.text != n.text:
+                return None
+            whole_o, whole_n = o.key == o.unit, n.key == n.unit
+            if whole_o or whole_n:
+                # Whole units pair with each other (one piece on each side).
+                if not (whole_o and whole_n and len(old_fine) == 1):
+                    return None
+            else:
+                a = self.sentence_pairs.get(o.key)
+                if a is None or a.old != [o.key] or a.new != [n.key]:
+                    return None
+            texts.append(o.text)
+        return texts
 
 
 # ---------------------------------------------------------------- each unit's two sides

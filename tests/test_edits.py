@@ -95,6 +95,44 @@ def test_script_accepts_to_the_new_version_and_rejects_to_the_old():
             assert script.rejected() == lines(c.old)
 
 
+def test_identical_pairs_written_directly_give_the_general_path_s_script():
+    """The script writes a pair of equal text whose sentences pair one to one as its equal
+    runs without pairing them again: the same paragraphs, runs and units as the general path."""
+    from conftest import FIXTURES, SEEDS, law_pairs
+
+    pairs = [
+        (SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt"),
+        (
+            FIXTURES / "english" / "github-acceptable-use-policies.2021.md",
+            FIXTURES / "english" / "github-acceptable-use-policies.2024.md",
+        ),
+        *law_pairs()[:2],
+        (PLAN, PLAN.replace("50万", "60万")),
+        (ONE_BLOCK, TWO_BLOCKS),
+        # line breaks inside a block, moved and edited blocks around identical ones
+        (f"{PLAN}\n\n甲行\n乙行。丙句。", f"甲行\n乙行。丙句。\n\n{PLAN.replace('消费', '旅游')}"),
+    ]
+    shortcuts: list[bool] = []  # for each pair written directly: cut into sentences
+    for old, new in pairs:
+        c = compare(old, new)
+        builder = edits._ScriptBuilder(c)
+        in_step = builder._in_step
+        taken: list[list[str]] = []
+
+        def counted(old_piece, new_piece, in_step=in_step, taken=taken):
+            texts = in_step(old_piece, new_piece)
+            if texts is not None:
+                taken.append(texts)
+            return texts
+
+        builder._in_step = counted
+        fast = builder.build()
+        slow = edits._ScriptBuilder(c, shortcut=False).build()
+        assert fast.paragraphs == slow.paragraphs and fast.moved_in == slow.moved_in
+        shortcuts += [len(t) > 1 for t in taken]
+    assert len(shortcuts) > 40 and any(shortcuts)  # whole units and cut into sentences
+
+
 def test_a_reworded_block_is_edited_in_place():
     c = compare(PLAN, PLAN.replace("50万平方米", "60万平方米"))
     script = edits.script(c)
