@@ -17,7 +17,7 @@ from .model import LEVELS, Document, Node
 from .normalise import strict_key
 from .parse import is_article_label
 from .result import STATUSES, TARGET_STATUSES, Alignment, Comparison
-from .sidebyside import rows as side_by_side
+from .sidebyside import heading_rows
 
 _MARKDOWN = MarkdownIt("commonmark")
 
@@ -666,8 +666,8 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
     sections = []
     # The structure table is the heading rows of the side-by-side view (the 对照表 and the
     # HTML report render the same rows), without the front matter (the version line).
-    for row in side_by_side(c):
-        if row.kind != "heading" or _front_row(c, row):
+    for row in heading_rows(c):
+        if _front_row(c, row):
             continue
         a = row.alignment
         sections.append(

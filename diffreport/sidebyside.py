@@ -123,6 +123,13 @@ def rows(c: Comparison, level: str = "block", changed_only: bool = False) -> lis
     return out
 
 
+def heading_rows(c: Comparison) -> list[Row]:
+    """The ``heading`` rows of :func:`rows` (``c`` at block level), in its order, without
+    its anchors: the unit rows, which a caller of the headings alone would not show, are
+    not built."""
+    return _Builder(c, "block").build(headings_only=True)
+
+
 def outline(table: list[Row]) -> list[Outline]:
     """The headings of ``table`` with the changed rows under each (to the next heading)."""
     out: list[Outline] = []
@@ -144,7 +151,7 @@ class _Builder:
         self.levels = {"section", level} | {a.level for a in c.alignments if a.level not in LEVELS}
         self.marks = Marks(c, level)
 
-    def build(self) -> list[Row]:
+    def build(self, headings_only: bool = False) -> list[Row]:
         c = self.c
         chosen = [a for a in c.alignments if a.level in self.levels]
         new_pos = {n.id: i for i, n in enumerate(c.new.nodes)}
@@ -164,6 +171,8 @@ class _Builder:
             last = partner.get(node.id, last)
         keyed: list[tuple[tuple[int, int, int], Row]] = []
         for a in chosen:
+            if headings_only and a.level != "section":
+                continue  # the dropped headings' places still come from every unit above
             row = self.row(a)
             if a.new:
                 key = (
@@ -174,7 +183,7 @@ class _Builder:
             else:
                 key = (anchor[a.old[0]], 1, old_pos[a.old[0]])
             keyed.append((key, row))
-            if a.moved and a.old and a.new:
+            if a.moved and a.old and a.new and not headings_only:
                 # Where the unit stood in the old order: a row of its own, linked to the move.
                 away = Row("moved-away", a.level, a.status, alignment=a, moved=True)
                 away.old = [

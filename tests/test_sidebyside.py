@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES, SEEDS, law_pairs
 
 from diffreport.compare import compare
-from diffreport.sidebyside import document_date, outline, rows
+from diffreport.sidebyside import document_date, heading_rows, outline, rows
 
 PAIRS = [
     (SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt"),
@@ -62,6 +62,21 @@ def test_marks_are_the_alignments_inline_diffs(comparison):
         assert inserted == "".join(t for op, t in a.diff if op == "insert")
         checked += 1
     assert checked == c.counts("block")["changed"]
+
+
+def test_heading_rows_are_the_headings_of_the_whole_table(comparison):
+    """heading_rows (the briefing's structure table) builds only the headings, in the order
+    and with the cells the whole table gives them, dropped headings where they stood."""
+    c = comparison
+    whole = [r for r in rows(c) if r.kind == "heading"]
+    alone = heading_rows(c)
+    assert whole and len(alone) == len(whole)
+
+    def facts(r):
+        cells = [(x.node.id, x.segments) for x in r.old + r.new]
+        return (r.status, r.alignment, r.depth, r.moved, r.minor, r.uncertain, r.front, cells)
+
+    assert [facts(r) for r in alone] == [facts(r) for r in whole]
 
 
 def test_rows_follow_the_new_document(comparison):
