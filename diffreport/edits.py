@@ -165,6 +165,9 @@ class Script:
     # New units (headings, blocks) that hold text the script moves in from elsewhere, whole
     # or in part (a sentence moved within its block counts).
     moved_in: set[str] = field(default_factory=set)
+    # Pairs of equal text written as their equal runs without pairing their sentences again,
+    # by how many pieces each had (1: whole; more: cut into sentences).
+    direct: list[int] = field(default_factory=list)
 
     def accepted(self) -> list[str]:
         """What accepting every edit leaves: the new version's paragraphs."""
@@ -187,10 +190,12 @@ class Script:
         return out
 
 
-def script(c: Comparison) -> Script:
+def script(c: Comparison, shortcut: bool = True) -> Script:
     """The edit script from the old document to the new, one paragraph per section heading
-    and per block on each side."""
-    return _ScriptBuilder(c).build()
+    and per block on each side; ``shortcut``: a pair of equal text whose sentences pair one
+    to one in order is written as its equal runs directly (most pairs of a long document;
+    the same paragraphs as without, which tests check)."""
+    return _ScriptBuilder(c, shortcut).build()
 
 
 def heading_depth(c: Comparison, paragraph: Paragraph) -> int | None:
@@ -404,9 +409,7 @@ def _flatten(seq: _Seq) -> tuple[str, list[int], list[tuple[int, str]]]:
 
 
 class _ScriptBuilder:
-    """Turns the comparison into :class:`Paragraph` objects; ``shortcut``: an identical pair
-    whose sentences pair one to one in order is written as its equal runs directly (most
-    pairs of a long document; the same paragraphs as the general path, which tests check)."""
+    """Turns the comparison into :class:`Paragraph` objects (``shortcut``: see :func:`script`)."""
 
     def __init__(self, c: Comparison, shortcut: bool = True):
         self.c = c
@@ -418,6 +421,7 @@ class _ScriptBuilder:
                     self.sentence_pairs[i] = a
         self.paras: list[Paragraph] = [Paragraph()]
         self.moved_in: set[str] = set()
+        self.direct: list[int] = []
 
     def _pieces(self, doc: Document, unit: Node, fine: bool) -> list[_Piece]:
         if not fine:
@@ -448,7 +452,7 @@ class _ScriptBuilder:
         pairs = [(a.old, a.new) for a in c.alignments if a.level in ("section", "block")]
         pairs = [p for p in pairs if p[0] and p[1]]
         self._run(old, new, pairs, "move", fine=True)
-        return Script(self.paras, self.moved_in)
+        return Script(self.paras, self.moved_in, self.direct)
 
     def _run(self, old: _Seq, new: _Seq, pairs, prefix: str, fine: bool) -> None:
         for step in _merge(old, new, pairs, prefix):
@@ -473,6 +477,7 @@ class _ScriptBuilder:
         if self.shortcut and len(old) == len(new) == 1 and old[0].text == new[0].text:
             texts = self._in_step(old[0], new[0])
             if texts is not None:
+                self.direct.append(len(texts))
                 for text in texts:
                     self._emit(EQUAL, text, old[0].unit, new[0].unit)
                 return

@@ -115,21 +115,10 @@ def test_identical_pairs_written_directly_give_the_general_path_s_script():
     shortcuts: list[bool] = []  # for each pair written directly: cut into sentences
     for old, new in pairs:
         c = compare(old, new)
-        builder = edits._ScriptBuilder(c)
-        in_step = builder._in_step
-        taken: list[list[str]] = []
-
-        def counted(old_piece, new_piece, in_step=in_step, taken=taken):
-            texts = in_step(old_piece, new_piece)
-            if texts is not None:
-                taken.append(texts)
-            return texts
-
-        builder._in_step = counted
-        fast = builder.build()
-        slow = edits._ScriptBuilder(c, shortcut=False).build()
+        fast, slow = edits.script(c), edits.script(c, shortcut=False)
         assert fast.paragraphs == slow.paragraphs and fast.moved_in == slow.moved_in
-        shortcuts += [len(t) > 1 for t in taken]
+        assert not slow.direct
+        shortcuts += [pieces > 1 for pieces in fast.direct]
     assert len(shortcuts) > 40 and any(shortcuts)  # whole units and cut into sentences
 
 
