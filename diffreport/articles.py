@@ -26,9 +26,10 @@ runner-up of both articles.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
+
+import numpy as np
 
 from .candidates import assign_sparse
 from .similarity import TIE_BREAK, order_prior, position
@@ -79,51 +80,54 @@ def confidence(score: float, margin: float) -> str:
     return "low"
 
 
-class Margins:
-    """Each edge's score over the best other edge of its row or column (inf when none), as
-    a mapping computed on lookup from the two best edges of every row and column."""
-
-    def __init__(self, edges: dict[tuple[int, int], float]) -> None:
-        self.edges = edges
-        self.top_o: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        self.top_n: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for (i, j), s in edges.items():
-            for top, k, other in ((self.top_o, i, j), (self.top_n, j, i)):
-                lst = top[k]
-                lst.append((s, other))
-                if len(lst) > 2:
-                    lst.sort(reverse=True)
-                    del lst[2:]
-
-    def __getitem__(self, edge: tuple[int, int]) -> float:
-        i, j = edge
-        runner = max(
-            max((t for t, o in self.top_o[i] if o != j), default=0.0),
-            max((t for t, o in self.top_n[j] if o != i), default=0.0),
-        )
-        s = self.edges[edge]
-        return s / runner if runner > 0 else float("inf")
+def _runner_ups(units: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
+    """For each edge (``units[k]`` holds edge k), the best score of the other edges of its
+    unit, 0.0 when it has none: the unit's best score if the edge's is below it, else its
+    second best (equal to the best on a tie)."""
+    order = np.lexsort((-scores, units))
+    unit, score = units[order], scores[order]
+    best, second = np.zeros(n), np.zeros(n)
+    if len(unit):
+        starts = np.flatnonzero(np.concatenate(([True], unit[1:] != unit[:-1])))
+        best[unit[starts]] = score[starts]
+        nxt = starts + 1
+        nxt = nxt[nxt < len(unit)]
+        nxt = nxt[unit[nxt] == unit[nxt - 1]]
+        second[unit[nxt]] = score[nxt]
+    top = best[units]
+    return np.where(scores < top, top, second[units])
 
 
-def backbone(edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
-    """The anchors (clear mutual best pairs) that form the heaviest chain increasing in both
-    documents, sorted."""
-    best_o: dict[int, tuple[float, int]] = {}
-    best_n: dict[int, tuple[float, int]] = {}
-    for (i, j), s in edges.items():
-        if s > best_o.get(i, (-1.0, 0))[0]:
-            best_o[i] = (s, j)
-        if s > best_n.get(j, (-1.0, 0))[0]:
-            best_n[j] = (s, i)
-    margin = Margins(edges)
-    anchors = sorted(
-        (i, j, s)
-        for (i, j), s in edges.items()
-        if s >= ANCHOR_SCORE
-        and best_o[i][1] == j
-        and best_n[j][1] == i
-        and margin[(i, j)] >= ANCHOR_MARGIN
+def margins(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Each edge's score over the best other edge of its row or column (inf when none)."""
+    if not len(scores):
+        return np.zeros(0)
+    runner = np.maximum(
+        _runner_ups(rows, scores, int(rows.max()) + 1),
+        _runner_ups(cols, scores, int(cols.max()) + 1),
     )
+    out = np.full(len(scores), np.inf)
+    np.divide(scores, runner, out=out, where=runner > 0)
+    return out
+
+
+def backbone(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> list[tuple[int, int]]:
+    """The anchors (clear mutual best pairs) that form the heaviest chain increasing in both
+    documents, sorted; edge k is (``rows[k]``, ``cols[k]``) scoring ``scores[k]``, and of
+    equal best scores of a row or column the first edge is its best."""
+    first = np.arange(len(scores))
+    mutual = np.ones(len(scores), dtype=bool)
+    for units in (rows, cols):
+        order = np.lexsort((first, -scores, units))
+        unit = units[order]
+        starts = order[np.concatenate(([True], unit[1:] != unit[:-1]))]
+        best = np.zeros(len(scores), dtype=bool)
+        best[starts] = True
+        mutual &= best
+    clear = mutual & (scores >= ANCHOR_SCORE)
+    clear[clear] = margins(rows, cols, scores)[clear] >= ANCHOR_MARGIN
+    at = np.flatnonzero(clear)
+    anchors = sorted(zip(rows[at].tolist(), cols[at].tolist(), scores[at].tolist(), strict=True))
     return heaviest_chain(anchors)
 
 
@@ -177,17 +181,10 @@ def heaviest_chain(items: list[tuple[int, int, float]]) -> list[tuple[int, int]]
 
 def in_order(chain: list[tuple[int, int]]) -> Callable[[int, int], bool]:
     """Does the pair (i, j) keep the order of ``chain``: j lies between the partners of the
-    anchors around i?"""
-    olds = [i for i, _ in chain]
-    news = [j for _, j in chain]
+    anchors around i? (:func:`keeps_order` for one pair.)"""
 
     def test(i: int, j: int) -> bool:
-        k = bisect_left(olds, i)
-        if k < len(olds) and olds[k] == i:
-            return news[k] == j
-        low = news[k - 1] if k > 0 else -1
-        high = news[k] if k < len(news) else float("inf")
-        return low < j < high
+        return bool(keeps_order(chain, np.array([i]), np.array([j]))[0])
 
     return test
 
@@ -205,59 +202,98 @@ def pair_articles(
     (:func:`_parts`)."""
     if not edges:
         return [], []
+    keys = list(edges)
+    rows = np.array([i for i, _ in keys], dtype=np.int64)
+    cols = np.array([j for _, j in keys], dtype=np.int64)
+    scores = np.array(list(edges.values()), dtype=np.float64)
     # Equal scores (repeated wording) resolve to the order-keeping choice whichever document
-    # is old: a tiny convex prior on the positions, as the aligner's (symmetric).
-    tied = {e: s + _tie_break(e[0], e[1], n_old, n_new) for e, s in edges.items()}
-    chain = backbone(tied)
-    keeps = in_order(chain)
+    # is old: a tiny convex prior on the positions, as the aligner's (symmetric). In Python
+    # floats, as order_prior computes it on floats: numpy squares where Python calls pow(),
+    # and the two differ in the last bit about once in a thousand.
+    tied_list = [s + _tie_break(i, j, n_old, n_new) for (i, j), s in edges.items()]
+    tied = np.array(tied_list, dtype=np.float64)
+    chain = backbone(rows, cols, tied)
     # What a reader would consider at all: pairs that keep the order of the backbone or stay
     # in paired chapters (a local reordering), and pairs alike enough to have moved far.
-    admissible: dict[tuple[int, int], float] = {}
-    bonus: dict[tuple[int, int], float] = {}
-    for (i, j), s in edges.items():
-        if s < ARTICLE_FLOOR:
-            continue
-        ordered, chapter = keeps(i, j), same_chapter(i, j)
-        if ordered or chapter or s >= OUT_OF_ORDER:
-            admissible[(i, j)] = s
-            bonus[(i, j)] = ORDER_BONUS * ordered + CHAPTER_BONUS * chapter
-    margin = Margins(admissible)
-    ranked = {
-        e: tied[e] + bonus[e]
-        for e, s in admissible.items()
-        if (s >= WEAK or (margin[e] >= WEAK_MARGIN and shares_rare(*e)))
-        and (s >= HIGH or distinctive(*e))
-    }
+    ordered = keeps_order(chain, rows, cols)
+    floor = scores >= ARTICLE_FLOOR
+    chapter = np.zeros(len(keys), dtype=bool)
+    chapter[floor] = [
+        same_chapter(i, j) for i, j in zip(rows[floor].tolist(), cols[floor].tolist(), strict=True)
+    ]
+    admit = np.flatnonzero(floor & (ordered | chapter | (scores >= OUT_OF_ORDER)))
+    a_rows, a_cols, a_scores = rows[admit], cols[admit], scores[admit]
+    # The bonus of keeping the order and of the chapter, on the tied score.
+    a_ranked = (
+        tied[admit] + (ORDER_BONUS * ordered[admit] + CHAPTER_BONUS * chapter[admit])
+    ).tolist()
+    a_margin = margins(a_rows, a_cols, a_scores)
+    a_keys = [keys[k] for k in admit.tolist()]
+    a_list = a_scores.tolist()
+    strong = a_scores >= WEAK
+    maybe = strong | (a_margin >= WEAK_MARGIN)
+    sure = a_scores >= HIGH
+    ranked = {}
+    for k in np.flatnonzero(maybe).tolist():
+        e = a_keys[k]
+        if (strong[k] or shares_rare(*e)) and (sure[k] or distinctive(*e)):
+            ranked[e] = a_ranked[k]
     found = assign_sparse(ranked, n_old)
     # A second look at what is left, as a reader goes through the articles still unmatched
     # between two that were: a weak pair is kept (with its low confidence) where it keeps the
     # order of the pairs found, shares a rare word and more than boilerplate, and stands
     # clear of the other leftovers.
-    used_o, used_n = {i for i, _, _ in found}, {j for _, j, _ in found}
-    keeps_found = in_order(heaviest_chain(sorted((i, j, tied[(i, j)]) for i, j, _ in found)))
-    rest = {
-        e: s
-        for e, s in admissible.items()
-        if e[0] not in used_o
-        and e[1] not in used_n
-        and (keeps_found(*e) or same_chapter(*e))
-        and shares_rare(*e)
-        and distinctive(*e)
-    }
-    rest_margin = Margins(rest)
+    used_o = np.zeros(n_old, dtype=bool)
+    used_n = np.zeros(n_new, dtype=bool)
+    used_o[[i for i, _, _ in found]] = True
+    used_n[[j for _, j, _ in found]] = True
+    tied_of = dict(zip(keys, tied_list, strict=True))
+    chain_found = heaviest_chain(sorted((i, j, tied_of[(i, j)]) for i, j, _ in found))
+    free = np.flatnonzero(~used_o[a_rows] & ~used_n[a_cols])
+    keeps_found = keeps_order(chain_found, a_rows[free], a_cols[free])
+    rest_at = [
+        k
+        for k, keep in zip(free.tolist(), keeps_found.tolist(), strict=True)
+        if (keep or same_chapter(*a_keys[k]))
+        and shares_rare(*a_keys[k])
+        and distinctive(*a_keys[k])
+    ]
+    at = np.array(rest_at, dtype=np.int64)
+    rest_margin = margins(a_rows[at], a_cols[at], a_scores[at]).tolist()
     found += assign_sparse(
-        {e: tied[e] + bonus[e] for e in rest if rest_margin[e] >= LEFTOVER_MARGIN}, n_old
+        {
+            a_keys[k]: a_ranked[k]
+            for k, m in zip(rest_at, rest_margin, strict=True)
+            if m >= LEFTOVER_MARGIN
+        },
+        n_old,
     )
+    margin_of = dict(zip(a_keys, a_margin.tolist(), strict=True))
     out = []
     for i, j, _ in found:
         s = edges[(i, j)]
-        out.append((i, j, s, confidence(s, margin[(i, j)])))
-    return out, _parts(out, admissible, shares_rare, distinctive)
+        out.append((i, j, s, confidence(s, margin_of[(i, j)])))
+    parts = np.flatnonzero(a_scores >= PART_SCORE).tolist()
+    return out, _parts(out, [(a_keys[k], a_list[k]) for k in parts], shares_rare, distinctive)
+
+
+def keeps_order(chain: list[tuple[int, int]], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """:func:`in_order` of ``chain`` for every pair (``rows[k]``, ``cols[k]``) at once."""
+    if not chain:
+        return np.ones(len(rows), dtype=bool)
+    olds = np.array([i for i, _ in chain], dtype=np.int64)
+    news = np.array([j for _, j in chain], dtype=np.int64)
+    k = np.searchsorted(olds, rows)
+    at = np.minimum(k, len(olds) - 1)
+    anchored = (k < len(olds)) & (olds[at] == rows)
+    low = np.where(k > 0, news[np.maximum(k - 1, 0)], -1)
+    high = np.where(k < len(news), news[at], np.iinfo(np.int64).max)
+    return np.where(anchored, news[at] == cols, (low < cols) & (cols < high))
 
 
 def _parts(
     found: list[tuple[int, int, float, str]],
-    edges: dict[tuple[int, int], float],
+    edges: list[tuple[tuple[int, int], float]],
     shares_rare: Callable[[int, int], bool],
     distinctive: Callable[[int, int], bool],
 ) -> list[tuple[int, str, int]]:
@@ -269,7 +305,7 @@ def _parts(
     pair_of_old = {i: k for k, (i, _, _, _) in enumerate(found)}
     pair_of_new = {j: k for k, (_, j, _, _) in enumerate(found)}
     best: dict[tuple[str, int], tuple[float, int]] = {}
-    for (i, j), s in sorted(edges.items()):
+    for (i, j), s in sorted(edges):
         if s < PART_SCORE:
             continue
         if i not in pair_of_old and j in pair_of_new:
