@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 import pytest
 from conftest import LAW
 
@@ -227,3 +228,30 @@ def test_liability_articles_pair_by_their_offence():
     assert pairs["第二十二条"] == ([], "dropped")
     new20 = next(a for a in c.at("block") if [c.new.node(n).label for n in a.new] == ["第二十条"])
     assert new20.status == "new"
+
+
+def test_margins_and_order_for_all_edges_at_once():
+    # Each edge's score over the best other edge of its row or column, ties included,
+    # against the definition pair by pair.
+    edges = {(0, 0): 0.8, (0, 1): 0.8, (1, 1): 0.5, (2, 2): 0.9, (2, 0): 0.3, (3, 3): 0.4}
+    rows = np.array([i for i, _ in edges])
+    cols = np.array([j for _, j in edges])
+    scores = np.array(list(edges.values()))
+    got = articles.margins(rows, cols, scores).tolist()
+    for (i, j), s, m in zip(edges, edges.values(), got, strict=True):
+        others = [t for (a, b), t in edges.items() if (a == i) != (b == j)]
+        want = s / max(others) if others else float("inf")
+        assert m == want
+    chain = [(0, 0), (2, 1), (4, 4)]
+    pairs = [(i, j) for i in range(6) for j in range(6)]
+    keeps = articles.keeps_order(
+        chain, np.array([i for i, _ in pairs]), np.array([j for _, j in pairs])
+    )
+    for (i, j), k in zip(pairs, keeps.tolist(), strict=True):
+        anchor = dict(chain)
+        if i in anchor:
+            assert k == (anchor[i] == j)
+        else:
+            low = max((b for a, b in chain if a < i), default=-1)
+            high = min((b for a, b in chain if a > i), default=99)
+            assert k == (low < j < high)
