@@ -20,6 +20,7 @@ from .sidecar import Deferred, can_fork
 from .similarity import rarity
 from .targets import Target, compare_targets, extract_targets
 from .terms import TermUse, term_shifts, term_uses
+from .tokens import segmenter
 
 
 def load(source: str | Path | Document | SourceText, max_bytes: int | None = None) -> Document:
@@ -67,7 +68,10 @@ def compare(
     chars = sum(len(n.text) for doc in (old_doc, new_doc) for n in doc.of_kind("block"))
     # Each side's figures and the terms' uses need the documents alone: a second core finds them
     # while this one aligns and classifies.
-    with Deferred(_side_facts, old_doc, new_doc, fork=can_fork(chars, workers)) as side:
+    fork = can_fork(chars, workers)
+    if fork:
+        segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared
+    with Deferred(_side_facts, old_doc, new_doc, fork=fork) as side:
         with _timed(timings, "tokenise"):
             aligner = Aligner(old_body, new_body, workers)
         with _timed(timings, "align"):

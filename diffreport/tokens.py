@@ -19,7 +19,7 @@ import zlib
 from array import array
 from collections import Counter
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate
 from pathlib import Path
 
 from .normalise import CN_NUMERALS, fold
@@ -449,16 +449,17 @@ def keywords(text: str, top: int) -> list[str]:
     ``jieba.analyse.TFIDF().extract_tags(text, topK=top)`` with our tokenizer."""
     # jieba.cut(text) segments each such run on its own, exactly as cutting the run alone.
     # Counts are whole numbers, so ints add up to the floats jieba adds; a Counter keeps
-    # first-seen order, which decides ties as jieba's dict does.
-    freq = Counter(chain.from_iterable(map(_tfidf_words, _HAN.findall(text))))
+    # first-seen order, which decides ties as jieba's dict does. The runs are cut without
+    # the caches: a document's runs are read once here, and kept they cost 40 MB at 2 MB.
+    cut = segmenter().cut
+    freq: Counter[str] = Counter()
+    for run in _HAN.findall(text):
+        freq.update(
+            w for w in cut(run, True) if len(w.strip()) >= 2 and w.lower() not in _STOP_TFIDF
+        )
     if not freq:
         return []
     idf, median = idf_table()
     total = float(sum(freq.values()))
     weight = {w: n * (idf.get(w, median) / total) for w, n in freq.items()}
     return sorted(weight, key=weight.__getitem__, reverse=True)[:top]
-
-
-@lru_cache(maxsize=65536)
-def _tfidf_words(run: str) -> tuple[str, ...]:
-    return tuple(w for w in cut_run(run) if len(w.strip()) >= 2 and w.lower() not in _STOP_TFIDF)
