@@ -200,3 +200,71 @@ def test_save_zips_once_what_reproducible_makes_of_python_docx_s_package():
             b"plain", b"PLAIN"
         )
         assert {i.date_time for i in z.infolist()} == {(2024, 5, 6, 0, 0, 0)}
+
+
+def test_briefing_paragraphs_as_text_are_what_the_element_builders_make():
+    """The briefing writes its body as XML text: styled paragraphs of runs, bookmarked
+    headings, the TOC field's links, page breaks and the edit script (tracked_xml) give the
+    XML python-docx and the element builders make for them."""
+    import datetime as dt
+
+    from docx.enum.text import WD_BREAK
+
+    from diffreport.writers import ooxml
+
+    when = dt.datetime(2024, 5, 6, tzinfo=dt.UTC)
+    by_elements, by_text = empty_document(), empty_document()
+    style = by_elements.styles["Body Text"].style_id
+    character = by_elements.styles["Table Text"].style_id  # any id: the XML is compared
+    rv = ooxml.Revisions(by_elements, when=when)
+    paras, styles, comments = _script()
+    # python-docx and the element builders
+    for n, text in enumerate(TRICKY):
+        if n == 3:
+            by_elements.add_paragraph("between")  # python-docx adds between pieces of text
+        p = rv.add_paragraph()
+        ooxml.set_style(p, style)
+        ooxml.add_text(p, text)
+        ooxml.add_text(p, text + "!", character)
+    ooxml.set_style(rv.add_paragraph(), style)  # styled, empty
+    rv.add_paragraph()  # neither
+    for n, text in enumerate(["标题", "<&>\"'", " spaced ", "", "a\tb"]):
+        p = rv.add_paragraph()
+        ooxml.set_style(p, style)
+        ooxml.add_bookmarked_text(p, f"_Toc{n:04d}", 5_000 + n, text)
+        if n == 0:
+            ooxml.add_elements(p, ooxml.field_begin('TOC \\o "1-2" \\h <&>', dirty=True))
+        ooxml.add_elements(p, [ooxml.internal_link(f"_Toc{n:04d}", text)])
+    ooxml.add_elements(p, [ooxml.field_end()])
+    p.add_run().add_break(WD_BREAK.PAGE)
+    rv.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    ooxml.write_tracked(rv, paras, styles, comments)
+    # the same as text
+    tv = ooxml.Revisions(by_text, when=when)
+    body = [
+        ooxml.paragraph_xml(style, ooxml.run_xml(t) + ooxml.run_xml(t + "!", character))
+        for t in TRICKY
+    ]
+    body += [ooxml.paragraph_xml(style), ooxml.paragraph_xml()]
+    for n, text in enumerate(["标题", "<&>\"'", " spaced ", "", "a\tb"]):
+        content = ooxml.bookmarked_xml(f"_Toc{n:04d}", 5_000 + n, text)
+        if n == 0:
+            content += ooxml.field_begin_xml('TOC \\o "1-2" \\h <&>', dirty=True)
+        content += ooxml.internal_link_xml(f"_Toc{n:04d}", text)
+        if n == 4:
+            content += ooxml.FIELD_END_XML + ooxml.PAGE_BREAK_RUN
+        body.append(ooxml.paragraph_xml(style, content))
+    body.append(ooxml.paragraph_xml(None, ooxml.PAGE_BREAK_RUN))
+    body.append(ooxml.tracked_xml(tv, paras, styles, comments))
+    tables = ooxml.TextTables(by_text)
+    tables.add_xml("".join(body[:3]))
+    by_text.add_paragraph("between")
+    tables.add_xml("".join(body[3:]))
+    with (
+        zipfile.ZipFile(io.BytesIO(ooxml.save(by_elements, when))) as a,
+        zipfile.ZipFile(io.BytesIO(tables.save(when))) as b,
+    ):
+        assert b.read("word/comments.xml") == a.read("word/comments.xml")
+        expected = a.read("word/document.xml")
+        assert b"<w:bookmarkStart" in expected and b'w:dirty="true"' in expected
+        assert b.read("word/document.xml") == expected

@@ -15,22 +15,23 @@ from ..edits import Paragraph, heading_depth
 from ..report import SUMMARY_STATUSES, BlockFact, Facts, detect_language, gather, snippet
 from ..result import Comparison
 from .ooxml import (
+    FIELD_END_XML,
+    PAGE_BREAK_RUN,
     TABLE_HEADER_FILL,
     Revisions,
     TextTables,
-    add_bookmarked_text,
-    add_elements,
     add_text,
-    field_begin,
-    field_end,
+    bookmarked_xml,
+    field_begin_xml,
     fixed_layout,
     generation_time,
-    internal_link,
+    internal_link_xml,
     level_style,
-    replace_paragraph,
+    paragraph_xml,
+    run_xml,
     set_core_properties,
     set_style,
-    write_tracked,
+    tracked_xml,
     xml_safe,
 )
 from .templates import empty_document, wording
@@ -74,6 +75,10 @@ class _Brief:
         self.doc = empty_document()
         self.revisions = Revisions(self.doc, when=self.when)
         self.tables = TextTables(self.doc)
+        # The body is written as XML text (python-docx builds an element per paragraph and
+        # run, most of a long briefing's writing time), put in place when the package is
+        # saved; only the title's small metadata table is built with python-docx.
+        self.body: list[str] = []
         self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self._style_ids: dict[str, str] = {}
 
@@ -94,8 +99,18 @@ class _Brief:
     def run(self, paragraph, text: str, style: str | None = None) -> None:
         add_text(paragraph, text, self.style_id(style) if style else None)
 
-    def new_para(self, style: str | None = None):
-        return self.styled(self.revisions.add_paragraph(), style)
+    def add(self, style: str | None, runs: list[tuple[str, str | None]] | str = "") -> None:
+        """A paragraph at the end of the body: ``runs`` of (text, character style name or
+        None), or inline XML text."""
+        if not isinstance(runs, str):
+            runs = "".join(run_xml(t, self.style_id(rs) if rs else None) for t, rs in runs)
+        self.body.append(paragraph_xml(self.style_id(style) if style else None, runs))
+
+    def flush(self) -> None:
+        """The body written so far, into the document (before python-docx adds to it)."""
+        if self.body:
+            self.tables.add_xml("".join(self.body))
+            self.body = []
 
     def say(self, macro: str, *args) -> list[str]:
         return _paragraphs(getattr(self.words, macro)(*args), self.lang)
@@ -104,19 +119,16 @@ class _Brief:
         return " ".join(self.say(macro, *args))
 
     def heading(self, text: str, level: int) -> None:
-        p = self.new_para(f"Heading {level}")
+        style = f"Heading {level}"
         if level <= TOC_LEVELS:
             name = f"_Toc{len(self.headings) + 1:04d}"
             self.headings.append((level, text, name))
-            add_bookmarked_text(p, name, 5_000 + len(self.headings), xml_safe(text))
+            self.add(style, bookmarked_xml(name, 5_000 + len(self.headings), xml_safe(text)))
         else:
-            self.run(p, text)
+            self.add(style, [(text, None)])
 
-    def para(self, text: str, style: str = "Body Text"):
-        p = self.new_para(style)
-        if text:
-            self.run(p, text)
-        return p
+    def para(self, text: str, style: str = "Body Text") -> None:
+        self.add(style, [(text, None)] if text else [])
 
     def table(self, header: list[str], rows: list[list], widths_mm: list[float]) -> None:
         """A grid with a shaded header row repeated on every page, rows kept whole, written
@@ -131,15 +143,17 @@ class _Brief:
             ]
             for values in rows
         ]
-        self.tables.add(
-            header,
-            cells,
-            widths_mm,
-            HEADER_FILL,
-            rows_unsplit=True,
-            keep_together=len(rows) <= SHORT_TABLE,  # a short table stays on one page
+        self.body.append(
+            self.tables.xml(
+                header,
+                cells,
+                widths_mm,
+                HEADER_FILL,
+                rows_unsplit=True,
+                keep_together=len(rows) <= SHORT_TABLE,  # a short table stays on one page
+            )
         )
-        self.new_para("Table Text")  # keeps the next table or heading apart
+        self.add("Table Text")  # keeps the next table or heading apart
 
     # ---------------------------------------------------------------- parts
 
@@ -152,6 +166,7 @@ class _Brief:
             self.para(f.new_title, "Subtitle")
             names = [PurePath(p).name for p in (f.old_path, f.new_path)]
             self.para(" → ".join(names), "Subtitle")
+        self.flush()
         meta = self.doc.add_table(rows=0, cols=2)
         rows = [
             (lb["old_doc"], f"{f.old_title}\n{f.old_path}"),
@@ -169,27 +184,25 @@ class _Brief:
                 self.run(self.styled(p, "Table Text"), line)
         fixed_layout(meta, [Mm(30), Mm(126)])
 
-    def contents(self):
-        self.new_para("Table Text")
+    def contents(self) -> int:
+        self.add("Table Text")
         self.para(self.labels["toc"], "TOC Heading")
-        return self.para("", "Briefing Note")  # TOC entries go after it, once headings are known
+        self.para("", "Briefing Note")  # TOC entries go here, once headings are known
+        return len(self.body) - 1
 
-    def fill_contents(self, anchor) -> None:
+    def fill_contents(self, anchor: int) -> None:
         """A TOC field whose cached result lists the headings as links (LibreOffice and PDF
         show it as is); marked dirty so Word rebuilds it with page numbers on opening."""
-        from docx.enum.text import WD_BREAK
-
         entries = []
         for i, (level, text, name) in enumerate(self.headings):
-            p = self.new_para(f"TOC {level}")
+            content = ""
             if i == 0:
-                add_elements(p, field_begin(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u', dirty=True))
-            add_elements(p, [internal_link(name, xml_safe(text))])
+                content += field_begin_xml(f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u', dirty=True)
+            content += internal_link_xml(name, xml_safe(text))
             if i == len(self.headings) - 1:
-                add_elements(p, [field_end()])
-                p.add_run().add_break(WD_BREAK.PAGE)  # contents on a page of their own
-            entries.append(p)
-        replace_paragraph(anchor, entries)
+                content += FIELD_END_XML + PAGE_BREAK_RUN  # contents on a page of their own
+            entries.append(paragraph_xml(self.style_id(f"TOC {level}"), content))
+        self.body[anchor] = "".join(entries)
 
     def summary(self) -> None:
         f, lb = self.facts, self.labels
@@ -321,18 +334,18 @@ class _Brief:
         for kind, measures, mark in (("new", b.new, "＋"), ("dropped", b.dropped, "－")):
             if measures:
                 self.para(self.text("measures_label", kind, self.facts.genre), "Briefing Label")
+                style = CHANGE_STYLE["new" if mark == "＋" else "dropped"]
                 for m in measures:
-                    p = self.para("", "Briefing Item")
-                    self.run(p, f"{mark} ", CHANGE_STYLE["new" if mark == "＋" else "dropped"])
-                    self.run(p, m.text)
+                    self.add("Briefing Item", [(f"{mark} ", style), (m.text, None)])
         if b.changed:
             self.para(self.text("measures_label", "changed", self.facts.genre), "Briefing Label")
             for m in b.changed:
-                p = self.para("", "Briefing Item")
-                self.run(p, "～ ", CHANGE_STYLE["reworded"])
+                runs: list[tuple[str, str | None]] = [("～ ", CHANGE_STYLE["reworded"])]
                 for op, text in m.diff or [("equal", m.text)]:
-                    style = {"delete": "Deleted Text", "insert": "Inserted Text"}.get(op)
-                    self.run(p, text, style)
+                    runs.append(
+                        (text, {"delete": "Deleted Text", "insert": "Inserted Text"}.get(op))
+                    )
+                self.add("Briefing Item", runs)
         for label, measures, macro in (
             ("measures_moved_in", b.moved_in, "moved_in"),
             ("measures_moved_out", b.moved_out, "moved_out"),
@@ -340,9 +353,10 @@ class _Brief:
             if measures:
                 self.para(lb[label], "Briefing Label")
                 for m in measures:
-                    p = self.para("", "Briefing Item")
-                    self.run(p, "⇄ ", CHANGE_STYLE["reworded"])
-                    self.run(p, self.text(macro, m))
+                    self.add(
+                        "Briefing Item",
+                        [("⇄ ", CHANGE_STYLE["reworded"]), (self.text(macro, m), None)],
+                    )
 
     def terms(self) -> None:
         f, lb = self.facts, self.labels
@@ -363,10 +377,8 @@ class _Brief:
             self.table([lb["col_term"], lb["col_count"], lb["col_where"]], rows, [50, 20, 86])
 
     def appendix(self, paras: list[Paragraph]) -> None:
-        from docx.enum.text import WD_BREAK
-
         f = self.facts
-        self.revisions.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self.add(None, PAGE_BREAK_RUN)
         self.heading(self.labels["appendix"], 1)
         for text in self.say("appendix_intro", f):
             self.para(text, "Briefing Note")
@@ -385,7 +397,7 @@ class _Brief:
             "Redline Text" if depth is None else level_style(depth, REDLINE_HEADINGS)
             for depth in (heading_depth(self.c, p) for p in paras)
         ]
-        write_tracked(self.revisions, paras, styles, comments)
+        self.body.append(tracked_xml(self.revisions, paras, styles, comments))
 
     def render(self) -> bytes:
         from docx.shared import Mm
@@ -410,6 +422,7 @@ class _Brief:
         self.terms()
         self.appendix(f.script.paragraphs)
         self.fill_contents(toc)
+        self.flush()
         return self.tables.save(self.when)
 
 

@@ -363,9 +363,38 @@ class TextTables:
         rows_unsplit: bool = False,
         keep_together: bool = False,
     ) -> None:
-        """A cell is text, or runs: ``[(text, character style id or None), …]``.
-        ``rows_unsplit``: no row breaks across pages; ``keep_together``: every row's
-        paragraphs but the last row's keep with the next (a short table stays on one page)."""
+        """A table at the end of the body (:meth:`xml`)."""
+        self.add_xml(
+            self.xml(
+                header,
+                rows,
+                widths_mm,
+                fill,
+                rows_unsplit=rows_unsplit,
+                keep_together=keep_together,
+            )
+        )
+
+    def add_xml(self, xml: str) -> None:
+        """Body content written as XML text (``w:`` paragraphs and tables, no declarations)
+        at the end of the body, put in place when the package is saved."""
+        self.tables.append(xml)
+        self.doc.add_paragraph()._p.set(_TABLE_MARK, str(len(self.tables) - 1))
+
+    def xml(
+        self,
+        header: list[str],
+        rows: list[list],
+        widths_mm: list[float],
+        fill: str = TABLE_HEADER_FILL,
+        *,
+        rows_unsplit: bool = False,
+        keep_together: bool = False,
+    ) -> str:
+        """A table as XML text. A cell is text, or runs: ``[(text, character style id or
+        None), …]``. ``rows_unsplit``: no row breaks across pages; ``keep_together``: every
+        row's paragraphs but the last row's keep with the next (a short table stays on one
+        page)."""
         # Widths as python-docx writes them: the grid in whole twips (rounded down), each
         # cell rounded (``Length.twips``).
         emus = [int(w * _EMU_PER_MM) for w in widths_mm]
@@ -401,14 +430,13 @@ class TextTables:
             + "</w:tr>"
             for n, values in enumerate(rows)
         ]
-        self.tables.append(
+        return (
             f'<w:tbl><w:tblPr><w:tblStyle w:val="{_attr(self._style("Table Grid"))}"/>'
             f'<w:tblW w:type="auto" w:w="0"/><w:tblLayout w:type="fixed"/>{_TABLE_LOOK}'
             f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
             '<w:tr><w:trPr><w:tblHeader w:val="true"/><w:cantSplit w:val="true"/></w:trPr>'
             f"{head_cells}</w:tr>{''.join(body)}</w:tbl>"
         )
-        self.doc.add_paragraph()._p.set(_TABLE_MARK, str(len(self.tables) - 1))
 
     def save(self, when: dt.datetime) -> bytes:
         """The package, reproducible (:func:`reproducible`), the tables in their places."""
@@ -646,14 +674,25 @@ def write_tracked(
     styles: list[str | None],
     comments: dict[tuple[str, str], list[str]] | None = None,
 ) -> None:
-    """Append an edit script's paragraphs (:class:`diffreport.edits.Paragraph`: runs of
+    """Append an edit script's paragraphs (:func:`tracked_xml`) to the body."""
+    revisions.append_xml(tracked_xml(revisions, paragraphs, styles, comments))
+
+
+def tracked_xml(
+    revisions: Revisions,
+    paragraphs: list,
+    styles: list[str | None],
+    comments: dict[tuple[str, str], list[str]] | None = None,
+) -> str:
+    """An edit script's paragraphs (:class:`diffreport.edits.Paragraph`: runs of
     equal / insert / delete / move-from / move-to text and an edited or plain mark) as
     tracked changes, each in its style (``styles``, one per paragraph); ``comments`` maps
     ("old"|"new", unit id) to notes anchored on the first paragraph holding that unit.
 
     The same elements, ids and order as :class:`TrackedParagraph` makes them, written as
-    XML text and parsed once: a long document's tens of thousands of paragraphs are built
-    without an lxml proxy object per element."""
+    XML text (parsed once, or put into the saved part as text): a long document's tens of
+    thousands of paragraphs are built without an lxml proxy object per element; the
+    comments go into the comments part now, in order."""
     pending = dict(comments or {})
     rv = revisions
     when = f' w:author="{_attr(rv.author)}" w:date="{_attr(rv.date)}"'
@@ -696,7 +735,7 @@ def write_tracked(
         out.append(
             "<w:p>" + (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + "".join(starts + runs) + "</w:p>"
         )
-    rv.append_xml("".join(out))
+    return "".join(out)
 
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
@@ -719,7 +758,44 @@ def _run_xml(text: str, deleted: bool = False) -> str:
             parts.append("<w:tab/>")
         if part:
             parts.append(f'<{tag} xml:space="preserve">{_text(part)}</{tag}>')
-    return "<w:r>" + "".join(parts) + "</w:r>"
+    return "<w:r>" + "".join(parts) + "</w:r>" if parts else "<w:r/>"
+
+
+def paragraph_xml(style_id: str | None = None, content: str = "") -> str:
+    """A ``w:p`` as :meth:`Revisions.add_paragraph` then :func:`set_style` make it, holding
+    ``content`` (runs as :func:`run_xml` writes them, or other inline XML text)."""
+    inner = f'<w:pPr><w:pStyle w:val="{_attr(style_id)}"/></w:pPr>' if style_id else ""
+    inner += content
+    return f"<w:p>{inner}</w:p>" if inner else "<w:p/>"
+
+
+PAGE_BREAK_RUN = '<w:r><w:br w:type="page"/></w:r>'  # python-docx's add_run().add_break(PAGE)
+
+
+def bookmarked_xml(name: str, bookmark_id: int, text: str) -> str:
+    """:func:`add_bookmarked_text` as XML text: ``text`` as one run inside a bookmark."""
+    return (
+        f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{_attr(name)}"/>'
+        f'{run_xml(text)}<w:bookmarkEnd w:id="{bookmark_id}"/>'
+    )
+
+
+def field_begin_xml(instr: str, dirty: bool = False) -> str:
+    """:func:`field_begin` as XML text."""
+    flag = ' w:dirty="true"' if dirty else ""
+    return (
+        f'<w:r><w:fldChar w:fldCharType="begin"{flag}/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {_text(instr)} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+
+
+FIELD_END_XML = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'  # field_end()
+
+
+def internal_link_xml(bookmark: str, text: str) -> str:
+    """:func:`internal_link` (no style) as XML text."""
+    return f'<w:hyperlink w:anchor="{_attr(bookmark)}" w:history="1">{_run_xml(text)}</w:hyperlink>'
 
 
 def reproducible(
