@@ -1010,7 +1010,7 @@ class Aligner:
             partner = [pos[getattr(p, side)[0]] for p in singles]
             for node in left:
                 prof = here.profiles[node.id]
-                if prof.size < MIN_PART_WORDS:
+                if prof.size < MIN_PART_WORDS or not wholes.may_hold(prof):
                     continue
                 at = pos[node.id]
                 best = wholes.best(

@@ -50,6 +50,14 @@ class Wholes:
             return None
         return min(units, key=order) if order else min(units)
 
+    def may_hold(self, part: Profile) -> bool:
+        """Does some unit hold PART_CONTAINMENT of ``part``'s words (:meth:`best` is not
+        None)? Most leftovers of unrelated text: no, known without ordering ties."""
+        if part.ordered not in self._best:
+            self._look_up([part])
+        share, units = self._best[part.ordered]
+        return share >= PART_CONTAINMENT and bool(units)
+
     def _look_up(self, parts: list[Profile]) -> None:
         parts = [p for p in parts if p.ordered]
         for p, got in zip(parts, self._largest_shares(parts), strict=True):
@@ -66,6 +74,30 @@ class Wholes:
         same answer; rare words give few units to score.)"""
         if not parts:
             return []
+        unit_of, unit_word = _codes([p.ordered for p in self.profiles])
+        # A part can reach PART_CONTAINMENT in a unit only if that share of its words lies in
+        # the units' vocabulary at all (the caller's float test): between unrelated documents
+        # most leftovers do not, and are settled here without being indexed.
+        wordings = [p.ordered for p in parts]
+        total = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
+        part, word = _codes(wordings)
+        vocabulary = distinct_sorted(unit_word)
+        found = np.minimum(np.searchsorted(vocabulary, word), max(len(vocabulary) - 1, 0))
+        inside = vocabulary[found] == word if len(vocabulary) else np.zeros(len(word), bool)
+        held = np.bincount(part, weights=inside, minlength=len(wordings))
+        possible = held / np.maximum(total, 1) >= PART_CONTAINMENT
+        out: list[tuple[float, list[int]]] = [(-1.0, []) for _ in wordings]
+        kept = np.flatnonzero(possible).tolist()
+        if kept:
+            got = self._shares([parts[k] for k in kept], unit_of, unit_word)
+            for k, share in zip(kept, got, strict=True):
+                out[k] = share
+        return out
+
+    def _shares(
+        self, parts: list[Profile], unit_of: np.ndarray, unit_word: np.ndarray
+    ) -> list[tuple[float, list[int]]]:
+        """:meth:`_largest_shares` of parts that may reach it, given every unit's codes."""
         wordings = [p.ordered for p in parts]
         total = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
         part, word = _codes(wordings)
@@ -90,7 +122,6 @@ class Wholes:
         while (short := (low <= total) & ((low + rest) / total < PART_CONTAINMENT)).any():
             low[short] += 1
         # The units holding each prefix word, and each (part, unit)'s hits.
-        unit_of, unit_word = _codes([p.ordered for p in self.profiles])
         held = np.isin(unit_word, word)
         unit_of, unit_word = unit_of[held], unit_word[held]
         pair = distinct_sorted(unit_word << 32 | unit_of)
@@ -103,6 +134,9 @@ class Wholes:
         hits = np.bincount(where.reshape(-1), weights=np.repeat(count, n_post))
         cand_part, cand_unit = hits_key >> 32, hits_key & 0xFFFFFFFF
         keep = hits >= low[cand_part]
+        # ... and a unit shorter than PART_CONTAINMENT of the part cannot hold that share.
+        size = np.fromiter((len(p.ordered) for p in self.profiles), dtype=np.int64)
+        keep &= size[cand_unit] / total[cand_part] >= PART_CONTAINMENT
         cand_part, cand_unit = cand_part[keep], cand_unit[keep]
         # The words two units share (as multisets), counted as similarity.containment
         # counts them, for all the pairs at once.
