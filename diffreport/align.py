@@ -347,37 +347,44 @@ def _top_two(units: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray,
 
 
 def _sparse_scores(
-    old: list[Profile], new: list[Profile], threshold: float, moved: bool
+    old: list[Profile],
+    new: list[Profile],
+    threshold: float,
+    moved: bool,
+    must_share: np.ndarray | None = None,
+    allowed: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[tuple[int, int], float]:
     """Exact scores (with the position prior within matched parents) of the candidate pairs
     that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
-    for all pairs at once (``process.cpdist``)."""
-    pairs = candidate_pairs(old, new)  # sorted, as sorted() orders the tuples
+    for all pairs at once (``process.cpdist``). With ``must_share``, only pairs sharing one
+    of those word codes, or ``allowed``, are candidates (:func:`candidates.candidate_pairs`)."""
+    pairs = candidate_pairs(old, new, must_share, allowed)  # sorted, as tuples sort
     if not len(pairs):
         return {}
     rows, cols = pairs[:, 0], pairs[:, 1]
     len_o = np.array([len(p.ordered) for p in old], dtype=np.int64)
     len_n = np.array([len(p.ordered) for p in new], dtype=np.int64)
+    weight = TIE_BREAK if moved else POSITION_PRIOR
     exact = (
         2 * len(pairs) * int(len_o.max()) * int(len_n.max()) / WORD_BITS <= EXACT_BUDGET
         or 2 * int(np.sum((len_o[rows] // WORD_BITS + 1) * len_n[cols])) <= EXACT_BUDGET
     )
-    weight = TIE_BREAK if moved else POSITION_PRIOR
     bonus = order_prior(position(rows, len(old)), position(cols, len(new)), weight)
     if exact:
-        # A score is at most its bag view, which is at most 2 min(lengths) / (sum of lengths)
-        # (no more words shared than the shorter has), plus the prior: what cannot reach the
-        # threshold that way is not scored (unrelated text proposes many such pairs).
-        len_a, len_b = len_o[rows], len_n[cols]
-        total = len_a + len_b
-        bound = 2.0 * np.minimum(len_a, len_b) / np.maximum(total, 1) + weight
-        reach = (total == 0) | (bound >= threshold - SCORE_SLACK)
-        rows, cols, bonus = rows[reach], cols[reach], bonus[reach]
         rates = np.ones(len(rows), dtype=np.int64)
     else:
         rate_o = np.array([p.rate() for p in old], dtype=np.int64)
         rate_n = np.array([p.rate() for p in new], dtype=np.int64)
         rates = np.maximum(rate_o[rows], rate_n[cols])
+    # A score is at most its bag view, which is at most 2 min(lengths) / (sum of lengths)
+    # (no more words shared than the shorter has), plus the prior: what cannot reach the
+    # threshold that way is not scored (unrelated text proposes many such pairs). Not for
+    # pairs scored on samples of their words, whose bag views the lengths do not bound.
+    len_a, len_b = len_o[rows], len_n[cols]
+    total = len_a + len_b
+    bound = 2.0 * np.minimum(len_a, len_b) / np.maximum(total, 1) + weight
+    reach = (total == 0) | (bound >= threshold - SCORE_SLACK) | (rates > 1)
+    rows, cols, bonus, rates = rows[reach], cols[reach], bonus[reach], rates[reach]
     score = np.zeros(len(rows))
     for rate in np.unique(rates):
         at = np.flatnonzero(rates == rate)
@@ -453,6 +460,37 @@ class Aligner:
 
     def _shares_rare(self, level: Kind, a: Profile, b: Profile) -> bool:
         return not self._rare_words(level, a).isdisjoint(self._rare_words(level, b))
+
+    def _may_move(self, old: Node, new: Node, a: Profile, b: Profile) -> bool:
+        """May these two sentences or clauses pair across the document (the condition
+        :meth:`_unlink_stock` checks first): their blocks are paired, or they share a word few
+        blocks use?"""
+        return self._shares_rare("block", a, b) or self._blocks_linked(old.id, new.id)
+
+    def _in_linked_blocks(
+        self, olds: list[Node], news: list[Node]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(old indices, new indices) of the pairs of ``olds`` × ``news`` whose blocks are
+        paired with each other (:meth:`_blocks_linked`), and of those in no block."""
+        by_block: dict[str | None, list[int]] = defaultdict(list)
+        for j, n in enumerate(news):
+            nb = self.new.doc.block_of(n.id)
+            by_block[nb.id if nb else None].append(j)
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, o in enumerate(olds):
+            ob = self.old.doc.block_of(o.id)
+            linked = self.linked_old.get(ob.id, ()) if ob else (None,)
+            for b in linked:
+                found = by_block.get(b, ())
+                rows.extend([i] * len(found))
+                cols.extend(found)
+        return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+
+    def _rare_codes(self, level: Kind) -> np.ndarray:
+        """The codes (as integers) of the words rare at ``level`` (see :meth:`_rare_words`)."""
+        df, limit = self._level_df(level)
+        return np.fromiter((ord(c) for c, k in df.items() if k <= limit), dtype=np.int64)
 
     def _rare_words(self, level: Kind, unit: Profile) -> frozenset[str]:
         got = self._rare.get((level, unit.ordered))
@@ -531,6 +569,11 @@ class Aligner:
         old_p = [self.old.profiles[n.id] for n in olds]
         new_p = [self.new.profiles[n.id] for n in news]
         bar = WEAK_BAR.get(level)
+        # A sentence or clause paired across the document stays paired only if it shares a
+        # word few blocks use or their blocks are paired (:meth:`_unlink_stock`): a pair that
+        # is neither is not proposed, so it cannot take a unit from a pair that stays (and
+        # unrelated text, sharing only common words, proposes almost nothing).
+        rare_only = moved and level in ("sentence", "clause")
         if not moved and _same_sequence(old_p, new_p):
             # The same wording in the same order (an unchanged article's sentences): the
             # identity is the one optimal assignment (every pair scores 1, and the position
@@ -545,6 +588,8 @@ class Aligner:
             s = similarity(a, b) + order_prior(pos, pos, weight)
             if bar is not None and threshold <= s < bar and not self._shares_rare(level, a, b):
                 s = 0.0
+            if rare_only and s >= threshold and not self._may_move(olds[0], news[0], a, b):
+                s = 0.0
             matches = [(0, 0, s)] if s >= threshold else []
         elif len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
             score = similarity_matrix(old_p, new_p, self.workers)
@@ -554,9 +599,23 @@ class Aligner:
                 for i, j in zip(*np.nonzero((score >= threshold) & (score < bar)), strict=True):
                     if not self._shares_rare(level, old_p[i], new_p[j]):
                         score[i, j] = 0.0
+            if rare_only:
+                for i, j in zip(*np.nonzero(score >= threshold), strict=True):
+                    if not self._may_move(olds[i], news[j], old_p[i], new_p[j]):
+                        score[i, j] = 0.0
             matches = assign(score, threshold)
         else:
-            edges = _sparse_scores(old_p, new_p, threshold, moved)
+            must_share = allowed = None
+            if rare_only:
+                must_share = self._rare_codes("block")
+                allowed = self._in_linked_blocks(olds, news)
+            edges = _sparse_scores(old_p, new_p, threshold, moved, must_share, allowed)
+            if rare_only:
+                edges = {
+                    (i, j): s
+                    for (i, j), s in edges.items()
+                    if self._may_move(olds[i], news[j], old_p[i], new_p[j])
+                }
             if bar is not None:
                 edges = {
                     (i, j): s

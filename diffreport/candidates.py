@@ -45,11 +45,22 @@ def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
     return set(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True))
 
 
-def candidate_pairs(old: list[Profile], new: list[Profile]) -> np.ndarray:
+def candidate_pairs(
+    old: list[Profile],
+    new: list[Profile],
+    must_share: np.ndarray | None = None,
+    allowed: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """:func:`candidates` as an array of (old index, new index) rows, sorted. The lookups of
     all units are done together in numpy (a unit's own lookup in Python cost tens of
     microseconds: most of a large group's alignment when the documents share only common
-    words)."""
+    words).
+
+    With ``must_share`` (word codes as integers), only pairs that share one of those words,
+    or are among the ``allowed`` (old indices, new indices), compete for each unit's places
+    (besides units of the same wording): a caller that keeps no other pair has them found
+    from those words' postings alone, and unrelated text, which shares only common words,
+    proposes almost nothing."""
     if not old or not new:
         return np.zeros((0, 2), dtype=np.int64)
     unit_o, code_o = _distinct_words(old)
@@ -62,9 +73,21 @@ def candidate_pairs(old: list[Profile], new: list[Profile]) -> np.ndarray:
     rank[np.lexsort((codes, df))] = np.arange(len(codes))
     # 1 / log(1 + df) as math.log gives it (numpy's log may differ in the last bit).
     weight = np.array([1.0 / math.log(1.0 + d) if d else 0.0 for d in range(int(df.max()) + 1)])
+    reach_o = reach_n = None
+    if must_share is not None:
+        wanted = np.isin(codes, must_share)
+        rows, cols = _sharing(unit_o, id_o, unit_n, id_n, wanted)
+        if allowed is not None:
+            rows, cols = np.concatenate((rows, allowed[0])), np.concatenate((cols, allowed[1]))
+        # Each direction's pairs ordered by the unit looked up in (its postings are read in
+        # that order: near, in memory, to one another).
+        by_new = distinct_sorted(cols * len(old) + rows)
+        by_old = distinct_sorted(rows * len(new) + cols)
+        reach_o = (by_new % len(old), by_new // len(old))
+        reach_n = (by_old % len(new), by_old // len(new))
     found = [_same_wording(old, new)]
-    found.append(_lookups(old, unit_o, id_o, unit_n, id_n, len(new), rank, weight[df]))
-    flipped = _lookups(new, unit_n, id_n, unit_o, id_o, len(old), rank, weight[df])
+    found.append(_lookups(old, unit_o, id_o, unit_n, id_n, len(new), rank, weight[df], reach_o))
+    flipped = _lookups(new, unit_n, id_n, unit_o, id_o, len(old), rank, weight[df], reach_n)
     found.append(flipped[:, ::-1])
     keys = distinct_sorted(np.concatenate([f[:, 0] * len(new) + f[:, 1] for f in found]))
     return np.stack((keys // len(new), keys % len(new)), axis=1)
@@ -91,6 +114,24 @@ def _dense_ids(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return found, ids.reshape(-1)
 
 
+def _sharing(
+    unit_o: np.ndarray, id_o: np.ndarray, unit_n: np.ndarray, id_n: np.ndarray, wanted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(old units, new units) of the pairs sharing a ``wanted`` word (given each unit's
+    distinct words as (unit, word id) rows), once per shared word."""
+    mine_o, mine_n = wanted[id_o], wanted[id_n]
+    unit_o, word_o = unit_o[mine_o], id_o[mine_o]
+    by_word = np.argsort(id_n[mine_n], kind="stable")
+    unit_n, word_n = unit_n[mine_n][by_word], id_n[mine_n][by_word]
+    count_n = np.bincount(word_n, minlength=len(wanted))
+    matches = count_n[word_o]
+    total = int(matches.sum())
+    at_n = np.repeat(
+        (np.cumsum(count_n) - count_n)[word_o] - (np.cumsum(matches) - matches), matches
+    )
+    return np.repeat(unit_o, matches), unit_n[at_n + np.arange(total)]
+
+
 def _same_wording(old: list[Profile], new: list[Profile]) -> np.ndarray:
     """(i, j) for the first :data:`CANDIDATES` new units with old unit i's (non-empty) wording."""
     same: dict[str, list[int]] = defaultdict(list)
@@ -110,18 +151,24 @@ def _lookups(
     n_b: int,
     rank: np.ndarray,
     weight: np.ndarray,
+    reach: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """(a index, b index) for each a unit and the :data:`CANDIDATES` b units sharing most
     (rarity-weighted) of its :data:`KEY_WORDS` rarest words that side b has at all; a tie
     goes to the b unit met first (keys rarest first, each key's units in order). Units with
-    the same wording get the same candidates: each wording is looked up once."""
-    # The inverted index of side b: word → the b units holding it, in order.
+    the same wording get the same candidates: each wording is looked up once. With
+    ``reach`` (a units, b units), only those pairs compete: their votes are counted pair by
+    pair, no posting list is walked."""
     df_b = np.bincount(id_b, minlength=len(rank))
-    postings = unit_b[np.lexsort((unit_b, id_b))]
-    starts = np.concatenate(([0], np.cumsum(df_b)[:-1]))
-    # One lookup per wording (long documents repeat clauses).
+    # One lookup per wording (long documents repeat clauses); with ``reach``, per unit: the
+    # pairs that may compete are a caller's, not the wording's.
     first: dict[str, int] = {}
-    rep = np.fromiter((first.setdefault(p.ordered, i) for i, p in enumerate(units)), dtype=np.int64)
+    if reach is None:
+        rep = np.fromiter(
+            (first.setdefault(p.ordered, i) for i, p in enumerate(units)), dtype=np.int64
+        )
+    else:
+        rep = np.arange(len(units), dtype=np.int64)
     is_rep = rep == np.arange(len(units))
     keep = is_rep[unit_a] & (df_b[id_a] > 0)
     unit, word = unit_a[keep], id_a[keep]
@@ -137,6 +184,14 @@ def _lookups(
     # A key held by too many units votes for none of them.
     votes_ok = df_b[word] <= np.maximum(CANDIDATES, VOTES_PER_KEY * n_keys) * CROWDED
     unit, word, pos = unit[votes_ok], word[votes_ok], pos[votes_ok]
+    if reach is not None:
+        g_unit, g_hit, votes, met = _pair_votes(
+            reach, is_rep, unit, word, pos, unit_b, id_b, n_b, len(rank), weight
+        )
+        return _best(units, rep, g_unit, g_hit, votes, met)
+    # The inverted index of side b: word → the b units holding it, in order.
+    postings = unit_b[np.lexsort((unit_b, id_b))]
+    starts = np.concatenate(([0], np.cumsum(df_b)[:-1]))
     # Every (unit, b unit) vote, in the order a unit's lookup meets them.
     lengths = df_b[word]
     total = int(lengths.sum())
@@ -170,6 +225,58 @@ def _lookups(
     np.maximum.at(floor, unit[full], weight[word[full]])
     enough = votes >= floor[g_unit]
     met, votes, g_unit, g_hit = met[enough], votes[enough], g_unit[enough], g_hit[enough]
+    return _best(units, rep, g_unit, g_hit, votes, met)
+
+
+def _pair_votes(
+    reach: tuple[np.ndarray, np.ndarray],
+    is_rep: np.ndarray,
+    unit: np.ndarray,
+    word: np.ndarray,
+    pos: np.ndarray,
+    unit_b: np.ndarray,
+    id_b: np.ndarray,
+    n_b: int,
+    n_words: int,
+    weight: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(a unit, b unit, votes, order first met) of the ``reach`` pairs of looked-up units
+    that share a voting key (``unit``, ``word``, ``pos``): the votes summed key by key, as
+    :func:`_lookups` sums them, and the order in which its walk would meet the pair."""
+    g_unit, g_hit = reach
+    mine = is_rep[g_unit]
+    g_unit, g_hit = g_unit[mine], g_hit[mine]
+    if not len(g_unit):
+        return g_unit, g_hit, np.zeros(0), g_unit
+    # Each looked-up unit's voting keys by position (-1: none).
+    keys = np.full((len(is_rep), KEY_WORDS), -1, dtype=np.int64)
+    keys[unit, pos] = word
+    # Which words each b unit holds, as sorted (b unit, word) keys.
+    holds = distinct_sorted(unit_b * n_words + id_b)
+    votes = np.zeros(len(g_unit))
+    first = np.full(len(g_unit), KEY_WORDS, dtype=np.int64)
+    for k in range(KEY_WORDS):
+        key = keys[g_unit, k]
+        wanted = g_hit * n_words + key
+        at = np.minimum(np.searchsorted(holds, wanted), len(holds) - 1)
+        held = (key >= 0) & (holds[at] == wanted)
+        votes += np.where(held, weight[np.maximum(key, 0)], 0.0)
+        first = np.where(held & (first == KEY_WORDS), k, first)
+    voted = first < KEY_WORDS
+    g_unit, g_hit, votes, first = g_unit[voted], g_hit[voted], votes[voted], first[voted]
+    return g_unit, g_hit, votes, first * n_b + g_hit
+
+
+def _best(
+    units: list[Profile],
+    rep: np.ndarray,
+    g_unit: np.ndarray,
+    g_hit: np.ndarray,
+    votes: np.ndarray,
+    met: np.ndarray,
+) -> np.ndarray:
+    """(a index, b index) rows: each looked-up unit's :data:`CANDIDATES` best (most votes
+    first; equal votes in the order first met), given to every unit of its wording."""
     # Most votes first; equal votes in the order first met.
     best = np.lexsort((met, -votes, g_unit))
     g_unit, g_hit = g_unit[best], g_hit[best]

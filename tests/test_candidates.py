@@ -49,9 +49,10 @@ def test_assign_sparse_agrees_with_the_dense_solver():
     assert sorted(assign_sparse(edges, 3)) == sorted(assign(dense, 0.01))
 
 
-def _lookup_one_by_one(old, new):
+def _lookup_one_by_one(old, new, keep=None):
     """The candidate search written unit by unit (as it was before it ran in numpy): the
-    reference the vectorised search must equal exactly."""
+    reference the vectorised search must equal exactly. ``keep(i, j)``: the pairs that may
+    compete (all when None)."""
     import math
     from collections import Counter, defaultdict
     from itertools import chain
@@ -81,7 +82,8 @@ def _lookup_one_by_one(old, new):
             for c in keys:
                 if len(postings[c]) <= max(CANDIDATES, 4 * len(keys)) * 8:
                     for j in postings[c]:
-                        votes[j] += 1.0 / math.log(1.0 + df[c])
+                        if keep is None or (keep(j, i) if flip else keep(i, j)):
+                            votes[j] += 1.0 / math.log(1.0 + df[c])
             for j in sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES]:
                 out.add((j, i) if flip else (i, j))
     return out
@@ -108,6 +110,46 @@ def test_candidates_equal_the_unit_by_unit_search(seed):
     new += rng.sample(old, min(10, len(old)))  # the same wordings on both sides
     old += old[:5]  # repeated wordings on one side
     assert candidates(old, new) == _lookup_one_by_one(old, new)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_candidates_that_must_share_a_word_equal_the_unit_by_unit_search(seed):
+    """With ``must_share`` and ``allowed``, only pairs sharing one of those words (or
+    allowed) compete for a unit's places, ranked as without them: the reference restricted
+    to those pairs, on the same random units."""
+    import random
+
+    from diffreport.candidates import candidate_pairs
+
+    rng = random.Random(seed)
+    words = [f"w{k}" for k in range(400)]
+    weights = [1.0 / (k + 1) for k in range(len(words))]
+    vocab = Vocabulary()
+
+    def unit():
+        if rng.random() < 0.05:
+            return vocab.profile("")
+        return Profile_of(vocab, rng.choices(words, weights, k=rng.randint(1, 30)))
+
+    old = [unit() for _ in range(rng.randint(1, 300))]
+    new = [unit() for _ in range(rng.randint(1, 300))]
+    new += rng.sample(old, min(10, len(old)))
+    old += old[:5]
+    shared = {vocab.codes[w] for w in rng.sample(words, 120) if w in vocab.codes}
+    allowed = {(rng.randrange(len(old)), rng.randrange(len(new))) for _ in range(50)}
+
+    def keep(i, j):
+        return (i, j) in allowed or not shared.isdisjoint(set(old[i].ordered) & set(new[j].ordered))
+
+    found = candidate_pairs(
+        old,
+        new,
+        np.array(sorted(ord(c) for c in shared), dtype=np.int64),
+        (np.array([i for i, _ in allowed]), np.array([j for _, j in allowed])),
+    )
+    assert set(map(tuple, found.tolist())) == _lookup_one_by_one(old, new, keep)
+    # Pairs sharing none of those words are only units of the same wording.
+    assert all(keep(i, j) or old[i].ordered == new[j].ordered for i, j in found.tolist())
 
 
 def Profile_of(vocab, words):
