@@ -201,12 +201,15 @@ def script(c: Comparison, shortcut: bool = True) -> Script:
 def heading_depth(c: Comparison, paragraph: Paragraph) -> int | None:
     """The section depth of the heading a paragraph of the script shows (its first new
     unit, else its first old one), or None when it shows a block."""
-    if paragraph.new_units:
-        node = c.new.node(paragraph.new_units[0])
-    elif paragraph.old_units:
-        node = c.old.node(paragraph.old_units[0])
+    ops = paragraph.ops
+    first_new = next((o.new for o in ops if o.new and o.op != DELETE), None)  # new_units[0]
+    if first_new is not None:
+        node = c.new.node(first_new)
     else:
-        return None
+        first_old = next((o.old for o in ops if o.old and o.op != INSERT), None)
+        if first_old is None:
+            return None
+        node = c.old.node(first_old)
     return node.depth if node.kind == "section" else None
 
 

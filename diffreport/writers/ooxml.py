@@ -321,10 +321,15 @@ def _runs_xml(value) -> str:
 def run_xml(text: str, style_id: str | None = None) -> str:
     """:func:`plain_run` as XML text: a ``w:r`` as python-docx's ``add_run(text)`` makes it
     (tabs ``w:tab``, line breaks ``w:br``, ``xml:space`` only around outer spaces)."""
+    text = xml_safe(text)
+    if text and "\t" not in text and "\r" not in text and "\n" not in text:  # most runs
+        style = f'<w:rPr><w:rStyle w:val="{_attr(style_id)}"/></w:rPr>' if style_id else ""
+        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+        return f"<w:r>{style}<w:t{space}>{_text(text)}</w:t></w:r>"
     out = ["<w:r>"]
     if style_id:
         out.append(f'<w:rPr><w:rStyle w:val="{_attr(style_id)}"/></w:rPr>')
-    for piece in _RUN_BREAKS.split(xml_safe(text)):
+    for piece in _RUN_BREAKS.split(text):
         if piece == "\t":
             out.append("<w:tab/>")
         elif piece in ("\r", "\n"):
@@ -697,6 +702,7 @@ def tracked_xml(
     rv = revisions
     when = f' w:author="{_attr(rv.author)}" w:date="{_attr(rv.date)}"'
     out: list[str] = []
+    styled: dict[str | None, str] = {}  # a style's w:pStyle, by name
     for para, style in zip(paragraphs, styles, strict=True):
         runs: list[str] = []
         for op in para.ops:
@@ -718,12 +724,21 @@ def tracked_xml(
                 )
             else:
                 raise KeyError(op.op)
-        ppr = f'<w:pStyle w:val="{_attr(rv.style_id(style))}"/>' if style else ""
+        ppr = styled.get(style)
+        if ppr is None:
+            ppr = styled[style] = (
+                f'<w:pStyle w:val="{_attr(rv.style_id(style))}"/>' if style else ""
+            )
         if para.mark != "equal":
             tag = "w:ins" if para.mark == "insert" else "w:del"
             ppr += f'<w:rPr><{tag} w:id="{rv._id()}"{when}/></w:rPr>'
         starts: list[str] = []
-        for key in [("new", u) for u in para.new_units] + [("old", u) for u in para.old_units]:
+        keys = (
+            [("new", u) for u in para.new_units] + [("old", u) for u in para.old_units]
+            if pending
+            else ()
+        )
+        for key in keys:
             for note in pending.pop(key, []):
                 cid = rv._add_comment(note)
                 starts.insert(0, f'<w:commentRangeStart w:id="{cid}"/>')
@@ -752,8 +767,11 @@ def _attr(text: str) -> str:
 def _run_xml(text: str, deleted: bool = False) -> str:
     """:func:`text_run` (no style) as XML text."""
     tag = "w:delText" if deleted else "w:t"
+    text = xml_safe(text)
+    if text and "\t" not in text:  # most runs
+        return f'<w:r><{tag} xml:space="preserve">{_text(text)}</{tag}></w:r>'
     parts = []
-    for i, part in enumerate(xml_safe(text).split("\t")):
+    for i, part in enumerate(text.split("\t")):
         if i:
             parts.append("<w:tab/>")
         if part:
