@@ -150,6 +150,17 @@ def _block_holding(doc: Document, node_id: str) -> Node | None:
     return node
 
 
+def _section_holding(doc: Document, node_id: str) -> Node | None:
+    """``doc.section_of``, walking up only as far as the nearest section."""
+    parent = doc.node(node_id).parent
+    while parent is not None:
+        node = doc.node(parent)
+        if node.kind == "section":
+            return node
+        parent = node.parent
+    return None
+
+
 def _shown_label(nodes: list[Node]) -> str:
     """The label a block's heading shows in place of a title (`第四条`), else ``""``."""
     return nodes[0].label if nodes and not nodes[0].title else ""
@@ -525,7 +536,7 @@ class Facts:
 def _section_title(doc: Document, node_id: str | None) -> str:
     if node_id is None:
         return ""
-    sec = doc.section_of(node_id)
+    sec = _section_holding(doc, node_id)
     return (sec.title or sec.text) if sec else ""
 
 
@@ -594,7 +605,7 @@ def _groups(c: Comparison, blocks: list[BlockFact]) -> list[tuple[str, list[Bloc
     for b in blocks:
         a = b.change.alignment
         side, ids, doc = ("new", a.new, c.new) if a.new else ("old", a.old, c.old)
-        sec = doc.section_of(ids[0])
+        sec = _section_holding(doc, ids[0])
         idx = order.get(f"{side}:{sec.id}", 0) if sec else 0
         buckets.setdefault(idx, []).append(b)
     return [(titles[i], buckets[i]) for i in sorted(buckets)]

@@ -398,3 +398,26 @@ def test_a_text_without_sections_gets_no_empty_structure_table(epoch):
     assert "两份文件均未分章节，条款对照见下文。" in text
     assert "全文" in headings(doc, 2) and "开篇部分" not in headings(doc, 2)
     test_no_heading_is_left_empty(doc)
+
+
+def test_compiled_wording_is_kept_in_the_private_cache_and_gives_the_same_briefing(tmp_path):
+    """A cold run compiles the wording once and keeps it in the cache folder; the next run
+    loads it (no compiling) and writes the same bytes."""
+    import os
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "SOURCE_DATE_EPOCH": EPOCH}
+    outputs, stamps = [], []
+    for n in range(2):
+        out = tmp_path / f"b{n}.docx"
+        code = (
+            "import sys; from diffreport.cli import main; "
+            f"main(['brief', '-o', {str(out)!r}], standalone_mode=False)"
+        )
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+        outputs.append(out.read_bytes())
+        kept = list((tmp_path / "cache" / "diffreport" / "templates").iterdir())
+        assert len(kept) == 1 and kept[0].stat().st_size > 10_000, kept
+        stamps.append(kept[0].stat().st_mtime_ns)
+    assert stamps[0] == stamps[1]  # read, not written again
+    assert outputs[0] == outputs[1]
