@@ -28,7 +28,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 
@@ -149,18 +149,16 @@ class _Side:
 _UP: dict[str, Kind] = {"block": "section", "sentence": "block", "clause": "sentence"}
 
 
-def _section_chains(side: _Side) -> dict[str, list[str]]:
-    """Each block's section ancestors, nearest first."""
+def _section_chains(side: _Side) -> dict[str | None, list[str]]:
+    """The nearest section of each block (None for none) → that section and its section
+    ancestors, nearest first: all the sections holding the block."""
     doc = side.doc
     chains: dict[str | None, list[str]] = {None: []}
-    out = {}
     for b in doc.of_kind("block"):
         sec = side.up[b.id]
-        chain = chains.get(sec)
-        if chain is None:
-            chain = chains[sec] = [sec] + [a.id for a in doc.ancestors(sec) if a.kind == "section"]
-        out[b.id] = chain
-    return out
+        if sec not in chains:
+            chains[sec] = [sec] + [a.id for a in doc.ancestors(sec) if a.kind == "section"]
+    return chains
 
 
 # (code, unit) packs into one integer: codes below 2^21, units below 2^32.
@@ -1123,26 +1121,43 @@ class Aligner:
         where their blocks did. Blocks are then marked moved against the sections as they
         now stand. Symmetric: both sides must give the support."""
         old_doc, new_doc = self.old.doc, self.new.doc
-        # block → its sections, nearest first: its nearest section's chain, made once a section
-        up = {key: _section_chains(side) for key, side in (("o", self.old), ("n", self.new))}
         # (side, section) → words of its paired blocks; (side, section, other section) → of
-        # those, the words whose partners lie under the other section.
+        # those, the words whose partners lie under the other section. Blocks whose nearest
+        # sections and whose partners' nearest sections are the same add to the same counts:
+        # their words are summed first, then added once to each of those sections.
+        chains = {"o": _section_chains(self.old), "n": _section_chains(self.new)}
+        # (side, nearest section, the partners' nearest section or sections) → words
+        words: Counter[tuple[str, str | None, str | frozenset[str | None] | None]] = Counter()
+        up_o, up_n = self.old.up, self.new.up
+        size_o, size_n = self.old.profiles, self.new.profiles
+        for p in self.pairs["block"]:
+            po, pn = p.old, p.new
+            if not po or not pn:
+                continue
+            if len(po) == 1 and len(pn) == 1:  # nearly all
+                o, n = po[0], pn[0]
+                sec_o, sec_n = up_o[o], up_n[n]
+                words[("o", sec_o, sec_n)] += size_o[o].size
+                words[("n", sec_n, sec_o)] += size_n[n].size
+                continue
+            there_n = frozenset([up_n[i] for i in pn])
+            there_o = frozenset([up_o[i] for i in po])
+            for i in po:
+                words[("o", up_o[i], there_n)] += size_o[i].size
+            for i in pn:
+                words[("n", up_n[i], there_o)] += size_n[i].size
         total: Counter[tuple[str, str]] = Counter()
         into: Counter[tuple[str, str, str]] = Counter()
-        for p in self.pairs["block"]:
-            if not p.old or not p.new:
-                continue
-            for side, ids, other, oside, profiles in (
-                ("o", p.old, p.new, "n", self.old.profiles),
-                ("n", p.new, p.old, "o", self.new.profiles),
-            ):
-                there = {s for i in other for s in up[oside][i]}
-                for i in ids:
-                    w = profiles[i].size
-                    for sec in up[side][i]:
-                        total[(side, sec)] += w
-                        for t in there:
-                            into[(side, sec, t)] += w
+        for (side, sec_here, there), w in words.items():
+            other = chains["n" if side == "o" else "o"]
+            if isinstance(there, frozenset):
+                under = set(chain.from_iterable(other[t] for t in there))
+            else:
+                under = other[there]
+            for sec in chains[side][sec_here]:
+                total[(side, sec)] += w
+                for t in under:
+                    into[(side, sec, t)] += w
 
         def support(olds: list[str], news: list[str]) -> float | None:
             to = sum(total[("o", o)] for o in olds)
