@@ -76,7 +76,7 @@ def compare(
             aligner = Aligner(old_body, new_body, workers)
         with _timed(timings, "align"):
             pairs = aligner.run()
-            weights = rarity(old_doc, new_doc)
+            weights = rarity(old_doc, new_doc, aligner.vocab)
             pairs = pair_measures(old_body, new_body, pairs, weights)
             aligner.rate(pairs)
             # The aligner's profiles, postings and caches are a third of the peak at 2 MB a

@@ -53,6 +53,8 @@ WORD_BITS = 64
 # length / 64 times the longer's), two units' shared words are counted word by word (see
 # shared_words), which costs about their vocabularies (measured: faster from ~2 000 words).
 BY_WORD_ABOVE = 4096
+# The first word code: supplementary planes, no clash with any text rapidfuzz might also see.
+_FIRST_CODE = 0x10000
 # Word codes are below 0x110000 (21 bits): (string, word) packs into one integer.
 _CODE_BITS = 21
 _CODE_MASK = (1 << _CODE_BITS) - 1
@@ -157,7 +159,7 @@ class Vocabulary:
             for w in words:
                 if w not in codes:
                     # Supplementary planes: no clash with any text rapidfuzz might also see.
-                    codes[w] = chr(0x10000 + len(codes))
+                    codes[w] = chr(_FIRST_CODE + len(codes))
             return "".join(map(codes.__getitem__, words))
 
     def profile(self, text: str) -> Profile:
@@ -165,6 +167,14 @@ class Vocabulary:
         if got is None:
             got = self._seen[text] = Profile(self.encode(content_word_tuple(text)))
         return got
+
+    def known(self, text: str) -> Profile | None:
+        """:meth:`profile` of a text profiled already, else None."""
+        return self._seen.get(text)
+
+    def words(self) -> list[str]:
+        """The words by code index (a code is ``chr(_FIRST_CODE + index)``)."""
+        return list(self.codes)
 
 
 def similarity(a: Profile, b: Profile, rate: int = 1, floor: float = 0.0) -> float:
@@ -411,13 +421,37 @@ def order_prior(pos_old, pos_new, weight: float):
     return weight * (1.0 - (pos_old - pos_new) ** 2) - ORDER_TIE * (pos_old + pos_new) ** 2
 
 
-def rarity(old: Document, new: Document) -> dict[str, float]:
+def rarity(old: Document, new: Document, vocab: Vocabulary | None = None) -> dict[str, float]:
     """Inverse document frequency of each content word over the clauses of both documents:
-    a word used in one measure (`天拖中学`) says more than one used in forty (`推动`)."""
+    a word used in one measure (`天拖中学`) says more than one used in forty (`推动`).
+    The clauses ``vocab`` has profiled (the aligner's) are counted from their codes, all at
+    once in numpy; the others (the front matter's) word by word."""
     df: Counter[str] = Counter()
+    profiled: list[str] = []
     n = 0
     for doc in (old, new):
         for clause in doc.of_kind("clause"):
             n += 1
-            df.update(set(content_word_tuple(clause.text)))  # counted in C
+            known = vocab.known(clause.text) if vocab is not None else None
+            if known is not None:
+                profiled.append(known.ordered)
+            else:
+                df.update(set(content_word_tuple(clause.text)))  # counted in C
+    if profiled and vocab is not None:
+        words = vocab.words()
+        for code, count in _clause_counts(profiled):
+            df[words[code]] += count
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+
+
+def _clause_counts(units: list[str]) -> list[tuple[int, int]]:
+    """(code index, in how many of ``units`` it occurs) for every code the units hold."""
+    lengths = np.fromiter(map(len, units), dtype=np.int64, count=len(units))
+    codes = np.frombuffer("".join(units).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    owner = np.repeat(np.arange(len(units), dtype=np.int64), lengths)
+    held = distinct_sorted((codes - _FIRST_CODE) << 32 | owner) >> 32  # once a unit
+    if not len(held):
+        return []
+    starts = np.flatnonzero(np.concatenate(([True], held[1:] != held[:-1])))
+    counts = np.diff(np.append(starts, len(held)))
+    return list(zip(held[starts].tolist(), counts.tolist(), strict=True))

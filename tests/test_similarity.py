@@ -105,3 +105,22 @@ def test_pair_similarities_are_similarity_and_a_floor_only_zeroes_what_is_below_
     floored = pair_similarities(a, b, floor=0.3).tolist()
     assert floored == [s if s >= 0.3 else 0.0 for s in plain]
     assert 0 < sum(s >= 0.3 for s in plain) < len(plain)
+
+
+def test_rarity_from_the_aligners_codes_is_rarity_by_words():
+    # The body's clauses counted from the aligner's profiles, the front matter's word by
+    # word: the same weights as counting every clause's words (a law with front matter).
+    from conftest import law_pairs
+
+    from diffreport.align import Aligner
+    from diffreport.compare import load
+    from diffreport.similarity import rarity
+
+    old_path, new_path = next(
+        pair for pair in law_pairs() if load(pair[0]).part(front=True).of_kind("clause")
+    )
+    old, new = load(old_path), load(new_path)
+    aligner = Aligner(old.part(front=False), new.part(front=False))
+    by_words = rarity(old, new)
+    assert rarity(old, new, aligner.vocab) == by_words
+    assert len(by_words) > 100
