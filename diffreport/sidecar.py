@@ -40,6 +40,12 @@ def can_fork(chars: int, workers: int | None) -> bool:
     return len(os.sched_getaffinity(0)) >= 2
 
 
+# The signals that stop a comparison: Ctrl-C, a stop, a closed terminal.
+_STOPS = {
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+}
+
+
 class Deferred(Generic[T]):
     """``fn(*args)``, computed in a forked child when ``fork`` is true, else when asked for.
 
@@ -55,6 +61,9 @@ class Deferred(Generic[T]):
 
     def _start(self) -> None:
         read_end, write_end = os.pipe()
+        # Stops are held back across the fork, so that one arriving at once reaches the
+        # child only once its own handling (below) is in place, and the parent's after it.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             with warnings.catch_warnings():
                 # Python 3.12+ warns of forking beside threads; the ones here are native
@@ -63,6 +72,7 @@ class Deferred(Generic[T]):
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
         except OSError:  # no memory or process slot: do the work here instead
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(read_end)
             os.close(write_end)
             return
@@ -70,7 +80,11 @@ class Deferred(Generic[T]):
             os.close(read_end)
             status = 0
             try:
-                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C is the parent's to report
+                # Ctrl-C and a stop are the parent's to report and clean up after: here they
+                # only end the process (the parent's handlers would run its clean-up twice).
+                for signum in _STOPS:
+                    signal.signal(signum, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 gc.disable()  # the inherited heap holds few cycles; scanning it copies pages
                 data = pickle.dumps(self._fn(*self._args), protocol=pickle.HIGHEST_PROTOCOL)
                 view = memoryview(data)
@@ -80,6 +94,7 @@ class Deferred(Generic[T]):
                 status = 1  # the parent sees a short read and computes the result itself
             finally:
                 os._exit(status)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.close(write_end)
         self._pid, self._pipe = pid, read_end
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,12 @@ def _fails_in_a_child(parent: int) -> int:
     return os.getpid()
 
 
+def _sleeps_in_a_child(parent: int) -> int:
+    if os.getpid() != parent:
+        time.sleep(60)
+    return os.getpid()
+
+
 def _children() -> set[int]:
     task = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
     return {int(p) for p in task.read_text().split()} if task.exists() else set()
@@ -56,6 +64,28 @@ def test_without_fork_the_work_runs_here_when_asked():
 def test_a_child_that_fails_leaves_the_work_to_the_parent():
     with Deferred(_fails_in_a_child, os.getpid(), fork=True) as work:
         assert work.result() == os.getpid()
+
+
+@linux_two_cores
+def test_a_child_stopped_by_a_signal_leaves_the_work_to_the_parent():
+    # A host's handler that carries on (the CLI's raises; a batch worker's sets a flag) must
+    # not keep the child alive: the child ends on the signal.
+    earlier = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        _stop_a_sleeping_child()
+    finally:
+        signal.signal(signal.SIGTERM, earlier)
+
+
+def _stop_a_sleeping_child() -> None:
+    before = _children()
+    with Deferred(_sleeps_in_a_child, os.getpid(), fork=True) as work:
+        (child,) = _children() - before
+        os.kill(child, signal.SIGTERM)  # the parent's own handler would raise, not end it
+        started = time.monotonic()
+        assert work.result() == os.getpid()
+        assert time.monotonic() - started < 30
+    assert _children() == before
 
 
 @linux_two_cores
