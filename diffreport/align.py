@@ -1064,15 +1064,17 @@ class Aligner:
                 self._frequency(),
             )
             pos = here.pos
-            partner = [pos[getattr(p, side)[0]] for p in singles]
+
+            def near(k: int, pos: dict[str, int] = pos, side: str = side) -> int:
+                """Where pair k's unit of this side stands (asked only on a tie)."""
+                return pos[getattr(singles[k], side)[0]]
+
             for node in left:
                 prof = here.profiles[node.id]
                 if prof.size < MIN_PART_WORDS or not wholes.may_hold(prof):
                     continue
                 at = pos[node.id]
-                best = wholes.best(
-                    prof, order=lambda k, at=at, near=partner: (abs(near[k] - at), near[k])
-                )
+                best = wholes.best(prof, order=lambda k, at=at: (abs(near(k) - at), near(k)))
                 if best is not None and self._part_of(level, side, node.id, singles[best]):
                     proposals[best][side].append(node.id)
         for k, parts in proposals.items():
