@@ -803,12 +803,16 @@ class Aligner:
         each other on boilerplate alone (see :data:`STOCK_BLOCKS`) or without a word few
         blocks use (`其他后果特别严重的情形` → `其他情节特别严重的情形`, a catch-all tier)."""
         kept = self.pairs[level][:start]
+        block_o, block_n, linked = self.old.block, self.new.block, self.linked_old
         for p in self.pairs[level][start:]:
             o, n = p.old[0], p.new[0]
+            # _blocks_linked, inline: every pairing of the level since ``start`` is asked
+            ob, nb = block_o[o], block_n[n]
+            if (nb in linked.get(ob, ())) if ob is not None and nb is not None else ob is nb:
+                kept.append(p)
+                continue
             a, b = self.old.profiles[o], self.new.profiles[n]
-            if not self._blocks_linked(o, n) and not (
-                self._distinctive(a, b) and self._shares_rare("block", a, b)
-            ):
+            if not (self._distinctive(a, b) and self._shares_rare("block", a, b)):
                 del self.linked_old[o], self.linked_new[n]
                 continue
             kept.append(p)
