@@ -314,28 +314,28 @@ def _merge(old: _Seq, new: _Seq, pairs: list[tuple[list[str], list[str]]], move_
     moved_old = {i: g.move for g in groups if g.move for i in range(g.old[0], g.old[1] + 1)}
     moved_new = {i: g.move for g in groups if g.move for i in range(g.new[0], g.new[1] + 1)}
 
+    # Where a group kept in place starts on each side.
+    old_kept = {i for i, g in old_group.items() if not g.move}
+    new_kept = {i for i, g in new_group.items() if not g.move}
+    n_old, n_new = len(old), len(new)
     oi = ni = 0
-    while oi < len(old) or ni < len(new):
-        oh = old[oi] if oi < len(old) else BREAK
-        nh = new[ni] if ni < len(new) else BREAK
-        o_paired = oh is not None and oi in old_group and not old_group[oi].move
-        n_paired = nh is not None and ni in new_group and not new_group[ni].move
-        o_inside = oh is not None and not o_paired  # a piece of the old side only
-        n_inside = nh is not None and not n_paired
-        if oi < len(old) and o_inside:
+    while oi < n_old or ni < n_new:
+        oh = old[oi] if oi < n_old else BREAK
+        nh = new[ni] if ni < n_new else BREAK
+        if oh is not None and oi not in old_kept:  # a piece of the old side only
             yield (DELETE, oh, moved_old.get(oi, ""))
             oi += 1
-        elif ni < len(new) and n_inside:
+        elif nh is not None and ni not in new_kept:
             yield (INSERT, nh, moved_new.get(ni, ""))
             ni += 1
-        elif oi < len(old) and ni < len(new) and oh is None and nh is None:
+        elif oi < n_old and ni < n_new and oh is None and nh is None:
             yield ("break", EQUAL)
             oi += 1
             ni += 1
-        elif oi < len(old) and oh is None:
+        elif oi < n_old and oh is None:
             yield ("break", DELETE)
             oi += 1
-        elif ni < len(new) and nh is None:
+        elif ni < n_new and nh is None:
             yield ("break", INSERT)
             ni += 1
         else:
@@ -439,6 +439,12 @@ class _ScriptBuilder:
         if op.startswith("break-"):
             self.paras[-1].mark = op.removeprefix("break-")
             self.paras.append(Paragraph())
+            return
+        if "\n" not in text:  # most runs: one line
+            if text:
+                self.paras[-1].ops.append(Op(op, text, old, new, move))
+                if op == MOVE_TO and new:
+                    self.moved_in.add(new)
             return
         for i, line in enumerate(text.split("\n")):
             if i:  # a line break inside a block ends a paragraph, edited like the text

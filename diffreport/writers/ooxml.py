@@ -323,7 +323,7 @@ def run_xml(text: str, style_id: str | None = None) -> str:
     (tabs ``w:tab``, line breaks ``w:br``, ``xml:space`` only around outer spaces)."""
     text = xml_safe(text)
     if text and "\t" not in text and "\r" not in text and "\n" not in text:  # most runs
-        style = f'<w:rPr><w:rStyle w:val="{_attr(style_id)}"/></w:rPr>' if style_id else ""
+        style = _run_style(style_id) if style_id else ""
         space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
         return f"<w:r>{style}<w:t{space}>{_text(text)}</w:t></w:r>"
     out = ["<w:r>"]
@@ -341,6 +341,16 @@ def run_xml(text: str, style_id: str | None = None) -> str:
         return "<w:r/>"
     out.append("</w:r>")
     return "".join(out)
+
+
+@cache
+def _run_style(style_id: str) -> str:
+    return f'<w:rPr><w:rStyle w:val="{_attr(style_id)}"/></w:rPr>'
+
+
+@cache
+def _paragraph_style(style_id: str) -> str:
+    return f'<w:pPr><w:pStyle w:val="{_attr(style_id)}"/></w:pPr>'
 
 
 class TextTables:
@@ -782,8 +792,7 @@ def _run_xml(text: str, deleted: bool = False) -> str:
 def paragraph_xml(style_id: str | None = None, content: str = "") -> str:
     """A ``w:p`` as :meth:`Revisions.add_paragraph` then :func:`set_style` make it, holding
     ``content`` (runs as :func:`run_xml` writes them, or other inline XML text)."""
-    inner = f'<w:pPr><w:pStyle w:val="{_attr(style_id)}"/></w:pPr>' if style_id else ""
-    inner += content
+    inner = _paragraph_style(style_id) + content if style_id else content
     return f"<w:p>{inner}</w:p>" if inner else "<w:p/>"
 
 
