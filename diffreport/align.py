@@ -952,9 +952,9 @@ class Aligner:
                 out.update({(rest_o[i], rest_n[j]): sc for (i, j), sc in sub.items()})
             return out
         floor = articles.ARTICLE_FLOOR
-        lead_o = [self._lead(self.old, n) for n in olds]
-        lead_n = [self._lead(self.new, n) for n in news]
         if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
+            lead_o = [self._lead(self.old, n) for n in olds]
+            lead_n = [self._lead(self.new, n) for n in news]
             whole = similarity_matrix(old_p, new_p, self.workers)
             lead = articles.LEAD_WEIGHT * similarity_matrix(lead_o, lead_n, self.workers)
             edges = {
