@@ -78,7 +78,13 @@ def block_title(node: Node | None) -> str:
 def block_changes(c: Comparison) -> list[BlockChange]:
     """Each block alignment with its finest-level measures that are new, dropped, changed or moved."""
     old, new = c.old, c.new
-    clause_al = c.at("clause")
+    # Only clauses that make a measure: the others (unchanged, in place) are passed over
+    # below whichever block they sit in (most clauses of a long document).
+    clause_al = [
+        a
+        for a in c.at("clause")
+        if a.moved or a.status == "dropped" or a.status in _MEASURED_NEW
+    ]
     by_old_block: dict[str, list[Alignment]] = {}
     by_new_block: dict[str, list[Alignment]] = {}
     for a in clause_al:
