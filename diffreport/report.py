@@ -81,9 +81,7 @@ def block_changes(c: Comparison) -> list[BlockChange]:
     # Only clauses that make a measure: the others (unchanged, in place) are passed over
     # below whichever block they sit in (most clauses of a long document).
     clause_al = [
-        a
-        for a in c.at("clause")
-        if a.moved or a.status == "dropped" or a.status in _MEASURED_NEW
+        a for a in c.at("clause") if a.moved or a.status == "dropped" or a.status in _MEASURED_NEW
     ]
     by_old_block: dict[str, list[Alignment]] = {}
     by_new_block: dict[str, list[Alignment]] = {}
