@@ -146,7 +146,9 @@ FLOOR_MULTIPLE = 100
 # (quiet, 2026-11-27; 1.11-1.41 before each run started with a collection and empty caches).
 HALVES_MULTIPLE = 1.6
 UNRELATED_MULTIPLE = 1.6  # unrelated ÷ related per byte at LARGE; measured 1.07-1.23 (quiet)
-BRIEF_SHARE = 1.0  # the Word briefing's writer ÷ compare + JSON at LARGE; measured 0.42-0.51
+# The Word briefing's writer ÷ compare + JSON at LARGE; measured 0.24 (load 3-4, 2026-11-27,
+# after speed-brief; 0.40 with main eabdbe9 in the same hour, 0.42-0.51 quiet at stop 11).
+BRIEF_SHARE = 0.6
 TABLE_SHARE = 0.6  # the 修改前后对照表's writer ÷ compare + JSON at LARGE; measured 0.10-0.11
 # A history of three versions (its two steps, tracks, the Word writer; one process) ÷ its two
 # steps' compare + JSON at LARGE; measured 1.14-1.15 (4.7 while python-docx built its tables).
