@@ -171,6 +171,10 @@ def _lookups(
         rep = np.arange(len(units), dtype=np.int64)
     is_rep = rep == np.arange(len(units))
     keep = is_rep[unit_a] & (df_b[id_a] > 0)
+    if reach is not None:  # only units with a pair that may compete need their keys
+        active = np.zeros(len(units), dtype=bool)
+        active[reach[0]] = True
+        keep &= active[unit_a]
     unit, word = unit_a[keep], id_a[keep]
     order = np.lexsort((rank[word], unit))
     unit, word = unit[order], word[order]

@@ -145,7 +145,9 @@ FLOOR_MULTIPLE = 100
 # built from different documents did). Linear work gives 1, quadratic 2; measured 1.19-1.23
 # (quiet, 2026-11-27; 1.11-1.41 before each run started with a collection and empty caches).
 HALVES_MULTIPLE = 1.6
-UNRELATED_MULTIPLE = 1.6  # unrelated ÷ related per byte at LARGE; measured 1.07-1.23 (quiet)
+# Unrelated ÷ related per byte at LARGE; measured 0.99-1.05 (load 3, 2026-11-27; 1.07-1.23
+# before moved sentences and clauses had to share a rare word to be proposed).
+UNRELATED_MULTIPLE = 1.4
 # The Word briefing's writer ÷ compare + JSON at LARGE; measured 0.24 (load 3-4, 2026-11-27,
 # after speed-brief; 0.40 with main eabdbe9 in the same hour, 0.42-0.51 quiet at stop 11).
 BRIEF_SHARE = 0.6
