@@ -61,8 +61,9 @@ _CODE_MASK = (1 << _CODE_BITS) - 1
 # rapidfuzz's cutoff is inclusive and in percent: this much below the floor keeps a score
 # that rounds to the floor.
 _CUTOFF_SLACK = 1e-6
-# Up to this many words a profile's bag is sorted outright; above, the distinct codes are.
-_SORT_OUTRIGHT = 256
+# Up to this many words a profile's bag is sorted as a string; above, as an array of codes
+# in numpy (measured: as fast at ~32 words, 7 x faster at 256, 100 x at 100 000).
+_SORT_OUTRIGHT = 32
 # Knuth's multiplicative hash (2^32 / golden ratio), and the low bits it drops: it mixes
 # consecutive codes so a sample is not the first-seen words.
 _HASH_MULTIPLIER = 2654435761
@@ -122,9 +123,10 @@ class Profile:
 def _sorted_codes(codes: str) -> str:
     if len(codes) <= _SORT_OUTRIGHT:
         return "".join(sorted(codes))
-    # A section's codes run to the whole document's words: count them, and sort only the
-    # distinct ones (a document's vocabulary, not its length).
-    return "".join(c * n for c, n in sorted(Counter(codes).items()))
+    # By code point, as sorted() orders one-character strings; a section's codes run to the
+    # whole document's words.
+    array = np.frombuffer(codes.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.sort(array).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 # rate → (codes decided, the table for str.translate deleting those outside the sample)

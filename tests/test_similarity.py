@@ -124,3 +124,10 @@ def test_rarity_from_the_aligners_codes_is_rarity_by_words():
     by_words = rarity(old, new)
     assert rarity(old, new, aligner.vocab) == by_words
     assert len(by_words) > 100
+
+
+def test_a_bag_is_its_codes_sorted_at_any_length():
+    rng = random.Random(7)
+    for n in (0, 1, 31, 32, 33, 300, 5000):
+        codes = "".join(chr(0x10000 + rng.randrange(max(1, n // 3))) for _ in range(n))
+        assert Profile(codes).bag == "".join(sorted(codes))
