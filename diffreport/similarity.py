@@ -315,9 +315,11 @@ def shared_words(a: Sequence[Profile], b: Sequence[Profile]) -> np.ndarray:
     long = _lcs_cost(len_a, len_b) >= BY_WORD_ABOVE
     short = np.flatnonzero(~long).tolist()
     if short:
+        units_a, units_b = [a[k] for k in short], [b[k] for k in short]
+        _make_bags(units_a + units_b)
         out[short] = process.cpdist(
-            [a[k].bag for k in short],
-            [b[k].bag for k in short],
+            [p.bag for p in units_a],
+            [p.bag for p in units_b],
             scorer=LCSseq.similarity,
             workers=-1 if len(short) >= THREADS_ABOVE_PAIRS else 1,
         )
@@ -325,6 +327,28 @@ def shared_words(a: Sequence[Profile], b: Sequence[Profile]) -> np.ndarray:
     if at:
         out[at] = _shared_by_word([a[k].ordered for k in at], [b[k].ordered for k in at])
     return out
+
+
+# Below this many bags to make, each is made when first read (numpy's set-up costs more).
+BAGS_AT_ONCE = 64
+
+
+def _make_bags(units: list[Profile]) -> None:
+    """Make the bags not made yet of ``units`` at once: one sort of all their codes by
+    (unit, code) in numpy, instead of a sort per unit (thousands of units a group)."""
+    todo = list({id(p): p for p in units if p._bag is None}.values())
+    if len(todo) < BAGS_AT_ONCE:
+        return
+    lengths = np.fromiter((len(p.ordered) for p in todo), dtype=np.int64, count=len(todo))
+    joined = "".join([p.ordered for p in todo]).encode("utf-32-le", "surrogatepass")
+    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
+    owner = np.repeat(np.arange(len(todo), dtype=np.int64), lengths)
+    ordered = (np.sort(owner << _CODE_BITS | codes) & _CODE_MASK).astype(np.uint32)
+    text = ordered.tobytes().decode("utf-32-le", "surrogatepass")
+    start = 0
+    for p, end in zip(todo, np.cumsum(lengths).tolist(), strict=True):
+        p._bag = text[start:end]
+        start = end
 
 
 def distinct_sorted(values: np.ndarray) -> np.ndarray:

@@ -131,3 +131,18 @@ def test_a_bag_is_its_codes_sorted_at_any_length():
     for n in (0, 1, 31, 32, 33, 300, 5000):
         codes = "".join(chr(0x10000 + rng.randrange(max(1, n // 3))) for _ in range(n))
         assert Profile(codes).bag == "".join(sorted(codes))
+
+
+def test_bags_made_at_once_are_each_units_codes_sorted():
+    # shared_words makes the bags of a large list of pairs in one sort: the same bags, the
+    # same counts as LCSseq on bags sorted one by one.
+    rng = random.Random(11)
+    units = [
+        Profile("".join(chr(0x10000 + rng.randrange(40)) for _ in range(rng.randrange(0, 30))))
+        for _ in range(400)
+    ]
+    a, b = units[:200], units[200:]
+    got = shared_words(a, b).tolist()
+    for p, q, n in zip(a, b, got, strict=True):
+        assert p.bag == "".join(sorted(p.ordered)) and q.bag == "".join(sorted(q.ordered))
+        assert n == LCSseq.similarity("".join(sorted(p.ordered)), "".join(sorted(q.ordered)))
