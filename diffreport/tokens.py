@@ -449,14 +449,14 @@ def keywords(text: str, top: int) -> list[str]:
     ``jieba.analyse.TFIDF().extract_tags(text, topK=top)`` with our tokenizer."""
     # jieba.cut(text) segments each such run on its own, exactly as cutting the run alone.
     # Counts are whole numbers, so ints add up to the floats jieba adds; a Counter keeps
-    # first-seen order, which decides ties as jieba's dict does. The runs are cut without
-    # the caches: a document's runs are read once here, and kept they cost 40 MB at 2 MB.
-    cut = segmenter().cut
+    # first-seen order, which decides ties as jieba's dict does. A run already cut (for the
+    # comparison's profiles) is read from the cache; the others are cut without being kept:
+    # a document's runs are read once here, and kept they cost 40 MB at 2 MB a side.
+    cut, cached = segmenter().cut, _RUNS.get
     freq: Counter[str] = Counter()
     for run in _HAN.findall(text):
-        freq.update(
-            w for w in cut(run, True) if len(w.strip()) >= 2 and w.lower() not in _STOP_TFIDF
-        )
+        words = cached(run) or cut(run, True)
+        freq.update(w for w in words if len(w.strip()) >= 2 and w.lower() not in _STOP_TFIDF)
     if not freq:
         return []
     idf, median = idf_table()
