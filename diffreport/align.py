@@ -388,7 +388,10 @@ def _sparse_scores(
         at = np.flatnonzero(rates == rate)
         # What cannot reach the threshold even with the largest prior is not scored in full.
         score[at] = pair_similarities(
-            [old[i] for i in rows[at]], [new[j] for j in cols[at]], int(rate), threshold - weight
+            [old[i] for i in rows[at].tolist()],
+            [new[j] for j in cols[at].tolist()],
+            int(rate),
+            threshold - weight,
         )
     score += bonus
     keep = np.flatnonzero(score >= threshold)
@@ -470,15 +473,15 @@ class Aligner:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(old indices, new indices) of the pairs of ``olds`` × ``news`` whose blocks are
         paired with each other (:meth:`_blocks_linked`), and of those in no block."""
+        block_n, block_o = self.new.block, self.old.block
         by_block: dict[str | None, list[int]] = defaultdict(list)
         for j, n in enumerate(news):
-            nb = self.new.doc.block_of(n.id)
-            by_block[nb.id if nb else None].append(j)
+            by_block[block_n[n.id]].append(j)
         rows: list[int] = []
         cols: list[int] = []
         for i, o in enumerate(olds):
-            ob = self.old.doc.block_of(o.id)
-            linked = self.linked_old.get(ob.id, ()) if ob else (None,)
+            ob = block_o[o.id]
+            linked = self.linked_old.get(ob, ()) if ob is not None else (None,)
             for b in linked:
                 found = by_block.get(b, ())
                 rows.extend([i] * len(found))
