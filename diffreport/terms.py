@@ -716,13 +716,8 @@ def _renames(
     new: Document,
     alignments: list[Alignment],
     min_units: int,
-    counts: tuple[TermCounts, TermCounts],
+    texts: tuple[str, str],
 ) -> list[Rename]:
-    old_counts, new_counts = counts
-
-    def count(in_new: bool, term: str) -> int:
-        return (new_counts if in_new else old_counts).count(term)
-
     units = _units(alignments, old, new)
     # The old units' texts end to end, to find the units holding a term in one search.
     joined = "\0".join(u[0] for u in units)
@@ -736,12 +731,18 @@ def _renames(
             at = joined.find(term, starts[k + 1])
         return out
 
+    # The changed units holding each old term (less text than the documents); only the terms
+    # of candidates enough units hold are counted in the texts (most are held by one).
+    held_by = {pair: held for pair in candidates if len(held := holding(pair[0])) >= min_units}
+    old_counts, new_counts = count_terms(list(texts), [t for pair in held_by for t in pair])
+
+    def count(in_new: bool, term: str) -> int:
+        return (new_counts if in_new else old_counts).count(term)
+
     crossed = _crossed(candidates)
     found: list[Rename] = []
-    for (o, n), shown in candidates.items():
-        held = holding(o)  # (the paired blocks that changed: less text than the documents)
-        if len(held) < min_units:
-            continue
+    for (o, n), held in held_by.items():
+        shown = candidates[o, n]
         # The old term is (almost) gone; the new one may have existed (`区、县` → `区`).
         oc_old = count(False, o)
         if not oc_old or count(True, o) > oc_old * GONE_SHARE:
@@ -839,8 +840,8 @@ def term_shifts(
     rename_candidates = _candidates(alignments, new) if alignments else {}
     renames = []
     if rename_candidates:
-        counts = count_terms([old_text, new_text], [t for pair in rename_candidates for t in pair])
-        renames = _renames(rename_candidates, old, new, alignments, RENAME_MIN_UNITS, counts)
+        texts = (old_text, new_text)
+        renames = _renames(rename_candidates, old, new, alignments, RENAME_MIN_UNITS, texts)
     renamed = {r.old for r in renames} | {r.new for r in renames}
     new_terms: list[TermShift] = []
     dropped: list[TermShift] = []
