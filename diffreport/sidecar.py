@@ -24,8 +24,9 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-# Below this many characters of both documents' text the work takes a few milliseconds, less
-# than forking a process and shipping its result back costs.
+# The side work costs ~0.5 ms a thousand characters (0.2 s at 390,000, 10 ms at 25,000); a fork
+# and its reaping ~5 ms, plus the pages the parent copies while the child lives. From here on
+# (~0.1 s of work) the gain clearly outweighs a second process; below, one process serves.
 FORK_MIN_CHARS = 200_000
 
 
