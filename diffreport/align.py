@@ -139,8 +139,11 @@ class _Side:
                 block[nid] = nid
             elif above == "block":
                 block[nid] = parent
-            else:  # a parent seen first (documents list parents first) holds the same block
-                block[nid] = block[parent] if parent in block else _nearest(doc, node, "block")
+            elif parent in block:  # a parent seen first (parents come first) holds the same block
+                block[nid] = block[parent]
+            else:
+                held = doc.nearest(nid, "block")
+                block[nid] = held.id if held is not None else None
         pos = {n.id: i for i, n in enumerate(doc.nodes)}
         return cls(doc, node_profiles(doc, vocab), up, block, pos)
 
@@ -199,18 +202,8 @@ def _nearest_up(doc: Document, node: Node) -> str | None:
     block, a section's parent section)."""
     if node.kind == "section":
         return node.parent
-    return _nearest(doc, node, _UP[node.kind])
-
-
-def _nearest(doc: Document, node: Node, kind: Kind) -> str | None:
-    """The nearest ancestor of ``kind``, or None."""
-    parent = node.parent
-    while parent is not None:  # usually the parent itself
-        anc = doc.node(parent)
-        if anc.kind == kind:
-            return anc.id
-        parent = anc.parent
-    return None
+    up = doc.nearest(node.id, _UP[node.kind])
+    return up.id if up is not None else None
 
 
 def node_profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
@@ -325,23 +318,6 @@ def _position_prior(n_old: int, n_new: int, weight: float = POSITION_PRIOR) -> n
     prior = order_prior(po[:, None], pn[None, :], weight)
     prior.flags.writeable = False
     return prior
-
-
-def _top_two(units: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each of ``n`` units, the largest and the second largest of the ``scores`` of its
-    edges (``units[k]`` holds edge k), 0.0 where it has none."""
-    order = np.lexsort((-scores, units))
-    unit, score = units[order], scores[order]
-    best, second = np.zeros(n), np.zeros(n)
-    if not len(unit):
-        return best, second
-    starts = np.flatnonzero(np.concatenate(([True], unit[1:] != unit[:-1])))
-    best[unit[starts]] = score[starts]
-    nxt = starts + 1
-    nxt = nxt[(nxt < len(unit))]
-    nxt = nxt[unit[nxt] == unit[nxt - 1]]
-    second[unit[nxt]] = score[nxt]
-    return best, second
 
 
 def _sparse_scores(
@@ -660,8 +636,8 @@ class Aligner:
         size_o = np.array([p.size for p in old_p], dtype=np.int64)
         size_n = np.array([p.size for p in new_p], dtype=np.int64)
         for _ in range(RELATIVE_ROUNDS):
-            best_o, second_o = _top_two(rows, scores, len(olds))
-            best_n, second_n = _top_two(cols, scores, len(news))
+            best_o, second_o = articles.top_two(rows, scores, len(olds))
+            best_n, second_n = articles.top_two(cols, scores, len(news))
             runner = np.maximum(second_o[rows], second_n[cols])
             clear = (
                 (scores >= floor)

@@ -80,20 +80,28 @@ def confidence(score: float, margin: float) -> str:
     return "low"
 
 
+def top_two(units: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``n`` units, the largest and the second largest of the ``scores`` of its
+    edges (``units[k]`` holds edge k), 0.0 where it has none."""
+    order = np.lexsort((-scores, units))
+    unit, score = units[order], scores[order]
+    best, second = np.zeros(n), np.zeros(n)
+    if not len(unit):
+        return best, second
+    starts = np.flatnonzero(np.concatenate(([True], unit[1:] != unit[:-1])))
+    best[unit[starts]] = score[starts]
+    nxt = starts + 1
+    nxt = nxt[nxt < len(unit)]
+    nxt = nxt[unit[nxt] == unit[nxt - 1]]
+    second[unit[nxt]] = score[nxt]
+    return best, second
+
+
 def _runner_ups(units: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
     """For each edge (``units[k]`` holds edge k), the best score of the other edges of its
     unit, 0.0 when it has none: the unit's best score if the edge's is below it, else its
     second best (equal to the best on a tie)."""
-    order = np.lexsort((-scores, units))
-    unit, score = units[order], scores[order]
-    best, second = np.zeros(n), np.zeros(n)
-    if len(unit):
-        starts = np.flatnonzero(np.concatenate(([True], unit[1:] != unit[:-1])))
-        best[unit[starts]] = score[starts]
-        nxt = starts + 1
-        nxt = nxt[nxt < len(unit)]
-        nxt = nxt[unit[nxt] == unit[nxt - 1]]
-        second[unit[nxt]] = score[nxt]
+    best, second = top_two(units, scores, n)
     top = best[units]
     return np.where(scores < top, top, second[units])
 

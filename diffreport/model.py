@@ -107,20 +107,22 @@ class Document:
             parent = node.parent
         return out
 
-    def section_of(self, node_id: str) -> Node | None:
-        for anc in self.ancestors(node_id):
-            if anc.kind == "section":
-                return anc
+    def nearest(self, node_id: str, kind: Kind) -> Node | None:
+        """The nearest ancestor of ``kind`` (walked up only as far as it: usually the parent)."""
+        parent = self._by_id[node_id].parent
+        while parent is not None:
+            node = self._by_id[parent]
+            if node.kind == kind:
+                return node
+            parent = node.parent
         return None
+
+    def section_of(self, node_id: str) -> Node | None:
+        return self.nearest(node_id, "section")
 
     def block_of(self, node_id: str) -> Node | None:
         node = self._by_id[node_id]
-        if node.kind == "block":
-            return node
-        for anc in self.ancestors(node_id):
-            if anc.kind == "block":
-                return anc
-        return None
+        return node if node.kind == "block" else self.nearest(node_id, "block")
 
     def part(self, front: bool) -> Document:
         """The front matter (``front``) or the body as a document of its own, same ids."""

@@ -87,11 +87,11 @@ def block_changes(c: Comparison) -> list[BlockChange]:
     by_new_block: dict[str, list[Alignment]] = {}
     for a in clause_al:
         if a.old:
-            b = _block_holding(old, a.old[0])
+            b = old.block_of(a.old[0])
             if b:
                 by_old_block.setdefault(b.id, []).append(a)
         if a.new:
-            b = _block_holding(new, a.new[0])
+            b = new.block_of(a.new[0])
             if b:
                 by_new_block.setdefault(b.id, []).append(a)
     out: list[BlockChange] = []
@@ -142,27 +142,6 @@ def block_changes(c: Comparison) -> list[BlockChange]:
 
 # The statuses of a clause that make a measure of its new side (with moves).
 _MEASURED_NEW = frozenset(("new", "changed", "split", "merged"))
-
-
-def _block_holding(doc: Document, node_id: str) -> Node | None:
-    """``doc.block_of``, walking up only as far as the block (not to the root)."""
-    node = doc.node(node_id)
-    while node.kind != "block":
-        if node.parent is None:
-            return None
-        node = doc.node(node.parent)
-    return node
-
-
-def _section_holding(doc: Document, node_id: str) -> Node | None:
-    """``doc.section_of``, walking up only as far as the nearest section."""
-    parent = doc.node(node_id).parent
-    while parent is not None:
-        node = doc.node(parent)
-        if node.kind == "section":
-            return node
-        parent = node.parent
-    return None
 
 
 def _shown_label(nodes: list[Node]) -> str:
@@ -540,7 +519,7 @@ class Facts:
 def _section_title(doc: Document, node_id: str | None) -> str:
     if node_id is None:
         return ""
-    sec = _section_holding(doc, node_id)
+    sec = doc.section_of(node_id)
     return (sec.title or sec.text) if sec else ""
 
 
@@ -609,7 +588,7 @@ def _groups(c: Comparison, blocks: list[BlockFact]) -> list[tuple[str, list[Bloc
     for b in blocks:
         a = b.change.alignment
         side, ids, doc = ("new", a.new, c.new) if a.new else ("old", a.old, c.old)
-        sec = _section_holding(doc, ids[0])
+        sec = doc.section_of(ids[0])
         idx = order.get(f"{side}:{sec.id}", 0) if sec else 0
         buckets.setdefault(idx, []).append(b)
     return [(titles[i], buckets[i]) for i in sorted(buckets)]

@@ -89,10 +89,10 @@ def _lookup_one_by_one(old, new, keep=None):
     return out
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_candidates_equal_the_unit_by_unit_search(seed):
+def _random_units(seed: int):
     """Random units over a skewed vocabulary (a few stock words in most units, many rare
-    ones), with repeated and empty wordings and ties: the same pairs as the reference."""
+    ones), with empty wordings, the same wordings on both sides and repeated ones on one:
+    (the generator, the words, the vocabulary, old units, new units)."""
     import random
 
     rng = random.Random(seed)
@@ -109,6 +109,14 @@ def test_candidates_equal_the_unit_by_unit_search(seed):
     new = [unit() for _ in range(rng.randint(1, 300))]
     new += rng.sample(old, min(10, len(old)))  # the same wordings on both sides
     old += old[:5]  # repeated wordings on one side
+    return rng, words, vocab, old, new
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_candidates_equal_the_unit_by_unit_search(seed):
+    """Random units over a skewed vocabulary (a few stock words in most units, many rare
+    ones), with repeated and empty wordings and ties: the same pairs as the reference."""
+    *_, old, new = _random_units(seed)
     assert candidates(old, new) == _lookup_one_by_one(old, new)
 
 
@@ -117,24 +125,9 @@ def test_candidates_that_must_share_a_word_equal_the_unit_by_unit_search(seed):
     """With ``must_share`` and ``allowed``, only pairs sharing one of those words (or
     allowed) compete for a unit's places, ranked as without them: the reference restricted
     to those pairs, on the same random units."""
-    import random
-
     from diffreport.candidates import candidate_pairs
 
-    rng = random.Random(seed)
-    words = [f"w{k}" for k in range(400)]
-    weights = [1.0 / (k + 1) for k in range(len(words))]
-    vocab = Vocabulary()
-
-    def unit():
-        if rng.random() < 0.05:
-            return vocab.profile("")
-        return Profile_of(vocab, rng.choices(words, weights, k=rng.randint(1, 30)))
-
-    old = [unit() for _ in range(rng.randint(1, 300))]
-    new = [unit() for _ in range(rng.randint(1, 300))]
-    new += rng.sample(old, min(10, len(old)))
-    old += old[:5]
+    rng, words, vocab, old, new = _random_units(seed)
     shared = {vocab.codes[w] for w in rng.sample(words, 120) if w in vocab.codes}
     allowed = {(rng.randrange(len(old)), rng.randrange(len(new))) for _ in range(50)}
 

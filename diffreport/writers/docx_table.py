@@ -10,7 +10,6 @@ Changed words carry the character styles ``Comparison Deleted`` (bold, struck th
 from __future__ import annotations
 
 from pathlib import PurePath
-from xml.sax.saxutils import escape
 
 from docx.oxml.ns import nsdecls, qn
 
@@ -25,6 +24,7 @@ from .ooxml import (
     run_xml,
     save,
     set_core_properties,
+    xml_attr,
 )
 from .templates import empty_document, wording
 
@@ -43,10 +43,6 @@ _NSDECL = nsdecls("w")
 # Stands in the document for the table until the package is written; the last paragraph of
 # the body, so its last occurrence is the one (document text comes before it, in the title).
 TABLE_PLACEHOLDER = "\ue000diffreport-table\ue000"
-
-
-def _attr(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
 
 
 def _twips(mm: float) -> str:
@@ -76,7 +72,7 @@ class _Table:
     def para(self, style: str, runs: list[tuple[str, str | None]] = ()) -> str:  # type: ignore[assignment]
         start = self._para_starts.get(style)
         if start is None:
-            start = f'<w:p><w:pPr><w:pStyle w:val="{_attr(self._ids[style])}"/></w:pPr>'
+            start = f'<w:p><w:pPr><w:pStyle w:val="{xml_attr(self._ids[style])}"/></w:pPr>'
             self._para_starts[style] = start
         out = [start]
         for text, char_style in runs:
@@ -171,7 +167,7 @@ class _Table:
         widths = [text_mm, text_mm, NOTE_MM]
         head = [lb["col_old"], lb["col_new"], lb["col_note"]]
         xml = [
-            f'<w:tbl><w:tblPr><w:tblStyle w:val="{_attr(self._ids["Table Grid"])}"/>'
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{xml_attr(self._ids["Table Grid"])}"/>'
             f'<w:tblW w:w="{_twips(self.text_mm)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
             "</w:tblPr><w:tblGrid>",
             *(f'<w:gridCol w:w="{_twips(w)}"/>' for w in widths),

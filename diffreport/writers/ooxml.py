@@ -16,7 +16,6 @@ import re
 import zipfile
 from collections.abc import Callable
 from functools import cache
-from xml.sax.saxutils import escape
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap, qn
@@ -307,10 +306,6 @@ _EMU_PER_MM = 36_000
 _EMU_PER_TWIP = 635
 
 
-def _attr(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
-
-
 def _runs_xml(value) -> str:
     """A cell's text as one run, or its ``[(text, style id), …]`` as runs."""
     if isinstance(value, str):
@@ -328,7 +323,7 @@ def run_xml(text: str, style_id: str | None = None) -> str:
         return f"<w:r>{style}<w:t{space}>{_text(text)}</w:t></w:r>"
     out = ["<w:r>"]
     if style_id:
-        out.append(f'<w:rPr><w:rStyle w:val="{_attr(style_id)}"/></w:rPr>')
+        out.append(f'<w:rPr><w:rStyle w:val="{xml_attr(style_id)}"/></w:rPr>')
     for piece in _RUN_BREAKS.split(text):
         if piece == "\t":
             out.append("<w:tab/>")
@@ -336,7 +331,7 @@ def run_xml(text: str, style_id: str | None = None) -> str:
             out.append("<w:br/>")
         elif piece:
             space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
+            out.append(f"<w:t{space}>{_text(piece)}</w:t>")
     if len(out) == 1:
         return "<w:r/>"
     out.append("</w:r>")
@@ -345,12 +340,12 @@ def run_xml(text: str, style_id: str | None = None) -> str:
 
 @cache
 def _run_style(style_id: str) -> str:
-    return f'<w:rPr><w:rStyle w:val="{_attr(style_id)}"/></w:rPr>'
+    return f'<w:rPr><w:rStyle w:val="{xml_attr(style_id)}"/></w:rPr>'
 
 
 @cache
 def _paragraph_style(style_id: str) -> str:
-    return f'<w:pPr><w:pStyle w:val="{_attr(style_id)}"/></w:pPr>'
+    return f'<w:pPr><w:pStyle w:val="{xml_attr(style_id)}"/></w:pPr>'
 
 
 class TextTables:
@@ -415,17 +410,17 @@ class TextTables:
         emus = [int(w * _EMU_PER_MM) for w in widths_mm]
         grid = "".join(f'<w:gridCol w:w="{e // _EMU_PER_TWIP}"/>' for e in emus)
         widths = [f'<w:tcW w:type="dxa" w:w="{round(e / _EMU_PER_TWIP)}"/>' for e in emus]
-        shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{_attr(fill)}"/>'
+        shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{xml_attr(fill)}"/>'
         heading, text = self._style("Table Heading"), self._style("Table Text")
         keep = "<w:keepNext/>" if keep_together and rows else ""
         head_cells = "".join(
             f"<w:tc><w:tcPr>{w}{shade}</w:tcPr><w:p><w:pPr>"
-            f'<w:pStyle w:val="{_attr(heading)}"/>{keep}</w:pPr>{run_xml(t)}</w:p></w:tc>'
+            f'<w:pStyle w:val="{xml_attr(heading)}"/>{keep}</w:pPr>{run_xml(t)}</w:p></w:tc>'
             for w, t in zip(widths, header, strict=True)
         )
         cell_starts = [
             [
-                f'<w:tc><w:tcPr>{w}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{_attr(text)}"/>'
+                f'<w:tc><w:tcPr>{w}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{xml_attr(text)}"/>'
                 f"{kept}</w:pPr>"
                 for w in widths
             ]
@@ -446,7 +441,7 @@ class TextTables:
             for n, values in enumerate(rows)
         ]
         return (
-            f'<w:tbl><w:tblPr><w:tblStyle w:val="{_attr(self._style("Table Grid"))}"/>'
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{xml_attr(self._style("Table Grid"))}"/>'
             f'<w:tblW w:type="auto" w:w="0"/><w:tblLayout w:type="fixed"/>{_TABLE_LOOK}'
             f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
             '<w:tr><w:trPr><w:tblHeader w:val="true"/><w:cantSplit w:val="true"/></w:trPr>'
@@ -710,7 +705,7 @@ def tracked_xml(
     comments go into the comments part now, in order."""
     pending = dict(comments or {})
     rv = revisions
-    when = f' w:author="{_attr(rv.author)}" w:date="{_attr(rv.date)}"'
+    when = f' w:author="{xml_attr(rv.author)}" w:date="{xml_attr(rv.date)}"'
     out: list[str] = []
     styled: dict[str | None, str] = {}  # a style's w:pStyle, by name
     for para, style in zip(paragraphs, styles, strict=True):
@@ -728,7 +723,7 @@ def tracked_xml(
                 kind = "moveFrom" if op.op == "move-from" else "moveTo"
                 range_id = rv._id()
                 runs.append(
-                    f'<w:{kind}RangeStart w:id="{range_id}"{when} w:name="{_attr(op.move)}"/>'
+                    f'<w:{kind}RangeStart w:id="{range_id}"{when} w:name="{xml_attr(op.move)}"/>'
                     f'<w:{kind} w:id="{rv._id()}"{when}>{_run_xml(op.text)}</w:{kind}>'
                     f'<w:{kind}RangeEnd w:id="{range_id}"/>'
                 )
@@ -737,7 +732,7 @@ def tracked_xml(
         ppr = styled.get(style)
         if ppr is None:
             ppr = styled[style] = (
-                f'<w:pStyle w:val="{_attr(rv.style_id(style))}"/>' if style else ""
+                f'<w:pStyle w:val="{xml_attr(rv.style_id(style))}"/>' if style else ""
             )
         if para.mark != "equal":
             tag = "w:ins" if para.mark == "insert" else "w:del"
@@ -770,7 +765,8 @@ def _text(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
-def _attr(text: str) -> str:
+def xml_attr(text: str) -> str:
+    """``text`` escaped for an XML attribute value in double quotes."""
     return text.translate(_ESCAPES).replace('"', "&quot;")
 
 
@@ -802,7 +798,7 @@ PAGE_BREAK_RUN = '<w:r><w:br w:type="page"/></w:r>'  # python-docx's add_run().a
 def bookmarked_xml(name: str, bookmark_id: int, text: str) -> str:
     """:func:`add_bookmarked_text` as XML text: ``text`` as one run inside a bookmark."""
     return (
-        f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{_attr(name)}"/>'
+        f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{xml_attr(name)}"/>'
         f'{run_xml(text)}<w:bookmarkEnd w:id="{bookmark_id}"/>'
     )
 
@@ -822,7 +818,9 @@ FIELD_END_XML = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'  # field_end()
 
 def internal_link_xml(bookmark: str, text: str) -> str:
     """:func:`internal_link` (no style) as XML text."""
-    return f'<w:hyperlink w:anchor="{_attr(bookmark)}" w:history="1">{_run_xml(text)}</w:hyperlink>'
+    return (
+        f'<w:hyperlink w:anchor="{xml_attr(bookmark)}" w:history="1">{_run_xml(text)}</w:hyperlink>'
+    )
 
 
 def reproducible(
