@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from markdown_it import MarkdownIt
 
 from . import edits
@@ -273,15 +274,19 @@ BLOCK_STATUSES = (
 )
 SECTION_STATUSES = STATUSES
 TARGET_CHANGES = TARGET_STATUSES
-# Runs, not characters: findall of single characters builds a list as long as the text.
-_CJK = re.compile(r"[\u3400-\u9fff]+")
-_LATIN = re.compile(r"[A-Za-z]+")
 
 
 def detect_language(c: Comparison) -> str:
-    """zh when Chinese characters outnumber Latin letters in the two documents, else en."""
-    text = c.old.plain_text() + c.new.plain_text()
-    cjk, latin = (sum(map(len, pattern.findall(text))) for pattern in (_CJK, _LATIN))
+    """zh when Chinese characters (U+3400–U+9FFF) outnumber Latin letters in the two
+    documents, else en."""
+    # Counted over the code points as an array: a long pair is millions of characters.
+    codes = np.frombuffer(
+        (c.old.plain_text() + c.new.plain_text()).encode("utf-32-le", "surrogatepass"),
+        dtype=np.uint32,
+    )
+    cjk = np.count_nonzero((codes >= 0x3400) & (codes <= 0x9FFF))
+    folded = codes | 0x20  # A-Z onto a-z; nothing else lands there
+    latin = np.count_nonzero((folded >= ord("a")) & (folded <= ord("z")))
     return "zh" if cjk >= latin else "en"
 
 

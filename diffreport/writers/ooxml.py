@@ -758,16 +758,18 @@ def tracked_xml(
     return "".join(out)
 
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-
-
 def _text(text: str) -> str:
-    return text.translate(_ESCAPES)
+    # str.replace, one per character: each is a scan in C that copies nothing when the
+    # character is absent (nearly always); str.translate with a mapping looks up every
+    # character in Python (6 % of a long briefing's writer). `&` first: the others add it.
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
 
 
 def xml_attr(text: str) -> str:
     """``text`` escaped for an XML attribute value in double quotes."""
-    return text.translate(_ESCAPES).replace('"', "&quot;")
+    return _text(text).replace('"', "&quot;")
 
 
 def _run_xml(text: str, deleted: bool = False) -> str:
