@@ -218,15 +218,14 @@ def _word_edges(text: str) -> frozenset[int]:
     """Offsets where a word starts or ends: jieba's words with and without its HMM (which may
     join a character to the next word: `市水|行政|主管部门`), other tokens whole."""
     edges = {0, len(text)}
+    cut = segmenter().cut
     for m in _TOKEN_RUNS.finditer(text):
-        edges.add(m.start())
+        run, start = m.group(), m.start()
+        edges.add(start)
         edges.add(m.end())
-        if _CJK_WORD.fullmatch(m.group()):
-            for words in (cut_run(m.group()), segmenter().cut(m.group(), False)):
-                at = m.start()
-                for w in words:
-                    at += len(w)
-                    edges.add(at)
+        if _CJK_WORD.fullmatch(run):
+            edges.update(accumulate(map(len, cut_run(run)), initial=start))
+            edges.update(accumulate(map(len, cut(run, False)), initial=start))
     return frozenset(edges)
 
 
@@ -259,6 +258,11 @@ def _inside_word(text: str, start: int, end: int, strict: bool = False) -> bool:
 @lru_cache(maxsize=65536)
 def _edge_word(term: str) -> bool:
     """Starts and ends with a content word (not `与改革`, `国家有关`, `本法`)."""
+    return _edge_characters(term) and _edge_words(term)
+
+
+def _edge_characters(term: str) -> bool:
+    """:func:`_edge_word`'s tests of the characters alone (no segmenting: made first)."""
     if not term:  # a cut of spaces only (`Bullseye 的新版` → `bullseye 的`)
         return False
     if not (term[0].isalnum() and term[-1].isalnum()) or _INNER_PUNCT.search(term):
@@ -267,23 +271,35 @@ def _edge_word(term: str) -> bool:
         return False  # `条 网络`: a label's last character, not a word
     if term[0] in _PARTICLES or term[-1] in _PARTICLES:
         return False
-    if any(
+    return not any(
         term[:k] in FUNCTION_WORDS or term[-k:] in FUNCTION_WORDS for k in _FUNCTION_WORD_LENGTHS
-    ):
-        return False
+    )
+
+
+def _edge_words(term: str) -> bool:
+    """:func:`_edge_word`'s test of the first and last words, for a term whose characters
+    pass."""
     words = _words(term)
     return not any(w in _EDGE_CHARACTERS or w.lower() in STOP_LATIN for w in (words[0], words[-1]))
 
 
-def _words(term: str) -> list[str]:
-    """jieba's words (HMM on) and other tokens of a term, without spaces."""
+@lru_cache(maxsize=65536)
+def _words(term: str) -> tuple[str, ...]:
+    """jieba's words (HMM on) and other tokens of a term, without spaces (cached: a change's
+    terms are read with every reach into the text around it)."""
     out: list[str] = []
     for m in _TOKEN_RUNS.finditer(term):
         if _CJK_WORD.fullmatch(m.group()):
             out.extend(cut_run(m.group()))
         elif not m.group().isspace():
             out.append(m.group())
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def _has_figure(term: str) -> bool:
+    """One of the term's words is a number or a number and its unit (`三`, `三人`)."""
+    return any(_FIGURE.fullmatch(w) for w in _words(term))
 
 
 def _context(before: str, after: str) -> tuple[str, str]:
@@ -311,15 +327,15 @@ def _pairs_in_context(
     # (changed, old start, old end, new start, new end); a deletion next to an insertion is
     # one change.
     ops: list[list] = []
-    for op in Indel.opcodes("".join(map(vocab.__getitem__, a)), "".join(map(vocab.__getitem__, b))):
-        changed = op.tag != "equal"
+    codes_a, codes_b = "".join(map(vocab.__getitem__, a)), "".join(map(vocab.__getitem__, b))
+    for tag, src_start, src_end, dest_start, dest_end in Indel.opcodes(codes_a, codes_b).as_list():
+        changed = tag != "equal"
         if changed and ops and ops[-1][0]:
-            ops[-1][2], ops[-1][4] = op.src_end, op.dest_end
+            ops[-1][2], ops[-1][4] = src_end, dest_end
         else:
-            ops.append([changed, op.src_start, op.src_end, op.dest_start, op.dest_end])
+            ops.append([changed, src_start, src_end, dest_start, dest_end])
     a_off = [0, *accumulate(map(len, a))]
     b_off = [0, *accumulate(map(len, b))]
-    old_edges, new_edges = _word_edges(old_s), _word_edges(new_s)
     changes = [k for k, op in enumerate(ops) if op[0]]
 
     def room(k: int, step: int) -> int:
@@ -373,7 +389,7 @@ def _pairs_in_context(
                 one_word = (
                     _CJK_WORD.fullmatch(word) is not None
                     and word not in FUNCTION_WORDS
-                    and not any(at < e < at + len(word) for e in old_edges)
+                    and not any(at < e < at + len(word) for e in _word_edges(old_s))
                 )
                 if one_word and core_old[0] == "、" and len(core_old) - len(word) == 1:
                     mode = "after"  # the term is the word before and the item
@@ -388,6 +404,7 @@ def _pairs_in_context(
             # How far the terms reach into the unchanged text: to the nearest word edges, and on
             # the right up to two words further (a head word: `质量技监` + `部门`); a word
             # before both is context, not term (`涉密` + `计算机`).
+            old_edges, new_edges = _word_edges(old_s), _word_edges(new_s)
             lefts = [
                 x
                 for x in range(rooms[first][0] + 1)
@@ -413,17 +430,13 @@ def _pairs_in_context(
                         continue
                     if _NOT_TERM.search(o + n) or _LABEL_IN.search(o + n):
                         continue
-                    if any(_FIGURE.fullmatch(w) for w in _words(o) + _words(n)):
-                        continue
-                    if (
-                        not _edge_word(o)
-                        or not _edge_word(n)
-                        or (
-                            len(n) < TERM_MIN_CHARS
-                            and not (mode in ("after", "before") and "、" in o)
-                        )
-                    ):
+                    if len(n) < TERM_MIN_CHARS and not (mode in ("after", "before") and "、" in o):
                         continue  # one character only for an enumeration cut (`区、县` → `区`)
+                    # The tests of characters first: those of words segment the terms.
+                    if not _edge_characters(o) or not _edge_characters(n):
+                        continue
+                    if _has_figure(o) or _has_figure(n) or not _edge_words(o) or not _edge_words(n):
+                        continue
                     if set(_words(o)) ^ set(_words(n)) <= FUNCTION_WORDS:
                         continue  # `会同相关行政管理` → `会同有关行政管理`: wording
                     out.add((o, n))
@@ -710,6 +723,37 @@ def count_terms(texts: list[str], terms: Iterable[str]) -> list[TermCounts]:
     return out
 
 
+def _holders(texts: list[str], terms: Iterable[str]) -> dict[str, list[int]]:
+    """Each of ``terms`` → the indices of the ``texts`` holding it, ascending: one automaton
+    pass over the texts end to end (a ``str.find`` per term read them once per term)."""
+    import ahocorasick
+
+    joined = "\0".join(texts)
+    starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+    out: dict[str, list[int]] = {}
+    automaton = ahocorasick.Automaton()
+    for term in terms:
+        if term in out:
+            continue
+        out[term] = []
+        if term and "\0" not in term:
+            automaton.add_word(term, (term, len(term) - 1))
+        else:  # (the empty term: every text; "\0": across texts, as find would see it)
+            at = joined.find(term)
+            while at >= 0:
+                k = bisect_right(starts, at) - 1
+                out[term].append(k)
+                at = joined.find(term, starts[k + 1])
+    if len(automaton):
+        automaton.make_automaton()
+        for end, (term, back) in automaton.iter(joined):
+            k = bisect_right(starts, end - back) - 1
+            held = out[term]
+            if not held or held[-1] != k:
+                held.append(k)
+    return out
+
+
 def _renames(
     candidates: dict[tuple[str, str], set[str]],
     old: Document,
@@ -719,36 +763,17 @@ def _renames(
     texts: tuple[str, str],
 ) -> list[Rename]:
     units = _units(alignments, old, new)
-    # The old units' texts end to end, to find the units holding a term in one search.
-    joined = "\0".join(u[0] for u in units)
-    starts = list(accumulate((len(u[0]) + 1 for u in units), initial=0))
-
-    def holding(term: str) -> list[tuple[str, str, str]]:
-        out, at = [], joined.find(term)
-        while at >= 0:
-            k = bisect_right(starts, at) - 1
-            out.append(units[k])
-            at = joined.find(term, starts[k + 1])
-        return out
-
-    # The changed units holding each old term (less text than the documents); only the terms
-    # of candidates enough units hold are counted in the texts (most are held by one).
-    held_by = {pair: held for pair in candidates if len(held := holding(pair[0])) >= min_units}
-    old_counts, new_counts = count_terms(list(texts), [t for pair in held_by for t in pair])
-
-    def count(in_new: bool, term: str) -> int:
-        return (new_counts if in_new else old_counts).count(term)
-
+    holders = _holders([u[0] for u in units], [o for o, _ in candidates])
     crossed = _crossed(candidates)
-    found: list[Rename] = []
-    for (o, n), held in held_by.items():
-        shown = candidates[o, n]
-        # The old term is (almost) gone; the new one may have existed (`区、县` → `区`).
-        oc_old = count(False, o)
-        if not oc_old or count(True, o) > oc_old * GONE_SHARE:
+    # Paired units where the old term was replaced by the new one (counted, not diffed: the
+    # diff of a reworded article may cut the terms anywhere), among the changed units holding
+    # the old term (less text than the documents). Found first: only the terms of candidates
+    # that enough units show are counted in the whole texts (most are shown by one).
+    shown_in: dict[tuple[str, str], list[str]] = {}
+    for (o, n), shown in candidates.items():
+        held = [units[k] for k in holders[o]]
+        if len(held) < min_units:
             continue
-        # Paired units where the old term was replaced by the new one (counted, not diffed:
-        # the diff of a reworded article may cut the terms anywhere).
         where = [
             uid
             for old_u, new_u, uid in held
@@ -757,7 +782,18 @@ def _renames(
             and new_u.count(n) > old_u.replace(o, "\0").count(n)
             and (uid in shown or n not in o or len(n) > SHORT_TERM or _in_place(o, n, old_u, new_u))
         ]
-        if len(where) < min_units:
+        if len(where) >= min_units:
+            shown_in[o, n] = where
+    old_counts, new_counts = count_terms(list(texts), [t for pair in shown_in for t in pair])
+
+    def count(in_new: bool, term: str) -> int:
+        return (new_counts if in_new else old_counts).count(term)
+
+    found: list[Rename] = []
+    for (o, n), where in shown_in.items():
+        # The old term is (almost) gone; the new one may have existed (`区、县` → `区`).
+        oc_old = count(False, o)
+        if not oc_old or count(True, o) > oc_old * GONE_SHARE:
             continue
         # ... and the new term is used more than before, beyond the old term's letters
         # (`区` in `区、县`).
