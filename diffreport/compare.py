@@ -13,7 +13,7 @@ from pathlib import Path
 from .align import Aligner
 from .classify import Classifier
 from .measures import pair_measures
-from .model import LEVELS, Document, SourceText
+from .model import LEVELS, Document, Node, SourceText
 from .parse import parse
 from .result import Alignment, Comparison, Pairing, TargetChange
 from .sidecar import Deferred, can_fork
@@ -146,17 +146,23 @@ def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dic
 
 def _in_reading_order(pairs: dict[str, list[Pairing]], old: Document, new: Document):
     """All pairings, level by level, each level in reading order (see :func:`_ordered`)."""
-    # Node positions once for all levels: each level's sort reads them.
-    new_pos = {n.id: i for i, n in enumerate(new.nodes)}
-    old_pos = {n.id: i for i, n in enumerate(old.nodes)}
-    return [p for level in LEVELS for p in _ordered(pairs[level], old, old_pos, new_pos)]
+    out: list[Pairing] = []
+    for level in LEVELS:
+        # A level's pairings hold only its own units: their order among those is all the
+        # sort needs (one pass over each side's units of the level, not over all nodes).
+        old_units, new_units = old.of_kind(level), new.of_kind(level)
+        old_pos = {n.id: i for i, n in enumerate(old_units)}
+        new_pos = {n.id: i for i, n in enumerate(new_units)}
+        out += _ordered(pairs[level], old_units, old_pos, new_pos)
+    return out
 
 
 def _ordered(
-    pairs: list[Pairing], old: Document, old_pos: dict[str, int], new_pos: dict[str, int]
+    pairs: list[Pairing], old_units: list[Node], old_pos: dict[str, int], new_pos: dict[str, int]
 ) -> list[Pairing]:
     """Alignments in reading order of the new document; a dropped unit sorts right after the
-    new-side partner of the nearest paired unit before it in the old document."""
+    new-side partner of the nearest paired unit before it in the old document (``old_units``:
+    the old units of the level, in reading order)."""
     # Sort keys built in one pass (not a key function per pairing): tens of thousands a level.
     # One node or none a side is nearly every pairing: looked up inline, not by `_first`.
     first_new = [
@@ -166,7 +172,7 @@ def _ordered(
     partner = {o: f for p, f in zip(pairs, first_new, strict=True) if p.new for o in p.old}
     anchor: dict[str, int] = {}
     last = -1
-    for node in old.nodes:
+    for node in old_units:
         anchor[node.id] = last
         if node.id in partner:
             last = partner[node.id]
