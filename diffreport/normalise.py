@@ -40,6 +40,7 @@ _SPACE_IN_CJK = re.compile(
     rf"|(?<=[{_CJK}0-9%][ \t\u00a0])[ \t\u00a0]*(?=[{_CJK}]))"
 )
 _MULTISPACE = re.compile(r"[ \t\u00a0]{2,}")
+_SPACE_RUN = re.compile(r"  +")
 
 
 # Full-width ASCII letters, digits and a few symbols to half-width; CJK punctuation is kept.
@@ -58,16 +59,33 @@ def _fold_width(text: str) -> str:
     return bounded_sub(_FULL_WIDTH_RUN, lambda m: m.group().translate(_HALF_WIDTH), text)
 
 
+# The characters the surrogate and control steps of clean_text act on, in one class: a text
+# without any (nearly every text) is scanned once for them, not twice. (Full-width letters
+# and digits are common in Chinese text: their step has a scan of its own.)
+_RARE = re.compile("[" + _SURROGATE.pattern[1:-1] + _CONTROL.pattern[1:-1] + "]")
+# What an artifact starts with: checked by ``in`` (a search in C) before the regex runs.
+_ARTIFACT_STARTS = ("{#_", "[bookmark", "[image", "[anchor")
+
+
 def clean_text(text: str) -> str:
     """Normalise one paragraph (or a whole text) for display and writing."""
     text = unicodedata.normalize("NFC", text)
-    text = bounded_sub(_SURROGATE, "", text)
-    text = bounded_sub(_ARTIFACT, "", text)
+    # Each step is skipped where it has nothing to do: the steps before a step only remove
+    # characters or turn them into spaces, so what the NFC text lacks, they never add.
+    rare = _RARE.search(text) is not None
+    if rare:
+        text = bounded_sub(_SURROGATE, "", text)
+    if any(start in text for start in _ARTIFACT_STARTS):
+        text = bounded_sub(_ARTIFACT, "", text)
     text = text.replace("\t", " ").replace("\f", " ").replace("\v", " ")
-    text = bounded_sub(_CONTROL, "", text)
+    if rare:
+        text = bounded_sub(_CONTROL, "", text)
     text = _fold_width(text)
-    text = bounded_sub(_MULTISPACE, " ", text)
-    text = bounded_sub(_SPACE_IN_CJK, _drop_space, text)
+    # (tabs are spaces by now; without a no-break space a run is of spaces alone, and a
+    # literal run is found several times faster than a character class)
+    text = bounded_sub(_MULTISPACE if "\xa0" in text else _SPACE_RUN, " ", text)
+    if " " in text or "\xa0" in text:
+        text = bounded_sub(_SPACE_IN_CJK, _drop_space, text)
     return text.strip()
 
 
@@ -78,15 +96,36 @@ _SUB_IN_ONE_GO = 10_000
 
 def bounded_sub(pattern: re.Pattern[str], repl, text: str) -> str:
     """``pattern.sub(repl, text)`` in memory bounded by the text, whatever the match count."""
+    if len(text) < _SUB_IN_ONE_GO:  # (fewer matches than that, even empty ones)
+        return pattern.sub(repl, text)
     matches = pattern.finditer(text)
     first = list(itertools.islice(matches, _SUB_IN_ONE_GO))
+    if not first:
+        return text
+    if isinstance(repl, str) and "\\" in repl:  # a template (`\1`), as ``sub`` expands it
+        repl = (lambda template: lambda m: m.expand(template))(repl)
+    literal = isinstance(repl, str)
     if len(first) < _SUB_IN_ONE_GO:
-        return pattern.sub(repl, text) if first else text
+        # The text put together from the matches found, not scanned a second time by ``sub``.
+        pieces: list[str] = []
+        pos = 0
+        for m in first:
+            start, end = m.span()
+            pieces.append(text[pos:start])
+            pieces.append(repl if literal else repl(m))
+            pos = end
+        pieces.append(text[pos:])
+        return "".join(pieces)
+    return _streamed(itertools.chain(first, matches), (lambda m: repl) if literal else repl, text)
+
+
+def _streamed(matches, repl, text: str) -> str:
+    """The text with each match replaced by ``repl(match)``, written as it goes."""
     out = io.StringIO()
     pos = 0
-    for m in itertools.chain(first, matches):
+    for m in matches:
         out.write(text[pos : m.start()])
-        out.write(repl if isinstance(repl, str) else repl(m))
+        out.write(repl(m))
         pos = m.end()
     out.write(text[pos:])
     return out.getvalue()
@@ -112,6 +151,8 @@ def _drop_space(m: re.Match[str]) -> str:
     # The space after an article or chapter number separates the label from its text. The
     # label's pattern holds no line break, so it cannot match across lines.
     start = max(0, m.start() - _LABEL_WINDOW)
+    if m.string.find("第", start, m.start()) == -1:  # no label can end here: the common case
+        return ""
     return " " if _KEEP_SPACE_AFTER.search(m.string, start, m.start()) else ""
 
 
@@ -140,7 +181,9 @@ def split_paragraphs(text: str) -> list[str]:
                 and not _HEADING_START.match(line)
                 and not _looks_like_heading(prev)
             )
-            if (broken or _broken_title(prev, line)) and not _TITLE_END.search(prev):
+            if (
+                broken or (len(prev) <= _TITLE_LINE_MAX >= len(line) and _broken_title(prev, line))
+            ) and not _TITLE_END.search(prev):
                 paragraphs[-1] = prev + line
                 continue
         paragraphs.append(line)
@@ -158,9 +201,18 @@ _TITLE_END = re.compile(
 _OPEN_END = re.compile(rf"(关于|的|和|与|及|在|对|为|第[{CN_NUMERALS}\d]+届)$")
 
 
+# A title broken over two lines has two short lines: either longer is running text.
+_TITLE_LINE_MAX = 40
+
+
 def _broken_title(prev: str, line: str) -> bool:
     """A title a converter broke over two short lines: `…关于` + `印发…的通知`."""
-    if len(prev) > 40 or len(line) > 40 or _HEADING_START.match(line) or _HEADING_START.match(prev):
+    if (
+        len(prev) > _TITLE_LINE_MAX
+        or len(line) > _TITLE_LINE_MAX
+        or _HEADING_START.match(line)
+        or _HEADING_START.match(prev)
+    ):
         return False
     if _TERMINAL_END_RE.search(prev) or not _han(prev[-1]):
         return False

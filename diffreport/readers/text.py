@@ -244,22 +244,70 @@ def read_plain_text(text: str, markdown: bool = False) -> list[Paragraph]:
 def _paragraphs(text: str, markdown: bool) -> list[Paragraph]:
     if markdown:
         text = _strip_comments(text)
+    text = _sub_at(_SETEXT, _atx, text, _rule_line_starts(text, before=True))
+    text = _sub_at(_JOINED_SETEXT, _joined_atx, text, _rule_line_starts(text, before=False))
     paragraphs = []
-    for raw in split_paragraphs(_JOINED_SETEXT.sub(_joined_atx, _SETEXT.sub(_atx, text))):
-        h = _md_heading(raw) if markdown or raw.startswith("#") else None
+    for raw in split_paragraphs(text):  # (each a line with text)
+        # (a heading starts with `#`: most lines are not tried)
+        h = _md_heading(raw) if raw[0] == "#" else None
         if h and (markdown or len(h[1]) < 80):
-            paragraphs.append(Paragraph(clean_text(h[1]), heading_level=h[0]))
-        else:
+            title = clean_text(h[1])
+            if title and not is_rule(title):
+                paragraphs.append(Paragraph(title, heading_level=h[0]))
+        elif not is_rule(raw):
             paragraphs.append(Paragraph(raw))
-    return [p for p in paragraphs if p.text and not is_rule(p.text)]
+    return paragraphs
+
+
+# Three underline characters: every line the setext patterns match holds one or the other.
+_RULE_RUNS = ("===", "---")
+
+
+def _rule_line_starts(text: str, before: bool) -> list[int]:
+    """Where the lines that hold `===` or `---` start (``before``: the lines just before
+    them), in order, each once: the only places a setext pattern can match. Found by
+    ``str.find`` (a regex for the runs scans the text several times slower)."""
+    starts: set[int] = set()
+    for run in _RULE_RUNS:
+        pos = text.find(run)
+        while pos != -1:
+            start = text.rfind("\n", 0, pos) + 1
+            if not before:
+                starts.add(start)
+            elif start:  # (the first line has no line before it)
+                starts.add(text.rfind("\n", 0, start - 1) + 1)
+            end = text.find("\n", pos)
+            pos = -1 if end == -1 else text.find(run, end)
+    return sorted(starts)
+
+
+def _sub_at(pattern: re.Pattern[str], repl, text: str, starts: list[int]) -> str:
+    """``pattern.sub(repl, text)`` for a pattern that can match only at ``starts``: tried
+    there alone, not at every character of the text (the regex engine cannot skip ahead to
+    a pattern that opens with `^`)."""
+    pieces: list[str] = []
+    pos = 0
+    for start in starts:
+        if start < pos:  # inside the match before
+            continue
+        m = pattern.match(text, start)
+        if m is not None:
+            pieces.append(text[pos:start])
+            pieces.append(repl(m))
+            pos = m.end()
+    if not pieces:
+        return text
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 # A line of rule characters only (`---------------`, `* * *`): a thematic break, no text.
 _RULE = re.compile(r"(?:[-=*_~][ \t]*){3,}")
+_RULE_FIRST = frozenset("-=*_~")
 
 
 def is_rule(text: str) -> bool:
-    return _RULE.fullmatch(text) is not None
+    return text[:1] in _RULE_FIRST and _RULE.fullmatch(text) is not None
 
 
 _LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
