@@ -78,6 +78,8 @@ class Document:
 
     def __post_init__(self) -> None:
         self._by_id = {n.id: n for n in self.nodes}
+        if self._children and self._of_kind:
+            return  # given by the maker of the nodes (parse, :meth:`part`), kept as it went
         self._children = {}
         self._of_kind = {}
         for n in self.nodes:
@@ -127,7 +129,33 @@ class Document:
     def part(self, front: bool) -> Document:
         """The front matter (``front``) or the body as a document of its own, same ids."""
         nodes = [n for n in self.nodes if (n.role == "front") == front]
-        return Document(nodes=nodes, title=self.title, path=self.path, genre=self.genre)
+        others = [n for n in self.nodes if (n.role == "front") != front]
+        if len(others) > len(nodes) or not nodes:
+            return Document(nodes=nodes, title=self.title, path=self.path, genre=self.genre)
+        # Most of the document (its body): its indices are this one's without the few others
+        # (lists the others are not in are shared: no index list changes once made).
+        children = dict(self._children)
+        for parent in {n.parent for n in others}:
+            kids = [k for k in children[parent] if (k.role == "front") == front]
+            if kids:
+                children[parent] = kids
+            else:
+                del children[parent]
+        of_kind = dict(self._of_kind)
+        for kind in {n.kind for n in others}:
+            same = [k for k in of_kind[kind] if (k.role == "front") == front]
+            if same:
+                of_kind[kind] = same
+            else:
+                del of_kind[kind]
+        return Document(
+            nodes=nodes,
+            title=self.title,
+            path=self.path,
+            genre=self.genre,
+            _children=children,
+            _of_kind=of_kind,
+        )
 
     def plain_text(self) -> str:
         """The document's text, one line per heading or block, as the redline writes it."""

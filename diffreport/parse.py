@@ -69,12 +69,25 @@ class Heading:
     explicit_level: int | None = None
 
 
+# What a text must start with for one of the heading patterns to match it (`第`, a Chinese
+# numeral, a bracket, the first letter of `Section` and its peers), besides a digit (`\d`,
+# which is ``str.isdecimal``): most paragraphs are tried against none of them.
+_HEADING_FIRST = frozenset("第（(SACP" + _CN_NUM)
+
+
+def _may_number(text: str) -> bool:
+    """Whether a heading pattern can match ``text`` (by its first character)."""
+    first = text[:1]
+    return first in _HEADING_FIRST or first.isdecimal()
+
+
 def detect_heading(p: Paragraph) -> Heading | None:
     """Is this paragraph a heading, and of which kind? Long numbered sentences are not."""
     text = p.text
     label_prefix = p.numbering
+    patterns = _HEADING_PATTERNS if _may_number(text) else ()
     if p.heading_level is not None:
-        for key, rx in _HEADING_PATTERNS:
+        for key, rx in patterns:
             m = rx.match(text)
             if m and key in ("chapter", "part", "cn-section"):
                 return Heading(key, m["label"], m["title"].strip(), p.heading_level)
@@ -86,7 +99,7 @@ def detect_heading(p: Paragraph) -> Heading | None:
     if _ARTICLE.match(text):
         return None
     short = len(text) <= (60 if _CJK.search(text) else 120)
-    for key, rx in _HEADING_PATTERNS:
+    for key, rx in patterns:
         m = rx.match(text)
         if m:
             if key in ("chapter", "part", "cn-section") or (
@@ -115,6 +128,8 @@ _SIBLINGS_MIN = 3
 
 def _numbered_group(text: str) -> tuple[str, str] | None:
     """The numbering level of a line (`1.5.` → num-2 under `1`), whatever its role."""
+    if not text[:1].isdecimal():  # (each pattern opens with `\d`)
+        return None
     for key, rx in _NUMBERED_PATTERNS:
         m = rx.match(text)
         if m:
@@ -173,7 +188,6 @@ def split_sentences(text: str) -> list[str]:
 
 _OPENING = "（(“‘《「【"
 _CLOSING = "）)”’》」】"
-_SEMICOLON = re.compile(r"[；;]")
 # The characters split_clauses acts on, by separator: only these are visited, not every one.
 _CLAUSE_MARKS = {
     sep: re.compile("[" + re.escape(_OPENING + _CLOSING + sep) + "]") for sep in ("；;", "，,")
@@ -183,9 +197,12 @@ _CLAUSE_MARKS = {
 def split_clauses(sentence: str) -> list[str]:
     """Split a list-like sentence into its measures: at `；`, or at `，` when the sentence is a
     run of several substantial parts. Brackets and quotes are never split."""
-    separators = "；;" if _SEMICOLON.search(sentence) else "，,"
-    if separators == "，," and (len(sentence) < 40 or not _CJK.search(sentence)):
+    if "；" in sentence or ";" in sentence:
+        separators = "；;"
+    elif len(sentence) < 40 or not _CJK.search(sentence):
         return [sentence]
+    else:
+        separators = "，,"
     parts: list[str] = []
     depth = 0
     start = 0
@@ -364,9 +381,14 @@ _ID_PREFIX: dict[str, str] = {"section": "s", "block": "b", "sentence": "t", "cl
 
 
 class _Builder:
+    """The nodes in reading order, and the document's indices of them (children by parent,
+    nodes by kind) kept as they are added: :class:`Document` need not build them again."""
+
     def __init__(self) -> None:
         self.nodes: list[Node] = []
         self.counts: dict[str, int] = dict.fromkeys(_ID_PREFIX, 0)
+        self.children: dict[str | None, list[Node]] = {}
+        self.kinds: dict[str, list[Node]] = {kind: [] for kind in _ID_PREFIX}
 
     def add(
         self,
@@ -381,20 +403,60 @@ class _Builder:
         self.counts[kind] = n
         node = Node(f"{_ID_PREFIX[kind]}{n}", kind, text, parent, label, title, role=role)
         self.nodes.append(node)
+        kids = self.children.get(parent)
+        if kids is None:
+            self.children[parent] = [node]
+        else:
+            kids.append(node)
+        self.kinds[kind].append(node)
         return node
 
     def add_block(
         self, text: str, parent: str | None, label: str = "", title: str = "", role: str = ""
     ) -> Node:
         block = self.add("block", text, parent, label, title, role)
+        block_id = block.id
+        append = self.nodes.append
+        add_sentence = self.kinds["sentence"].append
+        add_clause = self.kinds["clause"].append
+        children = self.children
+        # (what :meth:`add` does, with the counts in locals: four nodes a block on average)
+        sentences, clauses = self.counts["sentence"], self.counts["clause"]
+        block_kids: list[Node] = []
         for para in text.split("\n"):
             for sent in split_sentences(para):
-                s = self.add("sentence", sent, block.id, role=role)
+                sentences += 1
+                sentence_id = f"t{sentences}"
+                sentence = Node(sentence_id, "sentence", sent, block_id, "", "", 0, role)
+                append(sentence)
+                add_sentence(sentence)
+                block_kids.append(sentence)
                 # Every sentence has at least one clause, so the finest level always covers
                 # the whole text and a measure can move between list and plain sentences.
-                for clause in split_clauses(sent):
-                    self.add("clause", clause, s.id, role=role)
+                kids = []
+                for clause_text in split_clauses(sent):
+                    clauses += 1
+                    clause = Node(
+                        f"c{clauses}", "clause", clause_text, sentence_id, "", "", 0, role
+                    )
+                    append(clause)
+                    add_clause(clause)
+                    kids.append(clause)
+                children[sentence_id] = kids
+        if block_kids:
+            children[block_id] = block_kids
+        self.counts["sentence"], self.counts["clause"] = sentences, clauses
         return block
+
+    def document(self, title: str, path: str, genre: str) -> Document:
+        return Document(
+            nodes=self.nodes,
+            title=title,
+            path=path,
+            genre=genre,
+            _children=self.children,
+            _of_kind={kind: nodes for kind, nodes in self.kinds.items() if nodes},
+        )
 
 
 def detect_genre(paragraphs: list[Paragraph]) -> str:
@@ -561,4 +623,4 @@ def parse(source: SourceText) -> Document:
     flush_article()
     flush_plan()
     check_units(source.path, sum(n.kind == "block" for n in b.nodes), "blocks", limit)
-    return Document(nodes=b.nodes, title=title, path=source.path, genre=genre)
+    return b.document(title=title, path=source.path, genre=genre)
