@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import chain
 from operator import add
 
 import numpy as np
@@ -91,31 +90,84 @@ def _unique_spans(
     old: Document, new: Document, old_left: list[Node], new_left: list[Node]
 ) -> set[str]:
     """The spans found in exactly one clause of each document, among those that a leftover
-    of each side holds (only those are ever looked up). A clause holding a span as words
-    holds it as text (tokens concatenate back to the text): only the clauses whose text
-    holds one of these spans, found by one automaton pass over the document, are cut into
-    spans, not every clause of both documents."""
-    wanted = set().union(*(_spans(n.text) for n in old_left))
-    wanted &= set().union(*(_spans(n.text) for n in new_left))
-    if not wanted:
-        return set()
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    for g in wanted:
-        automaton.add_word(g, g)
-    automaton.make_automaton()
+    of each side holds (only those are ever looked up). A unit holding a span as words
+    holds it as text (tokens concatenate back to the text): the leftovers of the side with
+    fewer are cut into spans, then only those of the other side whose text holds one of
+    them; in each document, only the clauses whose text holds a span are cut, each span's
+    only until a second one holds it as words."""
+    few, many = (old_left, new_left) if len(old_left) <= len(new_left) else (new_left, old_left)
+    wanted = set().union(*(_spans(n.text) for n in few))
+    held = texts_holding([n.text for n in many], wanted)
+    wanted &= set().union(*(_spans(many[k].text) for k in set(chain(*held.values()))))
     unique = wanted
     for doc in (old, new):
+        if not unique:
+            break
         clauses = doc.of_kind("clause")
-        # Clause texts joined by a character no span holds (spans are Chinese only).
-        starts = list(accumulate((len(c.text) + 1 for c in clauses), initial=0))
-        ends = [end for end, _ in automaton.iter("\n".join(c.text for c in clauses))]
-        seen: Counter[str] = Counter()
-        for k in sorted(set(np.searchsorted(starts, ends, side="right").tolist())):
-            seen.update(_spans(clauses[k - 1].text) & unique)
-        unique = {g for g in unique if seen[g] == 1}
+        once = set()
+        for g, holding in texts_holding([c.text for c in clauses], unique).items():
+            found = 0
+            for k in holding:
+                if g in _spans(clauses[k].text):
+                    found += 1
+                    if found > 1:
+                        break
+            if found == 1:
+                once.add(g)
+        unique = once
     return unique
+
+
+def texts_holding(texts: list[str], spans: set[str]) -> dict[str, list[int]]:
+    """span → the indices (ascending) of the ``texts`` holding it as text. The places where
+    a span may start are found in numpy over all the texts at once — those whose first
+    three characters hash to a slot that the first three of some span take (a table of
+    :data:`_SLOTS_PER_SPAN`) — and only they are read in Python."""
+    joined = "\n".join(texts)  # no span holds a line break (spans are Chinese only)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(codes) < ANCHOR_MIN_CHARS or not spans:
+        return {}
+    slots = 1 << max(_LEAST_SLOTS_BITS, (_SLOTS_PER_SPAN * len(spans)).bit_length())
+    taken = np.zeros(slots, dtype=bool)
+    firsts = np.array([[ord(c) for c in g[:3]] for g in spans], dtype=np.int64)
+    taken[_head_slots(firsts.T, slots)] = True
+    codes = codes.astype(np.int64)
+    heads = np.stack((codes[:-2], codes[1:-1], codes[2:]))
+    at = np.flatnonzero(taken[_head_slots(heads, slots)])
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    text_of = np.searchsorted(np.cumsum(lengths) - lengths, at, side="right") - 1
+    out: dict[str, list[int]] = {}
+    sizes = range(ANCHOR_MIN_CHARS, ANCHOR_MAX_CHARS + 1)
+    for start, k in zip(at.tolist(), text_of.tolist(), strict=True):
+        for size in sizes:
+            g = joined[start : start + size]
+            if g in spans:
+                holding = out.setdefault(g, [])
+                if not holding or holding[-1] != k:
+                    holding.append(k)
+    return out
+
+
+def _holding_any(nodes: list[Node], spans: set[str]) -> list[int]:
+    """The indices (ascending) of the ``nodes`` whose text holds one of ``spans``."""
+    return sorted(set(chain(*texts_holding([n.text for n in nodes], spans).values())))
+
+
+# The table of spans' first three characters has at least this many slots per span (a
+# power of two, 2^16 at least): under 1 % of the slots taken, few places that begin no
+# span are read.
+_SLOTS_PER_SPAN = 128
+_LEAST_SLOTS_BITS = 16
+# Odd multipliers mixing three character codes into a slot.
+_HEAD_MIX = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D)
+
+
+def _head_slots(heads: np.ndarray, slots: int) -> np.ndarray:
+    """The slot (of ``slots``, a power of two) of each column of three character codes
+    (rows: first, second, third)."""
+    a, b, c = _HEAD_MIX
+    mixed = heads[0] * a + heads[1] * b + heads[2] * c
+    return (mixed ^ (mixed >> 29)) & (slots - 1)
 
 
 def _regions(text: str, spans: list[str]) -> int:
@@ -241,13 +293,15 @@ def _measure_edges(
         )
         for r, c in zip(*np.nonzero(score >= MEASURE_THRESHOLD), strict=True):
             edges[(rows[r], cols[c])] = (float(score[r, c]), False)
-    # Across blocks: only leftovers that share an anchor are worth scoring.
+    # Across blocks: only leftovers that share an anchor are worth scoring (cut into spans
+    # only those whose text holds one).
     where: dict[str, int] = {}
-    for j, n in enumerate(new_nodes):
-        for g in _spans(n.text) & unique:
+    for j in _holding_any(new_nodes, unique):
+        for g in _spans(new_nodes[j].text) & unique:
             where[g] = j
     cross: set[tuple[int, int]] = set()
-    for i, o in enumerate(old_nodes):
+    for i in _holding_any(old_nodes, unique):
+        o = old_nodes[i]
         for g in _spans(o.text) & unique:
             j = where.get(g)
             if j is not None and (i, j) not in edges:
@@ -313,33 +367,49 @@ def _attach_parts(
     for o, ns in block_links.items():
         for n in ns:
             reverse_links.setdefault(n, set()).add(o)
+    lones = [(p, "new") for p in left_new] + [(p, "old") for p in left_old]
+    # A lone clause finds wholes only in a paired block: the block of each lone clause of a
+    # paired block (the others have none to look in).
+    lone_new = _blocks_of(new, [p.new[0] for p in left_new], set(reverse_links))
+    lone_old = _blocks_of(
+        old, [p.old[0] for p in left_old], {o for o, n in block_links.items() if n}
+    )
+    blocks = [
+        lone_new.get(lone.new[0]) if side == "new" else lone_old.get(lone.old[0])
+        for lone, side in lones
+    ]
+    # The 1:1 pairings by the block holding their clause, of the blocks a lone clause's
+    # block is paired with (not every pairing's: most lie in blocks with no lone clause).
+    wanted_old: set[str] = set()
+    wanted_new: set[str] = set()
+    for (_, side), block in zip(lones, blocks, strict=True):
+        if block is not None:
+            if side == "new":
+                wanted_old.update(reverse_links[block])
+            else:
+                wanted_new.update(block_links[block])
+    block_of_old = _clause_blocks(old, wanted_old)
+    block_of_new = _clause_blocks(new, wanted_new)
     by_old_block: dict[str, list[Pairing]] = {}
     by_new_block: dict[str, list[Pairing]] = {}
     for p in kept:
         if len(p.old) == 1 and len(p.new) == 1:
-            ob, nb = old.block_of(p.old[0]), new.block_of(p.new[0])
+            ob, nb = block_of_old.get(p.old[0]), block_of_new.get(p.new[0])
             if ob:
-                by_old_block.setdefault(ob.id, []).append(p)
+                by_old_block.setdefault(ob, []).append(p)
             if nb:
-                by_new_block.setdefault(nb.id, []).append(p)
+                by_new_block.setdefault(nb, []).append(p)
     # All candidates first, then the best shares win: the same result whichever side is old.
     candidates: list[tuple[float, str, str, Pairing, Pairing, str]] = []
-    for lone, side in [(p, "new") for p in left_new] + [(p, "old") for p in left_old]:
+    for (lone, side), block in zip(lones, blocks, strict=True):
         doc, other, other_side = (new, old, "old") if side == "new" else (old, new, "new")
-        node = doc.node((lone.new if side == "new" else lone.old)[0])
-        block = doc.block_of(node.id)
         if block is None:
             continue
+        node = doc.node((lone.new if side == "new" else lone.old)[0])
         if side == "new":
-            pool = [
-                p
-                for ob in sorted(reverse_links.get(block.id, ()))
-                for p in by_old_block.get(ob, [])
-            ]
+            pool = [p for ob in sorted(reverse_links[block]) for p in by_old_block.get(ob, [])]
         else:
-            pool = [
-                p for nb in sorted(block_links.get(block.id, ())) for p in by_new_block.get(nb, [])
-            ]
+            pool = [p for nb in sorted(block_links[block]) for p in by_new_block.get(nb, [])]
         if not pool:  # most lone clauses of unrelated text: profiled for nothing
             continue
         prof = profile(side, doc, node.id)
@@ -367,6 +437,35 @@ def _attach_parts(
             total = sum(sizes.values())
             p.shares = {i: round(v / total, 3) for i, v in sizes.items()}
     return absorbed
+
+
+def _blocks_of(doc: Document, clauses: list[str], blocks: set[str]) -> dict[str, str]:
+    """clause id → the block holding it, for the ``clauses`` held by one of ``blocks``:
+    walked up from each clause, or down from each block when the blocks are fewer (unrelated
+    text: tens of thousands of lone clauses, few paired blocks)."""
+    if len(blocks) < len(clauses):
+        return _clause_blocks(doc, blocks)
+    out = {}
+    for c in clauses:
+        block = doc.block_of(c)
+        if block is not None and block.id in blocks:
+            out[c] = block.id
+    return out
+
+
+def _clause_blocks(doc: Document, blocks: set[str]) -> dict[str, str]:
+    """clause id → the block holding it (its nearest block ancestor), for the clauses of
+    ``blocks``."""
+    out: dict[str, str] = {}
+    for block in blocks:
+        todo = doc.children(block)
+        while todo:
+            node = todo.pop()
+            if node.kind == "clause":
+                out[node.id] = block
+            if node.kind != "block":  # a block within holds its own clauses
+                todo.extend(doc.children(node.id))
+    return out
 
 
 def _measure_scores(

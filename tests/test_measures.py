@@ -44,3 +44,21 @@ def test_unrelated_clauses_stay_new_and_dropped():
     new = f"第一章 总则\n\n一、{other}。\n\n二、{PORT}。\n"
     statuses = sorted(s for _, _, s, _ in clause_pairs(compare(old, new)))
     assert statuses == ["dropped", "new", "unchanged"]
+
+
+def testtexts_holding_finds_every_text_holding_a_span():
+    # The numpy search for where spans may start must miss nothing: checked against
+    # `in` on random texts of few characters (many repeats) and their spans.
+    import random
+
+    from diffreport.measures import texts_holding
+
+    rng = random.Random(17)
+    alphabet = "长江采砂河道许可证单位个人，。a1"
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 40))) for _ in range(300)]
+    spans = {t[i : i + n] for t in texts[:40] for n in (4, 5, 6) for i in range(0, len(t) - n, 7)}
+    spans.add("没有这段文字")
+    got = texts_holding(texts, spans)
+    want = {g: [k for k, t in enumerate(texts) if g in t] for g in spans}
+    assert got == {g: ks for g, ks in want.items() if ks}
+    assert "没有这段文字" not in got
