@@ -7,7 +7,7 @@ Pure functions over the two documents and the pairings (:mod:`diffreport.align`,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from itertools import chain, filterfalse, islice
 
@@ -15,7 +15,7 @@ from .edits import token_edits
 from .model import Document, Node
 from .normalise import CN_NUMERALS, LABEL_NUMBER, minor_key, nfkc, strict_key
 from .result import Alignment, Evidence, Pairing
-from .tokens import FUNCTION_WORDS, content_words
+from .tokens import FUNCTION_WORDS, content_word_tuple
 
 # A split or merge part holding this share of the words is the article itself, renumbered
 # (`第四十八条` → `第五十七条`, one stock sentence of it gone to a general article).
@@ -65,9 +65,11 @@ def _text_key_terms(text: str) -> tuple[str, ...]:
     if "/" in text or "@" in text or "www." in text:
         text = _ADDRESS.sub(" ", text)
     return tuple(
-        w
-        for w in dict.fromkeys(content_words(text))
-        if len(w) >= KEY_TERM_MIN_CHARS and not w.isdigit() and w not in FUNCTION_WORDS
+        [
+            w
+            for w in dict.fromkeys(content_word_tuple(text))
+            if len(w) >= KEY_TERM_MIN_CHARS and not w.isdigit() and w not in FUNCTION_WORDS
+        ]
     )
 
 
@@ -82,6 +84,9 @@ class _Subtrees:
         self._minor_keys: dict[str, str] = {}
         self._sizes: dict[str, int] = {}
         self._terms: dict[str, Sequence[str]] = {}
+        # (old section id, new section id) → whether their parts are the same (see
+        # _same_parts), by whether minor differences are allowed: kept on the old side.
+        self.same_parts: dict[bool, dict[tuple[str, str], bool]] = {False: {}, True: {}}
 
     def parts(self, node: Node) -> Iterator[Node]:
         """The nodes whose own keys make up ``node``'s content key, in reading order: a
@@ -93,12 +98,13 @@ class _Subtrees:
 
     def size(self, node: Node) -> int:
         """How many parts ``node`` has."""
+        if node.kind != "section":
+            return 1
         size = self._sizes.get(node.id)
         if size is None:
-            size = 1
-            if node.kind == "section":
-                size += sum(self.size(child) for child in self.doc.children(node.id))
-            self._sizes[node.id] = size
+            size = self._sizes[node.id] = 1 + sum(
+                [self.size(c) if c.kind == "section" else 1 for c in self.doc.children(node.id)]
+            )
         return size
 
     def own_key(self, node: Node) -> str:
@@ -164,9 +170,43 @@ def _same_content(old: _Subtrees, new: _Subtrees, a: Node, b: Node, minor: bool 
 
     if a.kind != "section":
         return same(a, b)
-    if old.size(a) != new.size(b):
-        return False
-    return all(same(x, y) for x, y in zip(old.parts(a), new.parts(b), strict=True))
+    return _same_parts(old, new, a, b, same, old.same_parts[minor])
+
+
+def _same_parts(
+    old: _Subtrees,
+    new: _Subtrees,
+    a: Node,
+    b: Node,
+    same: Callable[[Node, Node], bool],
+    known: dict[tuple[str, str], bool],
+) -> bool:
+    """Whether the parts of sections ``a`` and ``b`` are pairwise ``same``, in order. Where
+    their children line up (as many, of the same sizes) the answer is their children's, and
+    a pair of sections is answered once: a chapter's check covers its sections', which are
+    classified after it (part by part, every section's check would read its whole subtree:
+    quadratic in depth x size)."""
+    pair = (a.id, b.id)
+    found = known.get(pair)
+    if found is not None:
+        return found
+    if old.size(a) != new.size(b) or not same(a, b):
+        found = False
+    else:
+        kids_a, kids_b = old.doc.children(a.id), new.doc.children(b.id)
+        if len(kids_a) == len(kids_b) and all(
+            old.size(x) == new.size(y) for x, y in zip(kids_a, kids_b, strict=True)
+        ):
+            found = all(
+                _same_parts(old, new, x, y, same, known)
+                if x.kind == "section" and y.kind == "section"
+                else same(x, y)  # (a block, or a section of one part: compared as one)
+                for x, y in zip(kids_a, kids_b, strict=True)
+            )
+        else:  # the same number of parts, nested otherwise: compared part by part
+            found = all(same(x, y) for x, y in zip(old.parts(a), new.parts(b), strict=True))
+    known[pair] = found
+    return found
 
 
 def _same_text(a: Node, b: Node) -> bool:
@@ -205,6 +245,7 @@ class Classifier:
         self, old: Document, new: Document, weights: dict[str, float] | None = None
     ) -> None:
         self.old, self.new = old, new
+        self._old_nodes, self._new_nodes = old.by_id, new.by_id
         self._old, self._new = _Subtrees(old), _Subtrees(new)
         self._priority = _Priority(weights)
         # Inline diffs by (old text, new text): a long code repeats its clauses.
@@ -215,19 +256,36 @@ class Classifier:
         of a revision: same unit, same label), else None. Nothing to weigh (no evidence,
         diff, places or label change): :meth:`__call__` gives this same alignment, at several
         times the cost per pair."""
-        if len(pairing.old) != 1 or len(pairing.new) != 1 or pairing.moved:
+        old_ids, new_ids = pairing.old, pairing.new
+        if len(old_ids) != 1 or len(new_ids) != 1 or pairing.moved:
             return None
-        a, b = self.old.node(pairing.old[0]), self.new.node(pairing.new[0])
-        if a.kind == "section" or not _same_text(a, b):
+        # (tens of thousands of calls: the nodes looked up and compared inline, the
+        # alignment made with its fields in order, as _same_text and __call__ do)
+        a, b = self._old_nodes[old_ids[0]], self._new_nodes[new_ids[0]]
+        if (
+            a.text != b.text
+            or a.kind == "section"
+            or a.title != b.title
+            or a.label != b.label
+            or a.kind != b.kind
+        ):
             return None
+        shares = pairing.shares
         return Alignment(
-            level=pairing.level,
-            status="unchanged",
-            old=list(pairing.old),
-            new=list(pairing.new),
-            score=pairing.score,
-            shares=dict(pairing.shares),
-            confidence=pairing.confidence,
+            pairing.level,
+            "unchanged",
+            [old_ids[0]],
+            [new_ids[0]],
+            pairing.score,
+            False,
+            None,
+            dict(shares) if shares else {},
+            None,
+            None,
+            False,
+            None,
+            None,
+            pairing.confidence,
         )
 
     def __call__(self, pairing: Pairing) -> Alignment:

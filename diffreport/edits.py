@@ -48,7 +48,9 @@ def token_edits(old: str, new: str) -> list[Edit]:
     insertion, with tiny equal runs between changes folded in."""
     a, b = display_tokens(old), display_tokens(new)
     # One character per distinct token, so the opcodes compare whole tokens.
-    vocab = {t: chr(0x10000 + k) for k, t in enumerate(dict.fromkeys(a + b))}
+    # (made in C: zip and map, no Python-level loop over the tokens)
+    distinct = dict.fromkeys(a + b)
+    vocab = dict(zip(distinct, map(chr, range(0x10000, 0x10000 + len(distinct))), strict=True))
     enc_a = "".join(map(vocab.__getitem__, a))
     enc_b = "".join(map(vocab.__getitem__, b))
     ops: list[Edit] = []

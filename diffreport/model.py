@@ -8,6 +8,7 @@ list-like sentence).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -88,6 +89,12 @@ class Document:
 
     def node(self, node_id: str) -> Node:
         return self._by_id[node_id]
+
+    @property
+    def by_id(self) -> Mapping[str, Node]:
+        """Every node by its id, to read (:meth:`node` for one look-up; this mapping for
+        tens of thousands, without a method call each)."""
+        return self._by_id
 
     def children(self, node_id: str | None, kind: Kind | None = None) -> list[Node]:
         kids = self._children.get(node_id, ())
