@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from heapq import nsmallest
 from itertools import chain, filterfalse, islice
 
 from .edits import token_edits
@@ -42,6 +43,9 @@ def main_pair(
 INLINE_DIFF_MAX_CHARS = 4000
 # Evidence lists at most this many key terms per kind (shared, added, removed): the best ones.
 EVIDENCE_TERMS = 8
+# Above this many key terms on the two sides together (a chapter's), the best are picked by
+# a heap, not by sorting them all: the sort's comparisons then cost more than the heap's loop.
+EVIDENCE_SORT_MAX = 256
 # A key term has at least this many characters: one character (`的`, `和`) names nothing.
 KEY_TERM_MIN_CHARS = 2
 
@@ -289,52 +293,58 @@ class Classifier:
         )
 
     def __call__(self, pairing: Pairing) -> Alignment:
-        quick = self.in_place(pairing)
-        if quick is not None:
-            return quick
         old, new = self.old, self.new
-        if not pairing.new:
+        old_ids, new_ids = pairing.old, pairing.new
+        # A pair's two nodes, looked up once for all that follows (None: not a pair).
+        a = b = None
+        if len(old_ids) == 1 and len(new_ids) == 1:
+            a, b = self._old_nodes[old_ids[0]], self._new_nodes[new_ids[0]]
+            if not pairing.moved and a.kind != "section" and _same_text(a, b):
+                return self.in_place(pairing)  # type: ignore[return-value]  # (it is one)
+            status = "unchanged" if _same_content(self._old, self._new, a, b) else "changed"
+        elif not new_ids:
             status = "dropped"
-        elif not pairing.old:
+        elif not old_ids:
             status = "new"
-        elif len(pairing.new) > 1:
+        elif len(new_ids) > 1:
             status = "split"
-        elif len(pairing.old) > 1:
-            status = "merged"
-        elif _same_content(
-            self._old, self._new, old.node(pairing.old[0]), new.node(pairing.new[0])
-        ):
-            status = "unchanged"
         else:
-            status = "changed"
+            status = "merged"
         alignment = Alignment(
             level=pairing.level,
             status=status,
-            old=list(pairing.old),
-            new=list(pairing.new),
+            old=list(old_ids),
+            new=list(new_ids),
             score=pairing.score if status not in ("new", "dropped") else None,
             moved=pairing.moved,
             shares=dict(pairing.shares),
-            confidence=pairing.confidence if pairing.old and pairing.new else None,
+            confidence=pairing.confidence if old_ids and new_ids else None,
         )
-        if pairing.moved and pairing.old and pairing.new:
+        if pairing.moved and old_ids and new_ids:
             alignment.places = {
-                "old": _place(old, old.node(pairing.old[0])),
-                "new": _place(new, new.node(pairing.new[0])),
+                "old": _place(old, a or old.node(old_ids[0])),
+                "new": _place(new, b or new.node(new_ids[0])),
             }
-        if status == "changed":
-            a, b = old.node(pairing.old[0]), new.node(pairing.new[0])
-            alignment.minor = _same_content(self._old, self._new, a, b, minor=True)
-        main = main_pair(pairing.old, pairing.new, pairing.shares)
-        if main is not None:
-            a, b = old.node(main[0]), new.node(main[1])
-            if a.label != b.label and a.label and b.label and a.kind in ("section", "block"):
-                alignment.old_label, alignment.new_label = a.label, b.label
+        if status == "changed":  # (a pair)
+            alignment.minor = _same_content(self._old, self._new, a, b, minor=True)  # type: ignore[arg-type]
+        if a is not None:  # (main_pair of a pair is the pair)
+            main_a, main_b = a, b
+        else:
+            main = main_pair(old_ids, new_ids, pairing.shares)
+            main_a, main_b = (old.node(main[0]), new.node(main[1])) if main else (None, None)
+        if (
+            main_a is not None
+            and main_b is not None
+            and main_a.label != main_b.label
+            and main_a.label
+            and main_b.label
+            and main_a.kind in ("section", "block")
+        ):
+            alignment.old_label, alignment.new_label = main_a.label, main_b.label
         if status in ("changed", "split", "merged"):
             alignment.evidence = self.evidence(pairing)
             if status == "changed" and pairing.level in ("sentence", "clause", "block"):
-                old_text = old.node(pairing.old[0]).text
-                new_text = new.node(pairing.new[0]).text
+                old_text, new_text = a.text, b.text  # type: ignore[union-attr]  # (a pair)
                 if (
                     pairing.level != "block"
                     or len(old_text) + len(new_text) < INLINE_DIFF_MAX_CHARS
@@ -351,9 +361,17 @@ class Classifier:
     def evidence(self, pairing: Pairing, limit: int = EVIDENCE_TERMS) -> Evidence:
         """Up to ``limit`` key terms that both sides use, that only the new one uses, and
         that only the old one uses, best first (see :class:`_Priority`)."""
-        ow = _union([self._old.key_terms(self.old.node(i)) for i in pairing.old])
-        nw = _union([self._new.key_terms(self.new.node(i)) for i in pairing.new])
+        ow = _union([self._old.key_terms(self._old_nodes[i]) for i in pairing.old])
+        nw = _union([self._new.key_terms(self._new_nodes[i]) for i in pairing.new])
         oset, nset = set(ow), set(nw)
+        priority = self._priority.__getitem__
+        if len(ow) + len(nw) > EVIDENCE_SORT_MAX:
+            # (nsmallest is sorted(…)[:limit], ties in reading order, as below)
+            return Evidence(
+                shared=nsmallest(limit, [w for w in nw if w in oset], key=priority),
+                added=nsmallest(limit, [w for w in nw if w not in oset], key=priority),
+                removed=nsmallest(limit, [w for w in ow if w not in nset], key=priority),
+            )
         # A stable sort keeps reading order among equals; filtering a sorted list keeps it
         # sorted, so the first ``limit`` that pass are the best ``limit`` of the filtered.
         old_best = sorted(ow, key=self._priority.__getitem__)

@@ -65,3 +65,56 @@ def test_key_terms_come_from_words_not_from_web_addresses():
     assert "translations" in evidence.added
     assert not terms & {"https", "com", "en", "org", "www", "articles", "help", "fsf", "gnu"}
     assert not [t for t in terms if "github" in t or "site-policy" in t or "example" in t]
+
+
+def test_evidence_of_long_term_lists_is_what_sorting_them_gives(monkeypatch):
+    from conftest import SEEDS
+
+    from diffreport import classify
+
+    def evidence(sort_max: int) -> list:
+        monkeypatch.setattr(classify, "EVIDENCE_SORT_MAX", sort_max)
+        c = compare(SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt")
+        return [a.evidence for a in c.alignments]
+
+    by_heap, by_sort = evidence(0), evidence(10**9)
+    assert by_heap == by_sort
+    assert sum(e is not None and len(e.shared) == classify.EVIDENCE_TERMS for e in by_heap) > 10
+
+
+def test_a_section_is_unchanged_when_its_parts_are_the_same_one_by_one():
+    """The classifier answers a pair of sections from their children's answers where the
+    children line up: it must say what comparing their parts one by one says."""
+    from conftest import SEEDS, law_pairs
+
+    from diffreport.classify import LABEL_PREFIX
+    from diffreport.normalise import strict_key
+
+    def own_key(node):
+        if node.kind == "section":
+            return strict_key(node.title)
+        text = node.text[len(node.label) :] if node.text.startswith(node.label) else node.text
+        return strict_key(LABEL_PREFIX.sub("", text, count=1))
+
+    def parts(doc, node):
+        yield node
+        if node.kind == "section":
+            for child in doc.children(node.id):
+                yield from parts(doc, child)
+
+    def same(x, y):
+        fields = ("text", "title", "label", "kind")
+        return all(getattr(x, f) == getattr(y, f) for f in fields) or own_key(x) == own_key(y)
+
+    pairs = [*law_pairs(), (SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt")]
+    seen = set()
+    for old_path, new_path in pairs:
+        c = compare(old_path, new_path)
+        for a in c.at("section"):
+            if len(a.old) == 1 and len(a.new) == 1:
+                x, y = c.old.node(a.old[0]), c.new.node(a.new[0])
+                px, py = list(parts(c.old, x)), list(parts(c.new, y))
+                expected = len(px) == len(py) and all(map(same, px, py))
+                assert (a.status == "unchanged") == expected, (old_path, a)
+                seen.add(expected)
+    assert seen == {True, False}
