@@ -80,6 +80,10 @@ RELATIVE_MIN_WORDS = 8
 # come from an inverted index.
 DENSE_LIMIT = 250_000
 DENSE_COST = 100_000_000
+# Above this cost (machine words, see similarity.py: a few milliseconds) a group of units
+# scored in full counts the bag views first and the ordered views only where the bag may
+# reach the threshold (see _scores_reaching); below, one matrix call costs less.
+BAG_FIRST_COST = 2_000_000
 # Bonus for keeping relative order (within matched parents): breaks ties between equal pairs.
 POSITION_PRIOR = 0.02
 # A section pair stands only if at least this share (by words) of the paired blocks under
@@ -318,6 +322,30 @@ def _position_prior(n_old: int, n_new: int, weight: float = POSITION_PRIOR) -> n
     prior = order_prior(po[:, None], pn[None, :], weight)
     prior.flags.writeable = False
     return prior
+
+
+def _scores_reaching(
+    old: list[Profile], new: list[Profile], floor: float, workers: int | None
+) -> np.ndarray:
+    """:func:`similarity_matrix`, where a score may reach ``floor``; elsewhere a score below
+    ``floor`` (0). Groups of long units (sections) score the bag view first, from shared
+    words (:func:`pair_similarities`), of the pairs whose lengths let it reach ``floor``,
+    and the ordered view only where the bag does (the ordered view never exceeds the bag):
+    most pairs of two documents' sections share too little to need it."""
+    total = cost(old, new)
+    if total < BAG_FIRST_COST or total > EXACT_BUDGET:  # (above: scored on samples)
+        return similarity_matrix(old, new, workers)
+    len_o = np.fromiter((len(p.ordered) for p in old), dtype=np.int64, count=len(old))
+    len_n = np.fromiter((len(p.ordered) for p in new), dtype=np.int64, count=len(new))
+    # No more words shared than the shorter has: the bag is at most 2 min / sum of lengths.
+    total = len_o[:, None] + len_n[None, :]
+    bound = 2.0 * np.minimum(len_o[:, None], len_n[None, :]) / np.maximum(total, 1)
+    rows, cols = np.nonzero((bound >= floor - SCORE_SLACK) | (total == 0))
+    scores = np.zeros((len(old), len(new)))
+    scores[rows, cols] = pair_similarities(
+        [old[i] for i in rows.tolist()], [new[j] for j in cols.tolist()], floor=floor
+    )
+    return scores
 
 
 def _sparse_scores(
@@ -569,8 +597,9 @@ class Aligner:
                 s = 0.0
             matches = [(0, 0, s)] if s >= threshold else []
         elif len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
-            score = similarity_matrix(old_p, new_p, self.workers)
             weight = TIE_BREAK if moved else POSITION_PRIOR
+            # (a pair whose similarity is below threshold - weight stays below the threshold)
+            score = _scores_reaching(old_p, new_p, threshold - weight, self.workers)
             score = score + _position_prior(len(olds), len(news), weight)
             if bar is not None:
                 for i, j in zip(*np.nonzero((score >= threshold) & (score < bar)), strict=True):
@@ -619,7 +648,7 @@ class Aligner:
         old_p = [self.old.profiles[n.id] for n in olds]
         new_p = [self.new.profiles[n.id] for n in news]
         if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
-            score = similarity_matrix(old_p, new_p, self.workers)
+            score = _scores_reaching(old_p, new_p, low, self.workers)
             edges = {
                 (int(i), int(j)): float(score[i, j])
                 for i, j in zip(*np.nonzero(score >= low), strict=True)

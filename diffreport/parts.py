@@ -3,23 +3,26 @@
 :class:`Wholes` indexes the units of one side that are paired one to one; its
 :meth:`Wholes.best` finds, for a leftover of the other side, the unit holding the largest
 share of its words, exactly and without scoring every unit (prefix filtering). The lookups of
-all the leftovers given are done together, in numpy and rapidfuzz (similarity.shared_words).
+all the leftovers given are done together, in numpy.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 
 import numpy as np
 
-from .similarity import Profile, distinct_sorted, shared_words
+from .similarity import Profile, distinct_sorted
 
 # A leftover is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
 # ... and has at least this many words: two words (`（一）总则`) fit inside almost anything.
 MIN_PART_WORDS = 3
+_ORDERED = attrgetter("ordered")
 # Word codes are below 0x110000 (21 bits): (leftover, word) packs into one integer.
 _CODE_BITS = 21
+_CODE_MASK = (1 << _CODE_BITS) - 1
 
 
 class Wholes:
@@ -33,7 +36,7 @@ class Wholes:
         parts: list[Profile],
         frequency: Counter[str],
     ) -> None:
-        self.profiles = [profiles[i] for i in ids]
+        self.profiles = list(map(profiles.__getitem__, ids))
         self._frequency = frequency
         # part's codes → (its largest share, the units holding it): long documents repeat
         # the same leftover many times, at different places.
@@ -74,36 +77,39 @@ class Wholes:
         same answer; rare words give few units to score.)"""
         if not parts:
             return []
-        unit_of, unit_word = _codes([p.ordered for p in self.profiles])
+        # Every unit's codes, one after another (no index per code: only the few codes of
+        # prefix words need to know their unit).
+        unit_len, unit_word = _lengths_codes(list(map(_ORDERED, self.profiles)))
         # A part can reach PART_CONTAINMENT in a unit only if that share of its words lies in
         # the units' vocabulary at all (the caller's float test): between unrelated documents
         # most leftovers do not, and are settled here without being indexed.
         wordings = [p.ordered for p in parts]
         total = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
         part, word = _codes(wordings)
-        vocabulary = distinct_sorted(unit_word)
-        found = np.minimum(np.searchsorted(vocabulary, word), max(len(vocabulary) - 1, 0))
-        inside = vocabulary[found] == word if len(vocabulary) else np.zeros(len(word), bool)
+        inside = _members(unit_word, word)[word]
         held = np.bincount(part, weights=inside, minlength=len(wordings))
         possible = held / np.maximum(total, 1) >= PART_CONTAINMENT
         out: list[tuple[float, list[int]]] = [(-1.0, []) for _ in wordings]
         kept = np.flatnonzero(possible).tolist()
         if kept:
-            got = self._shares([parts[k] for k in kept], unit_of, unit_word)
+            got = self._shares([parts[k] for k in kept], unit_len, unit_word)
             for k, share in zip(kept, got, strict=True):
                 out[k] = share
         return out
 
     def _shares(
-        self, parts: list[Profile], unit_of: np.ndarray, unit_word: np.ndarray
+        self, parts: list[Profile], unit_len: np.ndarray, unit_word: np.ndarray
     ) -> list[tuple[float, list[int]]]:
-        """:meth:`_largest_shares` of parts that may reach it, given every unit's codes."""
+        """:meth:`_largest_shares` of parts that may reach it, given every unit's codes (one
+        after another) and their lengths."""
         wordings = [p.ordered for p in parts]
         total = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
         part, word = _codes(wordings)
         # Each part's distinct words with their counts, rarest first (ties: by code).
         packed, count = np.unique(part << _CODE_BITS | word, return_counts=True)
-        part, word = packed >> _CODE_BITS, packed & ((1 << _CODE_BITS) - 1)
+        distinct = np.bincount(packed >> _CODE_BITS, minlength=len(wordings))
+        all_words, all_counts = packed & _CODE_MASK, count  # by part, then code: for shares
+        part, word = packed >> _CODE_BITS, packed & _CODE_MASK
         codes, at = np.unique(word, return_inverse=True)
         freq = np.array([self._frequency[chr(c)] for c in codes.tolist()], dtype=np.int64)
         order = np.lexsort((word, freq[at.reshape(-1)], part))
@@ -122,9 +128,10 @@ class Wholes:
         while (short := (low <= total) & ((low + rest) / total < PART_CONTAINMENT)).any():
             low[short] += 1
         # The units holding each prefix word, and each (part, unit)'s hits.
-        held = np.isin(unit_word, word)
-        unit_of, unit_word = unit_of[held], unit_word[held]
-        pair = distinct_sorted(unit_word << 32 | unit_of)
+        unit_end = np.cumsum(unit_len)
+        at_code = np.flatnonzero(_members(word, unit_word)[unit_word])
+        unit_of = np.searchsorted(unit_end, at_code, side="right")
+        pair = distinct_sorted(unit_word[at_code].astype(np.int64) << 32 | unit_of)
         post_word, post_unit = pair >> 32, pair & 0xFFFFFFFF
         first = np.searchsorted(post_word, word)
         n_post = np.searchsorted(post_word, word, side="right") - first
@@ -135,14 +142,12 @@ class Wholes:
         cand_part, cand_unit = hits_key >> 32, hits_key & 0xFFFFFFFF
         keep = hits >= low[cand_part]
         # ... and a unit shorter than PART_CONTAINMENT of the part cannot hold that share.
-        size = np.fromiter((len(p.ordered) for p in self.profiles), dtype=np.int64)
-        keep &= size[cand_unit] / total[cand_part] >= PART_CONTAINMENT
+        keep &= unit_len[cand_unit] / total[cand_part] >= PART_CONTAINMENT
         cand_part, cand_unit = cand_part[keep], cand_unit[keep]
-        # The words two units share (as multisets), counted as similarity.containment
-        # counts them, for all the pairs at once.
-        shared = shared_words(
-            [parts[i] for i in cand_part.tolist()],
-            [self.profiles[k] for k in cand_unit.tolist()],
+        # The words two units share (as multisets: similarity.containment's count), for all
+        # the pairs at once.
+        shared = _shared(
+            (all_words, all_counts, distinct), cand_part, cand_unit, unit_len, unit_word
         )
         most = np.zeros(len(wordings), dtype=np.int64)
         np.maximum.at(most, cand_part, shared)
@@ -154,6 +159,57 @@ class Wholes:
             (int(m) / int(t), u) if u else (-1.0, [])
             for m, t, u in zip(most.tolist(), total.tolist(), units, strict=True)
         ]
+
+
+def _shared(
+    part_words: tuple[np.ndarray, np.ndarray, np.ndarray],
+    cand_part: np.ndarray,
+    cand_unit: np.ndarray,
+    unit_len: np.ndarray,
+    unit_word: np.ndarray,
+) -> np.ndarray:
+    """For each pair (``cand_part[k]``, ``cand_unit[k]``), the words they share as multisets
+    (the sum over the part's distinct words of the smaller count): what
+    similarity.shared_words counts, from the codes at hand. ``part_words``: each part's
+    distinct codes and their counts, part after part, and how many each part has."""
+    words, counts, distinct = part_words
+    if not len(cand_part):
+        return np.zeros(0, dtype=np.int64)
+    # The candidate units' codes with their counts, as sorted (unit, code) keys.
+    units, slot = np.unique(cand_unit, return_inverse=True)
+    n = unit_len[units]
+    starts = (np.cumsum(unit_len) - unit_len)[units]
+    taken = np.repeat(starts - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+    owner = np.repeat(np.arange(len(units), dtype=np.int64), n)
+    keys, key_counts = np.unique(
+        owner << _CODE_BITS | unit_word[taken].astype(np.int64), return_counts=True
+    )
+    # Each pair walks its part's distinct words.
+    first = np.cumsum(distinct) - distinct
+    m = distinct[cand_part]
+    pair = np.repeat(np.arange(len(cand_part), dtype=np.int64), m)
+    entry = np.repeat(first[cand_part] - (np.cumsum(m) - m), m) + np.arange(int(m.sum()))
+    wanted = np.repeat(slot.reshape(-1).astype(np.int64), m) << _CODE_BITS | words[entry]
+    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    both = np.where(keys[pos] == wanted, np.minimum(counts[entry], key_counts[pos]), 0)
+    return np.bincount(pair, weights=both, minlength=len(cand_part)).astype(np.int64)
+
+
+def _members(codes: np.ndarray, also: np.ndarray) -> np.ndarray:
+    """A table over word codes (as large as the largest of ``codes`` and ``also``): True at
+    the ``codes``. Looking codes up in it is linear, where a sort of hundreds of thousands
+    of codes (a section's words, those of all its subsections) is not."""
+    size = 1 + max(int(codes.max(initial=0)), int(also.max(initial=0)))
+    table = np.zeros(size, dtype=bool)
+    table[codes] = True
+    return table
+
+
+def _lengths_codes(wordings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(the length of every wording, the codes of all of them one after another)."""
+    lengths = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
+    text = "".join(wordings).encode("utf-32-le", "surrogatepass")
+    return lengths, np.frombuffer(text, dtype=np.uint32)
 
 
 def _codes(wordings: list[str]) -> tuple[np.ndarray, np.ndarray]:
