@@ -46,6 +46,7 @@ from .similarity import (
     containment,
     cost,
     distinct_sorted,
+    indexed_similarities,
     order_prior,
     pair_similarities,
     position,
@@ -329,7 +330,7 @@ def _scores_reaching(
 ) -> np.ndarray:
     """:func:`similarity_matrix`, where a score may reach ``floor``; elsewhere a score below
     ``floor`` (0). Groups of long units (sections) score the bag view first, from shared
-    words (:func:`pair_similarities`), of the pairs whose lengths let it reach ``floor``,
+    words (:func:`indexed_similarities`), of the pairs whose lengths let it reach ``floor``,
     and the ordered view only where the bag does (the ordered view never exceeds the bag):
     most pairs of two documents' sections share too little to need it."""
     total = cost(old, new)
@@ -342,9 +343,7 @@ def _scores_reaching(
     bound = 2.0 * np.minimum(len_o[:, None], len_n[None, :]) / np.maximum(total, 1)
     rows, cols = np.nonzero((bound >= floor - SCORE_SLACK) | (total == 0))
     scores = np.zeros((len(old), len(new)))
-    scores[rows, cols] = pair_similarities(
-        [old[i] for i in rows.tolist()], [new[j] for j in cols.tolist()], floor=floor
-    )
+    scores[rows, cols] = indexed_similarities(old, new, rows, cols, floor=floor)
     return scores
 
 
@@ -391,6 +390,9 @@ def _sparse_scores(
     for rate in np.unique(rates):
         at = np.flatnonzero(rates == rate)
         # What cannot reach the threshold even with the largest prior is not scored in full.
+        if rate == 1:
+            score[at] = indexed_similarities(old, new, rows[at], cols[at], threshold - weight)
+            continue
         score[at] = pair_similarities(
             [old[i] for i in rows[at].tolist()],
             [new[j] for j in cols[at].tolist()],
@@ -636,9 +638,10 @@ class Aligner:
             self._link(pairing)
 
     def _pair_relative(self, level: Kind, olds_all: list[Node], news_all: list[Node]) -> None:
-        """Mutual best matches among the leftovers, clear of their runners-up (see
-        :data:`RELATIVE_FLOOR`). Large groups score only candidate pairs (no n × m matrix):
-        an unscored pair shares none of either unit's rarest words."""
+        """Mutual best matches among the leftovers (the free units of ``olds_all`` and
+        ``news_all``), clear of their runners-up (see :data:`RELATIVE_FLOOR`). Large groups
+        score only candidate pairs (no n × m matrix): an unscored pair shares none of either
+        unit's rarest words."""
         floor = RELATIVE_FLOOR[level]
         low = floor / RELATIVE_MARGIN  # a runner-up below this cannot spoil any margin
         olds = [n for n in olds_all if n.id not in self.linked_old]
@@ -755,8 +758,10 @@ class Aligner:
             # Articles of two statutes pair over the whole document, by wording, order and
             # chapters (articles.py); what is left may still be part of a split or merge.
             self._pair_articles(olds_all, news_all)
-            self._group_parts(level)
-            self._leave_unpaired(level, olds_all, news_all)
+            left_old = [n for n in olds_all if n.id not in self.linked_old]
+            left_new = [n for n in news_all if n.id not in self.linked_new]
+            self._group_parts(level, left_old, left_new)
+            self._leave_unpaired(level, left_old, left_new)
             return
         else:
             parent_level = LEVELS[LEVELS.index(level) - 1]
@@ -778,7 +783,9 @@ class Aligner:
                 else:
                     kept.append(p)
             self.pairs[level] = kept
-        # Across the document: what moved to another parent.
+        # Across the document: what moved to another parent. From here on a unit is free
+        # only if it is free now (pairs are undone only among those made since, or the
+        # provisional ones, free now): the passes below look at these lists, not at all.
         left_old = [n for n in olds_all if n.id not in self.linked_old]
         left_new = [n for n in news_all if n.id not in self.linked_new]
         if left_old and left_new:
@@ -789,20 +796,21 @@ class Aligner:
             if level in ("sentence", "clause"):
                 self._unlink_stock(level, before)
         if level in RELATIVE_FLOOR:
-            self._pair_relative(level, olds_all, news_all)
+            self._pair_relative(level, left_old, left_new)
         for p in provisional:
             if p.old[0] not in self.linked_old and p.new[0] not in self.linked_new:
                 self.pairs[level].append(p)
                 self._link(p)
-        self._group_parts(level)
-        self._leave_unpaired(level, olds_all, news_all)
+        self._group_parts(level, left_old, left_new)
+        self._leave_unpaired(level, left_old, left_new)
 
-    def _leave_unpaired(self, level: Kind, olds_all: list[Node], news_all: list[Node]) -> None:
-        """Nothing lost: what is still unpaired is new or dropped."""
-        for n in olds_all:
+    def _leave_unpaired(self, level: Kind, olds: list[Node], news: list[Node]) -> None:
+        """Nothing lost: what is still unpaired is new or dropped (of ``olds`` and ``news``,
+        in document order: every unit of the level that may be free)."""
+        for n in olds:
             if n.id not in self.linked_old:
                 self.pairs[level].append(Pairing(level, [n.id], [], None))
-        for n in news_all:
+        for n in news:
             if n.id not in self.linked_new:
                 self.pairs[level].append(Pairing(level, [], [n.id], None))
 
@@ -1051,8 +1059,9 @@ class Aligner:
         """:meth:`_distinctive` of ``part`` and a remainder held as counts."""
         return not self._stock({c for c in set(part.ordered) if c in rest})
 
-    def _group_parts(self, level: Kind) -> None:
-        """Attach leftovers whose words lie mostly inside a paired unit: splits and merges.
+    def _group_parts(self, level: Kind, olds: list[Node], news: list[Node]) -> None:
+        """Attach leftovers (the free units of ``olds`` and ``news``, in document order) whose
+        words lie mostly inside a paired unit: splits and merges.
 
         Symmetric in the two documents (swapping them swaps splits and merges): both sides
         propose against the same one-to-one pairs, a tie goes to the pair whose partner stands
@@ -1062,7 +1071,7 @@ class Aligner:
         proposals: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"old": [], "new": []})
         for side, here, there in (("new", self.new, self.old), ("old", self.old, self.new)):
             linked = self.linked_new if side == "new" else self.linked_old
-            left = [n for n in here.doc.of_kind(level) if n.id not in linked]
+            left = [n for n in (news if side == "new" else olds) if n.id not in linked]
             if not left or not singles:
                 continue
             other = "old" if side == "new" else "new"
@@ -1282,7 +1291,9 @@ class Aligner:
         if not len(keys):
             return {}
         olds, news = (keys // len(all_n)).tolist(), (keys % len(all_n)).tolist()
-        scores = pair_similarities([all_o[i] for i in olds], [all_n[j] for j in news], floor=floor)
+        scores = indexed_similarities(
+            all_o, all_n, keys // len(all_n), keys % len(all_n), floor=floor
+        )
         best_o: dict[int, list[tuple[float, int]]] = defaultdict(list)
         best_n: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for k in np.flatnonzero(scores >= floor).tolist():

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -223,6 +224,60 @@ def pair_similarities(
         )
         out[reach] = blend(ordered, bag[reach])
     return out
+
+
+def indexed_similarities(
+    old: list[Profile], new: list[Profile], rows: np.ndarray, cols: np.ndarray, floor: float = 0.0
+) -> np.ndarray:
+    """:func:`pair_similarities` of ``old[rows[k]]`` and ``new[cols[k]]`` for every k (no
+    sampling): the same floats, with each unit's length and bag read once, not once per
+    pair (a large group's candidates are tens of thousands of pairs of a few thousand
+    units)."""
+    out = np.zeros(len(rows))
+    if not len(rows):
+        return out
+    len_o = np.fromiter(map(len, map(_ORDERED, old)), dtype=np.int64, count=len(old))
+    len_n = np.fromiter(map(len, map(_ORDERED, new)), dtype=np.int64, count=len(new))
+    len_a, len_b = len_o[rows], len_n[cols]
+    # The bag view: shared words as shared_words counts them (by LCS, or word by word for
+    # long pairs), then rapidfuzz's ratio arithmetic, as _bag_ratios.
+    shared = np.zeros(len(rows), dtype=np.int64)
+    long = _lcs_cost(len_a, len_b) >= BY_WORD_ABOVE
+    short = np.flatnonzero(~long)
+    if len(short):
+        i_s, j_s = np.unique(rows[short]), np.unique(cols[short])
+        _make_bags([old[i] for i in i_s.tolist()] + [new[j] for j in j_s.tolist()])
+        bags_o = {i: old[i].bag for i in i_s.tolist()}
+        bags_n = {j: new[j].bag for j in j_s.tolist()}
+        shared[short] = process.cpdist(
+            list(map(bags_o.__getitem__, rows[short].tolist())),
+            list(map(bags_n.__getitem__, cols[short].tolist())),
+            scorer=LCSseq.similarity,
+            workers=-1 if len(short) >= THREADS_ABOVE_PAIRS else 1,
+        )
+    at = np.flatnonzero(long)
+    if len(at):
+        shared[at] = _shared_by_word(
+            [old[i].ordered for i in rows[at].tolist()], [new[j].ordered for j in cols[at].tolist()]
+        )
+    total = len_a + len_b
+    bag = (1.0 - (total - 2 * shared) / np.maximum(total, 1)) * 100.0
+    bag[total == 0] = 100.0
+    reach = np.flatnonzero(bag >= floor * 100.0 - _CUTOFF_SLACK)
+    if len(reach):
+        ordered_o, ordered_n = list(map(_ORDERED, old)), list(map(_ORDERED, new))
+        ordered = process.cpdist(
+            list(map(ordered_o.__getitem__, rows[reach].tolist())),
+            list(map(ordered_n.__getitem__, cols[reach].tolist())),
+            scorer=fuzz.ratio,
+            dtype=np.float64,
+            workers=-1 if len(reach) >= THREADS_ABOVE_PAIRS else 1,
+        )
+        out[reach] = blend(ordered, bag[reach])
+    return out
+
+
+_ORDERED = attrgetter("ordered")
 
 
 def _bag_ratios(old: Sequence[Profile], new: Sequence[Profile]) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from rapidfuzz.distance import LCSseq
 
@@ -11,6 +12,7 @@ from diffreport.similarity import (
     Profile,
     Vocabulary,
     containment,
+    indexed_similarities,
     pair_similarities,
     shared_words,
     similarity,
@@ -105,6 +107,21 @@ def test_pair_similarities_are_similarity_and_a_floor_only_zeroes_what_is_below_
     floored = pair_similarities(a, b, floor=0.3).tolist()
     assert floored == [s if s >= 0.3 else 0.0 for s in plain]
     assert 0 < sum(s >= 0.3 for s in plain) < len(plain)
+
+
+def test_indexed_similarities_are_pair_similarities_of_the_indexed_units():
+    # Each unit is read once for all its pairs: the floats must be pair_similarities' own,
+    # for short and long units (counted by LCS or word by word), with and without a floor.
+    rng = random.Random(9)
+    a = _random_profiles(rng, 60, [0, 2, 12, 80, 900, 5000], [3, 20, 400])
+    b = _random_profiles(rng, 50, [0, 2, 12, 80, 900, 5000], [3, 20, 400])
+    rows = np.array([rng.randrange(len(a)) for _ in range(700)], dtype=np.int64)
+    cols = np.array([rng.randrange(len(b)) for _ in range(700)], dtype=np.int64)
+    pairs_a, pairs_b = [a[i] for i in rows.tolist()], [b[j] for j in cols.tolist()]
+    for floor in (0.0, 0.3):
+        got = indexed_similarities(a, b, rows, cols, floor=floor).tolist()
+        assert got == pair_similarities(pairs_a, pairs_b, floor=floor).tolist()
+    assert 0 < sum(s >= 0.3 for s in got) < len(got)
 
 
 def test_rarity_from_the_aligners_codes_is_rarity_by_words():
