@@ -718,30 +718,28 @@ class Aligner:
         prof_old, prof_new = self.old.profiles, self.new.profiles
         made = self.pairs[level]
         threshold = THRESHOLDS[level]
+        # Every unit here is free (none of them was paired before this pass) and has one
+        # parent, so it is in one group only: no unit is filtered out of a group.
         for parent_olds, parent_news in groups:
-            olds = [
-                n
-                for pid in parent_olds
-                for n in by_parent_old.get(pid, ())
-                if n.id not in linked_old
-            ]
-            news = [
-                n
-                for pid in parent_news
-                for n in by_parent_new.get(pid, ())
-                if n.id not in linked_new
-            ]
+            if len(parent_olds) == 1 and len(parent_news) == 1:  # nearly all
+                olds = by_parent_old.get(parent_olds[0], [])  # (read, never changed)
+                news = by_parent_new.get(parent_news[0], [])
+            else:
+                olds = [n for pid in parent_olds for n in by_parent_old.get(pid, ())]
+                news = [n for pid in parent_news for n in by_parent_new.get(pid, ())]
             if olds and len(olds) == len(news):
                 # Most groups (~20 000 a megabyte: an unchanged article's sentences) hold the
                 # same distinct wordings in the same order: pair them as _pair would (the
                 # identity, score 1), without its set-up.
-                words = [prof_old[n.id].ordered for n in olds]
-                same = words == [prof_new[n.id].ordered for n in news]
+                ids_o = [n.id for n in olds]
+                ids_n = [n.id for n in news]
+                words = [prof_old[i].ordered for i in ids_o]
+                same = words == [prof_new[i].ordered for i in ids_n]
                 if same and len(set(words)) == len(words):
-                    for o, n in zip(olds, news, strict=True):
-                        made.append(Pairing(level, [o.id], [n.id], 1.0))
-                        linked_old[o.id] = {n.id}  # both free (filtered above)
-                        linked_new[n.id] = {o.id}
+                    both = list(zip(ids_o, ids_n, strict=True))
+                    made.extend([Pairing(level, [o], [n], 1.0) for o, n in both])
+                    linked_old.update({o: {n} for o, n in both})
+                    linked_new.update({n: {o} for o, n in both})
                     continue
             self._pair(level, olds, news, threshold, moved=False)
 
