@@ -177,9 +177,18 @@ _CN_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|
 _EN_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z“\"(\d])")
 
 
+# A sentence's end: where the first one ends a paragraph, the paragraph is one sentence.
+_CN_STOP = re.compile(r"[。！？!?]")
+_CN_END = re.compile(r"[。！？!?]+[”’」』）)]*")
+
+
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, keeping closing quotes with their sentence."""
     if _CJK.search(text):
+        stop = _CN_STOP.search(text)
+        if stop is None or _CN_END.fullmatch(text, stop.start()):
+            # One sentence, as _CN_SENTENCE finds it (the text, then an empty match at its end)
+            return [text.strip() or text]
         parts = [s for part in _CN_SENTENCE.findall(text) if (s := part.strip())]
     else:
         parts = [s for part in _EN_SENTENCE.split(text) if (s := part.strip())]
@@ -194,15 +203,8 @@ _CLAUSE_MARKS = {
 }
 
 
-def split_clauses(sentence: str) -> list[str]:
-    """Split a list-like sentence into its measures: at `；`, or at `，` when the sentence is a
-    run of several substantial parts. Brackets and quotes are never split."""
-    if "；" in sentence or ";" in sentence:
-        separators = "；;"
-    elif len(sentence) < 40 or not _CJK.search(sentence):
-        return [sentence]
-    else:
-        separators = "，,"
+def _parts_outside_brackets(sentence: str, separators: str) -> list[str]:
+    """``sentence`` cut after each separator that no bracket or quote holds."""
     parts: list[str] = []
     depth = 0
     start = 0
@@ -217,6 +219,29 @@ def split_clauses(sentence: str) -> list[str]:
             start = m.end()
     if start < len(sentence):
         parts.append(sentence[start:])
+    return parts
+
+
+_BRACKETS = re.compile("[" + re.escape(_OPENING + _CLOSING) + "]")
+_AFTER_SEPARATOR = {sep: re.compile(f"(?<=[{sep}])") for sep in ("；;", "，,")}
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Split a list-like sentence into its measures: at `；`, or at `，` when the sentence is a
+    run of several substantial parts. Brackets and quotes are never split."""
+    if "；" in sentence or ";" in sentence:
+        separators = "；;"
+    elif len(sentence) < 40 or not _CJK.search(sentence):
+        return [sentence]
+    else:
+        separators = "，,"
+    if _BRACKETS.search(sentence) is None:
+        # Nothing to keep together: a part ends after each separator (a split in C).
+        parts = _AFTER_SEPARATOR[separators].split(sentence)
+        if not parts[-1]:
+            parts.pop()
+    else:
+        parts = _parts_outside_brackets(sentence, separators)
     # Merge fragments too short to be a measure of their own into the one before.
     merged: list[str] = []
     for part in parts:
