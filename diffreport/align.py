@@ -692,7 +692,7 @@ class Aligner:
                 pairing = Pairing(level, [o.id], [n.id], round(min(1.0, sc), 4))
                 self.pairs[level].append(pairing)
                 self._link(pairing)
-                pairing.moved = self._parents_differ(o.id, n.id)
+                pairing.moved = self._parents_differ(o.id, n.id, level)
             gone_o = np.zeros(len(olds), dtype=bool)
             gone_n = np.zeros(len(news), dtype=bool)
             gone_o[[i for i, _, _ in taken]] = True
@@ -790,7 +790,7 @@ class Aligner:
             before = len(self.pairs[level])
             self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], moved=True)
             for p in self.pairs[level][before:]:
-                p.moved = self._parents_differ(p.old[0], p.new[0])
+                p.moved = self._parents_differ(p.old[0], p.new[0], level)
             if level in ("sentence", "clause"):
                 self._unlink_stock(level, before)
         if level in RELATIVE_FLOOR:
@@ -872,7 +872,7 @@ class Aligner:
             pairing.confidence = conf
             self.pairs["block"].append(pairing)
             self._link(pairing)
-            pairing.moved = self._parents_differ(o.id, n.id)
+            pairing.moved = self._parents_differ(o.id, n.id, "block")
             made.append(pairing)
 
         # A part must lie mostly in its whole (most of a merged article's words are in the
@@ -1015,9 +1015,10 @@ class Aligner:
         kids = side.doc.children(block.id, "sentence")
         return side.profiles[kids[0].id] if kids else side.profiles[block.id]
 
-    def _parents_differ(self, old_id: str, new_id: str) -> bool:
-        """Moved: a block to another section, a sentence or clause to another block."""
-        if self.old.doc.node(old_id).kind in ("sentence", "clause"):
+    def _parents_differ(self, old_id: str, new_id: str, kind: Kind | None = None) -> bool:
+        """Moved: a block to another section, a sentence or clause to another block (the
+        units' ``kind``, looked up when not given)."""
+        if (kind or self.old.doc.node(old_id).kind) in ("sentence", "clause"):
             op, np_ = self.old.block[old_id], self.new.block[new_id]
         else:
             op, np_ = self.old.up[old_id], self.new.up[new_id]
@@ -1230,7 +1231,9 @@ class Aligner:
             return
         for p in kept:
             p.moved = (
-                self._parents_differ(p.old[0], p.new[0]) if len(p.old) == len(p.new) == 1 else False
+                self._parents_differ(p.old[0], p.new[0], "section")
+                if len(p.old) == len(p.new) == 1
+                else False
             )
         for s in old_doc.of_kind("section"):
             if not self.linked_old.get(s.id):
@@ -1241,7 +1244,7 @@ class Aligner:
         self.pairs["section"] = kept
         for p in self.pairs["block"]:
             if len(p.old) == 1 and len(p.new) == 1:
-                p.moved = self._parents_differ(p.old[0], p.new[0])
+                p.moved = self._parents_differ(p.old[0], p.new[0], "block")
 
     def rate(self, pairs: dict[str, list[Pairing]]) -> None:
         """Give every pair (of this aligner's or added since) that has none a confidence

@@ -518,21 +518,30 @@ def rarity(old: Document, new: Document, vocab: Vocabulary | None = None) -> dic
                 profiled.append(known.ordered)
             else:
                 df.update(set(content_word_tuple(clause.text)))  # counted in C
+    counts: dict[str, int] = dict(df)  # (a plain dict: Counter's missing keys cost a call)
     if profiled and vocab is not None:
         words = vocab.words()
-        for code, count in _clause_counts(profiled):
-            df[words[code]] += count
-    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+        codes, held = _clause_counts(profiled)
+        if counts:
+            for w, c in zip(map(words.__getitem__, codes), held, strict=True):
+                counts[w] = counts.get(w, 0) + c
+        else:
+            counts = dict(zip(map(words.__getitem__, codes), held, strict=True))
+    # (n + 1) / (c + 0.5) in numpy is the same IEEE division as in Python; the log is
+    # math.log's (numpy's may differ in the last bit).
+    ratios = ((n + 1) / (np.fromiter(counts.values(), dtype=np.int64) + 0.5)).tolist()
+    return dict(zip(counts, map(math.log, ratios), strict=True))
 
 
-def _clause_counts(units: list[str]) -> list[tuple[int, int]]:
-    """(code index, in how many of ``units`` it occurs) for every code the units hold."""
+def _clause_counts(units: list[str]) -> tuple[list[int], list[int]]:
+    """(code indices, in how many of ``units`` each occurs) of every code the units hold,
+    ascending."""
     lengths = np.fromiter(map(len, units), dtype=np.int64, count=len(units))
     codes = np.frombuffer("".join(units).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     owner = np.repeat(np.arange(len(units), dtype=np.int64), lengths)
     held = distinct_sorted((codes - _FIRST_CODE) << 32 | owner) >> 32  # once a unit
     if not len(held):
-        return []
+        return [], []
     starts = np.flatnonzero(np.concatenate(([True], held[1:] != held[:-1])))
     counts = np.diff(np.append(starts, len(held)))
-    return list(zip(held[starts].tolist(), counts.tolist(), strict=True))
+    return held[starts].tolist(), counts.tolist()
