@@ -34,6 +34,8 @@ DENSE_SPAN = 4
 DENSE_SLACK = 1024
 # A scored edge of a component counts however small its score: unscored cells are zero.
 ANY_SCORE = 1e-9
+# Word codes are below 0x110000 (21 bits): (unit, word) packs into one integer.
+_CODE_BITS = 21
 
 
 def candidates(old: list[Profile], new: list[Profile]) -> set[tuple[int, int]]:
@@ -94,12 +96,15 @@ def candidate_pairs(
 
 
 def _distinct_words(units: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
-    """(unit index, word code) of every distinct word of every unit."""
-    sets = ["".join(set(p.ordered)) for p in units]
-    lengths = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
-    text = "".join(sets).encode("utf-32-le", "surrogatepass")
+    """(unit index, word code) of every distinct word of every unit, by unit and code (one
+    sort of all the units' codes: long units, such as sections, hold thousands)."""
+    wordings = [p.ordered for p in units]
+    lengths = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
+    text = "".join(wordings).encode("utf-32-le", "surrogatepass")
     codes = np.frombuffer(text, dtype=np.uint32).astype(np.int64)
-    return np.repeat(np.arange(len(units), dtype=np.int64), lengths), codes
+    owner = np.repeat(np.arange(len(units), dtype=np.int64), lengths)
+    keys = distinct_sorted(owner << _CODE_BITS | codes)
+    return keys >> _CODE_BITS, keys & ((1 << _CODE_BITS) - 1)
 
 
 def _dense_ids(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -176,7 +181,8 @@ def _lookups(
         active[reach[0]] = True
         keep &= active[unit_a]
     unit, word = unit_a[keep], id_a[keep]
-    order = np.lexsort((rank[word], unit))
+    # By unit, then rarest first: one key each, all distinct (a unit holds a word once).
+    order = np.argsort(unit * len(rank) + rank[word])
     unit, word = unit[order], word[order]
     # Each unit's KEY_WORDS rarest words.
     count = np.bincount(unit, minlength=len(units))
