@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, pairwise
+from operator import attrgetter
 
 import numpy as np
 
@@ -133,12 +134,14 @@ class _Side:
     def of(cls, doc: Document, vocab: Vocabulary) -> _Side:
         up: dict[str, str | None] = {}
         block: dict[str, str | None] = {}
+        ids = list(map(_ID, doc.nodes))
+        kind_of = dict(zip(ids, map(_KIND, doc.nodes), strict=True))  # (made in C)
         for node in doc.nodes:
             nid, kind, parent = node.id, node.kind, node.parent
             if parent is None:
                 up[nid], block[nid] = None, (nid if kind == "block" else None)
                 continue
-            above = doc.node(parent).kind  # usually what is wanted: no walk up
+            above = kind_of[parent]  # usually what is wanted: no walk up
             up[nid] = parent if kind == "section" or above == _UP[kind] else _nearest_up(doc, node)
             if kind == "block":
                 block[nid] = nid
@@ -149,8 +152,11 @@ class _Side:
             else:
                 held = doc.nearest(nid, "block")
                 block[nid] = held.id if held is not None else None
-        pos = {n.id: i for i, n in enumerate(doc.nodes)}
+        pos = dict(zip(ids, range(len(ids)), strict=True))
         return cls(doc, node_profiles(doc, vocab), up, block, pos)
+
+
+_ID, _KIND, _PARENT = attrgetter("id"), attrgetter("kind"), attrgetter("parent")
 
 
 # The kind one level up the hierarchy from each kind below sections.
@@ -217,16 +223,24 @@ def node_profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
     a block's or sentence's when its text is its children's texts cut at punctuation (the
     same words, without tokenising the text once more at every level)."""
     out: dict[str, Profile] = {}
+    # Looked up here, not asked of the document and the vocabulary: a call per node cost
+    # more than the lookup (nearly every node is a unit profiled by its own text).
+    several = {p for p, n in Counter(map(_PARENT, doc.nodes)).items() if n > 1}
+    profiled, profile, children = vocab.profiled, vocab.profile, doc.children
     for node in reversed(doc.nodes):
-        kids = doc.children(node.id)
+        nid = node.id
         if node.kind == "section":
             codes = [vocab.encode(content_word_tuple(node.title or node.text))]
-            codes.extend([out[child.id].ordered for child in kids])
-            out[node.id] = Profile("".join(codes))
-        elif len(kids) > 1 and cut_at_punctuation(node.text, [k.text for k in kids]):
-            out[node.id] = Profile("".join([out[k.id].ordered for k in kids]))
-        else:
-            out[node.id] = vocab.profile(node.text)
+            codes.extend([out[child.id].ordered for child in children(nid)])
+            out[nid] = Profile("".join(codes))
+            continue
+        if nid in several:  # (one child has the same words, or the node has its own text)
+            kids = children(nid)
+            if cut_at_punctuation(node.text, [k.text for k in kids]):
+                out[nid] = Profile("".join([out[k.id].ordered for k in kids]))
+                continue
+        got = profiled.get(node.text)
+        out[nid] = got if got is not None else profile(node.text)
     return out
 
 

@@ -171,6 +171,11 @@ class Vocabulary:
             got = self._seen[text] = Profile(self.encode(content_word_tuple(text)))
         return got
 
+    @property
+    def profiled(self) -> dict[str, Profile]:
+        """The profiles made so far, by text (to read, not to change)."""
+        return self._seen
+
     def known(self, text: str) -> Profile | None:
         """:meth:`profile` of a text profiled already, else None."""
         return self._seen.get(text)

@@ -356,7 +356,11 @@ def content_word_tuple(text: str) -> tuple[str, ...]:
     the text as given: the stages after aligning ask again for the words of the texts it
     profiled (a clause's in rarity, a pair's in classify), and a node's text keeps its hash,
     where folding it anew cost a copy and a hash of the copy each time."""
-    return _content_words(fold(text))
+    return _content_words(_fold(text))
+
+
+# fold without its own cache: content_word_tuple, its one caller here, caches by text.
+_fold = getattr(fold, "__wrapped__", fold)
 
 
 def _content_words(folded: str) -> tuple[str, ...]:
@@ -364,9 +368,10 @@ def _content_words(folded: str) -> tuple[str, ...]:
     # filtered as they come: a number is always kept (one character is a digit), a Chinese
     # word if longer than one character, an English word if longer and not a stop word.
     out: list[str] = []
+    known = _CONTENT_RUNS.get  # (a run seen before costs a lookup, not a call)
     for num, cjk, latin in _WORD.findall(folded):
         if cjk:
-            out.extend(_content_run(cjk))
+            out.extend(known(cjk) or _content_run(cjk))
         elif num:
             out.append(num.replace(" ", ""))
         else:
