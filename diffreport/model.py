@@ -78,7 +78,8 @@ class Document:
     _of_kind: dict[str, list[Node]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_id = {n.id: n for n in self.nodes}
+        if not self._by_id:  # (else given by :meth:`part`)
+            self._by_id = {n.id: n for n in self.nodes}
         if self._children and self._of_kind:
             return  # given by the maker of the nodes (parse, :meth:`part`), kept as it went
         self._children = {}
@@ -148,6 +149,11 @@ class Document:
                 children[parent] = kids
             else:
                 del children[parent]
+        by_id: dict[str, Node] = {}
+        if len(self._by_id) == len(self.nodes):  # ids unique: the others' ids taken out
+            by_id = dict(self._by_id)  # (a copy of the table, not a new one built)
+            for n in others:
+                del by_id[n.id]
         of_kind = dict(self._of_kind)
         for kind in {n.kind for n in others}:
             same = [k for k in of_kind[kind] if (k.role == "front") == front]
@@ -160,6 +166,7 @@ class Document:
             title=self.title,
             path=self.path,
             genre=self.genre,
+            _by_id=by_id,
             _children=children,
             _of_kind=of_kind,
         )
