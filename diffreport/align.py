@@ -157,6 +157,7 @@ class _Side:
 
 
 _ID, _KIND, _PARENT = attrgetter("id"), attrgetter("kind"), attrgetter("parent")
+_ORDERED = attrgetter("ordered")
 
 
 # The kind one level up the hierarchy from each kind below sections.
@@ -310,14 +311,10 @@ def _share_in(part: Profile, counts: Counter[str]) -> float:
 
 def _unique_twins(old: list[Profile], new: list[Profile]) -> dict[int, int]:
     """old index → new index of the units whose wording occurs exactly once on each side."""
-    count_o = Counter(p.ordered for p in old)
-    count_n = Counter(p.ordered for p in new)
-    where_n = {p.ordered: j for j, p in enumerate(new) if count_n[p.ordered] == 1}
-    return {
-        i: where_n[p.ordered]
-        for i, p in enumerate(old)
-        if p.ordered and count_o[p.ordered] == 1 and p.ordered in where_n
-    }
+    words_o, words_n = list(map(_ORDERED, old)), list(map(_ORDERED, new))
+    count_o, count_n = Counter(words_o), Counter(words_n)
+    where_n = {w: j for j, w in enumerate(words_n) if count_n[w] == 1}
+    return {i: where_n[w] for i, w in enumerate(words_o) if w and count_o[w] == 1 and w in where_n}
 
 
 def _same_sequence(old: list[Profile], new: list[Profile]) -> bool:
