@@ -200,9 +200,17 @@ _CJK_SPACED = re.compile(r"[\u4e00-\u9fff]\s|\s[\u4e00-\u9fff]")
 _TOKEN_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[A-Za-z][A-Za-z'’\-]*|\d+|\S|\s+")
 
 
-def _atoms(text: str) -> list[str]:
+# _TOKEN_RUNS with a Chinese character as a token of its own: the atoms of a text without
+# characters of CJK Extension A (a run holding one is an atom whole).
+_ATOM = re.compile(r"[\u4e00-\u9fff]|[A-Za-z][A-Za-z'’\-]*|\d+|\S|\s+")
+_EXTENSION_A = re.compile(r"[\u3400-\u4dbf]")
+
+
+def atoms(text: str) -> list[str]:
     """Pieces a replacement is made of: Chinese characters one by one (a rename may change part
     of a word: `民政局` → `民政部门`), Latin words, numbers and punctuation whole."""
+    if not _EXTENSION_A.search(text):
+        return _ATOM.findall(text)
     out: list[str] = []
     for m in _TOKEN_RUNS.finditer(text):
         t = m.group()
@@ -234,11 +242,12 @@ def _hmm_edges(text: str) -> frozenset[int]:
     """Offsets where jieba's usual words (HMM on) and other tokens start or end."""
     edges = {0, len(text)}
     for m in _TOKEN_RUNS.finditer(text):
-        at = m.start()
-        edges.add(at)
-        for w in cut_run(m.group()) if _CJK_WORD.fullmatch(m.group()) else [m.group()]:
-            at += len(w)
-            edges.add(at)
+        run, start = m.group(), m.start()
+        if _CJK_WORD.fullmatch(run):
+            edges.update(accumulate(map(len, cut_run(run)), initial=start))
+        else:
+            edges.add(start)
+            edges.add(m.end())
     return frozenset(edges)
 
 
@@ -261,6 +270,7 @@ def _edge_word(term: str) -> bool:
     return _edge_characters(term) and _edge_words(term)
 
 
+@lru_cache(maxsize=65536)
 def _edge_characters(term: str) -> bool:
     """:func:`_edge_word`'s tests of the characters alone (no segmenting: made first)."""
     if not term:  # a cut of spaces only (`Bullseye 的新版` → `bullseye 的`)
@@ -322,7 +332,7 @@ def _pairs_in_context(
 ) -> frozenset[tuple[str, str]]:
     """:func:`_term_pairs` once the context is cut (cached: long codes repeat their changes)."""
     old_s, new_s = left + deleted + right, left + inserted + right
-    a, b = _atoms(old_s), _atoms(new_s)
+    a, b = atoms(old_s), atoms(new_s)
     vocab = {t: chr(0x10000 + k) for k, t in enumerate(dict.fromkeys(a + b))}
     # (changed, old start, old end, new start, new end); a deletion next to an insertion is
     # one change.

@@ -300,3 +300,23 @@ def test_a_reordered_list_is_not_read_position_by_position():
     assert ("聘期考核", "专项考核") not in renames
     assert ("试用期考核", "聘（任）期考核") not in renames
     assert {("面向社会公开招考", "公开招考"), ("分级分类", "分类分级")} <= renames
+
+
+def _atoms_one_run_at_a_time(text: str) -> list[str]:
+    """terms.atoms as it was written first: each run of _TOKEN_RUNS, a run of Chinese of
+    the basic block split into its characters."""
+    import re
+
+    out: list[str] = []
+    for m in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[A-Za-z][A-Za-z'’\-]*|\d+|\S|\s+", text):
+        t = m.group()
+        out.extend(t) if re.fullmatch(r"[\u4e00-\u9fff]+", t) else out.append(t)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="质量技监部门㐀㑁a Zb'’-0129，、。（）\n\t\u3000\u9fa5\u9fff\U00020000_#"))
+def test_atoms_as_run_by_run(text: str) -> None:
+    from diffreport.terms import atoms
+
+    assert atoms(text) == _atoms_one_run_at_a_time(text)
