@@ -15,7 +15,7 @@ from .classify import Classifier
 from .measures import pair_measures
 from .model import LEVELS, Document, Node, SourceText
 from .parse import parse
-from .result import Alignment, Comparison, Pairing, TargetChange
+from .result import Comparison, Pairing
 from .sidecar import Deferred, can_fork
 from .similarity import rarity
 from .targets import Target, compare_targets, extract_targets
@@ -67,7 +67,9 @@ def compare(
     old_body, new_body = old_doc.part(front=False), new_doc.part(front=False)
     chars = sum(len(n.text) for doc in (old_doc, new_doc) for n in doc.of_kind("block"))
     # Each side's figures and the terms' uses need the documents alone: a second core finds them
-    # while this one aligns and classifies.
+    # while this one aligns and classifies. One child only: a second, forked after aligning to
+    # classify half the costly pairings, lost more to the pages both processes then copy
+    # (copy-on-write, ~0.3 GB of heap) than it saved (real-1m: classify 0.37 -> 0.41 s).
     fork = can_fork(chars, workers)
     if fork:
         segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared
@@ -85,39 +87,13 @@ def compare(
             for level, front_pairs in _align_front(old_doc, new_doc, weights).items():
                 pairs[level] = front_pairs + pairs[level]
         with _timed(timings, "classify"):
-            ordered = _in_reading_order(pairs, old_doc, new_doc)
             classify = Classifier(old_doc, new_doc, weights)
-            found = [classify.in_place(p) for p in ordered]
-            # The pairings that need weighing (evidence, inline diffs: a quarter of them at
-            # real-1m, nine tenths of the work) are classified half here and half beside,
-            # where the targets are paired too: they need only the pairings and the figures.
-            costly = [i for i, a in enumerate(found) if a is None]
-            theirs = costly[1::2] if fork else []
+            alignments = [classify(p) for p in _in_reading_order(pairs, old_doc, new_doc)]
+        with _timed(timings, "targets+terms"):
             figures, uses = side.result()
-            with Deferred(
-                _beside, classify, [ordered[i] for i in theirs], ordered, figures, fork=fork
-            ) as beside:
-                for i in costly[0::2] if fork else costly:
-                    found[i] = classify(ordered[i])
-                classified, targets = beside.result()
-            for i, alignment in zip(theirs, classified, strict=True):
-                found[i] = alignment
-            alignments: list[Alignment] = found  # type: ignore[assignment]  # all filled
-        with _timed(timings, "terms"):
+            targets = compare_targets(old_doc, new_doc, alignments, figures=figures)
             terms = term_shifts(old_doc, new_doc, alignments, uses=uses)
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
-
-
-def _beside(
-    classify: Classifier,
-    pairings: list[Pairing],
-    ordered: list[Pairing],
-    figures: tuple[list[Target], list[Target]],
-) -> tuple[list[Alignment], list[TargetChange]]:
-    """``pairings`` classified, and the targets paired within the units ``ordered`` (all the
-    pairings, in the alignments' order) pairs."""
-    targets = compare_targets(classify.old, classify.new, ordered, figures=figures)
-    return [classify(p) for p in pairings], targets
 
 
 # Each side's figures (old, new) and the candidate terms' uses: what the targets and terms

@@ -1,8 +1,7 @@
-"""Work done beside the comparison on a second core.
+"""Work that needs only the parsed documents, done beside the comparison on a second core.
 
-A forked child inherits the documents (and whatever else the parent holds: the pairings) for
-nothing (copy-on-write) and sends back only its result, small next to them (a side's figures
-and keywords; half the costly alignments and the targets), through a pipe; the parent goes on
+A forked child inherits the documents for nothing (copy-on-write) and sends back only its
+result, small next to them (a side's figures and keywords), through a pipe; the parent aligns
 meanwhile. Where a fork is unsafe or cannot pay — no ``fork`` (or not Linux), one core
 available, ``workers=1`` (batch and history already fill the cores), other Python threads
 running (the child would inherit their locks, held, without the threads), or documents too

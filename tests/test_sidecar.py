@@ -128,8 +128,6 @@ def test_a_comparison_is_the_same_with_its_side_work_forked(monkeypatch):
 
     monkeypatch.setattr(sidecar.os, "fork", fork)
     forked = compare(old, new)
-    # One child for each side's figures and the terms' uses, one for half the costly
-    # classifying and the targets.
-    assert len(forks) == 2
+    assert len(forks) == 1
     assert forked.to_json() == alone.to_json()
     assert forked.targets and any(forked.terms.values())
