@@ -8,7 +8,7 @@ list-like sentence).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -140,27 +140,19 @@ class Document:
         others = [n for n in self.nodes if (n.role == "front") != front]
         if len(others) > len(nodes) or not nodes:
             return Document(nodes=nodes, title=self.title, path=self.path, genre=self.genre)
+
         # Most of the document (its body): its indices are this one's without the few others
         # (lists the others are not in are shared: no index list changes once made).
-        children = dict(self._children)
-        for parent in {n.parent for n in others}:
-            kids = [k for k in children[parent] if (k.role == "front") == front]
-            if kids:
-                children[parent] = kids
-            else:
-                del children[parent]
+        def kept(n: Node) -> bool:
+            return (n.role == "front") == front
+
+        children = _narrowed(self._children, {n.parent for n in others}, kept)
         by_id: dict[str, Node] = {}
         if len(self._by_id) == len(self.nodes):  # ids unique: the others' ids taken out
             by_id = dict(self._by_id)  # (a copy of the table, not a new one built)
             for n in others:
                 del by_id[n.id]
-        of_kind = dict(self._of_kind)
-        for kind in {n.kind for n in others}:
-            same = [k for k in of_kind[kind] if (k.role == "front") == front]
-            if same:
-                of_kind[kind] = same
-            else:
-                del of_kind[kind]
+        of_kind = _narrowed(self._of_kind, {n.kind for n in others}, kept)
         return Document(
             nodes=nodes,
             title=self.title,
@@ -178,3 +170,16 @@ class Document:
             if n.kind in ("section", "block"):
                 lines.append(n.text)
         return "\n".join(lines)
+
+
+def _narrowed(index: dict, keys: set, kept: Callable[[Node], bool]) -> dict:
+    """A copy of ``index`` (key → nodes) whose lists under ``keys`` hold only the nodes
+    ``kept`` accepts; a key left with none goes (lists under other keys are shared)."""
+    out = dict(index)
+    for key in keys:
+        nodes = [n for n in out[key] if kept(n)]
+        if nodes:
+            out[key] = nodes
+        else:
+            del out[key]
+    return out
