@@ -223,3 +223,24 @@ def test_a_numbered_markdown_heading_has_its_number_as_label(tmp_path):
     c = compare(old, new)
     sec = next(a for a in c.at("section") if a.old_label or a.new_label)
     assert (sec.old_label, sec.new_label, sec.status) == ("4.", "6.", "unchanged")
+
+
+def test_a_documents_part_answers_as_a_document_of_its_own_nodes():
+    # Document.part narrows the whole document's indices instead of building its own: the
+    # body and the front matter must answer exactly as documents made from their nodes.
+    from diffreport.compare import load
+    from diffreport.model import LEVELS, Document
+
+    checked = 0
+    for path in {p for pair in law_pairs()[:8] for p in pair}:
+        doc = load(path)
+        for front in (True, False):
+            part = doc.part(front=front)
+            fresh = Document(nodes=list(part.nodes), title=doc.title, genre=doc.genre)
+            for kind in LEVELS:
+                assert part.of_kind(kind) == fresh.of_kind(kind)
+            for parent in [None, *(n.id for n in part.nodes)]:
+                assert part.children(parent) == fresh.children(parent)
+            assert all(part.node(n.id) is n for n in part.nodes)
+            checked += bool(part.nodes) and len(part.nodes) < len(doc.nodes)
+    assert checked >= 8  # parts that are neither empty nor the whole document
