@@ -312,8 +312,8 @@ class Classifier:
                 "old": _place(old, a or old.node(old_ids[0])),
                 "new": _place(new, b or new.node(new_ids[0])),
             }
-        if status == "changed":  # (a pair)
-            alignment.minor = _same_content(self._old, self._new, a, b, minor=True)  # type: ignore[arg-type]
+        if status == "changed" and a is not None and b is not None:  # (changed: always a pair)
+            alignment.minor = _same_content(self._old, self._new, a, b, minor=True)
         if a is not None:  # (main_pair of a pair is the pair)
             main_a, main_b = a, b
         else:
@@ -330,8 +330,13 @@ class Classifier:
             alignment.old_label, alignment.new_label = main_a.label, main_b.label
         if status in ("changed", "split", "merged"):
             alignment.evidence = self.evidence(pairing)
-            if status == "changed" and pairing.level in ("sentence", "clause", "block"):
-                old_text, new_text = a.text, b.text  # type: ignore[union-attr]  # (a pair)
+            if (
+                status == "changed"
+                and a is not None
+                and b is not None
+                and pairing.level in ("sentence", "clause", "block")
+            ):
+                old_text, new_text = a.text, b.text
                 if (
                     pairing.level != "block"
                     or len(old_text) + len(new_text) < INLINE_DIFF_MAX_CHARS
