@@ -214,57 +214,25 @@ def pair_similarities(
     else:
         units_o = [Profile(*p.sample(rate)) for p in old]
         units_n = [Profile(*p.sample(rate)) for p in new]
-    out = np.zeros(len(old))
-    if not len(old):
-        return out
-    bag = _bag_ratios(units_o, units_n)
-    reach = np.flatnonzero(bag >= floor * 100.0 - _CUTOFF_SLACK).tolist()
-    if reach:
-        ordered = process.cpdist(
-            [units_o[k].ordered for k in reach],
-            [units_n[k].ordered for k in reach],
-            scorer=fuzz.ratio,
-            dtype=np.float64,
-            workers=-1 if len(reach) >= THREADS_ABOVE_PAIRS else 1,
-        )
-        out[reach] = blend(ordered, bag[reach])
-    return out
+    pairs = np.arange(len(old))
+    return indexed_similarities(units_o, units_n, pairs, pairs, floor)
 
 
 def indexed_similarities(
     old: list[Profile], new: list[Profile], rows: np.ndarray, cols: np.ndarray, floor: float = 0.0
 ) -> np.ndarray:
-    """:func:`pair_similarities` of ``old[rows[k]]`` and ``new[cols[k]]`` for every k (no
-    sampling): the same floats, with each unit's length and bag read once, not once per
-    pair (a large group's candidates are tens of thousands of pairs of a few thousand
-    units)."""
+    """:func:`similarity` of ``old[rows[k]]`` and ``new[cols[k]]`` for every k (no sampling),
+    in C and numpy, with each unit's length and bag read once, not once per pair (a large
+    group's candidates are tens of thousands of pairs of a few thousand units); 0.0 below
+    ``floor`` as :func:`pair_similarities`."""
     out = np.zeros(len(rows))
     if not len(rows):
         return out
     len_o = np.fromiter(map(len, map(_ORDERED, old)), dtype=np.int64, count=len(old))
     len_n = np.fromiter(map(len, map(_ORDERED, new)), dtype=np.int64, count=len(new))
     len_a, len_b = len_o[rows], len_n[cols]
-    # The bag view: shared words as shared_words counts them (by LCS, or word by word for
-    # long pairs), then rapidfuzz's ratio arithmetic, as _bag_ratios.
-    shared = np.zeros(len(rows), dtype=np.int64)
-    long = _lcs_cost(len_a, len_b) >= BY_WORD_ABOVE
-    short = np.flatnonzero(~long)
-    if len(short):
-        i_s, j_s = np.unique(rows[short]), np.unique(cols[short])
-        _make_bags([old[i] for i in i_s.tolist()] + [new[j] for j in j_s.tolist()])
-        bags_o = {i: old[i].bag for i in i_s.tolist()}
-        bags_n = {j: new[j].bag for j in j_s.tolist()}
-        shared[short] = process.cpdist(
-            list(map(bags_o.__getitem__, rows[short].tolist())),
-            list(map(bags_n.__getitem__, cols[short].tolist())),
-            scorer=LCSseq.similarity,
-            workers=-1 if len(short) >= THREADS_ABOVE_PAIRS else 1,
-        )
-    at = np.flatnonzero(long)
-    if len(at):
-        shared[at] = _shared_by_word(
-            [old[i].ordered for i in rows[at].tolist()], [new[j].ordered for j in cols[at].tolist()]
-        )
+    # The bag view: rapidfuzz's ratio of the bags, from the words they share.
+    shared = _shared_at(old, new, rows, cols, len_a, len_b)
     total = len_a + len_b
     bag = (1.0 - (total - 2 * shared) / np.maximum(total, 1)) * 100.0
     bag[total == 0] = 100.0
@@ -283,18 +251,6 @@ def indexed_similarities(
 
 
 _ORDERED = attrgetter("ordered")
-
-
-def _bag_ratios(old: Sequence[Profile], new: Sequence[Profile]) -> np.ndarray:
-    """``fuzz.ratio`` of the bags of ``old[k]`` and ``new[k]`` for every k, from their shared
-    words (:func:`shared_words`) by rapidfuzz's own arithmetic: 100 (1 - indel distance /
-    total length), and 100 for two empty units."""
-    shared = shared_words(old, new)
-    total = np.fromiter((len(p.ordered) for p in old), dtype=np.int64, count=len(old))
-    total += np.fromiter((len(p.ordered) for p in new), dtype=np.int64, count=len(new))
-    ratio = (1.0 - (total - 2 * shared) / np.maximum(total, 1)) * 100.0
-    ratio[total == 0] = 100.0
-    return ratio
 
 
 def cost(old: list[Profile], new: list[Profile]) -> float:
@@ -367,25 +323,44 @@ def shared_words(a: Sequence[Profile], b: Sequence[Profile]) -> np.ndarray:
     counted per distinct word, in numpy (linear in their vocabularies, where the bit-parallel
     LCS costs the product of their lengths: sections running to a document's words); the
     others by that LCS, in C."""
-    out = np.zeros(len(a), dtype=np.int64)
-    if not len(a):
+    pairs = np.arange(len(a))
+    return _shared_at(a, b, pairs, pairs)
+
+
+def _shared_at(
+    old: Sequence[Profile],
+    new: Sequence[Profile],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    len_a: np.ndarray | None = None,
+    len_b: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`shared_words` of ``old[rows[k]]`` and ``new[cols[k]]`` for every k, each unit's
+    bag read once (``len_a``, ``len_b``: the pairs' lengths when known)."""
+    out = np.zeros(len(rows), dtype=np.int64)
+    if not len(rows):
         return out
-    len_a = np.fromiter((len(p.ordered) for p in a), dtype=np.int64, count=len(a))
-    len_b = np.fromiter((len(p.ordered) for p in b), dtype=np.int64, count=len(b))
+    if len_a is None or len_b is None:
+        len_a = np.fromiter(map(len, map(_ORDERED, old)), dtype=np.int64, count=len(old))[rows]
+        len_b = np.fromiter(map(len, map(_ORDERED, new)), dtype=np.int64, count=len(new))[cols]
     long = _lcs_cost(len_a, len_b) >= BY_WORD_ABOVE
-    short = np.flatnonzero(~long).tolist()
-    if short:
-        units_a, units_b = [a[k] for k in short], [b[k] for k in short]
-        _make_bags(units_a + units_b)
+    short = np.flatnonzero(~long)
+    if len(short):
+        i_s, j_s = np.unique(rows[short]), np.unique(cols[short])
+        _make_bags([old[i] for i in i_s.tolist()] + [new[j] for j in j_s.tolist()])
+        bags_o = {i: old[i].bag for i in i_s.tolist()}
+        bags_n = {j: new[j].bag for j in j_s.tolist()}
         out[short] = process.cpdist(
-            [p.bag for p in units_a],
-            [p.bag for p in units_b],
+            list(map(bags_o.__getitem__, rows[short].tolist())),
+            list(map(bags_n.__getitem__, cols[short].tolist())),
             scorer=LCSseq.similarity,
             workers=-1 if len(short) >= THREADS_ABOVE_PAIRS else 1,
         )
-    at = np.flatnonzero(long).tolist()
-    if at:
-        out[at] = _shared_by_word([a[k].ordered for k in at], [b[k].ordered for k in at])
+    at = np.flatnonzero(long)
+    if len(at):
+        out[at] = _shared_by_word(
+            [old[i].ordered for i in rows[at].tolist()], [new[j].ordered for j in cols[at].tolist()]
+        )
     return out
 
 
