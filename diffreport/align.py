@@ -40,6 +40,7 @@ from .parts import MIN_PART_WORDS, Wholes
 from .result import Pairing
 from .similarity import (
     EXACT_BUDGET,
+    SAMPLE_ABOVE,
     TIE_BREAK,
     WORD_BITS,
     Profile,
@@ -370,13 +371,20 @@ def _sparse_scores(
     that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
     for all pairs at once (``process.cpdist``). With ``must_share``, only pairs sharing one
     of those word codes, or ``allowed``, are candidates (:func:`candidates.candidate_pairs`)."""
-    pairs = candidate_pairs(old, new, must_share, allowed)  # sorted, as tuples sort
-    if not len(pairs):
+    if not old or not new:
         return {}
-    rows, cols = pairs[:, 0], pairs[:, 1]
     len_o = np.array([len(p.ordered) for p in old], dtype=np.int64)
     len_n = np.array([len(p.ordered) for p in new], dtype=np.int64)
     weight = TIE_BREAK if moved else POSITION_PRIOR
+    # Pairs whose bag view is below threshold - weight score below the threshold (below,
+    # indexed_similarities gives 0.0), unless scored on samples (units above SAMPLE_ABOVE
+    # words), which that bag does not bound: the candidates need not hold them.
+    sampled = max(int(len_o.max()), int(len_n.max())) > SAMPLE_ABOVE
+    floor = 0.0 if sampled else threshold - weight
+    pairs = candidate_pairs(old, new, must_share, allowed, floor)  # sorted, as tuples sort
+    if not len(pairs):
+        return {}
+    rows, cols = pairs[:, 0], pairs[:, 1]
     exact = (
         2 * len(pairs) * int(len_o.max()) * int(len_n.max()) / WORD_BITS <= EXACT_BUDGET
         or 2 * int(np.sum((len_o[rows] // WORD_BITS + 1) * len_n[cols])) <= EXACT_BUDGET

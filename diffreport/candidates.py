@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .similarity import Profile, distinct_sorted, linear_sum_assignment
+from .similarity import Profile, bags_reaching, distinct_sorted, linear_sum_assignment
 
 # Each unit looks up its KEY_WORDS rarest words and keeps the CANDIDATES units that share the
 # most (rarity-weighted) of them, in both directions.
@@ -52,6 +52,7 @@ def candidate_pairs(
     new: list[Profile],
     must_share: np.ndarray | None = None,
     allowed: tuple[np.ndarray, np.ndarray] | None = None,
+    floor: float = 0.0,
 ) -> np.ndarray:
     """:func:`candidates` as an array of (old index, new index) rows, sorted. The lookups of
     all units are done together in numpy (a unit's own lookup in Python cost tens of
@@ -62,7 +63,10 @@ def candidate_pairs(
     or are among the ``allowed`` (old indices, new indices), compete for each unit's places
     (besides units of the same wording): a caller that keeps no other pair has them found
     from those words' postings alone, and unrelated text, which shares only common words,
-    proposes almost nothing."""
+    proposes almost nothing. With ``must_share``, a ``floor`` also leaves out the candidates
+    whose bag view falls below it (:func:`similarity.bags_reaching`: a caller scoring them
+    with that floor drops them), other than units of the same wording; units with no such
+    pair among those that may compete do not look up at all (unrelated text: nearly all)."""
     if not old or not new:
         return np.zeros((0, 2), dtype=np.int64)
     unit_o, code_o = _distinct_words(old)
@@ -81,17 +85,37 @@ def candidate_pairs(
         rows, cols = _sharing(unit_o, id_o, unit_n, id_n, wanted)
         if allowed is not None:
             rows, cols = np.concatenate((rows, allowed[0])), np.concatenate((cols, allowed[1]))
+        by_old = distinct_sorted(rows * len(new) + cols)
+        rows, cols = by_old // len(new), by_old % len(new)
+        if floor > 0.0:
+            # A unit's candidates are its own lookup's (the others' only rank its pairs):
+            # only units with a pair that may reach the floor need it.
+            close = bags_reaching(old, new, rows, cols, floor)
+            looks_o = np.zeros(len(old), dtype=bool)
+            looks_o[rows[close]] = True
+            looks_n = np.zeros(len(new), dtype=bool)
+            looks_n[cols[close]] = True
+            mine_o, mine_n = looks_o[rows], looks_n[cols]
+            rows_o, cols_o = rows[mine_o], cols[mine_o]
+            rows_n, cols_n = rows[mine_n], cols[mine_n]
+            close = by_old[close]
+        else:
+            rows_o = rows_n = rows
+            cols_o = cols_n = cols
         # Each direction's pairs ordered by the unit looked up in (its postings are read in
         # that order: near, in memory, to one another).
-        by_new = distinct_sorted(cols * len(old) + rows)
-        by_old = distinct_sorted(rows * len(new) + cols)
+        by_new = np.sort(cols_o * len(old) + rows_o)
         reach_o = (by_new % len(old), by_new // len(old))
-        reach_n = (by_old % len(new), by_old // len(new))
-    found = [_same_wording(old, new)]
-    found.append(_lookups(old, unit_o, id_o, unit_n, id_n, len(new), rank, weight[df], reach_o))
+        reach_n = (cols_n, rows_n)
+    same = _same_wording(old, new)
+    found = [_lookups(old, unit_o, id_o, unit_n, id_n, len(new), rank, weight[df], reach_o)]
     flipped = _lookups(new, unit_n, id_n, unit_o, id_o, len(old), rank, weight[df], reach_n)
     found.append(flipped[:, ::-1])
-    keys = distinct_sorted(np.concatenate([f[:, 0] * len(new) + f[:, 1] for f in found]))
+    keys = np.concatenate([f[:, 0] * len(new) + f[:, 1] for f in found])
+    if must_share is not None and floor > 0.0:  # (close: sorted)
+        at = np.minimum(np.searchsorted(close, keys), max(len(close) - 1, 0))
+        keys = keys[close[at] == keys] if len(close) else keys[:0]
+    keys = distinct_sorted(np.concatenate((same[:, 0] * len(new) + same[:, 1], keys)))
     return np.stack((keys // len(new), keys % len(new)), axis=1)
 
 

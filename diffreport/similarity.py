@@ -232,10 +232,7 @@ def indexed_similarities(
     len_n = np.fromiter(map(len, map(_ORDERED, new)), dtype=np.int64, count=len(new))
     len_a, len_b = len_o[rows], len_n[cols]
     # The bag view: rapidfuzz's ratio of the bags, from the words they share.
-    shared = _shared_at(old, new, rows, cols, len_a, len_b)
-    total = len_a + len_b
-    bag = (1.0 - (total - 2 * shared) / np.maximum(total, 1)) * 100.0
-    bag[total == 0] = 100.0
+    bag = _bag_ratio(len_a + len_b, _shared_at(old, new, rows, cols, len_a, len_b))
     reach = np.flatnonzero(bag >= floor * 100.0 - _CUTOFF_SLACK)
     if len(reach):
         ordered_o, ordered_n = list(map(_ORDERED, old)), list(map(_ORDERED, new))
@@ -251,6 +248,31 @@ def indexed_similarities(
 
 
 _ORDERED = attrgetter("ordered")
+
+
+def _bag_ratio(total: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """rapidfuzz's ratio (0..100) of two bags of ``total`` words together sharing ``shared``
+    (non-decreasing in ``shared``: each step is a monotonic IEEE operation)."""
+    bag = (1.0 - (total - 2 * shared) / np.maximum(total, 1)) * 100.0
+    bag[total == 0] = 100.0
+    return bag
+
+
+def bags_reaching(
+    old: list[Profile], new: list[Profile], rows: np.ndarray, cols: np.ndarray, floor: float
+) -> np.ndarray:
+    """The k for which :func:`indexed_similarities` of ``old[rows[k]]`` and ``new[cols[k]]``
+    with this ``floor`` counts the ordered view (its bag view reaches the floor): the others
+    score 0.0. Words are counted only for the pairs whose lengths let the bag reach it (no
+    more words shared than the shorter has)."""
+    len_o = np.fromiter(map(len, map(_ORDERED, old)), dtype=np.int64, count=len(old))
+    len_n = np.fromiter(map(len, map(_ORDERED, new)), dtype=np.int64, count=len(new))
+    len_a, len_b = len_o[rows], len_n[cols]
+    total = len_a + len_b
+    cut = floor * 100.0 - _CUTOFF_SLACK
+    may = np.flatnonzero(_bag_ratio(total, np.minimum(len_a, len_b)) >= cut)
+    shared = _shared_at(old, new, rows[may], cols[may], len_a[may], len_b[may])
+    return may[_bag_ratio(total[may], shared) >= cut]
 
 
 def cost(old: list[Profile], new: list[Profile]) -> float:

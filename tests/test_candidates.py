@@ -145,6 +145,37 @@ def test_candidates_that_must_share_a_word_equal_the_unit_by_unit_search(seed):
     assert all(keep(i, j) or old[i].ordered == new[j].ordered for i, j in found.tolist())
 
 
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("floor", [0.3, 0.55])
+def test_candidates_with_a_floor_are_those_whose_bag_reaches_it(seed, floor):
+    """With a ``floor`` as well, the same candidates less those whose bag view is below it
+    (as :func:`similarity` computes it), units of the same wording always kept: the
+    reference restricted to those pairs."""
+    from diffreport.candidates import candidate_pairs
+    from diffreport.similarity import fuzz
+
+    rng, words, vocab, old, new = _random_units(seed)
+    shared = {vocab.codes[w] for w in rng.sample(words, 120) if w in vocab.codes}
+    allowed = {(rng.randrange(len(old)), rng.randrange(len(new))) for _ in range(50)}
+
+    def keep(i, j):
+        return (i, j) in allowed or not shared.isdisjoint(set(old[i].ordered) & set(new[j].ordered))
+
+    def reaches(i, j):
+        bag = fuzz.ratio(old[i].bag, new[j].bag)
+        return old[i].ordered == new[j].ordered or bag >= floor * 100.0 - 1e-6
+
+    args = (
+        np.array(sorted(ord(c) for c in shared), dtype=np.int64),
+        (np.array([i for i, _ in allowed]), np.array([j for _, j in allowed])),
+    )
+    found = set(map(tuple, candidate_pairs(old, new, *args, floor=floor).tolist()))
+    expected = {(i, j) for i, j in _lookup_one_by_one(old, new, keep) if reaches(i, j)}
+    assert found == expected
+    # The floor only drops pairs: the rest are the candidates found without it.
+    assert found <= set(map(tuple, candidate_pairs(old, new, *args).tolist()))
+
+
 def Profile_of(vocab, words):
     from diffreport.similarity import Profile
 
