@@ -4,6 +4,8 @@ import json
 
 import pytest
 from conftest import SEEDS, law_pairs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diffreport.compare import compare
 
@@ -113,3 +115,55 @@ def test_text_is_read_as_markdown_as_a_file_would_be(tmp_path):
         ]
         assert not any(b.text.startswith("#") for b in got.new.of_kind("block"))
     assert from_text.to_dict()["alignments"] == from_files.to_dict()["alignments"]
+
+
+def _reading_order_by_keys(pairs, old_ids, new_ids):
+    """The reading order as a sort by tuple keys: what compare._ordered computes in numpy."""
+    old_pos = {o: i for i, o in enumerate(old_ids)}
+    new_pos = {n: i for i, n in enumerate(new_ids)}
+    first_new = [min(new_pos[n] for n in p.new) if p.new else 0 for p in pairs]
+    partner = {o: f for p, f in zip(pairs, first_new, strict=True) if p.new for o in p.old}
+    anchor, last = {}, -1
+    for o in old_ids:
+        anchor[o] = last
+        if o in partner:
+            last = partner[o]
+    keys = [
+        (f, 0, min(old_pos[o] for o in p.old) if p.old else 0)
+        if p.new
+        else (anchor[p.old[0]], 1, old_pos[p.old[0]])
+        for p, f in zip(pairs, first_new, strict=True)
+    ]
+    return [pairs[k] for k in sorted(range(len(pairs)), key=keys.__getitem__)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_reading_order_matches_the_sort_by_keys(data):
+    """Pairings (1:1, new, dropped, splits and merges) of shuffled units come out in the new
+    document's order, a dropped unit after the partner of the nearest paired unit before it."""
+    from diffreport.compare import _ordered
+    from diffreport.model import Node
+    from diffreport.result import Pairing
+
+    n_old = data.draw(st.integers(0, 12))
+    n_new = data.draw(st.integers(0, 12))
+    old_ids = [f"o{i}" for i in range(n_old)]
+    new_ids = [f"n{i}" for i in range(n_new)]
+    olds = data.draw(st.permutations(old_ids))
+    news = data.draw(st.permutations(new_ids))
+    pairs = []
+    while olds or news:
+        take_old = data.draw(st.integers(0 if news else 1, min(2, len(olds))))
+        take_new = data.draw(st.integers(0 if take_old else 1, min(2, len(news))))
+        pairs.append(Pairing("block", olds[:take_old], news[:take_new], None))
+        olds, news = olds[take_old:], news[take_new:]
+    pairs = data.draw(st.permutations(pairs))
+    old_units = [Node(o, "block", "") for o in old_ids]
+    got = _ordered(
+        list(pairs),
+        old_units,
+        {o: i for i, o in enumerate(old_ids)},
+        {n: i for i, n in enumerate(new_ids)},
+    )
+    assert got == _reading_order_by_keys(list(pairs), old_ids, new_ids)
