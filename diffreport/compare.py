@@ -123,7 +123,7 @@ def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dic
 
 
 def _in_reading_order(pairs: dict[str, list[Pairing]], old: Document, new: Document):
-    """All pairings, level by level, each level in reading order (see :func:`_ordered`)."""
+    """All pairings, level by level, each level in reading order (see :func:`reading_order`)."""
     out: list[Pairing] = []
     for level in LEVELS:
         # A level's pairings hold only its own units: their order among those is all the
@@ -131,11 +131,11 @@ def _in_reading_order(pairs: dict[str, list[Pairing]], old: Document, new: Docum
         old_units, new_units = old.of_kind(level), new.of_kind(level)
         old_pos = {n.id: i for i, n in enumerate(old_units)}
         new_pos = {n.id: i for i, n in enumerate(new_units)}
-        out += _ordered(pairs[level], old_units, old_pos, new_pos)
+        out += reading_order(pairs[level], old_units, old_pos, new_pos)
     return out
 
 
-def _ordered(
+def reading_order(
     pairs: list[Pairing], old_units: list[Node], old_pos: dict[str, int], new_pos: dict[str, int]
 ) -> list[Pairing]:
     """Alignments in reading order of the new document; a dropped unit sorts right after the

@@ -118,7 +118,7 @@ def test_text_is_read_as_markdown_as_a_file_would_be(tmp_path):
 
 
 def _reading_order_by_keys(pairs, old_ids, new_ids):
-    """The reading order as a sort by tuple keys: what compare._ordered computes in numpy."""
+    """The reading order as a sort by tuple keys: what compare.reading_order computes in numpy."""
     old_pos = {o: i for i, o in enumerate(old_ids)}
     new_pos = {n: i for i, n in enumerate(new_ids)}
     first_new = [min(new_pos[n] for n in p.new) if p.new else 0 for p in pairs]
@@ -142,7 +142,7 @@ def _reading_order_by_keys(pairs, old_ids, new_ids):
 def test_reading_order_matches_the_sort_by_keys(data):
     """Pairings (1:1, new, dropped, splits and merges) of shuffled units come out in the new
     document's order, a dropped unit after the partner of the nearest paired unit before it."""
-    from diffreport.compare import _ordered
+    from diffreport.compare import reading_order
     from diffreport.model import Node
     from diffreport.result import Pairing
 
@@ -160,7 +160,7 @@ def test_reading_order_matches_the_sort_by_keys(data):
         olds, news = olds[take_old:], news[take_new:]
     pairs = data.draw(st.permutations(pairs))
     old_units = [Node(o, "block", "") for o in old_ids]
-    got = _ordered(
+    got = reading_order(
         list(pairs),
         old_units,
         {o: i for i, o in enumerate(old_ids)},
