@@ -235,6 +235,15 @@ class _Piece:
 _Seq = list["_Piece | None"]
 
 
+def _unit_sequence(doc: Document) -> _Seq:
+    """A side's headings and blocks as whole pieces, a paragraph break between each two
+    (``_with_breaks`` of one piece a unit, made in one pass)."""
+    pieces: _Seq = [_Piece(n.id, n.id, n.text) for n in units(doc)]
+    out: _Seq = [BREAK] * (2 * len(pieces) - 1) if pieces else []
+    out[::2] = pieces
+    return out
+
+
 def _with_breaks(pieces_per_unit: list[list[_Piece]]) -> _Seq:
     out: _Seq = []
     for i, pieces in enumerate(pieces_per_unit):
@@ -429,12 +438,9 @@ class _ScriptBuilder:
         self.direct: list[int] = []
 
     def _pieces(self, doc: Document, unit: Node, fine: bool) -> list[_Piece]:
-        if not fine:
-            return [_Piece(unit.id, unit.id, unit.text)]
-        if unit.kind == "block":
-            sentences = doc.children(unit.id, "sentence")
-            if sentences and "".join(s.text for s in sentences) == unit.text:
-                return [_Piece(s.id, unit.id, s.text) for s in sentences]
+        sentences = _sentences(doc, unit) if fine else None
+        if sentences is not None:
+            return [_Piece(s.id, unit.id, s.text) for s in sentences]
         return [_Piece(unit.id, unit.id, unit.text)]
 
     def _emit(self, op: str, text: str, old: str | None, new: str | None, move: str = ""):
@@ -458,18 +464,21 @@ class _ScriptBuilder:
 
     def build(self) -> Script:
         c = self.c
-        old = _with_breaks([self._pieces(c.old, u, False) for u in units(c.old)])
-        new = _with_breaks([self._pieces(c.new, u, False) for u in units(c.new)])
-        pairs = [(a.old, a.new) for a in c.alignments if a.level in ("section", "block")]
-        pairs = [p for p in pairs if p[0] and p[1]]
+        old, new = _unit_sequence(c.old), _unit_sequence(c.new)
+        pairs = [
+            (a.old, a.new)
+            for a in c.alignments
+            if a.old and a.new and (a.level == "section" or a.level == "block")
+        ]
         self._run(old, new, pairs, "move", fine=True)
         return Script(self.paras, self.moved_in, self.direct)
 
     def _run(self, old: _Seq, new: _Seq, pairs, prefix: str, fine: bool) -> None:
         for step in _merge(old, new, pairs, prefix):
             kind = step[0]
-            if kind == "break":
-                self._emit("break-" + step[1], "", None, None)
+            if kind == "break":  # as _emit ends a paragraph (the most common step)
+                self.paras[-1].mark = step[1]
+                self.paras.append(Paragraph())
             elif kind == DELETE:
                 _, piece, move = step
                 self._emit(MOVE_FROM if move else DELETE, piece.text, piece.unit, None, move)
@@ -489,8 +498,14 @@ class _ScriptBuilder:
             texts = self._in_step(old[0], new[0])
             if texts is not None:
                 self.direct.append(len(texts))
+                old_unit, new_unit = old[0].unit, new[0].unit
+                ops = self.paras[-1].ops
                 for text in texts:
-                    self._emit(EQUAL, text, old[0].unit, new[0].unit)
+                    if text and "\n" not in text:  # most: one line (as _emit writes it)
+                        ops.append(Op(EQUAL, text, old_unit, new_unit))
+                    else:
+                        self._emit(EQUAL, text, old_unit, new_unit)
+                        ops = self.paras[-1].ops
                 return
         old_fine = _with_breaks(
             [self._pieces(c.old, c.old.node(p.unit), True) for p in old if p is not None]
@@ -521,27 +536,35 @@ class _ScriptBuilder:
         """The texts of the pieces of a pair of equal text when the general path would pair
         them one to one in order, each with itself (both whole, or both cut into the same
         sentences that the sentence alignments pair one to one): each piece is then one
-        group, its token edits one equal run. Else None."""
+        group, its token edits one equal run. Else None. (The pieces :meth:`_pieces` would
+        cut, read without making them: most pairs of a long document come here.)"""
         c = self.c
-        old_fine = self._pieces(c.old, c.old.node(old.unit), True)
-        new_fine = self._pieces(c.new, c.new.node(new.unit), True)
-        if len(old_fine) != len(new_fine):
+        old_sentences = _sentences(c.old, c.old.node(old.unit))
+        new_sentences = _sentences(c.new, c.new.node(new.unit))
+        if old_sentences is None or new_sentences is None:
+            # Whole units pair with each other (one piece on each side, the equal texts).
+            return [old.text] if old_sentences is None and new_sentences is None else None
+        if len(old_sentences) != len(new_sentences):
             return None
-        texts = []
-        for o, n in zip(old_fine, new_fine, strict=True):
+        pairs = self.sentence_pairs
+        for o, n in zip(old_sentences, new_sentences, strict=True):
             if o.text != n.text:
                 return None
-            whole_o, whole_n = o.key == o.unit, n.key == n.unit
-            if whole_o or whole_n:
-                # Whole units pair with each other (one piece on each side).
-                if not (whole_o and whole_n and len(old_fine) == 1):
-                    return None
-            else:
-                a = self.sentence_pairs.get(o.key)
-                if a is None or a.old != [o.key] or a.new != [n.key]:
-                    return None
-            texts.append(o.text)
-        return texts
+            a = pairs.get(o.id)
+            if a is None or len(a.old) != 1 or len(a.new) != 1 or a.new[0] != n.id:
+                return None  # (a.old[0] is o: the map is by old sentence)
+        return [s.text for s in old_sentences]
+
+
+def _sentences(doc: Document, unit: Node) -> list[Node] | None:
+    """The sentences a block is cut into in the script (:meth:`_ScriptBuilder._pieces`,
+    ``fine``), or None when it stays whole (a heading, or sentences that do not make up
+    its text)."""
+    if unit.kind == "block":
+        sentences = doc.children(unit.id, "sentence")
+        if sentences and "".join(s.text for s in sentences) == unit.text:
+            return sentences
+    return None
 
 
 # ---------------------------------------------------------------- each unit's two sides

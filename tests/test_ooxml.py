@@ -268,3 +268,89 @@ def test_briefing_paragraphs_as_text_are_what_the_element_builders_make():
         expected = a.read("word/document.xml")
         assert b"<w:bookmarkStart" in expected and b'w:dirty="true"' in expected
         assert b.read("word/document.xml") == expected
+
+
+def _streamed_package(monkeypatch, threads: bool, late: bool) -> tuple[bytes, bytes]:
+    """The same body written by ``add_xml`` and by ``TextTables.stream`` (cut into many
+    pieces, deflated on a second thread or not); ``late``: a paragraph added after the
+    stream began (the deflated part is then stale and must not be used)."""
+    import datetime as dt
+    import random
+
+    from diffreport.writers import ooxml
+
+    monkeypatch.setattr(ooxml, "STREAM_PIECE_CHARS", 5_000)
+    monkeypatch.setattr(ooxml, "can_thread", lambda: threads)
+    when = dt.datetime(2024, 5, 6, tzinfo=dt.UTC)
+    rng = random.Random(7)
+    words = TRICKY + ["条款", "第十条", "the same again and again " * 3]
+    paras = [
+        ooxml.paragraph_xml(None, ooxml.run_xml(" ".join(rng.choices(words, k=12))))
+        for _ in range(3_000)
+    ]
+    packages = []
+    for streamed in (False, True):
+        doc = empty_document()
+        tables = ooxml.TextTables(doc)
+        tables.add_xml(paras[0])
+        doc.add_paragraph("python-docx's own paragraph")
+        if streamed:
+            stream = tables.stream()
+            for xml in paras[1:]:
+                stream.write(xml)
+        else:
+            tables.add_xml("".join(paras[1:]))
+        if late:
+            doc.add_paragraph("added late")
+        packages.append(tables.save(when))
+    return packages[0], packages[1]
+
+
+def test_a_streamed_body_deflated_on_a_second_thread_gives_the_same_package(monkeypatch):
+    import threading
+
+    from diffreport.writers import ooxml
+
+    deflated: list[str] = []  # members written from what the thread deflated
+    write_deflated = ooxml.write_deflated
+    monkeypatch.setattr(
+        ooxml,
+        "write_deflated",
+        lambda dst, member, content: (
+            deflated.append(member.filename) or write_deflated(dst, member, content)
+        ),
+    )
+    before = threading.active_count()
+    for threads in (True, False):
+        written, streamed = _streamed_package(monkeypatch, threads, late=False)
+        assert streamed == written
+        assert deflated == ["word/document.xml"]  # the thread's work used (once, not without)
+        with zipfile.ZipFile(io.BytesIO(streamed)) as z:
+            assert len(z.read("word/document.xml")) > 400_000  # many pieces of 5 000
+    assert threading.active_count() == before  # the thread has ended
+
+
+def test_a_stream_whose_document_changed_after_it_began_is_written_again(monkeypatch):
+    written, streamed = _streamed_package(monkeypatch, True, late=True)
+    assert streamed == written
+    with zipfile.ZipFile(io.BytesIO(streamed)) as z:
+        assert b"added late" in z.read("word/document.xml")
+
+
+def test_deflating_in_pieces_gives_the_bytes_of_deflating_at_once():
+    """What the second thread relies on: zlib's deflate output does not depend on where its
+    input is cut (zipfile deflates a member in one call)."""
+    import random
+    import zlib
+
+    from diffreport.writers.ooxml import Deflater
+
+    rng = random.Random(3)
+    data = "".join(rng.choice(TRICKY) for _ in range(200_000)).encode("utf-8")
+    deflater, at = Deflater(), 0
+    while at < len(data):
+        step = rng.choice([1, 7, 4096, 65_537, 300_000])
+        deflater.write(data[at : at + step])
+        at += step
+    at_once = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    assert deflater.close() == at_once.compress(data) + at_once.flush()

@@ -8,6 +8,7 @@ page size and margins from ``templates/reference.docx``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import PurePath
 
 from .. import __version__
@@ -31,7 +32,7 @@ from .ooxml import (
     run_xml,
     set_core_properties,
     set_style,
-    tracked_xml,
+    tracked_paragraphs,
     xml_safe,
 )
 from .templates import empty_document, wording
@@ -376,12 +377,16 @@ class _Brief:
             ]
             self.table([lb["col_term"], lb["col_count"], lb["col_where"]], rows, [50, 20, 86])
 
-    def appendix(self, paras: list[Paragraph]) -> None:
-        f = self.facts
+    def appendix_heading(self) -> None:
         self.add(None, PAGE_BREAK_RUN)
         self.heading(self.labels["appendix"], 1)
-        for text in self.say("appendix_intro", f):
+        for text in self.say("appendix_intro", self.facts):
             self.para(text, "Briefing Note")
+
+    def appendix(self, paras: list[Paragraph], write: Callable[[str], None]) -> None:
+        """The edit script as tracked changes with comments, each paragraph's XML text given
+        to ``write`` as it is made."""
+        f = self.facts
         comments: dict[tuple[str, str], list[str]] = {}
         for b in f.blocks:
             if b.status != "unchanged":
@@ -397,7 +402,8 @@ class _Brief:
             "Redline Text" if depth is None else level_style(depth, REDLINE_HEADINGS)
             for depth in (heading_depth(self.c, p) for p in paras)
         ]
-        self.body.append(tracked_xml(self.revisions, paras, styles, comments))
+        for xml in tracked_paragraphs(self.revisions, paras, styles, comments):
+            write(xml)
 
     def render(self) -> bytes:
         from docx.shared import Mm
@@ -420,10 +426,17 @@ class _Brief:
         self.structure()
         self.priorities()
         self.terms()
-        self.appendix(f.script.paragraphs)
+        self.appendix_heading()
+        # Every heading of the contents is known here (the appendix's own are not listed):
+        # all that comes before the appendix's text is final, and is deflated on a second
+        # core while that text is written (``TextTables.stream``).
         self.fill_contents(toc)
         self.flush()
-        return self.tables.save(self.when)
+        try:
+            self.appendix(f.script.paragraphs, self.tables.stream().write)
+            return self.tables.save(self.when)
+        finally:
+            self.tables.close()
 
 
 def _section_style(status: str) -> str:

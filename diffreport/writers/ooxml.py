@@ -12,9 +12,12 @@ import copy
 import datetime as dt
 import io
 import os
+import queue
 import re
+import threading
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from functools import cache
 
 from docx.oxml import OxmlElement
@@ -357,6 +360,7 @@ class TextTables:
         self.doc = doc
         self.tables: list[str] = []
         self._style_ids: dict[str, str] = {}
+        self._stream: _Stream | None = None
 
     def _style(self, name: str) -> str:
         if name not in self._style_ids:
@@ -448,11 +452,37 @@ class TextTables:
             f"{head_cells}</w:tr>{''.join(body)}</w:tbl>"
         )
 
+    def stream(self) -> _Stream:
+        """Body content at the end of the body, written later piece by piece through the
+        stream returned (:meth:`_Stream.write`; nothing may be added to the document after
+        it). ``word/document.xml`` up to it is known now, so it is deflated on a second core
+        while the rest is written (:class:`Deflater`), and the stream as it comes; the same
+        bytes as without, which :meth:`save` checks."""
+        if self._stream is not None:
+            raise RuntimeError("one stream a document")
+        self.add_xml("")
+        self._stream = _Stream(self.doc.part.blob, self.tables)  # as saving serializes it
+        return self._stream
+
+    def close(self) -> None:
+        """Ends a stream's second thread (:meth:`save` does); for a document not saved."""
+        if self._stream is not None:
+            self._stream.close()
+
     def save(self, when: dt.datetime) -> bytes:
         """The package, reproducible (:func:`reproducible`), the tables in their places."""
-        return save(self.doc, when, {"word/document.xml": self._put})
+        try:
+            return save(self.doc, when, {"word/document.xml": self._put})
+        finally:
+            self.close()
 
     def _put(self, data: bytes) -> bytes:
+        stream = self._stream
+        if stream is not None:
+            done = stream.close()
+            if done is not None and data == stream.snapshot:
+                return done  # the document as it was when the stream began: deflated already
+            self.tables[stream.index] = stream.text()
         text = data.decode("utf-8")
         pieces, at = [], 0
         for n, table in enumerate(self.tables):
@@ -694,6 +724,16 @@ def tracked_xml(
     styles: list[str | None],
     comments: dict[tuple[str, str], list[str]] | None = None,
 ) -> str:
+    """:func:`tracked_paragraphs`, joined."""
+    return "".join(tracked_paragraphs(revisions, paragraphs, styles, comments))
+
+
+def tracked_paragraphs(
+    revisions: Revisions,
+    paragraphs: list,
+    styles: list[str | None],
+    comments: dict[tuple[str, str], list[str]] | None = None,
+) -> Iterator[str]:
     """An edit script's paragraphs (:class:`diffreport.edits.Paragraph`: runs of
     equal / insert / delete / move-from / move-to text and an edited or plain mark) as
     tracked changes, each in its style (``styles``, one per paragraph); ``comments`` maps
@@ -701,12 +741,12 @@ def tracked_xml(
 
     The same elements, ids and order as :class:`TrackedParagraph` makes them, written as
     XML text (parsed once, or put into the saved part as text): a long document's tens of
-    thousands of paragraphs are built without an lxml proxy object per element; the
-    comments go into the comments part now, in order."""
+    thousands of paragraphs are built without an lxml proxy object per element. One string
+    a paragraph, made as it is asked for: ids are handed out and comments go into the
+    comments part in the paragraphs' order."""
     pending = dict(comments or {})
     rv = revisions
     when = f' w:author="{xml_attr(rv.author)}" w:date="{xml_attr(rv.date)}"'
-    out: list[str] = []
     styled: dict[str | None, str] = {}  # a style's w:pStyle, by name
     for para, style in zip(paragraphs, styles, strict=True):
         runs: list[str] = []
@@ -738,13 +778,17 @@ def tracked_xml(
             tag = "w:ins" if para.mark == "insert" else "w:del"
             ppr += f'<w:rPr><{tag} w:id="{rv._id()}"{when}/></w:rPr>'
         starts: list[str] = []
-        keys = (
-            [("new", u) for u in para.new_units] + [("old", u) for u in para.old_units]
-            if pending
-            else ()
-        )
+        if not pending:
+            keys: list[tuple[str, str]] = []
+        elif len(para.ops) == 1:  # most paragraphs: new_units and old_units without the lists
+            op = para.ops[0]
+            keys = [("new", op.new)] if op.new and op.op != "delete" else []
+            if op.old and op.op != "insert":
+                keys.append(("old", op.old))
+        else:
+            keys = [("new", u) for u in para.new_units] + [("old", u) for u in para.old_units]
         for key in keys:
-            for note in pending.pop(key, []):
+            for note in pending.pop(key, ()):
                 cid = rv._add_comment(note)
                 starts.insert(0, f'<w:commentRangeStart w:id="{cid}"/>')
                 runs.append(
@@ -752,10 +796,7 @@ def tracked_xml(
                     f'<w:rStyle w:val="CommentReference"/></w:rPr>'
                     f'<w:commentReference w:id="{cid}"/></w:r>'
                 )
-        out.append(
-            "<w:p>" + (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + "".join(starts + runs) + "</w:p>"
-        )
-    return "".join(out)
+        yield "<w:p>" + (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + "".join(starts + runs) + "</w:p>"
 
 
 def _text(text: str) -> str:
@@ -883,8 +924,148 @@ def _zipped(
             member.external_attr = 0o644 << 16
             if edit and name in edit:
                 content = edit[name](content)
-            dst.writestr(member, content)
+            if isinstance(content, _Deflated):
+                write_deflated(dst, member, content)
+            else:
+                dst.writestr(member, content)
     return out.getvalue()
+
+
+class _Deflated(bytes):
+    """A member's bytes with their deflated form, made beforehand (:class:`Deflater`)."""
+
+    deflated: bytes
+
+
+def write_deflated(dst: zipfile.ZipFile, member: zipfile.ZipInfo, content: _Deflated) -> None:
+    """``dst.writestr(member, content)`` with ``content.deflated`` as what zipfile's deflater
+    would give (the same bytes: the same zlib, level and window): the checksum and sizes are
+    zipfile's own. Where zipfile's writer lacks the deflater this hands it, it deflates."""
+    member.file_size = len(content)  # as writestr: whether the member needs ZIP64
+    with dst.open(member, "w") as dest:
+        if hasattr(dest, "_compressor"):
+            dest._compressor = _Ready(content.deflated)
+        dest.write(content)
+
+
+class _Ready:
+    """A deflater whose output is known: nothing as the data goes in, all of it at the end."""
+
+    def __init__(self, deflated: bytes) -> None:
+        self._deflated = deflated
+
+    def compress(self, data) -> bytes:
+        return b""
+
+    def flush(self) -> bytes:
+        return self._deflated
+
+
+# A stream's text is encoded and handed to the deflating thread in pieces of about this many
+# characters: each hand-over waits for the GIL (up to the 5 ms switch interval), so few.
+STREAM_PIECE_CHARS = 1 << 20
+
+
+class _Stream:
+    """The tail of ``word/document.xml`` written as text after the rest is known: the part
+    before it (``snapshot``: the document as python-docx serializes it, with the earlier text
+    tables in their places) and its pieces go to a :class:`Deflater` as they come."""
+
+    def __init__(self, snapshot: bytes, tables: list[str]) -> None:
+        self.snapshot = snapshot
+        self.index = len(tables) - 1  # its own place among the tables (the last)
+        text = snapshot.decode("utf-8")
+        pieces, at = [], 0
+        for n, table in enumerate(tables[: self.index + 1]):
+            mark = f'<w:p {_TABLE_MARK}="{n}"/>'
+            where = text.index(mark, at)
+            pieces += [text[at:where], table]
+            at = where + len(mark)
+        self._head = "".join(pieces).encode("utf-8")
+        self._tail = text[at:].encode("utf-8")
+        self._parts: list[bytes] = []  # the stream's own text, encoded
+        self._pending: list[str] = []
+        self._pending_chars = 0
+        self._deflater = Deflater() if can_thread() else None
+        if self._deflater is not None:
+            self._deflater.write(self._head)
+        self._closed = False
+        self._done: _Deflated | None = None
+
+    def write(self, text: str) -> None:
+        self._pending.append(text)
+        self._pending_chars += len(text)
+        if self._pending_chars >= STREAM_PIECE_CHARS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            data = "".join(self._pending).encode("utf-8")
+            self._pending, self._pending_chars = [], 0
+            self._parts.append(data)
+            if self._deflater is not None:
+                self._deflater.write(data)
+
+    def text(self) -> str:
+        """What was written through the stream."""
+        self._flush()
+        return b"".join(self._parts).decode("utf-8")
+
+    def close(self) -> _Deflated | None:
+        """The whole part with its deflated form (None without a second thread, or if it
+        failed); ends the thread. Nothing may be written after."""
+        if self._closed:
+            return self._done
+        self._closed = True
+        self._flush()
+        if self._deflater is None:
+            return None
+        self._deflater.write(self._tail)
+        deflated = self._deflater.close()
+        if deflated is not None:
+            self._done = _Deflated(b"".join([self._head, *self._parts, self._tail]))
+            self._done.deflated = deflated
+        return self._done
+
+
+def can_thread() -> bool:
+    """Whether a second core may deflate while this one writes."""
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except (AttributeError, OSError):
+        return (os.cpu_count() or 1) >= 2
+
+
+class Deflater:
+    """Bytes deflated on a second thread as they come (zlib lets go of the GIL while it
+    compresses), as zipfile deflates a member (default level, raw deflate): deflate's output
+    does not depend on how its input is cut, so the bytes are those of deflating it all at
+    once."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._out: list[bytes] = []
+        self._failed = False
+        self._thread = threading.Thread(target=self._work, name="diffreport-deflate", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        try:
+            while (data := self._queue.get()) is not None:
+                self._out.append(compressor.compress(data))
+            self._out.append(compressor.flush())
+        except BaseException:  # (no memory): the member is deflated as usual instead
+            self._failed = True
+
+    def write(self, data: bytes) -> None:
+        self._queue.put(data)
+
+    def close(self) -> bytes | None:
+        """All of it deflated (None if the thread failed)."""
+        self._queue.put(None)
+        self._thread.join()
+        return None if self._failed else b"".join(self._out)
 
 
 def set_core_properties(document, title: str, when: dt.datetime, author: str = "diffreport"):
