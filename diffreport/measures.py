@@ -21,6 +21,7 @@ from .result import Pairing
 from .similarity import (
     Vocabulary,
     containment,
+    distinct_sorted,
     linear_sum_assignment,
     rarity,
     similarity_matrix,
@@ -60,6 +61,7 @@ RARITY_WEIGHT = 0.5
 # difference of wording.
 ORDER_PRIOR = 1e-4
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
+_CJK_FIRST, _CJK_LAST = 0x3400, 0x9FFF  # (the same range as code points)
 
 
 # Last characters of an article or chapter number (`第三十四条`), checked before the pattern.
@@ -96,9 +98,12 @@ def _unique_spans(
     them; in each document, only the clauses whose text holds a span are cut, each span's
     only until a second one holds it as words."""
     few, many = (old_left, new_left) if len(old_left) <= len(new_left) else (new_left, old_left)
-    wanted = set().union(*(_spans(n.text) for n in few))
-    held = texts_holding([n.text for n in many], wanted)
-    wanted &= set().union(*(_spans(many[k].text) for k in set(chain(*held.values()))))
+    # A span both sides hold as text begins with a run of ANCHOR_MIN_CHARS Chinese characters
+    # that both hold: only the texts holding such a run are read (unrelated text: a third).
+    few_at, many_at, runs = _shared_runs([n.text for n in few], [n.text for n in many])
+    wanted = {g for k in few_at for g in _spans(few[k].text) if g[:ANCHOR_MIN_CHARS] in runs}
+    held = texts_holding([many[k].text for k in many_at], wanted)
+    wanted &= set().union(*(_spans(many[many_at[k]].text) for k in set(chain(*held.values()))))
     unique = wanted
     for doc in (old, new):
         if not unique:
@@ -146,6 +151,59 @@ def texts_holding(texts: list[str], spans: set[str]) -> dict[str, list[int]]:
                 if not holding or holding[-1] != k:
                     holding.append(k)
     return out
+
+
+def _shared_runs(a: list[str], b: list[str]) -> tuple[list[int], list[int], set[str]]:
+    """(the indices of ``a``, of ``b``, holding a run of :data:`ANCHOR_MIN_CHARS` Chinese
+    characters that a text of the other also holds; those runs). Found in numpy: each run
+    packs into one integer (Chinese characters, as spans take them, are below 2^16)."""
+    keys_a, text_a = _runs(a)
+    keys_b, text_b = _runs(b)
+    distinct_a = distinct_sorted(keys_a)
+    both = distinct_a[_held(distinct_a, distinct_sorted(keys_b))]
+    if not len(both):
+        return [], [], set()
+    held_a, held_b = _held(keys_a, both), _held(keys_b, both)
+    shifts = np.arange(ANCHOR_MIN_CHARS - 1, -1, -1, dtype=np.uint64) * 16
+    chars = (both[:, None] >> shifts) & 0xFFFF
+    text = chars.astype(np.uint32).tobytes().decode("utf-32-le")
+    runs = {text[k : k + ANCHOR_MIN_CHARS] for k in range(0, len(text), ANCHOR_MIN_CHARS)}
+    # (text_of ascends: the distinct indices in order are where it changes)
+    return _distinct_ascending(text_a[held_a]), _distinct_ascending(text_b[held_b]), runs
+
+
+def _distinct_ascending(values: np.ndarray) -> list[int]:
+    """The distinct values of a non-decreasing array, in order."""
+    if not len(values):
+        return []
+    return values[np.concatenate(([True], values[1:] != values[:-1]))].tolist()
+
+
+def _held(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which ``values`` are in ``ordered`` (sorted, not empty): np.isin by binary search."""
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values
+
+
+def _runs(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(each run of :data:`ANCHOR_MIN_CHARS` Chinese characters of the ``texts``, packed into
+    an integer; the index of the text it lies in)."""
+    joined = "\n".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = codes.astype(np.uint64)
+    if len(codes) < ANCHOR_MIN_CHARS:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    chinese = (codes >= _CJK_FIRST) & (codes <= _CJK_LAST)
+    n = len(codes) - ANCHOR_MIN_CHARS + 1
+    at = np.ones(n, dtype=bool)
+    key = np.zeros(n, dtype=np.uint64)
+    for k in range(ANCHOR_MIN_CHARS):
+        at &= chinese[k : k + n]
+        key = key << 16 | codes[k : k + n]
+    at = np.flatnonzero(at)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    text_of = np.searchsorted(np.cumsum(lengths) - lengths, at, side="right") - 1
+    return key[at], text_of
 
 
 def _holding_any(nodes: list[Node], spans: set[str]) -> list[int]:

@@ -62,3 +62,56 @@ def testtexts_holding_finds_every_text_holding_a_span():
     want = {g: [k for k, t in enumerate(texts) if g in t] for g in spans}
     assert got == {g: ks for g, ks in want.items() if ks}
     assert "没有这段文字" not in got
+
+
+def test_shared_runs_are_the_chinese_runs_both_sides_hold():
+    # Checked against slicing on random texts of Chinese and other characters (runs that
+    # cross punctuation, Latin letters or a character outside the plane do not count).
+    import random
+
+    from diffreport.measures import _CJK, ANCHOR_MIN_CHARS, _shared_runs
+
+    rng = random.Random(5)
+    alphabet = "长江采砂河道许可证，。a1𠀋 "
+    a = ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(200)]
+    b = ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(150)]
+
+    def runs(text):
+        n = ANCHOR_MIN_CHARS
+        return {text[i : i + n] for i in range(len(text) - n + 1) if _CJK.match(text[i : i + n])}
+
+    both = set().union(*map(runs, a)) & set().union(*map(runs, b))
+    at_a, at_b, got = _shared_runs(a, b)
+    assert got == both and both
+    assert at_a == [k for k, t in enumerate(a) if runs(t) & both]
+    assert at_b == [k for k, t in enumerate(b) if runs(t) & both]
+
+
+def test_unique_spans_are_those_one_clause_of_each_document_holds():
+    # The spans a leftover of each side holds, found in exactly one clause of each document
+    # (as words): the search that reads only some texts finds the same as reading them all.
+    import random
+
+    from diffreport.compare import load
+    from diffreport.measures import _spans, _unique_spans
+
+    rng = random.Random(11)
+    words = ["长江", "采砂", "河道", "许可证", "管理", "单位", "个人", "天津港", "集团", "航线"]
+
+    def document():
+        clauses = ["".join(rng.choices(words, k=rng.randint(1, 5))) for _ in range(60)]
+        blocks = ["，".join(clauses[k : k + 3]) + "。" for k in range(0, len(clauses), 3)]
+        return load("第一章 总则\n\n" + "\n\n".join(blocks) + "\n")
+
+    old, new = document(), document()
+    old_left = old.of_kind("clause")[::2]
+    new_left = new.of_kind("clause")[1::3]
+
+    def holders(doc, g):
+        return sum(g in _spans(c.text) for c in doc.of_kind("clause"))
+
+    held = set().union(*(_spans(n.text) for n in old_left))
+    held &= set().union(*(_spans(n.text) for n in new_left))
+    want = {g for g in held if holders(old, g) == 1 and holders(new, g) == 1}
+    assert _unique_spans(old, new, old_left, new_left) == want
+    assert want
