@@ -239,7 +239,7 @@ def _lookups(
     voter = np.repeat(unit, lengths)
     vote = np.repeat(weight[word], lengths)
     # Each (unit, b unit)'s votes together, in the order met (a stable sort by pair).
-    by_pair, pair = _stable_order(voter * n_b + hit, len(units) * n_b)
+    by_pair, pair = stable_order(voter * n_b + hit, len(units) * n_b)
     starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
     # Summed key by key, in key order, as a running sum would: a pair's votes follow one
     # another in key order (each key's postings come in key order, each b unit once).
@@ -264,7 +264,7 @@ def _lookups(
     return _best(units, rep, g_unit, hit[met], votes, met)
 
 
-def _stable_order(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+def stable_order(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
     """(np.argsort(keys, kind="stable"), the keys in that order) for keys in [0, bound): one
     plain sort of (key, index) packed into an integer where they fit (all distinct, so any
     sort gives the stable order; several times faster than a stable argsort)."""
@@ -326,7 +326,7 @@ def _best(
     """(a index, b index) rows: each looked-up unit's :data:`CANDIDATES` best (most votes
     first; equal votes in the order first met), given to every unit of its wording."""
     # Most votes first; equal votes in the order first met.
-    best = _by_unit_votes_met(g_unit, votes, met)
+    best = by_unit_votes_met(g_unit, votes, met)
     g_unit, g_hit = g_unit[best], g_hit[best]
     n_found = np.bincount(g_unit, minlength=len(units))
     found_start = np.concatenate(([0], np.cumsum(n_found)[:-1]))
@@ -342,7 +342,7 @@ def _best(
     return np.stack((rows, g_hit[offsets + np.arange(total)]), axis=1)
 
 
-def _by_unit_votes_met(g_unit: np.ndarray, votes: np.ndarray, met: np.ndarray) -> np.ndarray:
+def by_unit_votes_met(g_unit: np.ndarray, votes: np.ndarray, met: np.ndarray) -> np.ndarray:
     """np.lexsort((met, -votes, g_unit)) for non-negative ``g_unit`` and ``met`` (each
     unit's ``met`` distinct): where they fit, one sort of the three packed into an integer,
     the votes as their rank among the distinct votes (a lexsort is three stable sorts)."""

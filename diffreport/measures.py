@@ -71,7 +71,7 @@ _BREAK = "\0" * 7
 
 
 @lru_cache(maxsize=65536)
-def _spans(text: str) -> frozenset[str]:
+def anchor_spans(text: str) -> frozenset[str]:
     """Runs of one to three whole CJK words, four to six characters long. Cached: both
     documents are read whole for anchors, and long codes repeat clauses."""
     toks = display_tokens(text)
@@ -88,7 +88,7 @@ def _spans(text: str) -> frozenset[str]:
     )
 
 
-def _unique_spans(
+def unique_spans(
     old: Document, new: Document, old_left: list[Node], new_left: list[Node]
 ) -> set[str]:
     """The spans found in exactly one clause of each document, among those that a leftover
@@ -100,10 +100,12 @@ def _unique_spans(
     few, many = (old_left, new_left) if len(old_left) <= len(new_left) else (new_left, old_left)
     # A span both sides hold as text begins with a run of ANCHOR_MIN_CHARS Chinese characters
     # that both hold: only the texts holding such a run are read (unrelated text: a third).
-    few_at, many_at, runs = _shared_runs([n.text for n in few], [n.text for n in many])
-    wanted = {g for k in few_at for g in _spans(few[k].text) if g[:ANCHOR_MIN_CHARS] in runs}
+    few_at, many_at, runs = shared_runs([n.text for n in few], [n.text for n in many])
+    wanted = {g for k in few_at for g in anchor_spans(few[k].text) if g[:ANCHOR_MIN_CHARS] in runs}
     held = texts_holding([many[k].text for k in many_at], wanted)
-    wanted &= set().union(*(_spans(many[many_at[k]].text) for k in set(chain(*held.values()))))
+    wanted &= set().union(
+        *(anchor_spans(many[many_at[k]].text) for k in set(chain(*held.values())))
+    )
     unique = wanted
     for doc in (old, new):
         if not unique:
@@ -113,7 +115,7 @@ def _unique_spans(
         for g, holding in texts_holding([c.text for c in clauses], unique).items():
             found = 0
             for k in holding:
-                if g in _spans(clauses[k].text):
+                if g in anchor_spans(clauses[k].text):
                     found += 1
                     if found > 1:
                         break
@@ -153,7 +155,7 @@ def texts_holding(texts: list[str], spans: set[str]) -> dict[str, list[int]]:
     return out
 
 
-def _shared_runs(a: list[str], b: list[str]) -> tuple[list[int], list[int], set[str]]:
+def shared_runs(a: list[str], b: list[str]) -> tuple[list[int], list[int], set[str]]:
     """(the indices of ``a``, of ``b``, holding a run of :data:`ANCHOR_MIN_CHARS` Chinese
     characters that a text of the other also holds; those runs). Found in numpy: each run
     packs into one integer (Chinese characters, as spans take them, are below 2^16)."""
@@ -282,7 +284,7 @@ def pair_measures(
             block_links.setdefault(o, set()).update(p.new)
     old_nodes = [old.node(p.old[0]) for p in dropped]
     new_nodes = [new.node(p.new[0]) for p in added]
-    unique = _unique_spans(old, new, old_nodes, new_nodes)
+    unique = unique_spans(old, new, old_nodes, new_nodes)
     # The rarity a name's word needs (see _names_something): once, not per group scored.
     name_floor = max(weights.values(), default=0.0) - _NAME_RARITY_SPAN
     edges = _measure_edges(old, new, old_nodes, new_nodes, weights, name_floor, pairs, unique)
@@ -355,12 +357,12 @@ def _measure_edges(
     # only those whose text holds one).
     where: dict[str, int] = {}
     for j in _holding_any(new_nodes, unique):
-        for g in _spans(new_nodes[j].text) & unique:
+        for g in anchor_spans(new_nodes[j].text) & unique:
             where[g] = j
     cross: set[tuple[int, int]] = set()
     for i in _holding_any(old_nodes, unique):
         o = old_nodes[i]
-        for g in _spans(o.text) & unique:
+        for g in anchor_spans(o.text) & unique:
             j = where.get(g)
             if j is not None and (i, j) not in edges:
                 cross.add((i, j))
@@ -563,11 +565,11 @@ def _measure_scores(
     if unique:
         where: dict[str, int] = {}
         for j, n in enumerate(new_nodes):
-            for g in _spans(n.text) & unique:
+            for g in anchor_spans(n.text) & unique:
                 where[g] = j
         found: dict[tuple[int, int], list[str]] = {}
         for i, o in enumerate(old_nodes):
-            for g in _spans(o.text) & unique:
+            for g in anchor_spans(o.text) & unique:
                 if g in where:
                     found.setdefault((i, where[g]), []).append(g)
         for (i, j), spans in found.items():

@@ -186,18 +186,18 @@ def Profile_of(vocab, words):
 def test_packed_sorts_equal_numpys_stable_sorts(seed):
     """The packed sorts give numpy's stable argsort and lexsort orders, packed or not (a
     bound too large to pack falls back to them)."""
-    from diffreport.candidates import _by_unit_votes_met, _stable_order
+    from diffreport.candidates import by_unit_votes_met, stable_order
 
     rng = np.random.default_rng(seed)
     keys = rng.integers(0, 50, 2000)  # many ties
     for bound in (50, 1 << 62):
-        order, ordered = _stable_order(keys, bound)
+        order, ordered = stable_order(keys, bound)
         assert order.tolist() == np.argsort(keys, kind="stable").tolist()
         assert ordered.tolist() == np.sort(keys).tolist()
     unit = rng.integers(0, 30, 3000)
     votes = rng.choice([0.5, 1 / np.log(3), 0.25, 1.0], 3000) + rng.choice([0.0, 0.25], 3000)
     met = rng.permutation(3000)  # distinct
     want = np.lexsort((met, -votes, unit)).tolist()
-    assert _by_unit_votes_met(unit, votes, met).tolist() == want
+    assert by_unit_votes_met(unit, votes, met).tolist() == want
     wide = met + (1 << 60)  # too wide to pack with the units and votes
-    assert _by_unit_votes_met(unit, votes, wide).tolist() == want
+    assert by_unit_votes_met(unit, votes, wide).tolist() == want

@@ -68,9 +68,11 @@ def test_shared_runs_are_the_chinese_runs_both_sides_hold():
     # Checked against slicing on random texts of Chinese and other characters (runs that
     # cross punctuation, Latin letters or a character outside the plane do not count).
     import random
+    import re
 
-    from diffreport.measures import _CJK, ANCHOR_MIN_CHARS, _shared_runs
+    from diffreport.measures import ANCHOR_MIN_CHARS, shared_runs
 
+    chinese = re.compile(r"^[\u3400-\u9fff]+$")  # (as spans take Chinese characters)
     rng = random.Random(5)
     alphabet = "长江采砂河道许可证，。a1𠀋 "
     a = ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(200)]
@@ -78,10 +80,10 @@ def test_shared_runs_are_the_chinese_runs_both_sides_hold():
 
     def runs(text):
         n = ANCHOR_MIN_CHARS
-        return {text[i : i + n] for i in range(len(text) - n + 1) if _CJK.match(text[i : i + n])}
+        return {text[i : i + n] for i in range(len(text) - n + 1) if chinese.match(text[i : i + n])}
 
     both = set().union(*map(runs, a)) & set().union(*map(runs, b))
-    at_a, at_b, got = _shared_runs(a, b)
+    at_a, at_b, got = shared_runs(a, b)
     assert got == both and both
     assert at_a == [k for k, t in enumerate(a) if runs(t) & both]
     assert at_b == [k for k, t in enumerate(b) if runs(t) & both]
@@ -93,7 +95,7 @@ def test_unique_spans_are_those_one_clause_of_each_document_holds():
     import random
 
     from diffreport.compare import load
-    from diffreport.measures import _spans, _unique_spans
+    from diffreport.measures import anchor_spans, unique_spans
 
     rng = random.Random(11)
     words = ["长江", "采砂", "河道", "许可证", "管理", "单位", "个人", "天津港", "集团", "航线"]
@@ -108,10 +110,10 @@ def test_unique_spans_are_those_one_clause_of_each_document_holds():
     new_left = new.of_kind("clause")[1::3]
 
     def holders(doc, g):
-        return sum(g in _spans(c.text) for c in doc.of_kind("clause"))
+        return sum(g in anchor_spans(c.text) for c in doc.of_kind("clause"))
 
-    held = set().union(*(_spans(n.text) for n in old_left))
-    held &= set().union(*(_spans(n.text) for n in new_left))
+    held = set().union(*(anchor_spans(n.text) for n in old_left))
+    held &= set().union(*(anchor_spans(n.text) for n in new_left))
     want = {g for g in held if holders(old, g) == 1 and holders(new, g) == 1}
-    assert _unique_spans(old, new, old_left, new_left) == want
+    assert unique_spans(old, new, old_left, new_left) == want
     assert want
