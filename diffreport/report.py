@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
-from markdown_it import MarkdownIt
 
 from . import edits
 from .errors import printable
@@ -21,7 +20,14 @@ from .parse import is_article_label
 from .result import STATUSES, TARGET_STATUSES, Alignment, Comparison
 from .sidebyside import heading_rows
 
-_MARKDOWN = MarkdownIt("commonmark")
+
+@cache
+def _markdown():
+    """The inline Markdown parser, made when a title first holds markup (importing and
+    setting it up is ~10 ms of a cold briefing; Chinese documents rarely need it)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 @dataclass(slots=True)
@@ -43,15 +49,15 @@ class BlockChange:
     @property
     def front(self) -> bool:
         """Front matter (title, enactment history, addressees): shown apart from the body."""
-        return any(n.role == "front" for n in self.old + self.new)
+        return any(n.role == "front" for n in self.old) or any(n.role == "front" for n in self.new)
 
     @property
     def old_title(self) -> str:
-        return " + ".join(n.title or n.label or _snippet(n.text) for n in self.old)
+        return _titles(self.old)
 
     @property
     def new_title(self) -> str:
-        return " + ".join(n.title or n.label or _snippet(n.text) for n in self.new)
+        return _titles(self.new)
 
     def titles(self) -> tuple[str, str, str]:
         """(the renumbering to state beside the titles, old title, new title): a renumbered
@@ -66,6 +72,14 @@ class BlockChange:
         return renumbered, old, new
 
 
+def _titles(nodes: list[Node]) -> str:
+    """Blocks' titles (else labels, else openings), joined by ` + `."""
+    if len(nodes) == 1:  # most blocks: no generator, no join
+        n = nodes[0]
+        return n.title or n.label or snippet(n.text, 24)
+    return " + ".join(n.title or n.label or _snippet(n.text) for n in nodes)
+
+
 def _snippet(text: str, width: int = 24) -> str:
     return snippet(text, width)
 
@@ -76,13 +90,15 @@ def block_title(node: Node | None) -> str:
     return node.title or node.label or _snippet(node.text)
 
 
-def block_changes(c: Comparison) -> list[BlockChange]:
-    """Each block alignment with its finest-level measures that are new, dropped, changed or moved."""
+def block_changes(c: Comparison, at: dict[str, list[Alignment]] | None = None) -> list[BlockChange]:
+    """Each block alignment with its finest-level measures that are new, dropped, changed or
+    moved (``at``: the alignments by level, :func:`by_level`, when the caller has them)."""
     old, new = c.old, c.new
+    at = at or by_level(c)
     # Only clauses that make a measure: the others (unchanged, in place) are passed over
     # below whichever block they sit in (most clauses of a long document).
     clause_al = [
-        a for a in c.at("clause") if a.moved or a.status == "dropped" or a.status in _MEASURED_NEW
+        a for a in at["clause"] if a.moved or a.status == "dropped" or a.status in _MEASURED_NEW
     ]
     by_old_block: dict[str, list[Alignment]] = {}
     by_new_block: dict[str, list[Alignment]] = {}
@@ -96,8 +112,9 @@ def block_changes(c: Comparison) -> list[BlockChange]:
             if b:
                 by_new_block.setdefault(b.id, []).append(a)
     out: list[BlockChange] = []
-    for a in c.at("block"):
-        bc = BlockChange(a, [old.node(i) for i in a.old], [new.node(i) for i in a.new])
+    old_nodes, new_nodes = old.by_id, new.by_id
+    for a in at["block"]:
+        bc = BlockChange(a, [old_nodes[i] for i in a.old], [new_nodes[i] for i in a.new])
         # A new or dropped block's label is new or dropped with it; a paired one's is not.
         paired = bool(bc.old and bc.new)
         old_label = _shown_label(bc.old) if paired else ""
@@ -186,6 +203,33 @@ def is_front(c: Comparison, a: Alignment) -> bool:
     return bool(a.new) and c.new.node(a.new[0]).role == "front"
 
 
+def by_level(c: Comparison) -> dict[str, list[Alignment]]:
+    """The alignments of each level (``Comparison.at`` of every level, in one pass)."""
+    out: dict[str, list[Alignment]] = {level: [] for level in LEVELS}
+    for a in c.alignments:
+        if a.level in out:
+            out[a.level].append(a)
+        else:
+            out[a.level] = [a]
+    return out
+
+
+def split_front(
+    c: Comparison, alignments: list[Alignment]
+) -> tuple[list[Alignment], list[Alignment]]:
+    """``alignments`` of the body and of the front matter (:func:`is_front`), in order."""
+    old, new = c.old.by_id, c.new.by_id
+    body: list[Alignment] = []
+    front: list[Alignment] = []
+    for a in alignments:  # is_front inline: tens of thousands
+        if a.old:
+            is_it = old[a.old[0]].role == "front"
+        else:
+            is_it = bool(a.new) and new[a.new[0]].role == "front"
+        (front if is_it else body).append(a)
+    return body, front
+
+
 def renumbering(old_label: str, new_label: str) -> str:
     """`原第三十条 → 第三十二条` (Chinese labels), `formerly 3. → 4.` otherwise."""
     if any("\u4e00" <= ch <= "\u9fff" for ch in old_label + new_label):
@@ -193,21 +237,24 @@ def renumbering(old_label: str, new_label: str) -> str:
     return f"formerly {old_label} → {new_label}"
 
 
-def front_lines(c: Comparison) -> tuple[list[str], list[str]]:
+def front_lines(
+    c: Comparison, front: dict[str, list[Alignment]] | None = None
+) -> tuple[list[str], list[str]]:
     """The front-matter lines (blocks) only the new version has, and only the old one has,
-    with changed ones on both lists: what the version line reports."""
+    with changed ones on both lists: what the version line reports (``front``: the front
+    matter's section and block alignments, :func:`split_front`, when the caller has them)."""
+    if front is None:
+        front = {level: split_front(c, c.at(level))[1] for level in ("section", "block")}
     added: list[str] = []
     removed: list[str] = []
-    for a in c.at("section"):
-        if not is_front(c, a):
-            continue
+    for a in front["section"]:
         old = [c.old.node(i).text for i in a.old]
         new = [c.new.node(i).text for i in a.new]
         if [strict_key(t) for t in old] != [strict_key(t) for t in new]:
             added += new
             removed += old
-    for a in c.at("block"):
-        if a.status == "unchanged" or not is_front(c, a):
+    for a in front["block"]:
+        if a.status == "unchanged":
             continue
         added += [c.new.node(i).text for i in a.new]
         removed += [c.old.node(i).text for i in a.old]
@@ -241,11 +288,19 @@ class LevelSummary:
     minor: int
 
 
-def summary(c: Comparison, levels: tuple[str, ...] = LEVELS) -> list[LevelSummary]:
-    """The summary table: one row per level of ``levels``."""
+def summary(
+    c: Comparison,
+    levels: tuple[str, ...] = LEVELS,
+    bodies: dict[str, list[Alignment]] | None = None,
+) -> list[LevelSummary]:
+    """The summary table: one row per level of ``levels`` (``bodies``: each level's body
+    alignments, :func:`split_front`, when the caller has them)."""
     out = []
     for level in levels:
-        body = [a for a in c.at(level) if not is_front(c, a)]
+        if bodies is not None and level in bodies:
+            body = bodies[level]
+        else:
+            body = [a for a in c.at(level) if not is_front(c, a)]
         counts = dict.fromkeys(SUMMARY_STATUSES, 0)
         for a in body:
             counts[a.status] = counts.get(a.status, 0) + 1
@@ -306,7 +361,7 @@ def plain_inline(text: str) -> str:
     `Short version: We host`, `[Terms](https://…)` → `Terms`; other text is returned as is."""
     if not _INLINE_MARKUP.search(text):
         return text
-    inline = _MARKDOWN.parseInline(text)[0].children or []
+    inline = _markdown().parseInline(text)[0].children or []
     out: list[str] = []
     for token in inline:
         if token.type in ("text", "code_inline", "html_inline", "image"):
@@ -565,23 +620,28 @@ def _block_fact(c: Comparison, bc: BlockChange, moved_in: set[str]) -> BlockFact
         confidence=a.confidence,
         reordered=any(i in moved_in for i in a.new),
     )
-    for m in bc.measures:
-        {
+    if bc.measures:
+        lists = {
             "new": fact.new,
             "dropped": fact.dropped,
             "changed": fact.changed,
             "moved-in": fact.moved_in,
             "moved-out": fact.moved_out,
-        }[m.status].append(m)
+        }
+        for m in bc.measures:
+            lists[m.status].append(m)
     return fact
 
 
-def _groups(c: Comparison, blocks: list[BlockFact]) -> list[tuple[str, list[BlockFact]]]:
+def _groups(
+    c: Comparison, blocks: list[BlockFact], sections: list[Alignment] | None = None
+) -> list[tuple[str, list[BlockFact]]]:
     """Blocks under the section they sit in (new side; old side for dropped ones), sections in
-    the order of the section alignments; blocks outside any section come first."""
+    the order of the section alignments (``sections``, when the caller has them); blocks
+    outside any section come first."""
     order: dict[str, int] = {}
     titles: list[str] = [""]
-    for a in c.at("section"):
+    for a in c.at("section") if sections is None else sections:
         idx = len(titles)
         node = c.new.node(a.new[0]) if a.new else c.old.node(a.old[0])
         titles.append(node.text or node.title)  # with its number: `第一章 总则`
@@ -674,8 +734,13 @@ def _units(doc: Document) -> int:
 def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
     """The briefing's facts, with the edit script they were judged on."""
     script = edits.script(c)
+    at = by_level(c)  # once: each level is asked for several times below
+    bodies: dict[str, list[Alignment]] = {}
+    fronts: dict[str, list[Alignment]] = {}
+    for level in ("section", "block", "clause"):
+        bodies[level], fronts[level] = split_front(c, at[level])
     # Front matter is reported apart (the version line), never as a block or section.
-    blocks = [_block_fact(c, bc, script.moved_in) for bc in block_changes(c) if not bc.front]
+    blocks = [_block_fact(c, bc, script.moved_in) for bc in block_changes(c, at) if not bc.front]
     block_counts = dict.fromkeys(BLOCK_STATUSES, 0)
     for b in blocks:
         block_counts[b.status] = block_counts.get(b.status, 0) + 1
@@ -713,23 +778,25 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
     headline = _headline([t for t in targets if t.change in ("raised", "lowered")])
     if not headline:
         headline = _headline([t for t in targets if t.change != "unchanged"])
-    body = [a for a in c.at("block") if not is_front(c, a)]
+    body = bodies["block"]
     total_blocks = sum(len(a.old) + len(a.new) for a in body)
     paired_blocks = sum(len(a.old) + len(a.new) for a in body if a.old and a.new)
     paired_percent = round(100 * paired_blocks / total_blocks) if total_blocks else 100
     new_terms = [t.term for t in c.terms.get("new", [])]
     dropped_terms = [t.term for t in c.terms.get("dropped", [])]
     width = 36 if lang == "zh" else 90
-    front_added, front_removed = ([snippet(t, width) for t in lines] for lines in front_lines(c))
+    front_added, front_removed = (
+        [snippet(t, width) for t in lines] for lines in front_lines(c, fronts)
+    )
 
     def term_facts(kind: str, doc: Document) -> list[TermFact]:
-        ids = {n.id for n in doc.nodes}
+        nodes = doc.by_id  # (every node's id: no set of them made)
         return [
             TermFact(
                 t.term,
                 t.old_count,
                 t.new_count,
-                [block_title(doc.node(i)) for i in t.where if i in ids],
+                [block_title(nodes[i]) for i in t.where if i in nodes],
             )
             for t in c.terms.get(kind, [])
         ]
@@ -756,13 +823,13 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         version=version,
         blocks_old=_units(c.old),
         blocks_new=_units(c.new),
-        summary=summary(c, ("section", "block", "clause")),
+        summary=summary(c, ("section", "block", "clause"), bodies),
         block_counts=block_counts,
         measure_counts=measure_counts,
         sections=sections,
         section_counts=section_counts,
         blocks=blocks,
-        groups=_groups(c, blocks),
+        groups=_groups(c, blocks, at["section"]),
         targets=targets,
         target_counts=target_counts,
         headline_targets=headline,

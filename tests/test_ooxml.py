@@ -354,3 +354,32 @@ def test_deflating_in_pieces_gives_the_bytes_of_deflating_at_once():
         at += step
     at_once = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     assert deflater.close() == at_once.compress(data) + at_once.flush()
+
+
+def test_comments_as_text_are_the_comments_built_as_elements():
+    """Revisions(comments_as_text=True) writes each comment as XML text put into the
+    comments part on saving: the same part as the comments built as elements."""
+    import datetime as dt
+
+    from diffreport.writers import ooxml
+
+    when = dt.datetime(2024, 5, 6, tzinfo=dt.UTC)
+    notes = TRICKY + ["", "\nopens with a break", "two\nlines", "ends\n", "a\n\nb", "\r\n\t"]
+    notes += ["x" * 3000, "<&>\"'\nsecond <&>"]
+    packages = []
+    for as_text in (False, True):
+        doc = empty_document()
+        rv = ooxml.Revisions(doc, '作者 <&">', when, comments_as_text=as_text)
+        for note in notes:
+            p = rv.add_paragraph()
+            ooxml.add_text(p, "anchor")
+            rv.comment(p, note)
+        packages.append(ooxml.save(doc, when))
+    with (
+        zipfile.ZipFile(io.BytesIO(packages[0])) as a,
+        zipfile.ZipFile(io.BytesIO(packages[1])) as b,
+    ):
+        expected = a.read("word/comments.xml")
+        assert expected.count(b"<w:comment ") == len(notes)
+        assert b.read("word/comments.xml") == expected
+    assert packages[1] == packages[0]

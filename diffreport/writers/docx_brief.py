@@ -74,7 +74,7 @@ class _Brief:
         self.when = generation_time()
         self.facts: Facts = gather(c, lang, self.when.strftime("%Y-%m-%d"), __version__)
         self.doc = empty_document()
-        self.revisions = Revisions(self.doc, when=self.when)
+        self.revisions = Revisions(self.doc, when=self.when, comments_as_text=True)
         self.tables = TextTables(self.doc)
         # The body is written as XML text (python-docx builds an element per paragraph and
         # run, most of a long briefing's writing time), put in place when the package is
@@ -82,6 +82,7 @@ class _Brief:
         self.body: list[str] = []
         self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self._style_ids: dict[str, str] = {}
+        self._said: dict[tuple, list[str]] = {}  # (macro, plain arguments) -> paragraphs
 
     # ---------------------------------------------------------------- helpers
     # python-docx resolves a style name by scanning every style on each use; the briefing
@@ -114,7 +115,16 @@ class _Brief:
             self.body = []
 
     def say(self, macro: str, *args) -> list[str]:
-        return _paragraphs(getattr(self.words, macro)(*args), self.lang)
+        # A macro's words depend on its arguments alone: plain values are said once (their
+        # types in the key: 1, 1.0 and True are equal keys but print apart).
+        key = (macro, args, tuple(map(type, args)))
+        try:
+            said = self._said.get(key)
+        except TypeError:  # facts (unhashable) as arguments
+            return _paragraphs(getattr(self.words, macro)(*args), self.lang)
+        if said is None:
+            said = self._said[key] = _paragraphs(getattr(self.words, macro)(*args), self.lang)
+        return list(said)
 
     def text(self, macro: str, *args) -> str:
         return " ".join(self.say(macro, *args))

@@ -15,6 +15,7 @@ import os
 import queue
 import re
 import threading
+import weakref
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -542,10 +543,22 @@ def _comment_element(comment_id: int):
 
 
 class Revisions:
-    """Hands out revision ids and stamps author and date on tracked changes and comments."""
+    """Hands out revision ids and stamps author and date on tracked changes and comments.
 
-    def __init__(self, document, author: str = "diffreport", when: dt.datetime | None = None):
+    ``comments_as_text``: comments are written as XML text and put into the comments part
+    when the package is saved by :func:`save` (not by python-docx's own ``save``), the
+    same bytes as built as elements (a long briefing has thousands)."""
+
+    def __init__(
+        self,
+        document,
+        author: str = "diffreport",
+        when: dt.datetime | None = None,
+        *,
+        comments_as_text: bool = False,
+    ):
         self.document = document
+        self.comments_as_text = comments_as_text
         self.author = author
         self.when = when or generation_time()
         self.date = _w3cdtf(self.when)
@@ -556,6 +569,9 @@ class Revisions:
         self._comments = None  # python-docx's comments collection, looked up once
         self._comment_proto = None
         self._next_comment_id = 0
+        self._comment_texts: list[str] | None = None  # the comments as text, in order
+        self._comment_start: tuple[str, str] = ("", "")  # a comment's start tag, around its id
+        self._comment_first = ""  # its first paragraph up to the text's run
 
     def _id(self) -> int:
         self._next_id += 1
@@ -622,9 +638,14 @@ class Revisions:
             proto.initials = self.author[:2].upper()
             proto.date = self.when
             self._comment_proto = proto
+            if self.comments_as_text:
+                self._start_comment_texts(proto)
         comments = self._comments
         comment_id = self._next_comment_id
         self._next_comment_id += 1
+        if self._comment_texts is not None:
+            self._comment_texts.append(self._comment_xml(comment_id, text))
+            return comment_id
         elm = copy.deepcopy(self._comment_proto)
         elm.set(_ID, str(comment_id))
         comments._comments_elm.append(elm)
@@ -636,6 +657,42 @@ class Revisions:
             for line in rest:
                 comment.add_paragraph(text=line)
         return comment_id
+
+    def _start_comment_texts(self, proto) -> None:
+        """The comments part gets a mark where the comments' text goes on saving; the text
+        around a comment's id and its first paragraph are taken from the prototype as lxml
+        writes it (escapes and attribute order included)."""
+        xml = etree.tostring(proto, encoding="unicode").replace(f' xmlns:w="{nsmap["w"]}"', "", 1)
+        end = xml.index(">") + 1
+        before, after = xml[:end].split(' w:id="0"', 1)
+        self._comment_start = (before + ' w:id="', '"' + after)
+        self._comment_first = xml[end : -len("</w:p></w:comment>")]
+        self._comment_texts = []
+        part = self._comments._comments_part
+        mark = element("w:p", {_TEXT_MARK: str(len(_TEXT_PARTS.get(part, ())))})
+        self._comments._comments_elm.append(mark)
+        _TEXT_PARTS.setdefault(part, []).append(self._comment_texts)
+
+    def _comment_xml(self, comment_id: int, text: str) -> str:
+        """A comment as :meth:`_add_comment` builds it, as XML text: the prototype's first
+        paragraph with the text's first line as a run (``plain_run``), then one paragraph
+        a further line, as python-docx's ``Comment.add_paragraph(text=line)`` makes it."""
+        before, after = self._comment_start
+        out = [before, str(comment_id), after, self._comment_first]
+        text = xml_safe(text)
+        if text:
+            first, *rest = text.split("\n")
+            out.append(run_xml(first))
+            out.append("</w:p>")
+            for line in rest:
+                out.append(_COMMENT_PARAGRAPH)
+                if line:
+                    out.append(run_xml(line))
+                out.append("</w:p>")
+        else:
+            out.append("</w:p>")
+        out.append("</w:comment>")
+        return "".join(out)
 
 
 class TrackedParagraph:
@@ -706,6 +763,24 @@ def level_style(level: int, names: tuple[str, ...]) -> str:
     """The style of a heading at ``level`` (1 is the top) among ``names``; deeper levels
     take the last."""
     return names[min(max(level, 1), len(names)) - 1]
+
+
+# A further paragraph of a comment: python-docx's Comment.add_paragraph gives it this style.
+_COMMENT_PARAGRAPH = '<w:p><w:pPr><w:pStyle w:val="CommentText"/></w:pPr>'
+# Marks where a part's children written as text go (:func:`save`); no document text can
+# write an attribute.
+_TEXT_MARK = "diffreportText"
+# Parts (python-docx's) with children written as text: for each mark in order, its texts.
+_TEXT_PARTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _put_texts(data: bytes, texts: list[list[str]]) -> bytes:
+    """A part's serialization with each text mark replaced by its texts."""
+    for n, pieces in enumerate(texts):
+        mark = f'<w:p {_TEXT_MARK}="{n}"/>'.encode()
+        where = data.index(mark)
+        data = data[:where] + "".join(pieces).encode("utf-8") + data[where + len(mark) :]
+    return data
 
 
 def write_tracked(
@@ -893,6 +968,15 @@ def save(
     PackageWriter._write_content_types_stream(members, parts)
     PackageWriter._write_pkg_rels(members, package.rels)
     PackageWriter._write_parts(members, parts)
+    # Parts with children written as text (comments: Revisions(comments_as_text=True)).
+    edit = dict(edit or {})
+    for part in parts:
+        texts = _TEXT_PARTS.get(part)
+        if texts:
+            then = edit.get(part.partname.membername)
+            edit[part.partname.membername] = lambda data, texts=texts, then=then: _put_texts(
+                then(data) if then else data, texts
+            )
     return _zipped(members.written, when, edit)
 
 
