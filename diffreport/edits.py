@@ -215,6 +215,32 @@ def heading_depth(c: Comparison, paragraph: Paragraph) -> int | None:
     return node.depth if node.kind == "section" else None
 
 
+def heading_depths(c: Comparison, paragraphs: list[Paragraph]) -> list[int | None]:
+    """:func:`heading_depth` of each paragraph, the sections' depths looked up in one map a
+    side (a long script has tens of thousands of paragraphs, a few hundred headings)."""
+    new_depth = {n.id: n.depth for n in c.new.of_kind("section")}
+    old_depth = {n.id: n.depth for n in c.old.of_kind("section")}
+    out: list[int | None] = []
+    for paragraph in paragraphs:
+        ops = paragraph.ops
+        if len(ops) == 1:  # most paragraphs: one run
+            op = ops[0]
+            if op.new and op.op != DELETE:
+                out.append(new_depth.get(op.new))
+            elif op.old and op.op != INSERT:
+                out.append(old_depth.get(op.old))
+            else:
+                out.append(None)
+            continue
+        first_new = next((o.new for o in ops if o.new and o.op != DELETE), None)
+        if first_new is not None:
+            out.append(new_depth.get(first_new))
+            continue
+        first_old = next((o.old for o in ops if o.old and o.op != INSERT), None)
+        out.append(None if first_old is None else old_depth.get(first_old))
+    return out
+
+
 def units(doc: Document) -> list[Node]:
     """The paragraphs of a side in the script: section headings and blocks, in reading order."""
     return [n for n in doc.nodes if n.kind in ("section", "block")]
@@ -436,9 +462,10 @@ class _ScriptBuilder:
         self.paras: list[Paragraph] = [Paragraph()]
         self.moved_in: set[str] = set()
         self.direct: list[int] = []
+        self._cuts = {id(c.old): _Cuts(c.old), id(c.new): _Cuts(c.new)}
 
     def _pieces(self, doc: Document, unit: Node, fine: bool) -> list[_Piece]:
-        sentences = _sentences(doc, unit) if fine else None
+        sentences = self._cuts[id(doc)](unit) if fine else None
         if sentences is not None:
             return [_Piece(s.id, unit.id, s.text) for s in sentences]
         return [_Piece(unit.id, unit.id, unit.text)]
@@ -539,8 +566,9 @@ class _ScriptBuilder:
         group, its token edits one equal run. Else None. (The pieces :meth:`_pieces` would
         cut, read without making them: most pairs of a long document come here.)"""
         c = self.c
-        old_sentences = _sentences(c.old, c.old.node(old.unit))
-        new_sentences = _sentences(c.new, c.new.node(new.unit))
+        old_cuts, new_cuts = self._cuts[id(c.old)], self._cuts[id(c.new)]
+        old_sentences = old_cuts(old_cuts.nodes[old.unit])
+        new_sentences = new_cuts(new_cuts.nodes[new.unit])
         if old_sentences is None or new_sentences is None:
             # Whole units pair with each other (one piece on each side, the equal texts).
             return [old.text] if old_sentences is None and new_sentences is None else None
@@ -556,15 +584,27 @@ class _ScriptBuilder:
         return [s.text for s in old_sentences]
 
 
-def _sentences(doc: Document, unit: Node) -> list[Node] | None:
-    """The sentences a block is cut into in the script (:meth:`_ScriptBuilder._pieces`,
-    ``fine``), or None when it stays whole (a heading, or sentences that do not make up
-    its text)."""
-    if unit.kind == "block":
-        sentences = doc.children(unit.id, "sentence")
-        if sentences and "".join(s.text for s in sentences) == unit.text:
-            return sentences
-    return None
+class _Cuts:
+    """Where the script cuts a side's units: a block into its sentences when they make up its
+    text, else nothing (a heading, or sentences that do not). The sentences are grouped by
+    block in one pass, not asked of each block (most of a long document's blocks)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.nodes = doc.by_id
+        self._sentences: dict[str | None, list[Node]] = {}
+        for s in doc.of_kind("sentence"):  # in reading order, as Document.children
+            held = self._sentences.get(s.parent)
+            if held is None:
+                self._sentences[s.parent] = [s]
+            else:
+                held.append(s)
+
+    def __call__(self, unit: Node) -> list[Node] | None:
+        if unit.kind == "block":
+            sentences = self._sentences.get(unit.id)
+            if sentences and "".join([s.text for s in sentences]) == unit.text:
+                return sentences
+        return None
 
 
 # ---------------------------------------------------------------- each unit's two sides

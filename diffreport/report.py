@@ -115,6 +115,11 @@ def block_changes(c: Comparison, at: dict[str, list[Alignment]] | None = None) -
     old_nodes, new_nodes = old.by_id, new.by_id
     for a in at["block"]:
         bc = BlockChange(a, [old_nodes[i] for i in a.old], [new_nodes[i] for i in a.new])
+        out.append(bc)
+        if not any(bid in by_new_block for bid in a.new) and not any(
+            bid in by_old_block for bid in a.old
+        ):
+            continue  # no clause of it makes a measure (most blocks)
         # A new or dropped block's label is new or dropped with it; a paired one's is not.
         paired = bool(bc.old and bc.new)
         old_label = _shown_label(bc.old) if paired else ""
@@ -154,7 +159,6 @@ def block_changes(c: Comparison, at: dict[str, list[Alignment]] | None = None) -
                 elif ca.moved:
                     dst = new.block_of(ca.new[0]) if ca.new else None
                     bc.measures.append(Measure("moved-out", text, elsewhere=block_title(dst)))
-        out.append(bc)
     return out
 
 
@@ -595,8 +599,30 @@ def shown_score(score: float | None, unchanged: bool) -> float | None:
     return min(score, CHANGED_SCORE_SHOWN_AT_MOST)
 
 
-def _block_fact(c: Comparison, bc: BlockChange, moved_in: set[str]) -> BlockFact:
+class _SectionTitles:
+    """The title of the section each node sits in (:func:`_section_title`), found once per
+    parent: a document's blocks share a few hundred sections."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._by_parent: dict[str | None, str] = {}
+
+    def __call__(self, node_id: str) -> str:
+        parent = self.doc.by_id[node_id].parent
+        title = self._by_parent.get(parent)
+        if title is None:
+            title = self._by_parent[parent] = _section_title(self.doc, node_id)
+        return title
+
+
+def _block_fact(
+    c: Comparison,
+    bc: BlockChange,
+    moved_in: set[str],
+    sections: tuple[_SectionTitles, _SectionTitles] | None = None,
+) -> BlockFact:
     a = bc.alignment
+    old_section, new_section = sections or (_SectionTitles(c.old), _SectionTitles(c.new))
     status = a.status
     if status == "changed":
         if a.minor:
@@ -610,15 +636,15 @@ def _block_fact(c: Comparison, bc: BlockChange, moved_in: set[str]) -> BlockFact
         moved=a.moved,
         old_title=bc.old_title,
         new_title=bc.new_title,
-        old_section=_section_title(c.old, a.old[0]) if a.old else "",
-        new_section=_section_title(c.new, a.new[0]) if a.new else "",
+        old_section=old_section(a.old[0]) if a.old else "",
+        new_section=new_section(a.new[0]) if a.new else "",
         score=shown_score(a.score, a.status == "unchanged"),
         added=list(ev.added) if ev else [],
         removed=list(ev.removed) if ev else [],
         old_label=a.old_label or "",
         new_label=a.new_label or "",
         confidence=a.confidence,
-        reordered=any(i in moved_in for i in a.new),
+        reordered=(a.new[0] in moved_in) if len(a.new) == 1 else any(i in moved_in for i in a.new),
     )
     if bc.measures:
         lists = {
@@ -740,7 +766,10 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
     for level in ("section", "block", "clause"):
         bodies[level], fronts[level] = split_front(c, at[level])
     # Front matter is reported apart (the version line), never as a block or section.
-    blocks = [_block_fact(c, bc, script.moved_in) for bc in block_changes(c, at) if not bc.front]
+    sections = (_SectionTitles(c.old), _SectionTitles(c.new))
+    blocks = [
+        _block_fact(c, bc, script.moved_in, sections) for bc in block_changes(c, at) if not bc.front
+    ]
     block_counts = dict.fromkeys(BLOCK_STATUSES, 0)
     for b in blocks:
         block_counts[b.status] = block_counts.get(b.status, 0) + 1

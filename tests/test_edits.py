@@ -180,6 +180,14 @@ def test_heading_depth_tells_headings_from_blocks():
     depths = [edits.heading_depth(c, p) for p in script.paragraphs]
     texts = [p.accepted() for p in script.paragraphs]
     assert depths == [1, None, None, 1, None, None], texts
+    assert edits.heading_depths(c, script.paragraphs) == depths
+    # every kind of paragraph (moves, insertions, deletions, marks), one at a time and at once
+    for old, new in ((BUDGET, PLAN), (PLAN, BUDGET), (PLAN, f"{PLAN}\n\n# 新章\n\n新段落。")):
+        c = compare(old, new)
+        paragraphs = edits.script(c).paragraphs
+        expected = [edits.heading_depth(c, p) for p in paragraphs]
+        assert edits.heading_depths(c, paragraphs) == expected
+        assert any(d is not None for d in expected) and None in expected
 
 
 # ---------------------------------------------------------------- each unit's sides

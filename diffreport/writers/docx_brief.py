@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from .. import __version__
-from ..edits import Paragraph, heading_depth
+from ..edits import Paragraph, heading_depths
 from ..report import SUMMARY_STATUSES, BlockFact, Facts, detect_language, gather, snippet
 from ..result import Comparison
 from .ooxml import (
@@ -51,17 +51,24 @@ REDLINE_HEADINGS = ("Redline Heading 1", "Redline Heading 2", "Redline Heading 3
 SHORT_TABLE = 12  # rows
 
 
+# Where str.splitlines breaks a line.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _paragraphs(text: object, lang: str) -> list[str]:
     """A macro's output as paragraphs: blank lines separate them, other line breaks join."""
-    joiner = "" if lang == "zh" else " "
-    out = []
-    for block in re.split(r"\n\s*\n", str(text).strip()):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        if lines:
-            para = joiner.join(lines)
-            if lang != "zh":
-                para = re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"\s{2,}", " ", para))
-            out.append(para)
+    text = str(text).strip()
+    if not _LINE_BREAK.search(text):  # one line (most macros): nothing to split or join
+        out = [text] if text else []
+    else:
+        joiner = "" if lang == "zh" else " "
+        out = []
+        for block in re.split(r"\n\s*\n", text):
+            lines = [line.strip() for line in block.splitlines() if line.strip()]
+            if lines:
+                out.append(joiner.join(lines))
+    if lang != "zh":
+        out = [re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"\s{2,}", " ", para)) for para in out]
     return out
 
 
@@ -410,7 +417,7 @@ class _Brief:
                 comments.setdefault(t.anchor, []).append(self.text("comment_target", t))
         styles = [
             "Redline Text" if depth is None else level_style(depth, REDLINE_HEADINGS)
-            for depth in (heading_depth(self.c, p) for p in paras)
+            for depth in heading_depths(self.c, paras)
         ]
         for xml in tracked_paragraphs(self.revisions, paras, styles, comments):
             write(xml)

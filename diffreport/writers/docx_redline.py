@@ -9,7 +9,7 @@ paragraphs, Reject All the old one's.
 
 from __future__ import annotations
 
-from ..edits import heading_depth, script
+from ..edits import heading_depths, script
 from ..result import Comparison
 from .ooxml import Revisions, level_style, save, set_core_properties, write_tracked
 
@@ -24,7 +24,7 @@ def render(c: Comparison) -> bytes:
     revisions = Revisions(document)
     set_core_properties(document, c.new.title or "redline", revisions.when)
     paragraphs = script(c).paragraphs
-    write_tracked(revisions, paragraphs, [_style(heading_depth(c, p)) for p in paragraphs])
+    write_tracked(revisions, paragraphs, [_style(depth) for depth in heading_depths(c, paragraphs)])
     return save(document, revisions.when)
 
 
