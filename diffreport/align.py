@@ -26,9 +26,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, pairwise
+from itertools import accumulate, chain, pairwise
 from operator import attrgetter
 
 import numpy as np
@@ -56,7 +57,7 @@ from .similarity import (
     similarity,
     similarity_matrix,
 )
-from .tokens import content_word_tuple, content_words
+from .tokens import content_word_tuple, content_words, give_words
 
 # Minimum similarity for a pair, by level: containers share less wording than sentences.
 THRESHOLDS: dict[str, float] = {"section": 0.12, "block": 0.17, "sentence": 0.4, "clause": 0.45}
@@ -132,7 +133,12 @@ class _Side:
     pos: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, doc: Document, vocab: Vocabulary) -> _Side:
+    def of(
+        cls,
+        doc: Document,
+        vocab: Vocabulary,
+        halfway: tuple[int, Callable[[], None]] | None = None,
+    ) -> _Side:
         up: dict[str, str | None] = {}
         block: dict[str, str | None] = {}
         ids = list(map(_ID, doc.nodes))
@@ -154,7 +160,7 @@ class _Side:
                 held = doc.nearest(nid, "block")
                 block[nid] = held.id if held is not None else None
         pos = dict(zip(ids, range(len(ids)), strict=True))
-        return cls(doc, node_profiles(doc, vocab), up, block, pos)
+        return cls(doc, node_profiles(doc, vocab, halfway), up, block, pos)
 
 
 _ID, _KIND, _PARENT = attrgetter("id"), attrgetter("kind"), attrgetter("parent")
@@ -219,17 +225,27 @@ def _nearest_up(doc: Document, node: Node) -> str | None:
     return up.id if up is not None else None
 
 
-def node_profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
+def node_profiles(
+    doc: Document, vocab: Vocabulary, halfway: tuple[int, Callable[[], None]] | None = None
+) -> dict[str, Profile]:
     """Every node's profile, children first (they come after their parent in ``doc.nodes``).
     A section's covers its title and its whole subtree, built from its children's codes; so is
     a block's or sentence's when its text is its children's texts cut at punctuation (the
-    same words, without tokenising the text once more at every level)."""
+    same words, without tokenising the text once more at every level). With ``halfway``
+    (k, ready), ``ready()`` is called once the nodes from the k-th on are profiled, before
+    the first k are (whose words another process may have found meanwhile: :func:`words_ahead`)."""
     out: dict[str, Profile] = {}
     # Looked up here, not asked of the document and the vocabulary: a call per node cost
     # more than the lookup (nearly every node is a unit profiled by its own text).
-    several = {p for p, n in Counter(map(_PARENT, doc.nodes)).items() if n > 1}
+    several = _several(doc)
     profiled, profile, children = vocab.profiled, vocab.profile, doc.children
-    for node in reversed(doc.nodes):
+    nodes = doc.nodes
+    if halfway is None:
+        order: Iterable[Node] = reversed(nodes)
+    else:
+        split, ready = halfway
+        order = chain(reversed(nodes[split:]), _calling(ready), reversed(nodes[:split]))
+    for node in order:
         nid = node.id
         if node.kind == "section":
             codes = [vocab.encode(content_word_tuple(node.title or node.text))]
@@ -244,6 +260,59 @@ def node_profiles(doc: Document, vocab: Vocabulary) -> dict[str, Profile]:
         got = profiled.get(node.text)
         out[nid] = got if got is not None else profile(node.text)
     return out
+
+
+def _several(doc: Document) -> set[str | None]:
+    """The nodes with more than one child."""
+    return {p for p, n in Counter(map(_PARENT, doc.nodes)).items() if n > 1}
+
+
+def _calling(fn: Callable[[], None]) -> Iterator[Node]:
+    """Nothing, once ``fn()`` has run (a step of a chain of iterators)."""
+    fn()
+    yield from ()
+
+
+def words_ahead(doc: Document, count: int) -> tuple[list[int], list[str], list[int]]:
+    """The words :func:`node_profiles` looks up (:func:`content_word_tuple`) for the first
+    ``count`` nodes of ``doc``, each text once: (node indices, their words one after another,
+    how many each), found in another process while ``node_profiles`` works up from the end
+    (:func:`tokens.give_words` hands them over)."""
+    several, children = _several(doc), doc.children
+    seen: set[str] = set()
+    at: list[int] = []
+    words: list[str] = []
+    sizes: list[int] = []
+    for k, node in enumerate(doc.nodes[:count]):
+        if node.kind == "section":
+            text = node.title or node.text
+        elif node.id in several and cut_at_punctuation(
+            node.text, [kid.text for kid in children(node.id)]
+        ):
+            continue  # (made from its children's codes)
+        else:
+            text = node.text
+        if text not in seen:
+            seen.add(text)
+            got = content_word_tuple(text)
+            at.append(k)
+            words.extend(got)
+            sizes.append(len(got))
+    return at, words, sizes
+
+
+def take_words_ahead(doc: Document, found: tuple[list[int], list[str], list[int]]) -> None:
+    """Hands :func:`words_ahead`'s words of ``doc`` to :func:`content_word_tuple`."""
+    at, words, sizes = found
+    nodes = doc.nodes
+    texts = [
+        node.title or node.text if node.kind == "section" else node.text
+        for node in map(nodes.__getitem__, at)
+    ]
+    ends = list(accumulate(sizes))
+    give_words(
+        texts, [tuple(words[end - size : end]) for end, size in zip(ends, sizes, strict=True)]
+    )
 
 
 # Characters no word can run across (tokens.py: numbers, Chinese runs, Latin words), in any
@@ -429,12 +498,29 @@ def _sparse_scores(
     )
 
 
+def tokenised(
+    doc: Document, vocab: Vocabulary, halfway: tuple[int, Callable[[], None]] | None = None
+) -> _Side:
+    """One side of an :class:`Aligner`, profiled under ``vocab`` (see :func:`node_profiles`
+    for ``halfway``): the old side is profiled first (its words take the first codes), as
+    the aligner does."""
+    return _Side.of(doc, vocab, halfway)
+
+
 class Aligner:
-    def __init__(self, old: Document, new: Document, workers: int | None = None) -> None:
-        self.vocab = Vocabulary()
+    def __init__(
+        self,
+        old: Document | _Side,
+        new: Document | _Side,
+        workers: int | None = None,
+        vocab: Vocabulary | None = None,
+    ) -> None:
+        """Profiles both documents, or takes sides profiled already (:func:`tokenised`, with
+        the ``vocab`` they were profiled with, the old side first)."""
+        self.vocab = vocab if vocab is not None else Vocabulary()
         self.workers = workers
-        self.old = _Side.of(old, self.vocab)
-        self.new = _Side.of(new, self.vocab)
+        self.old = old if isinstance(old, _Side) else _Side.of(old, self.vocab)
+        self.new = new if isinstance(new, _Side) else _Side.of(new, self.vocab)
         self.pairs: dict[str, list[Pairing]] = {level: [] for level in LEVELS}
         # node id → ids on the other side in the same pairing (any level)
         self.linked_old: dict[str, set[str]] = {}

@@ -356,7 +356,31 @@ def content_word_tuple(text: str) -> tuple[str, ...]:
     the text as given: the stages after aligning ask again for the words of the texts it
     profiled (a clause's in rarity, a pair's in classify), and a node's text keeps its hash,
     where folding it anew cost a copy and a hash of the copy each time."""
-    return _content_words(_fold(text))
+    given = _GIVEN.pop(text, None)
+    return given if given is not None else _content_words(_fold(text))
+
+
+# Words another process found for texts this one is about to ask for (:func:`give_words`).
+_GIVEN: dict[str, tuple[str, ...]] = {}
+
+
+def give_words(texts: list[str], words: list[tuple[str, ...]]) -> None:
+    """:func:`content_word_tuple`'s answers for ``texts``, found elsewhere (each taken once)."""
+    _GIVEN.update(zip(texts, words, strict=True))
+
+
+def forget_given_words() -> None:
+    """Drops the given words not asked for."""
+    _GIVEN.clear()
+
+
+def forget_words() -> None:
+    """Empties the caches of words by text and by run (a process that found words for
+    another and needs the memory more than them)."""
+    content_word_tuple.cache_clear()
+    fold.cache_clear()
+    _RUNS.clear()
+    _CONTENT_RUNS.clear()
 
 
 # fold without its own cache: content_word_tuple, its one caller here, caches by text.

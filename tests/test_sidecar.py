@@ -15,7 +15,7 @@ import pytest
 
 from diffreport import sidecar
 from diffreport.compare import compare
-from diffreport.sidecar import Deferred, can_fork
+from diffreport.sidecar import Deferred, Staged, can_fork
 
 linux_two_cores = pytest.mark.skipif(
     not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
@@ -131,3 +131,58 @@ def test_a_comparison_is_the_same_with_its_side_work_forked(monkeypatch):
     assert len(forks) == 1
     assert forked.to_json() == alone.to_json()
     assert forked.targets and any(forked.terms.values())
+
+
+def _pids(parent: int, fail_after: int | None):
+    """Yields (pid, k) three times; in a child, fails after ``fail_after`` values."""
+    for k in range(3):
+        if fail_after is not None and k == fail_after and os.getpid() != parent:
+            raise RuntimeError("the child's failure")
+        yield os.getpid(), k
+
+
+@linux_two_cores
+def test_staged_values_come_from_the_child_one_by_one():
+    before = _children()
+    with Staged(_pids, os.getpid(), None) as work:
+        got = [work.next() for _ in range(3)]
+    assert [k for _, k in got] == [0, 1, 2]
+    assert all(pid != os.getpid() for pid, _ in got)
+    assert _children() == before
+
+
+@linux_two_cores
+def test_staged_values_the_child_failed_to_send_are_computed_here():
+    before = _children()
+    with Staged(_pids, os.getpid(), 1) as work:
+        first, second, third = (work.next() for _ in range(3))
+    assert first[0] != os.getpid() and first[1] == 0
+    assert second == (os.getpid(), 1) and third == (os.getpid(), 2)
+    assert _children() == before
+
+
+@linux_two_cores
+def test_staged_values_never_asked_for_leave_no_child():
+    before = _children()
+    with pytest.raises(ValueError):
+        with Staged(_pids, os.getpid(), None) as work:
+            work.next()
+            raise ValueError("the comparison failed")
+    assert _children() == before
+
+
+@linux_two_cores
+def test_staged_values_passed_over_are_skipped_in_the_child_and_here():
+    with Staged(_pids, os.getpid(), None) as work:
+        deadline = time.monotonic() + 30
+        while not work.ready() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert work.ready()
+        work.skip()
+        pid, k = work.next()
+        assert k == 1 and pid != os.getpid()
+    with Staged(_pids, os.getpid(), 1) as work:  # the child fails after its first value
+        work.next()
+        work.skip()  # (the failure found here: the third value is computed here)
+        assert work.next() == (os.getpid(), 2)
+        assert not work.ready()

@@ -154,3 +154,49 @@ def test_nfkc_on_the_seeds_and_laws():
     for text in texts:
         for line in text.splitlines():
             assert nfkc(line) == unicodedata.normalize("NFKC", line)
+
+
+def test_words_found_ahead_elsewhere_make_the_same_profiles_and_are_used():
+    """The words another process finds for a document's first nodes (what node_profiles would
+    look up for them) give node_profiles the very profiles and codes it makes alone; it asks
+    for them only after profiling the other nodes, and uses them as given."""
+    from diffreport.align import node_profiles, take_words_ahead, words_ahead
+    from diffreport.compare import load
+    from diffreport.similarity import Vocabulary
+
+    old_path, new_path = law_pairs()[1]
+    old, new = load(old_path), load(new_path)
+    alone = Vocabulary()
+    expected = [node_profiles(old, alone), node_profiles(new, alone)]
+    split = len(old.nodes) // 2
+    found = words_ahead(old, split)
+    assert found[0] and max(found[0]) < split
+    asked: list[int] = []
+
+    def ready() -> None:
+        asked.append(len(vocab.codes))
+        take_words_ahead(old, found)
+
+    vocab = Vocabulary()
+    got = [node_profiles(old, vocab, (split, ready)), node_profiles(new, vocab)]
+    tokens.forget_given_words()
+    assert got == expected and vocab.codes == alone.codes
+    assert list(got[0]) == list(expected[0])  # (made in the same order)
+    assert asked and 0 < asked[0] < len(vocab.codes)  # between the last nodes and the first
+
+    # Words marked as found elsewhere are the ones used, for texts not profiled already.
+    tokens.content_word_tuple.cache_clear()
+    at, words, sizes = found
+    marked = (at, [w + "#" for w in words], sizes)
+    vocab = Vocabulary()
+    try:
+        profiles = node_profiles(old, vocab, (split, lambda: take_words_ahead(old, marked)))
+    finally:  # (the marked words, cached by text, must not serve other tests)
+        tokens.forget_given_words()
+        tokens.content_word_tuple.cache_clear()
+    later = {n.text for n in old.nodes[split:]}
+    words_of = vocab.words()
+    first = [old.nodes[k] for k in at]  # (the nodes profiled by their own text)
+    first = [n for n in first if n.kind != "section" and n.text not in later]
+    used = [[words_of[ord(c) - 0x10000] for c in profiles[n.id].ordered] for n in first]
+    assert any(used) and all(w.endswith("#") for ws in used for w in ws)
