@@ -212,6 +212,7 @@ def pair_similarities(
     if rate == 1:  # the profiles themselves (no call per unit: lists of 100 000 pairs)
         units_o, units_n = old, new
     else:
+        make_samples([*old, *new], rate)
         units_o = [Profile(*p.sample(rate)) for p in old]
         units_n = [Profile(*p.sample(rate)) for p in new]
     pairs = np.arange(len(old))
@@ -309,6 +310,8 @@ def _cdist(old: list[Profile], new: list[Profile], rate: int, workers: int | Non
     if workers is None:
         many = len(old) * len(new) >= THREADS_ABOVE or cost(old, new) >= THREADS_ABOVE_COST
         workers = -1 if many else 1
+    if rate != 1:
+        make_samples([*old, *new], rate)
     views = [p.sample(rate) for p in old], [p.sample(rate) for p in new]
     ordered = process.cdist(
         [v[0] for v in views[0]],
@@ -405,6 +408,31 @@ def _make_bags(units: list[Profile]) -> None:
     start = 0
     for p, end in zip(todo, np.cumsum(lengths).tolist(), strict=True):
         p._bag = text[start:end]
+        start = end
+
+
+def make_samples(units: Sequence[Profile], rate: int) -> None:
+    """Make the samples at ``rate`` (:meth:`Profile.sample`) not made yet of ``units`` at
+    once: one pass over all their codes in numpy (the same residue class as _drop_table,
+    kept in order; the bag sorted by (unit, code)), instead of two ``str.translate`` and a
+    set of its codes per unit (sections run to a document's words)."""
+    todo = list({id(p): p for p in units if rate not in p._samples}.values())
+    if len(todo) < BAGS_AT_ONCE:
+        return
+    lengths = np.fromiter((len(p.ordered) for p in todo), dtype=np.int64, count=len(todo))
+    joined = "".join([p.ordered for p in todo]).encode("utf-32-le", "surrogatepass")
+    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
+    owner = np.repeat(np.arange(len(todo), dtype=np.int64), lengths)
+    # (codes below 2^21 times a 32-bit multiplier: exact in int64)
+    kept = ((codes * _HASH_MULTIPLIER) >> _HASH_SHIFT) % rate == 0
+    codes, owner = codes[kept], owner[kept]
+    ordered = codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    bag = (np.sort(owner << _CODE_BITS | codes) & _CODE_MASK).astype(np.uint32)
+    bags = bag.tobytes().decode("utf-32-le", "surrogatepass")
+    ends = np.cumsum(np.bincount(owner, minlength=len(todo))).tolist()
+    start = 0
+    for p, end in zip(todo, ends, strict=True):
+        p._samples[rate] = (ordered[start:end], bags[start:end])
         start = end
 
 

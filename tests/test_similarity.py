@@ -163,3 +163,20 @@ def test_bags_made_at_once_are_each_units_codes_sorted():
     for p, q, n in zip(a, b, got, strict=True):
         assert p.bag == "".join(sorted(p.ordered)) and q.bag == "".join(sorted(q.ordered))
         assert n == LCSseq.similarity("".join(sorted(p.ordered)), "".join(sorted(q.ordered)))
+
+
+@pytest.mark.parametrize("rate", [8, 64])
+def test_samples_made_at_once_are_those_made_one_by_one(rate):
+    """make_samples (one numpy pass over many units) gives each unit the sample
+    Profile.sample makes alone (its residue class of codes, in order, and sorted)."""
+    from diffreport.similarity import make_samples
+
+    rng = random.Random(rate)
+    codes = [chr(0x10000 + k) for k in range(3000)]
+    wordings = ["".join(rng.choices(codes, k=rng.randint(0, 400))) for _ in range(100)]
+    together = [Profile(w) for w in wordings]
+    make_samples(together + together[:5], rate)  # (a unit listed twice is made once)
+    for w, p in zip(wordings, together, strict=True):
+        assert rate in p._samples
+        assert p.sample(rate) == Profile(w).sample(rate)
+    assert any(p.sample(rate)[0] for p in together)
