@@ -61,6 +61,13 @@ class Wholes:
         share, units = self._best[part.ordered]
         return share >= PART_CONTAINMENT and bool(units)
 
+    def held(self) -> set[str]:
+        """The wordings of the parts looked up so far that some unit may hold (those for
+        which :meth:`may_hold` is true), at once."""
+        return {
+            w for w, (share, units) in self._best.items() if share >= PART_CONTAINMENT and units
+        }
+
     def _look_up(self, parts: list[Profile]) -> None:
         parts = [p for p in parts if p.ordered]
         for p, got in zip(parts, self._largest_shares(parts), strict=True):

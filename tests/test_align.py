@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from diffreport.compare import compare
 
 BUDGET = "The council shall publish the annual budget before the end of March each year."
@@ -70,3 +72,22 @@ def test_every_node_is_in_exactly_one_alignment_per_level():
         for side, doc in (("old", c.old), ("new", c.new)):
             placed = [i for a in c.at(level) for i in (a.old if side == "old" else a.new)]
             assert sorted(placed) == sorted(n.id for n in doc.of_kind(level))
+
+
+@pytest.mark.parametrize("size", [10, 400, 5000])
+def test_lacking_words_are_counter_subtraction(size):
+    """The words a whole has beyond its partner (counted in numpy for long units) are the
+    multiset difference Counter gives, empty partner and empty whole included."""
+    import random
+    from collections import Counter
+
+    from diffreport.align import lacking_words
+
+    rng = random.Random(size)
+    codes = [chr(0x10000 + int(rng.paretovariate(1.2)) % 900) for _ in range(size)]
+    whole = "".join(codes)
+    partner = "".join(rng.choices(codes, k=size // 2)) + "".join(rng.choices("𐀀𐀁", k=7))
+    for a, b in ((whole, partner), (partner, whole), (whole, ""), ("", whole), (whole, whole)):
+        want = Counter(a)
+        want -= Counter(b)
+        assert lacking_words(a, b) == want
