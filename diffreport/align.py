@@ -452,6 +452,24 @@ def _scores_reaching(
     return scores
 
 
+def _best_but(
+    units: np.ndarray, others: np.ndarray, scores: np.ndarray, unit: np.ndarray, but: np.ndarray
+) -> np.ndarray:
+    """For each k, the best of the ``scores`` of pairs (``units``, ``others``) of unit
+    ``unit[k]`` with another unit than ``but[k]`` (0.0 if none): from each unit's best two
+    (pairs are distinct, so ``but[k]`` takes at most one of them)."""
+    if not len(units):
+        return np.zeros(len(unit))
+    order = np.lexsort((-scores, units))
+    units, others, scores = units[order], others[order], scores[order]
+    first = np.searchsorted(units, unit)
+    found = np.searchsorted(units, unit, side="right") - first
+    top = np.minimum(first, len(units) - 1)
+    best = np.where(found > 0, scores[top], 0.0)
+    runner_up = np.where(found > 1, scores[np.minimum(first + 1, len(units) - 1)], 0.0)
+    return np.where((found > 0) & (others[top] == but), runner_up, best)
+
+
 def _sparse_scores(
     old: list[Profile],
     new: list[Profile],
@@ -1425,24 +1443,17 @@ class Aligner:
         )
         if not len(keys):
             return {}
-        olds, news = (keys // len(all_n)).tolist(), (keys % len(all_n)).tolist()
-        scores = indexed_similarities(
-            all_o, all_n, keys // len(all_n), keys % len(all_n), floor=floor
+        olds, news = keys // len(all_n), keys % len(all_n)
+        scores = indexed_similarities(all_o, all_n, olds, news, floor=floor)
+        scored = np.flatnonzero(scores >= floor)
+        olds, news, scores = olds[scored], news[scored], scores[scored]
+        firsts_o = np.array([oi[p.old[0]] for p in blocks], dtype=np.int64)
+        firsts_n = np.array([ni[p.new[0]] for p in blocks], dtype=np.int64)
+        best = np.maximum(
+            _best_but(olds, news, scores, firsts_o, firsts_n),
+            _best_but(news, olds, scores, firsts_n, firsts_o),
         )
-        best_o: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        best_n: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for k in np.flatnonzero(scores >= floor).tolist():
-            i, j, sc = olds[k], news[k], float(scores[k])
-            best_o[i].append((sc, j))
-            best_n[j].append((sc, i))
-        out = {}
-        for p in blocks:
-            i, j = oi[p.old[0]], ni[p.new[0]]
-            out[id(p)] = max(
-                max((sc for sc, k in best_o[i] if k != j), default=0.0),
-                max((sc for sc, k in best_n[j] if k != i), default=0.0),
-            )
-        return out
+        return dict(zip(map(id, blocks), best.tolist(), strict=True))
 
     def run(self) -> dict[str, list[Pairing]]:
         for level in LEVELS:
