@@ -383,12 +383,18 @@ def _merge(old: _Seq, new: _Seq, pairs: list[tuple[list[str], list[str]]], move_
             oi, ni = g.old[1] + 1, g.new[1] + 1
 
 
-def _inline(old: _Seq, new: _Seq) -> Iterator[tuple[str, str, str | None, str | None]]:
+def _inline(
+    old: _Seq, new: _Seq, known: list[Edit] | None = None
+) -> Iterator[tuple[str, str, str | None, str | None]]:
     """Token edits of two paired runs of pieces, with their paragraph breaks put back at the
-    right offsets: yields (op, text, old unit, new unit), op "break-<op>" for a mark."""
+    right offsets: yields (op, text, old unit, new unit), op "break-<op>" for a mark.
+    ``known``: the token edits of the two runs' texts, when already made."""
     o_text, o_breaks, o_units = _flatten(old)
     n_text, n_breaks, n_units = _flatten(new)
-    diff = [(EQUAL, o_text)] if o_text == n_text else token_edits(o_text, n_text)
+    if known is not None:
+        diff = known
+    else:
+        diff = [(EQUAL, o_text)] if o_text == n_text else token_edits(o_text, n_text)
     oi = ni = 0
     ob = nb = 0  # next break to emit on each side
     o_starts, n_starts = [u[0] for u in o_units], [u[0] for u in n_units]
@@ -515,8 +521,24 @@ class _ScriptBuilder:
             elif fine:
                 self._pair_units(step[1], step[2], prefix)
             else:
-                for op, text, o, n in _inline(step[1], step[2]):
+                known = self._known_edits(step[1], step[2])
+                for op, text, o, n in _inline(step[1], step[2], known):
                     self._emit(op, text, o, n)
+
+    def _known_edits(self, old: _Seq, new: _Seq) -> list[Edit] | None:
+        """The classifier's token edits (``Alignment.diff``) of a changed pair of sentences
+        that is all of a group, one line each: ``token_edits`` of the same two texts."""
+        if len(old) != 1 or len(new) != 1:
+            return None
+        o, n = old[0], new[0]
+        if o is None or n is None or o.key == o.unit or n.key == n.unit:
+            return None  # a break, or a whole unit (no sentence alignment of its own)
+        a = self.sentence_pairs.get(o.key)
+        if a is None or a.diff is None or len(a.old) != 1 or a.new != [n.key]:
+            return None
+        if o.text == n.text or "\n" in o.text or "\n" in n.text:
+            return None  # (the general path: one equal run; lines joined by _flatten)
+        return a.diff
 
     def _pair_units(self, old: _Seq, new: _Seq, prefix: str) -> None:
         """A paired heading or block (or a split/merge group): pair its sentences."""

@@ -120,6 +120,18 @@ def test_identical_pairs_written_directly_give_the_general_path_s_script():
         assert not slow.direct
         shortcuts += [pieces > 1 for pieces in fast.direct]
     assert len(shortcuts) > 40 and any(shortcuts)  # whole units and cut into sentences
+    # The script takes a changed sentence pair's token edits from the classifier (its diff)
+    # where they are of the texts it would diff: the same paragraphs as diffing them again.
+    with_diffs = 0
+    for old, new in pairs:
+        c = compare(old, new)
+        kept = edits.script(c)
+        diffs = [a for a in c.alignments if a.level == "sentence" and a.diff is not None]
+        for a in diffs:
+            a.diff = None
+        assert edits.script(c).paragraphs == kept.paragraphs
+        with_diffs += bool(diffs)
+    assert with_diffs >= 3  # pairs with changed sentences
 
 
 def test_a_reworded_block_is_edited_in_place():

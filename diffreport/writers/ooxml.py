@@ -477,7 +477,7 @@ class TextTables:
         finally:
             self.close()
 
-    def _put(self, data: bytes) -> bytes:
+    def _put(self, data: bytes) -> bytes | _Deflated:
         stream = self._stream
         if stream is not None:
             done = stream.close()
@@ -952,7 +952,7 @@ def reproducible(
 
 
 def save(
-    document, when: dt.datetime, edit: dict[str, Callable[[bytes], bytes]] | None = None
+    document, when: dt.datetime, edit: dict[str, Callable[[bytes], bytes | _Deflated]] | None = None
 ) -> bytes:
     """``document`` as :func:`reproducible` makes python-docx's saved package, zipped once:
     ``document.save`` deflates every part, which :func:`reproducible` would inflate and
@@ -993,7 +993,7 @@ class _Members:
 def _zipped(
     members: list[tuple[str, bytes]],
     when: dt.datetime,
-    edit: dict[str, Callable[[bytes], bytes]] | None = None,
+    edit: dict[str, Callable[[bytes], bytes | _Deflated]] | None = None,
 ) -> bytes:
     """A zip of ``members`` in order, deflated, each stamped ``when`` (python-docx stamps
     the clock); a member named in ``edit`` is written as its function returns it."""
@@ -1015,10 +1015,16 @@ def _zipped(
     return out.getvalue()
 
 
-class _Deflated(bytes):
-    """A member's bytes with their deflated form, made beforehand (:class:`Deflater`)."""
+class _Deflated:
+    """A member's bytes (in pieces, not joined) with their deflated form, made beforehand
+    (:class:`Deflater`); an ``edit`` function may give it for a member."""
 
-    deflated: bytes
+    def __init__(self, pieces: list[bytes], deflated: bytes) -> None:
+        self.pieces = pieces
+        self.deflated = deflated
+
+    def __len__(self) -> int:
+        return sum(map(len, self.pieces))
 
 
 def write_deflated(dst: zipfile.ZipFile, member: zipfile.ZipInfo, content: _Deflated) -> None:
@@ -1029,7 +1035,8 @@ def write_deflated(dst: zipfile.ZipFile, member: zipfile.ZipInfo, content: _Defl
     with dst.open(member, "w") as dest:
         if hasattr(dest, "_compressor"):
             dest._compressor = _Ready(content.deflated)
-        dest.write(content)
+        for piece in content.pieces:
+            dest.write(piece)
 
 
 class _Ready:
@@ -1107,8 +1114,7 @@ class _Stream:
         self._deflater.write(self._tail)
         deflated = self._deflater.close()
         if deflated is not None:
-            self._done = _Deflated(b"".join([self._head, *self._parts, self._tail]))
-            self._done.deflated = deflated
+            self._done = _Deflated([self._head, *self._parts, self._tail], deflated)
         return self._done
 
 
