@@ -161,6 +161,8 @@ def shared_runs(a: list[str], b: list[str]) -> tuple[list[int], list[int], set[s
     packs into one integer (Chinese characters, as spans take them, are below 2^16)."""
     keys_a, text_a = _runs(a)
     keys_b, text_b = _runs(b)
+    if not len(keys_a) or not len(keys_b):  # (one side holds no such run: none shared)
+        return [], [], set()
     distinct_a = distinct_sorted(keys_a)
     both = distinct_a[_held(distinct_a, distinct_sorted(keys_b))]
     if not len(both):

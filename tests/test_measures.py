@@ -89,6 +89,17 @@ def test_shared_runs_are_the_chinese_runs_both_sides_hold():
     assert at_b == [k for k, t in enumerate(b) if runs(t) & both]
 
 
+def test_shared_runs_with_a_side_holding_no_chinese_run():
+    # A side with no run of Chinese characters long enough (English text, short lines, no
+    # text at all) shares none, on either side (found by tests/test_properties.py: it raised).
+    from diffreport.measures import shared_runs
+
+    chinese = ["第二十九条 市、区、县民政局应当依法管理。"]
+    for other in (["Article 29. The bureau shall manage."], ["第一条"], [""], []):
+        assert shared_runs(chinese, other) == ([], [], set())
+        assert shared_runs(other, chinese) == ([], [], set())
+
+
 def test_unique_spans_are_those_one_clause_of_each_document_holds():
     # The spans a leftover of each side holds, found in exactly one clause of each document
     # (as words): the search that reads only some texts finds the same as reading them all.
