@@ -23,6 +23,9 @@ _ORDERED = attrgetter("ordered")
 # Word codes are below 0x110000 (21 bits): (leftover, word) packs into one integer.
 _CODE_BITS = 21
 _CODE_MASK = (1 << _CODE_BITS) - 1
+# Up to this many cells (units × distinct words) the candidate units' word counts are a
+# table read directly (section level: ~100 units of thousands of words); above, sorted keys.
+SHARED_TABLE_CELLS = 1 << 22
 
 
 class Wholes:
@@ -188,15 +191,26 @@ def _shared(
     starts = (np.cumsum(unit_len) - unit_len)[units]
     taken = np.repeat(starts - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
     owner = np.repeat(np.arange(len(units), dtype=np.int64), n)
-    keys, key_counts = np.unique(
-        owner << _CODE_BITS | unit_word[taken].astype(np.int64), return_counts=True
-    )
     # Each pair walks its part's distinct words.
     first = np.cumsum(distinct) - distinct
     m = distinct[cand_part]
     pair = np.repeat(np.arange(len(cand_part), dtype=np.int64), m)
     entry = np.repeat(first[cand_part] - (np.cumsum(m) - m), m) + np.arange(int(m.sum()))
-    wanted = np.repeat(slot.reshape(-1).astype(np.int64), m) << _CODE_BITS | words[entry]
+    slots = np.repeat(slot.reshape(-1).astype(np.int64), m)
+    wanted = words[entry]
+    # A few long units (sections): their counts in a table over (unit, word id), read
+    # directly, instead of a binary search per word among a hundred thousand keys.
+    codes = unit_word[taken]
+    present = _members(codes, wanted)  # (a table over both: the units' codes marked)
+    size = int(present.sum())
+    if len(units) * size <= SHARED_TABLE_CELLS:
+        number = np.cumsum(present) - 1  # a code the units hold -> its id among them
+        table = np.bincount(owner * size + number[codes], minlength=len(units) * size)
+        held = np.where(present[wanted], table[slots * size + number[wanted]], 0)
+        both = np.minimum(counts[entry], held)
+        return np.bincount(pair, weights=both, minlength=len(cand_part)).astype(np.int64)
+    keys, key_counts = np.unique(owner << _CODE_BITS | codes.astype(np.int64), return_counts=True)
+    wanted = slots << _CODE_BITS | wanted
     pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
     both = np.where(keys[pos] == wanted, np.minimum(counts[entry], key_counts[pos]), 0)
     return np.bincount(pair, weights=both, minlength=len(cand_part)).astype(np.int64)

@@ -371,7 +371,7 @@ def _shared_at(
     long = _lcs_cost(len_a, len_b) >= BY_WORD_ABOVE
     short = np.flatnonzero(~long)
     if len(short):
-        i_s, j_s = np.unique(rows[short]), np.unique(cols[short])
+        i_s, j_s = distinct_sorted(rows[short]), distinct_sorted(cols[short])
         _make_bags([old[i] for i in i_s.tolist()] + [new[j] for j in j_s.tolist()])
         bags_o = {i: old[i].bag for i in i_s.tolist()}
         bags_n = {j: new[j].bag for j in j_s.tolist()}

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from diffreport import parts as part_search
 from diffreport.parts import PART_CONTAINMENT, Wholes
 from diffreport.similarity import Profile, Vocabulary, containment
 
@@ -20,9 +21,12 @@ def _units(rng: random.Random, vocab: Vocabulary, n: int, words: list[str]) -> l
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_best_is_the_unit_holding_the_largest_share(seed):
+@pytest.mark.parametrize("table_cells", [part_search.SHARED_TABLE_CELLS, 0])
+def test_best_is_the_unit_holding_the_largest_share(seed, table_cells, monkeypatch):
     """Every leftover gets the unit that brute force finds (the largest containment, the
-    first in the given order on a tie), or none below PART_CONTAINMENT."""
+    first in the given order on a tie), or none below PART_CONTAINMENT; shared words
+    counted from a table or from sorted keys alike."""
+    monkeypatch.setattr(part_search, "SHARED_TABLE_CELLS", table_cells)
     rng = random.Random(seed)
     vocab = Vocabulary()
     words = [f"w{k}" for k in range(150)]
@@ -47,6 +51,7 @@ def test_best_is_the_unit_holding_the_largest_share(seed):
         assert found.best(part, order=lambda k: (abs(k - 20), k)) == expected
         reached += expected is not None
     assert reached >= 20  # the case exercises both answers
+    assert found.held() == {p.ordered for p in parts if found.may_hold(p)}
 
 
 def test_a_part_outside_the_given_leftovers_is_looked_up_too():
