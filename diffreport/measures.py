@@ -90,9 +90,10 @@ def anchor_spans(text: str) -> frozenset[str]:
 
 def unique_spans(
     old: Document, new: Document, old_left: list[Node], new_left: list[Node]
-) -> set[str]:
+) -> dict[str, tuple[str, str]]:
     """The spans found in exactly one clause of each document, among those that a leftover
-    of each side holds (only those are ever looked up). A unit holding a span as words
+    of each side holds (only those are ever looked up), each with the ids of those two
+    clauses (old, new). A unit holding a span as words
     holds it as text (tokens concatenate back to the text): the leftovers of the side with
     fewer are cut into spans, then only those of the other side whose text holds one of
     them; in each document, only the clauses whose text holds a span are cut, each span's
@@ -107,22 +108,25 @@ def unique_spans(
         *(anchor_spans(many[many_at[k]].text) for k in set(chain(*held.values())))
     )
     unique = wanted
+    holders: list[dict[str, str]] = []  # per document: span -> the one clause holding it
     for doc in (old, new):
         if not unique:
-            break
+            return {}
         clauses = doc.of_kind("clause")
-        once = set()
+        once: dict[str, str] = {}
         for g, holding in texts_holding([c.text for c in clauses], unique).items():
-            found = 0
+            found = None
             for k in holding:
                 if g in anchor_spans(clauses[k].text):
-                    found += 1
-                    if found > 1:
+                    if found is not None:
+                        found = None
                         break
-            if found == 1:
-                once.add(g)
-        unique = once
-    return unique
+                    found = clauses[k].id
+            if found is not None:
+                once[g] = found
+        unique = set(once)
+        holders.append(once)
+    return {g: (holders[0][g], holders[1][g]) for g in unique}
 
 
 def texts_holding(texts: list[str], spans: set[str]) -> dict[str, list[int]]:
@@ -210,11 +214,6 @@ def _runs(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return key[at], text_of
 
 
-def _holding_any(nodes: list[Node], spans: set[str]) -> list[int]:
-    """The indices (ascending) of the ``nodes`` whose text holds one of ``spans``."""
-    return sorted(set(chain(*texts_holding([n.text for n in nodes], spans).values())))
-
-
 # The table of spans' first three characters has at least this many slots per span (a
 # power of two, 2^16 at least): under 1 % of the slots taken, few places that begin no
 # span are read.
@@ -286,10 +285,10 @@ def pair_measures(
             block_links.setdefault(o, set()).update(p.new)
     old_nodes = [old.node(p.old[0]) for p in dropped]
     new_nodes = [new.node(p.new[0]) for p in added]
-    unique = unique_spans(old, new, old_nodes, new_nodes)
+    holders = unique_spans(old, new, old_nodes, new_nodes)
     # The rarity a name's word needs (see _names_something): once, not per group scored.
     name_floor = max(weights.values(), default=0.0) - _NAME_RARITY_SPAN
-    edges = _measure_edges(old, new, old_nodes, new_nodes, weights, name_floor, pairs, unique)
+    edges = _measure_edges(old, new, old_nodes, new_nodes, weights, name_floor, pairs, holders)
     # Equal scores resolve to the order-keeping choice (ORDER_PRIOR), as the aligner's do.
     old_units, new_units = old.of_kind(level), new.of_kind(level)  # once: of_kind scans all
     po = {n.id: k / max(1, len(old_units)) for k, n in enumerate(old_units)}
@@ -329,17 +328,24 @@ def _measure_edges(
     weights: dict[str, float],
     name_floor: float,
     pairs: dict[str, list[Pairing]],
-    unique: set[str],
+    holders: dict[str, tuple[str, str]],
 ) -> dict[tuple[int, int], tuple[float, bool]]:
-    """Candidate pairs (old index, new index) → (score, moved) above their threshold."""
-    by_old_block: dict[str | None, list[int]] = {}
+    """Candidate pairs (old index, new index) → (score, moved) above their threshold
+    (``holders``: the anchors, each with the clauses holding it, see :func:`unique_spans`)."""
+    unique = set(holders)
+    # The leftovers of each paired block (only those are grouped: walked down from the
+    # blocks when they are fewer than the leftovers, as between unrelated documents).
+    linked = [p for p in pairs.get("block", []) if p.old and p.new]
+    by_old_block: dict[str, list[int]] = {}
+    block_of_old = _blocks_of(old, [n.id for n in old_nodes], {b for p in linked for b in p.old})
     for i, n in enumerate(old_nodes):
-        b = old.block_of(n.id)
-        by_old_block.setdefault(b.id if b else None, []).append(i)
-    by_new_block: dict[str | None, list[int]] = {}
+        if (b := block_of_old.get(n.id)) is not None:
+            by_old_block.setdefault(b, []).append(i)
+    by_new_block: dict[str, list[int]] = {}
+    block_of_new = _blocks_of(new, [n.id for n in new_nodes], {b for p in linked for b in p.new})
     for j, n in enumerate(new_nodes):
-        b = new.block_of(n.id)
-        by_new_block.setdefault(b.id if b else None, []).append(j)
+        if (b := block_of_new.get(n.id)) is not None:
+            by_new_block.setdefault(b, []).append(j)
     edges: dict[tuple[int, int], tuple[float, bool]] = {}
     for p in pairs.get("block", []):
         rows = [i for b in p.old for i in by_old_block.get(b, [])]
@@ -355,19 +361,15 @@ def _measure_edges(
         )
         for r, c in zip(*np.nonzero(score >= MEASURE_THRESHOLD), strict=True):
             edges[(rows[r], cols[c])] = (float(score[r, c]), False)
-    # Across blocks: only leftovers that share an anchor are worth scoring (cut into spans
-    # only those whose text holds one).
-    where: dict[str, int] = {}
-    for j in _holding_any(new_nodes, unique):
-        for g in anchor_spans(new_nodes[j].text) & unique:
-            where[g] = j
+    # Across blocks: only leftovers that share an anchor are worth scoring (each anchor is
+    # held by one clause of each document: the pair, if both are leftovers).
+    old_at = {n.id: i for i, n in enumerate(old_nodes)}
+    new_at = {n.id: j for j, n in enumerate(new_nodes)}
     cross: set[tuple[int, int]] = set()
-    for i in _holding_any(old_nodes, unique):
-        o = old_nodes[i]
-        for g in anchor_spans(o.text) & unique:
-            j = where.get(g)
-            if j is not None and (i, j) not in edges:
-                cross.add((i, j))
+    for old_id, new_id in holders.values():
+        i, j = old_at.get(old_id), new_at.get(new_id)
+        if i is not None and j is not None and (i, j) not in edges:
+            cross.add((i, j))
     for i, j in sorted(cross):
         score, _ = _measure_scores([old_nodes[i]], [new_nodes[j]], weights, name_floor, unique)
         if score[0, 0] >= MEASURE_MOVE_THRESHOLD:

@@ -126,5 +126,10 @@ def test_unique_spans_are_those_one_clause_of_each_document_holds():
     held = set().union(*(anchor_spans(n.text) for n in old_left))
     held &= set().union(*(anchor_spans(n.text) for n in new_left))
     want = {g for g in held if holders(old, g) == 1 and holders(new, g) == 1}
-    assert unique_spans(old, new, old_left, new_left) == want
+    found = unique_spans(old, new, old_left, new_left)
+    assert found.keys() == want
     assert want
+    # ... each with the one clause of each document holding it
+    for g, (old_id, new_id) in found.items():
+        assert g in anchor_spans(old.node(old_id).text)
+        assert g in anchor_spans(new.node(new_id).text)
