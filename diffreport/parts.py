@@ -203,7 +203,7 @@ def _shared(
     codes = unit_word[taken]
     present = _members(codes, wanted)  # (a table over both: the units' codes marked)
     size = int(present.sum())
-    if len(units) * size <= SHARED_TABLE_CELLS:
+    if 0 < len(units) * size <= SHARED_TABLE_CELLS:
         number = np.cumsum(present) - 1  # a code the units hold -> its id among them
         table = np.bincount(owner * size + number[codes], minlength=len(units) * size)
         held = np.where(present[wanted], table[slots * size + number[wanted]], 0)
