@@ -383,3 +383,29 @@ def test_comments_as_text_are_the_comments_built_as_elements():
         assert expected.count(b"<w:comment ") == len(notes)
         assert b.read("word/comments.xml") == expected
     assert packages[1] == packages[0]
+
+
+def test_a_briefing_that_fails_while_its_appendix_streams_leaves_no_thread(
+    monkeypatch, seed_comparison
+):
+    """The deflating thread ends whether the briefing is saved or fails on the way."""
+    import threading
+
+    import pytest
+
+    from diffreport.writers import docx_brief, ooxml
+
+    c = seed_comparison
+    monkeypatch.setattr(ooxml, "can_thread", lambda: True)  # a thread even on one core
+    before = threading.active_count()
+    saved = docx_brief.render(c)
+    assert saved[:2] == b"PK" and threading.active_count() == before
+
+    def failing(*args):
+        yield "<w:p/>"
+        raise RuntimeError("stopped half-way")
+
+    monkeypatch.setattr(docx_brief, "tracked_paragraphs", failing)
+    with pytest.raises(RuntimeError, match="half-way"):
+        docx_brief.render(c)
+    assert threading.active_count() == before
