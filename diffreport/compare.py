@@ -17,14 +17,7 @@ import numpy as np
 from .align import Aligner, take_words_ahead, tokenised, words_ahead
 from .classify import Classifier
 from .measures import pair_measures
-from .model import (
-    LEVELS,
-    Document,
-    Node,
-    SourceText,
-    from_columns,
-    to_columns,
-)
+from .model import LEVELS, Document, Node, SourceText
 from .parse import parse
 from .result import Comparison, Pairing
 from .sidecar import Staged, can_fork
@@ -37,32 +30,19 @@ from .tokens import forget_given_words, forget_words, segmenter
 def load(source: str | Path | Document | SourceText, max_bytes: int | None = None) -> Document:
     """A path (read from disk), text (a string with a newline, or that is not an existing
     path), a :class:`SourceText`, or an already parsed :class:`Document`."""
-    got = _read(source, max_bytes)
-    return got if isinstance(got, Document) else parse(got)
-
-
-def _read(
-    source: str | Path | Document | SourceText, max_bytes: int | None = None
-) -> Document | SourceText:
-    """``source`` read (if a path or text), not parsed."""
-    if isinstance(source, Document | SourceText):
+    if isinstance(source, Document):
         return source
+    if isinstance(source, SourceText):
+        return parse(source)
     if isinstance(source, Path) or (
         "\n" not in source and len(source) < 4096 and Path(source).exists()
     ):
         from .readers import read
 
-        return read(source, max_bytes=max_bytes)
+        return parse(read(source, max_bytes=max_bytes))
     from .readers import read_text
 
-    return read_text(source)
-
-
-def _chars(source: Document | SourceText) -> int:
-    """The characters of a document's blocks (its paragraphs' before it is parsed)."""
-    if isinstance(source, SourceText):
-        return sum(len(p.text) for p in source.paragraphs)
-    return sum(len(n.text) for n in source.of_kind("block"))
+    return parse(read_text(source))
 
 
 @contextmanager
@@ -83,26 +63,24 @@ def compare(
     timings: dict[str, float] = {}
     # Stages as `--profile` prints them; reading is timed here only when given paths.
     with _timed(timings, "parse"):
-        old_read, new_read = _read(old, max_bytes), _read(new, max_bytes)
-    # A second core works beside this one in a forked child (sidecar.Staged): it parses the
-    # new document and sends it back (as columns: ~0.1 s at 2 MB, against 0.15 s to parse it)
-    # while this process parses the old one and profiles its words; then it parses the old one
-    # too and finds what the targets and terms need of the documents alone (each side's
-    # figures, the terms' uses) while this process aligns and classifies. Forked before
-    # anything is parsed, the child shares no large heap with this process (a child forked
-    # later, after aligning, lost more to the pages both copied than it saved: real-1m
-    # classify 0.37 -> 0.41 s).
-    beside = can_fork(_chars(old_read) + _chars(new_read), workers)
-    if beside:
+        old_doc = load(old, max_bytes)
+        new_doc = load(new, max_bytes)
+    # Front matter (title, enactment history, addressees) is compared only with the other
+    # side's front matter, and the body only with the body: neither can pair with, merge
+    # into or split from the other.
+    old_body, new_body = old_doc.part(front=False), new_doc.part(front=False)
+    chars = sum(len(n.text) for doc in (old_doc, new_doc) for n in doc.of_kind("block"))
+    # A second core works beside this one in a forked child (sidecar.Staged): it finds the
+    # words of the old document's first nodes while this one profiles the others from the
+    # end, then each side's figures and the terms' uses (what targets and terms need of the
+    # documents alone) while this one aligns and classifies. One child only: a second, forked
+    # after aligning to classify half the costly pairings, lost more to the pages both
+    # processes then copy (copy-on-write, ~0.3 GB of heap) than it saved (real-1m: classify
+    # 0.37 -> 0.41 s).
+    fork = can_fork(chars, workers)
+    if fork:
         segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared
-    with Staged(_beside, old_read, new_read) if beside else nullcontext() as child:
-        with _timed(timings, "parse"):
-            old_doc = load(old_read)
-            new_doc = None if child is not None else load(new_read)
-        # Front matter (title, enactment history, addressees) is compared only with the other
-        # side's front matter, and the body only with the body: neither can pair with, merge
-        # into or split from the other.
-        old_body = old_doc.part(front=False)
+    with Staged(_beside, old_body, old_doc, new_doc) if fork else nullcontext() as child:
         with _timed(timings, "tokenise"):
             vocab = Vocabulary()
             halfway = None
@@ -110,11 +88,6 @@ def compare(
                 halfway = (_ahead(old_body), partial(_take_words, child, old_body))
             old_side = tokenised(old_body, vocab, halfway)  # (the old side's words first)
             forget_given_words()
-            if child is not None:
-                columns = child.next()
-                new_doc = from_columns(columns) if columns is not None else new_read
-            assert isinstance(new_doc, Document)
-            new_body = new_doc.part(front=False)
             aligner = Aligner(old_side, tokenised(new_body, vocab), workers, vocab)
         with _timed(timings, "align"):
             pairs = aligner.run()
@@ -136,23 +109,12 @@ def compare(
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
 
 
-def _beside(old: Document | SourceText, new: Document | SourceText) -> Iterator[object]:
-    """What the child beside the comparison sends: the words of the old document's first nodes
-    (:func:`_ahead`), the new document's columns, then the side facts (:func:`_side_facts`)."""
-    old_doc = load(old)
-    old_body = old_doc.part(front=False)
+def _beside(old_body: Document, old: Document, new: Document) -> Iterator[object]:
+    """What the child beside the comparison sends: the words of the old body's first nodes
+    (:func:`_ahead`), then the side facts (:func:`_side_facts`)."""
     yield words_ahead(old_body, _ahead(old_body))
     forget_words()  # (sent: their memory serves the side facts)
-    new_doc = load(new)
-    yield to_columns(new_doc) if not isinstance(new, Document) else None
-    yield _side_facts(old_doc, new_doc)
-
-
-# The share of the old document's nodes whose words the child finds (the first ones) while
-# this process profiles the others from the end. With half (CPU ms from the fork) the child
-# sent them at ~435 and the new document at ~695 at real-2m, and this process asked at ~695
-# and ~860; at real-1m, 200 and 293 against 229 and 299: more would keep it waiting.
-AHEAD_SHARE = 0.45
+    yield _side_facts(old, new)
 
 
 def _take_words(child: Staged, body: Document) -> None:
@@ -162,6 +124,12 @@ def _take_words(child: Staged, body: Document) -> None:
         take_words_ahead(body, child.next())
     else:
         child.skip()
+
+
+# The share of the old body's nodes whose words the child finds (the first ones) while this
+# process profiles the others from the end. In CPU ms from the fork, the child sent them at
+# ~275 and this process asked at ~480 at real-2m; at real-1m 143 against 180.
+AHEAD_SHARE = 0.5
 
 
 def _ahead(body: Document) -> int:

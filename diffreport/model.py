@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import Literal
 
 Kind = Literal["section", "block", "sentence", "clause"]
@@ -171,24 +170,6 @@ class Document:
             if n.kind in ("section", "block"):
                 lines.append(n.text)
         return "\n".join(lines)
-
-
-# A node's fields in Node's order: the columns of :func:`to_columns`.
-_NODE_FIELDS = ("id", "kind", "text", "parent", "label", "title", "depth", "role")
-DocumentColumns = tuple[list[list], str, str, str]
-
-
-def to_columns(doc: Document) -> DocumentColumns:
-    """``doc`` as one list a node field (and its title, path and genre), for another process
-    to send: lists of strings pickle and load ~10 x faster than the nodes themselves."""
-    columns = [list(map(attrgetter(name), doc.nodes)) for name in _NODE_FIELDS]
-    return columns, doc.title, doc.path, doc.genre
-
-
-def from_columns(columns: DocumentColumns) -> Document:
-    """The document :func:`to_columns` describes."""
-    fields, title, path, genre = columns
-    return Document(nodes=list(map(Node, *fields)), title=title, path=path, genre=genre)
 
 
 def _narrowed(index: dict, keys: set, kept: Callable[[Node], bool]) -> dict:

@@ -186,3 +186,15 @@ def test_staged_values_passed_over_are_skipped_in_the_child_and_here():
         work.skip()  # (the failure found here: the third value is computed here)
         assert work.next() == (os.getpid(), 2)
         assert not work.ready()
+
+
+@linux_two_cores
+def test_a_comparison_is_the_same_when_the_child_is_late(monkeypatch):
+    """Words the child has not sent when they are needed are found here instead: the same
+    comparison."""
+    old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    for ready in (False, True):
+        monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
+        assert compare(old, new).to_json() == alone.to_json()
