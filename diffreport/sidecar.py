@@ -1,13 +1,13 @@
 """Work that needs only the parsed documents, done beside the comparison on a second core.
 
-A forked child inherits the documents for nothing (copy-on-write) and sends back only its
-result, small next to them (a side's figures and keywords), through a pipe; the parent aligns
-meanwhile. Where a fork is unsafe or cannot pay — no ``fork`` (or not Linux), one core
-available, ``workers=1`` (batch and history already fill the cores), other Python threads
-running (the child would inherit their locks, held, without the threads), or documents too
-small to be worth a process — the work runs in this process when its result is first asked
-for. Whatever goes wrong in the child, the parent computes the result itself: the output is
-the same either way.
+A forked child (:class:`Staged`) inherits the documents for nothing (copy-on-write) and
+sends back only its results, small next to them (the words of the old document's first nodes,
+a side's figures and keywords), through a pipe, each as soon as it is found; the parent
+profiles and aligns meanwhile. Where a fork is unsafe or cannot pay (:func:`can_fork`: no
+``fork`` or not Linux, one core available, ``workers=1`` — batch and history already fill the
+cores —, other Python threads running, whose locks the child would inherit held, or documents
+too small to be worth a process) the caller does the work in process. Whatever goes wrong in
+the child, the parent computes the results itself: the output is the same either way.
 """
 
 from __future__ import annotations
@@ -46,72 +46,6 @@ def can_fork(chars: int, workers: int | None) -> bool:
 _STOPS = {
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 }
-
-
-class Deferred(Generic[T]):
-    """``fn(*args)``, computed in a forked child when ``fork`` is true, else when asked for.
-
-    Use it as a context manager: leaving the block reaps a child whose result was not asked
-    for (the comparison failed), so none is left behind in a long-running host."""
-
-    def __init__(self, fn: Callable[..., T], *args: object, fork: bool) -> None:
-        self._fn, self._args = fn, args
-        self._pid: int | None = None
-        self._pipe: int | None = None
-        if fork:
-            self._start()
-
-    def _start(self) -> None:
-        started = _fork(self._send)
-        if started is not None:
-            self._pid, self._pipe = started
-
-    def _send(self, pipe: int) -> None:
-        _write(pipe, pickle.dumps(self._fn(*self._args), protocol=pickle.HIGHEST_PROTOCOL))
-
-    def result(self) -> T:
-        """The result: the child's when it sent one, else computed here."""
-        if self._pipe is None:
-            return self._fn(*self._args)
-        chunks = []
-        try:
-            while chunk := os.read(self._pipe, 1 << 20):
-                chunks.append(chunk)
-        except OSError:
-            chunks = []
-        ok = self._reap() == 0 and chunks
-        if ok:
-            try:
-                return pickle.loads(b"".join(chunks))
-            except Exception:  # a truncated or garbled message: compute it here
-                pass
-        return self._fn(*self._args)
-
-    def _reap(self, kill: bool = False) -> int:
-        """Close the pipe and wait for the child; its exit status (-1 if unknown)."""
-        pipe, pid = self._pipe, self._pid
-        self._pipe = self._pid = None
-        if pipe is not None:
-            os.close(pipe)
-        if pid is None:
-            return -1
-        if kill:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            return -1
-        return os.waitstatus_to_exitcode(status)
-
-    def __enter__(self) -> Deferred[T]:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pid is not None:
-            self._reap(kill=True)
 
 
 def _fork(work: Callable[[int], None]) -> tuple[int, int] | None:
@@ -181,7 +115,8 @@ class Staged(Generic[T]):
     can arrive long before the last is computed). Forked early, before the parent's heap
     grows, neither process copies many pages of the other's. Whatever goes wrong in the
     child, the parent computes the values it still needs itself (the generator run here).
-    Use it as a context manager, as :class:`Deferred`."""
+    Use it as a context manager: leaving the block ends a child whose values were not all
+    asked for (the comparison failed), so none is left behind in a long-running host."""
 
     def __init__(self, fn: Callable[..., Iterator[T]], *args: object) -> None:
         self._fn, self._args = fn, args

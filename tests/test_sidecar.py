@@ -15,7 +15,7 @@ import pytest
 
 from diffreport import sidecar
 from diffreport.compare import compare
-from diffreport.sidecar import Deferred, Staged, can_fork
+from diffreport.sidecar import Staged, can_fork
 
 linux_two_cores = pytest.mark.skipif(
     not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
@@ -26,20 +26,20 @@ compare_module = importlib.import_module("diffreport.compare")  # (the package e
 REVISIONS = Path(__file__).parent / "fixtures" / "law" / "revisions"
 
 
-def _pid_and(value: int) -> tuple[int, int]:
-    return os.getpid(), value * 2
+def _pid_and(value: int):
+    yield os.getpid(), value * 2
 
 
-def _fails_in_a_child(parent: int) -> int:
+def _fails_in_a_child(parent: int):
     if os.getpid() != parent:
         raise RuntimeError("the child's failure")
-    return os.getpid()
+    yield os.getpid()
 
 
-def _sleeps_in_a_child(parent: int) -> int:
+def _sleeps_in_a_child(parent: int):
     if os.getpid() != parent:
         time.sleep(60)
-    return os.getpid()
+    yield os.getpid()
 
 
 def _children() -> set[int]:
@@ -49,21 +49,16 @@ def _children() -> set[int]:
 
 @linux_two_cores
 def test_a_forked_result_comes_from_the_child():
-    with Deferred(_pid_and, 21, fork=True) as work:
-        pid, value = work.result()
+    with Staged(_pid_and, 21) as work:
+        pid, value = work.next()
     assert value == 42
     assert pid != os.getpid()
 
 
-def test_without_fork_the_work_runs_here_when_asked():
-    work = Deferred(_pid_and, 21, fork=False)
-    assert work.result() == (os.getpid(), 42)
-
-
 @linux_two_cores
 def test_a_child_that_fails_leaves_the_work_to_the_parent():
-    with Deferred(_fails_in_a_child, os.getpid(), fork=True) as work:
-        assert work.result() == os.getpid()
+    with Staged(_fails_in_a_child, os.getpid()) as work:
+        assert work.next() == os.getpid()
 
 
 @linux_two_cores
@@ -79,11 +74,11 @@ def test_a_child_stopped_by_a_signal_leaves_the_work_to_the_parent():
 
 def _stop_a_sleeping_child() -> None:
     before = _children()
-    with Deferred(_sleeps_in_a_child, os.getpid(), fork=True) as work:
+    with Staged(_sleeps_in_a_child, os.getpid()) as work:
         (child,) = _children() - before
         os.kill(child, signal.SIGTERM)  # the parent's own handler would raise, not end it
         started = time.monotonic()
-        assert work.result() == os.getpid()
+        assert work.next() == os.getpid()
         assert time.monotonic() - started < 30
     assert _children() == before
 
@@ -92,7 +87,7 @@ def _stop_a_sleeping_child() -> None:
 def test_a_result_never_asked_for_leaves_no_child():
     before = _children()
     with pytest.raises(ValueError):
-        with Deferred(_pid_and, 1, fork=True):
+        with Staged(_pid_and, 1):
             raise ValueError("the comparison failed")
     assert _children() == before
 
