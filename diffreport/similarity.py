@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from operator import attrgetter
 
 import numpy as np
@@ -399,16 +400,10 @@ def _make_bags(units: list[Profile]) -> None:
     todo = list({id(p): p for p in units if p._bag is None}.values())
     if len(todo) < BAGS_AT_ONCE:
         return
-    lengths = np.fromiter((len(p.ordered) for p in todo), dtype=np.int64, count=len(todo))
-    joined = "".join([p.ordered for p in todo]).encode("utf-32-le", "surrogatepass")
-    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
-    owner = np.repeat(np.arange(len(todo), dtype=np.int64), lengths)
-    ordered = (np.sort(owner << _CODE_BITS | codes) & _CODE_MASK).astype(np.uint32)
-    text = ordered.tobytes().decode("utf-32-le", "surrogatepass")
-    start = 0
-    for p, end in zip(todo, np.cumsum(lengths).tolist(), strict=True):
-        p._bag = text[start:end]
-        start = end
+    codes, owner, lengths = _codes_by_unit(todo)
+    bags = _bags(codes, owner)
+    for p, bag in zip(todo, _cut(bags, np.cumsum(lengths)), strict=True):
+        p._bag = bag
 
 
 def make_samples(units: Sequence[Profile], rate: int) -> None:
@@ -419,21 +414,39 @@ def make_samples(units: Sequence[Profile], rate: int) -> None:
     todo = list({id(p): p for p in units if rate not in p._samples}.values())
     if len(todo) < BAGS_AT_ONCE:
         return
-    lengths = np.fromiter((len(p.ordered) for p in todo), dtype=np.int64, count=len(todo))
-    joined = "".join([p.ordered for p in todo]).encode("utf-32-le", "surrogatepass")
-    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
-    owner = np.repeat(np.arange(len(todo), dtype=np.int64), lengths)
+    codes, owner, _ = _codes_by_unit(todo)
     # (codes below 2^21 times a 32-bit multiplier: exact in int64)
     kept = ((codes * _HASH_MULTIPLIER) >> _HASH_SHIFT) % rate == 0
     codes, owner = codes[kept], owner[kept]
-    ordered = codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    bag = (np.sort(owner << _CODE_BITS | codes) & _CODE_MASK).astype(np.uint32)
-    bags = bag.tobytes().decode("utf-32-le", "surrogatepass")
-    ends = np.cumsum(np.bincount(owner, minlength=len(todo))).tolist()
-    start = 0
-    for p, end in zip(todo, ends, strict=True):
-        p._samples[rate] = (ordered[start:end], bags[start:end])
-        start = end
+    ends = np.cumsum(np.bincount(owner, minlength=len(todo)))
+    ordered, bags = _cut(_text_of(codes), ends), _cut(_bags(codes, owner), ends)
+    for p, sample in zip(todo, zip(ordered, bags, strict=True), strict=True):
+        p._samples[rate] = sample
+
+
+def _codes_by_unit(units: list[Profile]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the codes of ``units``' words one unit after another, the unit each belongs to, each
+    unit's number of words)."""
+    lengths = np.fromiter((len(p.ordered) for p in units), dtype=np.int64, count=len(units))
+    joined = "".join([p.ordered for p in units]).encode("utf-32-le", "surrogatepass")
+    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
+    return codes, np.repeat(np.arange(len(units), dtype=np.int64), lengths), lengths
+
+
+def _text_of(codes: np.ndarray) -> str:
+    """Codes as the characters a profile keeps them in."""
+    return codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _bags(codes: np.ndarray, owner: np.ndarray) -> str:
+    """Each unit's codes sorted (its bag), one unit after another, as one text."""
+    return _text_of(np.sort(owner << _CODE_BITS | codes) & _CODE_MASK)
+
+
+def _cut(text: str, ends: np.ndarray) -> list[str]:
+    """``text`` cut before each of ``ends`` (ascending; the last is its length)."""
+    starts = [0, *ends.tolist()]
+    return [text[a:b] for a, b in pairwise(starts)]
 
 
 def distinct_sorted(values: np.ndarray) -> np.ndarray:
