@@ -138,19 +138,22 @@ def _best_of(n: int, fn) -> float:
 # enough to stay quick, large enough for growth to show. Bounds are ratios within this process.
 LARGE = 240_000  # bytes per side
 # json ÷ floor (warm, in process; the floor is reading and segmenting every line with jieba-rs).
-# Warm, the floor is small (no start-up): measured 2026-11-27 (quiet, end of stop 11) 54-56.
-FLOOR_MULTIPLE = 100
+# Warm, the floor is small (no start-up): measured 54-56 (quiet, end of stop 11), 37-41
+# (quiet, stop 14, 2026-11-28): the bound is about twice that.
+FLOOR_MULTIPLE = 80
 # The whole volume ÷ its two halves compared apart (the halves hold the same parts as the whole,
 # so the ratio measures growth, not a change in what the text is made of, as comparing sizes
 # built from different documents did). Linear work gives 1, quadratic 2; measured 1.19-1.23
 # (quiet, 2026-11-27; 1.11-1.41 before each run started with a collection and empty caches).
 HALVES_MULTIPLE = 1.6
 # Unrelated ÷ related per byte at LARGE; measured 0.99-1.05 (load 3, 2026-11-27; 1.07-1.23
-# before moved sentences and clauses had to share a rare word to be proposed).
-UNRELATED_MULTIPLE = 1.4
+# before moved sentences and clauses had to share a rare word to be proposed), 0.76-0.86
+# (quiet, stop 14, 2026-11-28).
+UNRELATED_MULTIPLE = 1.2
 # The Word briefing's writer ÷ compare + JSON at LARGE; measured 0.24 (load 3-4, 2026-11-27,
-# after speed-brief; 0.40 with main eabdbe9 in the same hour, 0.42-0.51 quiet at stop 11).
-BRIEF_SHARE = 0.6
+# after speed-brief; 0.40 with main eabdbe9 in the same hour, 0.42-0.51 quiet at stop 11);
+# 0.19 (quiet, stop 14, 2026-11-28).
+BRIEF_SHARE = 0.4
 TABLE_SHARE = 0.6  # the 修改前后对照表's writer ÷ compare + JSON at LARGE; measured 0.10-0.11
 # A history of three versions (its two steps, tracks, the Word writer; one process) ÷ its two
 # steps' compare + JSON at LARGE; measured 1.14-1.15 (4.7 while python-docx built its tables).
