@@ -110,12 +110,13 @@ TOPIC_SHARE = 0.25
 # gained over (or lost from) its partner: a deleted clause whose words an unchanged neighbour
 # also holds was deleted, not merged into it.
 RESIDUAL_SHARE = 0.5
-# Across the document (moves) order is no evidence: pairs there get only the tie-break
-# prior (similarity.TIE_BREAK), so identical units (a repeated clause) still resolve the
-# same way whichever document comes first.
 # Above this many words (a whole and its partner together) a whole's words that its partner
 # lacks are counted in numpy (measured: as fast as Counter at ~300 words, 10 x at 3 000).
 RESIDUAL_BY_ARRAY = 512
+# Across the document (moves) order is no evidence: pairs there get only the tie-break
+# prior (similarity.TIE_BREAK), so identical units (a repeated clause) still resolve the
+# same way whichever document comes first.
+
 # Rounding room for a bound on a score computed in floating point (far below any tie-break).
 SCORE_SLACK = 1e-9
 # The condition opening a statute's sentence: everything up to the first `的，` (a
