@@ -200,45 +200,25 @@ def script(c: Comparison, shortcut: bool = True) -> Script:
     return _ScriptBuilder(c, shortcut).build()
 
 
-def heading_depth(c: Comparison, paragraph: Paragraph) -> int | None:
-    """The section depth of the heading a paragraph of the script shows (its first new
-    unit, else its first old one), or None when it shows a block."""
-    ops = paragraph.ops
-    first_new = next((o.new for o in ops if o.new and o.op != DELETE), None)  # new_units[0]
-    if first_new is not None:
-        node = c.new.node(first_new)
-    else:
-        first_old = next((o.old for o in ops if o.old and o.op != INSERT), None)
-        if first_old is None:
-            return None
-        node = c.old.node(first_old)
-    return node.depth if node.kind == "section" else None
-
-
 def heading_depths(c: Comparison, paragraphs: list[Paragraph]) -> list[int | None]:
-    """:func:`heading_depth` of each paragraph, the sections' depths looked up in one map a
-    side (a long script has tens of thousands of paragraphs, a few hundred headings)."""
+    """The section depth of the heading each paragraph of the script shows (its first new
+    unit, else its first old one), or None where it shows a block: the sections' depths
+    looked up in one map a side (a long script has tens of thousands of paragraphs)."""
     new_depth = {n.id: n.depth for n in c.new.of_kind("section")}
     old_depth = {n.id: n.depth for n in c.old.of_kind("section")}
-    out: list[int | None] = []
-    for paragraph in paragraphs:
-        ops = paragraph.ops
-        if len(ops) == 1:  # most paragraphs: one run
-            op = ops[0]
-            if op.new and op.op != DELETE:
-                out.append(new_depth.get(op.new))
-            elif op.old and op.op != INSERT:
-                out.append(old_depth.get(op.old))
-            else:
-                out.append(None)
-            continue
-        first_new = next((o.new for o in ops if o.new and o.op != DELETE), None)
-        if first_new is not None:
-            out.append(new_depth.get(first_new))
-            continue
-        first_old = next((o.old for o in ops if o.old and o.op != INSERT), None)
-        out.append(None if first_old is None else old_depth.get(first_old))
-    return out
+    return [_heading_depth(p.ops, new_depth, old_depth) for p in paragraphs]
+
+
+def _heading_depth(
+    ops: list[Op], new_depth: dict[str, int], old_depth: dict[str, int]
+) -> int | None:
+    for op in ops:  # (loops, not generators: most paragraphs are one run)
+        if op.new and op.op != DELETE:
+            return new_depth.get(op.new)
+    for op in ops:
+        if op.old and op.op != INSERT:
+            return old_depth.get(op.old)
+    return None
 
 
 def units(doc: Document) -> list[Node]:
