@@ -48,6 +48,7 @@ from .similarity import (
     Vocabulary,
     containment,
     cost,
+    counts_at,
     distinct_sorted,
     indexed_similarities,
     order_prior,
@@ -370,9 +371,7 @@ def lacking_words(whole: str, partner: str) -> Counter[str]:
         return rest
     codes_w, counts_w = np.unique(_as_codes(whole), return_counts=True)
     codes_p, counts_p = np.unique(_as_codes(partner), return_counts=True)
-    at = np.minimum(np.searchsorted(codes_p, codes_w), max(len(codes_p) - 1, 0))
-    held = np.where(codes_p[at] == codes_w, counts_p[at], 0) if len(codes_p) else 0
-    lacking = counts_w - held
+    lacking = counts_w - counts_at(codes_p, counts_p, codes_w)
     kept = lacking > 0
     words = codes_w[kept].tobytes().decode("utf-32-le", "surrogatepass")
     return Counter(dict(zip(words, lacking[kept].tolist(), strict=True)))

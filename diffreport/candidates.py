@@ -14,7 +14,13 @@ from collections import defaultdict
 
 import numpy as np
 
-from .similarity import Profile, bags_reaching, distinct_sorted, linear_sum_assignment
+from .similarity import (
+    Profile,
+    bags_reaching,
+    distinct_sorted,
+    in_sorted,
+    linear_sum_assignment,
+)
 
 # Each unit looks up its KEY_WORDS rarest words and keeps the CANDIDATES units that share the
 # most (rarity-weighted) of them, in both directions.
@@ -115,8 +121,7 @@ def candidate_pairs(
     found.append(flipped[:, ::-1])
     keys = np.concatenate([f[:, 0] * len(new) + f[:, 1] for f in found])
     if must_share is not None and floor > 0.0:  # (close: sorted)
-        at = np.minimum(np.searchsorted(close, keys), max(len(close) - 1, 0))
-        keys = keys[close[at] == keys] if len(close) else keys[:0]
+        keys = keys[in_sorted(keys, close)]
     keys = distinct_sorted(np.concatenate((same[:, 0] * len(new) + same[:, 1], keys)))
     return np.stack((keys // len(new), keys % len(new)), axis=1)
 
@@ -306,8 +311,7 @@ def _pair_votes(
     for k in range(KEY_WORDS):
         key = keys[g_unit, k]
         wanted = g_hit * n_words + key
-        at = np.minimum(np.searchsorted(holds, wanted), len(holds) - 1)
-        held = (key >= 0) & (holds[at] == wanted)
+        held = (key >= 0) & in_sorted(wanted, holds)
         votes += np.where(held, weight[np.maximum(key, 0)], 0.0)
         first = np.where(held & (first == KEY_WORDS), k, first)
     voted = first < KEY_WORDS

@@ -22,6 +22,7 @@ from .similarity import (
     Vocabulary,
     containment,
     distinct_sorted,
+    in_sorted,
     linear_sum_assignment,
     rarity,
     similarity_matrix,
@@ -168,10 +169,10 @@ def shared_runs(a: list[str], b: list[str]) -> tuple[list[int], list[int], set[s
     if not len(keys_a) or not len(keys_b):  # (one side holds no such run: none shared)
         return [], [], set()
     distinct_a = distinct_sorted(keys_a)
-    both = distinct_a[_held(distinct_a, distinct_sorted(keys_b))]
+    both = distinct_a[in_sorted(distinct_a, distinct_sorted(keys_b))]
     if not len(both):
         return [], [], set()
-    held_a, held_b = _held(keys_a, both), _held(keys_b, both)
+    held_a, held_b = in_sorted(keys_a, both), in_sorted(keys_b, both)
     shifts = np.arange(ANCHOR_MIN_CHARS - 1, -1, -1, dtype=np.uint64) * 16
     chars = (both[:, None] >> shifts) & 0xFFFF
     text = chars.astype(np.uint32).tobytes().decode("utf-32-le")
@@ -185,12 +186,6 @@ def _distinct_ascending(values: np.ndarray) -> list[int]:
     if not len(values):
         return []
     return values[np.concatenate(([True], values[1:] != values[:-1]))].tolist()
-
-
-def _held(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
-    """Which ``values`` are in ``ordered`` (sorted, not empty): np.isin by binary search."""
-    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
-    return ordered[at] == values
 
 
 def _runs(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

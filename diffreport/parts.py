@@ -13,7 +13,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from .similarity import Profile, distinct_sorted
+from .similarity import Profile, counts_at, distinct_sorted
 
 # A leftover is part of a split/merge when this share of its words lies in the other unit.
 PART_CONTAINMENT = 0.7
@@ -211,8 +211,7 @@ def _shared(
         return np.bincount(pair, weights=both, minlength=len(cand_part)).astype(np.int64)
     keys, key_counts = np.unique(owner << _CODE_BITS | codes.astype(np.int64), return_counts=True)
     wanted = slots << _CODE_BITS | wanted
-    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    both = np.where(keys[pos] == wanted, np.minimum(counts[entry], key_counts[pos]), 0)
+    both = np.minimum(counts[entry], counts_at(keys, key_counts, wanted))
     return np.bincount(pair, weights=both, minlength=len(cand_part)).astype(np.int64)
 
 

@@ -459,6 +459,23 @@ def distinct_sorted(values: np.ndarray) -> np.ndarray:
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
+def in_sorted(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which ``values`` are in ``ordered`` (sorted): ``np.isin`` by binary search."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values
+
+
+def counts_at(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each of ``wanted``, the count of the equal key (``keys`` sorted and distinct, each
+    with its count), else 0."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=counts.dtype)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, counts[at], 0)
+
+
 def _lcs_cost(len_a, len_b):
     """Machine words of a bit-parallel LCS of sequences this long (ints or arrays)."""
     shorter = np.minimum(len_a, len_b)
@@ -489,8 +506,7 @@ def _shared_by_word(a: list[str], b: list[str]) -> np.ndarray:
     pair = np.repeat(np.arange(len(a), dtype=np.int64), n)
     entry = np.repeat(start[walk] - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
     wanted = np.repeat(other, n) << _CODE_BITS | (keys[entry] & _CODE_MASK)
-    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    both = np.where(keys[pos] == wanted, np.minimum(counts[entry], counts[pos]), 0)
+    both = np.minimum(counts[entry], counts_at(keys, counts, wanted))
     return np.bincount(pair, weights=both, minlength=len(a)).astype(np.int64)
 
 
