@@ -112,8 +112,9 @@ def _read(pipe: int, size: int) -> bytes | None:
 class Staged(Generic[T]):
     """The values of the generator ``fn(*args)``, computed one after another in a child
     forked at once and sent as each is ready, read here in turn by :meth:`next` (the first
-    can arrive long before the last is computed). Forked early, before the parent's heap
-    grows, neither process copies many pages of the other's. Whatever goes wrong in the
+    can arrive long before the last is computed). Forked before the parent's heap grows
+    (once the documents are parsed, which it then shares), neither process copies many pages
+    of the other's. Whatever goes wrong in the
     child, the parent computes the values it still needs itself (the generator run here).
     Use it as a context manager: leaving the block ends a child whose values were not all
     asked for (the comparison failed), so none is left behind in a long-running host."""
@@ -122,6 +123,7 @@ class Staged(Generic[T]):
         self._fn, self._args = fn, args
         self._here: Iterator[T] | None = None  # the generator run here, once the child failed
         self._taken = 0
+        self._skipped = 0  # values passed over, still to be read from the pipe and dropped
         self._pid: int | None = None
         self._pipe: int | None = None
         started = _fork(self._send)
@@ -142,8 +144,10 @@ class Staged(Generic[T]):
         """The next value: the child's when it sent one, else computed here."""
         self._taken += 1
         if self._here is None and self._pipe is not None:
-            head = _read(self._pipe, 8)
-            data = _read(self._pipe, int.from_bytes(head, "little")) if head else None
+            data = None
+            if self._drop_skipped():
+                head = _read(self._pipe, 8)
+                data = _read(self._pipe, int.from_bytes(head, "little")) if head else None
             if data is not None:
                 try:
                     return pickle.loads(data)
@@ -159,23 +163,32 @@ class Staged(Generic[T]):
     def ready(self) -> bool:
         """Whether the next value can be read without waiting for the child to find it (its
         first bytes are there): a caller that can do without it may :meth:`skip` it."""
-        if self._here is not None or self._pipe is None:
+        if self._here is not None or self._pipe is None or self._skipped:
             return False
         return bool(select.select([self._pipe], [], [], 0)[0])
 
     def skip(self) -> None:
-        """Passes over the next value (read and dropped, not unpickled; not computed here)."""
+        """Passes over the next value without waiting for it: the child's is read and dropped
+        (not unpickled) when a later value is asked for; run here, it is computed in order."""
         self._taken += 1
-        if self._here is not None:  # (run here already: its values come in order)
+        if self._here is not None:
             next(self._here)
         elif self._pipe is not None:
-            head = _read(self._pipe, 8)
+            self._skipped += 1
+
+    def _drop_skipped(self) -> bool:
+        """Reads and drops the values passed over; False if the pipe ended first."""
+        while self._skipped:
+            head = _read(self._pipe, 8) if self._pipe is not None else None
             if head is None or _read(self._pipe, int.from_bytes(head, "little")) is None:
-                self._close(kill=True)  # (the next value is then computed here)
+                return False
+            self._skipped -= 1
+        return True
 
     def _close(self, kill: bool) -> None:
         pipe, pid = self._pipe, self._pid
         self._pipe = self._pid = None
+        self._skipped = 0
         if pipe is not None:
             os.close(pipe)
         if pid is None:

@@ -183,6 +183,30 @@ def test_staged_values_passed_over_are_skipped_in_the_child_and_here():
         assert not work.ready()
 
 
+def _first_when_flagged(flag: str):
+    """Its first value once ``flag`` exists (at most 20 s later), then its second."""
+    deadline = time.monotonic() + 20
+    while not os.path.exists(flag) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    yield "first"
+    yield "second"
+
+
+@linux_two_cores
+def test_passing_over_a_value_does_not_wait_for_the_child(tmp_path):
+    """A value the parent does without (not found yet) costs it no wait: the child's copy is
+    dropped when the next value is asked for."""
+    flag = tmp_path / "go"
+    with Staged(_first_when_flagged, str(flag)) as work:
+        assert not work.ready()
+        start = time.monotonic()
+        work.skip()
+        waited = time.monotonic() - start
+        flag.touch()
+        assert work.next() == "second"
+    assert waited < 5
+
+
 @linux_two_cores
 def test_a_comparison_is_the_same_when_the_child_is_late(monkeypatch):
     """Words the child has not sent when they are needed are found here instead: the same
