@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from itertools import compress
+from operator import attrgetter
 
 import numpy as np
 
@@ -40,6 +42,8 @@ DENSE_SPAN = 4
 DENSE_SLACK = 1024
 # A scored edge of a component counts however small its score: unscored cells are zero.
 ANY_SCORE = 1e-9
+_ORDERED = attrgetter("ordered")
+
 # Word codes are below 0x110000 (21 bits): (unit, word) packs into one integer.
 _CODE_BITS = 21
 # Sort keys packed into one non-negative int64 use at most this many bits.
@@ -169,12 +173,22 @@ def _sharing(
 
 
 def _same_wording(old: list[Profile], new: list[Profile]) -> np.ndarray:
-    """(i, j) for the first :data:`CANDIDATES` new units with old unit i's (non-empty) wording."""
+    """(i, j) for the first :data:`CANDIDATES` new units with old unit i's (non-empty) wording.
+    Only the wordings both sides hold are looked at, found by a set intersection in C (two
+    unrelated documents hold almost none)."""
+    words_o, words_n = list(map(_ORDERED, old)), list(map(_ORDERED, new))
+    both = set(words_o).intersection(words_n)
+    both.discard("")
+    if not both:
+        return np.zeros((0, 2), dtype=np.int64)
     same: dict[str, list[int]] = defaultdict(list)
-    for j, p in enumerate(new):
-        if p.ordered:
-            same[p.ordered].append(j)
-    rows = [(i, j) for i, p in enumerate(old) for j in same.get(p.ordered, ())[:CANDIDATES]]
+    for j in compress(range(len(words_n)), map(both.__contains__, words_n)):
+        same[words_n[j]].append(j)
+    rows = [
+        (i, j)
+        for i in compress(range(len(words_o)), map(both.__contains__, words_o))
+        for j in same[words_o[i]][:CANDIDATES]
+    ]
     return np.array(rows, dtype=np.int64).reshape(-1, 2)
 
 
@@ -198,11 +212,12 @@ def _lookups(
     df_b = np.bincount(id_b, minlength=len(rank))
     # One lookup per wording (long documents repeat clauses); with ``reach``, per unit: the
     # pairs that may compete are a caller's, not the wording's.
-    first: dict[str, int] = {}
     if reach is None:
-        rep = np.fromiter(
-            (first.setdefault(p.ordered, i) for i, p in enumerate(units)), dtype=np.int64
-        )
+        wordings = list(map(_ORDERED, units))
+        # Each wording's first unit: a later unit's index is overwritten by an earlier one's
+        # (the dict made in C, read back in C).
+        first = dict(zip(reversed(wordings), range(len(units) - 1, -1, -1), strict=True))
+        rep = np.fromiter(map(first.__getitem__, wordings), dtype=np.int64, count=len(units))
     else:
         rep = np.arange(len(units), dtype=np.int64)
     is_rep = rep == np.arange(len(units))

@@ -392,6 +392,9 @@ def _shared_at(
 
 # Below this many bags to make, each is made when first read (numpy's set-up costs more).
 BAGS_AT_ONCE = 64
+# ... and samples, unless they hold this many words together: a few sections of a document's
+# words each cost milliseconds a unit to sample one by one (str.translate looks up every code).
+SAMPLE_WORDS_AT_ONCE = 4096
 
 
 def _make_bags(units: list[Profile]) -> None:
@@ -412,7 +415,7 @@ def make_samples(units: Sequence[Profile], rate: int) -> None:
     kept in order; the bag sorted by (unit, code)), instead of two ``str.translate`` and a
     set of its codes per unit (sections run to a document's words)."""
     todo = list({id(p): p for p in units if rate not in p._samples}.values())
-    if len(todo) < BAGS_AT_ONCE:
+    if len(todo) < BAGS_AT_ONCE and sum(map(len, map(_ORDERED, todo))) < SAMPLE_WORDS_AT_ONCE:
         return
     codes, owner, _ = _codes_by_unit(todo)
     # (codes below 2^21 times a 32-bit multiplier: exact in int64)

@@ -166,14 +166,16 @@ def test_bags_made_at_once_are_each_units_codes_sorted():
 
 
 @pytest.mark.parametrize("rate", [8, 64])
-def test_samples_made_at_once_are_those_made_one_by_one(rate):
-    """make_samples (one numpy pass over many units) gives each unit the sample
-    Profile.sample makes alone (its residue class of codes, in order, and sorted)."""
+@pytest.mark.parametrize(("count", "longest"), [(100, 400), (6, 6000)])
+def test_samples_made_at_once_are_those_made_one_by_one(rate, count, longest):
+    """make_samples (one numpy pass over many units, or over a few long ones) gives each
+    unit the sample Profile.sample makes alone (its residue class of codes, in order, and
+    sorted)."""
     from diffreport.similarity import make_samples
 
     rng = random.Random(rate)
     codes = [chr(0x10000 + k) for k in range(3000)]
-    wordings = ["".join(rng.choices(codes, k=rng.randint(0, 400))) for _ in range(100)]
+    wordings = ["".join(rng.choices(codes, k=rng.randint(0, longest))) for _ in range(count)]
     together = [Profile(w) for w in wordings]
     make_samples(together + together[:5], rate)  # (a unit listed twice is made once)
     for w, p in zip(wordings, together, strict=True):
