@@ -37,7 +37,7 @@ import numpy as np
 from . import articles
 from .candidates import assign, assign_sparse, candidate_pairs
 from .model import LEVELS, Document, Kind, Node
-from .parts import MIN_PART_WORDS, Wholes
+from .parts import MIN_PART_WORDS, Wholes, code_frequency
 from .result import Pairing
 from .similarity import (
     EXACT_BUDGET,
@@ -569,7 +569,7 @@ class Aligner:
         self.linked_new: dict[str, set[str]] = {}
         # level → (in how many units each word occurs, the most a rare word may be in)
         self._df: dict[str, tuple[Counter[str], int]] = {}
-        self._freq: Counter[str] | None = None
+        self._freq: np.ndarray | None = None
         self._topic: frozenset[str] | None = None
         self._rare: dict[tuple[str, str], frozenset[str]] = {}
         # side → word code → indices of the blocks holding it (for :meth:`_stock`)
@@ -600,16 +600,17 @@ class Aligner:
             got = self._df[level] = (df, max(RARE_DF, int(math.sqrt(len(units)) / RARE_SQRT)))
         return got
 
-    def _frequency(self) -> Counter[str]:
-        """How often each word occurs in the blocks of both documents (a measure of rarity:
-        one count over all the text, in C)."""
+    def _frequency(self) -> np.ndarray:
+        """How often each word occurs in the blocks of both documents, by code (a measure of
+        rarity: one count over all the text, in numpy)."""
         if self._freq is None:
-            blocks = [
-                side.profiles[n.id].ordered
-                for side in (self.old, self.new)
-                for n in side.doc.of_kind("block")
-            ]
-            self._freq = _code_counts(_unit_codes(blocks)[1])
+            self._freq = code_frequency(
+                [
+                    side.profiles[n.id].ordered
+                    for side in (self.old, self.new)
+                    for n in side.doc.of_kind("block")
+                ]
+            )
         return self._freq
 
     def _shares_rare(self, level: Kind, a: Profile, b: Profile) -> bool:

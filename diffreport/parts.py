@@ -8,7 +8,6 @@ all the leftovers given are done together, in numpy.
 
 from __future__ import annotations
 
-from collections import Counter
 from operator import attrgetter
 
 import numpy as np
@@ -37,8 +36,10 @@ class Wholes:
         ids: list[str],
         profiles: dict[str, Profile],
         parts: list[Profile],
-        frequency: Counter[str],
+        frequency: np.ndarray,
     ) -> None:
+        """``frequency``: how often each word occurs (indexed by code, see
+        :func:`code_frequency`), which orders words by rarity; codes beyond it occur never."""
         self.profiles = list(map(profiles.__getitem__, ids))
         self._frequency = frequency
         # part's codes → (its largest share, the units holding it): long documents repeat
@@ -121,7 +122,8 @@ class Wholes:
         all_words, all_counts = packed & _CODE_MASK, count  # by part, then code: for shares
         part, word = packed >> _CODE_BITS, packed & _CODE_MASK
         codes, at = np.unique(word, return_inverse=True)
-        freq = np.array([self._frequency[chr(c)] for c in codes.tolist()], dtype=np.int64)
+        known = codes < len(self._frequency)
+        freq = np.where(known, self._frequency[np.where(known, codes, 0)], 0)
         order = np.lexsort((word, freq[at.reshape(-1)], part))
         part, word, count = part[order], word[order], count[order]
         # The prefix: words until they cover int(len * (1 - PART_CONTAINMENT)) + 2 positions.
@@ -213,6 +215,11 @@ def _shared(
     wanted = slots << _CODE_BITS | wanted
     both = np.minimum(counts[entry], counts_at(keys, key_counts, wanted))
     return np.bincount(pair, weights=both, minlength=len(cand_part)).astype(np.int64)
+
+
+def code_frequency(wordings: list[str]) -> np.ndarray:
+    """How often each code occurs in the ``wordings``, indexed by code (for :class:`Wholes`)."""
+    return np.bincount(_lengths_codes(wordings)[1])
 
 
 def _members(codes: np.ndarray, also: np.ndarray) -> np.ndarray:

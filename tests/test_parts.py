@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
 
+import numpy as np
 import pytest
 
 from diffreport import parts as part_search
-from diffreport.parts import PART_CONTAINMENT, Wholes
+from diffreport.parts import PART_CONTAINMENT, Wholes, code_frequency
 from diffreport.similarity import Profile, Vocabulary, containment
 
 
@@ -22,10 +22,12 @@ def _units(rng: random.Random, vocab: Vocabulary, n: int, words: list[str]) -> l
 
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("table_cells", [part_search.SHARED_TABLE_CELLS, 0])
-def test_best_is_the_unit_holding_the_largest_share(seed, table_cells, monkeypatch):
+@pytest.mark.parametrize("rarity", ["counted", "random", "short"])
+def test_best_is_the_unit_holding_the_largest_share(seed, table_cells, rarity, monkeypatch):
     """Every leftover gets the unit that brute force finds (the largest containment, the
     first in the given order on a tie), or none below PART_CONTAINMENT; shared words
-    counted from a table or from sorted keys alike."""
+    counted from a table or from sorted keys alike; whatever the words' frequencies (they
+    only order the search: random counts, or none for the codes beyond a short table)."""
     monkeypatch.setattr(part_search, "SHARED_TABLE_CELLS", table_cells)
     rng = random.Random(seed)
     vocab = Vocabulary()
@@ -39,9 +41,12 @@ def test_best_is_the_unit_holding_the_largest_share(seed, table_cells, monkeypat
     parts += _units(rng, vocab, 40, words)
     parts += parts[:5]
     ids = [f"u{k}" for k in range(len(wholes))]
-    found = Wholes(
-        ids, dict(zip(ids, wholes, strict=True)), parts, Counter("".join(p.ordered for p in wholes))
-    )
+    frequency = code_frequency([p.ordered for p in wholes])
+    if rarity == "random":
+        frequency = np.array([rng.randrange(50) for _ in frequency])
+    elif rarity == "short":
+        frequency = frequency[: len(frequency) - 60]
+    found = Wholes(ids, dict(zip(ids, wholes, strict=True)), parts, frequency)
     reached = 0
     for part in parts:
         shares = [containment(part, w) for w in wholes]
@@ -57,7 +62,7 @@ def test_best_is_the_unit_holding_the_largest_share(seed, table_cells, monkeypat
 def test_a_part_outside_the_given_leftovers_is_looked_up_too():
     vocab = Vocabulary()
     whole = vocab.profile("The council shall publish the annual budget before the end of March.")
-    found = Wholes(["a"], {"a": whole}, [], Counter(whole.ordered))
+    found = Wholes(["a"], {"a": whole}, [], code_frequency([whole.ordered]))
     part = vocab.profile("publish the annual budget")
     assert found.best(part) == 0
     assert found.best(vocab.profile("harbour dredging starts in autumn")) is None

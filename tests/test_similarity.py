@@ -6,6 +6,9 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from diffreport.similarity import (
@@ -182,3 +185,55 @@ def test_samples_made_at_once_are_those_made_one_by_one(rate, count, longest):
         assert rate in p._samples
         assert p.sample(rate) == Profile(w).sample(rate)
     assert any(p.sample(rate)[0] for p in together)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 200), max_size=300), st.lists(st.integers(0, 200), max_size=300)
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_bucket_counts_bound_the_words_two_units_share(pairs):
+    """Per bucket, the smaller of the two units' counts, summed: never fewer than the words
+    the two share (shared_words), whatever the words and their repeats."""
+    from diffreport.similarity import bucket_counts
+
+    a = [Profile("".join(chr(0x10000 + c) for c in x)) for x, _ in pairs]
+    b = [Profile("".join(chr(0x10000 + c) for c in y)) for _, y in pairs]
+    bound = np.minimum(bucket_counts(a), bucket_counts(b)).sum(axis=1).tolist()
+    assert all(n <= m for n, m in zip(shared_words(a, b).tolist(), bound, strict=True))
+    assert bucket_counts(a).sum(axis=1).tolist() == [p.size for p in a]
+
+
+@pytest.mark.parametrize("floor", [0.55, 0.6, 0.8])
+@pytest.mark.parametrize(("units", "pairs"), [(300, 6000), (2000, 2500)])
+def test_scores_above_a_high_floor_of_many_pairs_are_similaritys(floor, units, pairs):
+    """Many pairs (the bucket bound on shared words runs first, counted for every unit or
+    for the pairs' units): bags_reaching keeps exactly the pairs whose bag reaches the
+    floor, and indexed_similarities gives similarity's scores with that floor, though most
+    pairs share little."""
+    from diffreport.similarity import bags_reaching
+
+    rng = random.Random(int(floor * 100))
+    a = _random_profiles(rng, units, [1, 4, 9, 20, 300], [30, 400, 5000])
+    # Half the new units are old ones reworded a little: some pairs reach any floor.
+    b = _random_profiles(rng, units // 2, [1, 4, 9, 20, 300], [30, 400, 5000])
+    reworded = rng.sample(range(units), units // 2)
+    for p in map(a.__getitem__, reworded):
+        words = list(p.ordered)
+        for k in rng.sample(range(len(words)), len(words) // 5):
+            words[k] = chr(0x10000 + rng.randrange(6000))
+        b.append(Profile("".join(words)))
+    rows = np.array([rng.randrange(len(a)) for _ in range(pairs)], dtype=np.int64)
+    cols = np.array([rng.randrange(len(b)) for _ in range(pairs)], dtype=np.int64)
+    # (the pairs of a unit and its rewording among them)
+    rows[: units // 2], cols[: units // 2] = reworded, np.arange(units // 2, units)
+    want = [similarity(a[i], b[j], floor=floor) for i, j in zip(rows, cols, strict=True)]
+    assert indexed_similarities(a, b, rows, cols, floor=floor).tolist() == want
+    bag = [fuzz.ratio(a[i].bag, b[j].bag) for i, j in zip(rows, cols, strict=True)]
+    reach = [k for k, r in enumerate(bag) if r >= floor * 100.0 - 1e-6]
+    assert bags_reaching(a, b, rows, cols, floor).tolist() == reach
+    assert 10 < len(reach) < len(rows) / 2
