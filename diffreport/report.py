@@ -7,6 +7,7 @@ or template can only say what is true of this pair of documents."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -757,27 +758,24 @@ def _units(doc: Document) -> int:
     return len(body)
 
 
-def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
-    """The briefing's facts, with the edit script they were judged on."""
-    script = edits.script(c)
+def gather(
+    c: Comparison,
+    lang: str,
+    date: str,
+    version: str,
+    moved_in: Callable[[], set[str]] | None = None,
+) -> Facts:
+    """The briefing's facts, with the edit script they were judged on; or, given
+    ``moved_in`` (the script's :attr:`edits.Script.moved_in`, asked for once and as late as
+    possible: a writer may find the script elsewhere meanwhile), without the script."""
+    script = edits.script(c) if moved_in is None else None
     at = by_level(c)  # once: each level is asked for several times below
     bodies: dict[str, list[Alignment]] = {}
     fronts: dict[str, list[Alignment]] = {}
     for level in ("section", "block", "clause"):
         bodies[level], fronts[level] = split_front(c, at[level])
     # Front matter is reported apart (the version line), never as a block or section.
-    sections = (_SectionTitles(c.old), _SectionTitles(c.new))
-    blocks = [
-        _block_fact(c, bc, script.moved_in, sections) for bc in block_changes(c, at) if not bc.front
-    ]
-    block_counts = dict.fromkeys(BLOCK_STATUSES, 0)
-    for b in blocks:
-        block_counts[b.status] = block_counts.get(b.status, 0) + 1
-    block_counts["moved"] = sum(1 for b in blocks if b.moved)
-    measure_counts = {
-        kind: sum(len(getattr(b, kind)) for b in blocks)
-        for kind in ("new", "dropped", "changed", "moved_in")
-    }
+    changes = [bc for bc in block_changes(c, at) if not bc.front]
     sections = []
     # The structure table is the heading rows of the side-by-side view (the 对照表 and the
     # HTML report render the same rows), without the front matter (the version line).
@@ -830,6 +828,19 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
             for t in c.terms.get(kind, [])
         ]
 
+    level_summary = summary(c, ("section", "block", "clause"), bodies)
+    new_term_facts, dropped_term_facts = term_facts("new", c.new), term_facts("dropped", c.old)
+    moved = script.moved_in if script is not None else moved_in()  # (one of the two is given)
+    titles = (_SectionTitles(c.old), _SectionTitles(c.new))
+    blocks = [_block_fact(c, bc, moved, titles) for bc in changes]
+    block_counts = dict.fromkeys(BLOCK_STATUSES, 0)
+    for b in blocks:
+        block_counts[b.status] = block_counts.get(b.status, 0) + 1
+    block_counts["moved"] = sum(1 for b in blocks if b.moved)
+    measure_counts = {
+        kind: sum(len(getattr(b, kind)) for b in blocks)
+        for kind in ("new", "dropped", "changed", "moved_in")
+    }
     new_units = [
         _named(b.new_title, b.change.new, width)
         for b in blocks
@@ -852,7 +863,7 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         version=version,
         blocks_old=_units(c.old),
         blocks_new=_units(c.new),
-        summary=summary(c, ("section", "block", "clause"), bodies),
+        summary=level_summary,
         block_counts=block_counts,
         measure_counts=measure_counts,
         sections=sections,
@@ -880,8 +891,8 @@ def gather(c: Comparison, lang: str, date: str, version: str) -> Facts:
         ),
         new_priorities=new_units,
         dropped_priorities=dropped_units,
-        new_terms=term_facts("new", c.new),
-        dropped_terms=term_facts("dropped", c.old),
+        new_terms=new_term_facts,
+        dropped_terms=dropped_term_facts,
         same=c.same,
         paired_percent=paired_percent,
         unrelated=not c.same and paired_percent < UNRELATED_BELOW_PERCENT,

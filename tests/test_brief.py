@@ -4,6 +4,7 @@ clients (LibreOffice converts it to PDF)."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -421,3 +422,37 @@ def test_compiled_wording_is_kept_in_the_private_cache_and_gives_the_same_briefi
         stamps.append(kept[0].stat().st_mtime_ns)
     assert stamps[0] == stamps[1]  # read, not written again
     assert outputs[0] == outputs[1]
+
+
+def test_appendix_made_in_a_child_gives_the_same_briefing(
+    seed_comparison, brief_bytes, monkeypatch
+):
+    """The appendix's script and paragraphs made in a forked child (as for long documents)
+    give the bytes made in process; so does a child that fails (its work done here)."""
+    from diffreport import sidecar
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    if not sidecar.can_fork(sidecar.FORK_MIN_CHARS, None):
+        pytest.skip("no fork here (one core, or not Linux)")
+    forked: list[int] = []
+
+    class Counted(sidecar.Staged):
+        def __init__(self, *args) -> None:
+            super().__init__(*args)
+            forked.append(self._pid or 0)
+
+    monkeypatch.setattr(docx_brief, "APPENDIX_FORK_MIN_CHARS", 0)
+    monkeypatch.setattr(docx_brief, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(docx_brief, "Staged", Counted)
+    assert docx_brief.render(seed_comparison) == brief_bytes
+    assert forked and forked[0] > 0
+
+    def failing(c, revisions):
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        yield from real(c, revisions)
+
+    parent, real = os.getpid(), docx_brief._appendix
+    monkeypatch.setattr(docx_brief, "_appendix", failing)
+    assert docx_brief.render(seed_comparison) == brief_bytes
+    assert len(forked) == 2

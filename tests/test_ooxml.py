@@ -405,7 +405,7 @@ def test_a_briefing_that_fails_while_its_appendix_streams_leaves_no_thread(
         yield "<w:p/>"
         raise RuntimeError("stopped half-way")
 
-    monkeypatch.setattr(docx_brief, "tracked_paragraphs", failing)
+    monkeypatch.setattr(docx_brief, "commented", failing)
     with pytest.raises(RuntimeError, match="half-way"):
         docx_brief.render(c)
     assert threading.active_count() == before

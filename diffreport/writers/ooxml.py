@@ -18,7 +18,7 @@ import threading
 import weakref
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 from docx.oxml import OxmlElement
@@ -818,8 +818,23 @@ def tracked_paragraphs(
     XML text (parsed once, or put into the saved part as text): a long document's tens of
     thousands of paragraphs are built without an lxml proxy object per element. One string
     a paragraph, made as it is asked for: ids are handed out and comments go into the
-    comments part in the paragraphs' order."""
-    pending = dict(comments or {})
+    comments part in the paragraphs' order. In two steps, which may run in two processes:
+    :func:`tracked_parts` (the revisions' ids) and :func:`commented` (the comments' ids)."""
+    parts = tracked_parts(revisions, paragraphs, styles, anchored=bool(comments))
+    return commented(revisions, parts, comments)
+
+
+# A paragraph of :func:`tracked_parts`: its XML text without comments, where a comment's
+# range would start in it (after its properties), and the units a comment may be anchored
+# on there, ("old"|"new", unit id), in the order their comments go.
+TrackedPart = tuple[str, int, tuple[tuple[str, str], ...]]
+
+
+def tracked_parts(
+    revisions: Revisions, paragraphs: list, styles: list[str | None], anchored: bool = True
+) -> Iterator[TrackedPart]:
+    """:func:`tracked_paragraphs`' paragraphs without comments (:data:`TrackedPart`); the
+    units to anchor comments on only when ``anchored``."""
     rv = revisions
     when = f' w:author="{xml_attr(rv.author)}" w:date="{xml_attr(rv.date)}"'
     styled: dict[str | None, str] = {}  # a style's w:pStyle, by name
@@ -852,26 +867,46 @@ def tracked_paragraphs(
         if para.mark != "equal":
             tag = "w:ins" if para.mark == "insert" else "w:del"
             ppr += f'<w:rPr><{tag} w:id="{rv._id()}"{when}/></w:rPr>'
-        starts: list[str] = []
-        if not pending:
-            keys: list[tuple[str, str]] = []
+        head = f"<w:p><w:pPr>{ppr}</w:pPr>" if ppr else "<w:p>"
+        if not anchored:
+            keys: tuple[tuple[str, str], ...] = ()
         elif len(para.ops) == 1:  # most paragraphs: new_units and old_units without the lists
             op = para.ops[0]
-            keys = [("new", op.new)] if op.new and op.op != "delete" else []
-            if op.old and op.op != "insert":
-                keys.append(("old", op.old))
+            new = ("new", op.new) if op.new and op.op != "delete" else None
+            old = ("old", op.old) if op.old and op.op != "insert" else None
+            keys = (new, old) if new and old else (new,) if new else (old,) if old else ()
         else:
-            keys = [("new", u) for u in para.new_units] + [("old", u) for u in para.old_units]
-        for key in keys:
-            for note in pending.pop(key, ()):
-                cid = rv._add_comment(note)
-                starts.insert(0, f'<w:commentRangeStart w:id="{cid}"/>')
-                runs.append(
-                    f'<w:commentRangeEnd w:id="{cid}"/><w:r><w:rPr>'
-                    f'<w:rStyle w:val="CommentReference"/></w:rPr>'
-                    f'<w:commentReference w:id="{cid}"/></w:r>'
-                )
-        yield "<w:p>" + (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + "".join(starts + runs) + "</w:p>"
+            keys = tuple(("new", u) for u in para.new_units) + tuple(
+                ("old", u) for u in para.old_units
+            )
+        yield head + "".join(runs) + "</w:p>", len(head), keys
+
+
+def commented(
+    revisions: Revisions,
+    parts: Iterable[TrackedPart],
+    comments: dict[tuple[str, str], list[str]] | None = None,
+) -> Iterator[str]:
+    """:func:`tracked_parts`' paragraphs with ``comments`` (see :func:`tracked_paragraphs`)
+    anchored on the first paragraph holding each unit, in their order."""
+    pending = dict(comments or {})
+    rv = revisions
+    for xml, at, keys in parts:
+        starts: list[str] = []
+        ends: list[str] = []
+        if pending:
+            for key in keys:
+                for note in pending.pop(key, ()):
+                    cid = rv._add_comment(note)
+                    starts.insert(0, f'<w:commentRangeStart w:id="{cid}"/>')
+                    ends.append(
+                        f'<w:commentRangeEnd w:id="{cid}"/><w:r><w:rPr>'
+                        f'<w:rStyle w:val="CommentReference"/></w:rPr>'
+                        f'<w:commentReference w:id="{cid}"/></w:r>'
+                    )
+        if starts:
+            xml = xml[:at] + "".join(starts) + xml[at:-6] + "".join(ends) + "</w:p>"
+        yield xml
 
 
 def _text(text: str) -> str:
