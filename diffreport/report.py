@@ -758,27 +758,10 @@ def _units(doc: Document) -> int:
     return len(body)
 
 
-def gather(
-    c: Comparison,
-    lang: str,
-    date: str,
-    version: str,
-    moved_in: Callable[[], set[str]] | None = None,
-) -> Facts:
-    """The briefing's facts, with the edit script they were judged on; or, given
-    ``moved_in`` (the script's :attr:`edits.Script.moved_in`, asked for once and as late as
-    possible: a writer may find the script elsewhere meanwhile), without the script."""
-    script = edits.script(c) if moved_in is None else None
-    at = by_level(c)  # once: each level is asked for several times below
-    bodies: dict[str, list[Alignment]] = {}
-    fronts: dict[str, list[Alignment]] = {}
-    for level in ("section", "block", "clause"):
-        bodies[level], fronts[level] = split_front(c, at[level])
-    # Front matter is reported apart (the version line), never as a block or section.
-    changes = [bc for bc in block_changes(c, at) if not bc.front]
+def section_facts(c: Comparison) -> list[SectionFact]:
+    """The structure table: the heading rows of the side-by-side view (the 对照表 and the
+    HTML report render the same rows), without the front matter (the version line)."""
     sections = []
-    # The structure table is the heading rows of the side-by-side view (the 对照表 and the
-    # HTML report render the same rows), without the front matter (the version line).
     for row in heading_rows(c):
         if _front_row(c, row):
             continue
@@ -795,9 +778,29 @@ def gather(
                 new_blocks=sum(len(c.new.children(i, "block")) for i in row.new_ids),
             )
         )
-    section_counts = dict.fromkeys(SECTION_STATUSES, 0)
-    for s in sections:
-        section_counts[s.status] = section_counts.get(s.status, 0) + 1
+    return sections
+
+
+def gather(
+    c: Comparison,
+    lang: str,
+    date: str,
+    version: str,
+    moved_in: Callable[[], set[str]] | None = None,
+    sections: Callable[[], list[SectionFact]] | None = None,
+) -> Facts:
+    """The briefing's facts, with the edit script they were judged on; or, given
+    ``moved_in`` (the script's :attr:`edits.Script.moved_in`), without the script. ``moved_in``
+    and ``sections`` (:func:`section_facts`) are asked for once each, in this order and as
+    late as possible: a writer may find them elsewhere meanwhile."""
+    script = edits.script(c) if moved_in is None else None
+    at = by_level(c)  # once: each level is asked for several times below
+    bodies: dict[str, list[Alignment]] = {}
+    fronts: dict[str, list[Alignment]] = {}
+    for level in ("section", "block", "clause"):
+        bodies[level], fronts[level] = split_front(c, at[level])
+    # Front matter is reported apart (the version line), never as a block or section.
+    changes = [bc for bc in block_changes(c, at) if not bc.front]
     targets = [_target_fact(c, t) for t in c.targets]
     target_counts = dict.fromkeys(TARGET_CHANGES, 0)
     for t in targets:
@@ -841,6 +844,10 @@ def gather(
         kind: sum(len(getattr(b, kind)) for b in blocks)
         for kind in ("new", "dropped", "changed", "moved_in")
     }
+    structure = sections() if sections is not None else section_facts(c)
+    section_counts = dict.fromkeys(SECTION_STATUSES, 0)
+    for s in structure:
+        section_counts[s.status] = section_counts.get(s.status, 0) + 1
     new_units = [
         _named(b.new_title, b.change.new, width)
         for b in blocks
@@ -866,7 +873,7 @@ def gather(
         summary=level_summary,
         block_counts=block_counts,
         measure_counts=measure_counts,
-        sections=sections,
+        sections=structure,
         section_counts=section_counts,
         blocks=blocks,
         groups=_groups(c, blocks, at["section"]),

@@ -13,7 +13,15 @@ from contextlib import nullcontext
 from pathlib import PurePath
 
 from .. import __version__, edits
-from ..report import SUMMARY_STATUSES, BlockFact, Facts, detect_language, gather, snippet
+from ..report import (
+    SUMMARY_STATUSES,
+    BlockFact,
+    Facts,
+    detect_language,
+    gather,
+    section_facts,
+    snippet,
+)
 from ..result import Comparison
 from ..sidecar import Staged, can_fork
 from .ooxml import (
@@ -52,10 +60,10 @@ HEADER_FILL = TABLE_HEADER_FILL
 TOC_LEVELS = 2
 REDLINE_HEADINGS = ("Redline Heading 1", "Redline Heading 2", "Redline Heading 3")
 SHORT_TABLE = 12  # rows
-# The appendix's edit script and its paragraphs' XML (~0.23 s of a 1 MB pair's ~0.6 s of
-# writing) are made in a forked child beside the rest (:func:`_appendix`), from documents of
-# this many characters: below, the fork and the pages both processes then copy cost more
-# than the child saves.
+# The appendix's edit script and its paragraphs' XML, and the structure table's facts (~0.28 s
+# of a 1 MB pair's ~0.63 s of writing) are made in a forked child beside the rest
+# (:func:`_appendix`), from documents of this many characters: below, the fork and the pages
+# both processes then copy cost more than the child saves.
 APPENDIX_FORK_MIN_CHARS = 200_000
 
 
@@ -96,12 +104,12 @@ class _Brief:
         self._style_ids: dict[str, str] = {}
         self._said: dict[tuple, list[str]] = {}  # (macro, plain arguments) -> paragraphs
 
-    def judge(self, moved_in: Callable[[], set[str]] | None = None) -> None:
-        """The wording and the facts (``moved_in``: the script's, when it is made apart)."""
+    def judge(self, take: Callable[[], object]) -> None:
+        """The wording and the facts, with what :func:`_appendix` finds (``take``)."""
         self.words = wording(self.lang)
         self.labels = self.words.labels
         date = self.when.strftime("%Y-%m-%d")
-        self.facts: Facts = gather(self.c, self.lang, date, __version__, moved_in)
+        self.facts: Facts = gather(self.c, self.lang, date, __version__, take, take)
 
     # ---------------------------------------------------------------- helpers
     # python-docx resolves a style name by scanning every style on each use; the briefing
@@ -437,8 +445,9 @@ class _Brief:
         with Staged(_appendix, c, self.revisions) if fork else nullcontext() as child:
             here = None if child is not None else _appendix(c, self.revisions)
             take = child.next if child is not None else lambda: next(here)
-            # The facts need the script's moves only once most of them are found.
-            self.judge(moved_in=take)
+            # The facts need the script's moves and the structure only once most of them
+            # are found.
+            self.judge(take)
             return self.write(take)
 
     def write(self, take: Callable[[], object]) -> bytes:
@@ -477,12 +486,14 @@ class _Brief:
 
 
 def _appendix(c: Comparison, revisions: Revisions) -> Iterator:
-    """The appendix's edit script: its moves (what the facts need of it), then its paragraphs
-    without comments (:func:`tracked_parts`), the revisions' ids handed out here (nothing
-    else in the briefing takes one). Run in a forked child when it pays (see
-    :data:`APPENDIX_FORK_MIN_CHARS`), the same values either way."""
+    """The appendix's edit script: its moves (what the facts need of it), then the structure
+    table's facts (:func:`section_facts`, small, found here to share the work), then the
+    script's paragraphs without comments (:func:`tracked_parts`), the revisions' ids handed
+    out here (nothing else in the briefing takes one). Run in a forked child when it pays
+    (see :data:`APPENDIX_FORK_MIN_CHARS`), the same values either way."""
     script = edits.script(c)
     yield script.moved_in
+    yield section_facts(c)
     styles = [
         "Redline Text" if depth is None else level_style(depth, REDLINE_HEADINGS)
         for depth in edits.heading_depths(c, script.paragraphs)
