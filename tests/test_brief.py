@@ -452,7 +452,7 @@ def test_appendix_made_in_a_child_gives_the_same_briefing(
             raise RuntimeError("the child fails")
         yield from real(c, revisions)
 
-    parent, real = os.getpid(), docx_brief._appendix
-    monkeypatch.setattr(docx_brief, "_appendix", failing)
+    parent, real = os.getpid(), docx_brief.appendix_work
+    monkeypatch.setattr(docx_brief, "appendix_work", failing)
     assert docx_brief.render(seed_comparison) == brief_bytes
     assert len(forked) == 2

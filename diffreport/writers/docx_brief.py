@@ -60,10 +60,11 @@ HEADER_FILL = TABLE_HEADER_FILL
 TOC_LEVELS = 2
 REDLINE_HEADINGS = ("Redline Heading 1", "Redline Heading 2", "Redline Heading 3")
 SHORT_TABLE = 12  # rows
-# The appendix's edit script and its paragraphs' XML, and the structure table's facts (~0.28 s
-# of a 1 MB pair's ~0.63 s of writing) are made in a forked child beside the rest
-# (:func:`_appendix`), from documents of this many characters: below, the fork and the pages
-# both processes then copy cost more than the child saves.
+# The appendix's edit script, its paragraphs' XML and the structure table's facts (~0.28 s of
+# a 1 MB pair's ~0.63 s of writing) are made in a forked child beside the rest
+# (:func:`appendix_work`) from documents of this many characters (real-0.5m, 390,000: the
+# parent's CPU 0.34 -> 0.29 s); below, the fork and the pages both processes then copy
+# (copy-on-write) would eat most of the gain.
 APPENDIX_FORK_MIN_CHARS = 200_000
 
 
@@ -105,7 +106,7 @@ class _Brief:
         self._said: dict[tuple, list[str]] = {}  # (macro, plain arguments) -> paragraphs
 
     def judge(self, take: Callable[[], object]) -> None:
-        """The wording and the facts, with what :func:`_appendix` finds (``take``)."""
+        """The wording and the facts, with what :func:`appendix_work` finds (``take``)."""
         self.words = wording(self.lang)
         self.labels = self.words.labels
         date = self.when.strftime("%Y-%m-%d")
@@ -421,7 +422,7 @@ class _Brief:
             self.para(text, "Briefing Note")
 
     def appendix(self, parts: Iterable[TrackedPart], write: Callable[[str], None]) -> None:
-        """The edit script as tracked changes (``parts``: its paragraphs, :func:`_appendix`)
+        """The edit script as tracked changes (``parts``: its paragraphs, :func:`appendix_work`)
         with comments, each paragraph's XML text given to ``write`` as it is made."""
         f = self.facts
         comments: dict[tuple[str, str], list[str]] = {}
@@ -442,8 +443,8 @@ class _Brief:
         c = self.c
         chars = sum(len(n.text) for doc in (c.old, c.new) for n in doc.of_kind("block"))
         fork = chars >= APPENDIX_FORK_MIN_CHARS and can_fork(chars, None)
-        with Staged(_appendix, c, self.revisions) if fork else nullcontext() as child:
-            here = None if child is not None else _appendix(c, self.revisions)
+        with Staged(appendix_work, c, self.revisions) if fork else nullcontext() as child:
+            here = None if child is not None else appendix_work(c, self.revisions)
             take = child.next if child is not None else lambda: next(here)
             # The facts need the script's moves and the structure only once most of them
             # are found.
@@ -451,7 +452,7 @@ class _Brief:
             return self.write(take)
 
     def write(self, take: Callable[[], object]) -> bytes:
-        """The package; ``take`` gives the appendix's paragraphs (:func:`_appendix`)."""
+        """The package; ``take`` gives the appendix's paragraphs (:func:`appendix_work`)."""
         from docx.shared import Mm
 
         if self.lang != "zh":  # GB/T 9704 margins are for Chinese official documents
@@ -485,7 +486,7 @@ class _Brief:
             self.tables.close()
 
 
-def _appendix(c: Comparison, revisions: Revisions) -> Iterator:
+def appendix_work(c: Comparison, revisions: Revisions) -> Iterator:
     """The appendix's edit script: its moves (what the facts need of it), then the structure
     table's facts (:func:`section_facts`, small, found here to share the work), then the
     script's paragraphs without comments (:func:`tracked_parts`), the revisions' ids handed
