@@ -81,8 +81,10 @@ def candidate_pairs(
     pair among those that may compete do not look up at all (unrelated text: nearly all)."""
     if not old or not new:
         return np.zeros((0, 2), dtype=np.int64)
-    unit_o, code_o = _distinct_words(old)
-    unit_n, code_n = _distinct_words(new)
+    # Each unit's wording read once (tens of thousands of profiles, all over memory).
+    words_o, words_n = list(map(_ORDERED, old)), list(map(_ORDERED, new))
+    unit_o, code_o = _distinct_words(words_o)
+    unit_n, code_n = _distinct_words(words_n)
     codes, ids = _dense_ids(np.concatenate((code_o, code_n)))
     id_o, id_n = ids[: len(code_o)], ids[len(code_o) :]
     df = np.bincount(ids, minlength=len(codes))  # in how many units of both sides
@@ -119,9 +121,9 @@ def candidate_pairs(
         by_new = np.sort(cols_o * len(old) + rows_o)
         reach_o = (by_new % len(old), by_new // len(old))
         reach_n = (cols_n, rows_n)
-    same = _same_wording(old, new)
-    found = [_lookups(old, unit_o, id_o, unit_n, id_n, len(new), rank, weight[df], reach_o)]
-    flipped = _lookups(new, unit_n, id_n, unit_o, id_o, len(old), rank, weight[df], reach_n)
+    same = _same_wording(words_o, words_n)
+    found = [_lookups(words_o, unit_o, id_o, unit_n, id_n, len(new), rank, weight[df], reach_o)]
+    flipped = _lookups(words_n, unit_n, id_n, unit_o, id_o, len(old), rank, weight[df], reach_n)
     found.append(flipped[:, ::-1])
     keys = np.concatenate([f[:, 0] * len(new) + f[:, 1] for f in found])
     if must_share is not None and floor > 0.0:  # (close: sorted)
@@ -130,14 +132,14 @@ def candidate_pairs(
     return np.stack((keys // len(new), keys % len(new)), axis=1)
 
 
-def _distinct_words(units: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
-    """(unit index, word code) of every distinct word of every unit, by unit and code (one
-    sort of all the units' codes: long units, such as sections, hold thousands)."""
-    wordings = [p.ordered for p in units]
+def _distinct_words(wordings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(unit index, word code) of every distinct word of every unit (given their wordings),
+    by unit and code (one sort of all the units' codes: long units, such as sections, hold
+    thousands)."""
     lengths = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
     text = "".join(wordings).encode("utf-32-le", "surrogatepass")
     codes = np.frombuffer(text, dtype=np.uint32).astype(np.int64)
-    owner = np.repeat(np.arange(len(units), dtype=np.int64), lengths)
+    owner = np.repeat(np.arange(len(wordings), dtype=np.int64), lengths)
     keys = distinct_sorted(owner << _CODE_BITS | codes)
     return keys >> _CODE_BITS, keys & ((1 << _CODE_BITS) - 1)
 
@@ -172,11 +174,10 @@ def _sharing(
     return np.repeat(unit_o, matches), unit_n[at_n + np.arange(total)]
 
 
-def _same_wording(old: list[Profile], new: list[Profile]) -> np.ndarray:
+def _same_wording(words_o: list[str], words_n: list[str]) -> np.ndarray:
     """(i, j) for the first :data:`CANDIDATES` new units with old unit i's (non-empty) wording.
     Only the wordings both sides hold are looked at, found by a set intersection in C (two
     unrelated documents hold almost none)."""
-    words_o, words_n = list(map(_ORDERED, old)), list(map(_ORDERED, new))
     both = set(words_o).intersection(words_n)
     both.discard("")
     if not both:
@@ -193,7 +194,7 @@ def _same_wording(old: list[Profile], new: list[Profile]) -> np.ndarray:
 
 
 def _lookups(
-    units: list[Profile],
+    wordings: list[str],
     unit_a: np.ndarray,
     id_a: np.ndarray,
     unit_b: np.ndarray,
@@ -203,8 +204,9 @@ def _lookups(
     weight: np.ndarray,
     reach: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """(a index, b index) for each a unit and the :data:`CANDIDATES` b units sharing most
-    (rarity-weighted) of its :data:`KEY_WORDS` rarest words that side b has at all; a tie
+    """(a index, b index) for each a unit (side a's units given by their ``wordings``) and the
+    :data:`CANDIDATES` b units sharing most (rarity-weighted) of its :data:`KEY_WORDS` rarest
+    words that side b has at all; a tie
     goes to the b unit met first (keys rarest first, each key's units in order). Units with
     the same wording get the same candidates: each wording is looked up once. With
     ``reach`` (a units, b units), only those pairs compete: their votes are counted pair by
@@ -213,17 +215,16 @@ def _lookups(
     # One lookup per wording (long documents repeat clauses); with ``reach``, per unit: the
     # pairs that may compete are a caller's, not the wording's.
     if reach is None:
-        wordings = list(map(_ORDERED, units))
         # Each wording's first unit: a later unit's index is overwritten by an earlier one's
         # (the dict made in C, read back in C).
-        first = dict(zip(reversed(wordings), range(len(units) - 1, -1, -1), strict=True))
-        rep = np.fromiter(map(first.__getitem__, wordings), dtype=np.int64, count=len(units))
+        first = dict(zip(reversed(wordings), range(len(wordings) - 1, -1, -1), strict=True))
+        rep = np.fromiter(map(first.__getitem__, wordings), dtype=np.int64, count=len(wordings))
     else:
-        rep = np.arange(len(units), dtype=np.int64)
-    is_rep = rep == np.arange(len(units))
+        rep = np.arange(len(wordings), dtype=np.int64)
+    is_rep = rep == np.arange(len(wordings))
     keep = is_rep[unit_a] & (df_b[id_a] > 0)
     if reach is not None:  # only units with a pair that may compete need their keys
-        active = np.zeros(len(units), dtype=bool)
+        active = np.zeros(len(wordings), dtype=bool)
         active[reach[0]] = True
         keep &= active[unit_a]
     unit, word = unit_a[keep], id_a[keep]
@@ -231,7 +232,7 @@ def _lookups(
     order = np.argsort(unit * len(rank) + rank[word])
     unit, word = unit[order], word[order]
     # Each unit's KEY_WORDS rarest words.
-    count = np.bincount(unit, minlength=len(units))
+    count = np.bincount(unit, minlength=len(wordings))
     unit_start = np.concatenate(([0], np.cumsum(count)[:-1]))
     pos = np.arange(len(unit)) - unit_start[unit]
     top = pos < KEY_WORDS
@@ -244,7 +245,7 @@ def _lookups(
         g_unit, g_hit, votes, met = _pair_votes(
             reach, is_rep, unit, word, pos, unit_b, id_b, n_b, len(rank), weight
         )
-        return _best(units, rep, g_unit, g_hit, votes, met)
+        return _best(len(wordings), rep, g_unit, g_hit, votes, met)
     # The inverted index of side b: word → the b units holding it, in order (one sort of
     # packed (word, b unit) keys).
     postings = np.sort(id_b * n_b + unit_b) % n_b
@@ -259,7 +260,7 @@ def _lookups(
     voter = np.repeat(unit, lengths)
     vote = np.repeat(weight[word], lengths)
     # Each (unit, b unit)'s votes together, in the order met (a stable sort by pair).
-    by_pair, pair = stable_order(voter * n_b + hit, len(units) * n_b)
+    by_pair, pair = stable_order(voter * n_b + hit, len(wordings) * n_b)
     starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
     # Summed key by key, in key order, as a running sum would: a pair's votes follow one
     # another in key order (each key's postings come in key order, each b unit once).
@@ -276,12 +277,12 @@ def _lookups(
     g_unit = voter[met]
     # A key that CANDIDATES units hold gives each of them at least its weight: a unit's
     # CANDIDATES best have at least the largest such weight, and what has less is out.
-    floor = np.zeros(len(units))
+    floor = np.zeros(len(wordings))
     full = df_b[word] >= CANDIDATES
     np.maximum.at(floor, unit[full], weight[word[full]])
     enough = votes >= floor[g_unit]
     met, votes, g_unit = met[enough], votes[enough], g_unit[enough]
-    return _best(units, rep, g_unit, hit[met], votes, met)
+    return _best(len(wordings), rep, g_unit, hit[met], votes, met)
 
 
 def stable_order(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
@@ -335,7 +336,7 @@ def _pair_votes(
 
 
 def _best(
-    units: list[Profile],
+    count: int,
     rep: np.ndarray,
     g_unit: np.ndarray,
     g_hit: np.ndarray,
@@ -343,21 +344,22 @@ def _best(
     met: np.ndarray,
 ) -> np.ndarray:
     """(a index, b index) rows: each looked-up unit's :data:`CANDIDATES` best (most votes
-    first; equal votes in the order first met), given to every unit of its wording."""
+    first; equal votes in the order first met), given to every unit of its wording (of
+    ``count`` units)."""
     # Most votes first; equal votes in the order first met.
     best = by_unit_votes_met(g_unit, votes, met)
     g_unit, g_hit = g_unit[best], g_hit[best]
-    n_found = np.bincount(g_unit, minlength=len(units))
+    n_found = np.bincount(g_unit, minlength=count)
     found_start = np.concatenate(([0], np.cumsum(n_found)[:-1]))
     chosen = (np.arange(len(g_unit)) - found_start[g_unit]) < CANDIDATES
     g_unit, g_hit = g_unit[chosen], g_hit[chosen]
     # Every unit takes its wording's candidates.
-    n_found = np.bincount(g_unit, minlength=len(units))
+    n_found = np.bincount(g_unit, minlength=count)
     found_start = np.concatenate(([0], np.cumsum(n_found)[:-1]))
     lengths = n_found[rep]
     total = int(lengths.sum())
     offsets = np.repeat(found_start[rep] - (np.cumsum(lengths) - lengths), lengths)
-    rows = np.repeat(np.arange(len(units), dtype=np.int64), lengths)
+    rows = np.repeat(np.arange(count, dtype=np.int64), lengths)
     return np.stack((rows, g_hit[offsets + np.arange(total)]), axis=1)
 
 

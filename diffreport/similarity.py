@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import filterfalse, pairwise
 from operator import attrgetter
 
 import numpy as np
@@ -255,7 +255,8 @@ def indexed_similarities(
 
 
 _ORDERED = attrgetter("ordered")
-_BAG = attrgetter("bag")
+# A profile's bag once made (None before: see Profile.bag), read without the property's call.
+_MADE_BAG = attrgetter("_bag")
 
 
 def _each(units: Sequence[Profile], at: np.ndarray, view: Callable[[Profile], str]) -> list[str]:
@@ -263,9 +264,15 @@ def _each(units: Sequence[Profile], at: np.ndarray, view: Callable[[Profile], st
     pairs of a large group run to a hundred thousand, a Python lookup each cost a third of
     rapidfuzz's scoring of them)."""
     distinct, where = _distinct_at(at)
-    views = np.empty(len(distinct), dtype=object)
-    views[:] = [view(units[k]) for k in distinct.tolist()]
-    return views[where].tolist()
+    return _objects(map(view, map(units.__getitem__, distinct.tolist())))[where].tolist()
+
+
+def _objects(values: Iterable[object]) -> np.ndarray:
+    """``values`` as a one-dimensional array of objects (strings stay whole)."""
+    values = list(values)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _bag_ratio(total: np.ndarray, shared: np.ndarray) -> np.ndarray:
@@ -345,9 +352,9 @@ def bucket_counts(units: Sequence[Profile]) -> np.ndarray:
 
 def cost(old: list[Profile], new: list[Profile]) -> float:
     """Machine words to score every pair of ``old`` × ``new`` exactly (both views)."""
-    return (
-        2.0 * sum(len(p.ordered) // WORD_BITS + 1 for p in old) * sum(len(p.ordered) for p in new)
-    )
+    # (each unit's length read in C: the groups across a document run to thousands of units)
+    steps = sum(map(WORD_BITS.__rfloordiv__, map(len, map(_ORDERED, old)))) + len(old)
+    return 2.0 * steps * sum(map(len, map(_ORDERED, new)))
 
 
 def similarity_matrix(
@@ -438,11 +445,16 @@ def _shared_at(
     long = _lcs_cost(len_a, len_b) >= BY_WORD_ABOVE
     short = np.flatnonzero(~long)
     if len(short):
-        i_s, j_s = distinct_sorted(rows[short]), distinct_sorted(cols[short])
-        _make_bags([old[i] for i in i_s.tolist()] + [new[j] for j in j_s.tolist()])
+        # Each unit's bag read once, gathered for the pairs in numpy (a Python lookup a pair
+        # cost a third of rapidfuzz's scoring of them: large groups run to 100 000 pairs).
+        i_s, at_o = _distinct_at(rows[short])
+        j_s, at_n = _distinct_at(cols[short])
+        units_o = list(map(old.__getitem__, i_s.tolist()))
+        units_n = list(map(new.__getitem__, j_s.tolist()))
+        _make_bags(units_o + units_n)
         out[short] = process.cpdist(
-            _each(old, rows[short], _BAG),
-            _each(new, cols[short], _BAG),
+            _objects(map(_MADE_BAG, units_o))[at_o].tolist(),
+            _objects(map(_MADE_BAG, units_n))[at_n].tolist(),
             scorer=LCSseq.similarity,
             workers=-1 if len(short) >= THREADS_ABOVE_PAIRS else 1,
         )
@@ -470,10 +482,13 @@ SAMPLE_WORDS_AT_ONCE = 4096
 
 
 def _make_bags(units: list[Profile]) -> None:
-    """Make the bags not made yet of ``units`` at once: one sort of all their codes by
-    (unit, code) in numpy, instead of a sort per unit (thousands of units a group)."""
-    todo = list({id(p): p for p in units if p._bag is None}.values())
+    """Make the bags not made yet of ``units``: many at once, by one sort of all their codes
+    by (unit, code) in numpy, instead of a sort per unit (thousands of units a group)."""
+    todo = list(filterfalse(_MADE_BAG, units))  # (an empty bag is made again: "")
+    todo = list(dict(zip(map(id, todo), todo, strict=True)).values())  # (each unit once)
     if len(todo) < BAGS_AT_ONCE:
+        for p in todo:
+            p._bag = _sorted_codes(p.ordered)
         return
     codes, owner, lengths = _codes_by_unit(todo)
     bags = _bags(codes, owner)
@@ -502,8 +517,9 @@ def make_samples(units: Sequence[Profile], rate: int) -> None:
 def _codes_by_unit(units: list[Profile]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(the codes of ``units``' words one unit after another, the unit each belongs to, each
     unit's number of words)."""
-    lengths = np.fromiter((len(p.ordered) for p in units), dtype=np.int64, count=len(units))
-    joined = "".join([p.ordered for p in units]).encode("utf-32-le", "surrogatepass")
+    wordings = list(map(_ORDERED, units))  # (each unit read once, in C)
+    lengths = np.fromiter(map(len, wordings), dtype=np.int64, count=len(units))
+    joined = "".join(wordings).encode("utf-32-le", "surrogatepass")
     codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
     return codes, np.repeat(np.arange(len(units), dtype=np.int64), lengths), lengths
 
