@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain, pairwise
+from itertools import accumulate, chain, compress, filterfalse, pairwise
 from operator import attrgetter
 
 import numpy as np
@@ -170,6 +170,12 @@ class _Side:
 
 _ID, _KIND, _PARENT = attrgetter("id"), attrgetter("kind"), attrgetter("parent")
 _ORDERED = attrgetter("ordered")
+
+
+def _profiles_of(side: _Side, nodes: list[Node]) -> list[Profile]:
+    """The profiles of ``nodes`` (of ``side``), looked up in C: the groups across a document
+    run to tens of thousands of units."""
+    return list(map(side.profiles.__getitem__, map(_ID, nodes)))
 
 
 # The kind one level up the hierarchy from each kind below sections.
@@ -484,8 +490,8 @@ def _sparse_scores(
     of those word codes, or ``allowed``, are candidates (:func:`candidates.candidate_pairs`)."""
     if not old or not new:
         return {}
-    len_o = np.array([len(p.ordered) for p in old], dtype=np.int64)
-    len_n = np.array([len(p.ordered) for p in new], dtype=np.int64)
+    len_o = np.fromiter(map(len, map(_ORDERED, old)), dtype=np.int64, count=len(old))
+    len_n = np.fromiter(map(len, map(_ORDERED, new)), dtype=np.int64, count=len(new))
     weight = TIE_BREAK if moved else POSITION_PRIOR
     # Pairs whose bag view is below threshold - weight score below the threshold (below,
     # indexed_similarities gives 0.0), unless scored on samples (units above SAMPLE_ABOVE
@@ -721,8 +727,8 @@ class Aligner:
     ) -> None:
         if not olds or not news:
             return
-        old_p = [self.old.profiles[n.id] for n in olds]
-        new_p = [self.new.profiles[n.id] for n in news]
+        old_p = _profiles_of(self.old, olds)
+        new_p = _profiles_of(self.new, news)
         bar = WEAK_BAR.get(level)
         # A sentence or clause paired across the document stays paired only if it shares a
         # word few blocks use or their blocks are paired (:meth:`_unlink_stock`): a pair that
@@ -796,8 +802,8 @@ class Aligner:
         news = [n for n in news_all if n.id not in self.linked_new]
         if not olds or not news:
             return
-        old_p = [self.old.profiles[n.id] for n in olds]
-        new_p = [self.new.profiles[n.id] for n in news]
+        old_p = _profiles_of(self.old, olds)
+        new_p = _profiles_of(self.new, news)
         if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
             score = _scores_reaching(old_p, new_p, low, self.workers)
             edges = {
@@ -953,12 +959,12 @@ class Aligner:
     def _leave_unpaired(self, level: Kind, olds: list[Node], news: list[Node]) -> None:
         """Nothing lost: what is still unpaired is new or dropped (of ``olds`` and ``news``,
         in document order: every unit of the level that may be free)."""
-        for n in olds:
-            if n.id not in self.linked_old:
-                self.pairs[level].append(Pairing(level, [n.id], [], None))
-        for n in news:
-            if n.id not in self.linked_new:
-                self.pairs[level].append(Pairing(level, [], [n.id], None))
+        # (tens of thousands of units between unrelated documents: the ids read in C)
+        made = self.pairs[level]
+        ids = filterfalse(self.linked_old.__contains__, map(_ID, olds))
+        made.extend([Pairing(level, [i], [], None) for i in ids])
+        ids = filterfalse(self.linked_new.__contains__, map(_ID, news))
+        made.extend([Pairing(level, [], [i], None) for i in ids])
 
     def _unlink_stock(self, level: Kind, start: int) -> None:
         """Undo the pairings from ``start`` on that link units of blocks not paired with
@@ -987,8 +993,8 @@ class Aligner:
         """Pair the blocks (articles) of two statutes (see :mod:`diffreport.articles`)."""
         if not olds or not news:
             return
-        old_p = [self.old.profiles[n.id] for n in olds]
-        new_p = [self.new.profiles[n.id] for n in news]
+        old_p = _profiles_of(self.old, olds)
+        new_p = _profiles_of(self.new, news)
         parts: list[tuple[int, str, int]] = []
         if _same_sequence(old_p, new_p):
             found = [(i, i, 1.0, "high") for i in range(len(olds))]
@@ -1224,12 +1230,10 @@ class Aligner:
             other = "old" if side == "new" else "new"
             # (tens of thousands of leftovers at the clause level of unrelated text: each
             # profile looked up once, its length read in C)
-            profs = list(map(here.profiles.__getitem__, map(_ID, left)))
-            parts = [
-                p
-                for p, n in zip(profs, map(len, map(_ORDERED, profs)), strict=True)
-                if n >= MIN_PART_WORDS
-            ]
+            profs = _profiles_of(here, left)
+            parts = list(
+                compress(profs, map(MIN_PART_WORDS.__le__, map(len, map(_ORDERED, profs))))
+            )
             wholes = Wholes(
                 [getattr(p, other)[0] for p in singles],
                 there.profiles,
@@ -1243,9 +1247,8 @@ class Aligner:
                 """Where pair k's unit of this side stands (asked only on a tie)."""
                 return pos[getattr(singles[k], side)[0]]
 
-            for node, prof in zip(left, profs, strict=True):
-                if prof.ordered not in held:
-                    continue
+            holds = list(map(held.__contains__, map(_ORDERED, profs)))
+            for node, prof in zip(compress(left, holds), compress(profs, holds), strict=True):
                 at = pos[node.id]
                 best = wholes.best(prof, order=lambda k, at=at: (abs(near(k) - at), near(k)))
                 if best is not None and self._part_of(level, side, node.id, singles[best]):

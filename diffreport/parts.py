@@ -45,7 +45,7 @@ class Wholes:
         # part's codes → (its largest share, the units holding it): long documents repeat
         # the same leftover many times, at different places.
         self._best: dict[str, tuple[float, list[int]]] = {}
-        self._look_up(list({p.ordered: p for p in parts}.values()))
+        self._look_up(list(dict(zip(map(_ORDERED, parts), parts, strict=True)).values()))
 
     def best(self, part: Profile, order=None) -> int | None:
         """The unit holding the largest share of ``part``'s words (a tie goes to the first in
@@ -94,7 +94,7 @@ class Wholes:
         # A part can reach PART_CONTAINMENT in a unit only if that share of its words lies in
         # the units' vocabulary at all (the caller's float test): between unrelated documents
         # most leftovers do not, and are settled here without being indexed.
-        wordings = [p.ordered for p in parts]
+        wordings = list(map(_ORDERED, parts))
         total = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
         part, word = _codes(wordings)
         inside = _members(unit_word, word)[word]
@@ -113,7 +113,7 @@ class Wholes:
     ) -> list[tuple[float, list[int]]]:
         """:meth:`_largest_shares` of parts that may reach it, given every unit's codes (one
         after another) and their lengths."""
-        wordings = [p.ordered for p in parts]
+        wordings = list(map(_ORDERED, parts))
         total = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
         part, word = _codes(wordings)
         # Each part's distinct words with their counts, rarest first (ties: by code).
