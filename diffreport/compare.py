@@ -7,10 +7,11 @@ done by :mod:`diffreport.readers`, and only when given a path.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -19,11 +20,11 @@ from .classify import Classifier
 from .measures import pair_measures
 from .model import LEVELS, Document, Node, SourceText
 from .parse import parse
-from .result import Comparison, Pairing
-from .sidecar import Staged, can_fork
+from .result import Alignment, Comparison, Pairing
+from .sidecar import ASK, Staged, can_fork
 from .similarity import Vocabulary, rarity
-from .targets import Target, compare_targets, extract_targets
-from .terms import TermUse, term_shifts, term_uses
+from .targets import Paired, Target, compare_targets, extract_targets, paired_units
+from .terms import TermUse, shift_alignments, shift_level_needed, term_shifts, term_uses
 from .tokens import forget_given_words, forget_words, segmenter
 
 
@@ -73,7 +74,9 @@ def compare(
     # A second core works beside this one in a forked child (sidecar.Staged): it finds the
     # words of the old document's first nodes while this one profiles the others from the
     # end, then each side's figures and the terms' uses (what targets and terms need of the
-    # documents alone) while this one aligns and classifies. One child only: a second, forked
+    # documents alone) while this one aligns; told the units paired, it pairs the figures,
+    # and told the alignments the terms' shifts read (their levels classified first), it
+    # finds the shifts while this one classifies the rest. One child only: a second, forked
     # after aligning to classify half the costly pairings, lost more to the pages both
     # processes then copy (copy-on-write, ~0.3 GB of heap) than it saved (real-1m: classify
     # 0.37 -> 0.41 s).
@@ -100,21 +103,40 @@ def compare(
             for level, front_pairs in _align_front(old_doc, new_doc, weights).items():
                 pairs[level] = front_pairs + pairs[level]
         with _timed(timings, "classify"):
+            if child is not None:
+                child.tell(paired_units(p for level in LEVELS for p in pairs[level]))
             classify = Classifier(old_doc, new_doc, weights)
-            alignments = [classify(p) for p in _in_reading_order(pairs, old_doc, new_doc)]
+            ordered = _in_reading_order(pairs, old_doc, new_doc)
+            classified: dict[str, list[Alignment]] = {}
+            if child is not None:  # the levels the terms' shifts read first, for the child
+                while (level := shift_level_needed(classified)) is not None:
+                    classified[level] = [classify(p) for p in ordered[level]]
+                child.tell(shift_alignments(classified))
+            for level in LEVELS:
+                if level not in classified:
+                    classified[level] = [classify(p) for p in ordered[level]]
+            alignments = [a for level in LEVELS for a in classified[level]]
         with _timed(timings, "targets+terms"):
-            figures, uses = child.next() if child is not None else _side_facts(old_doc, new_doc)
-            targets = compare_targets(old_doc, new_doc, alignments, figures=figures)
-            terms = term_shifts(old_doc, new_doc, alignments, uses=uses)
+            if child is not None:
+                targets, terms = child.next()
+            else:
+                targets = compare_targets(old_doc, new_doc, alignments)
+                terms = term_shifts(old_doc, new_doc, alignments)
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
 
 
-def _beside(old_body: Document, old: Document, new: Document) -> Iterator[object]:
+def _beside(old_body: Document, old: Document, new: Document) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
-    (:func:`_ahead`), then the side facts (:func:`_side_facts`)."""
+    (:func:`_ahead`); then, told the units paired (:func:`targets.paired_units`) and the
+    alignments the terms' shifts read (:func:`terms.shift_alignments`), the figures' changes
+    and the terms' shifts, found from each side's figures and the terms' uses."""
     yield words_ahead(old_body, _ahead(old_body))
     forget_words()  # (sent: their memory serves the side facts)
-    yield _side_facts(old, new)
+    figures, uses = _side_facts(old, new)
+    pairs = yield ASK
+    targets = compare_targets(old, new, figures=figures, pairs=cast(list[Paired], pairs))
+    shown = yield ASK
+    yield targets, term_shifts(old, new, cast(list[Alignment], shown), uses=uses)
 
 
 def _take_words(child: Staged, body: Document) -> None:
@@ -160,16 +182,18 @@ def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dic
     return pairs
 
 
-def _in_reading_order(pairs: dict[str, list[Pairing]], old: Document, new: Document):
-    """All pairings, level by level, each level in reading order (see :func:`reading_order`)."""
-    out: list[Pairing] = []
+def _in_reading_order(
+    pairs: dict[str, list[Pairing]], old: Document, new: Document
+) -> dict[str, list[Pairing]]:
+    """Each level's pairings in reading order (see :func:`reading_order`)."""
+    out: dict[str, list[Pairing]] = {}
     for level in LEVELS:
         # A level's pairings hold only its own units: their order among those is all the
         # sort needs (one pass over each side's units of the level, not over all nodes).
         old_units, new_units = old.of_kind(level), new.of_kind(level)
         old_pos = {n.id: i for i, n in enumerate(old_units)}
         new_pos = {n.id: i for i, n in enumerate(new_units)}
-        out += reading_order(pairs[level], old_units, old_pos, new_pos)
+        out[level] = reading_order(pairs[level], old_units, old_pos, new_pos)
     return out
 
 

@@ -2,8 +2,9 @@
 
 A forked child (:class:`Staged`) inherits the documents for nothing (copy-on-write) and
 sends back only its results, small next to them (the words of the old document's first nodes,
-a side's figures and keywords), through a pipe, each as soon as it is found; the parent
-profiles and aligns meanwhile. Where a fork is unsafe or cannot pay (:func:`can_fork`: no
+the figures' and terms' changes), through a pipe, each as soon as it is found; the parent
+profiles, aligns and classifies meanwhile, and tells the child, through a second pipe, what
+its later work needs of the parent's (the units the alignment paired). Where a fork is unsafe or cannot pay (:func:`can_fork`: no
 ``fork`` or not Linux, one core available, ``workers=1`` — batch and history already fill the
 cores —, other Python threads running, whose locks the child would inherit held, or documents
 too small to be worth a process) the caller does the work in process. Whatever goes wrong in
@@ -13,6 +14,7 @@ the child, the parent computes the results itself: the output is the same either
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import pickle
 import select
@@ -48,11 +50,13 @@ _STOPS = {
 }
 
 
-def _fork(work: Callable[[int], None]) -> tuple[int, int] | None:
-    """A child running ``work(pipe)`` (what it sends, written to ``pipe``) and ending without
-    running the parent's exit code: (its pid, the pipe's read end), or None when no process
+def _fork(work: Callable[[int, int], None]) -> tuple[int, int, int] | None:
+    """A child running ``work(out, into)`` (what it sends written to the pipe ``out``, what it
+    is told read from the pipe ``into``) and ending without running the parent's exit code:
+    (its pid, the read end of ``out``, the write end of ``into``), or None when no process
     could be made."""
     read_end, write_end = os.pipe()
+    told_end, tell_end = os.pipe()
     # Stops are held back across the fork, so that one arriving at once reaches the
     # child only once its own handling (below) is in place, and the parent's after it.
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
@@ -65,11 +69,12 @@ def _fork(work: Callable[[int], None]) -> tuple[int, int] | None:
             pid = os.fork()
     except OSError:  # no memory or process slot: do the work here instead
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        os.close(read_end)
-        os.close(write_end)
+        for end in (read_end, write_end, told_end, tell_end):
+            os.close(end)
         return None
     if pid == 0:  # the child: compute, send, end without running the parent's exit code
         os.close(read_end)
+        os.close(tell_end)
         status = 0
         try:
             # Ctrl-C and a stop are the parent's to report and clean up after: here they
@@ -78,14 +83,15 @@ def _fork(work: Callable[[int], None]) -> tuple[int, int] | None:
                 signal.signal(signum, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
             gc.disable()  # the inherited heap holds few cycles; scanning it copies pages
-            work(write_end)
+            work(write_end, told_end)
         except BaseException:
             status = 1  # the parent sees a short read and computes the result itself
         finally:
             os._exit(status)
     signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(write_end)
-    return pid, read_end
+    os.close(told_end)
+    return pid, read_end, tell_end
 
 
 def _write(pipe: int, data: bytes) -> None:
@@ -109,45 +115,123 @@ def _read(pipe: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def _write_message(pipe: int, value: object) -> None:
+    """``value`` pickled, after its length (8 bytes)."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    _write(pipe, len(data).to_bytes(8, "little"))
+    _write(pipe, data)
+
+
+def _read_message(pipe: int) -> bytes | None:
+    """The pickled bytes of the next message on ``pipe``, or None if it ends first."""
+    head = _read(pipe, 8)
+    return _read(pipe, int.from_bytes(head, "little")) if head else None
+
+
+# marshal's format without references: lists and strings written as they come (pickle's memo
+# of each one, and marshal's references to interned strings, cost three times as much for
+# tens of thousands of tuples of node ids). Parent and child run the same Python.
+_MARSHAL_VERSION = 2
+
+
+def _dumps_told(message: object) -> bytes:
+    """A message told, as bytes: by marshal when it holds only built-in values, else pickled
+    (a first byte says which)."""
+    try:
+        return b"m" + marshal.dumps(message, _MARSHAL_VERSION)
+    except ValueError:
+        return b"p" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads_told(data: bytes) -> object:
+    return marshal.loads(data[1:]) if data[:1] == b"m" else pickle.loads(data[1:])
+
+
+class _Ask:
+    """The value a staged generator yields to be sent what the parent tells it next (see
+    :meth:`Staged.tell`); one object, the same in the child, forked from this process."""
+
+    def __repr__(self) -> str:
+        return "ASK"
+
+
+ASK = _Ask()
+_UNTOLD = object()
+
+
+def _answered(values: Iterator[T], told: Callable[[], object]) -> Iterator[T]:
+    """The values of a staged generator, each :data:`ASK` answered by ``told()`` (what the
+    parent tells it next) and not passed on."""
+    answer: object = None
+    while True:
+        try:
+            value = values.send(answer)
+        except StopIteration:
+            return
+        answer = None
+        if value is ASK:
+            answer = told()
+        else:
+            yield value
+            value = None  # (not held while the next one is computed)
+
+
 class Staged(Generic[T]):
     """The values of the generator ``fn(*args)``, computed one after another in a child
     forked at once and sent as each is ready, read here in turn by :meth:`next` (the first
-    can arrive long before the last is computed). Forked before the parent's heap grows
-    (once the documents are parsed, which it then shares), neither process copies many pages
-    of the other's. Whatever goes wrong in the
-    child, the parent computes the values it still needs itself (the generator run here).
-    Use it as a context manager: leaving the block ends a child whose values were not all
-    asked for (the comparison failed), so none is left behind in a long-running host."""
+    can arrive long before the last is computed). Where the generator yields :data:`ASK`, it
+    is sent the next message the parent gives :meth:`tell` (what later values need of the
+    parent's work). Forked before the parent's heap grows (once the documents are parsed,
+    which it then shares), neither process copies many pages of the other's. Whatever goes
+    wrong in the child, the parent computes the values it still needs itself (the generator
+    run here, answered with the same messages). Use it as a context manager: leaving the
+    block ends a child whose values were not all asked for (the comparison failed), so none
+    is left behind in a long-running host."""
 
     def __init__(self, fn: Callable[..., Iterator[T]], *args: object) -> None:
         self._fn, self._args = fn, args
         self._here: Iterator[T] | None = None  # the generator run here, once the child failed
         self._taken = 0
-        self._skipped = 0  # values passed over, still to be read from the pipe and dropped
+        self._told: list[object] = []  # every message told, for the generator run here
+        self._dropping: threading.Thread | None = None  # reads and drops a value passed over
+        self._drop_failed = False
+        self._telling: threading.Thread | None = None  # writes the last message told
         self._pid: int | None = None
-        self._pipe: int | None = None
+        self._pipe: int | None = None  # the child's values
+        self._tell: int | None = None  # the parent's messages
         started = _fork(self._send)
         if started is not None:
-            self._pid, self._pipe = started
+            self._pid, self._pipe, self._tell = started
 
-    def _send(self, pipe: int) -> None:
+    def _send(self, pipe: int, told: int) -> None:
         """In the child: each value pickled and written after its length (8 bytes)."""
-        values = self._fn(*self._args)
-        for value in values:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+        def read_told() -> object:
+            data = _read_message(told)
+            if data is None:  # the parent closed the pipe: it needs nothing more
+                raise EOFError
+            return _loads_told(data)
+
+        for value in _answered(self._fn(*self._args), read_told):
+            _write_message(pipe, value)
             del value  # (not held while the next one is computed)
-            _write(pipe, len(data).to_bytes(8, "little"))
-            _write(pipe, data)
-            del data
+
+    def _run_here(self) -> Iterator[T]:
+        told = iter(self._told)
+
+        def read_told() -> object:
+            message = next(told, _UNTOLD)
+            if message is _UNTOLD:
+                raise LookupError("the generator asked for a message it was not told")
+            return message
+
+        return _answered(self._fn(*self._args), read_told)
 
     def next(self) -> T:
         """The next value: the child's when it sent one, else computed here."""
         self._taken += 1
         if self._here is None and self._pipe is not None:
-            data = None
-            if self._drop_skipped():
-                head = _read(self._pipe, 8)
-                data = _read(self._pipe, int.from_bytes(head, "little")) if head else None
+            data = _read_message(self._pipe) if self._dropped() and self._pipe else None
             if data is not None:
                 try:
                     return pickle.loads(data)
@@ -155,42 +239,86 @@ class Staged(Generic[T]):
                     pass
             self._close(kill=True)
         if self._here is None:
-            self._here = self._fn(*self._args)
+            self._here = self._run_here()
             for _ in range(self._taken - 1):  # the values the child sent
                 next(self._here)
         return next(self._here)
 
+    def tell(self, message: object) -> None:
+        """Gives the generator the answer to its next :data:`ASK` (it must be picklable): sent
+        to the child on a thread, which waits for the child to read it while this one goes on
+        (a child still at work reads it later, and a message can outgrow the pipe)."""
+        self._told.append(message)
+        if self._here is None and self._tell is not None:
+            data = _dumps_told(message)
+            before = self._telling
+            self._telling = threading.Thread(
+                target=self._write_told, args=(self._tell, data, before), daemon=True
+            )
+            self._telling.start()
+
+    @staticmethod
+    def _write_told(pipe: int, data: bytes, before: threading.Thread | None) -> None:
+        """On a telling thread: ``data`` written once the message told before it is."""
+        if before is not None:
+            before.join()
+        if hasattr(signal, "SIGPIPE"):  # (a host may not ignore it: a child gone ends a write)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
+        try:
+            _write(pipe, len(data).to_bytes(8, "little"))
+            _write(pipe, data)
+        except OSError:  # the child has ended: what is still needed is computed here
+            pass
+
     def ready(self) -> bool:
         """Whether the next value can be read without waiting for the child to find it (its
         first bytes are there): a caller that can do without it may :meth:`skip` it."""
-        if self._here is not None or self._pipe is None or self._skipped:
+        if self._dropping is not None and self._dropping.is_alive():
+            return False  # (a value passed over is still coming)
+        if self._here is not None or not self._dropped() or self._pipe is None:
             return False
         return bool(select.select([self._pipe], [], [], 0)[0])
 
     def skip(self) -> None:
         """Passes over the next value without waiting for it: the child's is read and dropped
-        (not unpickled) when a later value is asked for; run here, it is computed in order."""
+        meanwhile, on a thread (the child cannot go on until it is read); run here, it is
+        computed in order."""
         self._taken += 1
         if self._here is not None:
             next(self._here)
-        elif self._pipe is not None:
-            self._skipped += 1
+        elif self._dropped() and self._pipe is not None:
+            self._dropping = threading.Thread(target=self._drop, args=(self._pipe,), daemon=True)
+            self._dropping.start()
 
-    def _drop_skipped(self) -> bool:
-        """Reads and drops the values passed over; False if the pipe ended first."""
-        while self._skipped:
-            head = _read(self._pipe, 8) if self._pipe is not None else None
-            if head is None or _read(self._pipe, int.from_bytes(head, "little")) is None:
+    def _drop(self, pipe: int) -> None:
+        """On the dropping thread: reads and drops the value passed over."""
+        self._drop_failed = _read_message(pipe) is None
+
+    def _dropped(self) -> bool:
+        """Waits for the value passed over to be dropped; False if the child ended first."""
+        if self._dropping is not None:
+            self._dropping.join()
+            self._dropping = None
+            if self._drop_failed:
+                self._close(kill=True)
                 return False
-            self._skipped -= 1
         return True
 
     def _close(self, kill: bool) -> None:
-        pipe, pid = self._pipe, self._pid
-        self._pipe = self._pid = None
-        self._skipped = 0
-        if pipe is not None:
-            os.close(pipe)
+        threads = [t for t in (self._dropping, self._telling) if t is not None]
+        self._dropping = self._telling = None
+        if any(t.is_alive() for t in threads) and kill and self._pid is not None:
+            try:  # (a thread still reading or writing then finds the pipe ended)
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for thread in threads:
+            thread.join()
+        pipe, tell, pid = self._pipe, self._tell, self._pid
+        self._pipe = self._tell = self._pid = None
+        for end in (pipe, tell):
+            if end is not None:
+                os.close(end)
         if pid is None:
             return
         if kill:

@@ -840,23 +840,31 @@ _LIGHT = re.compile(r"情节(?:较|显著)?(?:轻微|较轻)|情节较轻")
 _CONDITION_END = re.compile(r"[；;。]")
 
 
-class _Units:
-    """Which units the alignment paired: each node id → the index of its alignment, per level."""
+# A pairing of units of both sides, as the targets read it: (level, old ids, new ids).
+Paired = tuple[str, list[str], list[str]]
 
-    def __init__(self, alignments) -> None:
-        # (level, side) → node id → alignment index
+
+def paired_units(alignments) -> list[Paired]:
+    """What :func:`compare_targets` reads of the comparison's alignments: each of both sides
+    (the aligner's pairings, before they are classified, give the same)."""
+    return [(a.level, a.old, a.new) for a in alignments if a.old and a.new]
+
+
+class _Units:
+    """Which units the alignment paired: each node id → the index of its pairing, per level."""
+
+    def __init__(self, paired: list[Paired]) -> None:
+        # (level, side) → node id → pairing index
         self.group: dict[tuple[str, str], dict[str, int]] = {}
-        for i, a in enumerate(alignments):
-            if not (a.old and a.new):
-                continue
-            old = self.group.get((a.level, "old"))
+        for i, (level, old_ids, new_ids) in enumerate(paired):
+            old = self.group.get((level, "old"))
             if old is None:
-                old = self.group[(a.level, "old")] = {}
-                self.group[(a.level, "new")] = {}
-            new = self.group[(a.level, "new")]
-            for node in a.old:
+                old = self.group[(level, "old")] = {}
+                self.group[(level, "new")] = {}
+            new = self.group[(level, "new")]
+            for node in old_ids:
                 old[node] = i
-            for node in a.new:
+            for node in new_ids:
                 new[node] = i
 
     def codes(self, level: str, side: str, ids: list[str]) -> np.ndarray:
@@ -882,13 +890,17 @@ def compare_targets(
     alignments=None,
     threshold: float = ALIKE_INDICATORS,
     figures: tuple[list[Target], list[Target]] | None = None,
+    pairs: list[Paired] | None = None,
 ) -> list[TargetChange]:
     """Pair the targets of ``old`` and ``new`` and say how each changed. With ``alignments``
     (the comparison's), a pair must lie in units the alignment paired: the same block
-    alignment, or the same sentence or clause alignment (a moved clause). ``figures`` are
-    each side's :func:`extract_targets` (old, new) when already found."""
+    alignment, or the same sentence or clause alignment (a moved clause). ``pairs`` are
+    :func:`paired_units` of them, when given instead. ``figures`` are each side's
+    :func:`extract_targets` (old, new) when already found."""
     olds, news = figures or (extract_targets(old), extract_targets(new))
-    units = _Units(alignments) if alignments is not None else None
+    if pairs is None and alignments is not None:
+        pairs = paired_units(alignments)
+    units = _Units(pairs) if pairs is not None else None
     changes: list[TargetChange] = []
     used_old: set[int] = set()
     used_new: set[int] = set()
@@ -945,7 +957,7 @@ def compare_targets(
     taken_old = {t.node for t in olds}
     new_aims = _aims(new) if len(used_old) < len(olds) else []
     old_aims = _aims(old) if len(used_new) < len(news) else []
-    partners = _block_partners(alignments) if alignments is not None else None
+    partners = _block_partners(pairs) if pairs is not None else None
     # An unpaired figure whose indicator continues as a qualitative aim is `reworded`.
     sides = (
         ("old", olds, used_old, new_aims, taken_new, new),
@@ -1012,14 +1024,14 @@ def _parent(doc: Document, node_id: str) -> str:
     return doc.node(node_id).parent or ""
 
 
-def _block_partners(alignments) -> dict[tuple[str, str], set[str]]:
+def _block_partners(paired: list[Paired]) -> dict[tuple[str, str], set[str]]:
     """Each block (by side) → the blocks of the other side its block alignment paired it with."""
     out: dict[tuple[str, str], set[str]] = {}
-    for a in alignments:
-        if a.level != "block" or not (a.old and a.new):
+    for level, old_ids, new_ids in paired:
+        if level != "block":
             continue
-        for o in a.old:
-            out.setdefault(("old", o), set()).update(a.new)
-        for n in a.new:
-            out.setdefault(("new", n), set()).update(a.old)
+        for o in old_ids:
+            out.setdefault(("old", o), set()).update(new_ids)
+        for n in new_ids:
+            out.setdefault(("new", n), set()).update(old_ids)
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -453,17 +453,52 @@ def _pairs_in_context(
     return frozenset(out)
 
 
+# The levels whose changes show renames, finest first: the finest whose units changed is read.
+RENAME_LEVELS = ("clause", "sentence", "block")
+
+
+def _shows_change(a: Alignment) -> bool:
+    return a.status == "changed" and bool(a.diff)
+
+
+def _rename_level(alignments: Iterable[Alignment]) -> str | None:
+    """The finest of :data:`RENAME_LEVELS` with a changed unit (with an inline diff)."""
+    levels = {a.level for a in alignments if _shows_change(a)}
+    return next((lv for lv in RENAME_LEVELS if lv in levels), None)
+
+
+def shift_level_needed(classified: Mapping[str, Sequence[Alignment]]) -> str | None:
+    """The level whose alignments :func:`term_shifts` may read that ``classified`` (level →
+    its alignments, in reading order) lacks; None once it holds all it reads: the blocks, and
+    the finest level that shows changes (so the levels can be classified in that order)."""
+    if "block" not in classified:
+        return "block"
+    for level in RENAME_LEVELS[:-1]:
+        if level not in classified:
+            return level
+        if any(map(_shows_change, classified[level])):
+            return None
+    return None
+
+
+def shift_alignments(classified: Mapping[str, Sequence[Alignment]]) -> list[Alignment]:
+    """The alignments :func:`term_shifts` reads, of ``classified`` once
+    :func:`shift_level_needed` asks for no more: given only them, it finds the same shifts
+    as from all (the changed blocks of both sides, and the changes of the finest level)."""
+    blocks = [a for a in classified["block"] if a.old and a.new and a.status != "unchanged"]
+    level = _rename_level(a for lv in RENAME_LEVELS for a in classified.get(lv, ()))
+    if level is None or level == "block":
+        return blocks
+    return blocks + [a for a in classified[level] if _shows_change(a)]
+
+
 def _candidates(alignments: list[Alignment], new: Document) -> dict[tuple[str, str], set[str]]:
     """Candidate renames from the changes of the finest changed units, in reading order, each
     with the new blocks whose changes show it."""
-    finest: dict[str, int] = {}
-    for a in alignments:
-        if a.diff and a.status == "changed":
-            finest[a.level] = finest.get(a.level, 0) + 1
-    level = next((lv for lv in ("clause", "sentence", "block") if lv in finest), None)
+    level = _rename_level(alignments)
     out: dict[tuple[str, str], set[str]] = {}
     for a in alignments:
-        if a.level != level or a.status != "changed" or not a.diff:
+        if a.level != level or not _shows_change(a):
             continue
         block = new.block_of(a.new[0])
         block_id = block.id if block is not None else a.new[0]

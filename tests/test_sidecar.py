@@ -9,13 +9,14 @@ import signal
 import sys
 import threading
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from diffreport import sidecar
 from diffreport.compare import compare
-from diffreport.sidecar import Staged, can_fork
+from diffreport.sidecar import ASK, Staged, can_fork
 
 linux_two_cores = pytest.mark.skipif(
     not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
@@ -217,3 +218,95 @@ def test_a_comparison_is_the_same_when_the_child_is_late(monkeypatch):
     for ready in (False, True):
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
         assert compare(old, new).to_json() == alone.to_json()
+
+
+def _doubles_what_it_is_told(parent: int, fail: bool = False):
+    """Yields (pid, twice what it is told), twice; in a child, fails after the first when
+    ``fail``."""
+    for k in range(2):
+        told = yield ASK
+        if fail and k and os.getpid() != parent:
+            raise RuntimeError("the child's failure")
+        yield os.getpid(), told * 2
+
+
+@linux_two_cores
+def test_what_the_parent_tells_the_child_answers_its_asks():
+    before = _children()
+    with Staged(_doubles_what_it_is_told, os.getpid()) as work:
+        work.tell(21)
+        work.tell([1, "a"])  # (told before it is asked for: it waits in the pipe)
+        first, second = work.next(), work.next()
+    assert first[1] == 42 and second[1] == [1, "a", 1, "a"]
+    assert first[0] != os.getpid() and second[0] != os.getpid()
+    assert _children() == before
+
+
+@linux_two_cores
+def test_a_child_that_fails_after_it_was_told_leaves_the_rest_to_the_parent():
+    with Staged(_doubles_what_it_is_told, os.getpid(), True) as work:
+        work.tell(1)
+        assert work.next()[0] != os.getpid()
+        work.tell(Fraction(1, 3))  # (no built-in value: pickled)
+        assert work.next() == (os.getpid(), Fraction(2, 3))
+
+
+def test_without_a_child_what_is_told_answers_the_asks_here(monkeypatch):
+    def no_process() -> int:
+        raise OSError("no process could be made")
+
+    monkeypatch.setattr(sidecar.os, "fork", no_process)
+    with Staged(_doubles_what_it_is_told, os.getpid()) as work:
+        work.tell(2)
+        assert work.next() == (os.getpid(), 4)
+        work.tell("ab")
+        assert work.next() == (os.getpid(), "abab")
+
+
+def _large_then_flags(go: str, done: str):
+    """Once ``go`` exists, a value larger than a pipe holds; then ``done`` made, and a second."""
+    deadline = time.monotonic() + 20
+    while not os.path.exists(go) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    yield b"x" * (4 << 20)
+    Path(done).touch()
+    yield "second"
+
+
+@linux_two_cores
+def test_a_value_passed_over_does_not_hold_the_child_up(tmp_path):
+    """The child writes a value until it is read: one passed over is read (and dropped) at
+    once, so the child goes on to the next while the parent does without it."""
+    go, done = tmp_path / "go", tmp_path / "done"
+    with Staged(_large_then_flags, str(go), str(done)) as work:
+        assert not work.ready()
+        work.skip()
+        go.touch()
+        deadline = time.monotonic() + 20
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert done.exists()  # (before the parent asked for anything more)
+        assert work.next() == "second"
+
+
+@linux_two_cores
+def test_a_comparison_is_the_same_when_the_child_fails_after_it_was_told(monkeypatch):
+    """A child that ends while it pairs the figures (told the units paired): the parent
+    finds the figures' changes and the terms' shifts itself, the same."""
+    old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    parent, real = os.getpid(), compare_module.compare_targets
+    here = []
+
+    def fails_in_a_child(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("the child's failure")
+        here.append(kwargs.get("pairs") is not None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compare_module, "compare_targets", fails_in_a_child)
+    before = _children()
+    assert compare(old, new).to_json() == alone.to_json()
+    assert here == [True]  # (found here, from the units the child was told)
+    assert _children() == before

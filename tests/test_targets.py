@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from diffreport.compare import compare, load
-from diffreport.targets import amount, chinese_to_number, extract_targets, read_figures
+from diffreport.targets import (
+    amount,
+    chinese_to_number,
+    compare_targets,
+    extract_targets,
+    paired_units,
+    read_figures,
+)
 
 
 def _targets(text: str):
@@ -441,3 +450,18 @@ def test_an_indicator_is_whole_words_never_a_fragment(text):
     for name in names:
         start = text.find(name)
         assert start in bounds and start + len(name) in bounds, name
+
+
+def test_the_paired_units_give_the_same_target_changes():
+    """The comparison's side child is told only paired_units (of the aligner's pairings,
+    before they are classified): the same target changes as from the alignments."""
+    revisions = Path(__file__).parent / "fixtures" / "law" / "revisions"
+    changed = 0
+    for old in sorted(revisions.glob("*.md"))[::2]:
+        new = next(p for p in sorted(revisions.glob(old.name.split(".")[0] + ".*.md")) if p != old)
+        c = compare(old, new, workers=1)
+        pairs = paired_units(c.alignments)
+        assert len(pairs) < len(c.alignments)  # (dropped and new units are left out)
+        assert compare_targets(c.old, c.new, pairs=pairs) == c.targets
+        changed += any(t.change != "unchanged" for t in c.targets)
+    assert changed >= 5

@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diffreport.compare import compare
-from diffreport.terms import count_terms
+from diffreport.result import Alignment
+from diffreport.terms import count_terms, shift_alignments, shift_level_needed, term_shifts
 
 
 def test_seed_slogans_new_and_dropped(seed_comparison):
@@ -320,3 +321,55 @@ def test_atoms_as_run_by_run(text: str) -> None:
     from diffreport.terms import atoms
 
     assert atoms(text) == _atoms_one_run_at_a_time(text)
+
+
+REVISIONS = LAW / "revisions"
+
+
+def _revision_pairs():
+    files = sorted(REVISIONS.glob("*.md"))
+    by_law: dict[str, list] = {}
+    for f in files:
+        by_law.setdefault(f.name.split(".")[0], []).append(f)
+    return [tuple(v) for v in by_law.values() if len(v) == 2]
+
+
+def test_the_alignments_the_shifts_read_give_the_same_shifts():
+    """The comparison's side child is told only shift_alignments, its levels classified
+    first in the order shift_level_needed asks for: the same shifts as from all alignments."""
+    renamed = 0
+    for old, new in _revision_pairs():
+        c = compare(old, new, workers=1)
+        by_level: dict[str, list] = {}
+        for a in c.alignments:
+            by_level.setdefault(a.level, []).append(a)
+        classified: dict[str, list] = {}
+        while (level := shift_level_needed(classified)) is not None:
+            assert level not in classified
+            classified[level] = by_level.get(level, [])
+        assert "block" in classified
+        shown = shift_alignments(classified)
+        assert len(shown) < len(c.alignments)
+        assert (
+            term_shifts(c.old, c.new, shown) == c.terms == term_shifts(c.old, c.new, c.alignments)
+        )
+        renamed += bool(c.terms["renames"])
+    assert renamed >= 5  # (the check means something: pairs with renames)
+
+
+def _alignment(level: str, status: str, diff=None) -> Alignment:
+    return Alignment(level, status, ["o"], ["n"], 1.0, diff=diff)
+
+
+def test_the_shifts_ask_for_levels_finest_first_until_one_shows_changes():
+    changed = [_alignment("sentence", "changed", [("delete", "甲"), ("insert", "乙")])]
+    unchanged = [_alignment("clause", "unchanged")]
+    classified: dict[str, list] = {}
+    asked = []
+    for level in ({"block": []}, {"clause": unchanged}, {"sentence": changed}):
+        asked.append(shift_level_needed(classified))
+        classified.update(level)
+    assert asked == ["block", "clause", "sentence"]
+    assert shift_level_needed(classified) is None
+    assert shift_alignments(classified) == changed
+    assert shift_level_needed({"block": [], "clause": [], "sentence": []}) is None
