@@ -619,9 +619,10 @@ class _SectionTitles:
 def _block_fact(
     c: Comparison,
     bc: BlockChange,
-    moved_in: set[str],
     sections: tuple[_SectionTitles, _SectionTitles] | None = None,
 ) -> BlockFact:
+    """A block's facts but whether the edit script moves text into it (``reordered``, set
+    by :func:`_mark_reordered` once the script is known)."""
     a = bc.alignment
     old_section, new_section = sections or (_SectionTitles(c.old), _SectionTitles(c.new))
     status = a.status
@@ -645,7 +646,6 @@ def _block_fact(
         old_label=a.old_label or "",
         new_label=a.new_label or "",
         confidence=a.confidence,
-        reordered=(a.new[0] in moved_in) if len(a.new) == 1 else any(i in moved_in for i in a.new),
     )
     if bc.measures:
         lists = {
@@ -658,6 +658,13 @@ def _block_fact(
         for m in bc.measures:
             lists[m.status].append(m)
     return fact
+
+
+def _mark_reordered(blocks: list[BlockFact], moved_in: set[str]) -> None:
+    """Marks the blocks the edit script moves text into (``moved_in``: its new units)."""
+    for b in blocks:
+        new = b.change.alignment.new
+        b.reordered = (new[0] in moved_in) if len(new) == 1 else any(i in moved_in for i in new)
 
 
 def _groups(
@@ -833,9 +840,10 @@ def gather(
 
     level_summary = summary(c, ("section", "block", "clause"), bodies)
     new_term_facts, dropped_term_facts = term_facts("new", c.new), term_facts("dropped", c.old)
-    moved = script.moved_in if script is not None else moved_in()  # (one of the two is given)
     titles = (_SectionTitles(c.old), _SectionTitles(c.new))
-    blocks = [_block_fact(c, bc, moved, titles) for bc in changes]
+    blocks = [_block_fact(c, bc, titles) for bc in changes]
+    # (one of the two is given)
+    _mark_reordered(blocks, script.moved_in if script is not None else moved_in())
     block_counts = dict.fromkeys(BLOCK_STATUSES, 0)
     for b in blocks:
         block_counts[b.status] = block_counts.get(b.status, 0) + 1
@@ -844,10 +852,6 @@ def gather(
         kind: sum(len(getattr(b, kind)) for b in blocks)
         for kind in ("new", "dropped", "changed", "moved_in")
     }
-    structure = sections() if sections is not None else section_facts(c)
-    section_counts = dict.fromkeys(SECTION_STATUSES, 0)
-    for s in structure:
-        section_counts[s.status] = section_counts.get(s.status, 0) + 1
     new_units = [
         _named(b.new_title, b.change.new, width)
         for b in blocks
@@ -858,6 +862,28 @@ def gather(
         for b in blocks
         if b.status == "dropped" and _a_unit(b.change, b.old_section, b.change.old)
     ][:3]
+    groups = _groups(c, blocks, at["section"])
+    notable_new = _notable(
+        [m for b in blocks for m in b.new],
+        new_terms,
+        3,
+        width,
+        c.old.plain_text(),
+        named=set(new_units),
+    )
+    notable_dropped = _notable(
+        [m for b in blocks for m in b.dropped],
+        dropped_terms,
+        3,
+        width,
+        c.new.plain_text(),
+        named=set(dropped_units),
+    )
+    units_old, units_new = _units(c.old), _units(c.new)
+    structure = sections() if sections is not None else section_facts(c)
+    section_counts = dict.fromkeys(SECTION_STATUSES, 0)
+    for s in structure:
+        section_counts[s.status] = section_counts.get(s.status, 0) + 1
     return Facts(
         lang=lang,
         genre=c.new.genre if c.new.genre == c.old.genre else "generic",
@@ -868,34 +894,20 @@ def gather(
         new_path=printable(c.new.path),
         date=date,
         version=version,
-        blocks_old=_units(c.old),
-        blocks_new=_units(c.new),
+        blocks_old=units_old,
+        blocks_new=units_new,
         summary=level_summary,
         block_counts=block_counts,
         measure_counts=measure_counts,
         sections=structure,
         section_counts=section_counts,
         blocks=blocks,
-        groups=_groups(c, blocks, at["section"]),
+        groups=groups,
         targets=targets,
         target_counts=target_counts,
         headline_targets=headline,
-        notable_new=_notable(
-            [m for b in blocks for m in b.new],
-            new_terms,
-            3,
-            width,
-            c.old.plain_text(),
-            named=set(new_units),
-        ),
-        notable_dropped=_notable(
-            [m for b in blocks for m in b.dropped],
-            dropped_terms,
-            3,
-            width,
-            c.new.plain_text(),
-            named=set(dropped_units),
-        ),
+        notable_new=notable_new,
+        notable_dropped=notable_dropped,
         new_priorities=new_units,
         dropped_priorities=dropped_units,
         new_terms=new_term_facts,
