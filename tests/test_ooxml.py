@@ -202,6 +202,31 @@ def test_save_zips_once_what_reproducible_makes_of_python_docx_s_package():
         assert {i.date_time for i in z.infolist()} == {(2024, 5, 6, 0, 0, 0)}
 
 
+def test_members_deflated_before_the_last_one_give_the_same_package(monkeypatch):
+    """With a member named last (it may wait for a deflating thread), every other member is
+    edited and deflated first: the package's bytes are those written in order."""
+    import datetime as dt
+
+    from diffreport.writers import ooxml
+
+    when = dt.datetime(2024, 5, 6, tzinfo=dt.UTC)
+    doc = empty_document()
+    paras, styles, comments = _script()
+    write_tracked(Revisions(doc, when=when), paras, styles, comments)
+    edited: list[str] = []
+
+    def edit(name):
+        return lambda data: edited.append(name) or data.replace(b"plain", b"PLAIN")
+
+    names = ("word/document.xml", "word/styles.xml")
+    expected = ooxml.save(doc, when, {n: edit(n) for n in names})
+    assert edited == list(names)  # (in the package's order)
+    edited.clear()
+    monkeypatch.setattr(ooxml, "EARLY_DEFLATE_BYTES", 1)  # every member deflated early
+    last = ooxml.save(doc, when, {n: edit(n) for n in names}, last="word/document.xml")
+    assert last == expected and edited == ["word/styles.xml", "word/document.xml"]
+
+
 def test_briefing_paragraphs_as_text_are_what_the_element_builders_make():
     """The briefing writes its body as XML text: styled paragraphs of runs, bookmarked
     headings, the TOC field's links, page breaks and the edit script (tracked_xml) give the
@@ -322,9 +347,13 @@ def test_a_streamed_body_deflated_on_a_second_thread_gives_the_same_package(monk
     )
     before = threading.active_count()
     for threads in (True, False):
+        deflated.clear()
         written, streamed = _streamed_package(monkeypatch, threads, late=False)
         assert streamed == written
-        assert deflated == ["word/document.xml"]  # the thread's work used (once, not without)
+        # the thread's work used (once, and not without a thread); large members (styles)
+        # are deflated before it (early), with or without
+        assert deflated.count("word/document.xml") == threads
+        assert "word/styles.xml" in deflated
         with zipfile.ZipFile(io.BytesIO(streamed)) as z:
             assert len(z.read("word/document.xml")) > 400_000  # many pieces of 5 000
     assert threading.active_count() == before  # the thread has ended
