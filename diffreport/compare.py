@@ -73,13 +73,13 @@ def compare(
     chars = sum(len(n.text) for doc in (old_doc, new_doc) for n in doc.of_kind("block"))
     # A second core works beside this one in a forked child (sidecar.Staged): it finds the
     # words of the old document's first nodes while this one profiles the others from the
-    # end, then each side's figures and the terms' uses (what targets and terms need of the
-    # documents alone) while this one aligns; told the units paired, it pairs the figures,
-    # and told the alignments the terms' shifts read (their levels classified first), it
-    # finds the shifts while this one classifies the rest. One child only: a second, forked
-    # after aligning to classify half the costly pairings, lost more to the pages both
-    # processes then copy (copy-on-write, ~0.3 GB of heap) than it saved (real-1m: classify
-    # 0.37 -> 0.41 s).
+    # end, then the words' weights, each side's figures and the terms' uses (what the
+    # measures, targets and terms need of the documents alone) while this one aligns; told
+    # the units paired, it pairs the figures, and told the alignments the terms' shifts read
+    # (their levels classified first), it finds the shifts while this one classifies the
+    # rest. One child only: a second, forked after aligning to classify half the costly
+    # pairings, lost more to the pages both processes then copy (copy-on-write, ~0.3 GB of
+    # heap) than it saved (real-1m: classify 0.37 -> 0.41 s).
     fork = can_fork(chars, workers)
     if fork:
         segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared
@@ -94,7 +94,12 @@ def compare(
             aligner = Aligner(old_side, tokenised(new_body, vocab), workers, vocab)
         with _timed(timings, "align"):
             pairs = aligner.run()
-            weights = rarity(old_doc, new_doc, aligner.vocab)
+            if child is not None and child.ready():  # the child's, found while this aligned
+                weights = child.next()
+            else:
+                if child is not None:
+                    child.skip()
+                weights = rarity(old_doc, new_doc, aligner.vocab)
             pairs = pair_measures(old_body, new_body, pairs, weights)
             aligner.rate(pairs)
             # The aligner's profiles, postings and caches are a third of the peak at 2 MB a
@@ -127,10 +132,13 @@ def compare(
 
 def _beside(old_body: Document, old: Document, new: Document) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
-    (:func:`_ahead`); then, told the units paired (:func:`targets.paired_units`) and the
-    alignments the terms' shifts read (:func:`terms.shift_alignments`), the figures' changes
-    and the terms' shifts, found from each side's figures and the terms' uses."""
+    (:func:`_ahead`); the words' weights (:func:`similarity.rarity`: ~0.1 s of the parent's
+    at 2 MB a side, from the aligner's codes, ~0.4 s here from the words); then, told the
+    units paired (:func:`targets.paired_units`) and the alignments the terms' shifts read
+    (:func:`terms.shift_alignments`), the figures' changes and the terms' shifts, found from
+    each side's figures and the terms' uses."""
     yield words_ahead(old_body, _ahead(old_body))
+    yield rarity(old, new)  # (the words above still cached: each clause's read once here)
     forget_words()  # (sent: their memory serves the side facts)
     figures, uses = _side_facts(old, new)
     pairs = yield ASK

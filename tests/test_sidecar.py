@@ -310,3 +310,24 @@ def test_a_comparison_is_the_same_when_the_child_fails_after_it_was_told(monkeyp
     assert compare(old, new).to_json() == alone.to_json()
     assert here == [True]  # (found here, from the units the child was told)
     assert _children() == before
+
+
+@linux_two_cores
+def test_the_weights_come_from_the_child_when_it_has_sent_them(monkeypatch):
+    old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    parent, real = os.getpid(), compare_module.rarity
+    here = []
+
+    def rarity(*args):
+        if os.getpid() == parent:
+            here.append(len(args))
+        return real(*args)
+
+    monkeypatch.setattr(compare_module, "rarity", rarity)
+    for ready, found_here in ((True, []), (False, [3])):
+        here.clear()
+        monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
+        assert compare(old, new).to_json() == alone.to_json()
+        assert here == found_here  # (here from the aligner's codes only when not sent)
