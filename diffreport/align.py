@@ -216,15 +216,24 @@ def _code_counts(codes: np.ndarray) -> Counter[str]:
     return Counter(dict(zip(map(chr, ordered[starts].tolist()), counts.tolist(), strict=True)))
 
 
-def _postings(units: list[str]) -> dict[str, list[int]]:
-    """code → the indices of the ``units`` holding it, ascending, each once."""
-    owner, codes = _unit_codes(units)
-    keys = distinct_sorted(codes << _OWNER_BITS | owner)
-    code = keys >> _OWNER_BITS
-    starts = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1]))).tolist()
-    flat = (keys & ((1 << _OWNER_BITS) - 1)).tolist()
-    ends = [*starts[1:], len(flat)]
-    return {chr(c): flat[a:b] for c, a, b in zip(code[starts].tolist(), starts, ends, strict=True)}
+class _Postings:
+    """code → the indices of the units holding it, ascending, each once: read from sorted
+    arrays when asked (a few dozen codes of a document's tens of thousands ever are, where
+    a list made for every code cost milliseconds a document)."""
+
+    def __init__(self, units: list[str]) -> None:
+        owner, codes = _unit_codes(units)
+        keys = distinct_sorted(codes << _OWNER_BITS | owner)
+        self._codes = keys >> _OWNER_BITS
+        self._owners = keys & ((1 << _OWNER_BITS) - 1)
+        self._made: dict[str, list[int]] = {}  # (the same words are asked for again)
+
+    def get(self, code: str) -> list[int]:
+        got = self._made.get(code)
+        if got is None:
+            at = np.searchsorted(self._codes, [ord(code), ord(code) + 1])
+            got = self._made[code] = self._owners[at[0] : at[1]].tolist()
+        return got
 
 
 def _nearest_up(doc: Document, node: Node) -> str | None:
@@ -579,7 +588,7 @@ class Aligner:
         self._topic: frozenset[str] | None = None
         self._rare: dict[tuple[str, str], frozenset[str]] = {}
         # side → word code → indices of the blocks holding it (for :meth:`_stock`)
-        self._block_postings: dict[str, dict[str, list[int]]] = {}
+        self._block_postings: dict[str, _Postings] = {}
         self._stock_seen: dict[frozenset[str], bool] = {}
         # (side of the part, whole id, partner id) → the whole's words its partner lacks
         self._rests: dict[tuple[str, str, str], Counter[str]] = {}
@@ -677,10 +686,10 @@ class Aligner:
             key = "old" if side is self.old else "new"
             postings = self._block_postings.get(key)
             if postings is None:
-                postings = self._block_postings[key] = _postings(
-                    [side.profiles[b.id].ordered for b in side.doc.of_kind("block")]
+                postings = self._block_postings[key] = _Postings(
+                    list(map(_ORDERED, _profiles_of(side, side.doc.of_kind("block"))))
                 )
-            lists = sorted((postings.get(c, ()) for c in words), key=len)
+            lists = sorted(map(postings.get, words), key=len)
             if len(lists[0]) < STOCK_BLOCKS:
                 continue
             common = set(lists[0])
