@@ -1422,9 +1422,7 @@ class Aligner:
                 p.confidence = "high"
         blocks = [p for p in pairs.get("block", []) if p.old and p.new and p.confidence is None]
         if blocks:
-            # A runner-up this far below every pair's score decides as none would.
-            lowest = min(p.score or 0.0 for p in blocks)
-            runner = self._runner_ups(blocks, lowest / articles.DECISIVE_MARGIN - SCORE_SLACK)
+            runner = self._runner_ups(blocks)
             for p in blocks:
                 score = p.score or 0.0
                 best = runner.get(id(p), 0.0)
@@ -1433,10 +1431,12 @@ class Aligner:
             if p.confidence is None:
                 p.confidence = articles.confidence(p.score or 0.0, math.inf)
 
-    def _runner_ups(self, blocks: list[Pairing], floor: float = 0.0) -> dict[int, float]:
+    def _runner_ups(self, blocks: list[Pairing]) -> dict[int, float]:
         """For each block pairing, the best score of either of its first units with another
-        unit (candidates sharing rare words, see :func:`candidates`), or less than ``floor``
-        (a caller's bound below which a runner-up decides nothing) when that is below it."""
+        unit (candidates sharing rare words, see :func:`candidates`), or a score less than
+        its own divided by :data:`articles.DECISIVE_MARGIN` (0.0 among them) when the best is:
+        a runner-up that far below decides its confidence as none would, so a pair is scored
+        only as far as the pairings of its two units need."""
         olds_all, news_all = self.old.doc.of_kind("block"), self.new.doc.of_kind("block")
         all_o = [self.old.profiles[n.id] for n in olds_all]
         all_n = [self.new.profiles[n.id] for n in news_all]
@@ -1457,11 +1457,18 @@ class Aligner:
         if not len(keys):
             return {}
         olds, news = keys // len(all_n), keys % len(all_n)
+        firsts_o = np.array([oi[p.old[0]] for p in blocks], dtype=np.int64)
+        firsts_n = np.array([ni[p.new[0]] for p in blocks], dtype=np.int64)
+        # Each unit's floor: the least a runner-up must score to decide anything for the
+        # pairings it stands first in (none: never).
+        decides = np.array([p.score or 0.0 for p in blocks]) / articles.DECISIVE_MARGIN
+        floor_o, floor_n = np.full(len(all_o), np.inf), np.full(len(all_n), np.inf)
+        np.minimum.at(floor_o, firsts_o, decides - SCORE_SLACK)
+        np.minimum.at(floor_n, firsts_n, decides - SCORE_SLACK)
+        floor = np.minimum(floor_o[olds], floor_n[news])
         scores = indexed_similarities(all_o, all_n, olds, news, floor=floor)
         scored = np.flatnonzero(scores >= floor)
         olds, news, scores = olds[scored], news[scored], scores[scored]
-        firsts_o = np.array([oi[p.old[0]] for p in blocks], dtype=np.int64)
-        firsts_n = np.array([ni[p.new[0]] for p in blocks], dtype=np.int64)
         best = np.maximum(
             _best_but(olds, news, scores, firsts_o, firsts_n),
             _best_but(news, olds, scores, firsts_n, firsts_o),

@@ -221,12 +221,16 @@ def pair_similarities(
 
 
 def indexed_similarities(
-    old: list[Profile], new: list[Profile], rows: np.ndarray, cols: np.ndarray, floor: float = 0.0
+    old: list[Profile],
+    new: list[Profile],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    floor: float | np.ndarray = 0.0,
 ) -> np.ndarray:
     """:func:`similarity` of ``old[rows[k]]`` and ``new[cols[k]]`` for every k (no sampling),
     in C and numpy, with each unit's length and bag read once, not once per pair (a large
     group's candidates are tens of thousands of pairs of a few thousand units); 0.0 below
-    ``floor`` as :func:`pair_similarities`."""
+    ``floor`` as :func:`pair_similarities` (one for all pairs, or one for each)."""
     out = np.zeros(len(rows))
     if not len(rows):
         return out
@@ -236,7 +240,8 @@ def indexed_similarities(
     # The bag view: rapidfuzz's ratio of the bags, from the words they share (counted only
     # where a bound lets the bag reach the floor: elsewhere it is below, and the score 0.0).
     cut = floor * 100.0 - _CUTOFF_SLACK
-    may = _may_reach(old, new, rows, cols, len_a, len_b, cut) if floor > 0.0 else slice(None)
+    floored = np.ndim(floor) > 0 or floor > 0.0
+    may = _may_reach(old, new, rows, cols, len_a, len_b, cut) if floored else slice(None)
     bag = np.zeros(len(rows))
     bag[may] = _bag_ratio(
         len_a[may] + len_b[may], _shared_at(old, new, rows[may], cols[may], len_a[may], len_b[may])
@@ -306,16 +311,16 @@ def _may_reach(
     cols: np.ndarray,
     len_a: np.ndarray,
     len_b: np.ndarray,
-    cut: float,
+    cut: float | np.ndarray,
 ) -> np.ndarray:
     """The k (ascending) for which the bag view of ``old[rows[k]]`` and ``new[cols[k]]`` may
-    reach ``cut`` (percent) by two bounds on the words they share, both from above: the
+    reach ``cut`` (percent; or ``cut[k]``) by two bounds on the words they share, both from above: the
     shorter's length, and per bucket of words (:func:`bucket_counts`) the smaller count
     summed (the smaller of two sums is at least the sum of the smaller counts). Between
     unrelated units that share a rare word the second leaves about one pair in fifty."""
     total = len_a + len_b
     may = np.flatnonzero(_bag_ratio(total, np.minimum(len_a, len_b)) >= cut)
-    if len(may) < BUCKETS_ABOVE_PAIRS or cut < BUCKETS_FROM_FLOOR * 100.0:
+    if len(may) < BUCKETS_ABOVE_PAIRS or np.min(cut) < BUCKETS_FROM_FLOOR * 100.0:
         return may
     if len(may) >= len(old) + len(new):  # (every unit's counts: no search for the pairs')
         counts_o, counts_n, at_o, at_n = (
@@ -330,7 +335,7 @@ def _may_reach(
         counts_o = bucket_counts([old[i] for i in units_o.tolist()])
         counts_n = bucket_counts([new[j] for j in units_n.tolist()])
     bound = np.minimum(counts_o[at_o], counts_n[at_n]).sum(axis=1, dtype=np.int64)
-    return may[_bag_ratio(total[may], bound) >= cut]
+    return may[_bag_ratio(total[may], bound) >= (cut if np.ndim(cut) == 0 else cut[may])]
 
 
 def _distinct_at(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -107,3 +107,50 @@ def test_block_postings_are_the_units_holding_each_code(seed):
     postings = _Postings(units)
     for code in [*codes, chr(0x10000 + 400)] * 2:
         assert postings.get(code) == [k for k, u in enumerate(units) if code in u]
+
+
+@pytest.mark.parametrize(
+    ("old_name", "new_name"),
+    [
+        ("nankai-2024-plan.txt", "nankai-2025-plan.txt"),
+        ("nankai-2024-review-2025-outlook.txt", "nankai-2025-plan.txt"),
+        ("nankai-2024-district-news.txt", "nankai-2021-government-work-report.txt"),
+    ],
+)
+def test_block_confidences_are_those_of_every_runner_up_scored(old_name, new_name):
+    """Runner-ups are scored only as far as the pairings of their units need (a floor per
+    pair): each block pairing's confidence is the one from its best runner-up among all its
+    units' candidates, each scored in full."""
+    import math
+    from pathlib import Path
+
+    from diffreport import articles
+    from diffreport.align import Aligner
+    from diffreport.candidates import candidate_pairs
+    from diffreport.compare import load
+    from diffreport.similarity import similarity
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    old, new = load(seeds / old_name), load(seeds / new_name)
+    aligner = Aligner(old.part(front=False), new.part(front=False))
+    pairs = aligner.run()
+    blocks = [p for p in pairs["block"] if p.old and p.new and (p.score or 0.0) < articles.SURE]
+    aligner.rate(pairs)
+    olds, news = aligner.old.doc.of_kind("block"), aligner.new.doc.of_kind("block")
+    prof_o = [aligner.old.profiles[n.id] for n in olds]
+    prof_n = [aligner.new.profiles[n.id] for n in news]
+    oi = {n.id: k for k, n in enumerate(olds)}
+    ni = {n.id: k for k, n in enumerate(news)}
+    rows = sorted({oi[p.old[0]] for p in blocks})
+    cols = sorted({ni[p.new[0]] for p in blocks})
+    found = {(rows[i], j) for i, j in candidate_pairs([prof_o[i] for i in rows], prof_n).tolist()}
+    found |= {(i, cols[j]) for i, j in candidate_pairs(prof_o, [prof_n[j] for j in cols]).tolist()}
+    score = {(i, j): similarity(prof_o[i], prof_n[j]) for i, j in found}
+    decided = 0
+    for p in blocks:
+        a, b = oi[p.old[0]], ni[p.new[0]]
+        runner = max([s for (i, j), s in score.items() if (i == a) != (j == b)], default=0.0)
+        margin = p.score / runner if runner > 0 else math.inf
+        assert p.confidence == articles.confidence(p.score, margin)
+        decided += margin < articles.DECISIVE_MARGIN
+    assert decided >= 2  # runner-ups that decide
