@@ -216,7 +216,7 @@ def _code_counts(codes: np.ndarray) -> Counter[str]:
     return Counter(dict(zip(map(chr, ordered[starts].tolist()), counts.tolist(), strict=True)))
 
 
-class _Postings:
+class Postings:
     """code → the indices of the units holding it, ascending, each once: read from sorted
     arrays when asked (a few dozen codes of a document's tens of thousands ever are, where
     a list made for every code cost milliseconds a document)."""
@@ -588,7 +588,7 @@ class Aligner:
         self._topic: frozenset[str] | None = None
         self._rare: dict[tuple[str, str], frozenset[str]] = {}
         # side → word code → indices of the blocks holding it (for :meth:`_stock`)
-        self._block_postings: dict[str, _Postings] = {}
+        self._block_postings: dict[str, Postings] = {}
         self._stock_seen: dict[frozenset[str], bool] = {}
         # (side of the part, whole id, partner id) → the whole's words its partner lacks
         self._rests: dict[tuple[str, str, str], Counter[str]] = {}
@@ -686,7 +686,7 @@ class Aligner:
             key = "old" if side is self.old else "new"
             postings = self._block_postings.get(key)
             if postings is None:
-                postings = self._block_postings[key] = _Postings(
+                postings = self._block_postings[key] = Postings(
                     list(map(_ORDERED, _profiles_of(side, side.doc.of_kind("block"))))
                 )
             lists = sorted(map(postings.get, words), key=len)

@@ -268,7 +268,7 @@ def _each(units: Sequence[Profile], at: np.ndarray, view: Callable[[Profile], st
     """``view(units[k])`` for each k of ``at``, each unit read once: gathered in numpy (the
     pairs of a large group run to a hundred thousand, a Python lookup each cost a third of
     rapidfuzz's scoring of them)."""
-    distinct, where = _distinct_at(at)
+    distinct, where = distinct_at(at)
     return _objects(map(view, map(units.__getitem__, distinct.tolist())))[where].tolist()
 
 
@@ -330,15 +330,15 @@ def _may_reach(
             cols[may],
         )
     else:
-        units_o, at_o = _distinct_at(rows[may])
-        units_n, at_n = _distinct_at(cols[may])
+        units_o, at_o = distinct_at(rows[may])
+        units_n, at_n = distinct_at(cols[may])
         counts_o = bucket_counts([old[i] for i in units_o.tolist()])
         counts_n = bucket_counts([new[j] for j in units_n.tolist()])
     bound = np.minimum(counts_o[at_o], counts_n[at_n]).sum(axis=1, dtype=np.int64)
     return may[_bag_ratio(total[may], bound) >= (cut if np.ndim(cut) == 0 else cut[may])]
 
 
-def _distinct_at(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def distinct_at(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct ``values``, ascending; where each value stands among them): from one
     sort, each value's place scattered back (a binary search of each among the distinct
     ones cost several times as much on a hundred thousand pairs' units)."""
@@ -460,8 +460,8 @@ def _shared_at(
     if len(short):
         # Each unit's bag read once, gathered for the pairs in numpy (a Python lookup a pair
         # cost a third of rapidfuzz's scoring of them: large groups run to 100 000 pairs).
-        i_s, at_o = _distinct_at(rows[short])
-        j_s, at_n = _distinct_at(cols[short])
+        i_s, at_o = distinct_at(rows[short])
+        j_s, at_n = distinct_at(cols[short])
         units_o = list(map(old.__getitem__, i_s.tolist()))
         units_n = list(map(new.__getitem__, j_s.tolist()))
         _make_bags(units_o + units_n)

@@ -95,16 +95,16 @@ def test_lacking_words_are_counter_subtraction(size):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_block_postings_are_the_units_holding_each_code(seed):
-    """_Postings.get: the indices of the units holding a code, ascending and each once (a
+    """Postings.get: the indices of the units holding a code, ascending and each once (a
     unit repeating it too), none for a code no unit holds; asked again, the same."""
     import random
 
-    from diffreport.align import _Postings
+    from diffreport.align import Postings
 
     rng = random.Random(seed)
     codes = [chr(0x10000 + k) for k in range(300)]
     units = ["".join(rng.choices(codes, k=rng.randint(0, 40))) for _ in range(200)]
-    postings = _Postings(units)
+    postings = Postings(units)
     for code in [*codes, chr(0x10000 + 400)] * 2:
         assert postings.get(code) == [k for k, u in enumerate(units) if code in u]
 

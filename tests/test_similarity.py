@@ -241,10 +241,10 @@ def test_scores_above_a_high_floor_of_many_pairs_are_similaritys(floor, units, p
 
 @given(st.lists(st.integers(0, 50), max_size=200))
 def test_distinct_values_and_their_places_are_numpys(values):
-    """_distinct_at (one sort, places scattered back): numpy's distinct values and inverse."""
-    from diffreport.similarity import _distinct_at
+    """distinct_at (one sort, places scattered back): numpy's distinct values and inverse."""
+    from diffreport.similarity import distinct_at
 
     array = np.array(values, dtype=np.int64)
-    distinct, where = _distinct_at(array)
+    distinct, where = distinct_at(array)
     want, inverse = np.unique(array, return_inverse=True)
     assert distinct.tolist() == want.tolist() and where.tolist() == inverse.tolist()
