@@ -17,6 +17,7 @@ import gc
 import marshal
 import os
 import pickle
+import queue
 import select
 import signal
 import sys
@@ -115,11 +116,15 @@ def _read(pipe: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _write_message(pipe: int, value: object) -> None:
-    """``value`` pickled, after its length (8 bytes)."""
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    _write(pipe, len(data).to_bytes(8, "little"))
-    _write(pipe, data)
+def _write_all(pipe: int, outbox: queue.SimpleQueue[bytes | None]) -> None:
+    """Writes each message of ``outbox`` to ``pipe`` after its length (8 bytes), until None
+    (or until the pipe fails: the parent has gone)."""
+    while (data := outbox.get()) is not None:
+        try:
+            _write(pipe, len(data).to_bytes(8, "little"))
+            _write(pipe, data)
+        except OSError:
+            return
 
 
 def _read_message(pipe: int) -> bytes | None:
@@ -204,7 +209,9 @@ class Staged(Generic[T]):
             self._pid, self._pipe, self._tell = started
 
     def _send(self, pipe: int, told: int) -> None:
-        """In the child: each value pickled and written after its length (8 bytes)."""
+        """In the child: each value pickled and written after its length (8 bytes), on a
+        thread: a pipe holds 64 KB, and a value waits there until the parent asks for it (the
+        words' weights, sent early, once it has aligned), while the next ones are computed."""
 
         def read_told() -> object:
             data = _read_message(told)
@@ -212,9 +219,16 @@ class Staged(Generic[T]):
                 raise EOFError
             return _loads_told(data)
 
-        for value in _answered(self._fn(*self._args), read_told):
-            _write_message(pipe, value)
-            del value  # (not held while the next one is computed)
+        outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        writer = threading.Thread(target=_write_all, args=(pipe, outbox), daemon=True)
+        writer.start()
+        try:
+            for value in _answered(self._fn(*self._args), read_told):
+                outbox.put(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                del value  # (not held while the next one is computed)
+        finally:  # (what was found is sent, also when the next value fails)
+            outbox.put(None)
+            writer.join()
 
     def _run_here(self) -> Iterator[T]:
         told = iter(self._told)

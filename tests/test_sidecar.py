@@ -290,6 +290,21 @@ def test_a_value_passed_over_does_not_hold_the_child_up(tmp_path):
 
 
 @linux_two_cores
+def test_a_value_not_asked_for_yet_does_not_hold_the_child_up(tmp_path):
+    """A value waits in the pipe until the parent asks for it (the weights, sent early, are
+    asked for once the parent has aligned): the child goes on to the next meanwhile."""
+    go, done = tmp_path / "go", tmp_path / "done"
+    go.touch()
+    with Staged(_large_then_flags, str(go), str(done)) as work:
+        deadline = time.monotonic() + 20
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert done.exists()  # (before the parent asked for anything)
+        assert work.next() == b"x" * (4 << 20)
+        assert work.next() == "second"
+
+
+@linux_two_cores
 def test_a_comparison_is_the_same_when_the_child_fails_after_it_was_told(monkeypatch):
     """A child that ends while it pairs the figures (told the units paired): the parent
     finds the figures' changes and the terms' shifts itself, the same."""
