@@ -23,7 +23,7 @@ from .parse import parse
 from .result import Alignment, Comparison, Pairing
 from .sidecar import ASK, Staged, can_fork
 from .similarity import Vocabulary, rarity
-from .targets import Paired, Target, compare_targets, extract_targets, paired_units
+from .targets import Target, compare_targets, extract_targets, paired_units
 from .terms import TermUse, shift_alignments, shift_level_needed, term_shifts, term_uses
 from .tokens import forget_given_words, forget_words, segmenter
 
@@ -75,9 +75,9 @@ def compare(
     # words of the old document's first nodes while this one profiles the others from the
     # end, then the words' weights, each side's figures and the terms' uses (what the
     # measures, targets and terms need of the documents alone) while this one aligns; told
-    # the units paired, it pairs the figures, and told the alignments the terms' shifts read
-    # (their levels classified first), it finds the shifts while this one classifies the
-    # rest. One child only: a second, forked after aligning to classify half the costly
+    # the pairings, it finds their reading order and pairs the figures while this one
+    # classifies them, and told the alignments the terms' shifts read (their levels
+    # classified first), it finds the shifts while this one classifies the rest. One child only: a second, forked after aligning to classify half the costly
     # pairings, lost more to the pages both processes then copy (copy-on-write, ~0.3 GB of
     # heap) than it saved (real-1m: classify 0.37 -> 0.41 s).
     fork = can_fork(chars, workers)
@@ -108,19 +108,12 @@ def compare(
             for level, front_pairs in _align_front(old_doc, new_doc, weights).items():
                 pairs[level] = front_pairs + pairs[level]
         with _timed(timings, "classify"):
-            if child is not None:
-                child.tell(paired_units(p for level in LEVELS for p in pairs[level]))
             classify = Classifier(old_doc, new_doc, weights)
-            ordered = _in_reading_order(pairs, old_doc, new_doc)
-            classified: dict[str, list[Alignment]] = {}
-            if child is not None:  # the levels the terms' shifts read first, for the child
-                while (level := shift_level_needed(classified)) is not None:
-                    classified[level] = [classify(p) for p in ordered[level]]
-                child.tell(shift_alignments(classified))
-            for level in LEVELS:
-                if level not in classified:
-                    classified[level] = [classify(p) for p in ordered[level]]
-            alignments = [a for level in LEVELS for a in classified[level]]
+            if child is not None:
+                alignments = _classify_beside(child, classify, pairs, old_doc, new_doc)
+            else:
+                orders = _reading_positions(pairs, old_doc, new_doc)
+                alignments = [classify(pairs[lv][k]) for lv in LEVELS for k in orders[lv]]
         with _timed(timings, "targets+terms"):
             if child is not None:
                 targets, terms = child.next()
@@ -130,19 +123,54 @@ def compare(
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
 
 
+def _classify_beside(
+    child: Staged,
+    classify: Classifier,
+    pairs: dict[str, list[Pairing]],
+    old: Document,
+    new: Document,
+) -> list[Alignment]:
+    """The alignments, level by level in reading order, classified while the child finds
+    that order (told each level's pairings' ids: a classification does not depend on what
+    was classified before it), pairs the figures, and finds the terms' shifts from the
+    levels they read, classified first and told it."""
+    child.tell({level: ([p.old for p in ps], [p.new for p in ps]) for level, ps in pairs.items()})
+    found: dict[str, list[Alignment]] = {}  # each level's alignments, as the aligner paired
+    while (level := shift_level_needed(found)) is not None:
+        found[level] = [classify(p) for p in pairs[level]]
+    if child.ready():
+        orders = cast(dict[str, list[int]], child.next())
+    else:  # (a busy machine: found here)
+        child.skip()
+        orders = _reading_positions(pairs, old, new)
+    classified = {level: [found[level][k] for k in orders[level]] for level in found}
+    child.tell(shift_alignments(classified))
+    for level in LEVELS:
+        if level not in classified:
+            classified[level] = [classify(pairs[level][k]) for k in orders[level]]
+    return [a for level in LEVELS for a in classified[level]]
+
+
 def _beside(old_body: Document, old: Document, new: Document) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
     (:func:`_ahead`); the words' weights (:func:`similarity.rarity`: ~0.1 s of the parent's
-    at 2 MB a side, from the aligner's codes, ~0.4 s here from the words); then, told the
-    units paired (:func:`targets.paired_units`) and the alignments the terms' shifts read
-    (:func:`terms.shift_alignments`), the figures' changes and the terms' shifts, found from
-    each side's figures and the terms' uses."""
+    at 2 MB a side, from the aligner's codes, ~0.4 s here from the words); then, told each
+    level's pairings' ids, their reading order (~0.1 s of the parent's); told the alignments
+    the terms' shifts read (:func:`terms.shift_alignments`), the figures' changes (from the
+    units paired, :func:`targets.paired_units`) and the terms' shifts, found from each side's
+    figures and the terms' uses."""
     yield words_ahead(old_body, _ahead(old_body))
     yield rarity(old, new)  # (the words above still cached: each clause's read once here)
     forget_words()  # (sent: their memory serves the side facts)
     figures, uses = _side_facts(old, new)
-    pairs = yield ASK
-    targets = compare_targets(old, new, figures=figures, pairs=cast(list[Paired], pairs))
+    told = cast(dict[str, tuple[list[list[str]], list[list[str]]]], (yield ASK))
+    pairs = {
+        level: [Pairing(level, o, n, None) for o, n in zip(olds, news, strict=True)]
+        for level, (olds, news) in told.items()
+    }
+    yield _reading_positions(pairs, old, new)
+    paired = paired_units(p for level in LEVELS for p in pairs[level])
+    targets = compare_targets(old, new, figures=figures, pairs=paired)
     shown = yield ASK
     yield targets, term_shifts(old, new, cast(list[Alignment], shown), uses=uses)
 
@@ -190,18 +218,18 @@ def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dic
     return pairs
 
 
-def _in_reading_order(
+def _reading_positions(
     pairs: dict[str, list[Pairing]], old: Document, new: Document
-) -> dict[str, list[Pairing]]:
-    """Each level's pairings in reading order (see :func:`reading_order`)."""
-    out: dict[str, list[Pairing]] = {}
+) -> dict[str, list[int]]:
+    """Each level's pairings' indices in reading order (see :func:`reading_order`)."""
+    out: dict[str, list[int]] = {}
     for level in LEVELS:
         # A level's pairings hold only its own units: their order among those is all the
         # sort needs (one pass over each side's units of the level, not over all nodes).
         old_units, new_units = old.of_kind(level), new.of_kind(level)
         old_pos = {n.id: i for i, n in enumerate(old_units)}
         new_pos = {n.id: i for i, n in enumerate(new_units)}
-        out[level] = reading_order(pairs[level], old_units, old_pos, new_pos)
+        out[level] = reading_positions(pairs[level], old_units, old_pos, new_pos)
     return out
 
 
@@ -211,6 +239,13 @@ def reading_order(
     """Alignments in reading order of the new document; a dropped unit sorts right after the
     new-side partner of the nearest paired unit before it in the old document (``old_units``:
     the old units of the level, in reading order)."""
+    return [pairs[k] for k in reading_positions(pairs, old_units, old_pos, new_pos)]
+
+
+def reading_positions(
+    pairs: list[Pairing], old_units: list[Node], old_pos: dict[str, int], new_pos: dict[str, int]
+) -> list[int]:
+    """The index of each pairing of :func:`reading_order`'s, in its order."""
     # Each pairing's key is (its first new position, 0, its first old position) or, dropped,
     # (its anchor, 1, its old position): positions gathered in one pass each, the anchors
     # and the sort in numpy (tens of thousands of pairings a level; a tuple key each and a
@@ -254,8 +289,7 @@ def reading_order(
     primary[dropped] = anchor[dropped_old]
     last = first_old.copy()
     last[dropped] = dropped_old
-    order = np.lexsort((last, (~paired).astype(np.int64), primary))
-    return [pairs[k] for k in order.tolist()]
+    return np.lexsort((last, (~paired).astype(np.int64), primary)).tolist()
 
 
 def _first(ids: list[str], pos: dict[str, int]) -> int:

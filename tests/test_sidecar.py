@@ -346,3 +346,20 @@ def test_the_weights_come_from_the_child_when_it_has_sent_them(monkeypatch):
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
         assert compare(old, new).to_json() == alone.to_json()
         assert here == found_here  # (here from the aligner's codes only when not sent)
+
+
+@linux_two_cores
+@pytest.mark.parametrize(
+    "law", ["中国人民解放军文职人员条例", "保守国家秘密法", "北京市实施《水法》办法"]
+)
+def test_classified_as_aligned_and_put_in_the_childs_reading_order_is_the_same(law, monkeypatch):
+    """Told the pairings, the child sends their reading order while the parent classifies
+    them as the aligner paired them (with the rarity, figures and terms from the child too):
+    the same comparison as in one process, on revisions with renames and moved units."""
+    old, new = sorted(REVISIONS.glob(f"{law}.*.md"))
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each value waited for)
+    forked = compare(old, new)
+    assert forked.to_json() == alone.to_json()
+    assert forked.terms["renames"] and any(a.moved for a in forked.alignments)
