@@ -57,6 +57,7 @@ from .similarity import (
     shared_words,
     similarity,
     similarity_matrix,
+    unit_lengths,
 )
 from .tokens import content_word_tuple, content_words, give_words
 
@@ -456,14 +457,13 @@ def _scores_reaching(
     total = cost(old, new)
     if total < BAG_FIRST_COST or total > EXACT_BUDGET:  # (above: scored on samples)
         return similarity_matrix(old, new, workers)
-    len_o = np.fromiter((len(p.ordered) for p in old), dtype=np.int64, count=len(old))
-    len_n = np.fromiter((len(p.ordered) for p in new), dtype=np.int64, count=len(new))
+    len_o, len_n = unit_lengths(old), unit_lengths(new)
     # No more words shared than the shorter has: the bag is at most 2 min / sum of lengths.
     total = len_o[:, None] + len_n[None, :]
     bound = 2.0 * np.minimum(len_o[:, None], len_n[None, :]) / np.maximum(total, 1)
     rows, cols = np.nonzero((bound >= floor - SCORE_SLACK) | (total == 0))
     scores = np.zeros((len(old), len(new)))
-    scores[rows, cols] = indexed_similarities(old, new, rows, cols, floor=floor)
+    scores[rows, cols] = indexed_similarities(old, new, rows, cols, floor, (len_o, len_n))
     return scores
 
 
@@ -499,8 +499,7 @@ def _sparse_scores(
     of those word codes, or ``allowed``, are candidates (:func:`candidates.candidate_pairs`)."""
     if not old or not new:
         return {}
-    len_o = np.fromiter(map(len, map(_ORDERED, old)), dtype=np.int64, count=len(old))
-    len_n = np.fromiter(map(len, map(_ORDERED, new)), dtype=np.int64, count=len(new))
+    len_o, len_n = unit_lengths(old), unit_lengths(new)
     weight = TIE_BREAK if moved else POSITION_PRIOR
     # Pairs whose bag view is below threshold - weight score below the threshold (below,
     # indexed_similarities gives 0.0), unless scored on samples (units above SAMPLE_ABOVE
@@ -536,7 +535,9 @@ def _sparse_scores(
         at = np.flatnonzero(rates == rate)
         # What cannot reach the threshold even with the largest prior is not scored in full.
         if rate == 1:
-            score[at] = indexed_similarities(old, new, rows[at], cols[at], threshold - weight)
+            score[at] = indexed_similarities(
+                old, new, rows[at], cols[at], threshold - weight, (len_o, len_n)
+            )
             continue
         score[at] = pair_similarities(
             [old[i] for i in rows[at].tolist()],
@@ -1438,8 +1439,7 @@ class Aligner:
         a runner-up that far below decides its confidence as none would, so a pair is scored
         only as far as the pairings of its two units need."""
         olds_all, news_all = self.old.doc.of_kind("block"), self.new.doc.of_kind("block")
-        all_o = [self.old.profiles[n.id] for n in olds_all]
-        all_n = [self.new.profiles[n.id] for n in news_all]
+        all_o, all_n = _profiles_of(self.old, olds_all), _profiles_of(self.new, news_all)
         oi = {n.id: k for k, n in enumerate(olds_all)}
         ni = {n.id: k for k, n in enumerate(news_all)}
         rows = np.array(sorted({oi[p.old[0]] for p in blocks}), dtype=np.int64)

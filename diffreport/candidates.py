@@ -104,7 +104,8 @@ def candidate_pairs(
         if floor > 0.0:
             # A unit's candidates are its own lookup's (the others' only rank its pairs):
             # only units with a pair that may reach the floor need it.
-            close = bags_reaching(old, new, rows, cols, floor)
+            lengths = (_lengths(words_o), _lengths(words_n))
+            close = bags_reaching(old, new, rows, cols, floor, lengths)
             looks_o = np.zeros(len(old), dtype=bool)
             looks_o[rows[close]] = True
             looks_n = np.zeros(len(new), dtype=bool)
@@ -132,11 +133,16 @@ def candidate_pairs(
     return np.stack((keys // len(new), keys % len(new)), axis=1)
 
 
+def _lengths(wordings: list[str]) -> np.ndarray:
+    """Each wording's number of words."""
+    return np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
+
+
 def _distinct_words(wordings: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(unit index, word code) of every distinct word of every unit (given their wordings),
     by unit and code (one sort of all the units' codes: long units, such as sections, hold
     thousands)."""
-    lengths = np.fromiter(map(len, wordings), dtype=np.int64, count=len(wordings))
+    lengths = _lengths(wordings)
     text = "".join(wordings).encode("utf-32-le", "surrogatepass")
     codes = np.frombuffer(text, dtype=np.uint32).astype(np.int64)
     owner = np.repeat(np.arange(len(wordings), dtype=np.int64), lengths)

@@ -226,16 +226,17 @@ def indexed_similarities(
     rows: np.ndarray,
     cols: np.ndarray,
     floor: float | np.ndarray = 0.0,
+    lengths: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """:func:`similarity` of ``old[rows[k]]`` and ``new[cols[k]]`` for every k (no sampling),
     in C and numpy, with each unit's length and bag read once, not once per pair (a large
     group's candidates are tens of thousands of pairs of a few thousand units); 0.0 below
-    ``floor`` as :func:`pair_similarities` (one for all pairs, or one for each)."""
+    ``floor`` as :func:`pair_similarities` (one for all pairs, or one for each). ``lengths``:
+    the units' numbers of words, when the caller has them (:func:`unit_lengths`)."""
     out = np.zeros(len(rows))
     if not len(rows):
         return out
-    len_o = np.fromiter(map(len, map(_ORDERED, old)), dtype=np.int64, count=len(old))
-    len_n = np.fromiter(map(len, map(_ORDERED, new)), dtype=np.int64, count=len(new))
+    len_o, len_n = lengths if lengths is not None else (unit_lengths(old), unit_lengths(new))
     len_a, len_b = len_o[rows], len_n[cols]
     # The bag view: rapidfuzz's ratio of the bags, from the words they share (counted only
     # where a bound lets the bag reach the floor: elsewhere it is below, and the score 0.0).
@@ -260,6 +261,13 @@ def indexed_similarities(
 
 
 _ORDERED = attrgetter("ordered")
+
+
+def unit_lengths(units: Sequence[Profile]) -> np.ndarray:
+    """Each unit's number of words, read in C."""
+    return np.fromiter(map(len, map(_ORDERED, units)), dtype=np.int64, count=len(units))
+
+
 # A profile's bag once made (None before: see Profile.bag), read without the property's call.
 _MADE_BAG = attrgetter("_bag")
 
@@ -289,14 +297,18 @@ def _bag_ratio(total: np.ndarray, shared: np.ndarray) -> np.ndarray:
 
 
 def bags_reaching(
-    old: list[Profile], new: list[Profile], rows: np.ndarray, cols: np.ndarray, floor: float
+    old: list[Profile],
+    new: list[Profile],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    floor: float,
+    lengths: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """The k for which :func:`indexed_similarities` of ``old[rows[k]]`` and ``new[cols[k]]``
     with this ``floor`` counts the ordered view (its bag view reaches the floor): the others
     score 0.0. Words are counted only for the pairs whose lengths let the bag reach it (no
-    more words shared than the shorter has)."""
-    len_o = np.fromiter(map(len, map(_ORDERED, old)), dtype=np.int64, count=len(old))
-    len_n = np.fromiter(map(len, map(_ORDERED, new)), dtype=np.int64, count=len(new))
+    more words shared than the shorter has). ``lengths`` as for indexed_similarities."""
+    len_o, len_n = lengths if lengths is not None else (unit_lengths(old), unit_lengths(new))
     len_a, len_b = len_o[rows], len_n[cols]
     cut = floor * 100.0 - _CUTOFF_SLACK
     may = _may_reach(old, new, rows, cols, len_a, len_b, cut)

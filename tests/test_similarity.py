@@ -215,7 +215,7 @@ def test_scores_above_a_high_floor_of_many_pairs_are_similaritys(floor, units, p
     for the pairs' units): bags_reaching keeps exactly the pairs whose bag reaches the
     floor, and indexed_similarities gives similarity's scores with that floor, though most
     pairs share little."""
-    from diffreport.similarity import bags_reaching
+    from diffreport.similarity import bags_reaching, unit_lengths
 
     rng = random.Random(int(floor * 100))
     a = _random_profiles(rng, units, [1, 4, 9, 20, 300], [30, 400, 5000])
@@ -233,9 +233,12 @@ def test_scores_above_a_high_floor_of_many_pairs_are_similaritys(floor, units, p
     rows[: units // 2], cols[: units // 2] = reworded, np.arange(units // 2, units)
     want = [similarity(a[i], b[j], floor=floor) for i, j in zip(rows, cols, strict=True)]
     assert indexed_similarities(a, b, rows, cols, floor=floor).tolist() == want
+    lengths = (unit_lengths(a), unit_lengths(b))  # (a caller's, read once)
+    assert indexed_similarities(a, b, rows, cols, floor, lengths).tolist() == want
     bag = [fuzz.ratio(a[i].bag, b[j].bag) for i, j in zip(rows, cols, strict=True)]
     reach = [k for k, r in enumerate(bag) if r >= floor * 100.0 - 1e-6]
     assert bags_reaching(a, b, rows, cols, floor).tolist() == reach
+    assert bags_reaching(a, b, rows, cols, floor, lengths).tolist() == reach
     assert 10 < len(reach) < len(rows) / 2
 
 
