@@ -92,7 +92,9 @@ def candidate_pairs(
     rank = np.empty(len(codes), dtype=np.int64)
     rank[np.lexsort((codes, df))] = np.arange(len(codes))
     # 1 / log(1 + df) as math.log gives it (numpy's log may differ in the last bit).
-    weight = np.array([1.0 / math.log(1.0 + d) if d else 0.0 for d in range(int(df.max()) + 1)])
+    weight = np.zeros(int(df.max()) + 1)
+    held = distinct_sorted(df[df > 0])  # (only the counts that occur: a few hundred)
+    weight[held] = [1.0 / math.log(1.0 + d) for d in held.tolist()]
     reach_o = reach_n = None
     if must_share is not None:
         wanted = np.isin(codes, must_share)

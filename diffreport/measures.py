@@ -11,7 +11,7 @@ import math
 import re
 from functools import lru_cache
 from itertools import chain
-from operator import add
+from operator import add, attrgetter, itemgetter
 
 import numpy as np
 
@@ -62,6 +62,7 @@ RARITY_WEIGHT = 0.5
 # difference of wording.
 ORDER_PRIOR = 1e-4
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
+_ID, _OLD, _NEW, _FIRST = attrgetter("id"), attrgetter("old"), attrgetter("new"), itemgetter(0)
 _CJK_FIRST, _CJK_LAST = 0x3400, 0x9FFF  # (the same range as code points)
 
 
@@ -278,16 +279,15 @@ def pair_measures(
     for p in pairs.get("block", []):
         for o in p.old:
             block_links.setdefault(o, set()).update(p.new)
-    old_nodes = [old.node(p.old[0]) for p in dropped]
-    new_nodes = [new.node(p.new[0]) for p in added]
+    old_nodes = list(map(old.node, map(_FIRST, map(_OLD, dropped))))
+    new_nodes = list(map(new.node, map(_FIRST, map(_NEW, added))))
     holders = unique_spans(old, new, old_nodes, new_nodes)
     # The rarity a name's word needs (see _names_something): once, not per group scored.
     name_floor = max(weights.values(), default=0.0) - _NAME_RARITY_SPAN
     edges = _measure_edges(old, new, old_nodes, new_nodes, weights, name_floor, pairs, holders)
     # Equal scores resolve to the order-keeping choice (ORDER_PRIOR), as the aligner's do.
     old_units, new_units = old.of_kind(level), new.of_kind(level)  # once: of_kind scans all
-    po = {n.id: k / max(1, len(old_units)) for k, n in enumerate(old_units)}
-    pn = {n.id: k / max(1, len(new_units)) for k, n in enumerate(new_units)}
+    po, pn = _places(old_units), _places(new_units)
     ranked = {
         (i, j): (s - ORDER_PRIOR * (po[old_nodes[i].id] - pn[new_nodes[j].id]) ** 2, moved)
         for (i, j), (s, moved) in edges.items()
@@ -313,6 +313,13 @@ def pair_measures(
     out = dict(pairs)
     out[level] = [p for p in kept if id(p) not in parts]
     return out
+
+
+def _places(units: list[Node]) -> dict[str, float]:
+    """Each unit's id → its index over the number of units (k / n as Python divides: IEEE
+    division of exactly converted integers), made in C (tens of thousands of clauses)."""
+    places = (np.arange(len(units)) / max(1, len(units))).tolist()
+    return dict(zip(map(_ID, units), places, strict=True))
 
 
 def _measure_edges(
