@@ -168,9 +168,12 @@ def _beside(old_body: Document, old: Document, new: Document) -> Generator[objec
         level: [Pairing(level, o, n, None) for o, n in zip(olds, news, strict=True)]
         for level, (olds, news) in told.items()
     }
+    del told  # (the pairings' memory serves what follows: this process adds to the peak)
     yield _reading_positions(pairs, old, new)
     paired = paired_units(p for level in LEVELS for p in pairs[level])
+    del pairs
     targets = compare_targets(old, new, figures=figures, pairs=paired)
+    del paired
     shown = yield ASK
     yield targets, term_shifts(old, new, cast(list[Alignment], shown), uses=uses)
 
