@@ -77,9 +77,10 @@ def compare(
     # measures, targets and terms need of the documents alone) while this one aligns; told
     # the pairings, it finds their reading order and pairs the figures while this one
     # classifies them, and told the alignments the terms' shifts read (their levels
-    # classified first), it finds the shifts while this one classifies the rest. One child only: a second, forked after aligning to classify half the costly
-    # pairings, lost more to the pages both processes then copy (copy-on-write, ~0.3 GB of
-    # heap) than it saved (real-1m: classify 0.37 -> 0.41 s).
+    # classified first), it finds the shifts while this one classifies the rest. One child
+    # only: a second, forked after aligning to classify half the costly pairings, lost more
+    # to the pages both processes then copy (copy-on-write, ~0.3 GB of heap) than it saved
+    # (real-1m: classify 0.37 -> 0.41 s).
     fork = can_fork(chars, workers)
     if fork:
         segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared

@@ -1,14 +1,16 @@
-"""Work that needs only the parsed documents, done beside the comparison on a second core.
+"""Work done beside the parent on a second core, in a forked child.
 
-A forked child (:class:`Staged`) inherits the documents for nothing (copy-on-write) and
-sends back only its results, small next to them (the words of the old document's first nodes,
-the figures' and terms' changes), through a pipe, each as soon as it is found; the parent
-profiles, aligns and classifies meanwhile, and tells the child, through a second pipe, what
-its later work needs of the parent's (the units the alignment paired). Where a fork is unsafe or cannot pay (:func:`can_fork`: no
-``fork`` or not Linux, one core available, ``workers=1`` — batch and history already fill the
-cores —, other Python threads running, whose locks the child would inherit held, or documents
-too small to be worth a process) the caller does the work in process. Whatever goes wrong in
-the child, the parent computes the results itself: the output is the same either way.
+A forked child (:class:`Staged`) inherits the parent's data for nothing (copy-on-write) and
+sends back only its results, small next to them (in a comparison: the words of the old
+document's first nodes, the words' weights, the pairings' reading order, the figures' and
+terms' changes; in the briefing: the appendix's paragraphs), through a pipe, each as soon as
+it is found; the parent works on meanwhile, and tells the child through a second pipe what its
+later work needs of the parent's (the units the alignment paired). Where a fork is unsafe or
+cannot pay (:func:`can_fork`: no ``fork`` or not Linux, one core available, ``workers=1`` —
+batch and history already fill the cores —, other Python threads running, whose locks the
+child would inherit held, or documents too small to be worth a process) the caller does the
+work in process. Whatever goes wrong in the child, the parent computes the results itself:
+the output is the same either way.
 """
 
 from __future__ import annotations
