@@ -19,6 +19,7 @@ import numpy as np
 from .similarity import (
     Profile,
     bags_reaching,
+    distinct_at,
     distinct_sorted,
     in_sorted,
     linear_sum_assignment,
@@ -377,15 +378,11 @@ def by_unit_votes_met(g_unit: np.ndarray, votes: np.ndarray, met: np.ndarray) ->
     the votes as their rank among the distinct votes (a lexsort is three stable sorts)."""
     if not len(g_unit):
         return np.zeros(0, dtype=np.int64)
-    # Each vote's rank among the distinct votes, most votes 0: from one sort of the votes
-    # (a binary search of each among the distinct ones cost three times as much).
-    ascending = np.argsort(votes)
-    ordered = votes[ascending]
-    rise = np.cumsum(np.concatenate(([False], ordered[1:] != ordered[:-1])))
-    rank = np.empty(len(votes), dtype=np.int64)
-    rank[ascending] = int(rise[-1]) - rise
+    # Each vote's rank among the distinct votes, most votes 0.
+    distinct, where = distinct_at(votes)
+    rank = len(distinct) - 1 - where
     unit_bits = int(g_unit.max()).bit_length()
-    rank_bits = max(1, int(rise[-1])).bit_length()
+    rank_bits = max(1, len(distinct) - 1).bit_length()
     met_bits = int(met.max()).bit_length()
     if unit_bits + rank_bits + met_bits > _PACKED_BITS:
         return np.lexsort((met, -votes, g_unit))
