@@ -21,14 +21,17 @@ def _units(rng: random.Random, vocab: Vocabulary, n: int, words: list[str]) -> l
 
 
 @pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("table_cells", [part_search.SHARED_TABLE_CELLS, 0])
+@pytest.mark.parametrize("counted_by", ["table", "sorted keys", "as chosen"])
 @pytest.mark.parametrize("rarity", ["counted", "random", "short"])
-def test_best_is_the_unit_holding_the_largest_share(seed, table_cells, rarity, monkeypatch):
+def test_best_is_the_unit_holding_the_largest_share(seed, counted_by, rarity, monkeypatch):
     """Every leftover gets the unit that brute force finds (the largest containment, the
     first in the given order on a tie), or none below PART_CONTAINMENT; shared words
     counted from a table or from sorted keys alike; whatever the words' frequencies (they
     only order the search: random counts, or none for the codes beyond a short table)."""
-    monkeypatch.setattr(part_search, "SHARED_TABLE_CELLS", table_cells)
+    if counted_by == "table":
+        monkeypatch.setattr(part_search, "SHARED_TABLE_PER_WORD", 1 << 40)
+    elif counted_by == "sorted keys":
+        monkeypatch.setattr(part_search, "SHARED_TABLE_CELLS", 0)
     rng = random.Random(seed)
     vocab = Vocabulary()
     words = [f"w{k}" for k in range(150)]
