@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain, compress, filterfalse, pairwise
-from operator import attrgetter
+from operator import attrgetter, not_
 
 import numpy as np
 
@@ -177,6 +177,12 @@ def _profiles_of(side: _Side, nodes: list[Node]) -> list[Profile]:
     """The profiles of ``nodes`` (of ``side``), looked up in C: the groups across a document
     run to tens of thousands of units."""
     return list(map(side.profiles.__getitem__, map(_ID, nodes)))
+
+
+def _free(nodes: list[Node], linked: dict[str, set[str]]) -> list[bool]:
+    """For each of ``nodes``, whether it is free (in no pairing, as ``linked`` records them),
+    found in C (the leftovers of unrelated text run to tens of thousands a level)."""
+    return list(map(not_, map(linked.__contains__, map(_ID, nodes))))
 
 
 # The kind one level up the hierarchy from each kind below sections.
@@ -370,27 +376,69 @@ def cut_at_punctuation(text: str, pieces: list[str]) -> bool:
     return not text[pos:].strip()
 
 
-def _residual(whole: Profile, partner: Profile) -> Counter[str]:
-    """The words of ``whole`` that ``partner`` lacks, with their counts (as multisets)."""
-    if whole.ordered == partner.ordered:
-        return Counter()
-    return lacking_words(whole.ordered, partner.ordered)
+class Remainder:
+    """The words a whole has beyond its partner (a multiset of codes, see
+    :func:`lacking_words`): as a Counter for short units; for long ones (sections run to a
+    document's words) as sorted arrays of codes and counts, which a part is counted against
+    in numpy, not word by word."""
+
+    __slots__ = ("_counts", "_codes", "_numbers")
+
+    def __init__(self, whole: str, partner: str) -> None:
+        self._counts: Counter[str] | None = None
+        self._codes = self._numbers = np.zeros(0, dtype=np.int64)
+        if whole == partner:
+            self._counts = Counter()
+        elif len(whole) + len(partner) <= RESIDUAL_BY_ARRAY:
+            self._counts = Counter(whole)
+            self._counts -= Counter(partner)
+        else:
+            self._codes, self._numbers = _lacking_codes(whole, partner)
+
+    def counts(self) -> Counter[str]:
+        """The remainder as a Counter (made when first asked, for a long one)."""
+        if self._counts is None:
+            words = self._codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+            self._counts = Counter(dict(zip(words, self._numbers.tolist(), strict=True)))
+        return self._counts
+
+    def total(self) -> int:
+        """How many words (with repeats)."""
+        if self._counts is not None:
+            return sum(self._counts.values())
+        return int(self._numbers.sum())
+
+    def overlap(self, part: Profile) -> int:
+        """How many of ``part``'s words (as a multiset) the remainder holds."""
+        if self._counts is not None:
+            counts = self._counts
+            return sum(min(n, counts[c]) for c, n in Counter(part.ordered).items())
+        codes, numbers = np.unique(_as_codes(part.ordered), return_counts=True)
+        held = counts_at(self._codes, self._numbers, codes.astype(np.int64))
+        return int(np.minimum(numbers, held).sum())
+
+    def among(self, part: Profile) -> set[str]:
+        """The distinct words of ``part`` the remainder holds."""
+        if self._counts is not None:
+            counts = self._counts
+            return {c for c in set(part.ordered) if c in counts}
+        return set(part.ordered).intersection(self.counts())
 
 
 def lacking_words(whole: str, partner: str) -> Counter[str]:
     """The codes of ``whole`` that ``partner`` lacks, with their counts (as multisets: per
     distinct code, not per position; counts > 0). Long code strings (sections run to a
     document's words) are counted in numpy."""
-    if len(whole) + len(partner) <= RESIDUAL_BY_ARRAY:
-        rest = Counter(whole)
-        rest -= Counter(partner)
-        return rest
+    return Remainder(whole, partner).counts()
+
+
+def _lacking_codes(whole: str, partner: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`lacking_words` as (codes, ascending, as integers; their counts), in numpy."""
     codes_w, counts_w = np.unique(_as_codes(whole), return_counts=True)
     codes_p, counts_p = np.unique(_as_codes(partner), return_counts=True)
     lacking = counts_w - counts_at(codes_p, counts_p, codes_w)
     kept = lacking > 0
-    words = codes_w[kept].tobytes().decode("utf-32-le", "surrogatepass")
-    return Counter(dict(zip(words, lacking[kept].tolist(), strict=True)))
+    return codes_w[kept].astype(np.int64), lacking[kept]
 
 
 def _as_codes(codes: str) -> np.ndarray:
@@ -398,25 +446,20 @@ def _as_codes(codes: str) -> np.ndarray:
     return np.frombuffer(codes.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _overlap(part: Profile, counts: Counter[str]) -> int:
-    """How many of ``part``'s words (as a multiset) ``counts`` holds."""
-    return sum(min(n, counts[c]) for c, n in Counter(part.ordered).items())
+def _share_of(rest: Remainder, part: Profile) -> float:
+    """:func:`containment` of the remainder ``rest`` in ``part``."""
+    total = rest.total()
+    return rest.overlap(part) / total if total else 0.0
 
 
-def _share_of(counts: Counter[str], part: Profile) -> float:
-    """:func:`containment` of the multiset ``counts`` in ``part``."""
-    total = sum(counts.values())
-    return _overlap(part, counts) / total if total else 0.0
-
-
-def _share_in(part: Profile, counts: Counter[str]) -> float:
-    """:func:`containment` of ``part`` in the multiset ``counts``: the same overlap (the LCS
+def _share_in(part: Profile, rest: Remainder) -> float:
+    """:func:`containment` of ``part`` in the remainder ``rest``: the same overlap (the LCS
     of two sorted code strings is their multiset intersection), counted per distinct word of
     the part rather than by an LCS over the whole (a section's remainder runs to a
     document's words)."""
     if not part.ordered:
         return 0.0
-    return _overlap(part, counts) / len(part.ordered)
+    return rest.overlap(part) / len(part.ordered)
 
 
 def _unique_twins(old: list[Profile], new: list[Profile]) -> dict[int, int]:
@@ -592,7 +635,7 @@ class Aligner:
         self._block_postings: dict[str, Postings] = {}
         self._stock_seen: dict[frozenset[str], bool] = {}
         # (side of the part, whole id, partner id) → the whole's words its partner lacks
-        self._rests: dict[tuple[str, str, str], Counter[str]] = {}
+        self._rests: dict[tuple[str, str, str], Remainder] = {}
 
     def _link(self, pairing: Pairing) -> None:
         for o in pairing.old:
@@ -733,12 +776,22 @@ class Aligner:
     # -- one level ------------------------------------------------------------------------
 
     def _pair(
-        self, level: Kind, olds: list[Node], news: list[Node], threshold: float, moved: bool
+        self,
+        level: Kind,
+        olds: list[Node],
+        news: list[Node],
+        threshold: float,
+        moved: bool,
+        profiles: tuple[list[Profile], list[Profile]] | None = None,
     ) -> None:
+        """Pair ``olds`` with ``news`` (``profiles``: theirs, when the caller has them)."""
         if not olds or not news:
             return
-        old_p = _profiles_of(self.old, olds)
-        new_p = _profiles_of(self.new, news)
+        if profiles is not None:
+            old_p, new_p = profiles
+        else:
+            old_p = _profiles_of(self.old, olds)
+            new_p = _profiles_of(self.new, news)
         bar = WEAK_BAR.get(level)
         # A sentence or clause paired across the document stays paired only if it shares a
         # word few blocks use or their blocks are paired (:meth:`_unlink_stock`): a pair that
@@ -801,19 +854,24 @@ class Aligner:
             self.pairs[level].append(pairing)
             self._link(pairing)
 
-    def _pair_relative(self, level: Kind, olds_all: list[Node], news_all: list[Node]) -> None:
+    def _pair_relative(
+        self,
+        level: Kind,
+        olds_all: list[Node],
+        news_all: list[Node],
+        profiles: tuple[list[Profile], list[Profile]],
+    ) -> None:
         """Mutual best matches among the leftovers (the free units of ``olds_all`` and
-        ``news_all``), clear of their runners-up (see :data:`RELATIVE_FLOOR`). Large groups
-        score only candidate pairs (no n × m matrix): an unscored pair shares none of either
-        unit's rarest words."""
+        ``news_all``, whose ``profiles`` are given), clear of their runners-up (see
+        :data:`RELATIVE_FLOOR`). Large groups score only candidate pairs (no n × m matrix):
+        an unscored pair shares none of either unit's rarest words."""
         floor = RELATIVE_FLOOR[level]
         low = floor / RELATIVE_MARGIN  # a runner-up below this cannot spoil any margin
-        olds = [n for n in olds_all if n.id not in self.linked_old]
-        news = [n for n in news_all if n.id not in self.linked_new]
+        free_o, free_n = _free(olds_all, self.linked_old), _free(news_all, self.linked_new)
+        olds, news = list(compress(olds_all, free_o)), list(compress(news_all, free_n))
         if not olds or not news:
             return
-        old_p = _profiles_of(self.old, olds)
-        new_p = _profiles_of(self.new, news)
+        old_p, new_p = list(compress(profiles[0], free_o)), list(compress(profiles[1], free_n))
         if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
             score = _scores_reaching(old_p, new_p, low, self.workers)
             edges = {
@@ -948,22 +1006,24 @@ class Aligner:
         # Across the document: what moved to another parent. From here on a unit is free
         # only if it is free now (pairs are undone only among those made since, or the
         # provisional ones, free now): the passes below look at these lists, not at all.
-        left_old = [n for n in olds_all if n.id not in self.linked_old]
-        left_new = [n for n in news_all if n.id not in self.linked_new]
+        left_old = list(compress(olds_all, _free(olds_all, self.linked_old)))
+        left_new = list(compress(news_all, _free(news_all, self.linked_new)))
+        # (each leftover's profile looked up once for the passes below)
+        profiles = (_profiles_of(self.old, left_old), _profiles_of(self.new, left_new))
         if left_old and left_new:
             before = len(self.pairs[level])
-            self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], moved=True)
+            self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], True, profiles)
             for p in self.pairs[level][before:]:
                 p.moved = self._parents_differ(p.old[0], p.new[0], level)
             if level in ("sentence", "clause"):
                 self._unlink_stock(level, before)
         if level in RELATIVE_FLOOR:
-            self._pair_relative(level, left_old, left_new)
+            self._pair_relative(level, left_old, left_new, profiles)
         for p in provisional:
             if p.old[0] not in self.linked_old and p.new[0] not in self.linked_new:
                 self.pairs[level].append(p)
                 self._link(p)
-        self._group_parts(level, left_old, left_new)
+        self._group_parts(level, left_old, left_new, profiles)
         self._leave_unpaired(level, left_old, left_new)
 
     def _leave_unpaired(self, level: Kind, olds: list[Node], news: list[Node]) -> None:
@@ -1207,24 +1267,31 @@ class Aligner:
         old_id, new_id = (whole_id, part_id) if side == "new" else (part_id, whole_id)
         return self._blocks_linked(old_id, new_id) or self._distinctive_in(part, rest)
 
-    def _rest(self, side: str, whole_id: str, partner_id: str) -> Counter[str]:
+    def _rest(self, side: str, whole_id: str, partner_id: str) -> Remainder:
         """The words of ``whole_id`` (not of ``side``) that ``partner_id`` (of ``side``)
         lacks; many leftovers are tried against the same pair, so it is counted once."""
         key = (side, whole_id, partner_id)
         rest = self._rests.get(key)
         if rest is None:
             here, there = (self.new, self.old) if side == "new" else (self.old, self.new)
-            rest = _residual(there.profiles[whole_id], here.profiles[partner_id])
+            rest = Remainder(there.profiles[whole_id].ordered, here.profiles[partner_id].ordered)
             self._rests[key] = rest
         return rest
 
-    def _distinctive_in(self, part: Profile, rest: Counter[str]) -> bool:
-        """:meth:`_distinctive` of ``part`` and a remainder held as counts."""
-        return not self._stock({c for c in set(part.ordered) if c in rest})
+    def _distinctive_in(self, part: Profile, rest: Remainder) -> bool:
+        """:meth:`_distinctive` of ``part`` and a remainder."""
+        return not self._stock(rest.among(part))
 
-    def _group_parts(self, level: Kind, olds: list[Node], news: list[Node]) -> None:
-        """Attach leftovers (the free units of ``olds`` and ``news``, in document order) whose
-        words lie mostly inside a paired unit: splits and merges.
+    def _group_parts(
+        self,
+        level: Kind,
+        olds: list[Node],
+        news: list[Node],
+        profiles: tuple[list[Profile], list[Profile]] | None = None,
+    ) -> None:
+        """Attach leftovers (the free units of ``olds`` and ``news``, in document order; with
+        their ``profiles`` when the caller has them) whose words lie mostly inside a paired
+        unit: splits and merges.
 
         Symmetric in the two documents (swapping them swaps splits and merges): both sides
         propose against the same one-to-one pairs, a tie goes to the pair whose partner stands
@@ -1234,13 +1301,18 @@ class Aligner:
         proposals: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"old": [], "new": []})
         for side, here, there in (("new", self.new, self.old), ("old", self.old, self.new)):
             linked = self.linked_new if side == "new" else self.linked_old
-            left = [n for n in (news if side == "new" else olds) if n.id not in linked]
+            units = news if side == "new" else olds
+            free = _free(units, linked)
+            left = list(compress(units, free))
             if not left or not singles:
                 continue
             other = "old" if side == "new" else "new"
             # (tens of thousands of leftovers at the clause level of unrelated text: each
             # profile looked up once, its length read in C)
-            profs = _profiles_of(here, left)
+            if profiles is not None:
+                profs = list(compress(profiles[1 if side == "new" else 0], free))
+            else:
+                profs = _profiles_of(here, left)
             parts = list(
                 compress(profs, map(MIN_PART_WORDS.__le__, map(len, map(_ORDERED, profs))))
             )

@@ -93,6 +93,40 @@ def test_lacking_words_are_counter_subtraction(size):
         assert lacking_words(a, b) == want
 
 
+@pytest.mark.parametrize("size", [10, 200, 400, 5000])
+def test_a_remainder_counts_a_part_as_counters_do(size):
+    """Remainder (a Counter for short units, sorted arrays for long ones): its total, the
+    words of a part it holds (a multiset overlap) and the part's distinct words among it are
+    those Counter arithmetic gives, short and long parts, empty ones included."""
+    import random
+    from collections import Counter
+
+    from diffreport.align import Remainder
+    from diffreport.similarity import Profile
+
+    rng = random.Random(size)
+    codes = [chr(0x10000 + int(rng.paretovariate(1.2)) % 900) for _ in range(size)]
+    whole = "".join(codes)
+    partner = "".join(rng.choices(codes, k=size // 2)) + "".join(rng.choices("𐀀𐀁", k=7))
+    for a, b in ((whole, partner), (partner, whole), (whole, ""), ("", whole), (whole, whole)):
+        want = Counter(a)
+        want -= Counter(b)
+        rest = Remainder(a, b)
+        assert rest.counts() == want
+        assert rest.total() == sum(want.values())
+        for part in (
+            "",
+            "".join(rng.choices(codes, k=5)),
+            "".join(rng.choices(codes, k=size)) + "𐀂",
+            a,
+            b,
+        ):
+            held = Counter(part)
+            held &= want
+            assert Remainder(a, b).overlap(Profile(part)) == sum(held.values())
+            assert Remainder(a, b).among(Profile(part)) == set(held)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_block_postings_are_the_units_holding_each_code(seed):
     """Postings.get: the indices of the units holding a code, ascending and each once (a
