@@ -27,7 +27,7 @@ from .similarity import (
     rarity,
     similarity_matrix,
 )
-from .tokens import LABEL_WORD, content_words, display_tokens, idf_table
+from .tokens import LABEL_WORD, NUMBER, content_words, cut_run, display_tokens, idf_table
 
 # Measure pairing (see `pair_measures`): a reworded measure inside a paired block, and a
 # measure that moved to another block, which must be more convincing.
@@ -90,6 +90,47 @@ def anchor_spans(text: str) -> frozenset[str]:
     )
 
 
+# The runs of Chinese that display_tokens cuts into words (cut_run's inputs): its scan
+# (tokens' token pattern) with the same number first, which takes the units after a figure
+# (`2025年`, `5万余户`), so a run starts where it ends; the other tokens (Latin, one other
+# character) hold no Chinese, and skipping them ends every match where that scan's ends.
+_RUN_SCAN = re.compile(rf"{NUMBER.pattern}|([\u3400-\u4dbf\u4e00-\u9fff]+)")
+# Characters _CJK takes for a word that no such run holds (each is a token of its own, which
+# a span could join to a run's words): a text holding one is read whole.
+_CJK_OUTSIDE_RUNS = re.compile(r"[\u4dc0-\u4dff]")
+
+
+@lru_cache(maxsize=65536)
+def _run_spans(run: str) -> frozenset[str]:
+    """:func:`anchor_spans` of one run of Chinese (its words are cut_run's: what
+    display_tokens makes of it wherever it stands)."""
+    words = [
+        _BREAK if w[-1] in _LABEL_ENDS and LABEL_WORD.fullmatch(w) else w for w in cut_run(run)
+    ]
+    twos = list(map(add, words, words[1:]))
+    threes = map(add, twos, words[2:])
+    return frozenset(
+        g for g in chain(words, twos, threes) if ANCHOR_MIN_CHARS <= len(g) <= ANCHOR_MAX_CHARS
+    )
+
+
+def spans_led_by(text: str, heads: set[str]) -> frozenset[str]:
+    """The :func:`anchor_spans` of ``text`` whose first :data:`ANCHOR_MIN_CHARS` characters are
+    one of ``heads``: a span's words are consecutive Chinese words, so it lies in one run of
+    Chinese (any other token breaks it), and only the runs holding a head are cut into words
+    (between unrelated documents, a few of a text's runs; anchor_spans cuts them all)."""
+    if _CJK_OUTSIDE_RUNS.search(text):
+        return frozenset(g for g in anchor_spans(text) if g[:ANCHOR_MIN_CHARS] in heads)
+    found: set[str] = set()
+    last = ANCHOR_MIN_CHARS - 1
+    for run in _RUN_SCAN.findall(text):  # ("" for a number)
+        if len(run) > last and any(
+            run[k : k + ANCHOR_MIN_CHARS] in heads for k in range(len(run) - last)
+        ):
+            found.update(g for g in _run_spans(run) if g[:ANCHOR_MIN_CHARS] in heads)
+    return frozenset(found)
+
+
 def unique_spans(
     old: Document, new: Document, old_left: list[Node], new_left: list[Node]
 ) -> dict[str, tuple[str, str]]:
@@ -103,12 +144,20 @@ def unique_spans(
     few, many = (old_left, new_left) if len(old_left) <= len(new_left) else (new_left, old_left)
     # A span both sides hold as text begins with a run of ANCHOR_MIN_CHARS Chinese characters
     # that both hold: only the texts holding such a run are read (unrelated text: a third).
+    # (every span looked for begins with one of those runs: only the runs of Chinese holding
+    # one are cut into words, see spans_led_by)
     few_at, many_at, runs = shared_runs([n.text for n in few], [n.text for n in many])
-    wanted = {g for k in few_at for g in anchor_spans(few[k].text) if g[:ANCHOR_MIN_CHARS] in runs}
+    led: dict[str, frozenset[str]] = {}  # text -> its spans led by runs (texts recur below)
+
+    def spans_of(text: str) -> frozenset[str]:
+        got = led.get(text)
+        if got is None:
+            got = led[text] = spans_led_by(text, runs)
+        return got
+
+    wanted = set().union(*(spans_of(few[k].text) for k in few_at))
     held = texts_holding([many[k].text for k in many_at], wanted)
-    wanted &= set().union(
-        *(anchor_spans(many[many_at[k]].text) for k in set(chain(*held.values())))
-    )
+    wanted &= set().union(*(spans_of(many[many_at[k]].text) for k in set(chain(*held.values()))))
     unique = wanted
     holders: list[dict[str, str]] = []  # per document: span -> the one clause holding it
     for doc in (old, new):
@@ -119,7 +168,7 @@ def unique_spans(
         for g, holding in texts_holding([c.text for c in clauses], unique).items():
             found = None
             for k in holding:
-                if g in anchor_spans(clauses[k].text):
+                if g in spans_of(clauses[k].text):
                     if found is not None:
                         found = None
                         break
@@ -334,7 +383,7 @@ def _measure_edges(
 ) -> dict[tuple[int, int], tuple[float, bool]]:
     """Candidate pairs (old index, new index) → (score, moved) above their threshold
     (``holders``: the anchors, each with the clauses holding it, see :func:`unique_spans`)."""
-    unique = set(holders)
+    unique = _Anchors(set(holders))
     # The leftovers of each paired block (only those are grouped: walked down from the
     # blocks when they are fewer than the leftovers, as between unrelated documents).
     linked = [p for p in pairs.get("block", []) if p.old and p.new]
@@ -534,12 +583,33 @@ def _clause_blocks(doc: Document, blocks: set[str]) -> dict[str, str]:
     return out
 
 
+class _Anchors:
+    """The anchors (spans of :func:`unique_spans`) and, for a text, those it holds: found
+    among the spans led by the anchors' first characters (:func:`spans_led_by`), once a
+    text."""
+
+    def __init__(self, spans: set[str]) -> None:
+        self.spans = spans
+        self._heads = {g[:ANCHOR_MIN_CHARS] for g in spans}
+        self._held: dict[str, frozenset[str]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def held_by(self, text: str) -> frozenset[str]:
+        """The anchors ``text`` holds (as :func:`anchor_spans` finds them)."""
+        got = self._held.get(text)
+        if got is None:
+            got = self._held[text] = spans_led_by(text, self._heads) & self.spans
+        return got
+
+
 def _measure_scores(
     old_nodes: list[Node],
     new_nodes: list[Node],
     weights: dict[str, float],
     name_floor: float,
-    unique: set[str],
+    unique: _Anchors,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(scores, anchors): word similarity blended with rarity-weighted overlap, plus the
     anchor bonus; anchors counts the places that hold (0 where none does)."""
@@ -571,11 +641,11 @@ def _measure_scores(
     if unique:
         where: dict[str, int] = {}
         for j, n in enumerate(new_nodes):
-            for g in anchor_spans(n.text) & unique:
+            for g in unique.held_by(n.text):
                 where[g] = j
         found: dict[tuple[int, int], list[str]] = {}
         for i, o in enumerate(old_nodes):
-            for g in anchor_spans(o.text) & unique:
+            for g in unique.held_by(o.text):
                 if g in where:
                     found.setdefault((i, where[g]), []).append(g)
         for (i, j), spans in found.items():

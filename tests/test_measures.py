@@ -133,3 +133,35 @@ def test_unique_spans_are_those_one_clause_of_each_document_holds():
     for g, (old_id, new_id) in found.items():
         assert g in anchor_spans(old.node(old_id).text)
         assert g in anchor_spans(new.node(new_id).text)
+
+
+def test_spans_led_by_heads_are_those_anchor_spans_finds():
+    """spans_led_by (only the runs of Chinese holding a head are cut into words) finds the
+    anchor spans beginning with a head that anchor_spans (the whole text cut) finds: texts of
+    Chinese words, article numbers, figures taking the units after them (`2025年条…`: the run
+    starts after the unit), Latin words, punctuation, spaces and the characters a word may
+    hold outside a run of Chinese (U+4DC0-U+4DFF)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from diffreport.measures import ANCHOR_MIN_CHARS, anchor_spans, spans_led_by
+
+    pieces = st.sampled_from(
+        "长江 采砂 河道管理 许可证 天津港集团 航线 的 第三十四条 十二条 2025年 5万余户 GitHub ， 。"
+        " ䷀ ䷁天 汾水道消防站 西营门外小学 航运金融 三 条 3 12 万 余 年 月 类 个 4.5 % x - １".split()
+        + [" ", "\n"]
+    )
+
+    @settings(max_examples=1000, deadline=None)
+    @given(st.lists(pieces, max_size=14), st.data())
+    def check(parts, data):
+        text = "".join(parts)
+        spans = anchor_spans(text)
+        starts = {g[:ANCHOR_MIN_CHARS] for g in spans}
+        runs = [text[k : k + ANCHOR_MIN_CHARS] for k in range(max(0, len(text) - 3))]
+        heads = set(data.draw(st.lists(st.sampled_from(sorted(starts) + runs + ["长江采砂"]))))
+        want = frozenset(g for g in spans if g[:ANCHOR_MIN_CHARS] in heads)
+        assert spans_led_by(text, heads) == want
+        assert spans_led_by(text, starts) == spans
+
+    check()
