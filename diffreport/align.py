@@ -540,8 +540,25 @@ def _sparse_scores(
     that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
     for all pairs at once (``process.cpdist``). With ``must_share``, only pairs sharing one
     of those word codes, or ``allowed``, are candidates (:func:`candidates.candidate_pairs`)."""
+    rows, cols, score = _sparse_edges(old, new, threshold, moved, must_share, allowed)
+    return dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), score.tolist(), strict=True))
+
+
+_NO_EDGES = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def _sparse_edges(
+    old: list[Profile],
+    new: list[Profile],
+    threshold: float,
+    moved: bool,
+    must_share: np.ndarray | None = None,
+    allowed: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_sparse_scores` as arrays (old indices, new indices, scores), the pairs in
+    ascending order (as their tuples sort)."""
     if not old or not new:
-        return {}
+        return _NO_EDGES
     len_o, len_n = unit_lengths(old), unit_lengths(new)
     weight = TIE_BREAK if moved else POSITION_PRIOR
     # Pairs whose bag view is below threshold - weight score below the threshold (below,
@@ -551,7 +568,7 @@ def _sparse_scores(
     floor = 0.0 if sampled else threshold - weight
     pairs = candidate_pairs(old, new, must_share, allowed, floor)  # sorted, as tuples sort
     if not len(pairs):
-        return {}
+        return _NO_EDGES
     rows, cols = pairs[:, 0], pairs[:, 1]
     exact = (
         2 * len(pairs) * int(len_o.max()) * int(len_n.max()) / WORD_BITS <= EXACT_BUDGET
@@ -590,13 +607,7 @@ def _sparse_scores(
         )
     score += bonus
     keep = np.flatnonzero(score >= threshold)
-    return dict(
-        zip(
-            zip(rows[keep].tolist(), cols[keep].tolist(), strict=True),
-            score[keep].tolist(),
-            strict=True,
-        )
-    )
+    return rows[keep], cols[keep], score[keep]
 
 
 def tokenised(
@@ -686,15 +697,24 @@ class Aligner:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(old indices, new indices) of the pairs of ``olds`` × ``news`` whose blocks are
         paired with each other (:meth:`_blocks_linked`), and of those in no block."""
-        block_n, block_o = self.new.block, self.old.block
+        # (the units' blocks read in C, and only the units of paired blocks, or of none,
+        # walked: between unrelated documents tens of thousands of units, few such)
+        blocks_o = list(map(self.old.block.__getitem__, map(_ID, olds)))
+        blocks_n = list(map(self.new.block.__getitem__, map(_ID, news)))
+        linked_old = self.linked_old
+        partners: dict[int, Iterable[str | None]] = {}
+        for i, ob in enumerate(blocks_o):
+            if ob is None:
+                partners[i] = (None,)
+            elif ob in linked_old:
+                partners[i] = linked_old[ob]
+        wanted = set(chain.from_iterable(partners.values()))
         by_block: dict[str | None, list[int]] = defaultdict(list)
-        for j, n in enumerate(news):
-            by_block[block_n[n.id]].append(j)
+        for j in compress(range(len(news)), map(wanted.__contains__, blocks_n)):
+            by_block[blocks_n[j]].append(j)
         rows: list[int] = []
         cols: list[int] = []
-        for i, o in enumerate(olds):
-            ob = block_o[o.id]
-            linked = self.linked_old.get(ob, ()) if ob is not None else (None,)
+        for i, linked in partners.items():
             for b in linked:
                 found = by_block.get(b, ())
                 rows.extend([i] * len(found))
@@ -872,23 +892,18 @@ class Aligner:
         if not olds or not news:
             return
         old_p, new_p = list(compress(profiles[0], free_o)), list(compress(profiles[1], free_n))
+        # The edges in ascending order of (old, new), as arrays: tens of thousands between
+        # unrelated texts.
         if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
             score = _scores_reaching(old_p, new_p, low, self.workers)
-            edges = {
-                (int(i), int(j)): float(score[i, j])
-                for i, j in zip(*np.nonzero(score >= low), strict=True)
-            }
+            rows, cols = np.nonzero(score >= low)  # (row-major: ascending)
+            rows, cols = rows.astype(np.int64), cols.astype(np.int64)
+            scores = score[rows, cols].astype(np.float64)
         else:
-            edges = _sparse_scores(old_p, new_p, low, moved=True)
+            rows, cols, scores = _sparse_edges(old_p, new_p, low, moved=True)
         # Scored once; each round takes the clear mutual best pairs, and their rows and
-        # columns leave the runner-up lists of the next. In numpy: tens of thousands of
-        # edges between unrelated texts.
-        keys = sorted(edges)
-        rows = np.array([i for i, _ in keys], dtype=np.int64)
-        cols = np.array([j for _, j in keys], dtype=np.int64)
-        scores = np.array([edges[e] for e in keys], dtype=np.float64)
-        size_o = np.array([p.size for p in old_p], dtype=np.int64)
-        size_n = np.array([p.size for p in new_p], dtype=np.int64)
+        # columns leave the runner-up lists of the next.
+        size_o, size_n = unit_lengths(old_p), unit_lengths(new_p)
         for _ in range(RELATIVE_ROUNDS):
             best_o, second_o = articles.top_two(rows, scores, len(olds))
             best_n, second_n = articles.top_two(cols, scores, len(news))
@@ -1512,8 +1527,8 @@ class Aligner:
         only as far as the pairings of its two units need."""
         olds_all, news_all = self.old.doc.of_kind("block"), self.new.doc.of_kind("block")
         all_o, all_n = _profiles_of(self.old, olds_all), _profiles_of(self.new, news_all)
-        oi = {n.id: k for k, n in enumerate(olds_all)}
-        ni = {n.id: k for k, n in enumerate(news_all)}
+        oi = dict(zip(map(_ID, olds_all), range(len(olds_all)), strict=True))  # (made in C)
+        ni = dict(zip(map(_ID, news_all), range(len(news_all)), strict=True))
         rows = np.array(sorted({oi[p.old[0]] for p in blocks}), dtype=np.int64)
         cols = np.array(sorted({ni[p.new[0]] for p in blocks}), dtype=np.int64)
         by_row = candidate_pairs([all_o[i] for i in rows.tolist()], all_n)
