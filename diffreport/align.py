@@ -619,6 +619,15 @@ def tokenised(
     return _Side.of(doc, vocab, halfway)
 
 
+# The levels whose pairings no later level changes, once a level is aligned: the sections
+# (checked against the blocks) and blocks once the blocks are; the sentences once they are
+# (the clauses are still paired as measures after, :func:`measures.pair_measures`).
+SETTLED_AFTER: dict[str, tuple[Kind, ...]] = {
+    "block": ("section", "block"),
+    "sentence": ("sentence",),
+}
+
+
 class Aligner:
     def __init__(
         self,
@@ -1562,9 +1571,18 @@ class Aligner:
         )
         return dict(zip(map(id, blocks), best.tolist(), strict=True))
 
-    def run(self) -> dict[str, list[Pairing]]:
+    def run(
+        self, settled: Callable[[Kind, list[Pairing]], None] | None = None
+    ) -> dict[str, list[Pairing]]:
+        """Each level's pairings; ``settled(level, pairings)`` is called as soon as a level's
+        stand as :meth:`run` returns them (their confidences still to :meth:`rate`): the
+        sections and blocks once the blocks are aligned, the sentences once they are (so a
+        second process can classify them while this one aligns the rest)."""
         for level in LEVELS:
             self.align_level(level)
             if level == "block":
                 self._check_sections()
+            if settled is not None:
+                for done in SETTLED_AFTER.get(level, ()):
+                    settled(done, self.pairs[done])
         return self.pairs

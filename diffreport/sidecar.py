@@ -2,10 +2,11 @@
 
 A forked child (:class:`Staged`) inherits the parent's data for nothing (copy-on-write) and
 sends back only its results, small next to them (in a comparison: the words of the old
-document's first nodes, the words' weights, the pairings' reading order, the figures' and
-terms' changes; in the briefing: the appendix's paragraphs), through a pipe, each as soon as
-it is found; the parent works on meanwhile, and tells the child through a second pipe what its
-later work needs of the parent's (the units the alignment paired). Where a fork is unsafe or
+document's first nodes, the words' weights, the terms' uses, what classifying the settled
+levels found, the pairings' reading order, the figures' changes; in the briefing: the
+appendix's paragraphs), through a pipe, each as soon as it is found; the parent works on
+meanwhile, and tells the child through a second pipe what its later work needs of the
+parent's (the pairings, as the aligner settles them). Where a fork is unsafe or
 cannot pay (:func:`can_fork`: no ``fork`` or not Linux, one core available, ``workers=1`` —
 batch and history already fill the cores —, other Python threads running, whose locks the
 child would inherit held, or documents too small to be worth a process) the caller does the
@@ -138,14 +139,14 @@ def _read_message(pipe: int) -> bytes | None:
 # marshal's format without references: lists and strings written as they come (pickle's memo
 # of each one, and marshal's references to interned strings, cost three times as much for
 # tens of thousands of tuples of node ids). Parent and child run the same Python.
-_MARSHAL_VERSION = 2
+MARSHAL_VERSION = 2
 
 
 def _dumps_told(message: object) -> bytes:
     """A message told, as bytes: by marshal when it holds only built-in values, else pickled
     (a first byte says which)."""
     try:
-        return b"m" + marshal.dumps(message, _MARSHAL_VERSION)
+        return b"m" + marshal.dumps(message, MARSHAL_VERSION)
     except ValueError:
         return b"p" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
 

@@ -87,6 +87,12 @@ def _full_text(doc: Document) -> str:
     return "\n".join(n.text for n in _full_nodes(doc))
 
 
+def full_texts(old: Document, new: Document) -> tuple[str, str]:
+    """The texts the terms are counted in, of both documents (:func:`term_uses` and
+    :func:`term_shifts` take them when already made: a second core makes them beforehand)."""
+    return _full_text(old), _full_text(new)
+
+
 class _Places:
     """Which block of a document each offset of its :func:`_full_text` lies in, to turn a
     term's uses (found once for all terms by :func:`count_terms`) into the blocks holding it:
@@ -877,11 +883,13 @@ class TermUse:
     new_places: list[str]
 
 
-def term_uses(old: Document, new: Document) -> dict[str, TermUse]:
+def term_uses(
+    old: Document, new: Document, texts: tuple[str, str] | None = None
+) -> dict[str, TermUse]:
     """Every candidate term of a shift — quoted spans, the policy terms, each document's
     TF-IDF keywords — with its uses: what :func:`term_shifts` needs of the two documents
-    alone (a second core finds it while the first aligns)."""
-    old_text, new_text = _full_text(old), _full_text(new)
+    alone (a second core finds it while the first aligns); ``texts``: :func:`full_texts`."""
+    old_text, new_text = texts or full_texts(old, new)
     quoted = set(_quoted_terms(new)) | set(_quoted_terms(old))
     candidates: dict[str, None] = dict.fromkeys(sorted(quoted, key=lambda t: -len(t)))
     if re.search(r"[\u4e00-\u9fff]", old_text + new_text):
@@ -912,12 +920,13 @@ def term_shifts(
     alignments: list[Alignment] | None = None,
     limit: int = SHIFTS_SHOWN,
     uses: dict[str, TermUse] | None = None,
+    texts: tuple[str, str] | None = None,
 ) -> dict[str, list]:
     """New, dropped, rising and falling terms, and renames; ``uses`` are :func:`term_uses`
-    of the two documents when already found."""
+    of the two documents and ``texts`` their :func:`full_texts`, when already found."""
+    old_text, new_text = texts = texts or full_texts(old, new)
     if uses is None:
-        uses = term_uses(old, new)
-    old_text, new_text = _full_text(old), _full_text(new)
+        uses = term_uses(old, new, texts)
     rename_candidates = _candidates(alignments, new) if alignments else {}
     renames = []
     if rename_candidates:

@@ -363,3 +363,102 @@ def test_classified_as_aligned_and_put_in_the_childs_reading_order_is_the_same(l
     forked = compare(old, new)
     assert forked.to_json() == alone.to_json()
     assert forked.terms["renames"] and any(a.moved for a in forked.alignments)
+
+
+@linux_two_cores
+@pytest.mark.parametrize(
+    "law", ["中国人民解放军文职人员条例", "保守国家秘密法", "北京市实施《水法》办法"]
+)
+def test_the_levels_the_child_classifies_while_the_parent_aligns_are_the_same(law, monkeypatch):
+    """Told the sections', blocks' and sentences' pairings as the aligner settles them, the
+    child classifies them while the parent aligns the rest (their confidences rated after):
+    the parent classifies only the front matter's of those levels and the clauses, finds the
+    terms' shifts from the uses the child found, and the comparison is the one made in one
+    process."""
+    old, new = sorted(REVISIONS.glob(f"{law}.*.md"))
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each value waited for)
+    parent, real = os.getpid(), compare_module.Classifier.__call__
+    here: list[str] = []
+
+    def classify(self, pairing):
+        if os.getpid() == parent:
+            here.append(pairing.level)
+        return real(self, pairing)
+
+    monkeypatch.setattr(compare_module.Classifier, "__call__", classify)
+    real_uses, uses_here = compare_module.term_uses, []
+
+    def term_uses(*args, **kwargs):
+        if os.getpid() == parent:
+            uses_here.append(1)
+        return real_uses(*args, **kwargs)
+
+    monkeypatch.setattr(compare_module, "term_uses", term_uses)
+    monkeypatch.setattr(importlib.import_module("diffreport.terms"), "term_uses", term_uses)
+    forked = compare(old, new)
+    assert forked.to_json() == alone.to_json()
+    assert not uses_here  # (the shifts found here from the terms' uses the child found)
+    fronts = {
+        level: sum(1 for a in alone.at(level) if a.level == level and _in_front(alone, a))
+        for level in compare_module.CLASSIFIED_BESIDE
+    }
+    for level in compare_module.CLASSIFIED_BESIDE:
+        assert here.count(level) == fronts[level]
+    assert here.count("clause") == len(alone.at("clause"))  # (the parent's own)
+    assert {a.confidence for a in forked.at("block") if a.old and a.new} - {None}
+
+
+def _in_front(comparison, alignment) -> bool:
+    """Whether an alignment is of the front matter (the title, enactment history)."""
+    old_front = {n.id for n in comparison.old.part(front=True).nodes}
+    new_front = {n.id for n in comparison.new.part(front=True).nodes}
+    return any(i in old_front for i in alignment.old) or any(i in new_front for i in alignment.new)
+
+
+@linux_two_cores
+def test_a_comparison_is_the_same_when_the_child_fails_while_it_classifies(monkeypatch):
+    """A child that ends while it classifies the settled levels: the parent classifies them
+    itself, and the comparison is the same."""
+    old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    parent, real = os.getpid(), compare_module.Classifier.__call__
+
+    def fails_in_a_child(self, pairing):
+        if os.getpid() != parent and pairing.level == "sentence":
+            raise RuntimeError("the child's failure")
+        return real(self, pairing)
+
+    monkeypatch.setattr(compare_module.Classifier, "__call__", fails_in_a_child)
+    before = _children()
+    for ready in (False, True):
+        monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
+        assert compare(old, new).to_json() == alone.to_json()
+    assert _children() == before
+
+
+@linux_two_cores
+def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_order(
+    monkeypatch,
+):
+    """The terms' shifts read the sentences when no clause changed: the child sends them
+    after the reading order, which the parent then passes over and finds itself."""
+    old, new = sorted(REVISIONS.glob("保守国家秘密法.*.md"))
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    real = compare_module.shift_level_needed
+
+    def sentences_first(found):
+        return real(found) if "sentence" in found or "block" not in found else "sentence"
+
+    monkeypatch.setattr(compare_module, "shift_level_needed", sentences_first)
+    skipped = []
+    real_skip = Staged.skip
+    monkeypatch.setattr(Staged, "skip", lambda self: skipped.append(1) or real_skip(self))
+    for ready in (False, True):
+        skipped.clear()
+        monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
+        assert compare(old, new).to_json() == alone.to_json()
+        assert skipped  # (the order, passed over)
