@@ -205,8 +205,8 @@ def _classify_beside(
     start = time.perf_counter()
     terms = term_shifts(old, new, shift_alignments(classified), uses=uses, texts=texts)
     spent = time.perf_counter() - start  # (a stage of its own in --profile, not classify's)
-    timings["targets+terms"] = timings.get("targets+terms", 0.0) + spent
     timings["classify"] = timings.get("classify", 0.0) - spent
+    timings["targets+terms"] = timings.get("targets+terms", 0.0) + spent
     orders |= _reading_positions(pairs, old, new, tuple(lv for lv in LEVELS if lv not in orders))
     rest = SENT_AFTER_ORDER + tuple(lv for lv in LEVELS if lv not in SENT_AFTER_ORDER)
     for level in rest:  # (the child's in the order it sends them)
