@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from operator import add, attrgetter, itemgetter
 
 import numpy as np
@@ -100,35 +100,47 @@ _RUN_SCAN = re.compile(rf"{NUMBER.pattern}|([\u3400-\u4dbf\u4e00-\u9fff]+)")
 _CJK_OUTSIDE_RUNS = re.compile(r"[\u4dc0-\u4dff]")
 
 
-@lru_cache(maxsize=65536)
-def _run_spans(run: str) -> frozenset[str]:
-    """:func:`anchor_spans` of one run of Chinese (its words are cut_run's: what
-    display_tokens makes of it wherever it stands)."""
-    words = [
-        _BREAK if w[-1] in _LABEL_ENDS and LABEL_WORD.fullmatch(w) else w for w in cut_run(run)
-    ]
-    twos = list(map(add, words, words[1:]))
-    threes = map(add, twos, words[2:])
-    return frozenset(
-        g for g in chain(words, twos, threes) if ANCHOR_MIN_CHARS <= len(g) <= ANCHOR_MAX_CHARS
-    )
-
-
 def spans_led_by(text: str, heads: set[str]) -> frozenset[str]:
     """The :func:`anchor_spans` of ``text`` whose first :data:`ANCHOR_MIN_CHARS` characters are
     one of ``heads``: a span's words are consecutive Chinese words, so it lies in one run of
-    Chinese (any other token breaks it), and only the runs holding a head are cut into words
-    (between unrelated documents, a few of a text's runs; anchor_spans cuts them all)."""
+    Chinese (any other token breaks it) and starts where a word of the run starts; only the
+    runs holding a head are cut into words, and only the spans starting at a head are made
+    (between unrelated documents, a few of a text's runs and words)."""
     if _CJK_OUTSIDE_RUNS.search(text):
         return frozenset(g for g in anchor_spans(text) if g[:ANCHOR_MIN_CHARS] in heads)
     found: set[str] = set()
-    last = ANCHOR_MIN_CHARS - 1
     for run in _RUN_SCAN.findall(text):  # ("" for a number)
-        if len(run) > last and any(
-            run[k : k + ANCHOR_MIN_CHARS] in heads for k in range(len(run) - last)
-        ):
-            found.update(g for g in _run_spans(run) if g[:ANCHOR_MIN_CHARS] in heads)
+        at = [
+            k
+            for k in range(len(run) - ANCHOR_MIN_CHARS + 1)
+            if run[k : k + ANCHOR_MIN_CHARS] in heads
+        ]
+        if not at:
+            continue
+        words = cut_run(run)
+        # where each word starts in the run -> its index
+        starts = dict(
+            zip(accumulate(map(len, words[:-1]), initial=0), range(len(words)), strict=True)
+        )
+        for k in at:
+            i = starts.get(k)
+            if i is None:  # (a head inside a word leads no span)
+                continue
+            span = ""
+            for word in words[i : i + 3]:  # one to three words, as anchor_spans joins them
+                if _is_label(word):  # (anchor_spans' break: no span holds it)
+                    break
+                span += word
+                if len(span) > ANCHOR_MAX_CHARS:
+                    break
+                if len(span) >= ANCHOR_MIN_CHARS:
+                    found.add(span)
     return frozenset(found)
+
+
+def _is_label(word: str) -> bool:
+    """An article or chapter number (`第三十四条`): unique in its document, naming nothing."""
+    return word[-1] in _LABEL_ENDS and LABEL_WORD.fullmatch(word) is not None
 
 
 def unique_spans(
