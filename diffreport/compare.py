@@ -22,7 +22,7 @@ from .measures import pair_measures
 from .model import LEVELS, Document, Node, SourceText
 from .parse import parse
 from .result import Alignment, Comparison, Pairing, TargetChange
-from .sidecar import ASK, MARSHAL_VERSION, Staged, can_fork
+from .sidecar import ASK, MARSHAL_VERSION, Staged, can_fork, idle_core
 from .similarity import Vocabulary, rarity
 from .targets import Target, compare_targets, extract_targets, paired_units
 from .terms import (
@@ -92,7 +92,10 @@ def compare(
     fork = can_fork(chars, workers)
     if fork:
         segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared
-    with Staged(_beside, old_body, old_doc, new_doc) if fork else nullcontext() as child:
+    # (the levels the child classifies: none when no core is idle, where its work would only
+    # take the parent's time)
+    beside = CLASSIFIED_BESIDE if fork and idle_core() else ()
+    with Staged(_beside, old_body, old_doc, new_doc, beside) if fork else nullcontext() as child:
         with _timed(timings, "tokenise"):
             vocab = Vocabulary()
             halfway = None
@@ -102,7 +105,7 @@ def compare(
             forget_given_words()
             aligner = Aligner(old_side, tokenised(new_body, vocab), workers, vocab)
         with _timed(timings, "align"):
-            pairs = aligner.run(None if child is None else partial(_tell_settled, child))
+            pairs = aligner.run(None if child is None else partial(_tell_settled, child, beside))
             if child is not None and child.ready():  # the child's, found while this aligned
                 weights = child.next()
             else:
@@ -112,7 +115,7 @@ def compare(
             pairs = pair_measures(old_body, new_body, pairs, weights)
             front = _align_front(old_doc, new_doc, weights)
             if child is not None:  # (before rating them: the child's work on them comes sooner)
-                _tell_pairings(child, front, pairs)
+                _tell_pairings(child, front, pairs, beside)
             aligner.rate(pairs)
             # The aligner's profiles, postings and caches are a third of the peak at 2 MB a
             # side: freed here, their memory serves the stages after.
@@ -124,7 +127,7 @@ def compare(
             if child is not None:
                 fronts = {level: len(front_pairs) for level, front_pairs in front.items()}
                 alignments, terms = _classify_beside(
-                    child, classify, pairs, fronts, old_doc, new_doc, timings
+                    child, classify, pairs, fronts, old_doc, new_doc, timings, beside
                 )
             else:
                 orders = _reading_positions(pairs, old_doc, new_doc)
@@ -132,6 +135,8 @@ def compare(
         with _timed(timings, "targets+terms"):
             if child is not None:
                 targets = cast(list[TargetChange], child.next())
+                if terms is None:  # (found by the child, told the alignments they read)
+                    terms = cast(dict[str, list], child.next())
             else:
                 targets = compare_targets(old_doc, new_doc, alignments)
                 terms = term_shifts(old_doc, new_doc, alignments)
@@ -150,22 +155,22 @@ CLASSIFIED_BESIDE = ("section", "block", "sentence")
 SENT_AFTER_ORDER = ("sentence", "section")
 
 
-def _tell_settled(child: Staged, level: str, pairs: list[Pairing]) -> None:
+def _tell_settled(child: Staged, beside: tuple[str, ...], level: str, pairs: list[Pairing]) -> None:
     """Tells the child the pairings of a level it classifies, once they stand."""
-    if level in CLASSIFIED_BESIDE:
+    if level in beside:
         child.tell([(p.old, p.new, None, p.moved, p.shares) for p in pairs])
 
 
 def _tell_pairings(
-    child: Staged, front: dict[str, list[Pairing]], body: dict[str, list[Pairing]]
+    child: Staged,
+    front: dict[str, list[Pairing]],
+    body: dict[str, list[Pairing]],
+    beside: tuple[str, ...],
 ) -> None:
     """Tells the child each level's pairings' ids as they will stand, the front matter's
     first (of the levels it classified, only the front matter's: it was told the others as
     they settled)."""
-    told = {
-        level: front[level] + ([] if level in CLASSIFIED_BESIDE else body[level])
-        for level in LEVELS
-    }
+    told = {level: front[level] + ([] if level in beside else body[level]) for level in LEVELS}
     child.tell({level: ([p.old for p in ps], [p.new for p in ps]) for level, ps in told.items()})
 
 
@@ -177,18 +182,22 @@ def _classify_beside(
     old: Document,
     new: Document,
     timings: dict[str, float],
-) -> tuple[list[Alignment], dict[str, list]]:
-    """The alignments, level by level in reading order, and the terms' shifts. The child
-    classified the sections, blocks and sentences while this aligned (the front matter's are
-    classified here: its pairings come first, ``fronts``); told the pairings' ids, it finds
-    their reading order and pairs the figures while this classifies the clauses (a
-    classification does not depend on what was classified before it) and finds the terms'
-    shifts from the levels they read (with the terms' uses and texts the child found)."""
-    uses, texts = cast(tuple[dict[str, TermUse], tuple[str, str]], child.next())
+    beside: tuple[str, ...],
+) -> tuple[list[Alignment], dict[str, list] | None]:
+    """The alignments, level by level in reading order, and the terms' shifts (None: the
+    child's, sent after the figures' changes). The child classified the levels ``beside``
+    while this aligned (the front matter's are classified here: its pairings come first,
+    ``fronts``); told the pairings' ids, it finds their reading order and pairs the figures
+    while this classifies the others (a classification does not depend on what was
+    classified before it) and finds the terms' shifts from the levels they read, with the
+    terms' uses and texts the child found. With no level ``beside`` (no idle core), the
+    child finds the shifts, told those levels' alignments, while this classifies the rest."""
+    if beside:  # (then the shifts are found here: the child's tail is the longer)
+        uses, texts = cast(tuple[dict[str, TermUse], tuple[str, str]], child.next())
     found: dict[str, list[Alignment]] = {}  # each level's alignments, as the aligner paired
     orders: dict[str, list[int]] | None = None  # (the child's, sent after the blocks)
     while (level := shift_level_needed(found)) is not None:
-        if level in CLASSIFIED_BESIDE:
+        if level in beside:
             if level != "block" and orders is None:  # (sent after the order: passed over)
                 child.skip()
                 orders = {}
@@ -202,17 +211,21 @@ def _classify_beside(
         orders = {}
     orders |= _reading_positions(pairs, old, new, tuple(lv for lv in found if lv not in orders))
     classified = {level: [found[level][k] for k in orders[level]] for level in found}
-    start = time.perf_counter()
-    terms = term_shifts(old, new, shift_alignments(classified), uses=uses, texts=texts)
-    spent = time.perf_counter() - start  # (a stage of its own in --profile, not classify's)
-    timings["classify"] = timings.get("classify", 0.0) - spent
-    timings["targets+terms"] = timings.get("targets+terms", 0.0) + spent
+    terms = None
+    if beside:
+        start = time.perf_counter()
+        terms = term_shifts(old, new, shift_alignments(classified), uses=uses, texts=texts)
+        spent = time.perf_counter() - start  # (a stage of its own in --profile)
+        timings["classify"] = timings.get("classify", 0.0) - spent
+        timings["targets+terms"] = timings.get("targets+terms", 0.0) + spent
+    else:  # (found by the child while this classifies the rest)
+        child.tell(shift_alignments(classified))
     orders |= _reading_positions(pairs, old, new, tuple(lv for lv in LEVELS if lv not in orders))
     rest = SENT_AFTER_ORDER + tuple(lv for lv in LEVELS if lv not in SENT_AFTER_ORDER)
     for level in rest:  # (the child's in the order it sends them)
         if level in classified:
             continue
-        if level in CLASSIFIED_BESIDE:
+        if level in beside:
             aligned = _classified_beside(child, classify, level, pairs[level], fronts[level])
             classified[level] = [aligned[k] for k in orders[level]]
         else:
@@ -234,7 +247,9 @@ def _classified_beside(
     return [classify(p) for p in pairs[:front]] + list(map(rebuilt, pairs[front:], found))
 
 
-def _beside(old_body: Document, old: Document, new: Document) -> Generator[object, object, None]:
+def _beside(
+    old_body: Document, old: Document, new: Document, beside: tuple[str, ...]
+) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
     (:func:`_ahead`); the words' weights (:func:`similarity.rarity`: ~0.1 s of the parent's
     at 2 MB a side, from the aligner's codes, ~0.4 s here from the words); the terms' uses
@@ -248,17 +263,18 @@ def _beside(old_body: Document, old: Document, new: Document) -> Generator[objec
     yield weights
     forget_words()  # (sent: their memory serves the side facts)
     figures, uses, texts = _side_facts(old, new)
-    yield uses, texts
-    del uses, texts
+    if beside:  # (the parent finds the shifts: see _classify_beside)
+        yield uses, texts
     classify = Classifier(old, new, weights)
     settled: dict[str, list[Pairing]] = {}
     held: dict[str, bytes] = {}  # what classifying found, sent after the reading order
-    for level in CLASSIFIED_BESIDE:
+    for level in beside:  # (CLASSIFIED_BESIDE, or none)
         settled[level] = [Pairing(level, *fields) for fields in cast(list, (yield ASK))]
         if level == "block":  # (the parent needs them first: sent at once)
             yield _found(classify, settled["block"])
             held["section"] = _found(classify, settled["section"])
-    held["sentence"] = _found(classify, settled["sentence"])
+        elif level == "sentence":
+            held["sentence"] = _found(classify, settled["sentence"])
     del classify, weights
     forget_words()  # (their caches' memory serves what follows: this process adds to the peak)
     forget_key_terms()
@@ -271,10 +287,14 @@ def _beside(old_body: Document, old: Document, new: Document) -> Generator[objec
     del ids, settled  # (the pairings' memory serves what follows: this process adds to the peak)
     yield _reading_positions(pairs, old, new)
     for level in SENT_AFTER_ORDER:
-        yield held.pop(level)
+        if level in held:
+            yield held.pop(level)
     paired = paired_units(p for level in LEVELS for p in pairs[level])
     del pairs
     yield compare_targets(old, new, figures=figures, pairs=paired)
+    if not beside:
+        shown = cast(list[Alignment], (yield ASK))
+        yield term_shifts(old, new, shown, uses=uses, texts=texts)
 
 
 def _found(classify: Classifier, pairs: list[Pairing]) -> bytes:

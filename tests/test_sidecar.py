@@ -378,6 +378,7 @@ def test_the_levels_the_child_classifies_while_the_parent_aligns_are_the_same(la
     old, new = sorted(REVISIONS.glob(f"{law}.*.md"))
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(compare_module, "idle_core", lambda: True)
     monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each value waited for)
     parent, real = os.getpid(), compare_module.Classifier.__call__
     here: list[str] = []
@@ -432,6 +433,7 @@ def test_a_comparison_is_the_same_when_the_child_fails_while_it_classifies(monke
         return real(self, pairing)
 
     monkeypatch.setattr(compare_module.Classifier, "__call__", fails_in_a_child)
+    monkeypatch.setattr(compare_module, "idle_core", lambda: True)
     before = _children()
     for ready in (False, True):
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
@@ -454,6 +456,7 @@ def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_o
         return real(found) if "sentence" in found or "block" not in found else "sentence"
 
     monkeypatch.setattr(compare_module, "shift_level_needed", sentences_first)
+    monkeypatch.setattr(compare_module, "idle_core", lambda: True)
     skipped = []
     real_skip = Staged.skip
     monkeypatch.setattr(Staged, "skip", lambda self: skipped.append(1) or real_skip(self))
@@ -462,3 +465,37 @@ def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_o
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
         assert compare(old, new).to_json() == alone.to_json()
         assert skipped  # (the order, passed over)
+
+
+@linux_two_cores
+def test_without_an_idle_core_the_parent_classifies_every_level_itself(monkeypatch):
+    """On a busy machine the child's classifying would only take the parent's CPU time: the
+    parent classifies every level (the child still finds the order and the figures), the
+    same comparison."""
+    old, new = sorted(REVISIONS.glob("保守国家秘密法.*.md"))
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(compare_module, "idle_core", lambda: False)
+    parent, real = os.getpid(), compare_module.Classifier.__call__
+    here: list[str] = []
+
+    def classify(self, pairing):
+        if os.getpid() == parent:
+            here.append(pairing.level)
+        return real(self, pairing)
+
+    monkeypatch.setattr(compare_module.Classifier, "__call__", classify)
+    for ready in (True, False):
+        here.clear()
+        monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
+        assert compare(old, new).to_json() == alone.to_json()
+        assert len(here) == len(alone.alignments)
+
+
+def test_a_core_is_idle_only_well_below_a_full_load(monkeypatch):
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2
+    monkeypatch.setattr(sidecar.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    quiet, busy = cores - 1.0, cores - sidecar.IDLE_LOAD_MARGIN  # (one process; nearly full)
+    for load, idle in ((quiet, True), (busy, False), (cores + 2.0, False)):
+        monkeypatch.setattr(sidecar.os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
+        assert sidecar.idle_core() == idle
