@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain, compress, filterfalse, pairwise
+from itertools import chain, compress, filterfalse, pairwise
 from operator import attrgetter, not_
 
 import numpy as np
@@ -143,7 +143,7 @@ class _Side:
         cls,
         doc: Document,
         vocab: Vocabulary,
-        halfway: tuple[int, Callable[[], None]] | None = None,
+        ahead: Callable[[int], int] | None = None,
     ) -> _Side:
         up: dict[str, str | None] = {}
         block: dict[str, str | None] = {}
@@ -166,7 +166,7 @@ class _Side:
                 held = doc.nearest(nid, "block")
                 block[nid] = held.id if held is not None else None
         pos = dict(zip(ids, range(len(ids)), strict=True))
-        return cls(doc, node_profiles(doc, vocab, halfway), up, block, pos)
+        return cls(doc, node_profiles(doc, vocab, ahead), up, block, pos)
 
 
 _ID, _KIND, _PARENT = attrgetter("id"), attrgetter("kind"), attrgetter("parent")
@@ -253,25 +253,24 @@ def _nearest_up(doc: Document, node: Node) -> str | None:
 
 
 def node_profiles(
-    doc: Document, vocab: Vocabulary, halfway: tuple[int, Callable[[], None]] | None = None
+    doc: Document, vocab: Vocabulary, ahead: Callable[[int], int] | None = None
 ) -> dict[str, Profile]:
     """Every node's profile, children first (they come after their parent in ``doc.nodes``).
     A section's covers its title and its whole subtree, built from its children's codes; so is
     a block's or sentence's when its text is its children's texts cut at punctuation (the
-    same words, without tokenising the text once more at every level). With ``halfway``
-    (k, ready), ``ready()`` is called once the nodes from the k-th on are profiled, before
-    the first k are (whose words another process may have found meanwhile: :func:`words_ahead`)."""
+    same words, without tokenising the text once more at every level). With ``ahead``,
+    ``ahead(k)`` is asked, before the nodes below the k-th are profiled (from the last node
+    down, every :data:`AHEAD_POLL` nodes), how many of the first nodes have their words
+    given by now (found by another process from the first node on: :func:`words_ahead`);
+    once that reaches k it is not asked again. Where the two meet changes nothing made here
+    (nodes are profiled in the same order, so words take the same codes)."""
     out: dict[str, Profile] = {}
     # Looked up here, not asked of the document and the vocabulary: a call per node cost
     # more than the lookup (nearly every node is a unit profiled by its own text).
     several = _several(doc)
     profiled, profile, children = vocab.profiled, vocab.profile, doc.children
     nodes = doc.nodes
-    if halfway is None:
-        order: Iterable[Node] = reversed(nodes)
-    else:
-        split, ready = halfway
-        order = chain(reversed(nodes[split:]), _calling(ready), reversed(nodes[:split]))
+    order: Iterable[Node] = reversed(nodes) if ahead is None else _asking(nodes, ahead)
     for node in order:
         nid = node.id
         if node.kind == "section":
@@ -289,57 +288,76 @@ def node_profiles(
     return out
 
 
+# How many nodes node_profiles profiles between two looks at the words given so far (a look
+# costs a few microseconds; the nodes ~2 ms), and how many nodes' words another process sends
+# at a time (words_ahead: ~6 ms of its work, lost at most where the two meet).
+AHEAD_POLL = 500
+AHEAD_CHUNK = 1000
+
+
+def _asking(nodes: list[Node], ahead: Callable[[int], int]) -> Iterator[Node]:
+    """``nodes`` from the last to the first, ``ahead`` asked as :func:`node_profiles` says."""
+    end = len(nodes)
+    while end > 0:
+        if ahead(end) >= end:  # the words of all the nodes left are given
+            yield from reversed(nodes[:end])
+            return
+        start = max(0, end - AHEAD_POLL)
+        yield from reversed(nodes[start:end])
+        end = start
+
+
 def _several(doc: Document) -> set[str | None]:
     """The nodes with more than one child."""
     return {p for p, n in Counter(map(_PARENT, doc.nodes)).items() if n > 1}
 
 
-def _calling(fn: Callable[[], None]) -> Iterator[Node]:
-    """Nothing, once ``fn()`` has run (a step of a chain of iterators)."""
-    fn()
-    yield from ()
+# What words_ahead sends at a time: texts, their words, and how many of the first nodes are
+# covered by what was sent so far.
+WordsAhead = tuple[list[str], list[tuple[str, ...]], int]
 
 
-def words_ahead(doc: Document, count: int) -> tuple[list[int], list[str], list[int]]:
+def words_ahead(
+    doc: Document, count: int | None = None, chunk: int | None = None
+) -> Iterator[WordsAhead]:
     """The words :func:`node_profiles` looks up (:func:`content_word_tuple`) for the first
-    ``count`` nodes of ``doc``, each text once: (node indices, their words one after another,
-    how many each), found in another process while ``node_profiles`` works up from the end
-    (:func:`tokens.give_words` hands them over)."""
-    several, children = _several(doc), doc.children
+    ``count`` nodes of ``doc`` (all by default), each text once, ``chunk`` nodes at a time
+    (:func:`ahead_chunks` of them): found in another process while ``node_profiles`` works
+    up from the last node (:func:`take_words_ahead` hands them over). By text, not by
+    node: no word can go to another text than its own."""
+    several, children, nodes = _several(doc), doc.children, doc.nodes
     seen: set[str] = set()
-    at: list[int] = []
-    words: list[str] = []
-    sizes: list[int] = []
-    for k, node in enumerate(doc.nodes[:count]):
-        if node.kind == "section":
-            text = node.title or node.text
-        elif node.id in several and cut_at_punctuation(
-            node.text, [kid.text for kid in children(node.id)]
-        ):
-            continue  # (made from its children's codes)
-        else:
-            text = node.text
-        if text not in seen:
-            seen.add(text)
-            got = content_word_tuple(text)
-            at.append(k)
-            words.extend(got)
-            sizes.append(len(got))
-    return at, words, sizes
+    nodes = nodes if count is None else nodes[:count]
+    chunk = AHEAD_CHUNK if chunk is None else chunk
+    for start in range(0, len(nodes), chunk):
+        texts: list[str] = []
+        for node in nodes[start : start + chunk]:
+            if node.kind == "section":
+                text = node.title or node.text
+            elif node.id in several and cut_at_punctuation(
+                node.text, [kid.text for kid in children(node.id)]
+            ):
+                continue  # (made from its children's codes)
+            else:
+                text = node.text
+            if text not in seen:
+                seen.add(text)
+                texts.append(text)
+        yield texts, list(map(content_word_tuple, texts)), min(start + chunk, len(nodes))
 
 
-def take_words_ahead(doc: Document, found: tuple[list[int], list[str], list[int]]) -> None:
-    """Hands :func:`words_ahead`'s words of ``doc`` to :func:`content_word_tuple`."""
-    at, words, sizes = found
-    nodes = doc.nodes
-    texts = [
-        node.title or node.text if node.kind == "section" else node.text
-        for node in map(nodes.__getitem__, at)
-    ]
-    ends = list(accumulate(sizes))
-    give_words(
-        texts, [tuple(words[end - size : end]) for end, size in zip(ends, sizes, strict=True)]
-    )
+def ahead_chunks(count: int) -> int:
+    """How many messages :func:`words_ahead` sends for ``count`` nodes (by chunks of
+    :data:`AHEAD_CHUNK`)."""
+    return -(-count // AHEAD_CHUNK)
+
+
+def take_words_ahead(found: WordsAhead) -> int:
+    """Hands :func:`words_ahead`'s words to :func:`content_word_tuple`; how many of the first
+    nodes they cover (with those sent before)."""
+    texts, words, covered = found
+    give_words(texts, words)
+    return covered
 
 
 # Characters no word can run across (tokens.py: numbers, Chinese runs, Latin words), in any
@@ -610,13 +628,11 @@ def _sparse_edges(
     return rows[keep], cols[keep], score[keep]
 
 
-def tokenised(
-    doc: Document, vocab: Vocabulary, halfway: tuple[int, Callable[[], None]] | None = None
-) -> _Side:
+def tokenised(doc: Document, vocab: Vocabulary, ahead: Callable[[int], int] | None = None) -> _Side:
     """One side of an :class:`Aligner`, profiled under ``vocab`` (see :func:`node_profiles`
-    for ``halfway``): the old side is profiled first (its words take the first codes), as
+    for ``ahead``): the old side is profiled first (its words take the first codes), as
     the aligner does."""
-    return _Side.of(doc, vocab, halfway)
+    return _Side.of(doc, vocab, ahead)
 
 
 # The levels whose pairings no later level changes, once a level is aligned: the sections

@@ -16,7 +16,14 @@ from typing import cast
 
 import numpy as np
 
-from .align import Aligner, take_words_ahead, tokenised, words_ahead
+from .align import (
+    Aligner,
+    WordsAhead,
+    ahead_chunks,
+    take_words_ahead,
+    tokenised,
+    words_ahead,
+)
 from .classify import Classifier, forget_key_terms, found_of, rebuilt
 from .measures import pair_measures
 from .model import LEVELS, Document, Node, SourceText
@@ -98,10 +105,10 @@ def compare(
     with Staged(_beside, old_body, old_doc, new_doc, beside) if fork else nullcontext() as child:
         with _timed(timings, "tokenise"):
             vocab = Vocabulary()
-            halfway = None
-            if child is not None:  # the child's words for the first nodes, if found by then
-                halfway = (_ahead(old_body), partial(_take_words, child, old_body))
-            old_side = tokenised(old_body, vocab, halfway)  # (the old side's words first)
+            ahead = None if child is None else _Ahead(child, _ahead(old_body))
+            old_side = tokenised(old_body, vocab, ahead)  # (the old side's words first)
+            if ahead is not None:
+                ahead.pass_rest()
             forget_given_words()
             aligner = Aligner(old_side, tokenised(new_body, vocab), workers, vocab)
         with _timed(timings, "align"):
@@ -251,14 +258,14 @@ def _beside(
     old_body: Document, old: Document, new: Document, beside: tuple[str, ...]
 ) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
-    (:func:`_ahead`); the words' weights (:func:`similarity.rarity`: ~0.1 s of the parent's
+    (:func:`_ahead`), a chunk at a time (:func:`align.words_ahead`); the words' weights (:func:`similarity.rarity`: ~0.1 s of the parent's
     at 2 MB a side, from the aligner's codes, ~0.4 s here from the words); the terms' uses
     and the texts they are counted in; told the sections', blocks' and sentences' pairings
     as the aligner settles them, what classifying them finds (:func:`classify.found_of`:
     the blocks' at once, the others' after the reading order); told each level's pairings'
     ids, their reading order (~0.1 s of the parent's) and the figures' changes (from the
     units paired, :func:`targets.paired_units`, and each side's figures)."""
-    yield words_ahead(old_body, _ahead(old_body))
+    yield from words_ahead(old_body, _ahead(old_body))
     weights = rarity(old, new)  # (the words above still cached: each clause's read once here)
     yield weights
     forget_words()  # (sent: their memory serves the side facts)
@@ -302,19 +309,35 @@ def _found(classify: Classifier, pairs: list[Pairing]) -> bytes:
     return marshal.dumps([found_of(classify(p)) for p in pairs], MARSHAL_VERSION)
 
 
-def _take_words(child: Staged, body: Document) -> None:
-    """The child's words of ``body``'s first nodes handed over, if it has found them: else
-    passed over (a busy machine), and this process finds them itself."""
-    if child.ready():
-        take_words_ahead(body, child.next())
-    else:
-        child.skip()
+class _Ahead:
+    """The child's words of the old body's first nodes, as node_profiles asks for them
+    (``ahead``): each message read once it has come, never waited for; those not read by
+    the time the two met are passed over (:meth:`pass_rest`)."""
+
+    def __init__(self, child: Staged, count: int) -> None:
+        self.child = child
+        self.left = ahead_chunks(count)  # (the messages words_ahead sends for them)
+        self.covered = 0
+
+    def __call__(self, end: int) -> int:
+        while self.covered < end and self.left and self.child.ready():
+            self.covered = take_words_ahead(cast(WordsAhead, self.child.next()))
+            self.left -= 1
+        return self.covered
+
+    def pass_rest(self) -> None:
+        """Passes over the messages not read (dropped on a thread as the child sends them),
+        so that the child's next value can be read once it comes."""
+        if self.left:
+            self.child.skip(self.left)
+        self.left = 0
 
 
-# The share of the old body's nodes whose words the child finds (the first ones) while this
-# process profiles the others from the end. In CPU ms from the fork, the child sent them at
-# ~275 and this process asked at ~480 at real-2m; at real-1m 143 against 180.
-AHEAD_SHARE = 0.5
+# The share of the old body's nodes whose words the child finds, from the first one on, while
+# this process profiles the others from the end (the two meet where they meet: at real-2m
+# at ~0.6-0.8 of the nodes), before it finds the words' weights, which read the clauses'
+# words too (those found here are not lost to it).
+AHEAD_SHARE = 0.8
 
 
 def _ahead(body: Document) -> int:

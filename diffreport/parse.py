@@ -647,5 +647,5 @@ def parse(source: SourceText) -> Document:
             b.add_block(text, parent.id if parent else None, label=label, title=lead)
     flush_article()
     flush_plan()
-    check_units(source.path, sum(n.kind == "block" for n in b.nodes), "blocks", limit)
+    check_units(source.path, len(b.kinds["block"]), "blocks", limit)
     return b.document(title=title, path=source.path, genre=genre)

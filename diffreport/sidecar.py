@@ -314,20 +314,23 @@ class Staged(Generic[T]):
             return False
         return bool(select.select([self._pipe], [], [], 0)[0])
 
-    def skip(self) -> None:
-        """Passes over the next value without waiting for it: the child's is read and dropped
-        meanwhile, on a thread (the child cannot go on until it is read); run here, it is
-        computed in order."""
-        self._taken += 1
+    def skip(self, count: int = 1) -> None:
+        """Passes over the next ``count`` values without waiting for them: the child's are
+        read and dropped meanwhile, on a thread (the child cannot go on until they are
+        read); run here, they are computed in order."""
+        self._taken += count
         if self._here is not None:
-            next(self._here)
+            for _ in range(count):
+                next(self._here)
         elif self._dropped() and self._pipe is not None:
-            self._dropping = threading.Thread(target=self._drop, args=(self._pipe,), daemon=True)
+            self._dropping = threading.Thread(
+                target=self._drop, args=(self._pipe, count), daemon=True
+            )
             self._dropping.start()
 
-    def _drop(self, pipe: int) -> None:
-        """On the dropping thread: reads and drops the value passed over."""
-        self._drop_failed = _read_message(pipe) is None
+    def _drop(self, pipe: int, count: int) -> None:
+        """On the dropping thread: reads and drops the values passed over."""
+        self._drop_failed = any(_read_message(pipe) is None for _ in range(count))
 
     def _dropped(self) -> bool:
         """Waits for the value passed over to be dropped; False if the child ended first."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from diffreport import sidecar
+from diffreport import align, sidecar
 from diffreport.compare import compare
 from diffreport.sidecar import ASK, Staged, can_fork
 
@@ -129,6 +129,35 @@ def test_a_comparison_is_the_same_with_its_side_work_forked(monkeypatch):
     assert forked.targets and any(forked.terms.values())
 
 
+@linux_two_cores
+@pytest.mark.parametrize("fail_after", [0, 1, 3])
+def test_a_comparison_is_the_same_when_the_child_fails_while_it_sends_words(
+    fail_after, monkeypatch
+):
+    """A child that ends after sending the words of a few chunks of nodes (or none): the
+    parent finds the other words, and the rest, itself: the same comparison, no child left."""
+    old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(align, "AHEAD_CHUNK", 40)  # (several chunks of a small document)
+    monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each chunk waited for)
+    parent, real = os.getpid(), compare_module.words_ahead
+    sent = []
+
+    def fails_in_a_child(body, count):
+        for k, found in enumerate(real(body, count)):
+            if k == fail_after and os.getpid() != parent:
+                raise RuntimeError("the child's failure")
+            sent.append(k)
+            yield found
+
+    monkeypatch.setattr(compare_module, "words_ahead", fails_in_a_child)
+    before = _children()
+    assert compare(old, new).to_json() == alone.to_json()
+    assert len(sent) > fail_after + 1  # (the other chunks found here)
+    assert _children() == before
+
+
 def _pids(parent: int, fail_after: int | None):
     """Yields (pid, k) three times; in a child, fails after ``fail_after`` values."""
     for k in range(3):
@@ -182,6 +211,17 @@ def test_staged_values_passed_over_are_skipped_in_the_child_and_here():
         work.skip()  # (the failure found here: the third value is computed here)
         assert work.next() == (os.getpid(), 2)
         assert not work.ready()
+
+
+@linux_two_cores
+def test_several_values_passed_over_at_once():
+    with Staged(_pids, os.getpid(), None) as work:
+        work.skip(2)  # (not sent yet, or sent: dropped on one thread as they come)
+        pid, k = work.next()
+        assert k == 2 and pid != os.getpid()
+    with Staged(_pids, os.getpid(), 1) as work:  # the child fails after its first value
+        work.skip(2)
+        assert work.next() == (os.getpid(), 2)  # (found here, in order)
 
 
 def _first_when_flagged(flag: str):
@@ -459,7 +499,11 @@ def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_o
     monkeypatch.setattr(compare_module, "idle_core", lambda: True)
     skipped = []
     real_skip = Staged.skip
-    monkeypatch.setattr(Staged, "skip", lambda self: skipped.append(1) or real_skip(self))
+    monkeypatch.setattr(
+        Staged,
+        "skip",  # (the words of the first nodes passed over, several at once, not counted)
+        lambda self, count=1: (count == 1 and skipped.append(1)) or real_skip(self, count),
+    )
     for ready in (False, True):
         skipped.clear()
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)

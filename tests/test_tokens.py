@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from itertools import pairwise
 
 import pytest
 from conftest import SEEDS, law_pairs
@@ -156,47 +157,68 @@ def test_nfkc_on_the_seeds_and_laws():
             assert nfkc(line) == unicodedata.normalize("NFKC", line)
 
 
-def test_words_found_ahead_elsewhere_make_the_same_profiles_and_are_used():
-    """The words another process finds for a document's first nodes (what node_profiles would
-    look up for them) give node_profiles the very profiles and codes it makes alone; it asks
-    for them only after profiling the other nodes, and uses them as given."""
+# How many chunks of words (60 nodes each) the other process has sent by each look (0: none,
+# ever; many: all of them by the first look).
+@pytest.mark.parametrize("pace", [0, 1, 2, 5, 10_000])
+def test_words_found_ahead_elsewhere_make_the_same_profiles_and_are_used(pace, monkeypatch):
+    """The words another process finds from a document's first node on (what node_profiles
+    would look up for them), as they come while node_profiles works up from the last node,
+    give it the very profiles and codes it makes alone, wherever the two meet; it looks
+    from the last node down and no more once all the nodes left are covered, and uses the
+    words as given."""
+    from itertools import islice
+
+    from diffreport import align
     from diffreport.align import node_profiles, take_words_ahead, words_ahead
     from diffreport.compare import load
     from diffreport.similarity import Vocabulary
+
+    monkeypatch.setattr(align, "AHEAD_POLL", 40)  # (looks every 40 nodes: a small document)
 
     old_path, new_path = law_pairs()[1]
     old, new = load(old_path), load(new_path)
     alone = Vocabulary()
     expected = [node_profiles(old, alone), node_profiles(new, alone)]
-    split = len(old.nodes) // 2
-    found = words_ahead(old, split)
-    assert found[0] and max(found[0]) < split
-    asked: list[int] = []
+    assert len(old.nodes) > 10 * 40  # (several looks)
 
-    def ready() -> None:
-        asked.append(len(vocab.codes))
-        take_words_ahead(old, found)
+    def run(mark: str) -> tuple[list[dict], Vocabulary, list[tuple[int, int]]]:
+        chunks = iter(list(words_ahead(old, chunk=60)))  # (as another process sends them:
+        tokens.content_word_tuple.cache_clear()  # found there, not cached here)
+        covered, asked = 0, []
 
-    vocab = Vocabulary()
-    got = [node_profiles(old, vocab, (split, ready)), node_profiles(new, vocab)]
-    tokens.forget_given_words()
+        def ahead(end: int) -> int:
+            nonlocal covered
+            for texts, words, upto in islice(chunks, pace):
+                covered = take_words_ahead(
+                    (texts, [tuple(w + mark for w in ws) for ws in words], upto)
+                )
+            asked.append((end, covered))
+            return covered
+
+        vocab = Vocabulary()
+        try:
+            got = [node_profiles(old, vocab, ahead), node_profiles(new, vocab)]
+        finally:  # (words marked and cached by text must not serve other tests)
+            tokens.forget_given_words()
+            tokens.content_word_tuple.cache_clear()
+        return got, vocab, asked
+
+    got, vocab, asked = run("")
     assert got == expected and vocab.codes == alone.codes
     assert list(got[0]) == list(expected[0])  # (made in the same order)
-    assert asked and 0 < asked[0] < len(vocab.codes)  # between the last nodes and the first
+    ends = [end for end, _ in asked]
+    assert ends[0] == len(old.nodes) and all(a - b == 40 for a, b in pairwise(ends))
+    assert all(covered < end for end, covered in asked[:-1])  # (asked while not covered)
+    assert asked[-1][1] >= asked[-1][0] or asked[-1][0] <= 40
 
-    # Words marked as found elsewhere are the ones used, for texts not profiled already.
-    tokens.content_word_tuple.cache_clear()
-    at, words, sizes = found
-    marked = (at, [w + "#" for w in words], sizes)
-    vocab = Vocabulary()
-    try:
-        profiles = node_profiles(old, vocab, (split, lambda: take_words_ahead(old, marked)))
-    finally:  # (the marked words, cached by text, must not serve other tests)
-        tokens.forget_given_words()
-        tokens.content_word_tuple.cache_clear()
-    later = {n.text for n in old.nodes[split:]}
+    # Words marked as found elsewhere are the ones used, for the texts of the nodes below
+    # where the two met (those above are profiled before the words come).
+    marked, vocab, asked = run("#")
+    met = next((end for end, covered in asked if covered >= end), 0)
+    later = {n.text for n in old.nodes[met:]} | {n.title for n in old.nodes[met:]}
     words_of = vocab.words()
-    first = [old.nodes[k] for k in at]  # (the nodes profiled by their own text)
-    first = [n for n in first if n.kind != "section" and n.text not in later]
-    used = [[words_of[ord(c) - 0x10000] for c in profiles[n.id].ordered] for n in first]
-    assert any(used) and all(w.endswith("#") for ws in used for w in ws)
+    own = [n for n in old.nodes[:met] if n.kind != "section" and len(old.children(n.id)) < 2]
+    below = [n for n in own if n.text not in later]  # (profiled by their own text, first)
+    used = [[words_of[ord(c) - 0x10000] for c in marked[0][n.id].ordered] for n in below]
+    assert all(w.endswith("#") for ws in used for w in ws)
+    assert bool(any(used)) == (pace > 0)
