@@ -420,16 +420,8 @@ def test_the_levels_the_child_classifies_while_the_parent_aligns_are_the_same(la
     monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
     monkeypatch.setattr(compare_module, "idle_core", lambda: True)
     monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each value waited for)
-    parent, real = os.getpid(), compare_module.Classifier.__call__
-    here: list[str] = []
-
-    def classify(self, pairing):
-        if os.getpid() == parent:
-            here.append(pairing.level)
-        return real(self, pairing)
-
-    monkeypatch.setattr(compare_module.Classifier, "__call__", classify)
-    real_uses, uses_here = compare_module.term_uses, []
+    here = _levels_classified_here(monkeypatch)
+    parent, real_uses, uses_here = os.getpid(), compare_module.term_uses, []
 
     def term_uses(*args, **kwargs):
         if os.getpid() == parent:
@@ -449,6 +441,21 @@ def test_the_levels_the_child_classifies_while_the_parent_aligns_are_the_same(la
         assert here.count(level) == fronts[level]
     assert here.count("clause") == len(alone.at("clause"))  # (the parent's own)
     assert {a.confidence for a in forked.at("block") if a.old and a.new} - {None}
+
+
+def _levels_classified_here(monkeypatch) -> list[str]:
+    """The levels of the pairings this process classifies (not a forked child), filled in
+    as a comparison runs."""
+    parent, real = os.getpid(), compare_module.Classifier.__call__
+    here: list[str] = []
+
+    def classify(self, pairing):
+        if os.getpid() == parent:
+            here.append(pairing.level)
+        return real(self, pairing)
+
+    monkeypatch.setattr(compare_module.Classifier, "__call__", classify)
+    return here
 
 
 def _in_front(comparison, alignment) -> bool:
@@ -520,15 +527,7 @@ def test_without_an_idle_core_the_parent_classifies_every_level_itself(monkeypat
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
     monkeypatch.setattr(compare_module, "idle_core", lambda: False)
-    parent, real = os.getpid(), compare_module.Classifier.__call__
-    here: list[str] = []
-
-    def classify(self, pairing):
-        if os.getpid() == parent:
-            here.append(pairing.level)
-        return real(self, pairing)
-
-    monkeypatch.setattr(compare_module.Classifier, "__call__", classify)
+    here = _levels_classified_here(monkeypatch)
     for ready in (True, False):
         here.clear()
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
