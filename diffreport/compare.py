@@ -258,8 +258,9 @@ def _beside(
     old_body: Document, old: Document, new: Document, beside: tuple[str, ...]
 ) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
-    (:func:`_ahead`), a chunk at a time (:func:`align.words_ahead`); the words' weights (:func:`similarity.rarity`: ~0.1 s of the parent's
-    at 2 MB a side, from the aligner's codes, ~0.4 s here from the words); the terms' uses
+    (:func:`_ahead`), a chunk at a time (:func:`align.words_ahead`); the words' weights
+    (:func:`similarity.rarity`: ~0.1 s of the parent's at 2 MB a side, from the aligner's
+    codes, ~0.4 s here from the words); the terms' uses
     and the texts they are counted in; told the sections', blocks' and sentences' pairings
     as the aligner settles them, what classifying them finds (:func:`classify.found_of`:
     the blocks' at once, the others' after the reading order); told each level's pairings'
