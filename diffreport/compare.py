@@ -6,41 +6,21 @@ done by :mod:`diffreport.readers`, and only when given a path.
 
 from __future__ import annotations
 
-import marshal
 import time
-from collections.abc import Generator
-from contextlib import contextmanager, nullcontext
-from functools import partial
+from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 
-from .align import (
-    Aligner,
-    WordsAhead,
-    ahead_chunks,
-    take_words_ahead,
-    tokenised,
-    words_ahead,
-)
-from .classify import Classifier, forget_key_terms, found_of, rebuilt
+from .align import Aligner, tokenised
+from .beside import side_work
+from .classify import Classifier
 from .measures import pair_measures
 from .model import LEVELS, Document, Node, SourceText
 from .parse import parse
-from .result import Alignment, Comparison, Pairing, TargetChange
-from .sidecar import ASK, MARSHAL_VERSION, Staged, can_fork, idle_core
-from .similarity import Vocabulary, rarity
-from .targets import Target, compare_targets, extract_targets, paired_units
-from .terms import (
-    TermUse,
-    full_texts,
-    shift_alignments,
-    shift_level_needed,
-    term_shifts,
-    term_uses,
-)
-from .tokens import forget_given_words, forget_words, segmenter
+from .result import Comparison, Pairing
+from .similarity import Vocabulary
+from .tokens import forget_given_words
 
 
 def load(source: str | Path | Document | SourceText, max_bytes: int | None = None) -> Document:
@@ -85,44 +65,22 @@ def compare(
     # side's front matter, and the body only with the body: neither can pair with, merge
     # into or split from the other.
     old_body, new_body = old_doc.part(front=False), new_doc.part(front=False)
-    chars = sum(len(n.text) for doc in (old_doc, new_doc) for n in doc.of_kind("block"))
-    # A second core works beside this one in a forked child (sidecar.Staged): it finds the
-    # words of the old document's first nodes while this one profiles the others from the
-    # end, then the words' weights, each side's figures and the terms' uses (what the
-    # measures, targets and terms need of the documents alone) while this one aligns; told
-    # the sections', blocks' and sentences' pairings as the aligner settles them, it
-    # classifies them while this one aligns the clauses; told the pairings' ids, it finds
-    # their reading order and pairs the figures while this one classifies the clauses and
-    # finds the terms' shifts. One child only: a second, forked after aligning to classify
-    # half the costly pairings, lost more to the pages both processes then copy
-    # (copy-on-write, ~0.3 GB of heap) than it saved (real-1m: classify 0.37 -> 0.41 s).
-    fork = can_fork(chars, workers)
-    if fork:
-        segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared
-    # (the levels the child classifies: none when no core is idle, where its work would only
-    # take the parent's time)
-    beside = CLASSIFIED_BESIDE if fork and idle_core() else ()
-    with Staged(_beside, old_body, old_doc, new_doc, beside) if fork else nullcontext() as child:
+    # What needs the documents alone, and the reading order, is found beside this process on
+    # a second core where that pays, else here at its turn: the same result either way.
+    with side_work(old_body, old_doc, new_doc, workers, _reading_positions) as side:
         with _timed(timings, "tokenise"):
             vocab = Vocabulary()
-            ahead = None if child is None else _Ahead(child, _ahead(old_body))
-            old_side = tokenised(old_body, vocab, ahead)  # (the old side's words first)
-            if ahead is not None:
-                ahead.pass_rest()
+            # (the old side's words first: those of its first nodes may come from beside)
+            old_side = tokenised(old_body, vocab, side.words_ahead())
+            side.ahead_done()
             forget_given_words()
             aligner = Aligner(old_side, tokenised(new_body, vocab), workers, vocab)
         with _timed(timings, "align"):
-            pairs = aligner.run(None if child is None else partial(_tell_settled, child, beside))
-            if child is not None and child.ready():  # the child's, found while this aligned
-                weights = child.next()
-            else:
-                if child is not None:
-                    child.skip()
-                weights = rarity(old_doc, new_doc, aligner.vocab)
+            pairs = aligner.run(side.settled)
+            weights = side.weights(aligner.vocab)
             pairs = pair_measures(old_body, new_body, pairs, weights)
             front = _align_front(old_doc, new_doc, weights)
-            if child is not None:  # (before rating them: the child's work on them comes sooner)
-                _tell_pairings(child, front, pairs, beside)
+            side.tell_pairings(front, pairs)  # (before rating them: their work comes sooner)
             aligner.rate(pairs)
             # The aligner's profiles, postings and caches are a third of the peak at 2 MB a
             # side: freed here, their memory serves the stages after.
@@ -130,230 +88,11 @@ def compare(
             for level, front_pairs in front.items():
                 pairs[level] = front_pairs + pairs[level]
         with _timed(timings, "classify"):
-            classify = Classifier(old_doc, new_doc, weights)
-            if child is not None:
-                fronts = {level: len(front_pairs) for level, front_pairs in front.items()}
-                alignments, terms = _classify_beside(
-                    child, classify, pairs, fronts, old_doc, new_doc, timings, beside
-                )
-            else:
-                orders = _reading_positions(pairs, old_doc, new_doc)
-                alignments = [classify(pairs[lv][k]) for lv in LEVELS for k in orders[lv]]
+            alignments = side.classified(Classifier(old_doc, new_doc, weights), pairs, timings)
         with _timed(timings, "targets+terms"):
-            if child is not None:
-                targets = cast(list[TargetChange], child.next())
-                if terms is None:  # (found by the child, told the alignments they read)
-                    terms = cast(dict[str, list], child.next())
-            else:
-                targets = compare_targets(old_doc, new_doc, alignments)
-                terms = term_shifts(old_doc, new_doc, alignments)
+            targets = side.targets(alignments)
+            terms = side.term_shifts(alignments)
     return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
-
-
-# The levels the child classifies, told their pairings as the aligner settles them (in this
-# order, :data:`align.SETTLED_AFTER`) while it aligns the rest: at real-2m the child would
-# otherwise wait ~0.3 s for the clauses to be aligned, and these are two thirds of the
-# classifying (sections ~0.1 s, blocks ~0.13, sentences ~0.12; the clauses are paired as
-# measures after the aligner). The blocks' are sent at once (the terms' shifts read them
-# first), the others' after the pairings' reading order (:data:`SENT_AFTER_ORDER`).
-CLASSIFIED_BESIDE = ("section", "block", "sentence")
-# The levels whose alignments the child sends after the reading order, in this order (the
-# shifts read the sentences when no clause changed: the order is then passed over).
-SENT_AFTER_ORDER = ("sentence", "section")
-
-
-def _tell_settled(child: Staged, beside: tuple[str, ...], level: str, pairs: list[Pairing]) -> None:
-    """Tells the child the pairings of a level it classifies, once they stand."""
-    if level in beside:
-        child.tell([(p.old, p.new, None, p.moved, p.shares) for p in pairs])
-
-
-def _tell_pairings(
-    child: Staged,
-    front: dict[str, list[Pairing]],
-    body: dict[str, list[Pairing]],
-    beside: tuple[str, ...],
-) -> None:
-    """Tells the child each level's pairings' ids as they will stand, the front matter's
-    first (of the levels it classified, only the front matter's: it was told the others as
-    they settled)."""
-    told = {level: front[level] + ([] if level in beside else body[level]) for level in LEVELS}
-    child.tell({level: ([p.old for p in ps], [p.new for p in ps]) for level, ps in told.items()})
-
-
-def _classify_beside(
-    child: Staged,
-    classify: Classifier,
-    pairs: dict[str, list[Pairing]],
-    fronts: dict[str, int],
-    old: Document,
-    new: Document,
-    timings: dict[str, float],
-    beside: tuple[str, ...],
-) -> tuple[list[Alignment], dict[str, list] | None]:
-    """The alignments, level by level in reading order, and the terms' shifts (None: the
-    child's, sent after the figures' changes). The child classified the levels ``beside``
-    while this aligned (the front matter's are classified here: its pairings come first,
-    ``fronts``); told the pairings' ids, it finds their reading order and pairs the figures
-    while this classifies the others (a classification does not depend on what was
-    classified before it) and finds the terms' shifts from the levels they read, with the
-    terms' uses and texts the child found. With no level ``beside`` (no idle core), the
-    child finds the shifts, told those levels' alignments, while this classifies the rest."""
-    if beside:  # (then the shifts are found here: the child's tail is the longer)
-        uses, texts = cast(tuple[dict[str, TermUse], tuple[str, str]], child.next())
-    found: dict[str, list[Alignment]] = {}  # each level's alignments, as the aligner paired
-    orders: dict[str, list[int]] | None = None  # (the child's, sent after the blocks)
-    while (level := shift_level_needed(found)) is not None:
-        if level in beside:
-            if level != "block" and orders is None:  # (sent after the order: passed over)
-                child.skip()
-                orders = {}
-            found[level] = _classified_beside(child, classify, level, pairs[level], fronts[level])
-        else:
-            found[level] = [classify(p) for p in pairs[level]]
-    if orders is None and child.ready():
-        orders = cast(dict[str, list[int]], child.next())
-    elif orders is None:  # (a busy machine: found here)
-        child.skip()
-        orders = {}
-    orders |= _reading_positions(pairs, old, new, tuple(lv for lv in found if lv not in orders))
-    classified = {level: [found[level][k] for k in orders[level]] for level in found}
-    terms = None
-    if beside:
-        start = time.perf_counter()
-        terms = term_shifts(old, new, shift_alignments(classified), uses=uses, texts=texts)
-        spent = time.perf_counter() - start  # (a stage of its own in --profile)
-        timings["classify"] = timings.get("classify", 0.0) - spent
-        timings["targets+terms"] = timings.get("targets+terms", 0.0) + spent
-    else:  # (found by the child while this classifies the rest)
-        child.tell(shift_alignments(classified))
-    orders |= _reading_positions(pairs, old, new, tuple(lv for lv in LEVELS if lv not in orders))
-    rest = SENT_AFTER_ORDER + tuple(lv for lv in LEVELS if lv not in SENT_AFTER_ORDER)
-    for level in rest:  # (the child's in the order it sends them)
-        if level in classified:
-            continue
-        if level in beside:
-            aligned = _classified_beside(child, classify, level, pairs[level], fronts[level])
-            classified[level] = [aligned[k] for k in orders[level]]
-        else:
-            classified[level] = [classify(pairs[level][k]) for k in orders[level]]
-    return [a for level in LEVELS for a in classified[level]], terms
-
-
-def _classified_beside(
-    child: Staged, classify: Classifier, level: str, pairs: list[Pairing], front: int
-) -> list[Alignment]:
-    """A level's alignments: the front matter's (its first ``front`` pairings) classified
-    here, the others from what the child found classifying them (:func:`classify.found_of`),
-    with the confidences rated since. Waited for, not classified here when the child is
-    late: it has been at them since the level was aligned, and a busy machine would only do
-    them twice."""
-    found = marshal.loads(cast(bytes, child.next()))
-    if len(found) != len(pairs) - front:  # (never: the same pairings as told)
-        return [classify(p) for p in pairs]
-    return [classify(p) for p in pairs[:front]] + list(map(rebuilt, pairs[front:], found))
-
-
-def _beside(
-    old_body: Document, old: Document, new: Document, beside: tuple[str, ...]
-) -> Generator[object, object, None]:
-    """What the child beside the comparison sends: the words of the old body's first nodes
-    (:func:`_ahead`), a chunk at a time (:func:`align.words_ahead`); the words' weights
-    (:func:`similarity.rarity`: ~0.1 s of the parent's at 2 MB a side, from the aligner's
-    codes, ~0.4 s here from the words); the terms' uses
-    and the texts they are counted in; told the sections', blocks' and sentences' pairings
-    as the aligner settles them, what classifying them finds (:func:`classify.found_of`:
-    the blocks' at once, the others' after the reading order); told each level's pairings'
-    ids, their reading order (~0.1 s of the parent's) and the figures' changes (from the
-    units paired, :func:`targets.paired_units`, and each side's figures)."""
-    yield from words_ahead(old_body, _ahead(old_body))
-    weights = rarity(old, new)  # (the words above still cached: each clause's read once here)
-    yield weights
-    forget_words()  # (sent: their memory serves the side facts)
-    figures, uses, texts = _side_facts(old, new)
-    if beside:  # (the parent finds the shifts: see _classify_beside)
-        yield uses, texts
-    classify = Classifier(old, new, weights)
-    settled: dict[str, list[Pairing]] = {}
-    held: dict[str, bytes] = {}  # what classifying found, sent after the reading order
-    for level in beside:  # (CLASSIFIED_BESIDE, or none)
-        settled[level] = [Pairing(level, *fields) for fields in cast(list, (yield ASK))]
-        if level == "block":  # (the parent needs them first: sent at once)
-            yield _found(classify, settled["block"])
-            held["section"] = _found(classify, settled["section"])
-        elif level == "sentence":
-            held["sentence"] = _found(classify, settled["sentence"])
-    del classify, weights
-    forget_words()  # (their caches' memory serves what follows: this process adds to the peak)
-    forget_key_terms()
-    ids = cast(dict[str, tuple[list[list[str]], list[list[str]]]], (yield ASK))
-    pairs = {
-        level: [Pairing(level, o, n, None) for o, n in zip(olds, news, strict=True)]
-        + settled.get(level, [])
-        for level, (olds, news) in ids.items()
-    }
-    del ids, settled  # (the pairings' memory serves what follows: this process adds to the peak)
-    yield _reading_positions(pairs, old, new)
-    for level in SENT_AFTER_ORDER:
-        if level in held:
-            yield held.pop(level)
-    paired = paired_units(p for level in LEVELS for p in pairs[level])
-    del pairs
-    yield compare_targets(old, new, figures=figures, pairs=paired)
-    if not beside:
-        shown = cast(list[Alignment], (yield ASK))
-        yield term_shifts(old, new, shown, uses=uses, texts=texts)
-
-
-def _found(classify: Classifier, pairs: list[Pairing]) -> bytes:
-    """What classifying ``pairs`` finds beyond them (:func:`classify.found_of`), as bytes."""
-    return marshal.dumps([found_of(classify(p)) for p in pairs], MARSHAL_VERSION)
-
-
-class _Ahead:
-    """The child's words of the old body's first nodes, as node_profiles asks for them
-    (``ahead``): each message read once it has come, never waited for; those not read by
-    the time the two met are passed over (:meth:`pass_rest`)."""
-
-    def __init__(self, child: Staged, count: int) -> None:
-        self.child = child
-        self.left = ahead_chunks(count)  # (the messages words_ahead sends for them)
-        self.covered = 0
-
-    def __call__(self, end: int) -> int:
-        while self.covered < end and self.left and self.child.ready():
-            self.covered = take_words_ahead(cast(WordsAhead, self.child.next()))
-            self.left -= 1
-        return self.covered
-
-    def pass_rest(self) -> None:
-        """Passes over the messages not read (dropped on a thread as the child sends them),
-        so that the child's next value can be read once it comes."""
-        if self.left:
-            self.child.skip(self.left)
-        self.left = 0
-
-
-# The share of the old body's nodes whose words the child finds, from the first one on, while
-# this process profiles the others from the end (the two meet where they meet: at real-2m
-# at ~0.6-0.8 of the nodes), before it finds the words' weights, which read the clauses'
-# words too (those found here are not lost to it).
-AHEAD_SHARE = 0.8
-
-
-def _ahead(body: Document) -> int:
-    return int(len(body.nodes) * AHEAD_SHARE)
-
-
-# Each side's figures (old, new), the candidate terms' uses and the texts they are counted
-# in: what the targets and terms need of the documents alone, so a second core can find them
-# while the first aligns.
-_SideFacts = tuple[tuple[list[Target], list[Target]], dict[str, TermUse], tuple[str, str]]
-
-
-def _side_facts(old: Document, new: Document) -> _SideFacts:
-    texts = full_texts(old, new)
-    return (extract_targets(old), extract_targets(new)), term_uses(old, new, texts), texts
 
 
 def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dict:

@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"tokens", "similarity"},
     {"candidates", "parts", "articles", "edits"},
     {"align", "measures", "classify", "targets", "terms"},
-    {"compare"},
+    {"compare", "beside"},
     {"history", "sidebyside", "report", "corpus"},
     {"writers"},
     {"batch", "batch_dask", "cli", "__main__"},

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from diffreport import align, sidecar
+from diffreport import align, beside, sidecar
 from diffreport.compare import compare
 from diffreport.sidecar import ASK, Staged, can_fork
 
@@ -23,7 +23,6 @@ linux_two_cores = pytest.mark.skipif(
     reason="forks only on Linux with two cores or more",
 )
 
-compare_module = importlib.import_module("diffreport.compare")  # (the package exports the function)
 REVISIONS = Path(__file__).parent / "fixtures" / "law" / "revisions"
 
 
@@ -112,7 +111,7 @@ def test_a_comparison_is_the_same_with_its_side_work_forked(monkeypatch):
     old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
     alone = compare(old, new, workers=1)
     # Forced: the pair is small, and threads other tests leave behind would forbid it.
-    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
     forks = []
     real_fork = os.fork
 
@@ -138,10 +137,10 @@ def test_a_comparison_is_the_same_when_the_child_fails_while_it_sends_words(
     parent finds the other words, and the rest, itself: the same comparison, no child left."""
     old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
     alone = compare(old, new, workers=1)
-    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
     monkeypatch.setattr(align, "AHEAD_CHUNK", 40)  # (several chunks of a small document)
     monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each chunk waited for)
-    parent, real = os.getpid(), compare_module.words_ahead
+    parent, real = os.getpid(), beside.words_ahead
     sent = []
 
     def fails_in_a_child(body, count):
@@ -151,7 +150,7 @@ def test_a_comparison_is_the_same_when_the_child_fails_while_it_sends_words(
             sent.append(k)
             yield found
 
-    monkeypatch.setattr(compare_module, "words_ahead", fails_in_a_child)
+    monkeypatch.setattr(beside, "words_ahead", fails_in_a_child)
     before = _children()
     assert compare(old, new).to_json() == alone.to_json()
     assert len(sent) > fail_after + 1  # (the other chunks found here)
@@ -254,7 +253,7 @@ def test_a_comparison_is_the_same_when_the_child_is_late(monkeypatch):
     comparison."""
     old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
     alone = compare(old, new, workers=1)
-    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
     for ready in (False, True):
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
         assert compare(old, new).to_json() == alone.to_json()
@@ -350,8 +349,8 @@ def test_a_comparison_is_the_same_when_the_child_fails_after_it_was_told(monkeyp
     finds the figures' changes and the terms' shifts itself, the same."""
     old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
     alone = compare(old, new, workers=1)
-    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
-    parent, real = os.getpid(), compare_module.compare_targets
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
+    parent, real = os.getpid(), beside.compare_targets
     here = []
 
     def fails_in_a_child(*args, **kwargs):
@@ -360,7 +359,7 @@ def test_a_comparison_is_the_same_when_the_child_fails_after_it_was_told(monkeyp
         here.append(kwargs.get("pairs") is not None)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(compare_module, "compare_targets", fails_in_a_child)
+    monkeypatch.setattr(beside, "compare_targets", fails_in_a_child)
     before = _children()
     assert compare(old, new).to_json() == alone.to_json()
     assert here == [True]  # (found here, from the units the child was told)
@@ -371,8 +370,8 @@ def test_a_comparison_is_the_same_when_the_child_fails_after_it_was_told(monkeyp
 def test_the_weights_come_from_the_child_when_it_has_sent_them(monkeypatch):
     old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
     alone = compare(old, new, workers=1)
-    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
-    parent, real = os.getpid(), compare_module.rarity
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
+    parent, real = os.getpid(), beside.rarity
     here = []
 
     def rarity(*args):
@@ -380,7 +379,7 @@ def test_the_weights_come_from_the_child_when_it_has_sent_them(monkeypatch):
             here.append(len(args))
         return real(*args)
 
-    monkeypatch.setattr(compare_module, "rarity", rarity)
+    monkeypatch.setattr(beside, "rarity", rarity)
     for ready, found_here in ((True, []), (False, [3])):
         here.clear()
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
@@ -398,7 +397,7 @@ def test_classified_as_aligned_and_put_in_the_childs_reading_order_is_the_same(l
     the same comparison as in one process, on revisions with renames and moved units."""
     old, new = sorted(REVISIONS.glob(f"{law}.*.md"))
     alone = compare(old, new, workers=1)
-    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
     monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each value waited for)
     forked = compare(old, new)
     assert forked.to_json() == alone.to_json()
@@ -409,7 +408,9 @@ def test_classified_as_aligned_and_put_in_the_childs_reading_order_is_the_same(l
 @pytest.mark.parametrize(
     "law", ["中国人民解放军文职人员条例", "保守国家秘密法", "北京市实施《水法》办法"]
 )
-def test_the_levels_the_child_classifies_while_the_parent_aligns_are_the_same(law, monkeypatch):
+def test_the_levels_the_child_classifies_while_the_parent_aligns_are_the_same(
+    law, monkeypatch, tmp_path
+):
     """Told the sections', blocks' and sentences' pairings as the aligner settles them, the
     child classifies them while the parent aligns the rest (their confidences rated after):
     the parent classifies only the front matter's of those levels and the clauses, finds the
@@ -417,27 +418,30 @@ def test_the_levels_the_child_classifies_while_the_parent_aligns_are_the_same(la
     process."""
     old, new = sorted(REVISIONS.glob(f"{law}.*.md"))
     alone = compare(old, new, workers=1)
-    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
-    monkeypatch.setattr(compare_module, "idle_core", lambda: True)
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(beside, "idle_core", lambda: True)
     monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each value waited for)
     here = _levels_classified_here(monkeypatch)
-    parent, real_uses, uses_here = os.getpid(), compare_module.term_uses, []
+    real_uses, callers = beside.term_uses, tmp_path / "callers"
 
     def term_uses(*args, **kwargs):
-        if os.getpid() == parent:
-            uses_here.append(1)
+        with callers.open("a") as out:  # (a file: the child's calls are seen here too)
+            out.write(f"{os.getpid()}\n")
         return real_uses(*args, **kwargs)
 
-    monkeypatch.setattr(compare_module, "term_uses", term_uses)
+    monkeypatch.setattr(beside, "term_uses", term_uses)
     monkeypatch.setattr(importlib.import_module("diffreport.terms"), "term_uses", term_uses)
     forked = compare(old, new)
     assert forked.to_json() == alone.to_json()
-    assert not uses_here  # (the shifts found here from the terms' uses the child found)
+    # The shifts found here from the terms' uses the child found: the spy saw the child's
+    # call only.
+    calls = callers.read_text().split()
+    assert calls and str(os.getpid()) not in calls
     fronts = {
         level: sum(1 for a in alone.at(level) if a.level == level and _in_front(alone, a))
-        for level in compare_module.CLASSIFIED_BESIDE
+        for level in beside.CLASSIFIED_BESIDE
     }
-    for level in compare_module.CLASSIFIED_BESIDE:
+    for level in beside.CLASSIFIED_BESIDE:
         assert here.count(level) == fronts[level]
     assert here.count("clause") == len(alone.at("clause"))  # (the parent's own)
     assert {a.confidence for a in forked.at("block") if a.old and a.new} - {None}
@@ -446,7 +450,7 @@ def test_the_levels_the_child_classifies_while_the_parent_aligns_are_the_same(la
 def _levels_classified_here(monkeypatch) -> list[str]:
     """The levels of the pairings this process classifies (not a forked child), filled in
     as a comparison runs."""
-    parent, real = os.getpid(), compare_module.Classifier.__call__
+    parent, real = os.getpid(), beside.Classifier.__call__
     here: list[str] = []
 
     def classify(self, pairing):
@@ -454,7 +458,7 @@ def _levels_classified_here(monkeypatch) -> list[str]:
             here.append(pairing.level)
         return real(self, pairing)
 
-    monkeypatch.setattr(compare_module.Classifier, "__call__", classify)
+    monkeypatch.setattr(beside.Classifier, "__call__", classify)
     return here
 
 
@@ -471,16 +475,16 @@ def test_a_comparison_is_the_same_when_the_child_fails_while_it_classifies(monke
     itself, and the comparison is the same."""
     old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
     alone = compare(old, new, workers=1)
-    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
-    parent, real = os.getpid(), compare_module.Classifier.__call__
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
+    parent, real = os.getpid(), beside.Classifier.__call__
 
     def fails_in_a_child(self, pairing):
         if os.getpid() != parent and pairing.level == "sentence":
             raise RuntimeError("the child's failure")
         return real(self, pairing)
 
-    monkeypatch.setattr(compare_module.Classifier, "__call__", fails_in_a_child)
-    monkeypatch.setattr(compare_module, "idle_core", lambda: True)
+    monkeypatch.setattr(beside.Classifier, "__call__", fails_in_a_child)
+    monkeypatch.setattr(beside, "idle_core", lambda: True)
     before = _children()
     for ready in (False, True):
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
@@ -496,14 +500,14 @@ def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_o
     after the reading order, which the parent then passes over and finds itself."""
     old, new = sorted(REVISIONS.glob("保守国家秘密法.*.md"))
     alone = compare(old, new, workers=1)
-    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
-    real = compare_module.shift_level_needed
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
+    real = beside.shift_level_needed
 
     def sentences_first(found):
         return real(found) if "sentence" in found or "block" not in found else "sentence"
 
-    monkeypatch.setattr(compare_module, "shift_level_needed", sentences_first)
-    monkeypatch.setattr(compare_module, "idle_core", lambda: True)
+    monkeypatch.setattr(beside, "shift_level_needed", sentences_first)
+    monkeypatch.setattr(beside, "idle_core", lambda: True)
     skipped = []
     real_skip = Staged.skip
     monkeypatch.setattr(
@@ -525,8 +529,8 @@ def test_without_an_idle_core_the_parent_classifies_every_level_itself(monkeypat
     same comparison."""
     old, new = sorted(REVISIONS.glob("保守国家秘密法.*.md"))
     alone = compare(old, new, workers=1)
-    monkeypatch.setattr(compare_module, "can_fork", lambda chars, workers: True)
-    monkeypatch.setattr(compare_module, "idle_core", lambda: False)
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
+    monkeypatch.setattr(beside, "idle_core", lambda: False)
     here = _levels_classified_here(monkeypatch)
     for ready in (True, False):
         here.clear()
