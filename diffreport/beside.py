@@ -20,6 +20,7 @@ from typing import Protocol, cast
 from .align import WordsAhead, ahead_chunks, take_words_ahead, words_ahead
 from .classify import Classifier, forget_key_terms, found_of, rebuilt
 from .model import LEVELS, Document
+from .order import level_positions
 from .result import Alignment, Pairing, TargetChange
 from .sidecar import ASK, MARSHAL_VERSION, Staged, can_fork, idle_core
 from .similarity import Vocabulary, rarity
@@ -34,9 +35,6 @@ from .terms import (
 )
 from .tokens import forget_words, segmenter
 
-# Each level's pairings' indices in reading order (``compare``'s, passed in: it is the
-# pipeline's, and the child finds it too).
-ReadingPositions = Callable[..., dict[str, list[int]]]
 # ``Aligner.run``'s hook: a level's pairings, once they stand.
 Settled = Callable[[str, list[Pairing]], None]
 
@@ -88,7 +86,6 @@ def side_work(
     old: Document,
     new: Document,
     workers: int | None,
-    order: ReadingPositions,
 ) -> Iterator[SideWork]:
     """The side work of comparing ``old`` with ``new``: beside, in a forked child, or here.
 
@@ -104,14 +101,14 @@ def side_work(
     (copy-on-write, ~0.3 GB of heap) than it saved (real-1m: classify 0.37 -> 0.41 s)."""
     chars = sum(len(n.text) for doc in (old, new) for n in doc.of_kind("block"))
     if not can_fork(chars, workers):
-        yield InProcess(old, new, order)
+        yield InProcess(old, new)
         return
     segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared
     # (the levels the child classifies: none when no core is idle, where its work would only
     # take the parent's time)
     levels = CLASSIFIED_BESIDE if idle_core() else ()
-    with Staged(_beside, old_body, old, new, levels, order) as child:
-        yield Beside(child, old_body, old, new, levels, order)
+    with Staged(_beside, old_body, old, new, levels) as child:
+        yield Beside(child, old_body, old, new, levels)
 
 
 class InProcess:
@@ -120,8 +117,8 @@ class InProcess:
 
     settled: Settled | None = None
 
-    def __init__(self, old: Document, new: Document, order: ReadingPositions) -> None:
-        self.old, self.new, self.order = old, new, order
+    def __init__(self, old: Document, new: Document) -> None:
+        self.old, self.new = old, new
 
     def words_ahead(self) -> None:
         return None
@@ -140,7 +137,7 @@ class InProcess:
     def classified(
         self, classify: Classifier, pairs: dict[str, list[Pairing]], timings: dict[str, float]
     ) -> list[Alignment]:
-        orders = self.order(pairs, self.old, self.new)
+        orders = level_positions(pairs, self.old, self.new)
         return [classify(pairs[lv][k]) for lv in LEVELS for k in orders[lv]]
 
     def targets(self, alignments: list[Alignment]) -> list[TargetChange]:
@@ -173,11 +170,9 @@ class Beside:
         old: Document,
         new: Document,
         levels: tuple[str, ...],
-        order: ReadingPositions,
     ) -> None:
         self.child, self.old_body, self.old, self.new = child, old_body, old, new
         self.levels = levels  # (the levels the child classifies: CLASSIFIED_BESIDE, or none)
-        self.order = order
         self.ahead: _Ahead | None = None
         self.fronts: dict[str, int] = {}  # each level's front matter's pairings, first
         self.terms: dict[str, list] | None = None  # (found here in classified, or the child's)
@@ -249,7 +244,7 @@ class Beside:
         elif orders is None:  # (a busy machine: found here)
             child.skip()
             orders = {}
-        orders |= self.order(pairs, old, new, tuple(lv for lv in found if lv not in orders))
+        orders |= level_positions(pairs, old, new, tuple(lv for lv in found if lv not in orders))
         classified = {level: [found[level][k] for k in orders[level]] for level in found}
         if beside:
             start = time.perf_counter()
@@ -259,7 +254,7 @@ class Beside:
             timings["targets+terms"] = timings.get("targets+terms", 0.0) + spent
         else:  # (found by the child while this classifies the rest)
             child.tell(shift_alignments(classified))
-        orders |= self.order(pairs, old, new, tuple(lv for lv in LEVELS if lv not in orders))
+        orders |= level_positions(pairs, old, new, tuple(lv for lv in LEVELS if lv not in orders))
         rest = SENT_AFTER_ORDER + tuple(lv for lv in LEVELS if lv not in SENT_AFTER_ORDER)
         for level in rest:  # (the child's in the order it sends them)
             if level in classified:
@@ -299,7 +294,6 @@ def _beside(
     old: Document,
     new: Document,
     beside: tuple[str, ...],
-    order: ReadingPositions,
 ) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
     (:func:`_ahead`), a chunk at a time (:func:`align.words_ahead`); the words' weights
@@ -337,7 +331,7 @@ def _beside(
         for level, (olds, news) in ids.items()
     }
     del ids, settled  # (the pairings' memory serves what follows: this process adds to the peak)
-    yield order(pairs, old, new)
+    yield level_positions(pairs, old, new)
     for level in SENT_AFTER_ORDER:
         if level in held:
             yield held.pop(level)

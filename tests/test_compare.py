@@ -118,7 +118,7 @@ def test_text_is_read_as_markdown_as_a_file_would_be(tmp_path):
 
 
 def _reading_order_by_keys(pairs, old_ids, new_ids):
-    """The reading order as a sort by tuple keys: what compare.reading_order computes in numpy."""
+    """The reading order as a sort by tuple keys: what order.reading_order computes in numpy."""
     old_pos = {o: i for i, o in enumerate(old_ids)}
     new_pos = {n: i for i, n in enumerate(new_ids)}
     first_new = [min(new_pos[n] for n in p.new) if p.new else 0 for p in pairs]
@@ -142,8 +142,8 @@ def _reading_order_by_keys(pairs, old_ids, new_ids):
 def test_reading_order_matches_the_sort_by_keys(data):
     """Pairings (1:1, new, dropped, splits and merges) of shuffled units come out in the new
     document's order, a dropped unit after the partner of the nearest paired unit before it."""
-    from diffreport.compare import reading_order
     from diffreport.model import Node
+    from diffreport.order import reading_order
     from diffreport.result import Pairing
 
     n_old = data.draw(st.integers(0, 12))
