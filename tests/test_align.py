@@ -74,20 +74,30 @@ def test_every_node_is_in_exactly_one_alignment_per_level():
             assert sorted(placed) == sorted(n.id for n in doc.of_kind(level))
 
 
-@pytest.mark.parametrize("size", [10, 400, 5000])
-def test_lacking_words_are_counter_subtraction(size):
-    """The words a whole has beyond its partner (counted in numpy for long units) are the
-    multiset difference Counter gives, empty partner and empty whole included."""
+def _wholes_and_partners(size: int):
+    """(the generator, the word codes, pairs (whole, partner)): a unit of ``size`` codes
+    (Pareto-distributed: a few often, many once) and a partner of half its words plus two it
+    lacks, each way round, with an empty one and the unit twice."""
     import random
-    from collections import Counter
-
-    from diffreport.align import lacking_words
 
     rng = random.Random(size)
     codes = [chr(0x10000 + int(rng.paretovariate(1.2)) % 900) for _ in range(size)]
     whole = "".join(codes)
     partner = "".join(rng.choices(codes, k=size // 2)) + "".join(rng.choices("𐀀𐀁", k=7))
-    for a, b in ((whole, partner), (partner, whole), (whole, ""), ("", whole), (whole, whole)):
+    cases = [(whole, partner), (partner, whole), (whole, ""), ("", whole), (whole, whole)]
+    return rng, codes, cases
+
+
+@pytest.mark.parametrize("size", [10, 400, 5000])
+def test_lacking_words_are_counter_subtraction(size):
+    """The words a whole has beyond its partner (counted in numpy for long units) are the
+    multiset difference Counter gives, empty partner and empty whole included."""
+    from collections import Counter
+
+    from diffreport.align import lacking_words
+
+    _, _, cases = _wholes_and_partners(size)
+    for a, b in cases:
         want = Counter(a)
         want -= Counter(b)
         assert lacking_words(a, b) == want
@@ -98,17 +108,13 @@ def test_a_remainder_counts_a_part_as_counters_do(size):
     """Remainder (a Counter for short units, sorted arrays for long ones): its total, the
     words of a part it holds (a multiset overlap) and the part's distinct words among it are
     those Counter arithmetic gives, short and long parts, empty ones included."""
-    import random
     from collections import Counter
 
     from diffreport.align import Remainder
     from diffreport.similarity import Profile
 
-    rng = random.Random(size)
-    codes = [chr(0x10000 + int(rng.paretovariate(1.2)) % 900) for _ in range(size)]
-    whole = "".join(codes)
-    partner = "".join(rng.choices(codes, k=size // 2)) + "".join(rng.choices("𐀀𐀁", k=7))
-    for a, b in ((whole, partner), (partner, whole), (whole, ""), ("", whole), (whole, whole)):
+    rng, codes, cases = _wholes_and_partners(size)
+    for a, b in cases:
         want = Counter(a)
         want -= Counter(b)
         rest = Remainder(a, b)
