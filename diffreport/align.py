@@ -546,19 +546,9 @@ def _best_but(
     return np.where((found > 0) & (others[top] == but), runner_up, best)
 
 
-def _sparse_scores(
-    old: list[Profile],
-    new: list[Profile],
-    threshold: float,
-    moved: bool,
-    must_share: np.ndarray | None = None,
-    allowed: tuple[np.ndarray, np.ndarray] | None = None,
-) -> dict[tuple[int, int], float]:
-    """Exact scores (with the position prior within matched parents) of the candidate pairs
-    that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
-    for all pairs at once (``process.cpdist``). With ``must_share``, only pairs sharing one
-    of those word codes, or ``allowed``, are candidates (:func:`candidates.candidate_pairs`)."""
-    rows, cols, score = _sparse_edges(old, new, threshold, moved, must_share, allowed)
+def _by_pair(edges: tuple[np.ndarray, np.ndarray, np.ndarray]) -> dict[tuple[int, int], float]:
+    """:func:`_sparse_edges`' arrays as (old index, new index) -> score."""
+    rows, cols, score = edges
     return dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), score.tolist(), strict=True))
 
 
@@ -573,8 +563,12 @@ def _sparse_edges(
     must_share: np.ndarray | None = None,
     allowed: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_sparse_scores` as arrays (old indices, new indices, scores), the pairs in
-    ascending order (as their tuples sort)."""
+    """Exact scores (with the position prior within matched parents) of the candidate pairs
+    that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
+    for all pairs at once (``process.cpdist``). With ``must_share``, only pairs sharing one
+    of those word codes, or ``allowed``, are candidates (:func:`candidates.candidate_pairs`).
+    As arrays (old indices, new indices, scores), the pairs in ascending order (as their
+    tuples sort)."""
     if not old or not new:
         return _NO_EDGES
     len_o, len_n = unit_lengths(old), unit_lengths(new)
@@ -879,7 +873,7 @@ class Aligner:
             if rare_only:
                 must_share = self._rare_codes("block")
                 allowed = self._in_linked_blocks(olds, news)
-            edges = _sparse_scores(old_p, new_p, threshold, moved, must_share, allowed)
+            edges = _by_pair(_sparse_edges(old_p, new_p, threshold, moved, must_share, allowed))
             if rare_only:
                 edges = {
                     (i, j): s
@@ -1243,7 +1237,7 @@ class Aligner:
         else:
             # Thousands of articles (a code, a compilation): candidates from rare words, scored
             # on their whole wording only (leads would double the cost for few changes).
-            return _sparse_scores(old_p, new_p, floor, moved=True)
+            return _by_pair(_sparse_edges(old_p, new_p, floor, moved=True))
         # The lead sentence says what an article is about: it counts where it says more than
         # the whole article does, unless all the two leads share is boilerplate.
         # A liability article's condition (`违反本条例规定，未办理河道采砂许可证，擅自在长江采砂

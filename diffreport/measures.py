@@ -79,7 +79,7 @@ def anchor_spans(text: str) -> frozenset[str]:
     toks = display_tokens(text)
     # An article number (`第三十四条`) is unique in its document but names nothing.
     words = [
-        t if m and not (t[-1] in _LABEL_ENDS and LABEL_WORD.fullmatch(t)) else _BREAK
+        t if m and not _is_label(t) else _BREAK
         for t, m in zip(toks, map(_CJK.match, toks), strict=True)
     ]
     # Runs of two and three words, concatenated in C (map) rather than word by word.
