@@ -26,10 +26,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import chain, compress, filterfalse, pairwise
+from collections.abc import Callable, Iterable
+from itertools import chain, compress, filterfalse
 from operator import attrgetter, not_
 
 import numpy as np
@@ -37,41 +35,47 @@ import numpy as np
 from . import articles
 from .candidates import assign, assign_sparse, candidate_pairs
 from .model import LEVELS, Document, Kind, Node
-from .parts import MIN_PART_WORDS, Wholes, code_frequency
+from .parts import MIN_PART_WORDS, Remainder, Wholes, share_in, share_of
 from .result import Pairing
+from .scores import (
+    POSITION_PRIOR,
+    SCORE_SLACK,
+    best_but,
+    by_pair,
+    position_prior,
+    same_sequence,
+    scores_reaching,
+    sparse_edges,
+    unique_twins,
+)
+from .sides import Side
 from .similarity import (
     EXACT_BUDGET,
-    SAMPLE_ABOVE,
     TIE_BREAK,
-    WORD_BITS,
     Profile,
     Vocabulary,
     containment,
     cost,
-    counts_at,
     distinct_sorted,
     indexed_similarities,
     order_prior,
-    pair_similarities,
     position,
     shared_words,
     similarity,
     similarity_matrix,
     unit_lengths,
 )
-from .tokens import content_word_tuple, content_words, give_words
+from .tokens import content_words
+from .wordstats import WordStats
 
 # Minimum similarity for a pair, by level: containers share less wording than sentences.
 THRESHOLDS: dict[str, float] = {"section": 0.12, "block": 0.17, "sentence": 0.4, "clause": 0.45}
 # Cross-structure (moved) pairs must be more convincing than pairs within matched parents.
 MOVE_THRESHOLDS: dict[str, float] = {"section": 0.3, "block": 0.3, "sentence": 0.55, "clause": 0.6}
-# A block pair scoring below this must share a rare word (used by at most RARE_DF blocks of
-# the two documents together, or sqrt(blocks) / RARE_SQRT in long ones): a weak score made
+# A block pair scoring below this must share a rare word (wordstats.RARE_DF): a weak score made
 # of the documents' stock words ("GitHub", "content", 条例) is no evidence that one paragraph
 # became the other.
 WEAK_BAR: dict[str, float] = {"block": 0.35}
-RARE_DF = 3
-RARE_SQRT = 2.5
 # Between differently written documents (an article's outlook and a plan) true pairs score
 # below MOVE_THRESHOLDS, yet stand out: a leftover block still pairs with its mutual best
 # match if that scores at least RELATIVE_FLOOR and RELATIVE_MARGIN times the runner-up of
@@ -86,12 +90,6 @@ RELATIVE_MIN_WORDS = 8
 # come from an inverted index.
 DENSE_LIMIT = 250_000
 DENSE_COST = 100_000_000
-# Above this cost (machine words, see similarity.py: a few milliseconds) a group of units
-# scored in full counts the bag views first and the ordered views only where the bag may
-# reach the threshold (see _scores_reaching); below, one matrix call costs less.
-BAG_FIRST_COST = 2_000_000
-# Bonus for keeping relative order (within matched parents): breaks ties between equal pairs.
-POSITION_PRIOR = 0.02
 # A section pair stands only if at least this share (by words) of the paired blocks under
 # each of the two sections found their partners under the other (bottom-up evidence): a
 # section whose content went mostly elsewhere was dissolved, not reworded.
@@ -99,534 +97,20 @@ SECTION_SUPPORT = 0.5
 # ... and sections paired that way must still share this much wording (a byline section
 # holding one news item is not the plan's indicator part).
 SECTION_FLOOR = 0.1
-# A sentence or clause may move, merge or split across blocks only on distinctive shared
-# content: words that, all together, occur in fewer than this many blocks of each document.
-# A stock phrase (`构成犯罪的，依法追究刑事责任`, `按照军队有关规定执行`) recurs in many
-# articles, so it never carries such a link alone.
-STOCK_BLOCKS = 3
-# The documents' subject words (`长江`, `采砂`, `河道` in a statute on sand mining in the
-# Yangtze) are in more than this share of the blocks: what two articles share of them says
-# only that both are about the subject, so it is left out when judging boilerplate.
-TOPIC_SHARE = 0.25
 # A leftover is part of a split/merge only if this share of its words lies in what its whole
 # gained over (or lost from) its partner: a deleted clause whose words an unchanged neighbour
 # also holds was deleted, not merged into it.
 RESIDUAL_SHARE = 0.5
-# Above this many words (a whole and its partner together) a whole's words that its partner
-# lacks are counted in numpy (measured: as fast as Counter at ~300 words, 10 x at 3 000).
-RESIDUAL_BY_ARRAY = 512
-# Across the document (moves) order is no evidence: pairs there get only the tie-break
-# prior (similarity.TIE_BREAK), so identical units (a repeated clause) still resolve the
-# same way whichever document comes first.
-
-# Rounding room for a bound on a score computed in floating point (far below any tie-break).
-SCORE_SLACK = 1e-9
 # The condition opening a statute's sentence: everything up to the first `的，` (a
 # nominalised clause: `……擅自在长江采砂的，由……`).
 _CONDITION = re.compile(r"^(.+?的)[，,]")
-
-
-@dataclass(slots=True)
-class _Side:
-    doc: Document
-    profiles: dict[str, Profile]
-    # node id → the nearest ancestor one level up (a block's section, a sentence's block, a
-    # clause's sentence, a section's parent), the block holding it (itself for a block,
-    # None above blocks) and its index in ``doc.nodes``: looked up ~100 000 times a
-    # megabyte, made once.
-    up: dict[str, str | None] = field(default_factory=dict)
-    block: dict[str, str | None] = field(default_factory=dict)
-    pos: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def of(
-        cls,
-        doc: Document,
-        vocab: Vocabulary,
-        ahead: Callable[[int], int] | None = None,
-    ) -> _Side:
-        up: dict[str, str | None] = {}
-        block: dict[str, str | None] = {}
-        ids = list(map(_ID, doc.nodes))
-        kind_of = dict(zip(ids, map(_KIND, doc.nodes), strict=True))  # (made in C)
-        for node in doc.nodes:
-            nid, kind, parent = node.id, node.kind, node.parent
-            if parent is None:
-                up[nid], block[nid] = None, (nid if kind == "block" else None)
-                continue
-            above = kind_of[parent]  # usually what is wanted: no walk up
-            up[nid] = parent if kind == "section" or above == _UP[kind] else _nearest_up(doc, node)
-            if kind == "block":
-                block[nid] = nid
-            elif above == "block":
-                block[nid] = parent
-            elif parent in block:  # a parent seen first (parents come first) holds the same block
-                block[nid] = block[parent]
-            else:
-                held = doc.nearest(nid, "block")
-                block[nid] = held.id if held is not None else None
-        pos = dict(zip(ids, range(len(ids)), strict=True))
-        return cls(doc, node_profiles(doc, vocab, ahead), up, block, pos)
-
-
-_ID, _KIND, _PARENT = attrgetter("id"), attrgetter("kind"), attrgetter("parent")
-_ORDERED = attrgetter("ordered")
-
-
-def _profiles_of(side: _Side, nodes: list[Node]) -> list[Profile]:
-    """The profiles of ``nodes`` (of ``side``), looked up in C: the groups across a document
-    run to tens of thousands of units."""
-    return list(map(side.profiles.__getitem__, map(_ID, nodes)))
+_ID, _ORDERED = attrgetter("id"), attrgetter("ordered")
 
 
 def _free(nodes: list[Node], linked: dict[str, set[str]]) -> list[bool]:
     """For each of ``nodes``, whether it is free (in no pairing, as ``linked`` records them),
     found in C (the leftovers of unrelated text run to tens of thousands a level)."""
     return list(map(not_, map(linked.__contains__, map(_ID, nodes))))
-
-
-# The kind one level up the hierarchy from each kind below sections.
-_UP: dict[str, Kind] = {"block": "section", "sentence": "block", "clause": "sentence"}
-
-
-def _section_chains(side: _Side) -> dict[str | None, list[str]]:
-    """The nearest section of each block (None for none) → that section and its section
-    ancestors, nearest first: all the sections holding the block."""
-    doc = side.doc
-    chains: dict[str | None, list[str]] = {None: []}
-    for b in doc.of_kind("block"):
-        sec = side.up[b.id]
-        if sec not in chains:
-            chains[sec] = [sec] + [a.id for a in doc.ancestors(sec) if a.kind == "section"]
-    return chains
-
-
-# (code, unit) packs into one integer: codes below 2^21, units below 2^32.
-_OWNER_BITS = 32
-
-
-def _unit_codes(units: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The codes of all ``units`` (code strings) in one array, with the index of the unit
-    each comes from."""
-    lengths = np.fromiter(map(len, units), dtype=np.int64, count=len(units))
-    joined = "".join(units).encode("utf-32-le", "surrogatepass")
-    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
-    return np.repeat(np.arange(len(units), dtype=np.int64), lengths), codes
-
-
-def _code_counts(codes: np.ndarray) -> Counter[str]:
-    """How many times each code occurs in ``codes`` (as ``Counter`` counts them, in numpy:
-    a megabyte of text is a million codes)."""
-    ordered = np.sort(codes)
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    counts = np.diff(np.append(starts, len(ordered)))
-    return Counter(dict(zip(map(chr, ordered[starts].tolist()), counts.tolist(), strict=True)))
-
-
-class Postings:
-    """code → the indices of the units holding it, ascending, each once: read from sorted
-    arrays when asked (a few dozen codes of a document's tens of thousands ever are, where
-    a list made for every code cost milliseconds a document)."""
-
-    def __init__(self, units: list[str]) -> None:
-        owner, codes = _unit_codes(units)
-        keys = distinct_sorted(codes << _OWNER_BITS | owner)
-        self._codes = keys >> _OWNER_BITS
-        self._owners = keys & ((1 << _OWNER_BITS) - 1)
-        self._made: dict[str, list[int]] = {}  # (the same words are asked for again)
-
-    def get(self, code: str) -> list[int]:
-        got = self._made.get(code)
-        if got is None:
-            at = np.searchsorted(self._codes, [ord(code), ord(code) + 1])
-            got = self._made[code] = self._owners[at[0] : at[1]].tolist()
-        return got
-
-
-def _nearest_up(doc: Document, node: Node) -> str | None:
-    """The nearest ancestor one level up the hierarchy (a block's section, a sentence's
-    block, a section's parent section)."""
-    if node.kind == "section":
-        return node.parent
-    up = doc.nearest(node.id, _UP[node.kind])
-    return up.id if up is not None else None
-
-
-def node_profiles(
-    doc: Document, vocab: Vocabulary, ahead: Callable[[int], int] | None = None
-) -> dict[str, Profile]:
-    """Every node's profile, children first (they come after their parent in ``doc.nodes``).
-    A section's covers its title and its whole subtree, built from its children's codes; so is
-    a block's or sentence's when its text is its children's texts cut at punctuation (the
-    same words, without tokenising the text once more at every level). With ``ahead``,
-    ``ahead(k)`` is asked, before the nodes below the k-th are profiled (from the last node
-    down, every :data:`AHEAD_POLL` nodes), how many of the first nodes have their words
-    given by now (found by another process from the first node on: :func:`words_ahead`);
-    once that reaches k it is not asked again. Where the two meet changes nothing made here
-    (nodes are profiled in the same order, so words take the same codes)."""
-    out: dict[str, Profile] = {}
-    # Looked up here, not asked of the document and the vocabulary: a call per node cost
-    # more than the lookup (nearly every node is a unit profiled by its own text).
-    several = _several(doc)
-    profiled, profile, children = vocab.profiled, vocab.profile, doc.children
-    nodes = doc.nodes
-    order: Iterable[Node] = reversed(nodes) if ahead is None else _asking(nodes, ahead)
-    for node in order:
-        nid = node.id
-        if node.kind == "section":
-            codes = [vocab.encode(content_word_tuple(node.title or node.text))]
-            codes.extend([out[child.id].ordered for child in children(nid)])
-            out[nid] = Profile("".join(codes))
-            continue
-        if nid in several:  # (one child has the same words, or the node has its own text)
-            kids = children(nid)
-            if cut_at_punctuation(node.text, [k.text for k in kids]):
-                out[nid] = Profile("".join([out[k.id].ordered for k in kids]))
-                continue
-        got = profiled.get(node.text)
-        out[nid] = got if got is not None else profile(node.text)
-    return out
-
-
-# How many nodes node_profiles profiles between two looks at the words given so far (a look
-# costs a few microseconds; the nodes ~2 ms), and how many nodes' words another process sends
-# at a time (words_ahead: ~6 ms of its work, lost at most where the two meet).
-AHEAD_POLL = 500
-AHEAD_CHUNK = 1000
-
-
-def _asking(nodes: list[Node], ahead: Callable[[int], int]) -> Iterator[Node]:
-    """``nodes`` from the last to the first, ``ahead`` asked as :func:`node_profiles` says."""
-    end = len(nodes)
-    while end > 0:
-        if ahead(end) >= end:  # the words of all the nodes left are given
-            yield from reversed(nodes[:end])
-            return
-        start = max(0, end - AHEAD_POLL)
-        yield from reversed(nodes[start:end])
-        end = start
-
-
-def _several(doc: Document) -> set[str | None]:
-    """The nodes with more than one child."""
-    return {p for p, n in Counter(map(_PARENT, doc.nodes)).items() if n > 1}
-
-
-# What words_ahead sends at a time: texts, their words, and how many of the first nodes are
-# covered by what was sent so far.
-WordsAhead = tuple[list[str], list[tuple[str, ...]], int]
-
-
-def words_ahead(
-    doc: Document, count: int | None = None, chunk: int | None = None
-) -> Iterator[WordsAhead]:
-    """The words :func:`node_profiles` looks up (:func:`content_word_tuple`) for the first
-    ``count`` nodes of ``doc`` (all by default), each text once, ``chunk`` nodes at a time
-    (:func:`ahead_chunks` of them): found in another process while ``node_profiles`` works
-    up from the last node (:func:`take_words_ahead` hands them over). By text, not by
-    node: no word can go to another text than its own."""
-    several, children, nodes = _several(doc), doc.children, doc.nodes
-    seen: set[str] = set()
-    nodes = nodes if count is None else nodes[:count]
-    chunk = AHEAD_CHUNK if chunk is None else chunk
-    for start in range(0, len(nodes), chunk):
-        texts: list[str] = []
-        for node in nodes[start : start + chunk]:
-            if node.kind == "section":
-                text = node.title or node.text
-            elif node.id in several and cut_at_punctuation(
-                node.text, [kid.text for kid in children(node.id)]
-            ):
-                continue  # (made from its children's codes)
-            else:
-                text = node.text
-            if text not in seen:
-                seen.add(text)
-                texts.append(text)
-        yield texts, list(map(content_word_tuple, texts)), min(start + chunk, len(nodes))
-
-
-def ahead_chunks(count: int) -> int:
-    """How many messages :func:`words_ahead` sends for ``count`` nodes (by chunks of
-    :data:`AHEAD_CHUNK`)."""
-    return -(-count // AHEAD_CHUNK)
-
-
-def take_words_ahead(found: WordsAhead) -> int:
-    """Hands :func:`words_ahead`'s words to :func:`content_word_tuple`; how many of the first
-    nodes they cover (with those sent before)."""
-    texts, words, covered = found
-    give_words(texts, words)
-    return covered
-
-
-# Characters no word can run across (tokens.py: numbers, Chinese runs, Latin words), in any
-# width: a text cut after one of them has the words of its pieces, in order. Commas and full
-# stops join digits into one number, so a cut after them must not be followed by a digit.
-_WORD_BREAKS = frozenset("。，；：！？、）」』”》】;:!?)")
-_NUMBER_JOINS = frozenset("，,")
-
-
-def cut_at_punctuation(text: str, pieces: list[str]) -> bool:
-    """Is ``text`` the ``pieces`` in order, with only whitespace between them, each cut
-    after a character in :data:`_WORD_BREAKS`?"""
-    if text == "".join(pieces):  # most often: nothing between them, checked in C
-        if not all(pieces):
-            return False
-        for piece, following in pairwise(pieces):
-            last = piece[-1]
-            if last not in _WORD_BREAKS or (last in _NUMBER_JOINS and following[0].isdigit()):
-                return False
-        return True
-    pos = 0
-    for k, piece in enumerate(pieces):
-        while pos < len(text) and text[pos].isspace() and not text.startswith(piece, pos):
-            pos += 1
-        if not piece or not text.startswith(piece, pos):
-            return False
-        pos += len(piece)
-        if k + 1 < len(pieces):
-            last, following = piece[-1], pieces[k + 1][:1]
-            if last not in _WORD_BREAKS or (
-                last in _NUMBER_JOINS and following.isdigit() and text[pos : pos + 1] == following
-            ):
-                return False
-    return not text[pos:].strip()
-
-
-class Remainder:
-    """The words a whole has beyond its partner (a multiset of codes, see
-    :func:`lacking_words`): as a Counter for short units; for long ones (sections run to a
-    document's words) as sorted arrays of codes and counts, which a part is counted against
-    in numpy, not word by word."""
-
-    __slots__ = ("_counts", "_codes", "_numbers")
-
-    def __init__(self, whole: str, partner: str) -> None:
-        self._counts: Counter[str] | None = None
-        self._codes = self._numbers = np.zeros(0, dtype=np.int64)
-        if whole == partner:
-            self._counts = Counter()
-        elif len(whole) + len(partner) <= RESIDUAL_BY_ARRAY:
-            self._counts = Counter(whole)
-            self._counts -= Counter(partner)
-        else:
-            self._codes, self._numbers = _lacking_codes(whole, partner)
-
-    def counts(self) -> Counter[str]:
-        """The remainder as a Counter (made when first asked, for a long one)."""
-        if self._counts is None:
-            words = self._codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-            self._counts = Counter(dict(zip(words, self._numbers.tolist(), strict=True)))
-        return self._counts
-
-    def total(self) -> int:
-        """How many words (with repeats)."""
-        if self._counts is not None:
-            return sum(self._counts.values())
-        return int(self._numbers.sum())
-
-    def overlap(self, part: Profile) -> int:
-        """How many of ``part``'s words (as a multiset) the remainder holds."""
-        if self._counts is not None:
-            counts = self._counts
-            return sum(min(n, counts[c]) for c, n in Counter(part.ordered).items())
-        codes, numbers = np.unique(_as_codes(part.ordered), return_counts=True)
-        held = counts_at(self._codes, self._numbers, codes.astype(np.int64))
-        return int(np.minimum(numbers, held).sum())
-
-    def among(self, part: Profile) -> set[str]:
-        """The distinct words of ``part`` the remainder holds."""
-        if self._counts is not None:
-            counts = self._counts
-            return {c for c in set(part.ordered) if c in counts}
-        return set(part.ordered).intersection(self.counts())
-
-
-def lacking_words(whole: str, partner: str) -> Counter[str]:
-    """The codes of ``whole`` that ``partner`` lacks, with their counts (as multisets: per
-    distinct code, not per position; counts > 0). Long code strings (sections run to a
-    document's words) are counted in numpy."""
-    return Remainder(whole, partner).counts()
-
-
-def _lacking_codes(whole: str, partner: str) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`lacking_words` as (codes, ascending, as integers; their counts), in numpy."""
-    codes_w, counts_w = np.unique(_as_codes(whole), return_counts=True)
-    codes_p, counts_p = np.unique(_as_codes(partner), return_counts=True)
-    lacking = counts_w - counts_at(codes_p, counts_p, codes_w)
-    kept = lacking > 0
-    return codes_w[kept].astype(np.int64), lacking[kept]
-
-
-def _as_codes(codes: str) -> np.ndarray:
-    """A code string's codes as an array (one per word, in order)."""
-    return np.frombuffer(codes.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def _share_of(rest: Remainder, part: Profile) -> float:
-    """:func:`containment` of the remainder ``rest`` in ``part``."""
-    total = rest.total()
-    return rest.overlap(part) / total if total else 0.0
-
-
-def _share_in(part: Profile, rest: Remainder) -> float:
-    """:func:`containment` of ``part`` in the remainder ``rest``: the same overlap (the LCS
-    of two sorted code strings is their multiset intersection), counted per distinct word of
-    the part rather than by an LCS over the whole (a section's remainder runs to a
-    document's words)."""
-    if not part.ordered:
-        return 0.0
-    return rest.overlap(part) / len(part.ordered)
-
-
-def _unique_twins(old: list[Profile], new: list[Profile]) -> dict[int, int]:
-    """old index → new index of the units whose wording occurs exactly once on each side."""
-    words_o, words_n = list(map(_ORDERED, old)), list(map(_ORDERED, new))
-    count_o, count_n = Counter(words_o), Counter(words_n)
-    where_n = {w: j for j, w in enumerate(words_n) if count_n[w] == 1}
-    return {i: where_n[w] for i, w in enumerate(words_o) if w and count_o[w] == 1 and w in where_n}
-
-
-def _same_sequence(old: list[Profile], new: list[Profile]) -> bool:
-    """The same distinct wordings in the same order on both sides."""
-    return (
-        len(old) == len(new)
-        and all(a.ordered == b.ordered for a, b in zip(old, new, strict=True))
-        and len({p.ordered for p in old}) == len(old)
-    )
-
-
-@lru_cache(maxsize=1024)
-def _position_prior(n_old: int, n_new: int, weight: float = POSITION_PRIOR) -> np.ndarray:
-    """:func:`similarity.order_prior` for every pair of an ``n_old`` × ``n_new`` group: breaks
-    ties between equally good pairs. Cached (groups of the same shape recur) and read-only."""
-    po, pn = position(np.arange(n_old), n_old), position(np.arange(n_new), n_new)
-    prior = order_prior(po[:, None], pn[None, :], weight)
-    prior.flags.writeable = False
-    return prior
-
-
-def _scores_reaching(
-    old: list[Profile], new: list[Profile], floor: float, workers: int | None
-) -> np.ndarray:
-    """:func:`similarity_matrix`, where a score may reach ``floor``; elsewhere a score below
-    ``floor`` (0). Groups of long units (sections) score the bag view first, from shared
-    words (:func:`indexed_similarities`), of the pairs whose lengths let it reach ``floor``,
-    and the ordered view only where the bag does (the ordered view never exceeds the bag):
-    most pairs of two documents' sections share too little to need it."""
-    total = cost(old, new)
-    if total < BAG_FIRST_COST or total > EXACT_BUDGET:  # (above: scored on samples)
-        return similarity_matrix(old, new, workers)
-    len_o, len_n = unit_lengths(old), unit_lengths(new)
-    # No more words shared than the shorter has: the bag is at most 2 min / sum of lengths.
-    total = len_o[:, None] + len_n[None, :]
-    bound = 2.0 * np.minimum(len_o[:, None], len_n[None, :]) / np.maximum(total, 1)
-    rows, cols = np.nonzero((bound >= floor - SCORE_SLACK) | (total == 0))
-    scores = np.zeros((len(old), len(new)))
-    scores[rows, cols] = indexed_similarities(old, new, rows, cols, floor, (len_o, len_n))
-    return scores
-
-
-def _best_but(
-    units: np.ndarray, others: np.ndarray, scores: np.ndarray, unit: np.ndarray, but: np.ndarray
-) -> np.ndarray:
-    """For each k, the best of the ``scores`` of pairs (``units``, ``others``) of unit
-    ``unit[k]`` with another unit than ``but[k]`` (0.0 if none): from each unit's best two
-    (pairs are distinct, so ``but[k]`` takes at most one of them)."""
-    if not len(units):
-        return np.zeros(len(unit))
-    order = np.lexsort((-scores, units))
-    units, others, scores = units[order], others[order], scores[order]
-    first = np.searchsorted(units, unit)
-    found = np.searchsorted(units, unit, side="right") - first
-    top = np.minimum(first, len(units) - 1)
-    best = np.where(found > 0, scores[top], 0.0)
-    runner_up = np.where(found > 1, scores[np.minimum(first + 1, len(units) - 1)], 0.0)
-    return np.where((found > 0) & (others[top] == but), runner_up, best)
-
-
-def _by_pair(edges: tuple[np.ndarray, np.ndarray, np.ndarray]) -> dict[tuple[int, int], float]:
-    """:func:`_sparse_edges`' arrays as (old index, new index) -> score."""
-    rows, cols, score = edges
-    return dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), score.tolist(), strict=True))
-
-
-_NO_EDGES = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-
-
-def _sparse_edges(
-    old: list[Profile],
-    new: list[Profile],
-    threshold: float,
-    moved: bool,
-    must_share: np.ndarray | None = None,
-    allowed: tuple[np.ndarray, np.ndarray] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Exact scores (with the position prior within matched parents) of the candidate pairs
-    that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
-    for all pairs at once (``process.cpdist``). With ``must_share``, only pairs sharing one
-    of those word codes, or ``allowed``, are candidates (:func:`candidates.candidate_pairs`).
-    As arrays (old indices, new indices, scores), the pairs in ascending order (as their
-    tuples sort)."""
-    if not old or not new:
-        return _NO_EDGES
-    len_o, len_n = unit_lengths(old), unit_lengths(new)
-    weight = TIE_BREAK if moved else POSITION_PRIOR
-    # Pairs whose bag view is below threshold - weight score below the threshold (below,
-    # indexed_similarities gives 0.0), unless scored on samples (units above SAMPLE_ABOVE
-    # words), which that bag does not bound: the candidates need not hold them.
-    sampled = max(int(len_o.max()), int(len_n.max())) > SAMPLE_ABOVE
-    floor = 0.0 if sampled else threshold - weight
-    pairs = candidate_pairs(old, new, must_share, allowed, floor)  # sorted, as tuples sort
-    if not len(pairs):
-        return _NO_EDGES
-    rows, cols = pairs[:, 0], pairs[:, 1]
-    exact = (
-        2 * len(pairs) * int(len_o.max()) * int(len_n.max()) / WORD_BITS <= EXACT_BUDGET
-        or 2 * int(np.sum((len_o[rows] // WORD_BITS + 1) * len_n[cols])) <= EXACT_BUDGET
-    )
-    bonus = order_prior(position(rows, len(old)), position(cols, len(new)), weight)
-    if exact:
-        rates = np.ones(len(rows), dtype=np.int64)
-    else:
-        rate_o = np.array([p.rate() for p in old], dtype=np.int64)
-        rate_n = np.array([p.rate() for p in new], dtype=np.int64)
-        rates = np.maximum(rate_o[rows], rate_n[cols])
-    # A score is at most its bag view, which is at most 2 min(lengths) / (sum of lengths)
-    # (no more words shared than the shorter has), plus the prior: what cannot reach the
-    # threshold that way is not scored (unrelated text proposes many such pairs). Not for
-    # pairs scored on samples of their words, whose bag views the lengths do not bound.
-    len_a, len_b = len_o[rows], len_n[cols]
-    total = len_a + len_b
-    bound = 2.0 * np.minimum(len_a, len_b) / np.maximum(total, 1) + weight
-    reach = (total == 0) | (bound >= threshold - SCORE_SLACK) | (rates > 1)
-    rows, cols, bonus, rates = rows[reach], cols[reach], bonus[reach], rates[reach]
-    score = np.zeros(len(rows))
-    for rate in np.unique(rates):
-        at = np.flatnonzero(rates == rate)
-        # What cannot reach the threshold even with the largest prior is not scored in full.
-        if rate == 1:
-            score[at] = indexed_similarities(
-                old, new, rows[at], cols[at], threshold - weight, (len_o, len_n)
-            )
-            continue
-        score[at] = pair_similarities(
-            [old[i] for i in rows[at].tolist()],
-            [new[j] for j in cols[at].tolist()],
-            int(rate),
-            threshold - weight,
-        )
-    score += bonus
-    keep = np.flatnonzero(score >= threshold)
-    return rows[keep], cols[keep], score[keep]
-
-
-def tokenised(doc: Document, vocab: Vocabulary, ahead: Callable[[int], int] | None = None) -> _Side:
-    """One side of an :class:`Aligner`, profiled under ``vocab`` (see :func:`node_profiles`
-    for ``ahead``): the old side is profiled first (its words take the first codes), as
-    the aligner does."""
-    return _Side.of(doc, vocab, ahead)
 
 
 # The levels whose pairings no later level changes, once a level is aligned: the sections
@@ -641,8 +125,8 @@ SETTLED_AFTER: dict[str, tuple[Kind, ...]] = {
 class Aligner:
     def __init__(
         self,
-        old: Document | _Side,
-        new: Document | _Side,
+        old: Document | Side,
+        new: Document | Side,
         workers: int | None = None,
         vocab: Vocabulary | None = None,
     ) -> None:
@@ -650,20 +134,13 @@ class Aligner:
         the ``vocab`` they were profiled with, the old side first)."""
         self.vocab = vocab if vocab is not None else Vocabulary()
         self.workers = workers
-        self.old = old if isinstance(old, _Side) else _Side.of(old, self.vocab)
-        self.new = new if isinstance(new, _Side) else _Side.of(new, self.vocab)
+        self.old = old if isinstance(old, Side) else Side.of(old, self.vocab)
+        self.new = new if isinstance(new, Side) else Side.of(new, self.vocab)
         self.pairs: dict[str, list[Pairing]] = {level: [] for level in LEVELS}
         # node id → ids on the other side in the same pairing (any level)
         self.linked_old: dict[str, set[str]] = {}
         self.linked_new: dict[str, set[str]] = {}
-        # level → (in how many units each word occurs, the most a rare word may be in)
-        self._df: dict[str, tuple[Counter[str], int]] = {}
-        self._freq: np.ndarray | None = None
-        self._topic: frozenset[str] | None = None
-        self._rare: dict[tuple[str, str], frozenset[str]] = {}
-        # side → word code → indices of the blocks holding it (for :meth:`_stock`)
-        self._block_postings: dict[str, Postings] = {}
-        self._stock_seen: dict[frozenset[str], bool] = {}
+        self.stats = WordStats(self.old, self.new)
         # (side of the part, whole id, partner id) → the whole's words its partner lacks
         self._rests: dict[tuple[str, str, str], Remainder] = {}
 
@@ -673,43 +150,11 @@ class Aligner:
         for n in pairing.new:
             self.linked_new.setdefault(n, set()).update(pairing.old)
 
-    def _level_df(self, level: Kind) -> tuple[Counter[str], int]:
-        """In how many units of ``level`` (both documents) each word occurs, and the most a
-        rare word may occur in."""
-        got = self._df.get(level)
-        if got is None:
-            units = [
-                side.profiles[n.id].ordered
-                for side in (self.old, self.new)
-                for n in side.doc.of_kind(level)
-            ]
-            owner, codes = _unit_codes(units)
-            held = distinct_sorted(codes << _OWNER_BITS | owner) >> _OWNER_BITS  # once a unit
-            df = _code_counts(held)
-            got = self._df[level] = (df, max(RARE_DF, int(math.sqrt(len(units)) / RARE_SQRT)))
-        return got
-
-    def _frequency(self) -> np.ndarray:
-        """How often each word occurs in the blocks of both documents, by code (a measure of
-        rarity: one count over all the text, in numpy)."""
-        if self._freq is None:
-            self._freq = code_frequency(
-                [
-                    side.profiles[n.id].ordered
-                    for side in (self.old, self.new)
-                    for n in side.doc.of_kind("block")
-                ]
-            )
-        return self._freq
-
-    def _shares_rare(self, level: Kind, a: Profile, b: Profile) -> bool:
-        return not self._rare_words(level, a).isdisjoint(self._rare_words(level, b))
-
     def _may_move(self, old: Node, new: Node, a: Profile, b: Profile) -> bool:
         """May these two sentences or clauses pair across the document (the condition
         :meth:`_unlink_stock` checks first): their blocks are paired, or they share a word few
         blocks use?"""
-        return self._shares_rare("block", a, b) or self._blocks_linked(old.id, new.id)
+        return self.stats.shares_rare("block", a, b) or self._blocks_linked(old.id, new.id)
 
     def _in_linked_blocks(
         self, olds: list[Node], news: list[Node]
@@ -740,71 +185,6 @@ class Aligner:
                 cols.extend(found)
         return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
 
-    def _rare_codes(self, level: Kind) -> np.ndarray:
-        """The codes (as integers) of the words rare at ``level`` (see :meth:`_rare_words`)."""
-        df, limit = self._level_df(level)
-        return np.fromiter((ord(c) for c, k in df.items() if k <= limit), dtype=np.int64)
-
-    def _rare_words(self, level: Kind, unit: Profile) -> frozenset[str]:
-        got = self._rare.get((level, unit.ordered))
-        if got is None:
-            df, limit = self._level_df(level)
-            got = frozenset(c for c in set(unit.ordered) if df[c] <= limit)
-            self._rare[(level, unit.ordered)] = got
-        return got
-
-    def _stock(self, words: set[str]) -> bool:
-        """Are ``words`` (codes), all together, in :data:`STOCK_BLOCKS` or more blocks of
-        either document? Then what two units share is boilerplate, not evidence."""
-        if not words:
-            return True
-        key = frozenset(words)
-        got = self._stock_seen.get(key)
-        if got is None:
-            got = self._stock_seen[key] = self._count_stock(words)
-        return got
-
-    def _count_stock(self, words: set[str]) -> bool:
-        for side in (self.old, self.new):
-            key = "old" if side is self.old else "new"
-            postings = self._block_postings.get(key)
-            if postings is None:
-                postings = self._block_postings[key] = Postings(
-                    list(map(_ORDERED, _profiles_of(side, side.doc.of_kind("block"))))
-                )
-            lists = sorted(map(postings.get, words), key=len)
-            if len(lists[0]) < STOCK_BLOCKS:
-                continue
-            common = set(lists[0])
-            for lst in lists[1:]:
-                common.intersection_update(lst)
-                if len(common) < STOCK_BLOCKS:
-                    break
-            if len(common) >= STOCK_BLOCKS:
-                return True
-        return False
-
-    def _topic_words(self) -> frozenset[str]:
-        """The documents' subject words: in more than TOPIC_SHARE of the blocks of both, and in
-        at least STOCK_BLOCKS (the lines of a short front matter have no subject words)."""
-        if self._topic is None:
-            df, _ = self._level_df("block")
-            n = sum(len(side.doc.of_kind("block")) for side in (self.old, self.new))
-            least = max(STOCK_BLOCKS, TOPIC_SHARE * n)
-            self._topic = frozenset(c for c, k in df.items() if k > least)
-        return self._topic
-
-    def _distinctive_beyond_topic(self, a: Profile, b: Profile) -> bool:
-        """:meth:`_distinctive`, the subject words aside: `长江`, `采砂`, `河道`, `许可证`,
-        `单位`, `个人`, `砂石` together are in few articles, but apart from the subject words,
-        all that is left (`单位`, `个人`, `砂石`) is in many."""
-        shared = set(a.ordered).intersection(b.ordered) - self._topic_words()
-        return not self._stock(shared)
-
-    def _distinctive(self, a: Profile, b: Profile) -> bool:
-        """Do ``a`` and ``b`` share content that is not boilerplate (see :meth:`_stock`)?"""
-        return not self._stock(set(a.ordered).intersection(b.ordered))
-
     def _blocks_linked(self, old_id: str, new_id: str) -> bool:
         """Are the blocks holding these two sentences or clauses paired with each other?"""
         ob, nb = self.old.block[old_id], self.new.block[new_id]
@@ -829,27 +209,27 @@ class Aligner:
         if profiles is not None:
             old_p, new_p = profiles
         else:
-            old_p = _profiles_of(self.old, olds)
-            new_p = _profiles_of(self.new, news)
+            old_p = self.old.profiles_of(olds)
+            new_p = self.new.profiles_of(news)
         bar = WEAK_BAR.get(level)
         # A sentence or clause paired across the document stays paired only if it shares a
         # word few blocks use or their blocks are paired (:meth:`_unlink_stock`): a pair that
         # is neither is not proposed, so it cannot take a unit from a pair that stays (and
         # unrelated text, sharing only common words, proposes almost nothing).
         rare_only = moved and level in ("sentence", "clause")
-        if not moved and _same_sequence(old_p, new_p):
+        if not moved and same_sequence(old_p, new_p):
             # The same wording in the same order (an unchanged article's sentences): the
             # identity is the one optimal assignment (every pair scores 1, and the position
             # prior is largest for it), so nothing needs scoring.
             matches = [(i, i, 1.0) for i in range(len(olds))]
         elif len(olds) == len(news) == 1 and cost(old_p, new_p) <= EXACT_BUDGET:
             # Most groups (one block's one sentence) are 1 × 1: the same arithmetic as
-            # below (similarity_matrix, _position_prior, _assign) without numpy's set-up.
+            # below (similarity_matrix, position_prior, _assign) without numpy's set-up.
             a, b = old_p[0], new_p[0]
             weight = TIE_BREAK if moved else POSITION_PRIOR
             pos = position(0, 1)
             s = similarity(a, b) + order_prior(pos, pos, weight)
-            if bar is not None and threshold <= s < bar and not self._shares_rare(level, a, b):
+            if bar is not None and threshold <= s < bar and not self.stats.shares_rare(level, a, b):
                 s = 0.0
             if rare_only and s >= threshold and not self._may_move(olds[0], news[0], a, b):
                 s = 0.0
@@ -857,11 +237,11 @@ class Aligner:
         elif len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
             weight = TIE_BREAK if moved else POSITION_PRIOR
             # (a pair whose similarity is below threshold - weight stays below the threshold)
-            score = _scores_reaching(old_p, new_p, threshold - weight, self.workers)
-            score = score + _position_prior(len(olds), len(news), weight)
+            score = scores_reaching(old_p, new_p, threshold - weight, self.workers)
+            score = score + position_prior(len(olds), len(news), weight)
             if bar is not None:
                 for i, j in zip(*np.nonzero((score >= threshold) & (score < bar)), strict=True):
-                    if not self._shares_rare(level, old_p[i], new_p[j]):
+                    if not self.stats.shares_rare(level, old_p[i], new_p[j]):
                         score[i, j] = 0.0
             if rare_only:
                 for i, j in zip(*np.nonzero(score >= threshold), strict=True):
@@ -871,9 +251,9 @@ class Aligner:
         else:
             must_share = allowed = None
             if rare_only:
-                must_share = self._rare_codes("block")
+                must_share = self.stats.rare_codes("block")
                 allowed = self._in_linked_blocks(olds, news)
-            edges = _by_pair(_sparse_edges(old_p, new_p, threshold, moved, must_share, allowed))
+            edges = by_pair(sparse_edges(old_p, new_p, threshold, moved, must_share, allowed))
             if rare_only:
                 edges = {
                     (i, j): s
@@ -884,7 +264,7 @@ class Aligner:
                 edges = {
                     (i, j): s
                     for (i, j), s in edges.items()
-                    if s >= bar or self._shares_rare(level, old_p[i], new_p[j])
+                    if s >= bar or self.stats.shares_rare(level, old_p[i], new_p[j])
                 }
             matches = assign_sparse(edges, len(olds))
         for i, j, s in matches:
@@ -914,12 +294,12 @@ class Aligner:
         # The edges in ascending order of (old, new), as arrays: tens of thousands between
         # unrelated texts.
         if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
-            score = _scores_reaching(old_p, new_p, low, self.workers)
+            score = scores_reaching(old_p, new_p, low, self.workers)
             rows, cols = np.nonzero(score >= low)  # (row-major: ascending)
             rows, cols = rows.astype(np.int64), cols.astype(np.int64)
             scores = score[rows, cols].astype(np.float64)
         else:
-            rows, cols, scores = _sparse_edges(old_p, new_p, low, moved=True)
+            rows, cols, scores = sparse_edges(old_p, new_p, low, moved=True)
         # Scored once; each round takes the clear mutual best pairs, and their rows and
         # columns leave the runner-up lists of the next.
         size_o, size_n = unit_lengths(old_p), unit_lengths(new_p)
@@ -939,7 +319,7 @@ class Aligner:
                 for i, j, sc in zip(
                     rows[clear].tolist(), cols[clear].tolist(), scores[clear].tolist(), strict=True
                 )
-                if self._shares_rare(level, old_p[i], new_p[j])
+                if self.stats.shares_rare(level, old_p[i], new_p[j])
             ]
             if not taken:
                 return
@@ -1043,7 +423,7 @@ class Aligner:
         left_old = list(compress(olds_all, _free(olds_all, self.linked_old)))
         left_new = list(compress(news_all, _free(news_all, self.linked_new)))
         # (each leftover's profile looked up once for the passes below)
-        profiles = (_profiles_of(self.old, left_old), _profiles_of(self.new, left_new))
+        profiles = (self.old.profiles_of(left_old), self.new.profiles_of(left_new))
         if left_old and left_new:
             before = len(self.pairs[level])
             self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], True, profiles)
@@ -1084,7 +464,7 @@ class Aligner:
                 kept.append(p)
                 continue
             a, b = self.old.profiles[o], self.new.profiles[n]
-            if not (self._distinctive(a, b) and self._shares_rare("block", a, b)):
+            if not (self.stats.distinctive(a, b) and self.stats.shares_rare("block", a, b)):
                 del self.linked_old[o], self.linked_new[n]
                 continue
             kept.append(p)
@@ -1097,10 +477,10 @@ class Aligner:
         """Pair the blocks (articles) of two statutes (see :mod:`diffreport.articles`)."""
         if not olds or not news:
             return
-        old_p = _profiles_of(self.old, olds)
-        new_p = _profiles_of(self.new, news)
+        old_p = self.old.profiles_of(olds)
+        new_p = self.new.profiles_of(news)
         parts: list[tuple[int, str, int]] = []
-        if _same_sequence(old_p, new_p):
+        if same_sequence(old_p, new_p):
             found = [(i, i, 1.0, "high") for i in range(len(olds))]
         else:
             edges = self._article_edges(olds, news, old_p, new_p)
@@ -1120,8 +500,8 @@ class Aligner:
                 len(olds),
                 len(news),
                 same_chapter,
-                lambda i, j: self._shares_rare("block", old_p[i], new_p[j]),
-                lambda i, j: self._distinctive_beyond_topic(old_p[i], new_p[j]),
+                lambda i, j: self.stats.shares_rare("block", old_p[i], new_p[j]),
+                lambda i, j: self.stats.distinctive_beyond_topic(old_p[i], new_p[j]),
             )
         made = []
         for i, j, score, conf in found:
@@ -1147,7 +527,7 @@ class Aligner:
             if containment(part, there.profiles[whole_id]) < articles.PART_WHOLE:
                 return False
             rest = self._rest(side, whole_id, partner_id)
-            if max(_share_in(part, rest), _share_of(rest, part)) < RESIDUAL_SHARE:
+            if max(share_in(part, rest), share_of(rest, part)) < RESIDUAL_SHARE:
                 return False
             return self._part_beyond_partner(pair, side, (olds if side == "old" else news)[idx].id)
 
@@ -1168,7 +548,9 @@ class Aligner:
         here = self.old if side == "old" else self.new
         whole_id = pairing.new[0] if side == "old" else pairing.old[0]
         partner_id = pairing.old[0] if side == "old" else pairing.new[0]
-        return self._distinctive_in(here.profiles[part_id], self._rest(side, whole_id, partner_id))
+        return self.stats.distinctive_in(
+            here.profiles[part_id], self._rest(side, whole_id, partner_id)
+        )
 
     def _related_chapters(
         self, olds: set[str | None], news: set[str | None]
@@ -1208,7 +590,7 @@ class Aligner:
         once on each side pairs with its twin (score 1, nothing else considered for either);
         of the rest, all pairs of a group small enough to score in full, else the candidates
         sharing rare words (or the same wording)."""
-        twins = _unique_twins(old_p, new_p)
+        twins = unique_twins(old_p, new_p)
         if twins:
             rest_o = [i for i in range(len(olds)) if i not in twins]
             taken = set(twins.values())
@@ -1237,7 +619,7 @@ class Aligner:
         else:
             # Thousands of articles (a code, a compilation): candidates from rare words, scored
             # on their whole wording only (leads would double the cost for few changes).
-            return _by_pair(_sparse_edges(old_p, new_p, floor, moved=True))
+            return by_pair(sparse_edges(old_p, new_p, floor, moved=True))
         # The lead sentence says what an article is about: it counts where it says more than
         # the whole article does, unless all the two leads share is boilerplate.
         # A liability article's condition (`违反本条例规定，未办理河道采砂许可证，擅自在长江采砂
@@ -1249,18 +631,18 @@ class Aligner:
         out = {}
         for (i, j), s in edges.items():
             lead_score = leads[(i, j)]
-            if lead_score > s and self._distinctive_beyond_topic(lead_o[i], lead_n[j]):
+            if lead_score > s and self.stats.distinctive_beyond_topic(lead_o[i], lead_n[j]):
                 s = lead_score
             co, cn = cond_o[i], cond_n[j]
             if co is not None and cn is not None:
                 cond_score = articles.LEAD_WEIGHT * similarity(co, cn)
-                if cond_score > s and self._distinctive_beyond_topic(co, cn):
+                if cond_score > s and self.stats.distinctive_beyond_topic(co, cn):
                     s = cond_score
             if s >= floor:
                 out[(i, j)] = s
         return out
 
-    def _condition(self, side: _Side, block: Node) -> Profile | None:
+    def _condition(self, side: Side, block: Node) -> Profile | None:
         """The condition that opens a block's lead sentence (its text up to the first `的，`),
         or None."""
         kids = side.doc.children(block.id, "sentence")
@@ -1268,7 +650,7 @@ class Aligner:
         m = _CONDITION.match(text)
         return self.vocab.profile(m.group(1)) if m else None
 
-    def _lead(self, side: _Side, block: Node) -> Profile:
+    def _lead(self, side: Side, block: Node) -> Profile:
         """A block's lead sentence (its first), or the block itself."""
         kids = side.doc.children(block.id, "sentence")
         return side.profiles[kids[0].id] if kids else side.profiles[block.id]
@@ -1294,12 +676,12 @@ class Aligner:
         partner_id = pairing.new[0] if side == "new" else pairing.old[0]
         part = here.profiles[part_id]
         rest = self._rest(side, whole_id, partner_id)
-        if _share_in(part, rest) < RESIDUAL_SHARE:
+        if share_in(part, rest) < RESIDUAL_SHARE:
             return False
         if level not in ("sentence", "clause"):
             return True
         old_id, new_id = (whole_id, part_id) if side == "new" else (part_id, whole_id)
-        return self._blocks_linked(old_id, new_id) or self._distinctive_in(part, rest)
+        return self._blocks_linked(old_id, new_id) or self.stats.distinctive_in(part, rest)
 
     def _rest(self, side: str, whole_id: str, partner_id: str) -> Remainder:
         """The words of ``whole_id`` (not of ``side``) that ``partner_id`` (of ``side``)
@@ -1311,10 +693,6 @@ class Aligner:
             rest = Remainder(there.profiles[whole_id].ordered, here.profiles[partner_id].ordered)
             self._rests[key] = rest
         return rest
-
-    def _distinctive_in(self, part: Profile, rest: Remainder) -> bool:
-        """:meth:`_distinctive` of ``part`` and a remainder."""
-        return not self._stock(rest.among(part))
 
     def _group_parts(
         self,
@@ -1346,7 +724,7 @@ class Aligner:
             if profiles is not None:
                 profs = list(compress(profiles[1 if side == "new" else 0], free))
             else:
-                profs = _profiles_of(here, left)
+                profs = here.profiles_of(left)
             parts = list(
                 compress(profs, map(MIN_PART_WORDS.__le__, map(len, map(_ORDERED, profs))))
             )
@@ -1354,7 +732,7 @@ class Aligner:
                 [getattr(p, other)[0] for p in singles],
                 there.profiles,
                 parts,
-                self._frequency(),
+                self.stats.frequency(),
             )
             held = wholes.held()  # (the wordings of parts some unit may hold)
             pos = here.pos
@@ -1419,7 +797,7 @@ class Aligner:
         # those, the words whose partners lie under the other section. Blocks whose nearest
         # sections and whose partners' nearest sections are the same add to the same counts:
         # their words are summed first, then added once to each of those sections.
-        chains = {"o": _section_chains(self.old), "n": _section_chains(self.new)}
+        chains = {"o": self.old.section_chains(), "n": self.new.section_chains()}
         # (side, nearest section, the partners' nearest section or sections) → words
         words: Counter[tuple[str, str | None, str | frozenset[str | None] | None]] = Counter()
         up_o, up_n = self.old.up, self.new.up
@@ -1545,7 +923,7 @@ class Aligner:
         a runner-up that far below decides its confidence as none would, so a pair is scored
         only as far as the pairings of its two units need."""
         olds_all, news_all = self.old.doc.of_kind("block"), self.new.doc.of_kind("block")
-        all_o, all_n = _profiles_of(self.old, olds_all), _profiles_of(self.new, news_all)
+        all_o, all_n = self.old.profiles_of(olds_all), self.new.profiles_of(news_all)
         oi = dict(zip(map(_ID, olds_all), range(len(olds_all)), strict=True))  # (made in C)
         ni = dict(zip(map(_ID, news_all), range(len(news_all)), strict=True))
         rows = np.array(sorted({oi[p.old[0]] for p in blocks}), dtype=np.int64)
@@ -1576,8 +954,8 @@ class Aligner:
         scored = np.flatnonzero(scores >= floor)
         olds, news, scores = olds[scored], news[scored], scores[scored]
         best = np.maximum(
-            _best_but(olds, news, scores, firsts_o, firsts_n),
-            _best_but(news, olds, scores, firsts_n, firsts_o),
+            best_but(olds, news, scores, firsts_o, firsts_n),
+            best_but(news, olds, scores, firsts_n, firsts_o),
         )
         return dict(zip(map(id, blocks), best.tolist(), strict=True))
 

@@ -14,7 +14,7 @@ a reader uses, in order:
 * **chapters** — a pair under related chapters (paired, or sharing a title word) is
   preferred, and may break the backbone's order (a local reordering);
 * **rare words** — a pair must share more than boilerplate (`按照国家和军队有关规定执行`
-  recurs in many articles: see ``Aligner._stock``); a weak pair must share a word few
+  recurs in many articles: see ``wordstats.WordStats.stock``); a weak pair must share a word few
   articles use, and stand clear of the runner-up. Otherwise the reader is told nothing
   rather than something wrong: the articles stay new and dropped — unless a second look at
   the leftovers, between pairs already found, finds them, or they are most of a paired

@@ -17,12 +17,12 @@ from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from typing import Protocol, cast
 
-from .align import WordsAhead, ahead_chunks, take_words_ahead, words_ahead
 from .classify import Classifier, forget_key_terms, found_of, rebuilt
 from .model import LEVELS, Document
 from .order import level_positions
 from .result import Alignment, Pairing, TargetChange
 from .sidecar import ASK, MARSHAL_VERSION, Staged, can_fork, idle_core
+from .sides import WordsAhead, ahead_chunks, take_words_ahead, words_ahead
 from .similarity import Vocabulary, rarity
 from .targets import Target, compare_targets, extract_targets, paired_units
 from .terms import (
@@ -296,7 +296,7 @@ def _beside(
     beside: tuple[str, ...],
 ) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
-    (:func:`_ahead`), a chunk at a time (:func:`align.words_ahead`); the words' weights
+    (:func:`_ahead`), a chunk at a time (:func:`sides.words_ahead`); the words' weights
     (:func:`similarity.rarity`: ~0.1 s of the parent's at 2 MB a side, from the aligner's
     codes, ~0.4 s here from the words); the terms' uses and the texts they are counted in;
     told the sections', blocks' and sentences' pairings as the aligner settles them, what

@@ -10,13 +10,14 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .align import Aligner, tokenised
+from .align import Aligner
 from .beside import side_work
 from .classify import Classifier
 from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
 from .parse import parse
 from .result import Comparison, Pairing
+from .sides import tokenised
 from .similarity import Vocabulary
 from .tokens import forget_given_words
 

@@ -94,7 +94,7 @@ def test_lacking_words_are_counter_subtraction(size):
     multiset difference Counter gives, empty partner and empty whole included."""
     from collections import Counter
 
-    from diffreport.align import lacking_words
+    from diffreport.parts import lacking_words
 
     _, _, cases = _wholes_and_partners(size)
     for a, b in cases:
@@ -110,7 +110,7 @@ def test_a_remainder_counts_a_part_as_counters_do(size):
     those Counter arithmetic gives, short and long parts, empty ones included."""
     from collections import Counter
 
-    from diffreport.align import Remainder
+    from diffreport.parts import Remainder
     from diffreport.similarity import Profile
 
     rng, codes, cases = _wholes_and_partners(size)
@@ -139,7 +139,7 @@ def test_block_postings_are_the_units_holding_each_code(seed):
     unit repeating it too), none for a code no unit holds; asked again, the same."""
     import random
 
-    from diffreport.align import Postings
+    from diffreport.wordstats import Postings
 
     rng = random.Random(seed)
     codes = [chr(0x10000 + k) for k in range(300)]

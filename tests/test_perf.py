@@ -19,7 +19,7 @@ import time
 import pytest
 from conftest import LAW, ROOT, SEEDS, law_pairs
 
-from diffreport import align
+from diffreport import align, scores
 from diffreport.compare import compare
 from diffreport.model import Paragraph, SourceText
 
@@ -94,7 +94,8 @@ def test_large_flat_group_is_not_scored_as_a_full_matrix(monkeypatch):
         cells.append(len(a) * len(b))
         return real(a, b, workers)
 
-    monkeypatch.setattr(align, "similarity_matrix", spy)
+    for module in (align, scores):  # (the aligner's own calls, and its scoring helpers')
+        monkeypatch.setattr(module, "similarity_matrix", spy)
     c = compare(_flat(old, "old"), _flat(new, "new"))
     assert not c.old.of_kind("section") and not c.new.of_kind("section")  # one flat group
     assert max(cells, default=0) <= align.DENSE_LIMIT

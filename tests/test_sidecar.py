@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from diffreport import align, beside, sidecar
+from diffreport import beside, sidecar, sides
 from diffreport.compare import compare
 from diffreport.sidecar import ASK, Staged, can_fork
 
@@ -138,7 +138,7 @@ def test_a_comparison_is_the_same_when_the_child_fails_while_it_sends_words(
     old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
-    monkeypatch.setattr(align, "AHEAD_CHUNK", 40)  # (several chunks of a small document)
+    monkeypatch.setattr(sides, "AHEAD_CHUNK", 40)  # (several chunks of a small document)
     monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each chunk waited for)
     parent, real = os.getpid(), beside.words_ahead
     sent = []

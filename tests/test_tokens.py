@@ -94,8 +94,8 @@ def test_keywords_keep_no_runs_of_the_text():
 
 
 def test_profiles_composed_from_children_equal_tokenising_the_text():
-    from diffreport.align import node_profiles
     from diffreport.compare import load
+    from diffreport.sides import node_profiles
     from diffreport.similarity import Vocabulary
 
     paths = [SEEDS / "nankai-2021-government-work-report.txt", *law_pairs()[1]]
@@ -113,7 +113,7 @@ def test_profiles_composed_from_children_equal_tokenising_the_text():
 
 
 def test_cut_at_punctuation_keeps_numbers_and_words_whole():
-    from diffreport.align import cut_at_punctuation
+    from diffreport.sides import cut_at_punctuation
 
     assert cut_at_punctuation("第一句。\n第二句，第三", ["第一句。", "第二句，第三"])
     assert not cut_at_punctuation("增长1，000个", ["增长1，", "000个"])  # one number
@@ -168,12 +168,12 @@ def test_words_found_ahead_elsewhere_make_the_same_profiles_and_are_used(pace, m
     words as given."""
     from itertools import islice
 
-    from diffreport import align
-    from diffreport.align import node_profiles, take_words_ahead, words_ahead
+    from diffreport import sides
     from diffreport.compare import load
+    from diffreport.sides import node_profiles, take_words_ahead, words_ahead
     from diffreport.similarity import Vocabulary
 
-    monkeypatch.setattr(align, "AHEAD_POLL", 40)  # (looks every 40 nodes: a small document)
+    monkeypatch.setattr(sides, "AHEAD_POLL", 40)  # (looks every 40 nodes: a small document)
 
     old_path, new_path = law_pairs()[1]
     old, new = load(old_path), load(new_path)
