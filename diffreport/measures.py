@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate, chain
 from operator import add, attrgetter, itemgetter
@@ -147,13 +148,31 @@ def unique_spans(
     old: Document, new: Document, old_left: list[Node], new_left: list[Node]
 ) -> dict[str, tuple[str, str]]:
     """The spans found in exactly one clause of each document, among those that a leftover
+    of each side holds, each with the ids of those two clauses (old, new): see
+    :func:`unique_spans_with_cuts`."""
+    return unique_spans_with_cuts(old, new, old_left, new_left)[0]
+
+
+# (a text that holds no span looked for: shared by the many such leftovers)
+_NO_SPANS: frozenset[str] = frozenset()
+
+
+def unique_spans_with_cuts(
+    old: Document, new: Document, old_left: list[Node], new_left: list[Node]
+) -> tuple[dict[str, tuple[str, str]], dict[str, frozenset[str]]]:
+    """The spans found in exactly one clause of each document, among those that a leftover
     of each side holds (only those are ever looked up), each with the ids of those two
-    clauses (old, new). A unit holding a span as words
-    holds it as text (tokens concatenate back to the text): the leftovers of the side with
-    fewer are cut into spans, then only those of the other side whose text holds one of
-    them; in each document, only the clauses whose text holds a span are cut, each span's
-    only until a second one holds it as words."""
-    few, many = (old_left, new_left) if len(old_left) <= len(new_left) else (new_left, old_left)
+    clauses (old, new). A unit holding a span as words holds it as text (tokens concatenate
+    back to the text): the leftovers of the side with fewer are cut into spans; in each
+    document, only the clauses whose text holds a span still looked for are cut, each
+    span's only until a second one holds it as words; the one clause of the other document
+    must be a leftover.
+
+    Also, for each leftover's text (and each other text cut here), what :class:`Anchors`
+    may read for it: its spans led by the shared runs (every span found begins with one), or
+    none where it holds no span looked for."""
+    few_is_old = len(old_left) <= len(new_left)
+    few, many = (old_left, new_left) if few_is_old else (new_left, old_left)
     # A span both sides hold as text begins with a run of ANCHOR_MIN_CHARS Chinese characters
     # that both hold: only the texts holding such a run are read (unrelated text: a third).
     # (every span looked for begins with one of those runs: only the runs of Chinese holding
@@ -167,29 +186,50 @@ def unique_spans(
             got = led[text] = spans_led_by(text, runs)
         return got
 
-    wanted = set().union(*(spans_of(few[k].text) for k in few_at))
-    held = texts_holding([many[k].text for k in many_at], wanted)
-    wanted &= set().union(*(spans_of(many[many_at[k]].text) for k in set(chain(*held.values()))))
-    unique = wanted
-    holders: list[dict[str, str]] = []  # per document: span -> the one clause holding it
-    for doc in (old, new):
-        if not unique:
-            return {}
-        clauses = doc.of_kind("clause")
-        once: dict[str, str] = {}
-        for g, holding in texts_holding([c.text for c in clauses], unique).items():
-            found = None
-            for k in holding:
-                if g in spans_of(clauses[k].text):
-                    if found is not None:
-                        found = None
-                        break
-                    found = clauses[k].id
-            if found is not None:
-                once[g] = found
-        unique = set(once)
-        holders.append(once)
-    return {g: (holders[0][g], holders[1][g]) for g in unique}
+    few_read = [few[k] for k in few_at]
+    many_read = [many[k] for k in many_at]
+    few_doc, many_doc = (old, new) if few_is_old else (new, old)
+    # The spans a leftover of the side with fewer holds (each of those read is cut), held by
+    # one clause of its document; of those, the spans held by one clause of the other
+    # document, a leftover there (only those holding a shared run may be).
+    wanted = set().union(*(spans_of(n.text) for n in few_read))
+    few_once = _held_once(few_doc, few, few_read, wanted, spans_of)
+    many_once = _held_once(many_doc, many, many_read, set(few_once), spans_of)
+    read = set(map(_ID, many_read))
+    found = {g: (few_once[g], c) for g, c in many_once.items() if c in read}
+    # A leftover not cut holds no span found: no shared run (not read), or none of the
+    # spans held once as text (a span's holders are all cut unless two hold it as words).
+    for n in chain(old_left, new_left):
+        led.setdefault(n.text, _NO_SPANS)
+    if not few_is_old:
+        found = {g: (o, n) for g, (n, o) in found.items()}
+    return found, led
+
+
+def _held_once(
+    doc: Document,
+    left: list[Node],
+    read: list[Node],
+    spans: set[str],
+    spans_of: Callable[[str], frozenset[str]],
+) -> dict[str, str]:
+    """Of ``spans``, those that exactly one clause of ``doc`` holds (as words: ``spans_of``
+    a text), each with its id. A clause holds a span as text first: of the leftovers
+    (``left``), only those ``read`` may (they hold a shared run, and each span begins with
+    one); the other clauses are all looked at (between unrelated documents, few)."""
+    if not spans:
+        return {}
+    gone = set(map(_ID, left))
+    clauses = read + [c for c in doc.of_kind("clause") if c.id not in gone]
+    once: dict[str, str | None] = {}  # (None: two clauses hold it)
+    for g, at in texts_holding([c.text for c in clauses], spans).items():
+        for k in at:
+            if g in spans_of(clauses[k].text):
+                if g in once:
+                    once[g] = None
+                    break
+                once[g] = clauses[k].id
+    return {g: c for g, c in once.items() if c is not None}
 
 
 def texts_holding(texts: list[str], spans: set[str]) -> dict[str, list[int]]:
@@ -342,10 +382,10 @@ def pair_measures(
             block_links.setdefault(o, set()).update(p.new)
     old_nodes = list(map(old.node, map(_FIRST, map(_OLD, dropped))))
     new_nodes = list(map(new.node, map(_FIRST, map(_NEW, added))))
-    holders = unique_spans(old, new, old_nodes, new_nodes)
+    holders, cut = unique_spans_with_cuts(old, new, old_nodes, new_nodes)
     # The rarity a name's word needs (see _names_something): once, not per group scored.
     name_floor = max(weights.values(), default=0.0) - _NAME_RARITY_SPAN
-    edges = _measure_edges(old, new, old_nodes, new_nodes, weights, name_floor, pairs, holders)
+    edges = _measure_edges(old, new, old_nodes, new_nodes, weights, name_floor, pairs, holders, cut)
     # Equal scores resolve to the order-keeping choice (ORDER_PRIOR), as the aligner's do.
     old_units, new_units = old.of_kind(level), new.of_kind(level)  # once: of_kind scans all
     po, pn = _places(old_units), _places(new_units)
@@ -392,10 +432,12 @@ def _measure_edges(
     name_floor: float,
     pairs: dict[str, list[Pairing]],
     holders: dict[str, tuple[str, str]],
+    cut: dict[str, frozenset[str]] | None = None,
 ) -> dict[tuple[int, int], tuple[float, bool]]:
     """Candidate pairs (old index, new index) → (score, moved) above their threshold
-    (``holders``: the anchors, each with the clauses holding it, see :func:`unique_spans`)."""
-    unique = _Anchors(set(holders))
+    (``holders``: the anchors, each with the clauses holding it, and ``cut``: the leftovers'
+    spans led by shared runs, see :func:`unique_spans_with_cuts`)."""
+    unique = Anchors(set(holders), cut)
     # The leftovers of each paired block (only those are grouped: walked down from the
     # blocks when they are fewer than the leftovers, as between unrelated documents).
     linked = [p for p in pairs.get("block", []) if p.old and p.new]
@@ -595,15 +637,18 @@ def _clause_blocks(doc: Document, blocks: set[str]) -> dict[str, str]:
     return out
 
 
-class _Anchors:
+class Anchors:
     """The anchors (spans of :func:`unique_spans`) and, for a text, those it holds: found
     among the spans led by the anchors' first characters (:func:`spans_led_by`), once a
     text."""
 
-    def __init__(self, spans: set[str]) -> None:
+    def __init__(self, spans: set[str], cut: dict[str, frozenset[str]] | None = None) -> None:
+        """``cut``: texts' spans led by runs that lead every one of ``spans`` too (those
+        :func:`unique_spans_with_cuts` found), read instead of cutting those texts again."""
         self.spans = spans
         self._heads = {g[:ANCHOR_MIN_CHARS] for g in spans}
         self._held: dict[str, frozenset[str]] = {}
+        self._cut = cut if cut is not None else {}
 
     def __bool__(self) -> bool:
         return bool(self.spans)
@@ -612,7 +657,11 @@ class _Anchors:
         """The anchors ``text`` holds (as :func:`anchor_spans` finds them)."""
         got = self._held.get(text)
         if got is None:
-            got = self._held[text] = spans_led_by(text, self._heads) & self.spans
+            # (an anchor's head leads it among any heads holding its own: the same spans)
+            led = self._cut.get(text)
+            if led is None:
+                led = spans_led_by(text, self._heads)
+            got = self._held[text] = led & self.spans
         return got
 
 
@@ -621,7 +670,7 @@ def _measure_scores(
     new_nodes: list[Node],
     weights: dict[str, float],
     name_floor: float,
-    unique: _Anchors,
+    unique: Anchors,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(scores, anchors): word similarity blended with rarity-weighted overlap, plus the
     anchor bonus; anchors counts the places that hold (0 where none does)."""

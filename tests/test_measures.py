@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from diffreport.compare import compare
 
 FIRE = "加快建设汾水道消防站，完善城市消防设施"
@@ -100,7 +102,15 @@ def test_shared_runs_with_a_side_holding_no_chinese_run():
         assert shared_runs(other, chinese) == ([], [], set())
 
 
-def test_unique_spans_are_those_one_clause_of_each_document_holds():
+@pytest.mark.parametrize(
+    ("seed", "old_slice", "new_slice"),
+    [
+        (11, slice(None, None, 2), slice(1, None, 3)),  # the new side has fewer leftovers
+        (12, slice(1, None, 3), slice(None, None, 2)),  # the old side has fewer
+        (13, slice(1, None), slice(None, -1)),  # nearly every clause (unrelated documents)
+    ],
+)
+def test_unique_spans_are_those_one_clause_of_each_document_holds(seed, old_slice, new_slice):
     # The spans a leftover of each side holds, found in exactly one clause of each document
     # (as words): the search that reads only some texts finds the same as reading them all.
     import random
@@ -108,7 +118,7 @@ def test_unique_spans_are_those_one_clause_of_each_document_holds():
     from diffreport.compare import load
     from diffreport.measures import anchor_spans, unique_spans
 
-    rng = random.Random(11)
+    rng = random.Random(seed)
     words = ["长江", "采砂", "河道", "许可证", "管理", "单位", "个人", "天津港", "集团", "航线"]
 
     def document():
@@ -117,8 +127,8 @@ def test_unique_spans_are_those_one_clause_of_each_document_holds():
         return load("第一章 总则\n\n" + "\n\n".join(blocks) + "\n")
 
     old, new = document(), document()
-    old_left = old.of_kind("clause")[::2]
-    new_left = new.of_kind("clause")[1::3]
+    old_left = old.of_kind("clause")[old_slice]
+    new_left = new.of_kind("clause")[new_slice]
 
     def holders(doc, g):
         return sum(g in anchor_spans(c.text) for c in doc.of_kind("clause"))
@@ -133,6 +143,15 @@ def test_unique_spans_are_those_one_clause_of_each_document_holds():
     for g, (old_id, new_id) in found.items():
         assert g in anchor_spans(old.node(old_id).text)
         assert g in anchor_spans(new.node(new_id).text)
+    # The leftovers' texts as cut there give each the anchors it holds, as cutting it anew
+    # does (the measures read them so).
+    from diffreport.measures import Anchors, unique_spans_with_cuts
+
+    again, cut = unique_spans_with_cuts(old, new, old_left, new_left)
+    assert again == found
+    for n in old_left + new_left:
+        assert Anchors(set(found), cut).held_by(n.text) == Anchors(set(found)).held_by(n.text)
+        assert Anchors(set(found)).held_by(n.text) == anchor_spans(n.text) & set(found)
 
 
 def test_spans_led_by_heads_are_those_anchor_spans_finds():
