@@ -12,7 +12,7 @@ their blocks went. Every node of each side ends in exactly one :class:`Pairing`.
 
 Every pairing step is a globally optimal assignment (``linear_sum_assignment``) over the pairs
 that reach the level's threshold. A small group scores all its pairs at once
-(``process.cdist``). A large one (more than :data:`DENSE_LIMIT` pairs: a flat document of
+(``process.cdist``). A large one (more than :data:`scores.DENSE_LIMIT` pairs: a flat document of
 thousands of paragraphs, the leftovers of two long codes) never builds the n × m matrix:
 candidates are generated first — units that share one of their rarest words (an inverted
 index), or the same wording — and only those are scored, exactly; the assignment is then
@@ -24,7 +24,6 @@ as a whole (:mod:`diffreport.candidates`). Split/merge parts are looked up in
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from itertools import chain, compress, filterfalse
@@ -38,6 +37,8 @@ from .model import LEVELS, Document, Kind, Node
 from .parts import MIN_PART_WORDS, Remainder, Wholes, share_in, share_of
 from .result import Pairing
 from .scores import (
+    DENSE_COST,
+    DENSE_LIMIT,
     POSITION_PRIOR,
     SCORE_SLACK,
     best_but,
@@ -46,7 +47,6 @@ from .scores import (
     same_sequence,
     scores_reaching,
     sparse_edges,
-    unique_twins,
 )
 from .sides import Side
 from .similarity import (
@@ -62,10 +62,8 @@ from .similarity import (
     position,
     shared_words,
     similarity,
-    similarity_matrix,
     unit_lengths,
 )
-from .tokens import content_words
 from .wordstats import WordStats
 
 # Minimum similarity for a pair, by level: containers share less wording than sentences.
@@ -85,11 +83,6 @@ RELATIVE_MARGIN = 1.25
 RELATIVE_ROUNDS = 5
 # ... and only units of some substance: two dates share a month and little else.
 RELATIVE_MIN_WORDS = 8
-# Above this many pairs, or this cost of scoring them all (machine words, see similarity.py:
-# long units such as chapters cost more per pair), a group is not scored in full: candidates
-# come from an inverted index.
-DENSE_LIMIT = 250_000
-DENSE_COST = 100_000_000
 # A section pair stands only if at least this share (by words) of the paired blocks under
 # each of the two sections found their partners under the other (bottom-up evidence): a
 # section whose content went mostly elsewhere was dissolved, not reworded.
@@ -101,9 +94,6 @@ SECTION_FLOOR = 0.1
 # gained over (or lost from) its partner: a deleted clause whose words an unchanged neighbour
 # also holds was deleted, not merged into it.
 RESIDUAL_SHARE = 0.5
-# The condition opening a statute's sentence: everything up to the first `的，` (a
-# nominalised clause: `……擅自在长江采砂的，由……`).
-_CONDITION = re.compile(r"^(.+?的)[，,]")
 _ID, _ORDERED = attrgetter("id"), attrgetter("ordered")
 
 
@@ -483,14 +473,15 @@ class Aligner:
         if same_sequence(old_p, new_p):
             found = [(i, i, 1.0, "high") for i in range(len(olds))]
         else:
-            edges = self._article_edges(olds, news, old_p, new_p)
+            statutes = articles.Statutes(self.old, self.new, self.stats, self.vocab, self.workers)
+            edges = statutes.edges(olds, news, old_p, new_p)
             sec_o = [self.old.up[n.id] for n in olds]
             sec_n = [self.new.up[n.id] for n in news]
 
             # Chapters tell something only where there are several of them.
             chapters = len(set(sec_o)) > 1 and len(set(sec_n)) > 1
 
-            related = self._related_chapters(set(sec_o), set(sec_n))
+            related = statutes.related_chapters(set(sec_o), set(sec_n), self.linked_old)
 
             def same_chapter(i: int, j: int) -> bool:
                 return chapters and (sec_o[i], sec_n[j]) in related
@@ -551,109 +542,6 @@ class Aligner:
         return self.stats.distinctive_in(
             here.profiles[part_id], self._rest(side, whole_id, partner_id)
         )
-
-    def _related_chapters(
-        self, olds: set[str | None], news: set[str | None]
-    ) -> set[tuple[str | None, str | None]]:
-        """Chapter pairs whose articles may correspond: paired chapters, and chapters one of
-        whose titles holds all the other's words (`培训和考核` split into `培训` and `考核`;
-        `岗位等级调整` and `岗位设置与级别` share a word but neither is part of the other)."""
-        # One map per document: the two documents' section ids (`s1`, `s2` …) coincide.
-        old_words, new_words = (
-            {
-                sec: set(content_words(doc.node(sec).title or doc.node(sec).text))
-                for sec in secs
-                if sec is not None
-            }
-            for doc, secs in ((self.old.doc, olds), (self.new.doc, news))
-        )
-        related = {(o, n) for o in old_words for n in self.linked_old.get(o, ()) if n in new_words}
-        # Titles within one another, looked up by word (not every pair of hundreds of
-        # chapters): the titles holding all of a title's words hold its first one.
-        for words, other, flip in ((old_words, new_words, False), (new_words, old_words, True)):
-            holding: dict[str, set[str]] = defaultdict(set)
-            for sec, ws in other.items():
-                for w in ws:
-                    holding[w].add(sec)
-            for sec, ws in words.items():
-                if not ws:
-                    continue
-                first, *rest = ws
-                found = holding.get(first, set()).intersection(*(holding.get(w, ()) for w in rest))
-                related.update((f, sec) if flip else (sec, f) for f in found)
-        return related
-
-    def _article_edges(
-        self, olds: list[Node], news: list[Node], old_p: list[Profile], new_p: list[Profile]
-    ) -> dict[tuple[int, int], float]:
-        """Scores of the article pairs worth considering: an article whose wording occurs
-        once on each side pairs with its twin (score 1, nothing else considered for either);
-        of the rest, all pairs of a group small enough to score in full, else the candidates
-        sharing rare words (or the same wording)."""
-        twins = unique_twins(old_p, new_p)
-        if twins:
-            rest_o = [i for i in range(len(olds)) if i not in twins]
-            taken = set(twins.values())
-            rest_n = [j for j in range(len(news)) if j not in taken]
-            out = {(i, j): 1.0 for i, j in twins.items()}
-            if rest_o and rest_n:
-                sub = self._article_edges(
-                    [olds[i] for i in rest_o],
-                    [news[j] for j in rest_n],
-                    [old_p[i] for i in rest_o],
-                    [new_p[j] for j in rest_n],
-                )
-                out.update({(rest_o[i], rest_n[j]): sc for (i, j), sc in sub.items()})
-            return out
-        floor = articles.ARTICLE_FLOOR
-        if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
-            lead_o = [self._lead(self.old, n) for n in olds]
-            lead_n = [self._lead(self.new, n) for n in news]
-            whole = similarity_matrix(old_p, new_p, self.workers)
-            lead = articles.LEAD_WEIGHT * similarity_matrix(lead_o, lead_n, self.workers)
-            edges = {
-                (int(i), int(j)): float(whole[i, j])
-                for i, j in zip(*np.nonzero(np.maximum(whole, lead) >= floor), strict=True)
-            }
-            leads = {e: float(lead[e]) for e in edges}
-        else:
-            # Thousands of articles (a code, a compilation): candidates from rare words, scored
-            # on their whole wording only (leads would double the cost for few changes).
-            return by_pair(sparse_edges(old_p, new_p, floor, moved=True))
-        # The lead sentence says what an article is about: it counts where it says more than
-        # the whole article does, unless all the two leads share is boilerplate.
-        # A liability article's condition (`违反本条例规定，未办理河道采砂许可证，擅自在长江采砂
-        # 的，`) names its offence: the authority, sanctions and `构成犯罪的` after it recur in
-        # every such article, so the condition tells a family of articles apart when the
-        # whole wording cannot.
-        cond_o = [self._condition(self.old, n) for n in olds]
-        cond_n = [self._condition(self.new, n) for n in news]
-        out = {}
-        for (i, j), s in edges.items():
-            lead_score = leads[(i, j)]
-            if lead_score > s and self.stats.distinctive_beyond_topic(lead_o[i], lead_n[j]):
-                s = lead_score
-            co, cn = cond_o[i], cond_n[j]
-            if co is not None and cn is not None:
-                cond_score = articles.LEAD_WEIGHT * similarity(co, cn)
-                if cond_score > s and self.stats.distinctive_beyond_topic(co, cn):
-                    s = cond_score
-            if s >= floor:
-                out[(i, j)] = s
-        return out
-
-    def _condition(self, side: Side, block: Node) -> Profile | None:
-        """The condition that opens a block's lead sentence (its text up to the first `的，`),
-        or None."""
-        kids = side.doc.children(block.id, "sentence")
-        text = kids[0].text if kids else block.text
-        m = _CONDITION.match(text)
-        return self.vocab.profile(m.group(1)) if m else None
-
-    def _lead(self, side: Side, block: Node) -> Profile:
-        """A block's lead sentence (its first), or the block itself."""
-        kids = side.doc.children(block.id, "sentence")
-        return side.profiles[kids[0].id] if kids else side.profiles[block.id]
 
     def _parents_differ(self, old_id: str, new_id: str, kind: Kind | None = None) -> bool:
         """Moved: a block to another section, a sentence or clause to another block (the

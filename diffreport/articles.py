@@ -21,18 +21,34 @@ a reader uses, in order:
   article (a split or merge part).
 
 Every pair gets a confidence (:func:`confidence`) from its score and its margin over the
-runner-up of both articles.
+runner-up of both articles. :class:`Statutes` gathers the wording and chapter evidence from
+the aligner's two sides; the functions above it decide on indices and scores alone.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 
 import numpy as np
 
 from .candidates import assign_sparse
-from .similarity import TIE_BREAK, order_prior, position
+from .model import Node
+from .scores import DENSE_COST, DENSE_LIMIT, by_pair, sparse_edges, unique_twins
+from .sides import Side
+from .similarity import (
+    TIE_BREAK,
+    Profile,
+    Vocabulary,
+    cost,
+    order_prior,
+    position,
+    similarity,
+    similarity_matrix,
+)
+from .tokens import content_words
+from .wordstats import WordStats
 
 # Anchors of the order backbone: mutual best pairs at least this alike, and at least
 # ANCHOR_MARGIN times their runners-up (an article that two others resemble equally
@@ -58,7 +74,7 @@ PART_WHOLE = 0.5
 # Among the articles left over, a weak pair must beat the other leftovers' by this much.
 LEFTOVER_MARGIN = 1.1
 # A lead sentence's similarity, discounted by this, stands for its article's when it is higher
-# (align.Aligner._article_edges).
+# (:meth:`Statutes.edges`).
 LEAD_WEIGHT = 0.8
 # Confidence: `high` needs SURE, or HIGH and HIGH_MARGIN; `medium` MEDIUM and WEAK_MARGIN, or
 # CLEAR_MARGIN alone (a weak pair nothing else comes near); else `low`.
@@ -342,3 +358,124 @@ def _parts(
 
 def _tie_break(i: int, j: int, n_old: int, n_new: int) -> float:
     return order_prior(position(i, n_old), position(j, n_new), TIE_BREAK)
+
+
+# The condition opening a statute's sentence: everything up to the first `的，` (a
+# nominalised clause: `……擅自在长江采砂的，由……`).
+_CONDITION = re.compile(r"^(.+?的)[，,]")
+
+
+class Statutes:
+    """The evidence the articles of two statutes (the aligner's sides) are paired on, besides
+    order: each candidate pair's wording, lead sentence and condition (:meth:`edges`), and
+    which chapters may hold corresponding articles (:meth:`related_chapters`)."""
+
+    def __init__(
+        self, old: Side, new: Side, stats: WordStats, vocab: Vocabulary, workers: int | None
+    ) -> None:
+        self.old, self.new = old, new
+        self._stats, self._vocab, self._workers = stats, vocab, workers
+
+    def related_chapters(
+        self, olds: set[str | None], news: set[str | None], linked_old: dict[str, set[str]]
+    ) -> set[tuple[str | None, str | None]]:
+        """Chapter pairs whose articles may correspond: paired chapters, and chapters one of
+        whose titles holds all the other's words (`培训和考核` split into `培训` and `考核`;
+        `岗位等级调整` and `岗位设置与级别` share a word but neither is part of the other).
+        ``linked_old``: old section id → the new ones paired with it."""
+        # One map per document: the two documents' section ids (`s1`, `s2` …) coincide.
+        old_words, new_words = (
+            {
+                sec: set(content_words(doc.node(sec).title or doc.node(sec).text))
+                for sec in secs
+                if sec is not None
+            }
+            for doc, secs in ((self.old.doc, olds), (self.new.doc, news))
+        )
+        related = {(o, n) for o in old_words for n in linked_old.get(o, ()) if n in new_words}
+        # Titles within one another, looked up by word (not every pair of hundreds of
+        # chapters): the titles holding all of a title's words hold its first one.
+        for words, other, flip in ((old_words, new_words, False), (new_words, old_words, True)):
+            holding: dict[str, set[str]] = defaultdict(set)
+            for sec, ws in other.items():
+                for w in ws:
+                    holding[w].add(sec)
+            for sec, ws in words.items():
+                if not ws:
+                    continue
+                first, *rest = ws
+                found = holding.get(first, set()).intersection(*(holding.get(w, ()) for w in rest))
+                related.update((f, sec) if flip else (sec, f) for f in found)
+        return related
+
+    def edges(
+        self, olds: list[Node], news: list[Node], old_p: list[Profile], new_p: list[Profile]
+    ) -> dict[tuple[int, int], float]:
+        """Scores of the article pairs worth considering: an article whose wording occurs
+        once on each side pairs with its twin (score 1, nothing else considered for either);
+        of the rest, all pairs of a group small enough to score in full, else the candidates
+        sharing rare words (or the same wording)."""
+        twins = unique_twins(old_p, new_p)
+        if twins:
+            rest_o = [i for i in range(len(olds)) if i not in twins]
+            taken = set(twins.values())
+            rest_n = [j for j in range(len(news)) if j not in taken]
+            out = {(i, j): 1.0 for i, j in twins.items()}
+            if rest_o and rest_n:
+                sub = self.edges(
+                    [olds[i] for i in rest_o],
+                    [news[j] for j in rest_n],
+                    [old_p[i] for i in rest_o],
+                    [new_p[j] for j in rest_n],
+                )
+                out.update({(rest_o[i], rest_n[j]): sc for (i, j), sc in sub.items()})
+            return out
+        floor = ARTICLE_FLOOR
+        if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
+            lead_o = [self._lead(self.old, n) for n in olds]
+            lead_n = [self._lead(self.new, n) for n in news]
+            whole = similarity_matrix(old_p, new_p, self._workers)
+            lead = LEAD_WEIGHT * similarity_matrix(lead_o, lead_n, self._workers)
+            edges = {
+                (int(i), int(j)): float(whole[i, j])
+                for i, j in zip(*np.nonzero(np.maximum(whole, lead) >= floor), strict=True)
+            }
+            leads = {e: float(lead[e]) for e in edges}
+        else:
+            # Thousands of articles (a code, a compilation): candidates from rare words, scored
+            # on their whole wording only (leads would double the cost for few changes).
+            return by_pair(sparse_edges(old_p, new_p, floor, moved=True))
+        # The lead sentence says what an article is about: it counts where it says more than
+        # the whole article does, unless all the two leads share is boilerplate.
+        # A liability article's condition (`违反本条例规定，未办理河道采砂许可证，擅自在长江采砂
+        # 的，`) names its offence: the authority, sanctions and `构成犯罪的` after it recur in
+        # every such article, so the condition tells a family of articles apart when the
+        # whole wording cannot.
+        cond_o = [self._condition(self.old, n) for n in olds]
+        cond_n = [self._condition(self.new, n) for n in news]
+        out = {}
+        for (i, j), s in edges.items():
+            lead_score = leads[(i, j)]
+            if lead_score > s and self._stats.distinctive_beyond_topic(lead_o[i], lead_n[j]):
+                s = lead_score
+            co, cn = cond_o[i], cond_n[j]
+            if co is not None and cn is not None:
+                cond_score = LEAD_WEIGHT * similarity(co, cn)
+                if cond_score > s and self._stats.distinctive_beyond_topic(co, cn):
+                    s = cond_score
+            if s >= floor:
+                out[(i, j)] = s
+        return out
+
+    def _condition(self, side: Side, block: Node) -> Profile | None:
+        """The condition that opens a block's lead sentence (its text up to the first `的，`),
+        or None."""
+        kids = side.doc.children(block.id, "sentence")
+        text = kids[0].text if kids else block.text
+        m = _CONDITION.match(text)
+        return self._vocab.profile(m.group(1)) if m else None
+
+    def _lead(self, side: Side, block: Node) -> Profile:
+        """A block's lead sentence (its first), or the block itself."""
+        kids = side.doc.children(block.id, "sentence")
+        return side.profiles[kids[0].id] if kids else side.profiles[block.id]

@@ -29,6 +29,11 @@ from .similarity import (
     unit_lengths,
 )
 
+# Above this many pairs, or this cost of scoring them all (machine words, see similarity.py:
+# long units such as chapters cost more per pair), a group is not scored in full: candidates
+# come from an inverted index.
+DENSE_LIMIT = 250_000
+DENSE_COST = 100_000_000
 # Above this cost (machine words, see similarity.py: a few milliseconds) a group of units
 # scored in full counts the bag views first and the ordered views only where the bag may
 # reach the threshold (see scores_reaching); below, one matrix call costs less.

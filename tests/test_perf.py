@@ -19,7 +19,7 @@ import time
 import pytest
 from conftest import LAW, ROOT, SEEDS, law_pairs
 
-from diffreport import align, scores
+from diffreport import articles, scores
 from diffreport.compare import compare
 from diffreport.model import Paragraph, SourceText
 
@@ -86,19 +86,19 @@ def test_large_flat_group_is_not_scored_as_a_full_matrix(monkeypatch):
     candidates instead of scoring every pair, and still pair the unchanged ones."""
     old = _sentences([SEEDS / "nankai-2024-plan.txt", *(o for o, _ in law_pairs())])
     new = _sentences([SEEDS / "nankai-2025-plan.txt", *(n for _, n in law_pairs())])
-    assert len(old) * len(new) > align.DENSE_LIMIT
+    assert len(old) * len(new) > scores.DENSE_LIMIT
     cells: list[int] = []
-    real = align.similarity_matrix
+    real = scores.similarity_matrix
 
     def spy(a, b, workers=None):
         cells.append(len(a) * len(b))
         return real(a, b, workers)
 
-    for module in (align, scores):  # (the aligner's own calls, and its scoring helpers')
+    for module in (scores, articles):  # (every caller of similarity_matrix in the aligner)
         monkeypatch.setattr(module, "similarity_matrix", spy)
     c = compare(_flat(old, "old"), _flat(new, "new"))
     assert not c.old.of_kind("section") and not c.new.of_kind("section")  # one flat group
-    assert max(cells, default=0) <= align.DENSE_LIMIT
+    assert max(cells, default=0) <= scores.DENSE_LIMIT
     shared = set(old) & set(new)
     unchanged = {
         c.old.node(a.old[0]).text for a in c.at("block") if a.status == "unchanged" and a.old
