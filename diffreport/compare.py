@@ -16,6 +16,7 @@ from .classify import Classifier
 from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
 from .parse import parse
+from .rating import rate
 from .result import Comparison, Pairing
 from .sides import tokenised
 from .similarity import Vocabulary
@@ -80,7 +81,7 @@ def compare(
             pairs = pair_measures(old_body, new_body, pairs, weights)
             front = _align_front(old_doc, new_doc, weights)
             side.tell_pairings(front, pairs)  # (before rating them: their work comes sooner)
-            aligner.rate(pairs)
+            rate(aligner.old, aligner.new, pairs)
             # The aligner's profiles, postings and caches are a third of the peak at 2 MB a
             # side: freed here, their memory serves the stages after.
             del aligner, old_side, vocab
@@ -105,5 +106,5 @@ def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dic
         }
     aligner = Aligner(old_front, new_front)
     pairs = pair_measures(old_front, new_front, aligner.run(), weights)
-    aligner.rate(pairs)
+    rate(aligner.old, aligner.new, pairs)
     return pairs

@@ -168,6 +168,7 @@ def test_block_confidences_are_those_of_every_runner_up_scored(old_name, new_nam
     from diffreport.align import Aligner
     from diffreport.candidates import candidate_pairs
     from diffreport.compare import load
+    from diffreport.rating import rate
     from diffreport.similarity import similarity
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
@@ -175,7 +176,7 @@ def test_block_confidences_are_those_of_every_runner_up_scored(old_name, new_nam
     aligner = Aligner(old.part(front=False), new.part(front=False))
     pairs = aligner.run()
     blocks = [p for p in pairs["block"] if p.old and p.new and (p.score or 0.0) < articles.SURE]
-    aligner.rate(pairs)
+    rate(aligner.old, aligner.new, pairs)
     olds, news = aligner.old.doc.of_kind("block"), aligner.new.doc.of_kind("block")
     prof_o = [aligner.old.profiles[n.id] for n in olds]
     prof_n = [aligner.new.profiles[n.id] for n in news]

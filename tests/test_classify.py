@@ -132,6 +132,7 @@ def test_an_alignment_is_rebuilt_from_its_pairing_and_what_classifying_found():
     from diffreport.compare import load
     from diffreport.measures import pair_measures
     from diffreport.model import LEVELS
+    from diffreport.rating import rate
     from diffreport.similarity import rarity
 
     revisions = Path(__file__).parent / "fixtures" / "law" / "revisions"
@@ -141,7 +142,7 @@ def test_an_alignment_is_rebuilt_from_its_pairing_and_what_classifying_found():
         aligner = Aligner(old, new)
         weights = rarity(old, new)
         pairs = pair_measures(old, new, aligner.run(), weights)
-        aligner.rate(pairs)
+        rate(aligner.old, aligner.new, pairs)
         classify = Classifier(old, new, weights)
         for pairing in (p for level in LEVELS for p in pairs[level]):
             here = classify(pairing)

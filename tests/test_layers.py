@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"normalise"},
     {"parse", "readers"},
     {"tokens", "similarity"},
-    {"candidates", "parts", "articles", "edits", "order", "sides", "scores", "wordstats"},
+    {"candidates", "parts", "articles", "edits", "order", "sides", "scores", "wordstats", "rating"},
     {"align", "measures", "classify", "targets", "terms"},
     {"compare", "beside"},
     {"history", "sidebyside", "report", "corpus"},
