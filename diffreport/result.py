@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Literal, get_args
 
 from . import __version__
@@ -215,6 +216,17 @@ class Comparison:
     def same(self) -> bool:
         return all(a.status == "unchanged" for a in self.alignments)
 
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Each level's :meth:`counts`, statuses in order of name (the contract's
+        ``summary``), from one pass over the alignments (a pass a level cost 4-5 ms at 2 MB
+        a side)."""
+        alignments = self.alignments
+        counts = Counter(zip(map(_LEVEL, alignments), map(_STATUS, alignments), strict=True))
+        out: dict[str, dict[str, int]] = {level: {} for level in LEVELS}
+        for (level, status), count in sorted(counts.items()):
+            out.setdefault(level, {})[status] = count
+        return {level: out[level] for level in LEVELS}
+
     def at(self, level: str) -> list[Alignment]:
         return [a for a in self.alignments if a.level == level]
 
@@ -257,7 +269,7 @@ class Comparison:
                 "title": self.new.title,
                 "genre": self.new.genre,
             },
-            "summary": {level: dict(sorted(self.counts(level).items())) for level in LEVELS},
+            "summary": self.summary(),
             "nodes": None,
             "alignments": None,
             "targets": [t.to_dict() for t in self.targets],
@@ -336,6 +348,8 @@ class Comparison:
         numbers += [t.value for c in self.targets for t in (c.old, c.new) if t is not None]
         return all(map(plain_number, numbers))
 
+
+_LEVEL, _STATUS = attrgetter("level"), attrgetter("status")
 
 # Objects encoded together by :func:`_list_parts`: few calls into orjson, small dictionaries.
 JSON_SLICE = 2000

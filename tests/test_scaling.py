@@ -79,6 +79,19 @@ def test_json_written_in_slices_is_the_same_bytes(monkeypatch):
     assert len(c.to_dict()["nodes"]["old"]) == 0  # (the second case)
 
 
+def test_summary_counts_each_levels_statuses_as_counted_level_by_level(seed_comparison):
+    from diffreport.model import LEVELS
+
+    for c in (seed_comparison, compare(*law_pairs()[0])):
+        expected = {level: dict(sorted(c.counts(level).items())) for level in LEVELS}
+        got = c.summary()
+        assert [list(d.items()) for d in got.values()] == [
+            list(d.items()) for d in expected.values()
+        ]
+        assert list(got) == list(LEVELS)
+        assert len({a.status for a in c.alignments}) >= 3  # (several statuses counted)
+
+
 def test_json_numbers_orjson_would_write_differently_keep_their_form():
     c = compare(*law_pairs()[0])
     changed = next(a for a in c.alignments if a.score is not None)
