@@ -234,7 +234,9 @@ def pair_articles(
     # is old: a tiny convex prior on the positions, as the aligner's (symmetric). In Python
     # floats, as order_prior computes it on floats: numpy squares where Python calls pow(),
     # and the two differ in the last bit about once in a thousand.
-    tied_list = [s + _tie_break(i, j, n_old, n_new) for (i, j), s in edges.items()]
+    pos_o = [position(i, n_old) for i in range(n_old)]  # (each position once, not per edge)
+    pos_n = [position(j, n_new) for j in range(n_new)]
+    tied_list = [s + order_prior(pos_o[i], pos_n[j], TIE_BREAK) for (i, j), s in edges.items()]
     tied = np.array(tied_list, dtype=np.float64)
     chain = backbone(rows, cols, tied)
     # What a reader would consider at all: pairs that keep the order of the backbone or stay
@@ -354,10 +356,6 @@ def _parts(
             sides["new" if top_o > top_n else "old"] = []
         out.extend((k, side, idx) for side in ("old", "new") for _, idx in sorted(sides[side]))
     return out
-
-
-def _tie_break(i: int, j: int, n_old: int, n_new: int) -> float:
-    return order_prior(position(i, n_old), position(j, n_new), TIE_BREAK)
 
 
 # The condition opening a statute's sentence: everything up to the first `的，` (a
