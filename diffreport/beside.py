@@ -18,13 +18,14 @@ from contextlib import contextmanager
 from typing import Protocol, cast
 
 from .classify import Classifier, forget_key_terms, found_of, rebuilt
+from .figures import extract_targets
 from .model import LEVELS, Document
 from .order import level_positions
-from .result import Alignment, Pairing, TargetChange
+from .result import Alignment, Pairing, Target, TargetChange
 from .sidecar import ASK, MARSHAL_VERSION, Staged, can_fork, idle_core
 from .sides import WordsAhead, ahead_chunks, take_words_ahead, words_ahead
 from .similarity import Vocabulary, rarity
-from .targets import Target, compare_targets, extract_targets, paired_units
+from .targets import compare_targets, paired_units
 from .terms import (
     TermUse,
     full_texts,

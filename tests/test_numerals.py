@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from diffreport import targets
-from diffreport.targets import read_figures, read_number
+from diffreport import figures
+from diffreport.figures import read_figures, read_number
 
 # phrase, value as written, unit as written, amount in the base unit, base unit
 TABLE = [
@@ -72,7 +72,7 @@ TABLE = [
 def test_written_figure_reads_as_value_and_unit(phrase, value, unit, amount, base):
     (figure,) = read_figures(phrase)
     assert (figure.value, figure.unit) == (pytest.approx(value), unit)
-    got_amount, got_base = targets.amount(figure)
+    got_amount, got_base = figures.amount(figure)
     assert (got_amount, got_base) == (pytest.approx(amount), base)
 
 

@@ -5,14 +5,8 @@ from pathlib import Path
 import pytest
 
 from diffreport.compare import compare, load
-from diffreport.targets import (
-    amount,
-    chinese_to_number,
-    compare_targets,
-    extract_targets,
-    paired_units,
-    read_figures,
-)
+from diffreport.figures import amount, chinese_to_number, extract_targets, read_figures
+from diffreport.targets import compare_targets, paired_units
 
 
 def _targets(text: str):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from diffreport import targets
+from diffreport import figures
 from diffreport.tokens import NUMBER, UNIT, UNITS, content_words, display_tokens
 
 # (phrase, its words for the inline diffs, the figure targets read: as written, value, unit)
@@ -30,7 +30,7 @@ def test_a_number_keeps_its_whole_unit(phrase, words, figure):
     assert display_tokens(phrase) == words
     assert "".join(display_tokens(phrase)) == phrase
     assert content_words(phrase) == [w for w in words if len(w) > 1 and w != "不"]
-    found = targets.read_figures(phrase)
+    found = figures.read_figures(phrase)
     assert [(t.figure, t.value, t.unit) for t in found] == [figure]
 
 
@@ -52,9 +52,9 @@ def test_every_unit_is_one_word_with_its_number():
 
 
 def test_no_other_unit_list():
-    # targets and terms spell no unit of their own: they build on tokens.UNIT.
-    assert targets.UNITS is UNITS
-    package = Path(targets.__file__).parent
+    # figures and terms spell no unit of their own: they build on tokens.UNIT.
+    assert figures.UNITS is UNITS
+    package = Path(figures.__file__).parent
     for path in package.rglob("*.py"):
         if path.name == "tokens.py":
             continue
