@@ -23,7 +23,7 @@ from .model import LEVELS, Document
 from .order import level_positions
 from .result import Alignment, Pairing, Target, TargetChange
 from .sidecar import ASK, MARSHAL_VERSION, Staged, can_fork, idle_core
-from .sides import WordsAhead, ahead_chunks, take_words_ahead, words_ahead
+from .sides import WordsAhead, ahead_chunks, take_words_ahead, texts_looked_up, words_ahead
 from .similarity import Vocabulary, rarity
 from .targets import compare_targets, paired_units
 from .terms import (
@@ -47,8 +47,13 @@ class SideWork(Protocol):
         """``tokenised``'s ``ahead`` for the old body: the words found beside, or None."""
         ...
 
+    def new_words_ahead(self) -> Callable[[int], int] | None:
+        """``tokenised``'s ``ahead`` for the new body (after the old one): the words found
+        beside of its texts that the old body's lacks, or None."""
+        ...
+
     def ahead_done(self) -> None:
-        """The old body is tokenised: the words ahead not taken are passed over."""
+        """A body is tokenised: the words ahead not taken are passed over."""
         ...
 
     @property
@@ -87,12 +92,14 @@ def side_work(
     old: Document,
     new: Document,
     workers: int | None,
+    new_body: Document,
 ) -> Iterator[SideWork]:
     """The side work of comparing ``old`` with ``new``: beside, in a forked child, or here.
 
     A second core works beside this one in a forked child (sidecar.Staged): it finds the
     words of the old document's first nodes while this one profiles the others from the
-    end, then the words' weights, each side's figures and the terms' uses (what the
+    end, and so for the new document's (of the texts the old one lacks), then the words'
+    weights, each side's figures and the terms' uses (what the
     measures, targets and terms need of the documents alone) while this one aligns; told
     the sections', blocks' and sentences' pairings as the aligner settles them, it
     classifies them while this one aligns the clauses; told the pairings' ids, it finds
@@ -108,8 +115,8 @@ def side_work(
     # (the levels the child classifies: none when no core is idle, where its work would only
     # take the parent's time)
     levels = CLASSIFIED_BESIDE if idle_core() else ()
-    with Staged(_beside, old_body, old, new, levels) as child:
-        yield Beside(child, old_body, old, new, levels)
+    with Staged(_beside, old_body, old, new, levels, new_body) as child:
+        yield Beside(child, old_body, old, new, levels, new_body)
 
 
 class InProcess:
@@ -122,6 +129,9 @@ class InProcess:
         self.old, self.new = old, new
 
     def words_ahead(self) -> None:
+        return None
+
+    def new_words_ahead(self) -> None:
         return None
 
     def ahead_done(self) -> None:
@@ -171,8 +181,10 @@ class Beside:
         old: Document,
         new: Document,
         levels: tuple[str, ...],
+        new_body: Document,
     ) -> None:
         self.child, self.old_body, self.old, self.new = child, old_body, old, new
+        self.new_body = new_body
         self.levels = levels  # (the levels the child classifies: CLASSIFIED_BESIDE, or none)
         self.ahead: _Ahead | None = None
         self.fronts: dict[str, int] = {}  # each level's front matter's pairings, first
@@ -180,6 +192,10 @@ class Beside:
 
     def words_ahead(self) -> Callable[[int], int]:
         self.ahead = _Ahead(self.child, _ahead(self.old_body))
+        return self.ahead
+
+    def new_words_ahead(self) -> Callable[[int], int]:
+        self.ahead = _Ahead(self.child, _ahead(self.new_body))
         return self.ahead
 
     def ahead_done(self) -> None:
@@ -295,9 +311,12 @@ def _beside(
     old: Document,
     new: Document,
     beside: tuple[str, ...],
+    new_body: Document,
 ) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
-    (:func:`_ahead`), a chunk at a time (:func:`sides.words_ahead`); the words' weights
+    (:func:`_ahead`), a chunk at a time (:func:`sides.words_ahead`), then those of the new
+    body's first nodes that the old body's lack (between unrelated documents, nearly all:
+    the parent profiles the new body after the old one); the words' weights
     (:func:`similarity.rarity`: ~0.1 s of the parent's at 2 MB a side, from the aligner's
     codes, ~0.4 s here from the words); the terms' uses and the texts they are counted in;
     told the sections', blocks' and sentences' pairings as the aligner settles them, what
@@ -306,6 +325,8 @@ def _beside(
     of the parent's) and the figures' changes (from the units paired,
     :func:`targets.paired_units`, and each side's figures)."""
     yield from words_ahead(old_body, _ahead(old_body))
+    # (then the new body's, of the texts the old body's profiling lacks)
+    yield from words_ahead(new_body, _ahead(new_body), known=texts_looked_up(old_body))
     weights = rarity(old, new)  # (the words above still cached: each clause's read once here)
     yield weights
     forget_words()  # (sent: their memory serves the side facts)

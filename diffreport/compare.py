@@ -67,14 +67,17 @@ def compare(
     old_body, new_body = old_doc.part(front=False), new_doc.part(front=False)
     # What needs the documents alone, and the reading order, is found beside this process on
     # a second core where that pays, else here at its turn: the same result either way.
-    with side_work(old_body, old_doc, new_doc, workers) as side:
+    with side_work(old_body, old_doc, new_doc, workers, new_body) as side:
         with _timed(timings, "tokenise"):
             vocab = Vocabulary()
             # (the old side's words first: those of its first nodes may come from beside)
             old_side = tokenised(old_body, vocab, side.words_ahead())
             side.ahead_done()
             forget_given_words()
-            aligner = Aligner(old_side, tokenised(new_body, vocab), workers, vocab)
+            new_side = tokenised(new_body, vocab, side.new_words_ahead())
+            side.ahead_done()
+            forget_given_words()
+            aligner = Aligner(old_side, new_side, workers, vocab)
         with _timed(timings, "align"):
             pairs = aligner.run(side.settled)
             weights = side.weights(aligner.vocab)

@@ -166,15 +166,19 @@ WordsAhead = tuple[list[str], list[tuple[str, ...]], int]
 
 
 def words_ahead(
-    doc: Document, count: int | None = None, chunk: int | None = None
+    doc: Document,
+    count: int | None = None,
+    chunk: int | None = None,
+    known: set[str] | None = None,
 ) -> Iterator[WordsAhead]:
     """The words :func:`node_profiles` looks up (:func:`content_word_tuple`) for the first
     ``count`` nodes of ``doc`` (all by default), each text once, ``chunk`` nodes at a time
     (:func:`ahead_chunks` of them): found in another process while ``node_profiles`` works
     up from the last node (:func:`take_words_ahead` hands them over). By text, not by
-    node: no word can go to another text than its own."""
+    node: no word can go to another text than its own. Not those of the ``known`` texts
+    (the other document's, looked up already: :func:`texts_looked_up`)."""
     several, children, nodes = _several(doc), doc.children, doc.nodes
-    seen: set[str] = set()
+    seen: set[str] = set() if known is None else set(known)
     nodes = nodes if count is None else nodes[:count]
     chunk = AHEAD_CHUNK if chunk is None else chunk
     for start in range(0, len(nodes), chunk):
@@ -192,6 +196,13 @@ def words_ahead(
                 seen.add(text)
                 texts.append(text)
         yield texts, list(map(content_word_tuple, texts)), min(start + chunk, len(nodes))
+
+
+def texts_looked_up(doc: Document) -> set[str]:
+    """The texts whose words :func:`node_profiles` may look up for ``doc``'s nodes (a
+    section's title, every other node's text): once its side is profiled, a text of the
+    other side's among them is profiled already (or its words cached)."""
+    return {n.title or n.text if n.kind == "section" else n.text for n in doc.nodes}
 
 
 def ahead_chunks(count: int) -> int:

@@ -222,3 +222,41 @@ def test_words_found_ahead_elsewhere_make_the_same_profiles_and_are_used(pace, m
     used = [[words_of[ord(c) - 0x10000] for c in marked[0][n.id].ordered] for n in below]
     assert all(w.endswith("#") for ws in used for w in ws)
     assert bool(any(used)) == (pace > 0)
+
+
+def test_the_new_bodys_words_ahead_skip_the_texts_the_old_body_looked_up():
+    """The new body's words found elsewhere (after the old body's profiling) are those of
+    its texts that the old body's profiling did not look up, and profiling the new body with
+    them as they come gives the very profiles and codes made alone."""
+    from itertools import islice
+
+    from diffreport.compare import load
+    from diffreport.sides import node_profiles, take_words_ahead, texts_looked_up, words_ahead
+    from diffreport.similarity import Vocabulary
+
+    old_path, new_path = law_pairs()[1]
+    old, new = load(old_path), load(new_path)
+    alone = Vocabulary()
+    expected = [node_profiles(old, alone), node_profiles(new, alone)]
+    known = texts_looked_up(old)
+    chunks = list(words_ahead(new, chunk=60, known=known))
+    sent = {t for texts, _, _ in chunks for t in texts}
+    assert sent and sent <= texts_looked_up(new) - known  # (the old body's texts: none)
+    assert len(sent) < len(texts_looked_up(new))  # (a revision keeps most of its texts)
+    vocab = Vocabulary()
+    got = [node_profiles(old, vocab)]
+    coming = iter(chunks)
+    covered = 0
+
+    def ahead(end: int) -> int:
+        nonlocal covered
+        for found in islice(coming, 3):  # (a few chunks come between two looks)
+            covered = take_words_ahead(found)
+        return covered
+
+    try:
+        got.append(node_profiles(new, vocab, ahead))
+    finally:
+        tokens.forget_given_words()
+    assert got == expected and vocab.codes == alone.codes
+    assert covered > 0
