@@ -133,22 +133,6 @@ def test_a_remainder_counts_a_part_as_counters_do(size):
             assert Remainder(a, b).among(Profile(part)) == set(held)
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_block_postings_are_the_units_holding_each_code(seed):
-    """Postings.get: the indices of the units holding a code, ascending and each once (a
-    unit repeating it too), none for a code no unit holds; asked again, the same."""
-    import random
-
-    from diffreport.wordstats import Postings
-
-    rng = random.Random(seed)
-    codes = [chr(0x10000 + k) for k in range(300)]
-    units = ["".join(rng.choices(codes, k=rng.randint(0, 40))) for _ in range(200)]
-    postings = Postings(units)
-    for code in [*codes, chr(0x10000 + 400)] * 2:
-        assert postings.get(code) == [k for k, u in enumerate(units) if code in u]
-
-
 @pytest.mark.parametrize(
     ("old_name", "new_name"),
     [
