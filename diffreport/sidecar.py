@@ -25,6 +25,7 @@ import select
 import signal
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
@@ -48,22 +49,54 @@ def can_fork(chars: int, workers: int | None) -> bool:
     return len(os.sched_getaffinity(0)) >= 2
 
 
-# A core counts as idle while the load (the run queue's 1-minute average, this process
-# included) stays this far below the cores this process may use. Where none is, work moved
-# to the child only takes CPU time from the parent: real-1m in process at load ~5, with the
-# settled levels classified in the child, median 4.55 -> 4.99 s; without, 4.59 -> 4.53 s
-# (load ~3.5). A quiet machine's own runs one after the other keep it at 1.0-1.4.
+# Where the kernel tells how many tasks are runnable now (proc_loadavg(5): the fourth field's
+# first number counts the threads running or waiting for a CPU, system-wide, this one included).
+RUNNABLE_NOW = "/proc/loadavg"
+# Readings of that count, RUNNABLE_GAP apart (~1.5 ms in all, taken once a comparison): the
+# fewest seen counts, so that a task runnable for a moment (a shell command, a wake-up) is
+# not taken for one that holds a core, as a busy loop or another comparison does in every one.
+RUNNABLE_READINGS = 8
+RUNNABLE_GAP = 0.000_15
+# Without that count (no /proc): a core counts as idle while the 1-minute load stays this far
+# below the cores this process may use. It lags: a quiet machine's own runs one after the
+# other raise it to 1.0-1.9, and a busy loop started a few seconds ago barely shows in it.
 IDLE_LOAD_MARGIN = 0.25
 
 
 def idle_core() -> bool:
-    """Whether a core is likely idle for a child's extra work (work the parent would do
-    otherwise, at a cost: the child's copies and the messages)."""
+    """Whether a core is likely idle now for a child's extra work (work the parent would do
+    otherwise, at a cost: the child's copies and the messages). Where none is, that work
+    only takes CPU time from the parent: real-1m in process at load ~5, with the settled
+    levels classified in the child, median 4.55 -> 4.99 s; without, 4.59 -> 4.53 s."""
+    readings = runnable_readings()
+    if readings:
+        return idle_by_runnable(readings, os.cpu_count() or 1)
     try:
         load = os.getloadavg()[0]
     except OSError:
         return False
     return load < len(os.sched_getaffinity(0)) - IDLE_LOAD_MARGIN
+
+
+def idle_by_runnable(readings: list[int], cpus: int) -> bool:
+    """Whether a CPU is left for a second process of this one, given readings of the tasks
+    runnable now (this one included) on a machine of ``cpus`` CPUs."""
+    return min(readings) < cpus
+
+
+def runnable_readings() -> list[int]:
+    """RUNNABLE_READINGS readings of the tasks runnable now, or none where the kernel does
+    not tell them."""
+    readings = []
+    try:
+        for reading in range(RUNNABLE_READINGS):
+            if reading:
+                time.sleep(RUNNABLE_GAP)
+            with open(RUNNABLE_NOW, "rb") as counts:
+                readings.append(int(counts.read().split()[3].split(b"/")[0]))
+    except (OSError, ValueError, IndexError):
+        return []
+    return readings
 
 
 # The signals that stop a comparison: Ctrl-C, a stop, a closed terminal.

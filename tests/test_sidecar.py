@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -539,7 +540,48 @@ def test_without_an_idle_core_the_parent_classifies_every_level_itself(monkeypat
         assert len(here) == len(alone.alignments)
 
 
-def test_a_core_is_idle_only_well_below_a_full_load(monkeypatch):
+def test_a_core_is_idle_only_while_fewer_tasks_are_runnable_than_cpus():
+    # readings of the runnable count, this process included: a task runnable in every
+    # reading holds a CPU; one seen in some readings only was runnable for a moment
+    for readings, cpus, idle in (
+        ([1] * 8, 2, True),  # only this process
+        ([2] * 8, 2, False),  # a busy loop beside it: no CPU left for a child
+        ([3] * 8, 2, False),
+        ([2, 2, 1, 2, 2, 2, 2, 2], 2, True),  # another task, runnable for a moment only
+        ([3] * 8, 4, True),
+        ([4, 5, 4, 4, 6, 4, 4, 4], 4, False),
+    ):
+        assert sidecar.idle_by_runnable(readings, cpus) == idle, (readings, cpus)
+
+
+@pytest.mark.skipif(not Path(sidecar.RUNNABLE_NOW).exists(), reason="no /proc/loadavg")
+def test_the_runnable_count_is_read_from_the_kernel_quickly():
+    start = time.perf_counter()
+    readings = sidecar.runnable_readings()
+    assert len(readings) == sidecar.RUNNABLE_READINGS
+    assert all(r >= 1 for r in readings)  # this process, running as it reads
+    assert time.perf_counter() - start < 0.05  # (~1.5 ms; generous for a loaded machine)
+
+
+@pytest.mark.skipif(not Path(sidecar.RUNNABLE_NOW).exists(), reason="no /proc/loadavg")
+@pytest.mark.skipif((os.cpu_count() or 1) > 8, reason="one busy loop a CPU: too many CPUs")
+def test_no_core_is_idle_while_every_cpu_runs_a_busy_loop():
+    loops = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(os.cpu_count() or 1)
+    ]
+    try:
+        time.sleep(0.3)  # (started and runnable)
+        assert not sidecar.idle_core()
+    finally:
+        for loop in loops:
+            loop.kill()
+            loop.wait()
+
+
+def test_without_the_runnable_count_a_core_is_idle_only_well_below_a_full_load(monkeypatch):
+    monkeypatch.setattr(sidecar, "RUNNABLE_NOW", "/nonexistent/loadavg")
+    assert sidecar.runnable_readings() == []
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2
     monkeypatch.setattr(sidecar.os, "sched_getaffinity", lambda pid: set(range(cores)))
     quiet, busy = cores - 1.0, cores - sidecar.IDLE_LOAD_MARGIN  # (one process; nearly full)
