@@ -193,7 +193,7 @@ def unique_spans_with_cuts(
     # one clause of its document; of those, the spans held by one clause of the other
     # document, a leftover there (only those holding a shared run may be).
     wanted = set().union(*(spans_of(n.text) for n in few_read))
-    few_once = _held_once(few_doc, few, few_read, wanted, spans_of)
+    few_once = _held_once(few_doc, few, few_read, wanted, spans_of, read_cut=True)
     many_once = _held_once(many_doc, many, many_read, set(few_once), spans_of)
     read = set(map(_ID, many_read))
     found = {g: (few_once[g], c) for g, c in many_once.items() if c in read}
@@ -212,17 +212,27 @@ def _held_once(
     read: list[Node],
     spans: set[str],
     spans_of: Callable[[str], frozenset[str]],
+    read_cut: bool = False,
 ) -> dict[str, str]:
     """Of ``spans``, those that exactly one clause of ``doc`` holds (as words: ``spans_of``
     a text), each with its id. A clause holds a span as text first: of the leftovers
     (``left``), only those ``read`` may (they hold a shared run, and each span begins with
-    one); the other clauses are all looked at (between unrelated documents, few)."""
+    one); the other clauses are all looked at (between unrelated documents, few). With
+    ``read_cut``, the texts read are cut already: the spans each holds are read from
+    ``spans_of``, not searched for in its text."""
     if not spans:
         return {}
     gone = set(map(_ID, left))
-    clauses = read + [c for c in doc.of_kind("clause") if c.id not in gone]
+    others = [c for c in doc.of_kind("clause") if c.id not in gone]
     once: dict[str, str | None] = {}  # (None: two clauses hold it)
+    if read_cut:
+        for c in read:
+            for g in spans_of(c.text) & spans:
+                once[g] = None if g in once else c.id
+    clauses = others if read_cut else read + others
     for g, at in texts_holding([c.text for c in clauses], spans).items():
+        if once.get(g, "") is None:  # (two hold it already)
+            continue
         for k in at:
             if g in spans_of(clauses[k].text):
                 if g in once:
