@@ -368,7 +368,8 @@ WORD_CUT_SLACK = 0.5
 # run not spaced on both sides (`1000 * 2` can neither); an entity's `&`; a backslash before
 # ASCII punctuation (an escape). Links (`](`) and tags or autolinks (`<` before a `>`) are
 # checked apart. A text with marks but none of these reads as written, unparsed (real-1m's
-# titles: 976 of the 1,019 holding a mark, at ~50 us a parse).
+# brief: 168 of the 1,019 titles holding a mark parsed; its blocks' texts: 516 of 642 found
+# inert, whose parsing costs ~7.5 ms, the check ~1.2 ms).
 _ACTIVE_MARKUP = re.compile(
     r"[`\n\r\x00]"
     r"|(?<![A-Za-z0-9_])_|_(?![A-Za-z0-9_])"
@@ -710,16 +711,11 @@ def _groups(
         for i in a.new:
             order[f"new:{i}"] = idx
     buckets: dict[int, list[BlockFact]] = {}
-    # (a block's section is its parent's nearest: found once for the blocks of a parent)
-    by_parent: dict[tuple[str, str | None], int] = {}
     for b in blocks:
         a = b.change.alignment
         side, ids, doc = ("new", a.new, c.new) if a.new else ("old", a.old, c.old)
-        parent = (side, doc.by_id[ids[0]].parent)
-        idx = by_parent.get(parent)
-        if idx is None:
-            sec = doc.section_of(ids[0])
-            idx = by_parent[parent] = order.get(f"{side}:{sec.id}", 0) if sec else 0
+        sec = doc.section_of(ids[0])
+        idx = order.get(f"{side}:{sec.id}", 0) if sec else 0
         buckets.setdefault(idx, []).append(b)
     return [(titles[i], buckets[i]) for i in sorted(buckets)]
 

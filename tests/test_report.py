@@ -326,7 +326,7 @@ def test_titles_whose_marks_cannot_act_are_not_parsed():
 
 
 def test_blocks_are_grouped_under_the_section_each_sits_in(seed_comparison):
-    # the section found once for the blocks of a parent is each block's own section
+    # each block under the section it sits in (a walk up from it), sections in their order
     c = seed_comparison
     f = report.gather(c, "zh", "2026-01-01", "test")
     order = {}
