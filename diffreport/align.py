@@ -23,7 +23,7 @@ as a whole (:mod:`diffreport.candidates`). Split/merge parts are looked up in
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import chain, compress, filterfalse
 from operator import attrgetter, not_
@@ -32,6 +32,7 @@ import numpy as np
 
 from . import articles
 from .candidates import assign, assign_sparse
+from .ledger import Ledger
 from .model import LEVELS, Document, Kind, Node
 from .parts import MIN_PART_WORDS, Remainder, Wholes, share_in, share_of
 from .result import Pairing
@@ -45,6 +46,7 @@ from .scores import (
     scores_reaching,
     sparse_edges,
 )
+from .sections import check_sections
 from .sides import Side
 from .similarity import (
     EXACT_BUDGET,
@@ -78,13 +80,6 @@ RELATIVE_MARGIN = 1.25
 RELATIVE_ROUNDS = 5
 # ... and only units of some substance: two dates share a month and little else.
 RELATIVE_MIN_WORDS = 8
-# A section pair stands only if at least this share (by words) of the paired blocks under
-# each of the two sections found their partners under the other (bottom-up evidence): a
-# section whose content went mostly elsewhere was dissolved, not reworded.
-SECTION_SUPPORT = 0.5
-# ... and sections paired that way must still share this much wording (a byline section
-# holding one news item is not the plan's indicator part).
-SECTION_FLOOR = 0.1
 # A leftover is part of a split/merge only if this share of its words lies in what its whole
 # gained over (or lost from) its partner: a deleted clause whose words an unchanged neighbour
 # also holds was deleted, not merged into it.
@@ -121,31 +116,28 @@ class Aligner:
         self.workers = workers
         self.old = old if isinstance(old, Side) else Side.of(old, self.vocab)
         self.new = new if isinstance(new, Side) else Side.of(new, self.vocab)
-        self.pairs: dict[str, list[Pairing]] = {level: [] for level in LEVELS}
-        # node id → ids on the other side in the same pairing (any level)
-        self.linked_old: dict[str, set[str]] = {}
-        self.linked_new: dict[str, set[str]] = {}
+        self.ledger = Ledger(self.old, self.new)
+        # (the ledger's, read here by their short names: the passes below read them often)
+        self.pairs, self.linked_old, self.linked_new = (
+            self.ledger.pairs,
+            self.ledger.linked_old,
+            self.ledger.linked_new,
+        )
         self.stats = WordStats(self.old, self.new)
         # (side of the part, whole id, partner id) → the whole's words its partner lacks
         self._rests: dict[tuple[str, str, str], Remainder] = {}
-
-    def _link(self, pairing: Pairing) -> None:
-        for o in pairing.old:
-            self.linked_old.setdefault(o, set()).update(pairing.new)
-        for n in pairing.new:
-            self.linked_new.setdefault(n, set()).update(pairing.old)
 
     def _may_move(self, old: Node, new: Node, a: Profile, b: Profile) -> bool:
         """May these two sentences or clauses pair across the document (the condition
         :meth:`_unlink_stock` checks first): their blocks are paired, or they share a word few
         blocks use?"""
-        return self.stats.shares_rare("block", a, b) or self._blocks_linked(old.id, new.id)
+        return self.stats.shares_rare("block", a, b) or self.ledger.blocks_linked(old.id, new.id)
 
     def _in_linked_blocks(
         self, olds: list[Node], news: list[Node]
     ) -> tuple[np.ndarray, np.ndarray]:
         """(old indices, new indices) of the pairs of ``olds`` × ``news`` whose blocks are
-        paired with each other (:meth:`_blocks_linked`), and of those in no block."""
+        paired with each other (:meth:`Ledger.blocks_linked`), and of those in no block."""
         # (the units' blocks read in C, and only the units of paired blocks, or of none,
         # walked: between unrelated documents tens of thousands of units, few such)
         blocks_o = list(map(self.old.block.__getitem__, map(_ID, olds)))
@@ -169,13 +161,6 @@ class Aligner:
                 rows.extend([i] * len(found))
                 cols.extend(found)
         return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-
-    def _blocks_linked(self, old_id: str, new_id: str) -> bool:
-        """Are the blocks holding these two sentences or clauses paired with each other?"""
-        ob, nb = self.old.block[old_id], self.new.block[new_id]
-        if ob is None or nb is None:
-            return ob is None and nb is None
-        return nb in self.linked_old.get(ob, ())
 
     # -- one level ------------------------------------------------------------------------
 
@@ -256,7 +241,7 @@ class Aligner:
             o, n = olds[i], news[j]
             pairing = Pairing(level, [o.id], [n.id], round(min(1.0, s), 4))
             self.pairs[level].append(pairing)
-            self._link(pairing)
+            self.ledger.link(pairing)
 
     def _pair_relative(
         self,
@@ -312,8 +297,8 @@ class Aligner:
                 o, n = olds[i], news[j]
                 pairing = Pairing(level, [o.id], [n.id], round(min(1.0, sc), 4))
                 self.pairs[level].append(pairing)
-                self._link(pairing)
-                pairing.moved = self._parents_differ(o.id, n.id, level)
+                self.ledger.link(pairing)
+                pairing.moved = self.ledger.parents_differ(o.id, n.id, level)
             gone_o = np.zeros(len(olds), dtype=bool)
             gone_n = np.zeros(len(news), dtype=bool)
             gone_o[[i for i, _, _ in taken]] = True
@@ -413,7 +398,7 @@ class Aligner:
             before = len(self.pairs[level])
             self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], True, profiles)
             for p in self.pairs[level][before:]:
-                p.moved = self._parents_differ(p.old[0], p.new[0], level)
+                p.moved = self.ledger.parents_differ(p.old[0], p.new[0], level)
             if level in ("sentence", "clause"):
                 self._unlink_stock(level, before)
         if level in RELATIVE_FLOOR:
@@ -421,7 +406,7 @@ class Aligner:
         for p in provisional:
             if p.old[0] not in self.linked_old and p.new[0] not in self.linked_new:
                 self.pairs[level].append(p)
-                self._link(p)
+                self.ledger.link(p)
         self._group_parts(level, left_old, left_new, profiles)
         self._leave_unpaired(level, left_old, left_new)
 
@@ -443,7 +428,7 @@ class Aligner:
         block_o, block_n, linked = self.old.block, self.new.block, self.linked_old
         for p in self.pairs[level][start:]:
             o, n = p.old[0], p.new[0]
-            # _blocks_linked, inline: every pairing of the level since ``start`` is asked
+            # Ledger.blocks_linked, inline: every pairing of the level since ``start`` is asked
             ob, nb = block_o[o], block_n[n]
             if (nb in linked.get(ob, ())) if ob is not None and nb is not None else ob is nb:
                 kept.append(p)
@@ -495,8 +480,8 @@ class Aligner:
             pairing = Pairing("block", [o.id], [n.id], round(min(1.0, score), 4))
             pairing.confidence = conf
             self.pairs["block"].append(pairing)
-            self._link(pairing)
-            pairing.moved = self._parents_differ(o.id, n.id, "block")
+            self.ledger.link(pairing)
+            pairing.moved = self.ledger.parents_differ(o.id, n.id, "block")
             made.append(pairing)
 
         # A part must lie mostly in its whole (most of a merged article's words are in the
@@ -525,7 +510,7 @@ class Aligner:
                 made[k].new.append(news[idx].id)
         for k in sorted({k for k, _, _ in parts}):
             made[k].moved = False  # as for any split or merge
-            self._link(made[k])
+            self.ledger.link(made[k])
 
     def _part_beyond_partner(self, pairing: Pairing, side: str, part_id: str) -> bool:
         """A leftover article joins a pair as a split or merge part only on distinctive content
@@ -537,17 +522,6 @@ class Aligner:
         return self.stats.distinctive_in(
             here.profiles[part_id], self._rest(side, whole_id, partner_id)
         )
-
-    def _parents_differ(self, old_id: str, new_id: str, kind: Kind | None = None) -> bool:
-        """Moved: a block to another section, a sentence or clause to another block (the
-        units' ``kind``, looked up when not given)."""
-        if (kind or self.old.doc.node(old_id).kind) in ("sentence", "clause"):
-            op, np_ = self.old.block[old_id], self.new.block[new_id]
-        else:
-            op, np_ = self.old.up[old_id], self.new.up[new_id]
-        if op is None and np_ is None:
-            return False
-        return op is None or np_ is None or np_ not in self.linked_old.get(op, ())
 
     def _part_of(self, level: Kind, side: str, part_id: str, pairing: Pairing) -> bool:
         """May the leftover ``part_id`` (of ``side``) join ``pairing`` as a split or merge
@@ -564,7 +538,7 @@ class Aligner:
         if level not in ("sentence", "clause"):
             return True
         old_id, new_id = (whole_id, part_id) if side == "new" else (part_id, whole_id)
-        return self._blocks_linked(old_id, new_id) or self.stats.distinctive_in(part, rest)
+        return self.ledger.blocks_linked(old_id, new_id) or self.stats.distinctive_in(part, rest)
 
     def _rest(self, side: str, whole_id: str, partner_id: str) -> Remainder:
         """The words of ``whole_id`` (not of ``side``) that ``partner_id`` (of ``side``)
@@ -641,7 +615,7 @@ class Aligner:
                 parts[min(size, key=size.__getitem__)] = []
             singles[k].old.extend(parts["old"])
             singles[k].new.extend(parts["new"])
-            self._link(singles[k])
+            self.ledger.link(singles[k])
         # Each part's share: its words in the whole (containment), all pairs counted at once.
         grouped = []
         for pairing in self.pairs[level]:
@@ -669,116 +643,6 @@ class Aligner:
             total = sum(covered.values()) or 1.0
             pairing.shares = {pid: round(v / total, 3) for pid, v in covered.items()}
 
-    def _check_sections(self) -> None:
-        """Bottom-up evidence for sections, once blocks are aligned: a section pair (or
-        merge/split group) stands only if each side sent at least :data:`SECTION_SUPPORT` of
-        its paired blocks' words to the other; then unpaired sections, at any depth, pair
-        where their blocks did. Blocks are then marked moved against the sections as they
-        now stand. Symmetric: both sides must give the support."""
-        old_doc, new_doc = self.old.doc, self.new.doc
-        # (side, section) → words of its paired blocks; (side, section, other section) → of
-        # those, the words whose partners lie under the other section. Blocks whose nearest
-        # sections and whose partners' nearest sections are the same add to the same counts:
-        # their words are summed first, then added once to each of those sections.
-        chains = {"o": self.old.section_chains(), "n": self.new.section_chains()}
-        # (side, nearest section, the partners' nearest section or sections) → words
-        words: Counter[tuple[str, str | None, str | frozenset[str | None] | None]] = Counter()
-        up_o, up_n = self.old.up, self.new.up
-        size_o, size_n = self.old.profiles, self.new.profiles
-        for p in self.pairs["block"]:
-            po, pn = p.old, p.new
-            if not po or not pn:
-                continue
-            if len(po) == 1 and len(pn) == 1:  # nearly all
-                o, n = po[0], pn[0]
-                sec_o, sec_n = up_o[o], up_n[n]
-                words[("o", sec_o, sec_n)] += size_o[o].size
-                words[("n", sec_n, sec_o)] += size_n[n].size
-                continue
-            there_n = frozenset([up_n[i] for i in pn])
-            there_o = frozenset([up_o[i] for i in po])
-            for i in po:
-                words[("o", up_o[i], there_n)] += size_o[i].size
-            for i in pn:
-                words[("n", up_n[i], there_o)] += size_n[i].size
-        total: Counter[tuple[str, str]] = Counter()
-        into: Counter[tuple[str, str, str]] = Counter()
-        for (side, sec_here, there), w in words.items():
-            other = chains["n" if side == "o" else "o"]
-            if isinstance(there, frozenset):
-                under = set(chain.from_iterable(other[t] for t in there))
-            else:
-                under = other[there]
-            for sec in chains[side][sec_here]:
-                total[(side, sec)] += w
-                for t in under:
-                    into[(side, sec, t)] += w
-
-        def support(olds: list[str], news: list[str]) -> float | None:
-            to = sum(total[("o", o)] for o in olds)
-            tn = sum(total[("n", n)] for n in news)
-            if not to or not tn:
-                return None  # no evidence either way: the pair stands on its wording
-            so = sum(max(into[("o", o, n)] for n in news) for o in olds) / to
-            sn = sum(max(into[("n", n, o)] for o in olds) for n in news) / tn
-            return min(so, sn)
-
-        kept: list[Pairing] = []
-        changed = False
-        for p in self.pairs["section"]:
-            if p.old and p.new:
-                s = support(p.old, p.new)
-                if s is not None and s < SECTION_SUPPORT:
-                    changed = True
-                    for o in p.old:
-                        self.linked_old[o] -= set(p.new)
-                    for n in p.new:
-                        self.linked_new[n] -= set(p.old)
-                    continue
-                kept.append(p)
-        free_o = [s.id for s in old_doc.of_kind("section") if not self.linked_old.get(s.id)]
-        free_n = [s.id for s in new_doc.of_kind("section") if not self.linked_new.get(s.id)]
-        ni = {n: k for k, n in enumerate(free_n)}
-        oi = {o: k for k, o in enumerate(free_o)}
-        edges: dict[tuple[int, int], float] = {}
-        for (side, o, n), w in into.items():
-            if side == "o" and o in oi and n in ni:
-                s = support([o], [n])
-                if (
-                    s is not None
-                    and s >= SECTION_SUPPORT
-                    and similarity(self.old.profiles[o], self.new.profiles[n], floor=SECTION_FLOOR)
-                    >= SECTION_FLOOR
-                ):
-                    # the most words shared; on a tie, the deepest sections
-                    depth = old_doc.node(o).depth + new_doc.node(n).depth
-                    edges[(oi[o], ni[n])] = w + into[("n", n, o)] + TIE_BREAK * depth
-        for i, j, _ in assign_sparse(edges, len(free_o)) if edges else []:
-            o, n = free_o[i], free_n[j]
-            score = similarity(self.old.profiles[o], self.new.profiles[n])
-            pairing = Pairing("section", [o], [n], round(min(1.0, score), 4))
-            kept.append(pairing)
-            self._link(pairing)
-            changed = True
-        if not changed:
-            return
-        for p in kept:
-            p.moved = (
-                self._parents_differ(p.old[0], p.new[0], "section")
-                if len(p.old) == len(p.new) == 1
-                else False
-            )
-        for s in old_doc.of_kind("section"):
-            if not self.linked_old.get(s.id):
-                kept.append(Pairing("section", [s.id], [], None))
-        for s in new_doc.of_kind("section"):
-            if not self.linked_new.get(s.id):
-                kept.append(Pairing("section", [], [s.id], None))
-        self.pairs["section"] = kept
-        for p in self.pairs["block"]:
-            if len(p.old) == 1 and len(p.new) == 1:
-                p.moved = self._parents_differ(p.old[0], p.new[0], "block")
-
     def run(
         self, settled: Callable[[Kind, list[Pairing]], None] | None = None
     ) -> dict[str, list[Pairing]]:
@@ -789,7 +653,7 @@ class Aligner:
         for level in LEVELS:
             self.align_level(level)
             if level == "block":
-                self._check_sections()
+                check_sections(self.ledger)
             if settled is not None:
                 for done in SETTLED_AFTER.get(level, ()):
                     settled(done, self.pairs[done])

@@ -28,6 +28,8 @@ LAYERS: list[set[str]] = [
         "wordstats",
         "rating",
         "figures",
+        "ledger",
+        "sections",
     },
     {"align", "measures", "classify", "targets", "terms"},
     {"compare", "beside"},
