@@ -17,8 +17,9 @@ thousands of paragraphs, the leftovers of two long codes) never builds the n × 
 candidates are generated first — units that share one of their rarest words (an inverted
 index), or the same wording — and only those are scored, exactly; the assignment is then
 solved within each connected component of the candidate graph, which is optimal for the graph
-as a whole (:mod:`diffreport.candidates`). Split/merge parts are looked up in
-:mod:`diffreport.parts`.
+as a whole (:mod:`diffreport.candidates`). Split/merge parts are found by
+:mod:`diffreport.splits`, sections re-checked by :mod:`diffreport.sections`, and what is
+paired so far is kept in a :class:`ledger.Ledger`.
 """
 
 from __future__ import annotations
@@ -26,15 +27,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import chain, compress, filterfalse
-from operator import attrgetter, not_
+from operator import attrgetter
 
 import numpy as np
 
 from . import articles
 from .candidates import assign, assign_sparse
-from .ledger import Ledger
+from .ledger import Ledger, free
 from .model import LEVELS, Document, Kind, Node
-from .parts import MIN_PART_WORDS, Remainder, Wholes, share_in, share_of
+from .parts import share_in, share_of
 from .result import Pairing
 from .scores import (
     DENSE_COST,
@@ -57,10 +58,10 @@ from .similarity import (
     cost,
     order_prior,
     position,
-    shared_words,
     similarity,
     unit_lengths,
 )
+from .splits import RESIDUAL_SHARE, Splits
 from .wordstats import WordStats
 
 # Minimum similarity for a pair, by level: containers share less wording than sentences.
@@ -80,17 +81,7 @@ RELATIVE_MARGIN = 1.25
 RELATIVE_ROUNDS = 5
 # ... and only units of some substance: two dates share a month and little else.
 RELATIVE_MIN_WORDS = 8
-# A leftover is part of a split/merge only if this share of its words lies in what its whole
-# gained over (or lost from) its partner: a deleted clause whose words an unchanged neighbour
-# also holds was deleted, not merged into it.
-RESIDUAL_SHARE = 0.5
 _ID, _ORDERED = attrgetter("id"), attrgetter("ordered")
-
-
-def _free(nodes: list[Node], linked: dict[str, set[str]]) -> list[bool]:
-    """For each of ``nodes``, whether it is free (in no pairing, as ``linked`` records them),
-    found in C (the leftovers of unrelated text run to tens of thousands a level)."""
-    return list(map(not_, map(linked.__contains__, map(_ID, nodes))))
 
 
 # The levels whose pairings no later level changes, once a level is aligned: the sections
@@ -124,8 +115,7 @@ class Aligner:
             self.ledger.linked_new,
         )
         self.stats = WordStats(self.old, self.new)
-        # (side of the part, whole id, partner id) → the whole's words its partner lacks
-        self._rests: dict[tuple[str, str, str], Remainder] = {}
+        self.splits = Splits(self.ledger, self.stats)
 
     def _may_move(self, old: Node, new: Node, a: Profile, b: Profile) -> bool:
         """May these two sentences or clauses pair across the document (the condition
@@ -256,7 +246,7 @@ class Aligner:
         an unscored pair shares none of either unit's rarest words."""
         floor = RELATIVE_FLOOR[level]
         low = floor / RELATIVE_MARGIN  # a runner-up below this cannot spoil any margin
-        free_o, free_n = _free(olds_all, self.linked_old), _free(news_all, self.linked_new)
+        free_o, free_n = free(olds_all, self.linked_old), free(news_all, self.linked_new)
         olds, news = list(compress(olds_all, free_o)), list(compress(news_all, free_n))
         if not olds or not news:
             return
@@ -364,7 +354,7 @@ class Aligner:
             self._pair_articles(olds_all, news_all)
             left_old = [n for n in olds_all if n.id not in self.linked_old]
             left_new = [n for n in news_all if n.id not in self.linked_new]
-            self._group_parts(level, left_old, left_new)
+            self.splits.group(level, left_old, left_new)
             self._leave_unpaired(level, left_old, left_new)
             return
         else:
@@ -390,8 +380,8 @@ class Aligner:
         # Across the document: what moved to another parent. From here on a unit is free
         # only if it is free now (pairs are undone only among those made since, or the
         # provisional ones, free now): the passes below look at these lists, not at all.
-        left_old = list(compress(olds_all, _free(olds_all, self.linked_old)))
-        left_new = list(compress(news_all, _free(news_all, self.linked_new)))
+        left_old = list(compress(olds_all, free(olds_all, self.linked_old)))
+        left_new = list(compress(news_all, free(news_all, self.linked_new)))
         # (each leftover's profile looked up once for the passes below)
         profiles = (self.old.profiles_of(left_old), self.new.profiles_of(left_new))
         if left_old and left_new:
@@ -407,7 +397,7 @@ class Aligner:
             if p.old[0] not in self.linked_old and p.new[0] not in self.linked_new:
                 self.pairs[level].append(p)
                 self.ledger.link(p)
-        self._group_parts(level, left_old, left_new, profiles)
+        self.splits.group(level, left_old, left_new, profiles)
         self._leave_unpaired(level, left_old, left_new)
 
     def _leave_unpaired(self, level: Kind, olds: list[Node], news: list[Node]) -> None:
@@ -487,7 +477,7 @@ class Aligner:
         # A part must lie mostly in its whole (most of a merged article's words are in the
         # article it became), and account for what the whole has beyond its partner: lie
         # mostly in that remainder or hold most of it, on distinctive content
-        # (:meth:`_part_beyond_partner`). A dropped article whose words are the liability
+        # (:meth:`Splits.beyond_partner`). A dropped article whose words are the liability
         # boilerplate its neighbour also holds was dropped, not merged.
         def part_of(k: int, side: str, idx: int) -> bool:
             part = (old_p if side == "old" else new_p)[idx]
@@ -497,10 +487,10 @@ class Aligner:
             partner_id = (pair.old if side == "old" else pair.new)[0]
             if containment(part, there.profiles[whole_id]) < articles.PART_WHOLE:
                 return False
-            rest = self._rest(side, whole_id, partner_id)
+            rest = self.splits.remainder(side, whole_id, partner_id)
             if max(share_in(part, rest), share_of(rest, part)) < RESIDUAL_SHARE:
                 return False
-            return self._part_beyond_partner(pair, side, (olds if side == "old" else news)[idx].id)
+            return self.splits.beyond_partner(pair, side, (olds if side == "old" else news)[idx].id)
 
         parts = [(k, side, idx) for k, side, idx in parts if part_of(k, side, idx)]
         for k, side, idx in parts:
@@ -511,137 +501,6 @@ class Aligner:
         for k in sorted({k for k, _, _ in parts}):
             made[k].moved = False  # as for any split or merge
             self.ledger.link(made[k])
-
-    def _part_beyond_partner(self, pairing: Pairing, side: str, part_id: str) -> bool:
-        """A leftover article joins a pair as a split or merge part only on distinctive content
-        in what its whole has beyond its partner: `按照国家和军队有关规定执行` alone does not
-        make a new article on settling in part of the old one on home leave."""
-        here = self.old if side == "old" else self.new
-        whole_id = pairing.new[0] if side == "old" else pairing.old[0]
-        partner_id = pairing.old[0] if side == "old" else pairing.new[0]
-        return self.stats.distinctive_in(
-            here.profiles[part_id], self._rest(side, whole_id, partner_id)
-        )
-
-    def _part_of(self, level: Kind, side: str, part_id: str, pairing: Pairing) -> bool:
-        """May the leftover ``part_id`` (of ``side``) join ``pairing`` as a split or merge
-        part? Its words must lie in what the whole has beyond its partner
-        (:data:`RESIDUAL_SHARE`), and a sentence or clause joining units of another block
-        must share distinctive content with that remainder (:data:`STOCK_BLOCKS`)."""
-        here, there = (self.new, self.old) if side == "new" else (self.old, self.new)
-        whole_id = pairing.old[0] if side == "new" else pairing.new[0]
-        partner_id = pairing.new[0] if side == "new" else pairing.old[0]
-        part = here.profiles[part_id]
-        rest = self._rest(side, whole_id, partner_id)
-        if share_in(part, rest) < RESIDUAL_SHARE:
-            return False
-        if level not in ("sentence", "clause"):
-            return True
-        old_id, new_id = (whole_id, part_id) if side == "new" else (part_id, whole_id)
-        return self.ledger.blocks_linked(old_id, new_id) or self.stats.distinctive_in(part, rest)
-
-    def _rest(self, side: str, whole_id: str, partner_id: str) -> Remainder:
-        """The words of ``whole_id`` (not of ``side``) that ``partner_id`` (of ``side``)
-        lacks; many leftovers are tried against the same pair, so it is counted once."""
-        key = (side, whole_id, partner_id)
-        rest = self._rests.get(key)
-        if rest is None:
-            here, there = (self.new, self.old) if side == "new" else (self.old, self.new)
-            rest = Remainder(there.profiles[whole_id].ordered, here.profiles[partner_id].ordered)
-            self._rests[key] = rest
-        return rest
-
-    def _group_parts(
-        self,
-        level: Kind,
-        olds: list[Node],
-        news: list[Node],
-        profiles: tuple[list[Profile], list[Profile]] | None = None,
-    ) -> None:
-        """Attach leftovers (the free units of ``olds`` and ``news``, in document order; with
-        their ``profiles`` when the caller has them) whose words lie mostly inside a paired
-        unit: splits and merges.
-
-        Symmetric in the two documents (swapping them swaps splits and merges): both sides
-        propose against the same one-to-one pairs, a tie goes to the pair whose partner stands
-        nearest the leftover in its own document, and a pair that leftovers of both sides
-        would extend takes the side with more words (neither on a tie)."""
-        singles = [p for p in self.pairs[level] if len(p.old) == 1 and len(p.new) == 1]
-        proposals: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"old": [], "new": []})
-        for side, here, there in (("new", self.new, self.old), ("old", self.old, self.new)):
-            linked = self.linked_new if side == "new" else self.linked_old
-            units = news if side == "new" else olds
-            free = _free(units, linked)
-            left = list(compress(units, free))
-            if not left or not singles:
-                continue
-            other = "old" if side == "new" else "new"
-            # (tens of thousands of leftovers at the clause level of unrelated text: each
-            # profile looked up once, its length read in C)
-            if profiles is not None:
-                profs = list(compress(profiles[1 if side == "new" else 0], free))
-            else:
-                profs = here.profiles_of(left)
-            parts = list(
-                compress(profs, map(MIN_PART_WORDS.__le__, map(len, map(_ORDERED, profs))))
-            )
-            wholes = Wholes(
-                [getattr(p, other)[0] for p in singles],
-                there.profiles,
-                parts,
-                self.stats.frequency(),
-            )
-            held = wholes.held()  # (the wordings of parts some unit may hold)
-            pos = here.pos
-
-            def near(k: int, pos: dict[str, int] = pos, side: str = side) -> int:
-                """Where pair k's unit of this side stands (asked only on a tie)."""
-                return pos[getattr(singles[k], side)[0]]
-
-            holds = list(map(held.__contains__, map(_ORDERED, profs)))
-            for node, prof in zip(compress(left, holds), compress(profs, holds), strict=True):
-                at = pos[node.id]
-                best = wholes.best(prof, order=lambda k, at=at: (abs(near(k) - at), near(k)))
-                if best is not None and self._part_of(level, side, node.id, singles[best]):
-                    proposals[best][side].append(node.id)
-        for k, parts in proposals.items():
-            if parts["old"] and parts["new"]:
-                size = {
-                    side: sum(prof[i].size for i in parts[side])
-                    for side, prof in (("old", self.old.profiles), ("new", self.new.profiles))
-                }
-                if size["old"] == size["new"]:
-                    continue
-                parts[min(size, key=size.__getitem__)] = []
-            singles[k].old.extend(parts["old"])
-            singles[k].new.extend(parts["new"])
-            self.ledger.link(singles[k])
-        # Each part's share: its words in the whole (containment), all pairs counted at once.
-        grouped = []
-        for pairing in self.pairs[level]:
-            if len(pairing.old) > 1 or len(pairing.new) > 1:
-                whole_side, part_side = (
-                    (self.old, self.new) if len(pairing.new) > 1 else (self.new, self.old)
-                )
-                whole_ids, part_ids = (
-                    (pairing.old, pairing.new)
-                    if len(pairing.new) > 1
-                    else (pairing.new, pairing.old)
-                )
-                whole = whole_side.profiles[whole_ids[0]]
-                grouped.append(
-                    (pairing, whole, [(pid, part_side.profiles[pid]) for pid in part_ids])
-                )
-        items = [(part, whole) for _, whole, parts in grouped for _, part in parts]
-        shared = iter(shared_words([p for p, _ in items], [w for _, w in items]).tolist())
-        for pairing, _, parts in grouped:
-            covered = {}
-            for pid, part in parts:
-                common = next(shared)
-                # as containment() gives it, times the part's size
-                covered[pid] = (common / part.size if part.size else 0.0) * part.size
-            total = sum(covered.values()) or 1.0
-            pairing.shares = {pid: round(v / total, 3) for pid, v in covered.items()}
 
     def run(
         self, settled: Callable[[Kind, list[Pairing]], None] | None = None

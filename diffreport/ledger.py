@@ -3,9 +3,19 @@ the other side it is paired with (any level), which the passes that follow consu
 
 from __future__ import annotations
 
-from .model import LEVELS, Kind
+from operator import attrgetter, not_
+
+from .model import LEVELS, Kind, Node
 from .result import Pairing
 from .sides import Side
+
+_ID = attrgetter("id")
+
+
+def free(nodes: list[Node], linked: dict[str, set[str]]) -> list[bool]:
+    """For each of ``nodes``, whether it is free (in no pairing, as ``linked`` records them),
+    found in C (the leftovers of unrelated text run to tens of thousands a level)."""
+    return list(map(not_, map(linked.__contains__, map(_ID, nodes))))
 
 
 class Ledger:

@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
         "figures",
         "ledger",
         "sections",
+        "splits",
     },
     {"align", "measures", "classify", "targets", "terms"},
     {"compare", "beside"},
