@@ -579,6 +579,16 @@ def test_no_core_is_idle_while_every_cpu_runs_a_busy_loop():
             loop.wait()
 
 
+def test_the_runnable_count_is_held_against_the_cpus_this_process_may_use(monkeypatch):
+    """On a machine of eight CPUs of which this process may use two, one other task runnable
+    besides it leaves none of its CPUs free; none besides it leaves one."""
+    monkeypatch.setattr(sidecar.os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(sidecar.os, "sched_getaffinity", lambda pid: {0, 1})
+    for runnable, idle in ((2, False), (1, True)):
+        monkeypatch.setattr(sidecar, "runnable_readings", lambda n=runnable: [n] * 8)
+        assert sidecar.idle_core() == idle
+
+
 def test_without_the_runnable_count_a_core_is_idle_only_well_below_a_full_load(monkeypatch):
     monkeypatch.setattr(sidecar, "RUNNABLE_NOW", "/nonexistent/loadavg")
     assert sidecar.runnable_readings() == []
