@@ -14,7 +14,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 
 # `[bookmark: _GoBack]`, `[image: …]`, `{#_Toc123 .anchor}` and similar conversion debris.
 _ARTIFACT = re.compile(
@@ -240,124 +239,31 @@ _PUNCT_FOLD = str.maketrans(
 _NON_WORD = re.compile(r"\s+")
 
 
-# opencc's t2s conversion (its `t2s.json`): one group of two tables, phrases first, then
-# single characters for what no phrase covers.
-T2S_TABLES = ("TSPhrases.txt", "TSCharacters.txt")
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # opencc-python-reimplemented: pure Python, loaded only when needed
 
-
-def _opencc_file(name: str) -> Path:
-    """One of opencc's tables, found where opencc itself reads them (beside its code) without
-    importing importlib.resources and the zipfile it brings (~8 ms of every diff)."""
-    from importlib.util import find_spec
-
-    spec = find_spec("opencc")
-    assert spec is not None and spec.submodule_search_locations, "opencc is a dependency"
-    return Path(spec.submodule_search_locations[0], "dictionary", name)
-
-
-def opencc_table(name: str) -> dict[str, str]:
-    """One of opencc's tables as opencc reads and applies it (``OpenCC._add_dictionaries``,
-    ``StringTree.__findMatch``): key, tab, values; a key becomes its first value, and a key
-    given twice keeps its last line."""
-    table: dict[str, str] = {}
-    for line in _opencc_file(name).read_text(encoding="utf-8").splitlines():
-        key, values = line.strip().split("\t")
-        table[key] = values.split(" ")[0]
-    return table
-
-
-class _LongestFirst:
-    """One opencc table applied as opencc applies it (``StringTree.create_parse_tree``): in a
-    piece of text, the longest key found (no longer than ``limit``), the leftmost of those,
-    is replaced; the text left of it and right of it are converted the same way, with keys
-    no longer than it; a piece holding no key is handed to ``rest``. opencc tries every
-    length at every position in pure Python (a tenth of tokenising a traditional text);
-    here only the positions where a key can start (one regex scan) are tried."""
-
-    def __init__(self, table: dict[str, str], rest: Callable[[str], str]) -> None:
-        self.table, self.rest = table, rest
-        self.longest = max(map(len, table), default=1)
-        lengths: dict[str, set[int]] = {}
-        for key in table:
-            lengths.setdefault(key[0], set()).add(len(key))
-        # (a key's first character → the lengths of the keys it starts, longest first)
-        self.lengths = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
-        firsts = re.escape("".join(sorted(lengths)))
-        self.starts = re.compile(f"[{firsts}]" if firsts else "(?!)")
-
-    def __call__(self, text: str, limit: int | None = None) -> str:
-        n = len(text)
-        top = min(n, self.longest, limit or self.longest)
-        size = at = 0
-        for m in self.starts.finditer(text):
-            i = m.start()
-            for length in self.lengths[text[i]]:
-                if length <= size:
-                    break  # (longest first: no longer one at this position)
-                if length <= top and i + length <= n and text[i : i + length] in self.table:
-                    size, at = length, i
-                    break
-        value = self.table[text[at : at + size]] if size else ""
-        if not value:  # (no key; opencc also takes an empty value for none)
-            return self.rest(text)
-        left = self(text[:at], size) if at else ""
-        right = self(text[at + size :], size) if at + size < len(text) else ""
-        return left + value + right
-
-
-def _as_class(separators: re.Pattern) -> re.Pattern:
-    """opencc's separators, ``(\\s+|-|,|\\.|…)``, with their single characters as one class:
-    the same matches (white space first, else one of them), where an alternation of seventy
-    branches tried at every position was a third of converting a traditional text."""
-    pattern = separators.pattern
-    first, *others = pattern[1:-1].split("|")
-    chars = [other[-1:] for other in others]
-    if (
-        pattern[:1] != "("
-        or pattern[-1:] != ")"
-        or first != r"\s+"
-        or not all(c and other in (c, "\\" + c) for other, c in zip(others, chars, strict=True))
-    ):
-        return separators  # (not of that form: used as it is)
-    return re.compile(rf"(\s+|[{re.escape(''.join(chars))}])")
-
-
-class T2S:
-    """opencc's ``OpenCC("t2s").convert``, the same output from the same tables, faster."""
-
-    def __init__(self) -> None:
-        import opencc  # opencc-python-reimplemented: its tables and its separators
-
-        self.split = _as_class(opencc.OpenCC().split_chars_re).split
-        phrases, characters = map(opencc_table, T2S_TABLES)
-        if all(len(key) == 1 for key in characters):  # (a key a character: a translation)
-            table = str.maketrans(characters)
-            rest: Callable[[str], str] = lambda text: text.translate(table)  # noqa: E731
-        else:
-            rest = _LongestFirst(characters, lambda text: text)
-        self.convert_piece = _LongestFirst(phrases, rest)
-
-    def convert(self, text: str) -> str:
-        """``OpenCC("t2s").convert(text)``: each piece between opencc's separators on its own."""
-        pieces = self.split(text)
-        return "".join(
-            self.convert_piece(piece) if i % 2 == 0 else piece for i, piece in enumerate(pieces)
-        )
+    return opencc.OpenCC("t2s")
 
 
 @lru_cache(maxsize=1)
-def t2s_converter() -> T2S:
-    return T2S()
-
-
-@lru_cache(maxsize=1)
-def traditional_chars() -> frozenset[str]:
+def _traditional() -> frozenset[str]:
     """The characters that t2s can change: a key of its character table with another value,
     or a character that differs inside one of its phrases. Text without any of them is
-    returned unchanged by opencc, so only the rare paragraph with one is converted."""
+    returned unchanged by opencc, so only the rare paragraph with one pays for the pure-Python
+    conversion."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    # opencc's tables, found where opencc itself reads them (beside its code) without
+    # importing importlib.resources and the zipfile it brings (~8 ms of every diff).
+    spec = find_spec("opencc")
+    assert spec is not None and spec.submodule_search_locations, "opencc is a dependency"
+    folder = Path(spec.submodule_search_locations[0], "dictionary")
     chars: set[str] = set()
-    for name in T2S_TABLES:
-        for line in _opencc_file(name).read_text(encoding="utf-8").splitlines():
+    for name in ("TSPhrases.txt", "TSCharacters.txt"):
+        table = (folder / name).read_text(encoding="utf-8")
+        for line in table.splitlines():
             key, _, values = line.partition("\t")
             value = values.split(" ")[0]
             if len(key) != len(value):
@@ -369,10 +275,10 @@ def traditional_chars() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _traditional_search() -> tuple[Callable[[str], re.Match | None], frozenset[str]]:
-    """A search for :func:`traditional_chars`'s characters of the Basic Multilingual Plane (a
+    """A search for :func:`_traditional`'s characters of the Basic Multilingual Plane (a
     regex class is a bitmap scanned in C: three times faster than ``isdisjoint``, which
     makes a string of every character), and the few beyond it, checked as a set."""
-    chars = traditional_chars()
+    chars = _traditional()
     bmp = "".join(sorted(c for c in chars if c <= "\uffff"))
     return re.compile(f"[{re.escape(bmp)}]").search, frozenset(c for c in chars if c > "\uffff")
 
@@ -382,7 +288,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _has_traditional(text: str) -> bool:
-    """Does ``text`` hold a character that t2s can change (``not traditional_chars().isdisjoint``)?"""
+    """Does ``text`` hold a character that t2s can change (``not _traditional().isdisjoint``)?"""
     search, astral = _traditional_search()
     if search(text) is not None:
         return True
@@ -393,9 +299,9 @@ def to_simplified(text: str) -> str:
     if not _has_traditional(text):
         return text
     # opencc converts each stretch between its separators on its own: convert only the
-    # stretches that need it (one `覆` must not send a whole chapter through the tables).
-    converter = t2s_converter()
-    parts = converter.split(text)
+    # stretches that need it (one `覆` must not send a whole chapter through pure Python).
+    converter = _t2s()
+    parts = converter.split_chars_re.split(text)
     return "".join(
         _t2s_part(part) if i % 2 == 0 and _has_traditional(part) else part
         for i, part in enumerate(parts)
@@ -404,7 +310,7 @@ def to_simplified(text: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _t2s_part(part: str) -> str:
-    return t2s_converter().convert_piece(part)
+    return _t2s().convert(part)
 
 
 # The full-width marks of Chinese text (one in every dozen characters), each with its NFKC

@@ -4,10 +4,6 @@ content, what moved)."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from markdown_it import MarkdownIt
-
 from diffreport import report
 from diffreport.compare import compare
 
@@ -268,61 +264,6 @@ def test_a_changed_unit_never_shows_similarity_1_00():
     f = report.gather(c, "zh", "2026-01-01", "test")
     assert [b.score for b in f.blocks if b.status != "unchanged"] == [0.99]
     assert "(1.00)" not in markdown.render(c) and "(0.99)" in markdown.render(c)
-
-
-_COMMONMARK = MarkdownIt("commonmark")  # (markdown-it itself, as report parses)
-
-
-def _as_markdown_reads(text: str) -> str:
-    """What plain_inline makes of ``text`` when it parses it (markdown-it, every time)."""
-    inline = _COMMONMARK.parseInline(text)[0].children or []
-    out = []
-    for token in inline:
-        if token.type in ("text", "code_inline", "html_inline", "image"):
-            out.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            out.append(" ")
-    return "".join(out)
-
-
-# Pieces of inline Markdown, so that links, autolinks, entities and escapes are drawn often.
-_MARKDOWN_PIECES = list("ab1 \t_*[]()<>&#;\\`!:/.@中，\n\x00") + [
-    "](",
-    "](b)",
-    "ab:",
-    "x@y.z",
-    "amp;",
-    "#1;",
-    "**",
-    "__",
-    "http://a",
-]
-
-
-@settings(max_examples=1_000, deadline=None)
-@given(st.lists(st.sampled_from(_MARKDOWN_PIECES), max_size=8).map("".join))
-def test_markup_found_inert_reads_as_written(text):
-    if report.inert_markup(text):
-        assert _as_markdown_reads(text) == text
-        assert report.plain_inline(text) == text
-
-
-def test_titles_whose_marks_cannot_act_are_not_parsed():
-    inert = ["package_name 目录", "1000 * （总数）", "见 [1] 和 [2]", "a < b", "R & D", "a > b < c"]
-    active = [
-        "**加粗**",
-        "_斜体_",
-        "`code`",
-        "[链接](https://x)",
-        "<https://x.org>",
-        "&amp;",
-        r"\*",
-    ]
-    for text in inert:
-        assert report.inert_markup(text), text
-    for text in active:
-        assert not report.inert_markup(text), text
-        assert report.plain_inline(text) == _as_markdown_reads(text) != text
 
 
 def test_blocks_are_grouped_under_the_section_each_sits_in(seed_comparison):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,90 +42,6 @@ def test_a_profiles_bag_is_its_codes_sorted_whenever_it_is_read():
     assert Profile.of(codes) == Profile(codes) == Profile(codes, "".join(sorted(codes)))
     long = codes * 100  # the counted path, past 256 codes
     assert Profile.of(long).bag == "".join(sorted(long))
-
-
-def _t2s_pieces() -> list[str]:
-    """opencc's t2s phrases and some of its characters (changed and left as they are), their
-    first characters, and separators: texts made of them hold overlapping and nested
-    phrases, which is where the order in which opencc tries them shows."""
-    from diffreport.normalise import T2S_TABLES, opencc_table
-
-    phrases, characters = map(opencc_table, T2S_TABLES)
-    chars = sorted(characters)[::37]
-    return [*phrases, *{p[0] for p in phrases}, *{p[-1] for p in phrases}, *chars, *_SEPARATORS]
-
-
-# What opencc converts between, and other white space and marks: `\u3000` is both.
-_SEPARATORS = list("，。、；：？！…“”「」（）《》—－ \t\u3000\u00a0.,-?!*/[]") + ["  ", "\n\n"]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_t2s_pieces()), max_size=16).map("".join))
-def test_t2s_converts_as_opencc_does(text):
-    """The tables applied here give opencc's own output (its pure-Python engine: the twin)."""
-    import opencc
-
-    from diffreport.normalise import t2s_converter
-
-    assert t2s_converter().convert(text) == opencc.OpenCC("t2s").convert(text)
-
-
-def test_t2s_takes_the_leftmost_of_overlapping_phrases_as_opencc_does():
-    """Two phrases of one length that overlap (`凌藉` and `藉藉` in `凌藉藉`): opencc replaces
-    the leftmost, and converts what is left of the other on its own."""
-    import opencc
-
-    from diffreport.normalise import opencc_table, t2s_converter
-
-    reference = opencc.OpenCC("t2s")
-    phrases = opencc_table("TSPhrases.txt")
-    overlaps = {
-        a + b[k:]
-        for a in phrases
-        for b in phrases
-        if a != b and len(a) == len(b)
-        for k in range(1, len(a))
-        if a[-k:] == b[:k]
-    }
-    mattered = 0
-    for text in sorted(overlaps):
-        assert t2s_converter().convert(text) == reference.convert(text), text
-        mattered += reference.convert(text) != reference.convert(text[1:]) and (
-            reference.convert(text[:1]) + reference.convert(text[1:]) != reference.convert(text)
-        )
-    assert len(overlaps) > 50 and mattered > 10
-
-
-def test_t2s_cuts_at_opencc_separators_as_opencc_does():
-    import opencc
-
-    from diffreport.normalise import t2s_converter
-
-    separators = opencc.OpenCC().split_chars_re
-    every = "".join(map(chr, range(0x10000)))  # (every character of the plane, in order)
-    text = every + "  \t\n甲" + "".join(f"{c}{c}乙" for c in every[:0x3100])
-    assert t2s_converter().split(text) == separators.split(text)
-
-
-def test_t2s_converts_the_seeds_as_opencc_does():
-    import opencc
-
-    from diffreport.normalise import t2s_converter, traditional_chars
-
-    reference, traditional = opencc.OpenCC("t2s"), traditional_chars()
-    lines = [
-        line
-        for path in sorted(SEEDS.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-    ]
-    lines.append("於是，乾隆皇帝發現這個問題：製造業與電腦軟體的發展；後來他們決定乾杯。")
-    lines += ["".join(traditional)[k : k + 60] for k in range(0, len(traditional), 60)]
-    changed = 0
-    for line in lines:
-        got = t2s_converter().convert(line)
-        assert got == reference.convert(line), line
-        changed += got != line
-    assert changed > 10
 
 
 def test_traditional_characters_inside_and_beyond_the_basic_plane_are_converted():
