@@ -87,7 +87,7 @@ def compare(
             rate(aligner.old, aligner.new, pairs)
             # The aligner's profiles, postings and caches are a third of the peak at 2 MB a
             # side: freed here, their memory serves the stages after.
-            del aligner, old_side, vocab
+            del aligner, old_side, new_side, vocab
             for level, front_pairs in front.items():
                 pairs[level] = front_pairs + pairs[level]
         with _timed(timings, "classify"):
