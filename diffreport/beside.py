@@ -5,39 +5,27 @@ core, behind one parent-side object, so that :func:`compare.compare` reads as on
 is :func:`_beside`) where a fork is safe and pays (:func:`sidecar.can_fork`), else
 :class:`InProcess`, its twin doing the same hand-offs here. Each method is one hand-off
 between the pipeline and the child, in the pipeline's order: the words ahead (tokenise), the
-settled levels (``Aligner.run``), the weights, the pairings, the classifying in reading
-order, the figures' changes, the terms' shifts. The same result either way.
+weights, the pairings, the reading order, the figures' changes, the terms' shifts. The same
+result either way.
 """
 
 from __future__ import annotations
 
-import marshal
-import time
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from typing import Protocol, cast
 
-from .classify import Classifier, forget_key_terms, found_of, rebuilt
+from .classify import Classifier
 from .figures import extract_targets
 from .model import LEVELS, Document
 from .order import level_positions
 from .result import Alignment, Pairing, Target, TargetChange
-from .sidecar import ASK, MARSHAL_VERSION, Staged, can_fork, idle_core
+from .sidecar import ASK, Staged, can_fork
 from .sides import WordsAhead, ahead_chunks, take_words_ahead, texts_looked_up, words_ahead
 from .similarity import Vocabulary, rarity
 from .targets import compare_targets, paired_units
-from .terms import (
-    TermUse,
-    full_texts,
-    shift_alignments,
-    shift_level_needed,
-    term_shifts,
-    term_uses,
-)
+from .terms import TermUse, full_texts, shift_alignments, shift_level_needed, term_shifts, term_uses
 from .tokens import forget_words, segmenter
-
-# ``Aligner.run``'s hook: a level's pairings, once they stand.
-Settled = Callable[[str, list[Pairing]], None]
 
 
 class SideWork(Protocol):
@@ -56,11 +44,6 @@ class SideWork(Protocol):
         """A body is tokenised: the words ahead not taken are passed over."""
         ...
 
-    @property
-    def settled(self) -> Settled | None:
-        """``Aligner.run``'s hook, or None."""
-        ...
-
     def weights(self, vocab: Vocabulary) -> dict[str, float]:
         """The words' weights (:func:`similarity.rarity`)."""
         ...
@@ -71,9 +54,7 @@ class SideWork(Protocol):
         """Each level's pairings as they will stand: the front matter's, then the body's."""
         ...
 
-    def classified(
-        self, classify: Classifier, pairs: dict[str, list[Pairing]], timings: dict[str, float]
-    ) -> list[Alignment]:
+    def classified(self, classify: Classifier, pairs: dict[str, list[Pairing]]) -> list[Alignment]:
         """The alignments, level by level in reading order."""
         ...
 
@@ -99,31 +80,28 @@ def side_work(
     A second core works beside this one in a forked child (sidecar.Staged): it finds the
     words of the old document's first nodes while this one profiles the others from the
     end, and so for the new document's (of the texts the old one lacks), then the words'
-    weights, each side's figures and the terms' uses (what the
-    measures, targets and terms need of the documents alone) while this one aligns; told
-    the sections', blocks' and sentences' pairings as the aligner settles them, it
-    classifies them while this one aligns the clauses; told the pairings' ids, it finds
-    their reading order and pairs the figures while this one classifies the clauses and
-    finds the terms' shifts. One child only: a second, forked after aligning to classify
-    half the costly pairings, lost more to the pages both processes then copy
-    (copy-on-write, ~0.3 GB of heap) than it saved (real-1m: classify 0.37 -> 0.41 s)."""
+    weights, each side's figures and the terms' uses (what the measures, targets and terms
+    need of the documents alone) while this one aligns; told the pairings' ids, it finds
+    their reading order and pairs the figures while this one classifies, then, told the
+    alignments they read, the terms' shifts. Classifying stays here: the child classifying
+    the levels settled first while this one aligned the clauses (stops 16-17) gained
+    nothing measurable on a quiet machine (real-2m 3.90-4.19 s against 3.94-4.14 s), cost
+    ~18 MB of peak, and only took this one's CPU time on a busy one. One child only: a
+    second, forked after aligning to classify half the costly pairings, lost more to the
+    pages both processes then copy (copy-on-write, ~0.3 GB of heap) than it saved
+    (real-1m: classify 0.37 -> 0.41 s)."""
     chars = sum(len(n.text) for doc in (old, new) for n in doc.of_kind("block"))
     if not can_fork(chars, workers):
         yield InProcess(old, new)
         return
     segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared
-    # (the levels the child classifies: none when no core is idle, where its work would only
-    # take the parent's time)
-    levels = CLASSIFIED_BESIDE if idle_core() else ()
-    with Staged(_beside, old_body, old, new, levels, new_body) as child:
-        yield Beside(child, old_body, old, new, levels, new_body)
+    with Staged(_beside, old_body, old, new, new_body) as child:
+        yield Beside(child, old_body, old, new, new_body)
 
 
 class InProcess:
     """The side work done here, at its turn in the pipeline (no child: ``workers=1``, small
     documents, not Linux)."""
-
-    settled: Settled | None = None
 
     def __init__(self, old: Document, new: Document) -> None:
         self.old, self.new = old, new
@@ -145,9 +123,7 @@ class InProcess:
     ) -> None:
         pass
 
-    def classified(
-        self, classify: Classifier, pairs: dict[str, list[Pairing]], timings: dict[str, float]
-    ) -> list[Alignment]:
+    def classified(self, classify: Classifier, pairs: dict[str, list[Pairing]]) -> list[Alignment]:
         orders = level_positions(pairs, self.old, self.new)
         return [classify(pairs[lv][k]) for lv in LEVELS for k in orders[lv]]
 
@@ -158,37 +134,16 @@ class InProcess:
         return term_shifts(self.old, self.new, alignments)
 
 
-# The levels the child classifies, told their pairings as the aligner settles them (in this
-# order, :data:`align.SETTLED_AFTER`) while it aligns the rest: at real-2m the child would
-# otherwise wait ~0.3 s for the clauses to be aligned, and these are two thirds of the
-# classifying (sections ~0.1 s, blocks ~0.13, sentences ~0.12; the clauses are paired as
-# measures after the aligner). The blocks' are sent at once (the terms' shifts read them
-# first), the others' after the pairings' reading order (:data:`SENT_AFTER_ORDER`).
-CLASSIFIED_BESIDE = ("section", "block", "sentence")
-# The levels whose alignments the child sends after the reading order, in this order (the
-# shifts read the sentences when no clause changed: the order is then passed over).
-SENT_AFTER_ORDER = ("sentence", "section")
-
-
 class Beside:
     """The parent's half: what it takes from the child (:func:`_beside`) and tells it, with
     what it does itself when the child is late or gone."""
 
     def __init__(
-        self,
-        child: Staged,
-        old_body: Document,
-        old: Document,
-        new: Document,
-        levels: tuple[str, ...],
-        new_body: Document,
+        self, child: Staged, old_body: Document, old: Document, new: Document, new_body: Document
     ) -> None:
         self.child, self.old_body, self.old, self.new = child, old_body, old, new
         self.new_body = new_body
-        self.levels = levels  # (the levels the child classifies: CLASSIFIED_BESIDE, or none)
         self.ahead: _Ahead | None = None
-        self.fronts: dict[str, int] = {}  # each level's front matter's pairings, first
-        self.terms: dict[str, list] | None = None  # (found here in classified, or the child's)
 
     def words_ahead(self) -> Callable[[int], int]:
         self.ahead = _Ahead(self.child, _ahead(self.old_body))
@@ -202,15 +157,6 @@ class Beside:
         if self.ahead is not None:
             self.ahead.pass_rest()
 
-    @property
-    def settled(self) -> Settled:
-        return self._tell_settled
-
-    def _tell_settled(self, level: str, pairs: list[Pairing]) -> None:
-        """Tells the child the pairings of a level it classifies, once they stand."""
-        if level in self.levels:
-            self.child.tell([(p.old, p.new, None, p.moved, p.shares) for p in pairs])
-
     def weights(self, vocab: Vocabulary) -> dict[str, float]:
         if self.child.ready():  # the child's, found while this aligned
             return cast(dict[str, float], self.child.next())
@@ -221,153 +167,77 @@ class Beside:
         self, front: dict[str, list[Pairing]], body: dict[str, list[Pairing]]
     ) -> None:
         """Tells the child each level's pairings' ids as they will stand, the front matter's
-        first (of the levels it classified, only the front matter's: it was told the others as
-        they settled)."""
-        self.fronts = {level: len(front_pairs) for level, front_pairs in front.items()}
-        told = {
-            level: front[level] + ([] if level in self.levels else body[level]) for level in LEVELS
-        }
+        first."""
+        told = {level: front[level] + body[level] for level in LEVELS}
         self.child.tell(
             {level: ([p.old for p in ps], [p.new for p in ps]) for level, ps in told.items()}
         )
 
-    def classified(
-        self, classify: Classifier, pairs: dict[str, list[Pairing]], timings: dict[str, float]
-    ) -> list[Alignment]:
-        """The alignments, level by level in reading order; the terms' shifts found here too
-        when the child classified levels (else the child's, sent after the figures' changes).
-        The child classified those levels while this aligned (the front matter's are
-        classified here: its pairings come first); told the pairings' ids, it finds their
-        reading order and pairs the figures while this classifies the others (a
-        classification does not depend on what was classified before it) and finds the
-        terms' shifts from the levels they read, with the terms' uses and texts the child
-        found. With no level beside (no idle core), the child finds the shifts, told those
-        levels' alignments, while this classifies the rest."""
-        child, beside, old, new = self.child, self.levels, self.old, self.new
-        if beside:  # (then the shifts are found here: the child's tail is the longer)
-            uses, texts = cast(tuple[dict[str, TermUse], tuple[str, str]], child.next())
+    def classified(self, classify: Classifier, pairs: dict[str, list[Pairing]]) -> list[Alignment]:
+        """The alignments, level by level in reading order. Told the pairings' ids, the child
+        finds their reading order and pairs the figures while this classifies (a
+        classification does not depend on what was classified before it); told the
+        alignments of the levels the terms' shifts read, as soon as they are classified, it
+        finds the shifts while this classifies the rest."""
+        child, old, new = self.child, self.old, self.new
         found: dict[str, list[Alignment]] = {}  # each level's alignments, as the aligner paired
-        orders: dict[str, list[int]] | None = None  # (the child's, sent after the blocks)
         while (level := shift_level_needed(found)) is not None:
-            if level in beside:
-                if level != "block" and orders is None:  # (sent after the order: passed over)
-                    child.skip()
-                    orders = {}
-                found[level] = self._classified(classify, level, pairs[level])
-            else:
-                found[level] = [classify(p) for p in pairs[level]]
-        if orders is None and child.ready():
+            found[level] = [classify(p) for p in pairs[level]]
+        if child.ready():
             orders = cast(dict[str, list[int]], child.next())
-        elif orders is None:  # (a busy machine: found here)
+        else:  # (a busy machine: found here)
             child.skip()
             orders = {}
         orders |= level_positions(pairs, old, new, tuple(lv for lv in found if lv not in orders))
         classified = {level: [found[level][k] for k in orders[level]] for level in found}
-        if beside:
-            start = time.perf_counter()
-            self.terms = term_shifts(old, new, shift_alignments(classified), uses=uses, texts=texts)
-            spent = time.perf_counter() - start  # (a stage of its own in --profile)
-            timings["classify"] = timings.get("classify", 0.0) - spent
-            timings["targets+terms"] = timings.get("targets+terms", 0.0) + spent
-        else:  # (found by the child while this classifies the rest)
-            child.tell(shift_alignments(classified))
+        child.tell(shift_alignments(classified))
         orders |= level_positions(pairs, old, new, tuple(lv for lv in LEVELS if lv not in orders))
-        rest = SENT_AFTER_ORDER + tuple(lv for lv in LEVELS if lv not in SENT_AFTER_ORDER)
-        for level in rest:  # (the child's in the order it sends them)
-            if level in classified:
-                continue
-            if level in beside:
-                aligned = self._classified(classify, level, pairs[level])
-                classified[level] = [aligned[k] for k in orders[level]]
-            else:
+        for level in LEVELS:
+            if level not in classified:
                 classified[level] = [classify(pairs[level][k]) for k in orders[level]]
         return [a for level in LEVELS for a in classified[level]]
-
-    def _classified(
-        self, classify: Classifier, level: str, pairs: list[Pairing]
-    ) -> list[Alignment]:
-        """A level's alignments: the front matter's (its first pairings) classified here, the
-        others from what the child found classifying them (:func:`classify.found_of`), with
-        the confidences rated since. Waited for, not classified here when the child is late:
-        it has been at them since the level was aligned, and a busy machine would only do
-        them twice."""
-        front = self.fronts[level]
-        found = marshal.loads(cast(bytes, self.child.next()))
-        if len(found) != len(pairs) - front:  # (never: the same pairings as told)
-            return [classify(p) for p in pairs]
-        return [classify(p) for p in pairs[:front]] + list(map(rebuilt, pairs[front:], found))
 
     def targets(self, alignments: list[Alignment]) -> list[TargetChange]:
         return cast(list[TargetChange], self.child.next())
 
     def term_shifts(self, alignments: list[Alignment]) -> dict[str, list]:
-        if self.terms is None:  # (found by the child, told the alignments they read)
-            self.terms = cast(dict[str, list], self.child.next())
-        return self.terms
+        return cast(dict[str, list], self.child.next())
 
 
 def _beside(
-    old_body: Document,
-    old: Document,
-    new: Document,
-    beside: tuple[str, ...],
-    new_body: Document,
+    old_body: Document, old: Document, new: Document, new_body: Document
 ) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
     (:func:`_ahead`), a chunk at a time (:func:`sides.words_ahead`), then those of the new
     body's first nodes that the old body's lack (between unrelated documents, nearly all:
     the parent profiles the new body after the old one); the words' weights
     (:func:`similarity.rarity`: ~0.1 s of the parent's at 2 MB a side, from the aligner's
-    codes, ~0.4 s here from the words); the terms' uses and the texts they are counted in;
-    told the sections', blocks' and sentences' pairings as the aligner settles them, what
-    classifying them finds (:func:`classify.found_of`: the blocks' at once, the others'
-    after the reading order); told each level's pairings' ids, their reading order (~0.1 s
-    of the parent's) and the figures' changes (from the units paired,
-    :func:`targets.paired_units`, and each side's figures)."""
+    codes, ~0.4 s here from the words); told each level's pairings' ids, their reading order
+    (~0.1 s of the parent's) and the figures' changes (from the units paired,
+    :func:`targets.paired_units`, and each side's figures); told the alignments the terms'
+    shifts read, the shifts (from the terms' uses and the texts they are counted in, found
+    while the parent aligned)."""
     yield from words_ahead(old_body, _ahead(old_body))
     # (then the new body's, of the texts the old body's profiling lacks)
     yield from words_ahead(new_body, _ahead(new_body), known=texts_looked_up(old_body))
     weights = rarity(old, new)  # (the words above still cached: each clause's read once here)
     yield weights
+    del weights
     forget_words()  # (sent: their memory serves the side facts)
     figures, uses, texts = _side_facts(old, new)
-    if beside:  # (the parent finds the shifts: see Beside.classified)
-        yield uses, texts
-    classify = Classifier(old, new, weights)
-    settled: dict[str, list[Pairing]] = {}
-    held: dict[str, bytes] = {}  # what classifying found, sent after the reading order
-    for level in beside:  # (CLASSIFIED_BESIDE, or none)
-        settled[level] = [Pairing(level, *fields) for fields in cast(list, (yield ASK))]
-        if level == "block":  # (the parent needs them first: sent at once)
-            yield _found(classify, settled["block"])
-            held["section"] = _found(classify, settled["section"])
-        elif level == "sentence":
-            held["sentence"] = _found(classify, settled["sentence"])
-    del classify, weights
     forget_words()  # (their caches' memory serves what follows: this process adds to the peak)
-    forget_key_terms()
     ids = cast(dict[str, tuple[list[list[str]], list[list[str]]]], (yield ASK))
     pairs = {
         level: [Pairing(level, o, n, None) for o, n in zip(olds, news, strict=True)]
-        + settled.get(level, [])
         for level, (olds, news) in ids.items()
     }
-    del ids, settled  # (the pairings' memory serves what follows: this process adds to the peak)
+    del ids  # (the pairings' memory serves what follows: this process adds to the peak)
     yield level_positions(pairs, old, new)
-    for level in SENT_AFTER_ORDER:
-        if level in held:
-            yield held.pop(level)
     paired = paired_units(p for level in LEVELS for p in pairs[level])
     del pairs
     yield compare_targets(old, new, figures=figures, pairs=paired)
-    if not beside:
-        shown = cast(list[Alignment], (yield ASK))
-        yield term_shifts(old, new, shown, uses=uses, texts=texts)
-
-
-def _found(classify: Classifier, pairs: list[Pairing]) -> bytes:
-    """What classifying ``pairs`` finds beyond them (:func:`classify.found_of`), as bytes."""
-    return marshal.dumps([found_of(classify(p)) for p in pairs], MARSHAL_VERSION)
+    shown = cast(list[Alignment], (yield ASK))
+    yield term_shifts(old, new, shown, uses=uses, texts=texts)
 
 
 class _Ahead:

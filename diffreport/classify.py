@@ -11,13 +11,12 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from heapq import nsmallest
 from itertools import chain, filterfalse, islice
-from operator import attrgetter
 
 from .edits import token_edits
 from .model import Document, Node
 from .normalise import CN_NUMERALS, LABEL_NUMBER, minor_key, nfkc, strict_key
 from .result import Alignment, Evidence, Pairing
-from .tokens import FUNCTION_WORDS, content_word_tuple, display_tokens
+from .tokens import FUNCTION_WORDS, content_word_tuple
 
 # A split or merge part holding this share of the words is the article itself, renumbered
 # (`第四十八条` → `第五十七条`, one stock sentence of it gone to a general article).
@@ -76,13 +75,6 @@ def _text_key_terms(text: str) -> tuple[str, ...]:
             if len(w) >= KEY_TERM_MIN_CHARS and not w.isdigit() and w not in FUNCTION_WORDS
         ]
     )
-
-
-def forget_key_terms() -> None:
-    """Empties the caches of key terms and diff tokens by text (a process that classified
-    for another and needs the memory more than them)."""
-    _text_key_terms.cache_clear()
-    display_tokens.cache_clear()
 
 
 class _Subtrees:
@@ -381,40 +373,6 @@ class Classifier:
             added=list(islice(filterfalse(oset.__contains__, new_best), limit)),
             removed=list(islice(filterfalse(nset.__contains__, old_best), limit)),
         )
-
-
-# What classifying a pairing finds beyond the pairing's own fields (see :func:`found_of`).
-_FOUND = attrgetter("status", "diff", "places", "minor", "old_label", "new_label")
-
-
-def found_of(alignment: Alignment) -> tuple:
-    """What classifying found of ``alignment`` that its pairing does not hold, as built-in
-    values (for another process to send: marshal takes them, and :func:`rebuilt` makes the
-    alignment again from the pairing and them)."""
-    e = alignment.evidence
-    return (*_FOUND(alignment), None if e is None else (e.shared, e.added, e.removed))
-
-
-def rebuilt(pairing: Pairing, found: Sequence) -> Alignment:
-    """The alignment :class:`Classifier` gives ``pairing``, from :func:`found_of` it (its
-    confidence as the pairing's stands now)."""
-    status, diff, places, minor, old_label, new_label, evidence = found
-    return Alignment(
-        pairing.level,
-        status,
-        list(pairing.old),
-        list(pairing.new),
-        pairing.score if status not in ("new", "dropped") else None,
-        pairing.moved,
-        None if evidence is None else Evidence(*evidence),
-        dict(pairing.shares),
-        diff,
-        places,
-        minor,
-        old_label,
-        new_label,
-        pairing.confidence if pairing.old and pairing.new else None,
-    )
 
 
 def _union(seqs: list[Sequence[str]]) -> Sequence[str]:

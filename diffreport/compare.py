@@ -79,7 +79,7 @@ def compare(
             forget_given_words()
             aligner = Aligner(old_side, new_side, workers, vocab)
         with _timed(timings, "align"):
-            pairs = aligner.run(side.settled)
+            pairs = aligner.run()
             weights = side.weights(aligner.vocab)
             pairs = pair_measures(old_body, new_body, pairs, weights)
             front = _align_front(old_doc, new_doc, weights)
@@ -91,7 +91,7 @@ def compare(
             for level, front_pairs in front.items():
                 pairs[level] = front_pairs + pairs[level]
         with _timed(timings, "classify"):
-            alignments = side.classified(Classifier(old_doc, new_doc, weights), pairs, timings)
+            alignments = side.classified(Classifier(old_doc, new_doc, weights), pairs)
         with _timed(timings, "targets+terms"):
             targets = side.targets(alignments)
             terms = side.term_shifts(alignments)

@@ -1,12 +1,11 @@
 """Work done beside the parent on a second core, in a forked child.
 
 A forked child (:class:`Staged`) inherits the parent's data for nothing (copy-on-write) and
-sends back only its results, small next to them (in a comparison: the words of the old
-document's first nodes, the words' weights, the terms' uses, what classifying the settled
-levels found, the pairings' reading order, the figures' changes; in the briefing: the
-appendix's paragraphs), through a pipe, each as soon as it is found; the parent works on
-meanwhile, and tells the child through a second pipe what its later work needs of the
-parent's (the pairings, as the aligner settles them). Where a fork is unsafe or
+sends back only its results, small next to them (in a comparison: the words of each
+document's first nodes, the words' weights, the pairings' reading order, the figures'
+changes, the terms' shifts; in the briefing: the appendix's paragraphs), through a pipe, each
+as soon as it is found; the parent works on meanwhile, and tells the child through a second
+pipe what its later work needs of the parent's (the pairings, the alignments). Where a fork is unsafe or
 cannot pay (:func:`can_fork`: no ``fork`` or not Linux, one core available, ``workers=1`` —
 batch and history already fill the cores —, other Python threads running, whose locks the
 child would inherit held, or documents too small to be worth a process) the caller does the
@@ -25,7 +24,6 @@ import select
 import signal
 import sys
 import threading
-import time
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
@@ -47,57 +45,6 @@ def can_fork(chars: int, workers: int | None) -> bool:
     if threading.active_count() != 1:
         return False
     return len(os.sched_getaffinity(0)) >= 2
-
-
-# Where the kernel tells how many tasks are runnable now (proc_loadavg(5): the fourth field's
-# first number counts the threads running or waiting for a CPU, system-wide, this one included).
-RUNNABLE_NOW = "/proc/loadavg"
-# Readings of that count, RUNNABLE_GAP apart (~1.5 ms in all, taken once a comparison): the
-# fewest seen counts, so that a task runnable for a moment (a shell command, a wake-up) is
-# not taken for one that holds a core, as a busy loop or another comparison does in every one.
-RUNNABLE_READINGS = 8
-RUNNABLE_GAP = 0.000_15
-# Without that count (no /proc): a core counts as idle while the 1-minute load stays this far
-# below the cores this process may use. It lags: a quiet machine's own runs one after the
-# other raise it to 1.0-1.9, and a busy loop started a few seconds ago barely shows in it.
-IDLE_LOAD_MARGIN = 0.25
-
-
-def idle_core() -> bool:
-    """Whether a core is likely idle now for a child's extra work (work the parent would do
-    otherwise, at a cost: the child's copies and the messages). Where none is, that work
-    only takes CPU time from the parent: real-1m in process at load ~5, with the settled
-    levels classified in the child, median 4.55 -> 4.99 s; without, 4.59 -> 4.53 s."""
-    readings = runnable_readings()
-    if readings:
-        # (the CPUs this process may run on: a container or taskset may allow fewer)
-        return idle_by_runnable(readings, len(os.sched_getaffinity(0)))
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        return False
-    return load < len(os.sched_getaffinity(0)) - IDLE_LOAD_MARGIN
-
-
-def idle_by_runnable(readings: list[int], cpus: int) -> bool:
-    """Whether a CPU is left for a second process of this one, given readings of the tasks
-    runnable now (this one included) on a machine of ``cpus`` CPUs."""
-    return min(readings) < cpus
-
-
-def runnable_readings() -> list[int]:
-    """RUNNABLE_READINGS readings of the tasks runnable now, or none where the kernel does
-    not tell them."""
-    readings = []
-    try:
-        for reading in range(RUNNABLE_READINGS):
-            if reading:
-                time.sleep(RUNNABLE_GAP)
-            with open(RUNNABLE_NOW, "rb") as counts:
-                readings.append(int(counts.read().split()[3].split(b"/")[0]))
-    except (OSError, ValueError, IndexError):
-        return []
-    return readings
 
 
 # The signals that stop a comparison: Ctrl-C, a stop, a closed terminal.

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -392,37 +391,14 @@ def test_the_weights_come_from_the_child_when_it_has_sent_them(monkeypatch):
 @pytest.mark.parametrize(
     "law", ["中国人民解放军文职人员条例", "保守国家秘密法", "北京市实施《水法》办法"]
 )
-def test_classified_as_aligned_and_put_in_the_childs_reading_order_is_the_same(law, monkeypatch):
-    """Told the pairings, the child sends their reading order while the parent classifies
-    them as the aligner paired them (with the rarity, figures and terms from the child too):
-    the same comparison as in one process, on revisions with renames and moved units."""
-    old, new = sorted(REVISIONS.glob(f"{law}.*.md"))
-    alone = compare(old, new, workers=1)
-    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
-    monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each value waited for)
-    forked = compare(old, new)
-    assert forked.to_json() == alone.to_json()
-    assert forked.terms["renames"] and any(a.moved for a in forked.alignments)
-
-
-@linux_two_cores
-@pytest.mark.parametrize(
-    "law", ["中国人民解放军文职人员条例", "保守国家秘密法", "北京市实施《水法》办法"]
-)
-def test_the_levels_the_child_classifies_while_the_parent_aligns_are_the_same(
+def test_the_child_finds_the_side_facts_and_the_parent_classifies_every_level(
     law, monkeypatch, tmp_path
 ):
-    """Told the sections', blocks' and sentences' pairings as the aligner settles them, the
-    child classifies them while the parent aligns the rest (their confidences rated after):
-    the parent classifies only the front matter's of those levels and the clauses, finds the
-    terms' shifts from the uses the child found, and the comparison is the one made in one
-    process."""
+    """The child finds the terms' uses (and the shifts from them) while the parent aligns
+    and classifies every pairing itself: the comparison is the one made in one process."""
     old, new = sorted(REVISIONS.glob(f"{law}.*.md"))
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
-    monkeypatch.setattr(beside, "idle_core", lambda: True)
-    monkeypatch.setattr(Staged, "ready", lambda self: True)  # (each value waited for)
-    here = _levels_classified_here(monkeypatch)
     real_uses, callers = beside.term_uses, tmp_path / "callers"
 
     def term_uses(*args, **kwargs):
@@ -432,19 +408,17 @@ def test_the_levels_the_child_classifies_while_the_parent_aligns_are_the_same(
 
     monkeypatch.setattr(beside, "term_uses", term_uses)
     monkeypatch.setattr(importlib.import_module("diffreport.terms"), "term_uses", term_uses)
-    forked = compare(old, new)
-    assert forked.to_json() == alone.to_json()
-    # The shifts found here from the terms' uses the child found: the spy saw the child's
-    # call only.
-    calls = callers.read_text().split()
-    assert calls and str(os.getpid()) not in calls
-    fronts = {
-        level: sum(1 for a in alone.at(level) if a.level == level and _in_front(alone, a))
-        for level in beside.CLASSIFIED_BESIDE
-    }
-    for level in beside.CLASSIFIED_BESIDE:
-        assert here.count(level) == fronts[level]
-    assert here.count("clause") == len(alone.at("clause"))  # (the parent's own)
+    here = _levels_classified_here(monkeypatch)
+    for ready in (True, False):
+        here.clear()
+        callers.unlink(missing_ok=True)
+        monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
+        forked = compare(old, new)
+        assert forked.to_json() == alone.to_json()
+        assert len(here) == len(alone.alignments)  # (every pairing classified here)
+        # the uses found by the child: the spy saw the child's call only
+        calls = callers.read_text().split()
+        assert calls and str(os.getpid()) not in calls
     assert {a.confidence for a in forked.at("block") if a.old and a.new} - {None}
 
 
@@ -463,29 +437,21 @@ def _levels_classified_here(monkeypatch) -> list[str]:
     return here
 
 
-def _in_front(comparison, alignment) -> bool:
-    """Whether an alignment is of the front matter (the title, enactment history)."""
-    old_front = {n.id for n in comparison.old.part(front=True).nodes}
-    new_front = {n.id for n in comparison.new.part(front=True).nodes}
-    return any(i in old_front for i in alignment.old) or any(i in new_front for i in alignment.new)
-
-
 @linux_two_cores
-def test_a_comparison_is_the_same_when_the_child_fails_while_it_classifies(monkeypatch):
-    """A child that ends while it classifies the settled levels: the parent classifies them
-    itself, and the comparison is the same."""
+def test_a_comparison_is_the_same_when_the_child_fails_while_it_finds_the_shifts(monkeypatch):
+    """A child that ends while it finds the terms' shifts: the parent finds them itself,
+    and the comparison is the same."""
     old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
-    parent, real = os.getpid(), beside.Classifier.__call__
+    parent, real = os.getpid(), beside.term_shifts
 
-    def fails_in_a_child(self, pairing):
-        if os.getpid() != parent and pairing.level == "sentence":
+    def fails_in_a_child(*args, **kwargs):
+        if os.getpid() != parent:
             raise RuntimeError("the child's failure")
-        return real(self, pairing)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(beside.Classifier, "__call__", fails_in_a_child)
-    monkeypatch.setattr(beside, "idle_core", lambda: True)
+    monkeypatch.setattr(beside, "term_shifts", fails_in_a_child)
     before = _children()
     for ready in (False, True):
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
@@ -497,8 +463,9 @@ def test_a_comparison_is_the_same_when_the_child_fails_while_it_classifies(monke
 def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_order(
     monkeypatch,
 ):
-    """The terms' shifts read the sentences when no clause changed: the child sends them
-    after the reading order, which the parent then passes over and finds itself."""
+    """The terms' shifts read the sentences when no clause changed: the parent tells the
+    child the levels they read, whichever they are, and finds the reading order itself
+    when the child's has not come (passed over)."""
     old, new = sorted(REVISIONS.glob("保守国家秘密法.*.md"))
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
@@ -508,7 +475,6 @@ def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_o
         return real(found) if "sentence" in found or "block" not in found else "sentence"
 
     monkeypatch.setattr(beside, "shift_level_needed", sentences_first)
-    monkeypatch.setattr(beside, "idle_core", lambda: True)
     skipped = []
     real_skip = Staged.skip
     monkeypatch.setattr(
@@ -520,81 +486,4 @@ def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_o
         skipped.clear()
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
         assert compare(old, new).to_json() == alone.to_json()
-        assert skipped  # (the order, passed over)
-
-
-@linux_two_cores
-def test_without_an_idle_core_the_parent_classifies_every_level_itself(monkeypatch):
-    """On a busy machine the child's classifying would only take the parent's CPU time: the
-    parent classifies every level (the child still finds the order and the figures), the
-    same comparison."""
-    old, new = sorted(REVISIONS.glob("保守国家秘密法.*.md"))
-    alone = compare(old, new, workers=1)
-    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
-    monkeypatch.setattr(beside, "idle_core", lambda: False)
-    here = _levels_classified_here(monkeypatch)
-    for ready in (True, False):
-        here.clear()
-        monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
-        assert compare(old, new).to_json() == alone.to_json()
-        assert len(here) == len(alone.alignments)
-
-
-def test_a_core_is_idle_only_while_fewer_tasks_are_runnable_than_cpus():
-    # readings of the runnable count, this process included: a task runnable in every
-    # reading holds a CPU; one seen in some readings only was runnable for a moment
-    for readings, cpus, idle in (
-        ([1] * 8, 2, True),  # only this process
-        ([2] * 8, 2, False),  # a busy loop beside it: no CPU left for a child
-        ([3] * 8, 2, False),
-        ([2, 2, 1, 2, 2, 2, 2, 2], 2, True),  # another task, runnable for a moment only
-        ([3] * 8, 4, True),
-        ([4, 5, 4, 4, 6, 4, 4, 4], 4, False),
-    ):
-        assert sidecar.idle_by_runnable(readings, cpus) == idle, (readings, cpus)
-
-
-@pytest.mark.skipif(not Path(sidecar.RUNNABLE_NOW).exists(), reason="no /proc/loadavg")
-def test_the_runnable_count_is_read_from_the_kernel_quickly():
-    start = time.perf_counter()
-    readings = sidecar.runnable_readings()
-    assert len(readings) == sidecar.RUNNABLE_READINGS
-    assert all(r >= 1 for r in readings)  # this process, running as it reads
-    assert time.perf_counter() - start < 0.05  # (~1.5 ms; generous for a loaded machine)
-
-
-@pytest.mark.skipif(not Path(sidecar.RUNNABLE_NOW).exists(), reason="no /proc/loadavg")
-@pytest.mark.skipif((os.cpu_count() or 1) > 8, reason="one busy loop a CPU: too many CPUs")
-def test_no_core_is_idle_while_every_cpu_runs_a_busy_loop():
-    loops = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"])
-        for _ in range(os.cpu_count() or 1)
-    ]
-    try:
-        time.sleep(0.3)  # (started and runnable)
-        assert not sidecar.idle_core()
-    finally:
-        for loop in loops:
-            loop.kill()
-            loop.wait()
-
-
-def test_the_runnable_count_is_held_against_the_cpus_this_process_may_use(monkeypatch):
-    """On a machine of eight CPUs of which this process may use two, one other task runnable
-    besides it leaves none of its CPUs free; none besides it leaves one."""
-    monkeypatch.setattr(sidecar.os, "cpu_count", lambda: 8)
-    monkeypatch.setattr(sidecar.os, "sched_getaffinity", lambda pid: {0, 1})
-    for runnable, idle in ((2, False), (1, True)):
-        monkeypatch.setattr(sidecar, "runnable_readings", lambda n=runnable: [n] * 8)
-        assert sidecar.idle_core() == idle
-
-
-def test_without_the_runnable_count_a_core_is_idle_only_well_below_a_full_load(monkeypatch):
-    monkeypatch.setattr(sidecar, "RUNNABLE_NOW", "/nonexistent/loadavg")
-    assert sidecar.runnable_readings() == []
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2
-    monkeypatch.setattr(sidecar.os, "sched_getaffinity", lambda pid: set(range(cores)))
-    quiet, busy = cores - 1.0, cores - sidecar.IDLE_LOAD_MARGIN  # (one process; nearly full)
-    for load, idle in ((quiet, True), (busy, False), (cores + 2.0, False)):
-        monkeypatch.setattr(sidecar.os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
-        assert sidecar.idle_core() == idle
+        assert bool(skipped) != ready  # (the weights and the order, passed over when late)
