@@ -69,11 +69,7 @@ class SideWork(Protocol):
 
 @contextmanager
 def side_work(
-    old_body: Document,
-    old: Document,
-    new: Document,
-    workers: int | None,
-    new_body: Document,
+    old: Document, new: Document, old_body: Document, new_body: Document, workers: int | None
 ) -> Iterator[SideWork]:
     """The side work of comparing ``old`` with ``new``: beside, in a forked child, or here.
 
@@ -95,8 +91,8 @@ def side_work(
         yield InProcess(old, new)
         return
     segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared
-    with Staged(_beside, old_body, old, new, new_body) as child:
-        yield Beside(child, old_body, old, new, new_body)
+    with Staged(_beside, old, new, old_body, new_body) as child:
+        yield Beside(child, old, new, old_body, new_body)
 
 
 class InProcess:
@@ -139,10 +135,10 @@ class Beside:
     what it does itself when the child is late or gone."""
 
     def __init__(
-        self, child: Staged, old_body: Document, old: Document, new: Document, new_body: Document
+        self, child: Staged, old: Document, new: Document, old_body: Document, new_body: Document
     ) -> None:
-        self.child, self.old_body, self.old, self.new = child, old_body, old, new
-        self.new_body = new_body
+        self.child, self.old, self.new = child, old, new
+        self.old_body, self.new_body = old_body, new_body
         self.ahead: _Ahead | None = None
 
     def words_ahead(self) -> Callable[[int], int]:
@@ -205,7 +201,7 @@ class Beside:
 
 
 def _beside(
-    old_body: Document, old: Document, new: Document, new_body: Document
+    old: Document, new: Document, old_body: Document, new_body: Document
 ) -> Generator[object, object, None]:
     """What the child beside the comparison sends: the words of the old body's first nodes
     (:func:`_ahead`), a chunk at a time (:func:`sides.words_ahead`), then those of the new

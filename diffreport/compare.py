@@ -67,7 +67,7 @@ def compare(
     old_body, new_body = old_doc.part(front=False), new_doc.part(front=False)
     # What needs the documents alone, and the reading order, is found beside this process on
     # a second core where that pays, else here at its turn: the same result either way.
-    with side_work(old_body, old_doc, new_doc, workers, new_body) as side:
+    with side_work(old_doc, new_doc, old_body, new_body, workers) as side:
         with _timed(timings, "tokenise"):
             vocab = Vocabulary()
             # (the old side's words first: those of its first nodes may come from beside)
