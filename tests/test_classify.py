@@ -118,3 +118,74 @@ def test_a_section_is_unchanged_when_its_parts_are_the_same_one_by_one():
                 assert (a.status == "unchanged") == expected, (old_path, a)
                 seen.add(expected)
     assert seen == {True, False}
+
+
+def test_an_alignment_is_rebuilt_from_its_pairing_and_what_classifying_found():
+    """What another process sends of a classification (found_of, through marshal) and the
+    pairing give the same alignment as classifying it here: every status, moves, splits,
+    evidence, diffs, labels and confidences, on revisions with all of them."""
+    import marshal
+    from pathlib import Path
+
+    from diffreport.align import Aligner
+    from diffreport.classify import Classifier, found_of, rebuilt
+    from diffreport.compare import load
+    from diffreport.measures import pair_measures
+    from diffreport.model import LEVELS
+    from diffreport.rating import rate
+    from diffreport.similarity import rarity
+
+    revisions = Path(__file__).parent / "fixtures" / "law" / "revisions"
+    seen = set()
+    for law in ("中国人民解放军文职人员条例", "保守国家秘密法", "北京市实施《水法》办法"):
+        old, new = (load(p) for p in sorted(revisions.glob(f"{law}.*.md"))[:2])
+        aligner = Aligner(old, new)
+        weights = rarity(old, new)
+        pairs = pair_measures(old, new, aligner.run(), weights)
+        rate(aligner.old, aligner.new, pairs)
+        classify = Classifier(old, new, weights)
+        for pairing in (p for level in LEVELS for p in pairs[level]):
+            here = classify(pairing)
+            sent = marshal.loads(marshal.dumps(found_of(here)))
+            assert rebuilt(pairing, sent) == here
+            seen.update({here.status, ("moved", here.moved), ("label", here.old_label)})
+            seen.update({("diff", here.diff is not None), ("evidence", here.evidence is not None)})
+    assert {"unchanged", "changed", "new", "dropped", "split", "merged"} <= seen
+    assert {("moved", True), ("diff", True), ("evidence", True)} <= seen
+    assert any(isinstance(s, tuple) and s[0] == "label" and s[1] for s in seen)
+
+
+def test_a_pairing_not_weighed_is_classified_from_the_pairing_alone():
+    """What :func:`classify.weighed` leaves out (new, dropped, one unit's same text in
+    place) the classifier makes from the pairing alone; what it keeps includes every
+    status that weighs content."""
+    from pathlib import Path
+
+    from diffreport.align import Aligner
+    from diffreport.classify import Classifier, weighed
+    from diffreport.compare import load
+    from diffreport.measures import pair_measures
+    from diffreport.model import LEVELS
+    from diffreport.rating import rate
+    from diffreport.similarity import rarity
+
+    revisions = Path(__file__).parent / "fixtures" / "law" / "revisions"
+    kept, left = set(), 0
+    for law in ("中国人民解放军文职人员条例", "保守国家秘密法", "北京市实施《水法》办法"):
+        old, new = (load(p) for p in sorted(revisions.glob(f"{law}.*.md"))[:2])
+        aligner = Aligner(old, new)
+        weights = rarity(old, new)
+        pairs = pair_measures(old, new, aligner.run(), weights)
+        rate(aligner.old, aligner.new, pairs)
+        classify = Classifier(old, new, weights)
+        for pairing in (p for level in LEVELS for p in pairs[level]):
+            here = classify(pairing)
+            if weighed(pairing, old.by_id, new.by_id):
+                kept.add(here.status)
+            elif pairing.old and pairing.new:
+                assert here == Classifier.in_place(pairing), pairing
+                left += 1
+            else:
+                assert here.status in ("new", "dropped") and here.evidence is None
+    assert left > 100
+    assert {"changed", "split", "merged", "unchanged"} <= kept  # (unchanged: sections)
