@@ -11,7 +11,6 @@ handed over by :func:`take_words_ahead`): the result is the same.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -84,7 +83,7 @@ class Side:
         return chains
 
 
-_ID, _KIND, _PARENT = attrgetter("id"), attrgetter("kind"), attrgetter("parent")
+_ID, _KIND = attrgetter("id"), attrgetter("kind")
 
 
 # The kind one level up the hierarchy from each kind below sections.
@@ -157,7 +156,7 @@ def _asking(nodes: list[Node], ahead: Callable[[int], int]) -> Iterator[Node]:
 
 def _several(doc: Document) -> set[str | None]:
     """The nodes with more than one child."""
-    return {p for p, n in Counter(map(_PARENT, doc.nodes)).items() if n > 1}
+    return doc.branching()
 
 
 # What words_ahead sends at a time: texts, their words, and how many of the first nodes are

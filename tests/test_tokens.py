@@ -112,6 +112,26 @@ def test_profiles_composed_from_children_equal_tokenising_the_text():
     assert composed > 100  # the rule is exercised, not only the fallback
 
 
+def test_branching_nodes_are_those_counted_parent_by_parent():
+    """Document.branching (read off the children index, which parse and Document.part build
+    as they go) is every node with more than one child, as counting each node's parent finds."""
+    from collections import Counter
+
+    from diffreport.compare import load
+    from diffreport.model import Document
+
+    paths = [SEEDS / "nankai-2021-government-work-report.txt", *law_pairs()[1]]
+    paths.append(SEEDS.parent / "tests/fixtures/english/github-acceptable-use-policies.2024.md")
+    branching = 0
+    for path in paths:
+        doc = load(path)
+        for part in (doc, doc.part(front=False), doc.part(front=True), Document(list(doc.nodes))):
+            counted = Counter(n.parent for n in part.nodes)
+            assert part.branching() == {p for p, n in counted.items() if n > 1}, path
+        branching += len(doc.branching())
+    assert branching > 100
+
+
 def test_cut_at_punctuation_keeps_numbers_and_words_whole():
     from diffreport.sides import cut_at_punctuation
 
