@@ -338,18 +338,24 @@ class Comparison:
         return [json.dumps(self.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")]
 
     def plain_numbers(self) -> bool:
-        """Whether every float of the contract (scores, shares, target values) is one that
-        orjson and ``json`` write alike: finite, and zero or at least 1e-4 in size (orjson
-        writes 0.00005 where ``json`` writes 5e-05)."""
-        # Gathered into one list and checked by one map: a generator per alignment cost
-        # more than the check itself (23 ms on synthetic-10k).
-        numbers = [a.score for a in self.alignments]
-        numbers += [v for a in self.alignments if a.shares for v in a.shares.values()]
-        numbers += [t.value for c in self.targets for t in (c.old, c.new) if t is not None]
+        """Whether every float of the contract (scores, shares, figures' values and bounds) is
+        one that orjson and ``json`` write alike: finite, and zero or at least 1e-4 in size
+        (orjson writes 0.00005 where ``json`` writes 5e-05)."""
+        # Gathered in C into a set, each distinct number checked once (the scores repeat:
+        # 96,557 numbers, 1,451 distinct at real-2m); reading 95k alignments is most of it.
+        alignments = self.alignments
+        numbers = set(map(_SCORE, alignments))
+        for shares in filter(None, map(_SHARES, alignments)):
+            numbers.update(shares.values())
+        for change in self.targets:
+            for t in (change.old, change.new):
+                if t is not None:
+                    numbers.update((t.value, t.low, t.high))
         return all(map(plain_number, numbers))
 
 
 _LEVEL, _STATUS = attrgetter("level"), attrgetter("status")
+_SCORE, _SHARES = attrgetter("score"), attrgetter("shares")
 
 # Objects encoded together by :func:`_list_parts`: few calls into orjson, small dictionaries.
 JSON_SLICE = 2000

@@ -4,8 +4,10 @@ happen once per document, not once per paragraph, alignment or comment. Counted,
 
 from __future__ import annotations
 
+import copy
 import io
 import json
+import math
 import re
 import zipfile
 
@@ -90,6 +92,46 @@ def test_summary_counts_each_levels_statuses_as_counted_level_by_level(seed_comp
         ]
         assert list(got) == list(LEVELS)
         assert len({a.status for a in c.alignments}) >= 3  # (several statuses counted)
+
+
+def _floats(data):
+    """Every float in a contract dictionary."""
+    if isinstance(data, float):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _floats(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _floats(value)
+
+
+def test_plain_numbers_checks_every_float_the_contract_holds():
+    """plain_numbers (a set of the distinct numbers, gathered in C) says what checking every
+    float of the contract's dictionary says, wherever an odd number stands: a score, a split's
+    share, a figure's value or bounds."""
+    import dataclasses
+
+    from diffreport.result import plain_number
+
+    base = compare(*law_pairs()[0])
+    assert any(a.shares for a in base.alignments) and base.targets
+    assert base.plain_numbers() and all(map(plain_number, _floats(base.to_dict())))
+    for odd in (5e-05, -5e-05, math.inf, -math.inf, math.nan, 0.0, -0.0, 1e-4, 1e300):
+        for place in ("score", "share", "value", "low", "high"):
+            c = copy.deepcopy(base)
+            if place == "score":
+                c.alignments[-1].score = odd
+            elif place == "share":
+                shares = next(a.shares for a in c.alignments if a.shares)
+                shares[next(iter(shares))] = odd
+            else:
+                k, change = next((k, t) for k, t in enumerate(c.targets) if t.new is not None)
+                new = dataclasses.replace(change.new, **{place: odd})
+                c.targets[k] = dataclasses.replace(change, new=new)
+            expected = all(map(plain_number, _floats(c.to_dict())))
+            assert c.plain_numbers() == expected, (odd, place)
+            assert expected == plain_number(odd), (odd, place)
 
 
 def test_json_numbers_orjson_would_write_differently_keep_their_form():
