@@ -3,10 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from diffreport.compare import compare, load
 from diffreport.figures import amount, chinese_to_number, extract_targets, read_figures
-from diffreport.targets import compare_targets, paired_units
+from diffreport.targets import Units, block_partners, compare_targets, paired_units
 
 
 def _targets(text: str):
@@ -459,3 +461,36 @@ def test_the_paired_units_give_the_same_target_changes():
         assert compare_targets(c.old, c.new, pairs=pairs) == c.targets
         changed += any(t.change != "unchanged" for t in c.targets)
     assert changed >= 5
+
+
+_IDS = st.lists(st.sampled_from("abcdefgh"), min_size=0, max_size=3, unique=True)
+_PAIRED = st.lists(st.tuples(st.sampled_from(["block", "sentence", "clause"]), _IDS, _IDS))
+_ASKED = st.sets(st.sampled_from("abcdefghxy"))
+
+
+@given(_PAIRED, _ASKED, _ASKED)
+def test_the_units_asked_about_are_indexed_as_by_indexing_every_pairing(paired, old, new):
+    """Units and block_partners index only the nodes asked about (the figures' units): what
+    they give for those is what indexing every pairing's nodes gives."""
+    group: dict[tuple[str, str], dict[str, int]] = {}
+    partners: dict[tuple[str, str], set[str]] = {}
+    for i, (level, old_ids, new_ids) in enumerate(paired):
+        for node in old_ids:
+            group.setdefault((level, "old"), {})[node] = i
+        for node in new_ids:
+            group.setdefault((level, "new"), {})[node] = i
+        if level == "block":
+            for o in old_ids:
+                partners.setdefault(("old", o), set()).update(new_ids)
+            for n in new_ids:
+                partners.setdefault(("new", n), set()).update(old_ids)
+    units = Units(paired, old, new)
+    found = block_partners(paired, old, new)
+    for level in ("block", "sentence", "clause"):
+        for side, asked in (("old", old), ("new", new)):
+            ids = sorted(asked)
+            missing = -1 if side == "old" else -2
+            expected = [group.get((level, side), {}).get(i, missing) for i in ids]
+            assert units.codes(level, side, ids).tolist() == expected
+            for i in ids:
+                assert found.get((side, i), set()) == partners.get((side, i), set())
