@@ -87,6 +87,8 @@ class WordStats:
         self._freq: np.ndarray | None = None
         self._topic: frozenset[str] | None = None
         self._rare: dict[tuple[str, str], frozenset[str]] = {}
+        # level → the words in more units of it than a rare word may be (see rare_words)
+        self._common: dict[str, frozenset[str]] = {}
         # side → word code → indices of the blocks holding it (for :meth:`stock`)
         self._block_postings: dict[str, Postings] = {}
         self._stock_seen: dict[frozenset[str], bool] = {}
@@ -130,12 +132,22 @@ class WordStats:
         return np.fromiter((ord(c) for c, k in df.items() if k <= limit), dtype=np.int64)
 
     def rare_words(self, level: str, unit: Profile) -> frozenset[str]:
-        """The distinct words of ``unit`` in at most the level's limit of its units."""
+        """The distinct words of ``unit`` in at most the level's limit of its units (a word
+        no unit of the level holds among them)."""
         got = self._rare.get((level, unit.ordered))
         if got is None:
-            df, limit = self._level_df(level)
-            got = frozenset(c for c in set(unit.ordered) if df[c] <= limit)
+            # (the unit's words less the common ones, in C: between unrelated documents most
+            # units are asked for once, and a word-by-word count lookup was most of the cost)
+            got = frozenset(unit.ordered).difference(self._common_words(level))
             self._rare[(level, unit.ordered)] = got
+        return got
+
+    def _common_words(self, level: str) -> frozenset[str]:
+        """The words in more units of ``level`` than a rare word may be."""
+        got = self._common.get(level)
+        if got is None:
+            df, limit = self._level_df(level)
+            got = self._common[level] = frozenset(c for c, k in df.items() if k > limit)
         return got
 
     def stock(self, words: set[str]) -> bool:
