@@ -20,12 +20,15 @@ from .model import Document, Node
 from .parts import MIN_PART_WORDS, PART_CONTAINMENT
 from .result import Pairing
 from .similarity import (
+    EXACT_BUDGET,
     Vocabulary,
     containment,
+    cost,
     distinct_sorted,
     in_sorted,
     linear_sum_assignment,
     rarity,
+    similarity,
     similarity_matrix,
 )
 from .tokens import LABEL_WORD, NUMBER, content_words, cut_run, display_tokens, idf_table
@@ -467,7 +470,7 @@ def _measure_edges(
         cols = [j for b in p.new for j in by_new_block.get(b, [])]
         if not rows or not cols:
             continue
-        score, _ = _measure_scores(
+        score, _ = measure_scores(
             [old_nodes[i] for i in rows],
             [new_nodes[j] for j in cols],
             weights,
@@ -485,11 +488,56 @@ def _measure_edges(
         i, j = old_at.get(old_id), new_at.get(new_id)
         if i is not None and j is not None and (i, j) not in edges:
             cross.add((i, j))
+    # (most pairs across blocks between unrelated documents are far below the threshold:
+    # a bound settles them without measure_scores' arrays, ~50 us a pair)
+    bound = MoveBound(weights, name_floor, unique)
     for i, j in sorted(cross):
-        score, _ = _measure_scores([old_nodes[i]], [new_nodes[j]], weights, name_floor, unique)
+        if bound(old_nodes[i], new_nodes[j]) < MEASURE_MOVE_THRESHOLD:
+            continue
+        score, _ = measure_scores([old_nodes[i]], [new_nodes[j]], weights, name_floor, unique)
         if score[0, 0] >= MEASURE_MOVE_THRESHOLD:
             edges[(i, j)] = (float(score[0, 0]), True)
     return edges
+
+
+# Rounding room for a bound on a measure score summed in another order (far below any
+# difference a threshold sees).
+_BOUND_SLACK = 1e-9
+
+
+class MoveBound:
+    """An upper bound of :func:`measure_scores` of one old and one new clause, from the
+    same parts without its arrays: the wording similarity (its own code strings: the scores
+    do not depend on which codes stand for the words), the rarity-weighted overlap summed
+    in Python (another order than the matrix products: :data:`_BOUND_SLACK`), and the
+    anchors as counted there."""
+
+    def __init__(self, weights: dict[str, float], name_floor: float, unique: Anchors) -> None:
+        self.weights, self.name_floor, self.unique = weights, name_floor, unique
+        self.vocab = Vocabulary()
+
+    def __call__(self, old: Node, new: Node) -> float:
+        a, b = self.vocab.profile(old.text), self.vocab.profile(new.text)
+        if cost([a], [b]) > EXACT_BUDGET:  # (scored on samples there: no bound from these)
+            return math.inf
+        sim = similarity(a, b)
+        words_o, words_n = set(content_words(old.text)), set(content_words(new.text))
+        weight = self.weights.get
+        total = sum(weight(w, 0.0) for w in words_o) + sum(weight(w, 0.0) for w in words_n)
+        shared = sum(weight(w, 0.0) for w in words_o & words_n)
+        weighted = 2 * shared / total if total > 0 else 0.0
+        base = WORDING_WEIGHT * sim + RARITY_WEIGHT * weighted + _BOUND_SLACK
+        if base < ANCHOR_FLOOR:
+            return base
+        spans = list(self.unique.held_by(old.text) & self.unique.held_by(new.text))
+        if not spans:
+            return base
+        regions = min(_regions(old.text, spans), _regions(new.text, spans))
+        if regions >= ANCHOR_REGIONS or any(
+            _names_something(g, self.weights, self.name_floor) for g in spans
+        ):
+            return base + ANCHOR_BONUS * min(regions, ANCHORS_COUNTED)
+        return base
 
 
 def _assign_sparse(edges: dict[tuple[int, int], tuple[float, bool]]) -> list[tuple[int, int]]:
@@ -675,7 +723,7 @@ class Anchors:
         return got
 
 
-def _measure_scores(
+def measure_scores(
     old_nodes: list[Node],
     new_nodes: list[Node],
     weights: dict[str, float],

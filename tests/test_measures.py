@@ -184,3 +184,56 @@ def test_spans_led_by_heads_are_those_anchor_spans_finds():
         assert spans_led_by(text, starts) == spans
 
     check()
+
+
+# Pairs of documents whose leftovers share anchors across blocks: revisions, and unrelated
+# reports of one district (many weak pairs across blocks).
+_CROSS_CASES = [
+    ("nankai-2021-government-work-report.txt", "nankai-2025-plan.txt"),
+    ("nankai-2024-review-2025-outlook.txt", "nankai-2025-plan.txt"),
+    ("nankai-2024-district-news.txt", "nankai-2024-plan.txt"),
+]
+
+
+@pytest.mark.parametrize(("old_name", "new_name"), _CROSS_CASES)
+def test_the_bound_on_a_pair_across_blocks_is_never_below_its_score(
+    monkeypatch, old_name, new_name
+):
+    """MoveBound, asked of every pair of leftovers across blocks that share an anchor, is at
+    least the pair's score (measure_scores): it settles only pairs below the threshold."""
+    from conftest import SEEDS
+
+    from diffreport import measures
+
+    bounds: list[float] = []
+    scores: list[float] = []
+    real_bound, real_scores = measures.MoveBound.__call__, measures.measure_scores
+
+    def every_pair(self, old, new):  # the bound's value, then score the pair as if it passed
+        bounds.append(real_bound(self, old, new))
+        return float("inf")
+
+    def scored(olds, news, *rest):
+        got = real_scores(olds, news, *rest)
+        if len(scores) < len(bounds):
+            scores.append(float(got[0][0, 0]))
+        return got
+
+    monkeypatch.setattr(measures.MoveBound, "__call__", every_pair)
+    monkeypatch.setattr(measures, "measure_scores", scored)
+    compare(SEEDS / old_name, SEEDS / new_name)
+    assert len(bounds) == len(scores) > 0
+    assert all(b >= s for b, s in zip(bounds, scores, strict=True))
+    assert any(b < measures.MEASURE_MOVE_THRESHOLD for b in bounds)
+
+
+@pytest.mark.parametrize(("old_name", "new_name"), _CROSS_CASES)
+def test_pairs_settled_by_the_bound_change_nothing(monkeypatch, old_name, new_name):
+    """The comparison is the same with every pair across blocks scored in full."""
+    from conftest import SEEDS
+
+    from diffreport import measures
+
+    bounded = compare(SEEDS / old_name, SEEDS / new_name).to_json()
+    monkeypatch.setattr(measures.MoveBound, "__call__", lambda self, old, new: float("inf"))
+    assert compare(SEEDS / old_name, SEEDS / new_name).to_json() == bounded
