@@ -23,15 +23,21 @@ from .similarity import (
     EXACT_BUDGET,
     Vocabulary,
     containment,
-    cost,
     distinct_sorted,
     in_sorted,
     linear_sum_assignment,
     rarity,
-    similarity,
     similarity_matrix,
 )
-from .tokens import LABEL_WORD, NUMBER, content_words, cut_run, display_tokens, idf_table
+from .tokens import (
+    LABEL_WORD,
+    NUMBER,
+    content_word_tuple,
+    content_words,
+    cut_run,
+    display_tokens,
+    idf_table,
+)
 
 # Measure pairing (see `pair_measures`): a reworded measure inside a paired block, and a
 # measure that moved to another block, which must be more convincing.
@@ -507,24 +513,26 @@ _BOUND_SLACK = 1e-9
 
 class MoveBound:
     """An upper bound of :func:`measure_scores` of one old and one new clause, from the
-    same parts without its arrays: the wording similarity (its own code strings: the scores
-    do not depend on which codes stand for the words), the rarity-weighted overlap summed
-    in Python (another order than the matrix products: :data:`_BOUND_SLACK`), and the
-    anchors as counted there."""
+    same parts without its arrays: for the wording similarity, its bag view's bound (no more
+    words shared, with repeats, than either holds of the words both use); the
+    rarity-weighted overlap summed in Python (another order than the matrix products:
+    :data:`_BOUND_SLACK`); the anchors as counted there."""
 
     def __init__(self, weights: dict[str, float], name_floor: float, unique: Anchors) -> None:
         self.weights, self.name_floor, self.unique = weights, name_floor, unique
-        self.vocab = Vocabulary()
 
     def __call__(self, old: Node, new: Node) -> float:
-        a, b = self.vocab.profile(old.text), self.vocab.profile(new.text)
-        if cost([a], [b]) > EXACT_BUDGET:  # (scored on samples there: no bound from these)
-            return math.inf
-        sim = similarity(a, b)
-        words_o, words_n = set(content_words(old.text)), set(content_words(new.text))
+        words_o, words_n = content_word_tuple(old.text), content_word_tuple(new.text)
+        if 2 * max(len(words_o), 1) * max(len(words_n), 1) > EXACT_BUDGET:
+            return math.inf  # (scored on samples there, which this does not bound)
+        set_o, set_n = set(words_o), set(words_n)
+        both = set_o & set_n
+        length = len(words_o) + len(words_n)
+        held = min(sum(map(both.__contains__, words_o)), sum(map(both.__contains__, words_n)))
+        sim = 2 * held / length if length else 1.0
         weight = self.weights.get
-        total = sum(weight(w, 0.0) for w in words_o) + sum(weight(w, 0.0) for w in words_n)
-        shared = sum(weight(w, 0.0) for w in words_o & words_n)
+        total = sum(weight(w, 0.0) for w in set_o) + sum(weight(w, 0.0) for w in set_n)
+        shared = sum(weight(w, 0.0) for w in both)
         weighted = 2 * shared / total if total > 0 else 0.0
         base = WORDING_WEIGHT * sim + RARITY_WEIGHT * weighted + _BOUND_SLACK
         if base < ANCHOR_FLOOR:
