@@ -5,8 +5,8 @@ core, behind one parent-side object, so that :func:`compare.compare` reads as on
 is :func:`_beside`) where a fork is safe and pays (:func:`sidecar.can_fork`), else
 :class:`InProcess`, its twin doing the same hand-offs here. Each method is one hand-off
 between the pipeline and the child, in the pipeline's order: the words ahead (tokenise), the
-settled levels (``Aligner.run``), the weights, the pairings, the classifying in reading
-order, the figures' changes, the terms' shifts. The same result either way.
+settled levels (``Aligner.run``), the weights, the pairings, the classifying, the figures'
+changes, the terms' shifts. The same result either way.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import marshal
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from itertools import chain
 from typing import Protocol, cast
 
 from .classify import Classifier, forget_key_terms, found_of, rebuilt, weighed
@@ -24,7 +25,7 @@ from .result import Alignment, Pairing, Target, TargetChange
 from .sidecar import ASK, MARSHAL_VERSION, Staged, can_fork
 from .sides import WordsAhead, ahead_chunks, take_words_ahead, texts_looked_up, words_ahead
 from .similarity import Vocabulary, rarity
-from .targets import compare_targets, paired_units
+from .targets import Paired, compare_targets, paired_units
 from .terms import TermUse, full_texts, shift_alignments, shift_level_needed, term_shifts, term_uses
 from .tokens import forget_words, segmenter
 
@@ -89,8 +90,8 @@ def side_work(
     need of the documents alone) while this one aligns; told the sections', blocks' and
     sentences' pairings as the aligner settles them, it classifies those whose content must
     be weighed (:func:`classify.weighed`: a few thousand of ~95,000 at 2 MB a side, most of
-    the classifying's time) while this one aligns the clauses; told the pairings' ids, it
-    finds their reading order and pairs the figures while this one classifies the others,
+    the classifying's time) while this one aligns the clauses; told the units paired, it
+    pairs the figures while this one classifies the others and puts them in reading order,
     then, told the alignments they read, the terms' shifts. (Stops 16-17 had the child
     classify every pairing of those levels: making 55,000 alignments again here from what
     it sent, and finding the shifts here to give it the time, cost this one what it saved.)
@@ -194,20 +195,18 @@ class Beside:
     def tell_pairings(
         self, front: dict[str, list[Pairing]], body: dict[str, list[Pairing]]
     ) -> None:
-        """Tells the child each level's pairings' ids as they will stand, the front matter's
-        first."""
-        told = {level: front[level] + body[level] for level in LEVELS}
-        self.child.tell(
-            {level: ([p.old for p in ps], [p.new for p in ps]) for level, ps in told.items()}
-        )
+        """Tells the child the units paired (:func:`targets.paired_units`) as the pairings
+        will stand, the front matter's first."""
+        self.child.tell(paired_units(p for lv in LEVELS for p in chain(front[lv], body[lv])))
 
     def classified(self, classify: Classifier, pairs: dict[str, list[Pairing]]) -> list[Alignment]:
         """The alignments, level by level in reading order. The child classified the weighed
-        pairings of the levels it was told while this aligned; told the pairings' ids, it
-        finds their reading order and pairs the figures while this classifies the others (a
-        classification does not depend on what was classified before it); told the
-        alignments of the levels the terms' shifts read, as soon as they are classified, it
-        finds the shifts while this classifies the rest."""
+        pairings of the levels it was told while this aligned; told the units paired, it
+        pairs the figures while this classifies the others (a classification does not depend
+        on what was classified before it) and puts them in reading order (here: the child's
+        work after the pairings was the longer, ~0.6 against ~0.4 s of CPU at real-2m);
+        told the alignments of the levels the terms' shifts read, as soon as they are
+        classified and in order, it finds the shifts while this classifies the rest."""
         child, old, new = self.child, self.old, self.new
         beside = {level: self._found_beside(level) for level in CLASSIFIED_BESIDE}
 
@@ -223,12 +222,7 @@ class Beside:
         found: dict[str, list[Alignment]] = {}  # each level's alignments, as the aligner paired
         while (level := shift_level_needed(found)) is not None:
             found[level] = level_classified(level)
-        if child.ready():
-            orders = cast(dict[str, list[int]], child.next())
-        else:  # (a busy machine: found here)
-            child.skip()
-            orders = {}
-        orders |= level_positions(pairs, old, new, tuple(lv for lv in found if lv not in orders))
+        orders = level_positions(pairs, old, new, tuple(found))
         classified = {level: [found[level][k] for k in orders[level]] for level in found}
         child.tell(shift_alignments(classified))
         orders |= level_positions(pairs, old, new, tuple(lv for lv in LEVELS if lv not in orders))
@@ -265,9 +259,8 @@ def _beside(
     (:func:`similarity.rarity`: ~0.1 s of the parent's at 2 MB a side, from the aligner's
     codes, ~0.4 s here from the words); told the sections', blocks' and sentences' weighed
     pairings as the aligner settles them, what classifying them finds
-    (:func:`classify.found_of`); told each level's pairings' ids, their reading order
-    (~0.1 s of the parent's) and the figures' changes (from the units paired,
-    :func:`targets.paired_units`, and each side's figures); told the alignments the terms'
+    (:func:`classify.found_of`); told the units paired (:func:`targets.paired_units`), the
+    figures' changes (from them and each side's figures); told the alignments the terms'
     shifts read, the shifts (from the terms' uses and the texts they are counted in, found
     while the parent aligned)."""
     yield from words_ahead(old_body, _ahead(old_body))
@@ -285,15 +278,7 @@ def _beside(
     del classify, weights, told, found
     forget_words()  # (their caches' memory serves what follows: this process adds to the peak)
     forget_key_terms()
-    ids = cast(dict[str, tuple[list[list[str]], list[list[str]]]], (yield ASK))
-    pairs = {
-        level: [Pairing(level, o, n, None) for o, n in zip(olds, news, strict=True)]
-        for level, (olds, news) in ids.items()
-    }
-    del ids  # (the pairings' memory serves what follows: this process adds to the peak)
-    yield level_positions(pairs, old, new)
-    paired = paired_units(p for level in LEVELS for p in pairs[level])
-    del pairs
+    paired = cast(list[Paired], (yield ASK))
     yield compare_targets(old, new, figures=figures, pairs=paired)
     shown = cast(list[Alignment], (yield ASK))
     yield term_shifts(old, new, shown, uses=uses, texts=texts)

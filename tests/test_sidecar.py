@@ -503,12 +503,11 @@ def test_a_comparison_is_the_same_when_the_child_fails_while_it_finds_the_shifts
 
 
 @linux_two_cores
-def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_order(
+def test_the_same_when_the_shifts_read_the_sentences(
     monkeypatch,
 ):
     """The terms' shifts read the sentences when no clause changed: the parent tells the
-    child the levels they read, whichever they are, and finds the reading order itself
-    when the child's has not come (passed over)."""
+    child the levels they read, whichever they are, in reading order."""
     old, new = sorted(REVISIONS.glob("保守国家秘密法.*.md"))
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
