@@ -95,10 +95,9 @@ def side_work(
     then, told the alignments they read, the terms' shifts. (Stops 16-17 had the child
     classify every pairing of those levels: making 55,000 alignments again here from what
     it sent, and finding the shifts here to give it the time, cost this one what it saved.)
-    One child only: a
-    second, forked after aligning to classify half the costly pairings, lost more to the
-    pages both processes then copy (copy-on-write, ~0.3 GB of heap) than it saved
-    (real-1m: classify 0.37 -> 0.41 s)."""
+    One child only: a second, forked after aligning to classify half the costly pairings,
+    lost more to the pages both processes then copy (copy-on-write, ~0.3 GB of heap) than
+    it saved (real-1m: classify 0.37 -> 0.41 s)."""
     chars = sum(len(n.text) for doc in (old, new) for n in doc.of_kind("block"))
     if not can_fork(chars, workers):
         yield InProcess(old, new)
