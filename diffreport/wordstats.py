@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from operator import attrgetter
 
 import numpy as np
 
@@ -32,7 +31,6 @@ STOCK_BLOCKS = 3
 # Yangtze) are in more than this share of the blocks: what two articles share of them says
 # only that both are about the subject, so it is left out when judging boilerplate.
 TOPIC_SHARE = 0.25
-_ORDERED = attrgetter("ordered")
 
 
 # (code, unit) packs into one integer: codes below 2^21, units below 2^32.
@@ -92,17 +90,15 @@ class WordStats:
         # side → word code → indices of the blocks holding it (for :meth:`stock`)
         self._block_postings: dict[str, Postings] = {}
         self._stock_seen: dict[frozenset[str], bool] = {}
+        self._units: dict[str, list[str]] = {}  # level → its units' wordings (_wordings)
+        self._old_units: dict[str, int] = {}  # level → how many of those are the old side's
 
     def _level_df(self, level: str) -> tuple[Counter[str], int]:
         """In how many units of ``level`` (both documents) each word occurs, and the most a
         rare word may occur in."""
         got = self._df.get(level)
         if got is None:
-            units = [
-                side.profiles[n.id].ordered
-                for side in (self.old, self.new)
-                for n in side.doc.of_kind(level)
-            ]
+            units = self._wordings(level)
             owner, codes = _unit_codes(units)
             held = distinct_sorted(codes << _OWNER_BITS | owner) >> _OWNER_BITS  # once a unit
             df = _code_counts(held)
@@ -113,14 +109,19 @@ class WordStats:
         """How often each word occurs in the blocks of both documents, by code (a measure of
         rarity: one count over all the text, in numpy)."""
         if self._freq is None:
-            self._freq = code_frequency(
-                [
-                    side.profiles[n.id].ordered
-                    for side in (self.old, self.new)
-                    for n in side.doc.of_kind("block")
-                ]
-            )
+            self._freq = code_frequency(self._wordings("block"))
         return self._freq
+
+    def _wordings(self, level: str) -> list[str]:
+        """The wordings of the units of ``level``, the old side's then the new side's (read
+        once: the counts above each ask for the blocks', tens of thousands a document)."""
+        got = self._units.get(level)
+        if got is None:
+            olds = [self.old.profiles[n.id].ordered for n in self.old.doc.of_kind(level)]
+            news = [self.new.profiles[n.id].ordered for n in self.new.doc.of_kind(level)]
+            self._old_units[level] = len(olds)
+            got = self._units[level] = olds + news
+        return got
 
     def shares_rare(self, level: str, a: Profile, b: Profile) -> bool:
         """Do ``a`` and ``b`` share a word rare at ``level``?"""
@@ -162,12 +163,12 @@ class WordStats:
         return got
 
     def _count_stock(self, words: set[str]) -> bool:
-        for side in (self.old, self.new):
-            key = "old" if side is self.old else "new"
+        for key in ("old", "new"):
             postings = self._block_postings.get(key)
             if postings is None:
+                blocks, olds = self._wordings("block"), self._old_units["block"]
                 postings = self._block_postings[key] = Postings(
-                    list(map(_ORDERED, side.profiles_of(side.doc.of_kind("block"))))
+                    blocks[:olds] if key == "old" else blocks[olds:]
                 )
             lists = sorted(map(postings.get, words), key=len)
             if len(lists[0]) < STOCK_BLOCKS:
