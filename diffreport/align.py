@@ -458,7 +458,7 @@ class Aligner:
             found = [(i, i, 1.0, "high") for i in range(len(olds))]
         else:
             statutes = articles.Statutes(self.old, self.new, self.stats, self.vocab, self.workers)
-            edges = statutes.edges(olds, news, old_p, new_p)
+            twins, edges = statutes.edges(olds, news, old_p, new_p)
             sec_o = [self.old.up[n.id] for n in olds]
             sec_n = [self.new.up[n.id] for n in news]
 
@@ -477,6 +477,7 @@ class Aligner:
                 same_chapter,
                 lambda i, j: self.stats.shares_rare("block", old_p[i], new_p[j]),
                 lambda i, j: self.stats.distinctive_beyond_topic(old_p[i], new_p[j]),
+                twins,
             )
         made = []
         for i, j, score, conf in found:

@@ -27,6 +27,7 @@ the aligner's two sides; the functions above it decide on indices and scores alo
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -135,10 +136,18 @@ def margins(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> np.ndarra
     return out
 
 
-def backbone(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> list[tuple[int, int]]:
+def backbone(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    scores: np.ndarray,
+    known: list[tuple[int, int, float]] | None = None,
+) -> list[tuple[int, int]]:
     """The anchors (clear mutual best pairs) that form the heaviest chain increasing in both
     documents, sorted; edge k is (``rows[k]``, ``cols[k]``) scoring ``scores[k]``, and of
-    equal best scores of a row or column the first edge is its best."""
+    equal best scores of a row or column the first edge is its best. ``known``: anchors
+    known without the edges, (old, new, score), of articles no edge has."""
+    if not len(scores):
+        return heaviest_chain(sorted(known or []))
     first = np.arange(len(scores))
     mutual = np.ones(len(scores), dtype=bool)
     for units in (rows, cols):
@@ -151,8 +160,8 @@ def backbone(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> list[tup
     clear = mutual & (scores >= ANCHOR_SCORE)
     clear[clear] = margins(rows, cols, scores)[clear] >= ANCHOR_MARGIN
     at = np.flatnonzero(clear)
-    anchors = sorted(zip(rows[at].tolist(), cols[at].tolist(), scores[at].tolist(), strict=True))
-    return heaviest_chain(anchors)
+    anchors = [*zip(rows[at].tolist(), cols[at].tolist(), scores[at].tolist(), strict=True)]
+    return heaviest_chain(sorted(anchors + (known or [])))
 
 
 def heaviest_chain(items: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
@@ -220,11 +229,18 @@ def pair_articles(
     same_chapter: Callable[[int, int], bool],
     shares_rare: Callable[[int, int], bool],
     distinctive: Callable[[int, int], bool],
+    twins: dict[int, int] | None = None,
 ) -> tuple[list[tuple[int, int, float, str]], list[tuple[int, str, int]]]:
     """The article pairs (old index, new index, score, confidence) among the scored
     candidate ``edges`` (see the module doc), and the parts of splits and merges
-    (:func:`_parts`)."""
-    if not edges:
+    (:func:`_parts`). ``twins``: old → new index of the articles whose wording occurs once
+    on each side (:meth:`Statutes.edges`; ``edges`` holds none of their articles). Each pairs
+    as an edge of score 1, the only edge of both its articles, would, placed before the
+    others: an anchor nothing comes near, paired first with a high confidence; so the
+    twins count only in the order the other pairs keep, and are not scored again with
+    them (most articles of a large statute are unchanged)."""
+    twins = twins or {}
+    if not edges and not twins:
         return [], []
     keys = list(edges)
     rows = np.array([i for i, _ in keys], dtype=np.int64)
@@ -238,7 +254,8 @@ def pair_articles(
     pos_n = [position(j, n_new) for j in range(n_new)]
     tied_list = [s + order_prior(pos_o[i], pos_n[j], TIE_BREAK) for (i, j), s in edges.items()]
     tied = np.array(tied_list, dtype=np.float64)
-    chain = backbone(rows, cols, tied)
+    twin_tied = [(i, j, 1.0 + order_prior(pos_o[i], pos_n[j], TIE_BREAK)) for i, j in twins.items()]
+    chain = backbone(rows, cols, tied, twin_tied)
     # What a reader would consider at all: pairs that keep the order of the backbone or stay
     # in paired chapters (a local reordering), and pairs alike enough to have moved far.
     ordered = keeps_order(chain, rows, cols)
@@ -264,7 +281,7 @@ def pair_articles(
         e = a_keys[k]
         if (strong[k] or shares_rare(*e)) and (sure[k] or distinctive(*e)):
             ranked[e] = a_ranked[k]
-    found = assign_sparse(ranked, n_old)
+    found = [(i, j, 1.0) for i, j in twins.items()] + assign_sparse(ranked, n_old)
     # A second look at what is left, as a reader goes through the articles still unmatched
     # between two that were: a weak pair is kept (with its low confidence) where it keeps the
     # order of the pairs found, shares a rare word and more than boilerplate, and stands
@@ -274,6 +291,7 @@ def pair_articles(
     used_o[[i for i, _, _ in found]] = True
     used_n[[j for _, j, _ in found]] = True
     tied_of = dict(zip(keys, tied_list, strict=True))
+    tied_of.update({(i, j): t for i, j, t in twin_tied})
     chain_found = heaviest_chain(sorted((i, j, tied_of[(i, j)]) for i, j, _ in found))
     free = np.flatnonzero(~used_o[a_rows] & ~used_n[a_cols])
     keeps_found = keeps_order(chain_found, a_rows[free], a_cols[free])
@@ -295,8 +313,8 @@ def pair_articles(
         n_old,
     )
     margin_of = dict(zip(a_keys, a_margin.tolist(), strict=True))
-    out = []
-    for i, j, _ in found:
+    out = [(i, j, 1.0, confidence(1.0, math.inf)) for i, j in twins.items()]
+    for i, j, _ in found[len(twins) :]:
         s = edges[(i, j)]
         out.append((i, j, s, confidence(s, margin_of[(i, j)])))
     parts = np.flatnonzero(a_scores >= PART_SCORE).tolist()
@@ -408,26 +426,28 @@ class Statutes:
 
     def edges(
         self, olds: list[Node], news: list[Node], old_p: list[Profile], new_p: list[Profile]
-    ) -> dict[tuple[int, int], float]:
-        """Scores of the article pairs worth considering: an article whose wording occurs
-        once on each side pairs with its twin (score 1, nothing else considered for either);
-        of the rest, all pairs of a group small enough to score in full, else the candidates
-        sharing rare words (or the same wording)."""
+    ) -> tuple[dict[int, int], dict[tuple[int, int], float]]:
+        """The twins and the scores of the other article pairs worth considering: an article
+        whose wording occurs once on each side pairs with its twin (score 1, nothing else
+        considered for either; old → new index, as :func:`pair_articles` takes them); of the
+        rest, all pairs of a group small enough to score in full, else the candidates sharing
+        rare words (or the same wording)."""
         twins = unique_twins(old_p, new_p)
         if twins:
             rest_o = [i for i in range(len(olds)) if i not in twins]
             taken = set(twins.values())
             rest_n = [j for j in range(len(news)) if j not in taken]
-            out = {(i, j): 1.0 for i, j in twins.items()}
+            out: dict[tuple[int, int], float] = {}
             if rest_o and rest_n:
-                sub = self.edges(
+                sub_twins, sub = self.edges(
                     [olds[i] for i in rest_o],
                     [news[j] for j in rest_n],
                     [old_p[i] for i in rest_o],
                     [new_p[j] for j in rest_n],
                 )
-                out.update({(rest_o[i], rest_n[j]): sc for (i, j), sc in sub.items()})
-            return out
+                twins.update({rest_o[i]: rest_n[j] for i, j in sub_twins.items()})
+                out = {(rest_o[i], rest_n[j]): sc for (i, j), sc in sub.items()}
+            return twins, out
         floor = ARTICLE_FLOOR
         if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
             lead_o = [self._lead(self.old, n) for n in olds]
@@ -442,7 +462,7 @@ class Statutes:
         else:
             # Thousands of articles (a code, a compilation): candidates from rare words, scored
             # on their whole wording only (leads would double the cost for few changes).
-            return by_pair(sparse_edges(old_p, new_p, floor, moved=True))
+            return {}, by_pair(sparse_edges(old_p, new_p, floor, moved=True))
         # The lead sentence says what an article is about: it counts where it says more than
         # the whole article does, unless all the two leads share is boilerplate.
         # A liability article's condition (`违反本条例规定，未办理河道采砂许可证，擅自在长江采砂
@@ -463,7 +483,7 @@ class Statutes:
                     s = cond_score
             if s >= floor:
                 out[(i, j)] = s
-        return out
+        return {}, out
 
     def _condition(self, side: Side, block: Node) -> Profile | None:
         """The condition that opens a block's lead sentence (its text up to the first `的，`),

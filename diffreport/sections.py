@@ -8,6 +8,7 @@ from itertools import chain
 
 from .candidates import assign_sparse
 from .ledger import Ledger
+from .model import Document
 from .result import Pairing
 from .similarity import TIE_BREAK, similarity
 
@@ -31,7 +32,7 @@ def check_sections(ledger: Ledger) -> None:
     # those, the words whose partners lie under the other section. Blocks whose nearest
     # sections and whose partners' nearest sections are the same add to the same counts:
     # their words are summed first, then added once to each of those sections.
-    chains = {"o": ledger.old.section_chains(), "n": ledger.new.section_chains()}
+    chains = {"o": section_chains(old_doc), "n": section_chains(new_doc)}
     # (side, nearest section, the partners' nearest section or sections) → words
     words: Counter[tuple[str, str | None, str | frozenset[str | None] | None]] = Counter()
     up_o, up_n = ledger.old.up, ledger.new.up
@@ -75,12 +76,13 @@ def check_sections(ledger: Ledger) -> None:
         return min(so, sn)
 
     kept: list[Pairing] = []
-    changed = False
+    # (the old sections whose partners change: their blocks' moved is looked at again)
+    touched: set[str] = set()
     for p in ledger.pairs["section"]:
         if p.old and p.new:
             s = support(p.old, p.new)
             if s is not None and s < SECTION_SUPPORT:
-                changed = True
+                touched.update(p.old)
                 for o in p.old:
                     ledger.linked_old[o] -= set(p.new)
                 for n in p.new:
@@ -110,8 +112,8 @@ def check_sections(ledger: Ledger) -> None:
         pairing = Pairing("section", [o], [n], round(min(1.0, score), 4))
         kept.append(pairing)
         ledger.link(pairing)
-        changed = True
-    if not changed:
+        touched.add(o)
+    if not touched:
         return
     for p in kept:
         p.moved = (
@@ -126,6 +128,19 @@ def check_sections(ledger: Ledger) -> None:
         if not ledger.linked_new.get(s.id):
             kept.append(Pairing("section", [], [s.id], None))
     ledger.pairs["section"] = kept
+    # A block pair is moved when its sections are not paired (Ledger.parents_differ): that
+    # changes only for blocks under the sections touched.
     for p in ledger.pairs["block"]:
-        if len(p.old) == 1 and len(p.new) == 1:
+        if len(p.old) == 1 and len(p.new) == 1 and up_o[p.old[0]] in touched:
             p.moved = ledger.parents_differ(p.old[0], p.new[0], "block")
+
+
+def section_chains(doc: Document) -> dict[str | None, list[str]]:
+    """Each section (and None, for none) → that section and its section ancestors, nearest
+    first: all the sections holding a block whose nearest section it is. (Made for every
+    section: a document has hundreds, where it has tens of thousands of blocks.)"""
+    chains: dict[str | None, list[str]] = {None: []}
+    for sec in doc.of_kind("section"):
+        above = [a.id for a in doc.ancestors(sec.id) if a.kind == "section"]
+        chains[sec.id] = [sec.id, *above]
+    return chains

@@ -71,17 +71,6 @@ class Side:
         document run to tens of thousands of units."""
         return list(map(self.profiles.__getitem__, map(_ID, nodes)))
 
-    def section_chains(self) -> dict[str | None, list[str]]:
-        """The nearest section of each block (None for none) → that section and its section
-        ancestors, nearest first: all the sections holding the block."""
-        doc = self.doc
-        chains: dict[str | None, list[str]] = {None: []}
-        for b in doc.of_kind("block"):
-            sec = self.up[b.id]
-            if sec not in chains:
-                chains[sec] = [sec] + [a.id for a in doc.ancestors(sec) if a.kind == "section"]
-        return chains
-
 
 _ID, _KIND = attrgetter("id"), attrgetter("kind")
 
