@@ -374,9 +374,12 @@ class Aligner:
         else:
             parent_level = LEVELS[LEVELS.index(level) - 1]
             self._within_parents(level, olds_all, news_all, parent_level)
-            if level in ("sentence", "clause"):
+            if level == "clause":
                 # Parents paired as a split or merge span several blocks: what pairs inside
-                # them across those blocks needs distinctive content too.
+                # them across those blocks needs distinctive content too. (Not so for the
+                # sentences, whose parents are the blocks: a pairing of blocks links each of
+                # its blocks with each of the other side's, and sentences in no block pair
+                # only with sentences in none.)
                 self._unlink_stock(level, 0)
         # Weak pairs within parents are provisional: their units also compete across the
         # document (a task that a clearly better match in another priority takes), and

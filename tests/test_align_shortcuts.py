@@ -160,3 +160,33 @@ def test_blocks_moved_as_their_sections_finally_stand(pair):
 @pytest.mark.parametrize("old,new", _REAL, ids=lambda p: p.name)
 def test_blocks_moved_as_their_sections_finally_stand_on_real_revisions(old, new):
     _moved_as_recomputed(Aligner(load(old).part(front=False), load(new).part(front=False)))
+
+
+# --- stock pairs: none to undo among the sentences paired within their blocks ---------------
+
+
+class _SentencesChecked(Aligner):
+    """Aligns, checking after the sentences are paired within their paired blocks that the
+    stock check (not run there) would undo none of those pairings."""
+
+    def _within_parents(
+        self, level: Kind, olds_all: list[Node], news_all: list[Node], parent_level: Kind
+    ) -> None:
+        super()._within_parents(level, olds_all, news_all, parent_level)
+        if level == "sentence":
+            before = list(self.pairs[level])
+            self._unlink_stock(level, 0)
+            assert self.pairs[level] == before
+
+
+@examples(60)
+@given(document_pairs())
+def test_no_stock_sentence_pair_within_paired_blocks(pair):
+    old, new = pair
+    old_body, new_body = load(old.source()).part(front=False), load(new.source()).part(front=False)
+    _SentencesChecked(old_body, new_body).run()
+
+
+@pytest.mark.parametrize("old,new", _REAL, ids=lambda p: p.name)
+def test_no_stock_sentence_pair_within_paired_blocks_on_real_revisions(old, new):
+    _SentencesChecked(load(old).part(front=False), load(new).part(front=False)).run()
