@@ -21,6 +21,7 @@ from .similarity import (
     WORD_BITS,
     Profile,
     cost,
+    distinct_sorted,
     indexed_similarities,
     order_prior,
     pair_similarities,
@@ -171,7 +172,7 @@ def sparse_edges(
     reach = (total == 0) | (bound >= threshold - SCORE_SLACK) | (rates > 1)
     rows, cols, bonus, rates = rows[reach], cols[reach], bonus[reach], rates[reach]
     score = np.zeros(len(rows))
-    for rate in np.unique(rates):
+    for rate in distinct_sorted(rates):
         at = np.flatnonzero(rates == rate)
         # What cannot reach the threshold even with the largest prior is not scored in full.
         if rate == 1:

@@ -46,6 +46,20 @@ def test_importing_diffreport_loads_no_jieba_docx_or_scipy_optimize():
     assert heavy == []
 
 
+def test_scoring_candidate_pairs_loads_no_numpy_ma():
+    # (numpy's plain np.unique reads np.ma: importing it cost ~7 ms of the parent's CPU)
+    loaded = _run_python(
+        "import sys\n"
+        "from diffreport.scores import sparse_edges\n"
+        "from diffreport.similarity import Vocabulary\n"
+        "v = Vocabulary()\n"
+        "old = [v.profile(t) for t in ('预算公开透明', '居民申诉渠道', '学校免费午餐供应')]\n"
+        "new = [v.profile(t) for t in ('预算公开透明', '居民申诉', '学校免费午餐供应')]\n"
+        "print(len(sparse_edges(old, new, 0.3, moved=True)[0]), 'numpy.ma' in sys.modules)"
+    ).split()
+    assert loaded == ["3", "False"]
+
+
 def test_idf_table_is_cached_across_runs(tmp_path):
     code = (  # the README's library call, through the package's lazy attribute
         "import diffreport\n"
