@@ -266,7 +266,12 @@ def _pause_gc() -> None:
 
 
 def read_and_compare(
-    old: str, new: str, max_size: int | None, profile: bool, output: str | None = None
+    old: str,
+    new: str,
+    max_size: int | None,
+    profile: bool,
+    output: str | None = None,
+    encode_nodes: bool = False,
 ):
     import time
 
@@ -286,7 +291,7 @@ def read_and_compare(
     read_time = time.perf_counter() - start
     from .compare import compare
 
-    result = compare(*sources)
+    result = compare(*sources, encode_nodes=encode_nodes)
     result.timings = {"read": read_time, **result.timings}
     if profile:
         # Printed when the command ends (also through sys.exit): rendering and writing the
@@ -345,7 +350,7 @@ def diff(
     """Show what changed from OLD to NEW. Exit 0 if the same, 1 if different, 2 on trouble."""
     if fmt == "html":
         _check_settings()  # the page states its generation date
-    result = read_and_compare(old, new, max_size, profile, output)
+    result = read_and_compare(old, new, max_size, profile, output, encode_nodes=fmt == "json")
     status = 0 if result.same else 1
     if fmt == "json":
         # JSON is UTF-8 whatever the terminal's encoding (RFC 8259).

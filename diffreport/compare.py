@@ -17,7 +17,7 @@ from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
 from .parse import parse
 from .rating import rate
-from .result import Comparison, Pairing
+from .result import Comparison, Pairing, node_json_parts
 from .sides import tokenised
 from .similarity import Vocabulary
 from .tokens import forget_given_words
@@ -54,8 +54,11 @@ def compare(
     *,
     workers: int | None = None,
     max_bytes: int | None = None,
+    encode_nodes: bool = False,
 ) -> Comparison:
-    """Compare two documents: read (if paths), parse, align, classify."""
+    """Compare two documents: read (if paths), parse, align, classify. ``encode_nodes``:
+    for a caller about to write the JSON, the nodes' part of it is encoded while the side
+    work is waited for (:attr:`Comparison.node_parts`)."""
     timings: dict[str, float] = {}
     # Stages as `--profile` prints them; reading is timed here only when given paths.
     with _timed(timings, "parse"):
@@ -92,10 +95,16 @@ def compare(
                 pairs[level] = front_pairs + pairs[level]
         with _timed(timings, "classify"):
             alignments = side.classified(Classifier(old_doc, new_doc, weights), pairs)
+        node_parts = None
+        if encode_nodes:  # (while the child finds the figures' changes and the terms' shifts)
+            with _timed(timings, "json nodes"):
+                encoded = node_json_parts(old_doc.nodes), node_json_parts(new_doc.nodes)
+            if encoded[0] is not None and encoded[1] is not None:
+                node_parts = encoded
         with _timed(timings, "targets+terms"):
             targets = side.targets(alignments)
             terms = side.term_shifts(alignments)
-    return Comparison(old_doc, new_doc, alignments, targets, terms, timings)
+    return Comparison(old_doc, new_doc, alignments, targets, terms, timings, node_parts)
 
 
 def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dict:

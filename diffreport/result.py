@@ -211,6 +211,9 @@ class Comparison:
     targets: list[TargetChange] = field(default_factory=list)
     terms: dict[str, list[TermShift]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    # Each side's nodes as to_json_parts writes them (node_json_parts), when the comparison
+    # encoded them while it waited for its side work: used as they are, the same bytes.
+    node_parts: tuple[list[bytes], list[bytes]] | None = field(default=None, repr=False)
 
     @property
     def same(self) -> bool:
@@ -322,15 +325,18 @@ class Comparison:
                 (f"{mark}-1", self.new.nodes, Node.to_dict, 2),
                 (f"{mark}-2", self.alignments, Alignment.to_dict, 1),
             ]
+            ready = [*self.node_parts, None] if self.node_parts is not None else [None] * 3
             data["nodes"] = {"old": long[0][0], "new": long[1][0]}
             data["alignments"] = long[2][0]
             try:
                 rest = orjson.dumps(data, option=orjson.OPT_INDENT_2)
                 parts: list[bytes] = []
-                for placeholder, items, to_dict, level in long:
+                for (placeholder, items, to_dict, level), encoded in zip(long, ready, strict=True):
                     before, rest = rest.split(orjson.dumps(placeholder), 1)
                     parts.append(before)
-                    parts.extend(_list_parts(items, to_dict, level))
+                    parts.extend(
+                        encoded if encoded is not None else _list_parts(items, to_dict, level)
+                    )
                 parts.append(rest)
                 return parts
             except (orjson.JSONEncodeError, TypeError):  # lone surrogates, foreign types
@@ -359,6 +365,18 @@ _SCORE, _SHARES = attrgetter("score"), attrgetter("shares")
 
 # Objects encoded together by :func:`_list_parts`: few calls into orjson, small dictionaries.
 JSON_SLICE = 2000
+
+
+def node_json_parts(nodes: Sequence[Node]) -> list[bytes] | None:
+    """``nodes`` as :meth:`Comparison.to_json_parts` writes a side's list of them (orjson,
+    indent 2, under ``nodes``), in pieces; None where orjson cannot write them (a lone
+    surrogate: to_json_parts then writes the whole report with ``json``)."""
+    import orjson
+
+    try:
+        return _list_parts(nodes, Node.to_dict, 2)
+    except (orjson.JSONEncodeError, TypeError):
+        return None
 
 
 def _list_parts(items: Sequence, to_dict: Callable[[Any], dict], level: int) -> list[bytes]:
