@@ -25,7 +25,7 @@ paired so far is kept in a :class:`ledger.Ledger`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import chain, compress, filterfalse
 from operator import attrgetter
 
@@ -82,15 +82,6 @@ RELATIVE_ROUNDS = 5
 # ... and only units of some substance: two dates share a month and little else.
 RELATIVE_MIN_WORDS = 8
 _ID, _ORDERED = attrgetter("id"), attrgetter("ordered")
-
-
-# The levels whose pairings no later level changes, once a level is aligned: the sections
-# (checked against the blocks) and blocks once the blocks are; the sentences once they are
-# (the clauses are still paired as measures after, :func:`measures.pair_measures`).
-SETTLED_AFTER: dict[str, tuple[Kind, ...]] = {
-    "block": ("section", "block"),
-    "sentence": ("sentence",),
-}
 
 
 class Aligner:
@@ -520,18 +511,10 @@ class Aligner:
             made[k].moved = False  # as for any split or merge
             self.ledger.link(made[k])
 
-    def run(
-        self, settled: Callable[[Kind, list[Pairing]], None] | None = None
-    ) -> dict[str, list[Pairing]]:
-        """Each level's pairings; ``settled(level, pairings)`` is called as soon as a level's
-        stand as :meth:`run` returns them (their confidences still to :meth:`rate`): the
-        sections and blocks once the blocks are aligned, the sentences once they are (so a
-        second process can classify those it must weigh while this one aligns the rest)."""
+    def run(self) -> dict[str, list[Pairing]]:
+        """Each level's pairings (their confidences still to :func:`rating.rate`)."""
         for level in LEVELS:
             self.align_level(level)
             if level == "block":
                 check_sections(self.ledger)
-            if settled is not None:
-                for done in SETTLED_AFTER.get(level, ()):
-                    settled(done, self.pairs[done])
         return self.pairs

@@ -5,32 +5,27 @@ core, behind one parent-side object, so that :func:`compare.compare` reads as on
 is :func:`_beside`) where a fork is safe and pays (:func:`sidecar.can_fork`), else
 :class:`InProcess`, its twin doing the same hand-offs here. Each method is one hand-off
 between the pipeline and the child, in the pipeline's order: the words ahead (tokenise), the
-settled levels (``Aligner.run``), the weights, the pairings, the classifying, the figures'
-changes, the terms' shifts. The same result either way.
+weights, the pairings, the reading order, the figures' changes, the terms' shifts. The same
+result either way.
 """
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from itertools import chain
 from typing import Protocol, cast
 
-from .classify import Classifier, forget_key_terms, found_of, rebuilt, weighed
+from .classify import Classifier
 from .figures import extract_targets
 from .model import LEVELS, Document
 from .order import level_positions
 from .result import Alignment, Pairing, Target, TargetChange
-from .sidecar import ASK, MARSHAL_VERSION, Staged, can_fork
+from .sidecar import ASK, Staged, can_fork
 from .sides import WordsAhead, ahead_chunks, take_words_ahead, texts_looked_up, words_ahead
 from .similarity import Vocabulary, rarity
-from .targets import Paired, compare_targets, paired_units
+from .targets import compare_targets, paired_units
 from .terms import TermUse, full_texts, shift_alignments, shift_level_needed, term_shifts, term_uses
 from .tokens import forget_words, segmenter
-
-# ``Aligner.run``'s hook: a level's pairings, once they stand.
-Settled = Callable[[str, list[Pairing]], None]
 
 
 class SideWork(Protocol):
@@ -47,11 +42,6 @@ class SideWork(Protocol):
 
     def ahead_done(self) -> None:
         """A body is tokenised: the words ahead not taken are passed over."""
-        ...
-
-    @property
-    def settled(self) -> Settled | None:
-        """``Aligner.run``'s hook, or None."""
         ...
 
     def weights(self, vocab: Vocabulary) -> dict[str, float]:
@@ -87,17 +77,15 @@ def side_work(
     words of the old document's first nodes while this one profiles the others from the
     end, and so for the new document's (of the texts the old one lacks), then the words'
     weights, each side's figures and the terms' uses (what the measures, targets and terms
-    need of the documents alone) while this one aligns; told the sections', blocks' and
-    sentences' pairings as the aligner settles them, it classifies those whose content must
-    be weighed (:func:`classify.weighed`: a few thousand of ~95,000 at 2 MB a side, most of
-    the classifying's time) while this one aligns the clauses; told the units paired, it
-    pairs the figures while this one classifies the others and puts them in reading order,
-    then, told the alignments they read, the terms' shifts. (Stops 16-17 had the child
-    classify every pairing of those levels: making 55,000 alignments again here from what
-    it sent, and finding the shifts here to give it the time, cost this one what it saved.)
-    One child only: a second, forked after aligning to classify half the costly pairings,
-    lost more to the pages both processes then copy (copy-on-write, ~0.3 GB of heap) than
-    it saved (real-1m: classify 0.37 -> 0.41 s)."""
+    need of the documents alone) while this one aligns; told the pairings' ids, it finds
+    their reading order and pairs the figures while this one classifies, then, told the
+    alignments they read, the terms' shifts. Classifying stays here: the child classifying
+    the levels settled first while this one aligned the clauses (stops 16-17) gained
+    nothing measurable on a quiet machine (real-2m 3.90-4.19 s against 3.94-4.14 s), cost
+    ~18 MB of peak, and only took this one's CPU time on a busy one. One child only: a
+    second, forked after aligning to classify half the costly pairings, lost more to the
+    pages both processes then copy (copy-on-write, ~0.3 GB of heap) than it saved
+    (real-1m: classify 0.37 -> 0.41 s)."""
     chars = sum(len(n.text) for doc in (old, new) for n in doc.of_kind("block"))
     if not can_fork(chars, workers):
         yield InProcess(old, new)
@@ -110,8 +98,6 @@ def side_work(
 class InProcess:
     """The side work done here, at its turn in the pipeline (no child: ``workers=1``, small
     documents, not Linux)."""
-
-    settled: Settled | None = None
 
     def __init__(self, old: Document, new: Document) -> None:
         self.old, self.new = old, new
@@ -144,11 +130,6 @@ class InProcess:
         return term_shifts(self.old, self.new, alignments)
 
 
-# The levels whose weighed pairings the child classifies, told them as the aligner settles
-# them (in this order, :data:`align.SETTLED_AFTER`) while it aligns the rest.
-CLASSIFIED_BESIDE = ("section", "block", "sentence")
-
-
 class Beside:
     """The parent's half: what it takes from the child (:func:`_beside`) and tells it, with
     what it does itself when the child is late or gone."""
@@ -159,8 +140,6 @@ class Beside:
         self.child, self.old, self.new = child, old, new
         self.old_body, self.new_body = old_body, new_body
         self.ahead: _Ahead | None = None
-        # each level's pairings told to the child to classify (the weighed ones)
-        self.told: dict[str, list[Pairing]] = {}
 
     def words_ahead(self) -> Callable[[int], int]:
         self.ahead = _Ahead(self.child, _ahead(self.old_body))
@@ -174,17 +153,6 @@ class Beside:
         if self.ahead is not None:
             self.ahead.pass_rest()
 
-    @property
-    def settled(self) -> Settled:
-        return self._tell_settled
-
-    def _tell_settled(self, level: str, pairs: list[Pairing]) -> None:
-        """Tells the child the weighed pairings of a level it classifies, once they stand."""
-        if level in CLASSIFIED_BESIDE:
-            old_nodes, new_nodes = self.old.by_id, self.new.by_id
-            told = self.told[level] = [p for p in pairs if weighed(p, old_nodes, new_nodes)]
-            self.child.tell([(p.old, p.new, None, p.moved, p.shares) for p in told])
-
     def weights(self, vocab: Vocabulary) -> dict[str, float]:
         if self.child.ready():  # the child's, found while this aligned
             return cast(dict[str, float], self.child.next())
@@ -194,52 +162,36 @@ class Beside:
     def tell_pairings(
         self, front: dict[str, list[Pairing]], body: dict[str, list[Pairing]]
     ) -> None:
-        """Tells the child the units paired (:func:`targets.paired_units`) as the pairings
-        will stand, the front matter's first."""
-        self.child.tell(paired_units(p for lv in LEVELS for p in chain(front[lv], body[lv])))
+        """Tells the child each level's pairings' ids as they will stand, the front matter's
+        first."""
+        told = {level: front[level] + body[level] for level in LEVELS}
+        self.child.tell(
+            {level: ([p.old for p in ps], [p.new for p in ps]) for level, ps in told.items()}
+        )
 
     def classified(self, classify: Classifier, pairs: dict[str, list[Pairing]]) -> list[Alignment]:
-        """The alignments, level by level in reading order. The child classified the weighed
-        pairings of the levels it was told while this aligned; told the units paired, it
-        pairs the figures while this classifies the others (a classification does not depend
-        on what was classified before it) and puts them in reading order (here: the child's
-        work after the pairings was the longer, ~0.6 against ~0.4 s of CPU at real-2m);
-        told the alignments of the levels the terms' shifts read, as soon as they are
-        classified and in order, it finds the shifts while this classifies the rest."""
+        """The alignments, level by level in reading order. Told the pairings' ids, the child
+        finds their reading order and pairs the figures while this classifies (a
+        classification does not depend on what was classified before it); told the
+        alignments of the levels the terms' shifts read, as soon as they are classified, it
+        finds the shifts while this classifies the rest."""
         child, old, new = self.child, self.old, self.new
-        beside = {level: self._found_beside(level) for level in CLASSIFIED_BESIDE}
-
-        def level_classified(level: str) -> list[Alignment]:
-            got = beside.get(level)
-            if not got:
-                return [classify(p) for p in pairs[level]]
-            return [
-                classify(p) if (f := got.get(id(p))) is None else rebuilt(p, f)
-                for p in pairs[level]
-            ]
-
         found: dict[str, list[Alignment]] = {}  # each level's alignments, as the aligner paired
         while (level := shift_level_needed(found)) is not None:
-            found[level] = level_classified(level)
-        orders = level_positions(pairs, old, new, tuple(found))
+            found[level] = [classify(p) for p in pairs[level]]
+        if child.ready():
+            orders = cast(dict[str, list[int]], child.next())
+        else:  # (a busy machine: found here)
+            child.skip()
+            orders = {}
+        orders |= level_positions(pairs, old, new, tuple(lv for lv in found if lv not in orders))
         classified = {level: [found[level][k] for k in orders[level]] for level in found}
         child.tell(shift_alignments(classified))
         orders |= level_positions(pairs, old, new, tuple(lv for lv in LEVELS if lv not in orders))
         for level in LEVELS:
             if level not in classified:
-                aligned = level_classified(level)
-                classified[level] = [aligned[k] for k in orders[level]]
+                classified[level] = [classify(pairs[level][k]) for k in orders[level]]
         return [a for level in LEVELS for a in classified[level]]
-
-    def _found_beside(self, level: str) -> dict[int, tuple]:
-        """What the child found classifying a level's weighed pairings
-        (:func:`classify.found_of`), by pairing (its ``id``). Waited for, not classified here
-        when the child is late: it has been at them since the level was aligned."""
-        told = self.told.get(level, [])
-        found = marshal.loads(cast(bytes, self.child.next()))
-        if len(found) != len(told):  # (never: the same pairings as told)
-            return {}
-        return {id(p): f for p, f in zip(told, found, strict=True)}
 
     def targets(self, alignments: list[Alignment]) -> list[TargetChange]:
         return cast(list[TargetChange], self.child.next())
@@ -256,10 +208,9 @@ def _beside(
     body's first nodes that the old body's lack (between unrelated documents, nearly all:
     the parent profiles the new body after the old one); the words' weights
     (:func:`similarity.rarity`: ~0.1 s of the parent's at 2 MB a side, from the aligner's
-    codes, ~0.4 s here from the words); told the sections', blocks' and sentences' weighed
-    pairings as the aligner settles them, what classifying them finds
-    (:func:`classify.found_of`); told the units paired (:func:`targets.paired_units`), the
-    figures' changes (from them and each side's figures); told the alignments the terms'
+    codes, ~0.4 s here from the words); told each level's pairings' ids, their reading order
+    (~0.1 s of the parent's) and the figures' changes (from the units paired,
+    :func:`targets.paired_units`, and each side's figures); told the alignments the terms'
     shifts read, the shifts (from the terms' uses and the texts they are counted in, found
     while the parent aligned)."""
     yield from words_ahead(old_body, _ahead(old_body))
@@ -267,17 +218,19 @@ def _beside(
     yield from words_ahead(new_body, _ahead(new_body), known=texts_looked_up(old_body))
     weights = rarity(old, new)  # (the words above still cached: each clause's read once here)
     yield weights
+    del weights
     forget_words()  # (sent: their memory serves the side facts)
     figures, uses, texts = _side_facts(old, new)
-    classify = Classifier(old, new, weights)
-    for level in CLASSIFIED_BESIDE:  # (in the order the aligner settles them)
-        told = [Pairing(level, *fields) for fields in cast(list, (yield ASK))]
-        found = [found_of(classify(p)) for p in told]
-        yield marshal.dumps(found, MARSHAL_VERSION)
-    del classify, weights, told, found
     forget_words()  # (their caches' memory serves what follows: this process adds to the peak)
-    forget_key_terms()
-    paired = cast(list[Paired], (yield ASK))
+    ids = cast(dict[str, tuple[list[list[str]], list[list[str]]]], (yield ASK))
+    pairs = {
+        level: [Pairing(level, o, n, None) for o, n in zip(olds, news, strict=True)]
+        for level, (olds, news) in ids.items()
+    }
+    del ids  # (the pairings' memory serves what follows: this process adds to the peak)
+    yield level_positions(pairs, old, new)
+    paired = paired_units(p for level in LEVELS for p in pairs[level])
+    del pairs
     yield compare_targets(old, new, figures=figures, pairs=paired)
     shown = cast(list[Alignment], (yield ASK))
     yield term_shifts(old, new, shown, uses=uses, texts=texts)

@@ -11,13 +11,12 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from heapq import nsmallest
 from itertools import chain, filterfalse, islice
-from operator import attrgetter
 
 from .edits import token_edits
 from .model import Document, Node
 from .normalise import CN_NUMERALS, LABEL_NUMBER, minor_key, nfkc, strict_key
 from .result import Alignment, Evidence, Pairing
-from .tokens import FUNCTION_WORDS, content_word_tuple, display_tokens
+from .tokens import FUNCTION_WORDS, content_word_tuple
 
 # A split or merge part holding this share of the words is the article itself, renumbered
 # (`第四十八条` → `第五十七条`, one stock sentence of it gone to a general article).
@@ -76,13 +75,6 @@ def _text_key_terms(text: str) -> tuple[str, ...]:
             if len(w) >= KEY_TERM_MIN_CHARS and not w.isdigit() and w not in FUNCTION_WORDS
         ]
     )
-
-
-def forget_key_terms() -> None:
-    """Empties the caches of key terms and diff tokens by text (a process that classified
-    for another and needs the memory more than them)."""
-    _text_key_terms.cache_clear()
-    display_tokens.cache_clear()
 
 
 class _Subtrees:
@@ -248,20 +240,6 @@ class _Priority(dict[str, tuple[float, int]]):
         return key
 
 
-def weighed(pairing: Pairing, old_nodes: dict[str, Node], new_nodes: dict[str, Node]) -> bool:
-    """Whether classifying ``pairing`` weighs the units' content (a pair, split or merge that
-    is not one unit's same text in place: content keys, evidence, inline diffs), what
-    classifying costs; the others' alignments are made from the pairing alone. The
-    nodes by id of the two documents."""
-    old_ids, new_ids = pairing.old, pairing.new
-    if not old_ids or not new_ids:
-        return False
-    if len(old_ids) != 1 or len(new_ids) != 1 or pairing.moved:
-        return True
-    a, b = old_nodes[old_ids[0]], new_nodes[new_ids[0]]
-    return a.kind == "section" or not _same_text(a, b)
-
-
 class Classifier:
     """Classifies the aligner's pairings of two documents: status, evidence, inline diff.
 
@@ -278,7 +256,7 @@ class Classifier:
         self._diffs: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     @staticmethod
-    def in_place(pairing: Pairing) -> Alignment:
+    def _in_place(pairing: Pairing) -> Alignment:
         """The alignment of a pairing of one unit with its same text, in place (most pairs
         of a revision: same unit, same label): nothing to weigh (no evidence, diff, places or
         label change). Made with its fields in order (tens of thousands of calls)."""
@@ -308,8 +286,8 @@ class Classifier:
         a = b = None
         if len(old_ids) == 1 and len(new_ids) == 1:
             a, b = self._old_nodes[old_ids[0]], self._new_nodes[new_ids[0]]
-            if not pairing.moved and a.kind != "section" and _same_text(a, b):  # (weighed's)
-                return self.in_place(pairing)
+            if not pairing.moved and a.kind != "section" and _same_text(a, b):
+                return self._in_place(pairing)
             status = "unchanged" if _same_content(self._old, self._new, a, b) else "changed"
         elif not new_ids:
             status = "dropped"
@@ -395,40 +373,6 @@ class Classifier:
             added=list(islice(filterfalse(oset.__contains__, new_best), limit)),
             removed=list(islice(filterfalse(nset.__contains__, old_best), limit)),
         )
-
-
-# What classifying a pairing finds beyond the pairing's own fields (see :func:`found_of`).
-_FOUND = attrgetter("status", "diff", "places", "minor", "old_label", "new_label")
-
-
-def found_of(alignment: Alignment) -> tuple:
-    """What classifying found of ``alignment`` that its pairing does not hold, as built-in
-    values (for another process to send: marshal takes them, and :func:`rebuilt` makes the
-    alignment again from the pairing and them)."""
-    e = alignment.evidence
-    return (*_FOUND(alignment), None if e is None else (e.shared, e.added, e.removed))
-
-
-def rebuilt(pairing: Pairing, found: Sequence) -> Alignment:
-    """The alignment :class:`Classifier` gives ``pairing``, from :func:`found_of` it (its
-    confidence as the pairing's stands now)."""
-    status, diff, places, minor, old_label, new_label, evidence = found
-    return Alignment(
-        pairing.level,
-        status,
-        list(pairing.old),
-        list(pairing.new),
-        pairing.score if status not in ("new", "dropped") else None,
-        pairing.moved,
-        None if evidence is None else Evidence(*evidence),
-        dict(pairing.shares),
-        diff,
-        places,
-        minor,
-        old_label,
-        new_label,
-        pairing.confidence if pairing.old and pairing.new else None,
-    )
 
 
 def _union(seqs: list[Sequence[str]]) -> Sequence[str]:

@@ -82,7 +82,7 @@ def compare(
             forget_given_words()
             aligner = Aligner(old_side, new_side, workers, vocab)
         with _timed(timings, "align"):
-            pairs = aligner.run(side.settled)
+            pairs = aligner.run()
             weights = side.weights(aligner.vocab)
             pairs = pair_measures(old_body, new_body, pairs, weights)
             front = _align_front(old_doc, new_doc, weights)

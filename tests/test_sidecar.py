@@ -9,14 +9,12 @@ import signal
 import sys
 import threading
 import time
-from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from diffreport import beside, sidecar, sides
-from diffreport.classify import weighed
 from diffreport.compare import compare
 from diffreport.sidecar import ASK, Staged, can_fork
 
@@ -393,14 +391,11 @@ def test_the_weights_come_from_the_child_when_it_has_sent_them(monkeypatch):
 @pytest.mark.parametrize(
     "law", ["中国人民解放军文职人员条例", "保守国家秘密法", "北京市实施《水法》办法"]
 )
-def test_the_child_classifies_the_weighed_pairings_of_the_settled_levels(
+def test_the_child_finds_the_side_facts_and_the_parent_classifies_every_level(
     law, monkeypatch, tmp_path
 ):
-    """Told the sections', blocks' and sentences' pairings as the aligner settles them, the
-    child classifies those whose content is weighed (``classify.weighed``) while the parent
-    aligns the rest, and finds the terms' uses (and the shifts from them); the parent
-    classifies the others, the front matter's and the clauses: the comparison is the one
-    made in one process, whether or not the child's values have come when first looked for."""
+    """The child finds the terms' uses (and the shifts from them) while the parent aligns
+    and classifies every pairing itself: the comparison is the one made in one process."""
     old, new = sorted(REVISIONS.glob(f"{law}.*.md"))
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
@@ -414,33 +409,17 @@ def test_the_child_classifies_the_weighed_pairings_of_the_settled_levels(
     monkeypatch.setattr(beside, "term_uses", term_uses)
     monkeypatch.setattr(importlib.import_module("diffreport.terms"), "term_uses", term_uses)
     here = _levels_classified_here(monkeypatch)
-    old_nodes, new_nodes = alone.old.by_id, alone.new.by_id
-    expected = Counter(
-        a.level
-        for a in alone.alignments
-        if a.level not in beside.CLASSIFIED_BESIDE
-        or not weighed(a, old_nodes, new_nodes)
-        or _in_front(alone, a)
-    )
-    assert sum(expected.values()) < len(alone.alignments)  # (some classified beside)
     for ready in (True, False):
         here.clear()
         callers.unlink(missing_ok=True)
         monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
         forked = compare(old, new)
         assert forked.to_json() == alone.to_json()
-        assert Counter(here) == expected
+        assert len(here) == len(alone.alignments)  # (every pairing classified here)
         # the uses found by the child: the spy saw the child's call only
         calls = callers.read_text().split()
         assert calls and str(os.getpid()) not in calls
     assert {a.confidence for a in forked.at("block") if a.old and a.new} - {None}
-
-
-def _in_front(comparison, alignment) -> bool:
-    """Whether an alignment is of the front matter (the title, enactment history)."""
-    old_front = {n.id for n in comparison.old.part(front=True).nodes}
-    new_front = {n.id for n in comparison.new.part(front=True).nodes}
-    return any(i in old_front for i in alignment.old) or any(i in new_front for i in alignment.new)
 
 
 def _levels_classified_here(monkeypatch) -> list[str]:
@@ -456,28 +435,6 @@ def _levels_classified_here(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(beside.Classifier, "__call__", classify)
     return here
-
-
-@linux_two_cores
-def test_a_comparison_is_the_same_when_the_child_fails_while_it_classifies(monkeypatch):
-    """A child that ends while it classifies the weighed sentences: the parent classifies
-    them itself, and the comparison is the same."""
-    old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
-    alone = compare(old, new, workers=1)
-    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
-    parent, real = os.getpid(), beside.Classifier.__call__
-
-    def fails_in_a_child(self, pairing):
-        if os.getpid() != parent and pairing.level == "sentence":
-            raise RuntimeError("the child's failure")
-        return real(self, pairing)
-
-    monkeypatch.setattr(beside.Classifier, "__call__", fails_in_a_child)
-    before = _children()
-    for ready in (False, True):
-        monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
-        assert compare(old, new).to_json() == alone.to_json()
-    assert _children() == before
 
 
 @linux_two_cores
@@ -503,11 +460,12 @@ def test_a_comparison_is_the_same_when_the_child_fails_while_it_finds_the_shifts
 
 
 @linux_two_cores
-def test_the_same_when_the_shifts_read_the_sentences(
+def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_order(
     monkeypatch,
 ):
     """The terms' shifts read the sentences when no clause changed: the parent tells the
-    child the levels they read, whichever they are, in reading order."""
+    child the levels they read, whichever they are, and finds the reading order itself
+    when the child's has not come (passed over)."""
     old, new = sorted(REVISIONS.glob("保守国家秘密法.*.md"))
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
