@@ -213,7 +213,9 @@ class Comparison:
     timings: dict[str, float] = field(default_factory=dict)
     # Each side's nodes as to_json_parts writes them (node_json_parts), when the comparison
     # encoded them while it waited for its side work: used as they are, the same bytes.
-    node_parts: tuple[list[bytes], list[bytes]] | None = field(default=None, repr=False)
+    node_parts: tuple[list[bytes], list[bytes]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def same(self) -> bool:
