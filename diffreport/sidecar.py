@@ -5,11 +5,11 @@ sends back only its results, small next to them (in a comparison: the words of e
 document's first nodes, the words' weights, the pairings' reading order, the figures'
 changes, the terms' shifts; in the briefing: the appendix's paragraphs), through a pipe, each
 as soon as it is found; the parent works on meanwhile, and tells the child through a second
-pipe what its later work needs of the parent's (the pairings, the alignments). Where a fork is unsafe or
-cannot pay (:func:`can_fork`: no ``fork`` or not Linux, one core available, ``workers=1`` —
-batch and history already fill the cores —, other Python threads running, whose locks the
-child would inherit held, or documents too small to be worth a process) the caller does the
-work in process. Whatever goes wrong in the child, the parent computes the results itself:
+pipe what its later work needs of the parent's (the pairings, the alignments). Where a fork
+is unsafe or cannot pay (:func:`can_fork`: no ``fork`` or not Linux, one core available,
+``workers=1`` — batch and history already fill the cores —, other Python threads running,
+whose locks the child would inherit held, or documents too small to be worth a process) the
+caller does the work in process. Whatever goes wrong in the child, the parent computes the results itself:
 the output is the same either way.
 """
 

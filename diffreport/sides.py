@@ -103,7 +103,7 @@ def node_profiles(
     out: dict[str, Profile] = {}
     # Looked up here, not asked of the document and the vocabulary: a call per node cost
     # more than the lookup (nearly every node is a unit profiled by its own text).
-    several = _several(doc)
+    several = doc.branching()  # (the nodes with more than one child)
     profiled, profile, children = vocab.profiled, vocab.profile, doc.children
     nodes = doc.nodes
     order: Iterable[Node] = reversed(nodes) if ahead is None else _asking(nodes, ahead)
@@ -143,11 +143,6 @@ def _asking(nodes: list[Node], ahead: Callable[[int], int]) -> Iterator[Node]:
         end = start
 
 
-def _several(doc: Document) -> set[str | None]:
-    """The nodes with more than one child."""
-    return doc.branching()
-
-
 # What words_ahead sends at a time: texts, their words, and how many of the first nodes are
 # covered by what was sent so far.
 WordsAhead = tuple[list[str], list[tuple[str, ...]], int]
@@ -165,7 +160,7 @@ def words_ahead(
     up from the last node (:func:`take_words_ahead` hands them over). By text, not by
     node: no word can go to another text than its own. Not those of the ``known`` texts
     (the other document's, looked up already: :func:`texts_looked_up`)."""
-    several, children, nodes = _several(doc), doc.children, doc.nodes
+    several, children, nodes = doc.branching(), doc.children, doc.nodes
     seen: set[str] = set() if known is None else set(known)
     nodes = nodes if count is None else nodes[:count]
     chunk = AHEAD_CHUNK if chunk is None else chunk
