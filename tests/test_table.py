@@ -157,6 +157,92 @@ def test_renumbered_and_moved_units_are_noted():
     assert any("移自" in t for t in texts)
 
 
+@pytest.mark.parametrize(
+    ("lang", "sep", "words"),
+    [
+        (
+            "zh",
+            "；",
+            {
+                "moved-away": "移至第三章",
+                "new": "新增",
+                "dropped": "删除",
+                "split": "拆分为2条",
+                "merged": "由3条合并",
+                "minor": "文字调整",
+                "changed": "修改",
+                "moved": "移自第一章",
+                "renumbered": "原第十条",
+                "uncertain": "对应关系待核",
+            },
+        ),
+        (
+            "en",
+            "; ",
+            {
+                "moved-away": "moved to Part 3",
+                "new": "new",
+                "dropped": "dropped",
+                "split": "split into 2",
+                "merged": "merged from 3",
+                "minor": "minor edit",
+                "changed": "changed",
+                "moved": "moved from Part 1",
+                "renumbered": "formerly 第十条",
+                "uncertain": "pairing uncertain",
+            },
+        ),
+    ],
+)
+def test_note_column_says_the_status_then_the_details(lang, sep, words):
+    """The note's wording over every status and detail, alone and together: the status
+    first, then moved, renumbered and uncertain, empty parts left out."""
+    from types import SimpleNamespace
+
+    from diffreport.writers.templates import wording
+
+    macros = wording(lang, "sidebyside")
+    for kind, status, minor in (
+        ("unit", "unchanged", False),
+        ("unit", "changed", False),
+        ("unit", "changed", True),
+        ("unit", "new", False),
+        ("unit", "dropped", False),
+        ("unit", "split", False),
+        ("unit", "merged", False),
+        ("moved-away", "changed", False),
+        ("heading", "changed", False),
+    ):
+        for moved in (False, True):
+            for renumbered in ("", "第十条"):
+                for uncertain in (False, True):
+                    r = SimpleNamespace(
+                        kind=kind,
+                        status=status,
+                        minor=minor,
+                        moved=moved,
+                        moved_from="Part 1" if lang == "en" else "第一章",
+                        moved_to="Part 3" if lang == "en" else "第三章",
+                        renumbered=renumbered,
+                        uncertain=uncertain,
+                        old=[None] * 3,
+                        new=[None] * 2,
+                    )
+                    said = (
+                        "moved-away"
+                        if kind == "moved-away"
+                        else "minor"
+                        if minor and status == "changed"
+                        else status
+                    )
+                    parts = [words.get(said, "")]
+                    parts += [words["moved"]] if moved and kind != "moved-away" else []
+                    parts += [words["renumbered"]] if renumbered else []
+                    parts += [words["uncertain"]] if uncertain else []
+                    expected = sep.join(p for p in parts if p)
+                    assert str(macros.remark(r, "statute")).strip() == expected, vars(r)
+
+
 def test_changed_only_folds_unchanged_articles():
     c = compare(*LAW_PAIR)
     full = Document(io.BytesIO(docx_table.render(c)))

@@ -20,9 +20,9 @@ from ..result import Comparison
 from ..sidebyside import Cell, Row, document_date, rows
 from .ooxml import (
     TABLE_HEADER_FILL,
+    TextTables,
     generation_time,
     run_xml,
-    save,
     set_core_properties,
     xml_attr,
 )
@@ -40,9 +40,6 @@ TWIPS_PER_MM = 1440 / 25.4
 
 
 _NSDECL = nsdecls("w")
-# Stands in the document for the table until the package is written; the last paragraph of
-# the body, so its last occurrence is the one (document text comes before it, in the title).
-TABLE_PLACEHOLDER = "\ue000diffreport-table\ue000"
 
 
 def _twips(mm: float) -> str:
@@ -161,33 +158,33 @@ class _Table:
         legend = lb["legend_changed_only" if self.changed_only else "legend"]
         self.add(self.para("Comparison Note", [(legend, None)]))
 
-    def table(self) -> None:
+    def table(self, tables: TextTables) -> None:
+        """The table, written row by row through ``tables``' stream (the last of the body):
+        parsed and moved into the document, lxml spent seconds reconciling the namespaces
+        of a 1 MB pair's 100 000 elements; as text, the document before it is deflated on
+        a second core while the rows are made (:meth:`TextTables.stream`)."""
         lb = self.labels
         text_mm = (self.text_mm - NOTE_MM) / 2
         widths = [text_mm, text_mm, NOTE_MM]
         head = [lb["col_old"], lb["col_new"], lb["col_note"]]
-        xml = [
+        write = tables.stream().write
+        write(
             f'<w:tbl><w:tblPr><w:tblStyle w:val="{xml_attr(self._ids["Table Grid"])}"/>'
             f'<w:tblW w:w="{_twips(self.text_mm)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-            "</w:tblPr><w:tblGrid>",
-            *(f'<w:gridCol w:w="{_twips(w)}"/>' for w in widths),
-            "</w:tblGrid>",
-            self.tr(
+            "</w:tblPr><w:tblGrid>"
+            + "".join(f'<w:gridCol w:w="{_twips(w)}"/>' for w in widths)
+            + "</w:tblGrid>"
+            + self.tr(
                 [
                     self.cell([self.para("Comparison Header", [(h, None)])], w, fill=HEADER_FILL)
                     for h, w in zip(head, widths, strict=True)
                 ],
                 header=True,
-            ),
-        ]
+            )
+        )
         for row in self.rows:
-            xml += self.row(row, widths)
-        xml.append("</w:tbl>")
-        # The table goes into document.xml as text when the package is written (see
-        # render): parsed and moved into the document, lxml spent seconds reconciling the
-        # namespaces of its 100 000 elements on a 1 MB pair. A placeholder holds its place.
-        self.table_xml = "".join(xml)
-        self.add(self.para("Comparison Text", [(TABLE_PLACEHOLDER, None)]))
+            write("".join(self.row(row, widths)))
+        write("</w:tbl>")
 
     def note(self, row: Row) -> list:
         text = str(self.words.remark(row, self.genre)).strip()
@@ -260,16 +257,12 @@ class _Table:
             style = self.doc.styles["Comparison Text"]
             style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         self.title()
-        self.table()
-        return save(self.doc, self.when, {"word/document.xml": self._with_table})
-
-    def _with_table(self, data: bytes) -> bytes:
-        """word/document.xml with the placeholder paragraph replaced by the table."""
-        text = data.decode("utf-8")
-        mark = text.rindex(TABLE_PLACEHOLDER)
-        start = text.rindex("<w:p>", 0, mark)
-        end = text.index("</w:p>", mark) + len("</w:p>")
-        return (text[:start] + self.table_xml + text[end:]).encode("utf-8")
+        tables = TextTables(self.doc)
+        try:
+            self.table(tables)
+            return tables.save(self.when)
+        finally:
+            tables.close()
 
 
 def render(
