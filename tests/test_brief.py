@@ -262,6 +262,44 @@ def test_contents_field(brief_bytes):
     assert len(links) >= 6
 
 
+@pytest.mark.parametrize(
+    "pair",
+    [
+        (SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt"),
+        (SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2024-plan.txt"),  # the same: no groups
+        law_pairs()[1],  # renumbered articles: the renumbering's own heading
+        (
+            ENGLISH / "github-acceptable-use-policies.2021.md",
+            ENGLISH / "github-acceptable-use-policies.2024.md",
+        ),
+    ],
+    ids=["plan", "same", "law", "english"],
+)
+def test_contents_list_the_headings_written_in_order(pair, epoch):
+    """The contents are written first, from the facts (Briefing.outline): they list the
+    level-1 and level-2 headings the body then writes, in order, each linked to its own."""
+    root = body_xml(docx_brief.render(compare(*pair)))
+    links = [
+        (link.get(f"{W}anchor"), "".join(link.itertext())) for link in root.iter(f"{W}hyperlink")
+    ]
+    written = []
+    for p in root.iter(f"{W}p"):
+        start = p.find(f"{W}bookmarkStart")
+        if start is not None and start.get(f"{W}name", "").startswith("_Toc"):
+            written.append((start.get(f"{W}name"), "".join(t.text for t in p.iter(f"{W}t"))))
+    assert links == written and len(written) >= 6
+
+
+def test_a_heading_the_outline_lacks_is_an_error(seed_comparison, epoch, monkeypatch):
+    outline = docx_brief.Briefing.outline
+    monkeypatch.setattr(docx_brief.Briefing, "outline", lambda self: outline(self)[:-1])
+    with pytest.raises(RuntimeError, match="not in the outline"):
+        docx_brief.render(seed_comparison)
+    monkeypatch.setattr(docx_brief.Briefing, "outline", lambda self: [*outline(self), (2, "x")])
+    with pytest.raises(RuntimeError, match="did not write"):
+        docx_brief.render(seed_comparison)
+
+
 def test_reproducible_and_dated_by_source_date_epoch(seed_comparison, brief_bytes, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert docx_brief.render(seed_comparison) == brief_bytes

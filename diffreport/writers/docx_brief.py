@@ -89,7 +89,10 @@ def _paragraphs(text: object, lang: str) -> list[str]:
     return out
 
 
-class _Brief:
+class Briefing:
+    """The briefing of one comparison: its facts (:meth:`judge`), then its package
+    (:meth:`write`); :func:`render` runs both."""
+
     def __init__(self, c: Comparison, lang: str):
         self.c = c
         self.lang = lang
@@ -101,9 +104,14 @@ class _Brief:
         # run, most of a long briefing's writing time), put in place when the package is
         # saved; only the title's small metadata table is built with python-docx.
         self.body: list[str] = []
-        self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark)
+        # The contents' headings (level, text, bookmark), known from the facts before the
+        # body is written (:meth:`outline`); how many of them the body has reached.
+        self.headings: list[tuple[int, str, str]] = []
+        self._reached = 0
+        self._stream: Callable[[str], None] | None = None
         self._style_ids: dict[str, str] = {}
         self._said: dict[tuple, list[str]] = {}  # (macro, plain arguments) -> paragraphs
+        self._groups: list[tuple[str, list[BlockFact], list[BlockFact]]] | None = None
 
     def judge(self, take: Callable[[], object]) -> None:
         """The wording and the facts, with what :func:`appendix_work` finds (``take``)."""
@@ -137,9 +145,13 @@ class _Brief:
         self.body.append(paragraph_xml(self.style_id(style) if style else None, runs))
 
     def flush(self) -> None:
-        """The body written so far, into the document (before python-docx adds to it)."""
+        """The body written so far, into the document (before python-docx adds to it), or
+        on to the stream once it is open (:meth:`write`)."""
         if self.body:
-            self.tables.add_xml("".join(self.body))
+            if self._stream is not None:
+                self._stream("".join(self.body))
+            else:
+                self.tables.add_xml("".join(self.body))
             self.body = []
 
     def say(self, macro: str, *args) -> list[str]:
@@ -160,9 +172,13 @@ class _Brief:
     def heading(self, text: str, level: int) -> None:
         style = f"Heading {level}"
         if level <= TOC_LEVELS:
-            name = f"_Toc{len(self.headings) + 1:04d}"
-            self.headings.append((level, text, name))
-            self.add(style, bookmarked_xml(name, 5_000 + len(self.headings), xml_safe(text)))
+            # The contents listed this heading already (:meth:`outline`): the same one here.
+            n = self._reached
+            if n >= len(self.headings) or self.headings[n][:2] != (level, text):
+                raise RuntimeError(f"heading {text!r} (level {level}) not in the outline")
+            self._reached += 1
+            name = self.headings[n][2]
+            self.add(style, bookmarked_xml(name, 5_000 + n + 1, xml_safe(text)))
         else:
             self.add(style, [(text, None)])
 
@@ -223,15 +239,28 @@ class _Brief:
                 self.run(self.styled(p, "Table Text"), line)
         fixed_layout(meta, [Mm(30), Mm(126)])
 
-    def contents(self) -> int:
-        self.add("Table Text")
-        self.para(self.labels["toc"], "TOC Heading")
-        self.para("", "Briefing Note")  # TOC entries go here, once headings are known
-        return len(self.body) - 1
+    def outline(self) -> list[tuple[int, str]]:
+        """The headings the contents list (levels up to :data:`TOC_LEVELS`), in the order
+        :meth:`write`'s parts write them, from the facts alone: the contents come first,
+        so that all of the document after the title is final as it is written (and
+        deflated meanwhile); :meth:`heading` checks each against this list."""
+        f, lb = self.facts, self.labels
+        out = [(1, lb["summary"]), (1, lb["targets"]), (1, lb["structure"])]
+        if f.renumbered:
+            out.append((2, lb["renumbering"]))
+        out.append((1, self.words.headings["priorities"][f.genre]))
+        if not f.same:
+            out += [(2, title) for title, _, _ in self.priority_groups()]
+        return out + [(1, lb["terms"]), (1, lb["appendix"])]
 
-    def fill_contents(self, anchor: int) -> None:
+    def contents(self) -> None:
         """A TOC field whose cached result lists the headings as links (LibreOffice and PDF
         show it as is); marked dirty so Word rebuilds it with page numbers on opening."""
+        self.headings = [
+            (level, text, f"_Toc{i:04d}") for i, (level, text) in enumerate(self.outline(), 1)
+        ]
+        self.add("Table Text")
+        self.para(self.labels["toc"], "TOC Heading")
         entries = []
         for i, (level, text, name) in enumerate(self.headings):
             content = ""
@@ -241,7 +270,7 @@ class _Brief:
             if i == len(self.headings) - 1:
                 content += FIELD_END_XML + PAGE_BREAK_RUN  # contents on a page of their own
             entries.append(paragraph_xml(self.style_id(f"TOC {level}"), content))
-        self.body[anchor] = "".join(entries)
+        self.body.append("".join(entries))
 
     def summary(self) -> None:
         f, lb = self.facts, self.labels
@@ -330,6 +359,22 @@ class _Brief:
         header += [lb["col_blocks"], lb["col_similarity"]]
         self.table(header, rows, [52, 52, 18, 19, 15])
 
+    def priority_groups(self) -> list[tuple[str, list[BlockFact], list[BlockFact]]]:
+        """The priorities' groups that hold blocks: (heading, blocks shown in full, blocks
+        named in a line)."""
+        if self._groups is None:
+            f, lb = self.facts, self.labels
+            self._groups = []
+            for title, blocks in f.groups:
+                shown = [b for b in blocks if b.noteworthy]
+                quiet = [b for b in blocks if not b.noteworthy]
+                if shown or quiet:
+                    # Blocks before the first section open the document; with no sections,
+                    # all of it.
+                    heading = title or lb["front_matter" if f.sections else "whole_text"]
+                    self._groups.append((heading, shown, quiet))
+        return self._groups
+
     def priorities(self) -> None:
         f, lb = self.facts, self.labels
         self.heading(self.words.headings["priorities"][f.genre], 1)
@@ -343,13 +388,8 @@ class _Brief:
         def names(blocks: list[BlockFact]) -> str:
             return sep.join(snippet(b.title, 30).rstrip("：:，,；;。") for b in blocks)
 
-        for title, blocks in f.groups:
-            shown = [b for b in blocks if b.noteworthy]
-            quiet = [b for b in blocks if not b.noteworthy]
-            if not shown and not quiet:
-                continue
-            # Blocks before the first section open the document; with no sections, all of it.
-            self.heading(title or lb["front_matter" if f.sections else "whole_text"], 2)
+        for heading, shown, quiet in self.priority_groups():
+            self.heading(heading, 2)
             for b in shown:
                 self.block(b)
             # Minor changes and unchanged blocks collapse to one line each; a renumbered
@@ -365,6 +405,7 @@ class _Brief:
                 joiner = "；" if self.lang == "zh" else "; "
                 said = joiner.join(self.text("renumbered_unchanged", b) for b in renumbered)
                 self.para(said, "Briefing Note")
+            self.flush()  # (on to the stream: a long briefing's priorities are megabytes)
 
     def block(self, b: BlockFact) -> None:
         lb = self.labels
@@ -467,20 +508,25 @@ class _Brief:
         f = self.facts
         set_core_properties(self.doc, f"{f.old_title} → {f.new_title}", self.when)
         self.title()
-        toc = self.contents()
-        self.summary()
-        self.targets()
-        self.structure()
-        self.priorities()
-        self.terms()
-        self.appendix_heading()
-        # Every heading of the contents is known here (the appendix's own are not listed):
-        # all that comes before the appendix's text is final, and is deflated on a second
-        # core while that text is written (``TextTables.stream``).
-        self.fill_contents(toc)
-        self.flush()
         try:
-            self.appendix(take(), self.tables.stream().write)
+            # The contents' headings are known from the facts (:meth:`outline`): all that
+            # comes after the title is final as it is written, and is deflated on a second
+            # core meanwhile (``TextTables.stream``; nothing is python-docx's from here).
+            self._stream = self.tables.stream().write
+            self.contents()
+            for part in (
+                self.summary,
+                self.targets,
+                self.structure,
+                self.priorities,
+                self.terms,
+                self.appendix_heading,
+            ):
+                part()
+                self.flush()
+            if self._reached != len(self.headings):
+                raise RuntimeError("the outline lists headings the briefing did not write")
+            self.appendix(take(), self._stream)
             return self.tables.save(self.when)
         finally:
             self.tables.close()
@@ -508,4 +554,4 @@ def _section_style(status: str) -> str:
 
 def render(c: Comparison, lang: str = "auto") -> bytes:
     """The briefing as .docx bytes; ``lang`` is zh, en or auto (from the documents' script)."""
-    return _Brief(c, detect_language(c) if lang == "auto" else lang).render()
+    return Briefing(c, detect_language(c) if lang == "auto" else lang).render()
