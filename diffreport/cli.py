@@ -271,7 +271,7 @@ def read_and_compare(
     max_size: int | None,
     profile: bool,
     output: str | None = None,
-    encode_nodes: bool = False,
+    meanwhile: Callable | None = None,
 ):
     import time
 
@@ -291,7 +291,7 @@ def read_and_compare(
     read_time = time.perf_counter() - start
     from .compare import compare
 
-    result = compare(*sources, encode_nodes=encode_nodes)
+    result = compare(*sources, meanwhile=meanwhile)
     result.timings = {"read": read_time, **result.timings}
     if profile:
         # Printed when the command ends (also through sys.exit): rendering and writing the
@@ -350,11 +350,14 @@ def diff(
     """Show what changed from OLD to NEW. Exit 0 if the same, 1 if different, 2 on trouble."""
     if fmt == "html":
         _check_settings()  # the page states its generation date
-    result = read_and_compare(old, new, max_size, profile, output, encode_nodes=fmt == "json")
+    meanwhile = None
+    if fmt == "json":  # the nodes' JSON encoded while the comparison waits for its side work
+        from .result import nodes_json_parts as meanwhile
+    result = read_and_compare(old, new, max_size, profile, output, meanwhile)
     status = 0 if result.same else 1
     if fmt == "json":
         # JSON is UTF-8 whatever the terminal's encoding (RFC 8259).
-        data = result.to_json_parts()  # (pieces: never the whole report as objects)
+        data = result.to_json_parts(result.prepared)  # (pieces: never the whole report)
         if output:
             _write(output, data, [old, new])
         else:
@@ -384,6 +387,21 @@ def diff(
     else:
         _emit_text(text + "\n")
     _done(status)
+
+
+def _writer_setup(writer: str, lang: str) -> Callable:
+    """A Word writer's set-up (its module imported, its language, wording and empty document:
+    ``prepare``), for ``compare(meanwhile=…)``: made while the comparison waits for its side
+    work, time the process would otherwise spend waiting."""
+
+    def ready(old, new):
+        if writer == "brief":
+            from .writers.docx_brief import prepare
+        else:
+            from .writers.docx_table import prepare
+        return prepare(old, new, lang)
+
+    return ready
 
 
 def _check_settings() -> None:
@@ -416,10 +434,10 @@ def brief(
     old = old or SEED_OLD
     new = new or SEED_NEW
     _check_settings()
-    result = read_and_compare(old, new, max_size, profile, output)
+    result = read_and_compare(old, new, max_size, profile, output, _writer_setup("brief", lang))
     from .writers.docx_brief import render
 
-    _write(output, render(result, lang=lang), [old, new])
+    _write(output, render(result, lang=lang, ready=result.prepared), [old, new])
     _done(0)
 
 
@@ -465,10 +483,11 @@ def table(
 ) -> None:
     """Write the 修改前后对照表: OLD and NEW side by side in a landscape Word table."""
     _check_settings()
-    result = read_and_compare(old, new, max_size, profile, output)
+    result = read_and_compare(old, new, max_size, profile, output, _writer_setup("table", lang))
     from .writers.docx_table import render
 
-    _write(output, render(result, lang=lang, level=level, changed_only=changed_only), [old, new])
+    data = render(result, lang=lang, level=level, changed_only=changed_only, ready=result.prepared)
+    _write(output, data, [old, new])
     _done(0)
 
 

@@ -7,6 +7,7 @@ done by :mod:`diffreport.readers`, and only when given a path.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
 from .parse import parse
 from .rating import rate
-from .result import Comparison, Pairing, node_json_parts
+from .result import Comparison, Pairing
 from .sides import tokenised
 from .similarity import Vocabulary
 from .tokens import forget_given_words
@@ -54,11 +55,12 @@ def compare(
     *,
     workers: int | None = None,
     max_bytes: int | None = None,
-    encode_nodes: bool = False,
+    meanwhile: Callable[[Document, Document], object] | None = None,
 ) -> Comparison:
-    """Compare two documents: read (if paths), parse, align, classify. ``encode_nodes``:
-    for a caller about to write the JSON, the nodes' part of it is encoded while the side
-    work is waited for (:attr:`Comparison.node_parts`)."""
+    """Compare two documents: read (if paths), parse, align, classify. ``meanwhile``: the
+    caller's own work on the two parsed documents (the CLI's JSON encodes their nodes
+    there, a Word writer readies its wording and document), done while the side work is
+    waited for; what it returns is kept as :attr:`Comparison.prepared`."""
     timings: dict[str, float] = {}
     # Stages as `--profile` prints them; reading is timed here only when given paths.
     with _timed(timings, "parse"):
@@ -95,16 +97,14 @@ def compare(
                 pairs[level] = front_pairs + pairs[level]
         with _timed(timings, "classify"):
             alignments = side.classified(Classifier(old_doc, new_doc, weights), pairs)
-        node_parts = None
-        if encode_nodes:  # (while the child finds the figures' changes and the terms' shifts)
-            with _timed(timings, "json nodes"):
-                encoded = node_json_parts(old_doc.nodes), node_json_parts(new_doc.nodes)
-            if encoded[0] is not None and encoded[1] is not None:
-                node_parts = encoded
+        prepared = None
+        if meanwhile is not None:  # (while the child finds the figures' changes and the shifts)
+            with _timed(timings, "meanwhile"):
+                prepared = meanwhile(old_doc, new_doc)
         with _timed(timings, "targets+terms"):
             targets = side.targets(alignments)
             terms = side.term_shifts(alignments)
-    return Comparison(old_doc, new_doc, alignments, targets, terms, timings, node_parts)
+    return Comparison(old_doc, new_doc, alignments, targets, terms, timings, prepared)
 
 
 def _align_front(old: Document, new: Document, weights: dict[str, float]) -> dict:

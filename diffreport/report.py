@@ -339,9 +339,14 @@ TARGET_CHANGES = TARGET_STATUSES
 def detect_language(c: Comparison) -> str:
     """zh when Chinese characters (U+3400–U+9FFF) outnumber Latin letters in the two
     documents, else en."""
+    return documents_language(c.old, c.new)
+
+
+def documents_language(old: Document, new: Document) -> str:
+    """:func:`detect_language` of two documents (known before their comparison is)."""
     # Counted over the code points as an array: a long pair is millions of characters.
     codes = np.frombuffer(
-        (c.old.plain_text() + c.new.plain_text()).encode("utf-32-le", "surrogatepass"),
+        (old.plain_text() + new.plain_text()).encode("utf-32-le", "surrogatepass"),
         dtype=np.uint32,
     )
     cjk = np.count_nonzero((codes >= 0x3400) & (codes <= 0x9FFF))

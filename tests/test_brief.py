@@ -494,3 +494,18 @@ def test_appendix_made_in_a_child_gives_the_same_briefing(
     monkeypatch.setattr(docx_brief, "appendix_work", failing)
     assert docx_brief.render(seed_comparison) == brief_bytes
     assert len(forked) == 2
+
+
+def test_set_up_ahead_gives_the_same_briefing_and_table(seed_comparison, epoch):
+    """A writer's set-up made from the documents before the comparison is done (prepare,
+    the CLI's compare(meanwhile=…)) gives the same bytes as made after, and fixes the
+    language (auto or given)."""
+    from diffreport.writers import docx_table
+
+    c = seed_comparison
+    for lang in ("auto", "en"):
+        ready = docx_brief.prepare(c.old, c.new, lang)
+        assert ready.lang == ("zh" if lang == "auto" else "en")
+        assert docx_brief.render(c, lang=lang, ready=ready) == docx_brief.render(c, lang=lang)
+        ready = docx_table.prepare(c.old, c.new, lang)
+        assert docx_table.render(c, lang=lang, ready=ready) == docx_table.render(c, lang=lang)

@@ -82,30 +82,32 @@ def test_json_written_in_slices_is_the_same_bytes(monkeypatch):
 
 
 def test_nodes_encoded_while_waiting_are_the_same_json(monkeypatch):
-    """The nodes' JSON that compare(encode_nodes=True) encodes while it waits for its side
-    work (Comparison.node_parts) is written as it is: the pieces joined are json.dumps's
-    bytes, as without them, whatever the slice; nodes orjson cannot write (a lone surrogate)
-    give no parts, and the report is then encoded as before."""
+    """The nodes' JSON that the CLI encodes while compare() waits for its side work
+    (compare(meanwhile=nodes_json_parts), kept as Comparison.prepared) is written as it is:
+    the pieces joined are json.dumps's bytes, as without them, whatever the slice; nodes
+    orjson cannot write (a lone surrogate) give no parts, and the report is then encoded as
+    before."""
     from diffreport import result
-    from diffreport.model import Node
-    from diffreport.result import node_json_parts
+    from diffreport.model import Document, Node
+    from diffreport.result import node_json_parts, nodes_json_parts
 
     pair = law_pairs()[0]
-    ahead, plain = compare(*pair, encode_nodes=True), compare(*pair)
-    assert ahead.node_parts is not None and plain.node_parts is None
-    assert "json nodes" in ahead.timings and "json nodes" not in plain.timings
+    ahead, plain = compare(*pair, meanwhile=nodes_json_parts), compare(*pair)
+    assert ahead.prepared is not None and plain.prepared is None
+    assert "meanwhile" in ahead.timings and "meanwhile" not in plain.timings
     expected = json.dumps(plain.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
     for size in (1, 7, 100_000):
         monkeypatch.setattr(result, "JSON_SLICE", size)
-        assert b"".join(ahead.to_json_parts()) == expected
+        assert b"".join(ahead.to_json_parts(ahead.prepared)) == expected
         assert b"".join(plain.to_json_parts()) == expected
     # The parts are used as encoded, not encoded again (a node changed since is not seen).
     ahead.old.nodes[0].text += "。"
-    assert b"".join(ahead.to_json_parts()) == expected
-    ahead.node_parts = None
+    assert b"".join(ahead.to_json_parts(ahead.prepared)) == expected
     assert b"".join(ahead.to_json_parts()) != expected
     assert node_json_parts([Node("b1", "block", "\ud800")]) is None
     assert node_json_parts([]) == [b"[]"]
+    lone = Document([Node("b1", "block", "\ud800")])
+    assert nodes_json_parts(lone, plain.new) is None and nodes_json_parts(plain.old, lone) is None
 
 
 def test_summary_counts_each_levels_statuses_as_counted_level_by_level(seed_comparison):

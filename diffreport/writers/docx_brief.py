@@ -13,6 +13,7 @@ from contextlib import nullcontext
 from pathlib import PurePath
 
 from .. import __version__, edits
+from ..model import Document
 from ..report import (
     SUMMARY_STATUSES,
     BlockFact,
@@ -46,7 +47,7 @@ from .ooxml import (
     tracked_parts,
     xml_safe,
 )
-from .templates import empty_document, wording
+from .templates import Setup, empty_document, setup, wording
 
 CHANGE_STYLE = {
     "raised": "Change Raised",
@@ -93,11 +94,11 @@ class Briefing:
     """The briefing of one comparison: its facts (:meth:`judge`), then its package
     (:meth:`write`); :func:`render` runs both."""
 
-    def __init__(self, c: Comparison, lang: str):
+    def __init__(self, c: Comparison, ready: Setup):
         self.c = c
-        self.lang = lang
+        self.lang = ready.lang
         self.when = generation_time()
-        self.doc = empty_document()
+        self.doc = ready.doc
         self.revisions = Revisions(self.doc, when=self.when, comments_as_text=True)
         self.tables = TextTables(self.doc)
         # The body is written as XML text (python-docx builds an element per paragraph and
@@ -552,6 +553,15 @@ def _section_style(status: str) -> str:
     return {"unchanged": "unchanged", "new": "new", "dropped": "dropped"}.get(status, "reworded")
 
 
-def render(c: Comparison, lang: str = "auto") -> bytes:
-    """The briefing as .docx bytes; ``lang`` is zh, en or auto (from the documents' script)."""
-    return Briefing(c, detect_language(c) if lang == "auto" else lang).render()
+def prepare(old: Document, new: Document, lang: str = "auto") -> Setup:
+    """The briefing's set-up from the two documents alone (:func:`templates.setup`), for
+    ``compare(meanwhile=…)``: made while the comparison waits for its side work."""
+    return setup(old, new, lang, "brief")
+
+
+def render(c: Comparison, lang: str = "auto", ready: Setup | None = None) -> bytes:
+    """The briefing as .docx bytes; ``lang`` is zh, en or auto (from the documents' script);
+    ``ready``: the set-up made beforehand (:func:`prepare`), whose language it is."""
+    if ready is None:
+        ready = Setup(detect_language(c) if lang == "auto" else lang, empty_document())
+    return Briefing(c, ready).render()

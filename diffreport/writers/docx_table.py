@@ -15,6 +15,7 @@ from docx.oxml.ns import nsdecls, qn
 
 from .. import __version__
 from ..errors import printable
+from ..model import Document
 from ..report import detect_language
 from ..result import Comparison
 from ..sidebyside import Cell, Row, document_date, rows
@@ -26,7 +27,7 @@ from .ooxml import (
     set_core_properties,
     xml_attr,
 )
-from .templates import empty_document, wording
+from .templates import Setup, empty_document, setup, wording
 
 # Landscape A4; the margins of GB/T 9704 turned with the page (binding edge on the left).
 PAGE_MM = (297, 210)
@@ -47,16 +48,16 @@ def _twips(mm: float) -> str:
 
 
 class _Table:
-    def __init__(self, c: Comparison, lang: str, level: str, changed_only: bool) -> None:
+    def __init__(self, c: Comparison, ready: Setup, level: str, changed_only: bool) -> None:
         self.c = c
-        self.lang = lang
+        self.lang = lang = ready.lang
         self.changed_only = changed_only
         self.words = wording(lang, "sidebyside")
         self.labels = self.words.labels
         self.genre = c.new.genre if c.new.genre == c.old.genre else "generic"
         self.rows = rows(c, level, changed_only)
         self.when = generation_time()
-        self.doc = empty_document()
+        self.doc = ready.doc
         self.body = body = self.doc.element.body
         self.sect_pr = body.find(qn("w:sectPr"))
         self._ids = {s.name: s.style_id for s in self.doc.styles}
@@ -265,11 +266,23 @@ class _Table:
             tables.close()
 
 
+def prepare(old: Document, new: Document, lang: str = "auto") -> Setup:
+    """The 对照表's set-up from the two documents alone (:func:`templates.setup`), for
+    ``compare(meanwhile=…)``: made while the comparison waits for its side work."""
+    return setup(old, new, lang, "sidebyside")
+
+
 def render(
-    c: Comparison, lang: str = "auto", level: str = "block", changed_only: bool = False
+    c: Comparison,
+    lang: str = "auto",
+    level: str = "block",
+    changed_only: bool = False,
+    ready: Setup | None = None,
 ) -> bytes:
     """The 对照表 as .docx bytes; ``lang`` zh, en or auto (from the documents' script),
     ``level`` block or sentence (one row per block or per sentence alignment),
-    ``changed_only`` folds runs of unchanged units into one row each."""
-    lang = detect_language(c) if lang == "auto" else lang
-    return _Table(c, lang, level, changed_only).render()
+    ``changed_only`` folds runs of unchanged units into one row each; ``ready``: the set-up
+    made beforehand (:func:`prepare`), whose language it is."""
+    if ready is None:
+        ready = Setup(detect_language(c) if lang == "auto" else lang, empty_document())
+    return _Table(c, ready, level, changed_only).render()

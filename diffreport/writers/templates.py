@@ -5,10 +5,12 @@ the wheel), else in ``templates/`` of a source checkout."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import OutputError
+from ..model import Document
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The wheel maps the repository's templates/ into the package; a checkout has it beside it.
@@ -43,6 +45,26 @@ def empty_document():
         if child.tag in (qn("w:p"), qn("w:tbl")):
             body.remove(child)
     return doc
+
+
+@dataclass(slots=True)
+class Setup:
+    """A Word writer's set-up, made from the two documents before their comparison is done
+    (``compare(meanwhile=…)``, while it waits for its side work): the language, its
+    wording loaded, and an empty document (:func:`empty_document`)."""
+
+    lang: str
+    doc: object
+
+
+def setup(old: Document, new: Document, lang: str, name: str) -> Setup:
+    """The set-up of the writer whose wording is ``name`` (:func:`wording`); ``lang`` zh,
+    en or auto (from the documents' script)."""
+    from ..report import documents_language
+
+    lang = documents_language(old, new) if lang == "auto" else lang
+    wording(lang, name)  # (loaded once: the writer asks for it again)
+    return Setup(lang, empty_document())
 
 
 def _compiled_cache():
