@@ -259,18 +259,17 @@ class Classifier:
     def _in_place(pairing: Pairing) -> Alignment:
         """The alignment of a pairing of one unit with its same text, in place (most pairs
         of a revision: same unit, same label): nothing to weigh (no evidence, diff, places or
-        label change). Made with its fields in order (tens of thousands of calls)."""
-        old_ids, new_ids = pairing.old, pairing.new
-        shares = pairing.shares
+        label change). Made with its fields in order (tens of thousands of calls), holding
+        the pairing's own lists and shares (:meth:`__call__`)."""
         return Alignment(
             pairing.level,
             "unchanged",
-            [old_ids[0]],
-            [new_ids[0]],
+            pairing.old,
+            pairing.new,
             pairing.score,
             False,
             None,
-            dict(shares) if shares else {},
+            pairing.shares,
             None,
             None,
             False,
@@ -300,11 +299,11 @@ class Classifier:
         alignment = Alignment(
             level=pairing.level,
             status=status,
-            old=list(old_ids),
-            new=list(new_ids),
+            old=old_ids,
+            new=new_ids,
             score=pairing.score if status not in ("new", "dropped") else None,
             moved=pairing.moved,
-            shares=dict(pairing.shares),
+            shares=pairing.shares,
             confidence=pairing.confidence if old_ids and new_ids else None,
         )
         if pairing.moved and old_ids and new_ids:
