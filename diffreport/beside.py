@@ -16,14 +16,12 @@ from contextlib import contextmanager
 from typing import Protocol, cast
 
 from .classify import Classifier
-from .figures import extract_targets
 from .model import LEVELS, Document
 from .order import level_positions
 from .result import Alignment, Pairing, Target, TargetChange
 from .sidecar import ASK, Staged, can_fork
 from .sides import WordsAhead, ahead_chunks, take_words_ahead, texts_looked_up, words_ahead
 from .similarity import Vocabulary, rarity
-from .targets import compare_targets, paired_units
 from .terms import TermUse, full_texts, shift_alignments, shift_level_needed, term_shifts, term_uses
 from .tokens import forget_words, segmenter
 
@@ -124,6 +122,8 @@ class InProcess:
         return [classify(pairs[lv][k]) for lv in LEVELS for k in orders[lv]]
 
     def targets(self, alignments: list[Alignment]) -> list[TargetChange]:
+        from .targets import compare_targets  # (see _side_facts)
+
         return compare_targets(self.old, self.new, alignments)
 
     def term_shifts(self, alignments: list[Alignment]) -> dict[str, list]:
@@ -221,6 +221,8 @@ def _beside(
     del weights
     forget_words()  # (sent: their memory serves the side facts)
     figures, uses, texts = _side_facts(old, new)
+    from .targets import compare_targets, paired_units  # (see _side_facts)
+
     forget_words()  # (their caches' memory serves what follows: this process adds to the peak)
     ids = cast(dict[str, tuple[list[list[str]], list[list[str]]]], (yield ASK))
     pairs = {
@@ -278,5 +280,9 @@ _SideFacts = tuple[tuple[list[Target], list[Target]], dict[str, TermUse], tuple[
 
 
 def _side_facts(old: Document, new: Document) -> _SideFacts:
+    # (the figures' modules imported only where they are read: in the child, or here without
+    # one; ~16 ms of a cold run's imports, most of it compiling their patterns)
+    from .figures import extract_targets
+
     texts = full_texts(old, new)
     return (extract_targets(old), extract_targets(new)), term_uses(old, new, texts), texts

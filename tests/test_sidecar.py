@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from diffreport import beside, sidecar, sides
+from diffreport import beside, sidecar, sides, targets
 from diffreport.compare import compare
 from diffreport.sidecar import ASK, Staged, can_fork
 
@@ -350,7 +350,7 @@ def test_a_comparison_is_the_same_when_the_child_fails_after_it_was_told(monkeyp
     old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
-    parent, real = os.getpid(), beside.compare_targets
+    parent, real = os.getpid(), targets.compare_targets
     here = []
 
     def fails_in_a_child(*args, **kwargs):
@@ -359,7 +359,7 @@ def test_a_comparison_is_the_same_when_the_child_fails_after_it_was_told(monkeyp
         here.append(kwargs.get("pairs") is not None)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(beside, "compare_targets", fails_in_a_child)
+    monkeypatch.setattr(targets, "compare_targets", fails_in_a_child)
     before = _children()
     assert compare(old, new).to_json() == alone.to_json()
     assert here == [True]  # (found here, from the units the child was told)
