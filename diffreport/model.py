@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Literal
 
 Kind = Literal["section", "block", "sentence", "clause"]
@@ -142,8 +143,14 @@ class Document:
 
     def part(self, front: bool) -> Document:
         """The front matter (``front``) or the body as a document of its own, same ids."""
-        nodes = [n for n in self.nodes if (n.role == "front") == front]
-        others = [n for n in self.nodes if (n.role == "front") != front]
+        roles = list(map(_ROLE, self.nodes))  # (one pass over the nodes, in C)
+        count = roles.count("front")
+        if roles[:count].count("front") == count:  # the front matter first, as parse puts it
+            head, tail = self.nodes[:count], self.nodes[count:]
+            nodes, others = (head, tail) if front else (tail, head)
+        else:
+            nodes = [n for n in self.nodes if (n.role == "front") == front]
+            others = [n for n in self.nodes if (n.role == "front") != front]
         if len(others) > len(nodes) or not nodes:
             return Document(nodes=nodes, title=self.title, path=self.path, genre=self.genre)
 
@@ -176,6 +183,9 @@ class Document:
             if n.kind in ("section", "block"):
                 lines.append(n.text)
         return "\n".join(lines)
+
+
+_ROLE = attrgetter("role")
 
 
 def _narrowed(index: dict, keys: set, kept: Callable[[Node], bool]) -> dict:

@@ -244,3 +244,21 @@ def test_a_documents_part_answers_as_a_document_of_its_own_nodes():
             assert all(part.node(n.id) is n for n in part.nodes)
             checked += bool(part.nodes) and len(part.nodes) < len(doc.nodes)
     assert checked >= 8  # parts that are neither empty nor the whole document
+
+
+def test_a_part_holds_the_nodes_of_its_role_wherever_they_stand():
+    # Document.part cuts the front matter off the nodes where it comes first (as parse puts
+    # it) and filters them otherwise: either way, the nodes of the role asked for, in order.
+    from diffreport.compare import load
+    from diffreport.model import Document
+
+    doc = load(law_pairs()[0][0])
+    front = [n for n in doc.nodes if n.role == "front"]
+    assert front and doc.nodes[: len(front)] == front  # (the cut)
+    body = doc.nodes[len(front) :]
+    orders = [doc.nodes, body + front, body[:3] + front + body[3:], front[:1] + body + front[1:]]
+    for nodes in orders:
+        mixed = Document(nodes=list(nodes), title=doc.title, genre=doc.genre)
+        for role in (True, False):
+            wanted = [n for n in nodes if (n.role == "front") == role]
+            assert mixed.part(front=role).nodes == wanted
