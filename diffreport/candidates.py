@@ -82,20 +82,7 @@ def candidate_pairs(
     pair among those that may compete do not look up at all (unrelated text: nearly all)."""
     if not old or not new:
         return np.zeros((0, 2), dtype=np.int64)
-    # Each unit's wording read once (tens of thousands of profiles, all over memory).
-    words_o, words_n = list(map(_ORDERED, old)), list(map(_ORDERED, new))
-    unit_o, code_o = _distinct_words(words_o)
-    unit_n, code_n = _distinct_words(words_n)
-    codes, ids = _dense_ids(np.concatenate((code_o, code_n)))
-    id_o, id_n = ids[: len(code_o)], ids[len(code_o) :]
-    df = np.bincount(ids, minlength=len(codes))  # in how many units of both sides
-    # Rarest first (ties: by code, not by hash), as one rank per word.
-    rank = np.empty(len(codes), dtype=np.int64)
-    rank[np.lexsort((codes, df))] = np.arange(len(codes))
-    # 1 / log(1 + df) as math.log gives it (numpy's log may differ in the last bit).
-    weight = np.zeros(int(df.max()) + 1)
-    held = distinct_sorted(df[df > 0])  # (only the counts that occur: a few hundred)
-    weight[held] = [1.0 / math.log(1.0 + d) for d in held.tolist()]
+    words_o, words_n, unit_o, id_o, unit_n, id_n, codes, rank, weight = _setup(old, new)
     reach_o = reach_n = None
     if must_share is not None:
         wanted = np.isin(codes, must_share)
@@ -126,14 +113,85 @@ def candidate_pairs(
         reach_o = (by_new % len(old), by_new // len(old))
         reach_n = (cols_n, rows_n)
     same = _same_wording(words_o, words_n)
-    found = [_lookups(words_o, unit_o, id_o, unit_n, id_n, len(new), rank, weight[df], reach_o)]
-    flipped = _lookups(words_n, unit_n, id_n, unit_o, id_o, len(old), rank, weight[df], reach_n)
+    found = [_lookups(words_o, unit_o, id_o, unit_n, id_n, len(new), rank, weight, reach_o)]
+    flipped = _lookups(words_n, unit_n, id_n, unit_o, id_o, len(old), rank, weight, reach_n)
     found.append(flipped[:, ::-1])
     keys = np.concatenate([f[:, 0] * len(new) + f[:, 1] for f in found])
     if must_share is not None and floor > 0.0:  # (close: sorted)
         keys = keys[in_sorted(keys, close)]
     keys = distinct_sorted(np.concatenate((same[:, 0] * len(new) + same[:, 1], keys)))
-    return np.stack((keys // len(new), keys % len(new)), axis=1)
+    return _rows(keys, len(new))
+
+
+class CandidateSearch:
+    """:func:`candidate_pairs`' search (without ``must_share``) a side at a time: the pairs
+    one side's units find, all of them or only some. Each unit's lookup is its own: the
+    pairs a unit finds are those it finds in the whole search, their union candidate_pairs'.
+    """
+
+    def __init__(self, old: list[Profile], new: list[Profile]) -> None:
+        self.n_old, self.n_new = len(old), len(new)
+        self._setup = _setup(old, new) if old and new else None
+
+    def found_by_old(
+        self, looks: np.ndarray | None = None, toward: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The pairs the old units find (their lookups, and the units of the same wording),
+        as sorted (old index, new index) rows. With ``looks`` (a mask of the old units) and
+        ``toward`` (of the new units), only the units of ``looks`` look up, and those with
+        a key some unit of ``toward`` holds: a pair of neither holds none of ``toward``."""
+        return self._found(False, looks, toward)
+
+    def found_by_new(
+        self, looks: np.ndarray | None = None, toward: np.ndarray | None = None
+    ) -> np.ndarray:
+        """:meth:`found_by_old` from the new side (``looks``: of the new units, ``toward``:
+        of the old ones)."""
+        return self._found(True, looks, toward)
+
+    def _found(self, flip: bool, looks: np.ndarray | None, toward: np.ndarray | None) -> np.ndarray:
+        if self._setup is None:
+            return np.zeros((0, 2), dtype=np.int64)
+        words_o, words_n, unit_o, id_o, unit_n, id_n, _, rank, weight = self._setup
+        only = None if looks is None or toward is None else (looks, toward)
+        same = _same_wording(words_o, words_n)
+        if flip:
+            found = _lookups(
+                words_n, unit_n, id_n, unit_o, id_o, self.n_old, rank, weight, only=only
+            )
+            found = found[:, ::-1]
+        else:
+            found = _lookups(
+                words_o, unit_o, id_o, unit_n, id_n, self.n_new, rank, weight, only=only
+            )
+        keys = np.concatenate([f[:, 0] * self.n_new + f[:, 1] for f in (same, found)])
+        return _rows(distinct_sorted(keys), self.n_new)
+
+
+def _rows(keys: np.ndarray, n_new: int) -> np.ndarray:
+    """Pair keys (old index × ``n_new`` + new index) as (old index, new index) rows."""
+    return np.stack((keys // n_new, keys % n_new), axis=1)
+
+
+def _setup(old: list[Profile], new: list[Profile]) -> tuple:
+    """What both sides' lookups read: (the old wordings, the new ones, the old side's
+    distinct words as (unit, word id) rows, the new side's, each word id's code, its rank
+    (rarest first), its weight)."""
+    # Each unit's wording read once (tens of thousands of profiles, all over memory).
+    words_o, words_n = list(map(_ORDERED, old)), list(map(_ORDERED, new))
+    unit_o, code_o = _distinct_words(words_o)
+    unit_n, code_n = _distinct_words(words_n)
+    codes, ids = _dense_ids(np.concatenate((code_o, code_n)))
+    id_o, id_n = ids[: len(code_o)], ids[len(code_o) :]
+    df = np.bincount(ids, minlength=len(codes))  # in how many units of both sides
+    # Rarest first (ties: by code, not by hash), as one rank per word.
+    rank = np.empty(len(codes), dtype=np.int64)
+    rank[np.lexsort((codes, df))] = np.arange(len(codes))
+    # 1 / log(1 + df) as math.log gives it (numpy's log may differ in the last bit).
+    weight = np.zeros(int(df.max()) + 1)
+    held = distinct_sorted(df[df > 0])  # (only the counts that occur: a few hundred)
+    weight[held] = [1.0 / math.log(1.0 + d) for d in held.tolist()]
+    return words_o, words_n, unit_o, id_o, unit_n, id_n, codes, rank, weight[df]
 
 
 def _lengths(wordings: list[str]) -> np.ndarray:
@@ -212,6 +270,7 @@ def _lookups(
     rank: np.ndarray,
     weight: np.ndarray,
     reach: tuple[np.ndarray, np.ndarray] | None = None,
+    only: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """(a index, b index) for each a unit (side a's units given by their ``wordings``) and the
     :data:`CANDIDATES` b units sharing most (rarity-weighted) of its :data:`KEY_WORDS` rarest
@@ -219,7 +278,9 @@ def _lookups(
     goes to the b unit met first (keys rarest first, each key's units in order). Units with
     the same wording get the same candidates: each wording is looked up once. With
     ``reach`` (a units, b units), only those pairs compete: their votes are counted pair by
-    pair, no posting list is walked."""
+    pair, no posting list is walked. With ``only`` (a mask of the a units, one of the b
+    units), only the a units of the first look up, and those with a voting key a b unit of
+    the second holds (each unit's candidates hold one of its keys)."""
     df_b = np.bincount(id_b, minlength=len(rank))
     # One lookup per wording (long documents repeat clauses); with ``reach``, per unit: the
     # pairs that may compete are a caller's, not the wording's.
@@ -250,6 +311,15 @@ def _lookups(
     # A key held by too many units votes for none of them.
     votes_ok = df_b[word] <= np.maximum(CANDIDATES, VOTES_PER_KEY * n_keys) * CROWDED
     unit, word, pos = unit[votes_ok], word[votes_ok], pos[votes_ok]
+    if only is not None:
+        looks, toward = only
+        toward_words = np.zeros(len(rank), dtype=bool)
+        toward_words[id_b[toward[unit_b]]] = True
+        looking = np.zeros(len(wordings), dtype=bool)
+        looking[rep[looks]] = True  # (a unit looks up as its wording's first)
+        looking[unit[toward_words[word]]] = True
+        mine = looking[unit]
+        unit, word, pos = unit[mine], word[mine], pos[mine]
     if reach is not None:
         g_unit, g_hit, votes, met = _pair_votes(
             reach, is_rep, unit, word, pos, unit_b, id_b, n_b, len(rank), weight

@@ -133,30 +133,18 @@ def test_a_remainder_counts_a_part_as_counters_do(size):
             assert Remainder(a, b).among(Profile(part)) == set(held)
 
 
-@pytest.mark.parametrize(
-    ("old_name", "new_name"),
-    [
-        ("nankai-2024-plan.txt", "nankai-2025-plan.txt"),
-        ("nankai-2024-review-2025-outlook.txt", "nankai-2025-plan.txt"),
-        ("nankai-2024-district-news.txt", "nankai-2021-government-work-report.txt"),
-    ],
-)
-def test_block_confidences_are_those_of_every_runner_up_scored(old_name, new_name):
-    """Runner-ups are scored only as far as the pairings of their units need (a floor per
-    pair): each block pairing's confidence is the one from its best runner-up among all its
-    units' candidates, each scored in full."""
+def _confidences_against_every_runner_up(old, new):
+    """Align and rate ``old`` and ``new`` (documents); for each block pairing rated from its
+    runner-up, (its confidence, the one from its best runner-up among all its units'
+    candidates, each scored in full, margin below DECISIVE_MARGIN)."""
     import math
-    from pathlib import Path
 
     from diffreport import articles
     from diffreport.align import Aligner
     from diffreport.candidates import candidate_pairs
-    from diffreport.compare import load
     from diffreport.rating import rate
     from diffreport.similarity import similarity
 
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
-    old, new = load(seeds / old_name), load(seeds / new_name)
     aligner = Aligner(old.part(front=False), new.part(front=False))
     pairs = aligner.run()
     blocks = [p for p in pairs["block"] if p.old and p.new and (p.score or 0.0) < articles.SURE]
@@ -171,11 +159,86 @@ def test_block_confidences_are_those_of_every_runner_up_scored(old_name, new_nam
     found = {(rows[i], j) for i, j in candidate_pairs([prof_o[i] for i in rows], prof_n).tolist()}
     found |= {(i, cols[j]) for i, j in candidate_pairs(prof_o, [prof_n[j] for j in cols]).tolist()}
     score = {(i, j): similarity(prof_o[i], prof_n[j]) for i, j in found}
-    decided = 0
+    out = []
     for p in blocks:
         a, b = oi[p.old[0]], ni[p.new[0]]
         runner = max([s for (i, j), s in score.items() if (i == a) != (j == b)], default=0.0)
         margin = p.score / runner if runner > 0 else math.inf
-        assert p.confidence == articles.confidence(p.score, margin)
-        decided += margin < articles.DECISIVE_MARGIN
+        out.append((p.confidence, articles.confidence(p.score, margin), margin))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("old_name", "new_name"),
+    [
+        ("nankai-2024-plan.txt", "nankai-2025-plan.txt"),
+        ("nankai-2024-review-2025-outlook.txt", "nankai-2025-plan.txt"),
+        ("nankai-2024-district-news.txt", "nankai-2021-government-work-report.txt"),
+    ],
+)
+def test_block_confidences_are_those_of_every_runner_up_scored(old_name, new_name):
+    """Runner-ups are scored only as far as the pairings of their units need (a floor per
+    pair, and a pairing made `low` by its units' own candidates is not scored further): each
+    block pairing's confidence is the one from its best runner-up among all its units'
+    candidates, each scored in full."""
+    from pathlib import Path
+
+    from diffreport import articles
+    from diffreport.compare import load
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    rated = _confidences_against_every_runner_up(load(seeds / old_name), load(seeds / new_name))
+    assert [got for got, _, _ in rated] == [want for _, want, _ in rated]
+    decided = sum(margin < articles.DECISIVE_MARGIN for _, _, margin in rated)
     assert decided >= 2  # runner-ups that decide
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_block_confidences_whichever_candidates_are_scored_first(seed, monkeypatch):
+    """A pairing is settled `low` from the candidates scored first, the others' found and
+    scored only for the pairings still open: whichever candidates come first (here a random
+    twentieth of all, not the units' own lookups), each confidence is the one from all its
+    runner-ups scored in full (documents of blocks drawn from a few words: many weak
+    pairings, many candidates)."""
+    import random
+
+    import numpy as np
+
+    from diffreport import rating
+    from diffreport.compare import load
+
+    rng = random.Random(seed)
+    words = (
+        "长江 采砂 河道 许可证 管理 单位 个人 天津港 集团 航线 规划 建设 推进 发展 改革"
+        " 服务 保障 完善 加强 实施 项目 资金 企业 市场 社区 学校 医疗 交通 环境 安全"
+    ).split()
+
+    def document():
+        blocks = [
+            "".join(rng.choices(words[: rng.randint(8, len(words))], k=rng.randint(4, 14)))
+            for _ in range(rng.randint(20, 60))
+        ]
+        return load("第一章 总则\n\n" + "。\n\n".join(blocks) + "。\n")
+
+    pick = np.random.default_rng(seed)
+
+    class TwentiethFirst(rating.CandidateSearch):
+        """A random twentieth of the whole search's pairs when all units' are asked for;
+        the search's own when only some units' are."""
+
+        def twentieth(self) -> np.ndarray:
+            found = np.unique(
+                np.concatenate((super().found_by_old(), super().found_by_new())), axis=0
+            )
+            return found[pick.random(len(found)) < 0.05]
+
+        def found_by_old(self, looks=None, toward=None):
+            return self.twentieth() if looks is None else super().found_by_old(looks, toward)
+
+        def found_by_new(self, looks=None, toward=None):
+            return self.twentieth() if looks is None else super().found_by_new(looks, toward)
+
+    monkeypatch.setattr(rating, "CandidateSearch", TwentiethFirst)
+    rated = _confidences_against_every_runner_up(document(), document())
+    assert [got for got, _, _ in rated] == [want for _, want, _ in rated]
+    assert "low" in {want for _, want, _ in rated}

@@ -49,10 +49,11 @@ def test_assign_sparse_agrees_with_the_dense_solver():
     assert sorted(assign_sparse(edges, 3)) == sorted(assign(dense, 0.01))
 
 
-def _lookup_one_by_one(old, new, keep=None):
+def _lookup_one_by_one(old, new, keep=None, halves=False):
     """The candidate search written unit by unit (as it was before it ran in numpy): the
     reference the vectorised search must equal exactly. ``keep(i, j)``: the pairs that may
-    compete (all when None)."""
+    compete (all when None). With ``halves``, the pairs old's units find and those new's
+    units find (each with the units of the same wording), apart."""
     import math
     from collections import Counter, defaultdict
     from itertools import chain
@@ -71,6 +72,7 @@ def _lookup_one_by_one(old, new, keep=None):
     for i, p in enumerate(old):
         for j in same.get(p.ordered, ())[:CANDIDATES]:
             out.add((i, j))
+    found = {False: set(out), True: set(out)}
     for a_sets, b_sets, flip in ((old_sets, new_sets, False), (new_sets, old_sets, True)):
         postings = defaultdict(list)
         for j, s in enumerate(b_sets):
@@ -86,7 +88,8 @@ def _lookup_one_by_one(old, new, keep=None):
                             votes[j] += 1.0 / math.log(1.0 + df[c])
             for j in sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES]:
                 out.add((j, i) if flip else (i, j))
-    return out
+                found[flip].add((j, i) if flip else (i, j))
+    return (found[False], found[True]) if halves else out
 
 
 def _random_units(seed: int):
@@ -118,6 +121,48 @@ def test_candidates_equal_the_unit_by_unit_search(seed):
     ones), with repeated and empty wordings and ties: the same pairs as the reference."""
     *_, old, new = _random_units(seed)
     assert candidates(old, new) == _lookup_one_by_one(old, new)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_candidate_search_by_side_is_each_sides_lookups(seed):
+    """CandidateSearch: the pairs old's units find and those new's units find, each as the
+    unit-by-unit search finds them (the same wording in both), their union the candidates."""
+    from diffreport.candidates import CandidateSearch
+
+    *_, old, new = _random_units(seed)
+    search = CandidateSearch(old, new)
+    by_old, by_new = search.found_by_old(), search.found_by_new()
+    want_old, want_new = _lookup_one_by_one(old, new, halves=True)
+    assert by_old.tolist() == sorted(map(list, want_old))
+    assert by_new.tolist() == sorted(map(list, want_new))
+    assert want_old | want_new == candidates(old, new)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("share", [0.02, 0.2])
+def test_candidate_search_of_some_units_finds_all_their_pairs(seed, share):
+    """Asked for the pairs of some units only (those of ``looks`` on the side looking up,
+    or of ``toward`` on the other), the search finds all of them, as the whole search does,
+    and no pair the whole search lacks (units whose keys no unit of ``toward`` holds need
+    not look up)."""
+    from diffreport.candidates import CandidateSearch
+
+    rng, *_, old, new = _random_units(seed)
+    search = CandidateSearch(old, new)
+    looks_o = np.array([rng.random() < share for _ in old])
+    looks_n = np.array([rng.random() < share for _ in new])
+    looks_o[-3:] = True  # (wordings repeated: their first units look up for them)
+    for side, whole, some, mine, theirs in (
+        ("old", search.found_by_old(), search.found_by_old(looks_o, looks_n), 0, 1),
+        ("new", search.found_by_new(), search.found_by_new(looks_n, looks_o), 1, 0),
+    ):
+        looks, toward = (looks_o, looks_n) if side == "old" else (looks_n, looks_o)
+        whole, some = set(map(tuple, whole.tolist())), set(map(tuple, some.tolist()))
+        assert some <= whole
+        wanted = {p for p in whole if looks[p[mine]] or toward[p[theirs]]}
+        assert wanted <= some
+        assert wanted
+        assert share > 0.1 or len(some) < len(whole)  # (few asked for: fewer found)
 
 
 @pytest.mark.parametrize("seed", range(6))
