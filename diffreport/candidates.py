@@ -125,45 +125,33 @@ def candidate_pairs(
 
 class CandidateSearch:
     """:func:`candidate_pairs`' search (without ``must_share``) a side at a time: the pairs
-    one side's units find, all of them or only some. Each unit's lookup is its own: the
-    pairs a unit finds are those it finds in the whole search, their union candidate_pairs'.
-    """
+    one side's units find. Each unit's lookup is its own: the pairs a unit finds are those
+    it finds in the whole search, the two sides' union candidate_pairs'."""
 
     def __init__(self, old: list[Profile], new: list[Profile]) -> None:
         self.n_old, self.n_new = len(old), len(new)
         self._setup = _setup(old, new) if old and new else None
 
-    def found_by_old(
-        self, looks: np.ndarray | None = None, toward: np.ndarray | None = None
-    ) -> np.ndarray:
+    def found_by_old(self) -> np.ndarray:
         """The pairs the old units find (their lookups, and the units of the same wording),
-        as sorted (old index, new index) rows. With ``looks`` (a mask of the old units) and
-        ``toward`` (of the new units), only the units of ``looks`` look up, and those with
-        a key some unit of ``toward`` holds: a pair of neither holds none of ``toward``."""
-        return self._found(False, looks, toward)
+        as sorted (old index, new index) rows."""
+        return self._found(flip=False)
 
-    def found_by_new(
-        self, looks: np.ndarray | None = None, toward: np.ndarray | None = None
-    ) -> np.ndarray:
-        """:meth:`found_by_old` from the new side (``looks``: of the new units, ``toward``:
-        of the old ones)."""
-        return self._found(True, looks, toward)
+    def found_by_new(self) -> np.ndarray:
+        """The pairs the new units find (theirs, and the units of the same wording), as
+        sorted (old index, new index) rows."""
+        return self._found(flip=True)
 
-    def _found(self, flip: bool, looks: np.ndarray | None, toward: np.ndarray | None) -> np.ndarray:
+    def _found(self, flip: bool) -> np.ndarray:
         if self._setup is None:
             return np.zeros((0, 2), dtype=np.int64)
         words_o, words_n, unit_o, id_o, unit_n, id_n, _, rank, weight = self._setup
-        only = None if looks is None or toward is None else (looks, toward)
-        same = _same_wording(words_o, words_n)
         if flip:
-            found = _lookups(
-                words_n, unit_n, id_n, unit_o, id_o, self.n_old, rank, weight, only=only
-            )
+            found = _lookups(words_n, unit_n, id_n, unit_o, id_o, self.n_old, rank, weight)
             found = found[:, ::-1]
         else:
-            found = _lookups(
-                words_o, unit_o, id_o, unit_n, id_n, self.n_new, rank, weight, only=only
-            )
+            found = _lookups(words_o, unit_o, id_o, unit_n, id_n, self.n_new, rank, weight)
+        same = _same_wording(words_o, words_n)
         keys = np.concatenate([f[:, 0] * self.n_new + f[:, 1] for f in (same, found)])
         return _rows(distinct_sorted(keys), self.n_new)
 
@@ -270,7 +258,6 @@ def _lookups(
     rank: np.ndarray,
     weight: np.ndarray,
     reach: tuple[np.ndarray, np.ndarray] | None = None,
-    only: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """(a index, b index) for each a unit (side a's units given by their ``wordings``) and the
     :data:`CANDIDATES` b units sharing most (rarity-weighted) of its :data:`KEY_WORDS` rarest
@@ -278,9 +265,7 @@ def _lookups(
     goes to the b unit met first (keys rarest first, each key's units in order). Units with
     the same wording get the same candidates: each wording is looked up once. With
     ``reach`` (a units, b units), only those pairs compete: their votes are counted pair by
-    pair, no posting list is walked. With ``only`` (a mask of the a units, one of the b
-    units), only the a units of the first look up, and those with a voting key a b unit of
-    the second holds (each unit's candidates hold one of its keys)."""
+    pair, no posting list is walked."""
     df_b = np.bincount(id_b, minlength=len(rank))
     # One lookup per wording (long documents repeat clauses); with ``reach``, per unit: the
     # pairs that may compete are a caller's, not the wording's.
@@ -311,15 +296,6 @@ def _lookups(
     # A key held by too many units votes for none of them.
     votes_ok = df_b[word] <= np.maximum(CANDIDATES, VOTES_PER_KEY * n_keys) * CROWDED
     unit, word, pos = unit[votes_ok], word[votes_ok], pos[votes_ok]
-    if only is not None:
-        looks, toward = only
-        toward_words = np.zeros(len(rank), dtype=bool)
-        toward_words[id_b[toward[unit_b]]] = True
-        looking = np.zeros(len(wordings), dtype=bool)
-        looking[rep[looks]] = True  # (a unit looks up as its wording's first)
-        looking[unit[toward_words[word]]] = True
-        mine = looking[unit]
-        unit, word, pos = unit[mine], word[mine], pos[mine]
     if reach is not None:
         g_unit, g_hit, votes, met = _pair_votes(
             reach, is_rep, unit, word, pos, unit_b, id_b, n_b, len(rank), weight

@@ -107,13 +107,11 @@ def _runner_ups(old: Side, new: Side, blocks: list[Pairing]) -> dict[int, float]
     low = np.array([_is_low(p, b) for p, b in zip(blocks, runner, strict=True)], dtype=bool)
     if not low.all():
         # The other candidates of the pairings not decided yet (a pair counts for the
-        # pairing of either of its units): only the lookups that may find one are made.
+        # pairing of either of its units).
         open_o, open_n = np.zeros(len(all_o), dtype=bool), np.zeros(len(all_n), dtype=bool)
         open_o[firsts_o[~low]] = True
         open_n[firsts_n[~low]] = True
-        rest = keys(
-            by_row.found_by_new(open_n, open_o[rows]), by_col.found_by_old(open_o, open_n[cols])
-        )
+        rest = keys(by_row.found_by_new(), by_col.found_by_old())
         rest = rest[~in_sorted(rest, own)]
         more = scored(rest[open_o[rest // len(all_n)] | open_n[rest % len(all_n)]])
         runner = best(*(np.concatenate(both) for both in zip(found, more, strict=True)))

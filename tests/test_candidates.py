@@ -139,33 +139,6 @@ def test_candidate_search_by_side_is_each_sides_lookups(seed):
 
 
 @pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("share", [0.02, 0.2])
-def test_candidate_search_of_some_units_finds_all_their_pairs(seed, share):
-    """Asked for the pairs of some units only (those of ``looks`` on the side looking up,
-    or of ``toward`` on the other), the search finds all of them, as the whole search does,
-    and no pair the whole search lacks (units whose keys no unit of ``toward`` holds need
-    not look up)."""
-    from diffreport.candidates import CandidateSearch
-
-    rng, *_, old, new = _random_units(seed)
-    search = CandidateSearch(old, new)
-    looks_o = np.array([rng.random() < share for _ in old])
-    looks_n = np.array([rng.random() < share for _ in new])
-    looks_o[-3:] = True  # (wordings repeated: their first units look up for them)
-    for side, whole, some, mine, theirs in (
-        ("old", search.found_by_old(), search.found_by_old(looks_o, looks_n), 0, 1),
-        ("new", search.found_by_new(), search.found_by_new(looks_n, looks_o), 1, 0),
-    ):
-        looks, toward = (looks_o, looks_n) if side == "old" else (looks_n, looks_o)
-        whole, some = set(map(tuple, whole.tolist())), set(map(tuple, some.tolist()))
-        assert some <= whole
-        wanted = {p for p in whole if looks[p[mine]] or toward[p[theirs]]}
-        assert wanted <= some
-        assert wanted
-        assert share > 0.1 or len(some) < len(whole)  # (few asked for: fewer found)
-
-
-@pytest.mark.parametrize("seed", range(6))
 def test_candidates_that_must_share_a_word_equal_the_unit_by_unit_search(seed):
     """With ``must_share`` and ``allowed``, only pairs sharing one of those words (or
     allowed) compete for a unit's places, ranked as without them: the reference restricted
