@@ -18,7 +18,14 @@ from typing import Protocol, cast
 from .classify import Classifier
 from .model import LEVELS, Document
 from .order import level_positions
-from .result import Alignment, Pairing, Target, TargetChange
+from .result import (
+    Alignment,
+    Pairing,
+    Target,
+    TargetChange,
+    alignment_from_values,
+    alignment_values,
+)
 from .sidecar import ASK, Staged, can_fork
 from .sides import WordsAhead, ahead_chunks, take_words_ahead, texts_looked_up, words_ahead
 from .similarity import Vocabulary, rarity
@@ -186,7 +193,7 @@ class Beside:
             orders = {}
         orders |= level_positions(pairs, old, new, tuple(lv for lv in found if lv not in orders))
         classified = {level: [found[level][k] for k in orders[level]] for level in found}
-        child.tell(shift_alignments(classified))
+        child.tell(list(map(alignment_values, shift_alignments(classified))))  # (marshal's)
         orders |= level_positions(pairs, old, new, tuple(lv for lv in LEVELS if lv not in orders))
         for level in LEVELS:
             if level not in classified:
@@ -234,7 +241,7 @@ def _beside(
     paired = paired_units(p for level in LEVELS for p in pairs[level])
     del pairs
     yield compare_targets(old, new, figures=figures, pairs=paired)
-    shown = cast(list[Alignment], (yield ASK))
+    shown = list(map(alignment_from_values, cast(list[tuple], (yield ASK))))
     yield term_shifts(old, new, shown, uses=uses, texts=texts)
 
 

@@ -13,7 +13,7 @@ import math
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any, Literal, get_args
 
@@ -106,6 +106,33 @@ class Alignment:
         if self.confidence is not None:
             out["confidence"] = self.confidence
         return out
+
+
+# An alignment's fields in order, as plain values (the evidence as a tuple of its three lists):
+# what marshal can send to another process, several times faster than pickle sends the
+# dataclasses (1,703 alignments at real-2m: ~22 ms pickled).
+_ALIGNMENT_FIELDS = attrgetter(*(f.name for f in fields(Alignment)))
+_EVIDENCE_AT = [f.name for f in fields(Alignment)].index("evidence")
+
+
+def alignment_values(alignment: Alignment) -> tuple:
+    """``alignment`` as plain values (:func:`alignment_from_values` makes it again)."""
+    values = _ALIGNMENT_FIELDS(alignment)
+    evidence = values[_EVIDENCE_AT]
+    if evidence is None:
+        return values
+    plain = (evidence.shared, evidence.added, evidence.removed)
+    return values[:_EVIDENCE_AT] + (plain,) + values[_EVIDENCE_AT + 1 :]
+
+
+def alignment_from_values(values: Sequence) -> Alignment:
+    """The alignment :func:`alignment_values` gave ``values`` of."""
+    evidence = values[_EVIDENCE_AT]
+    if evidence is None:
+        return Alignment(*values)
+    values = list(values)
+    values[_EVIDENCE_AT] = Evidence(*evidence)
+    return Alignment(*values)
 
 
 @dataclass(frozen=True, slots=True)

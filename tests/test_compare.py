@@ -187,3 +187,19 @@ def test_meanwhile_is_called_once_with_the_parsed_documents(workers):
     plain = compare(*pair, workers=workers)
     assert plain.prepared is None
     assert c.to_json() == plain.to_json()
+
+
+def test_an_alignment_is_the_same_after_its_plain_values_are_sent(seed_comparison):
+    # The side child is told the alignments the terms' shifts read as plain values (marshal,
+    # not pickle): every field comes back, evidence, diff, places and shares included.
+    import marshal
+
+    from diffreport.result import alignment_from_values, alignment_values
+
+    alignments = list(seed_comparison.alignments)
+    for old, new in law_pairs()[:3]:
+        alignments += compare(old, new, workers=1).alignments
+    sent = marshal.loads(marshal.dumps([alignment_values(a) for a in alignments]))
+    assert [alignment_from_values(v) for v in sent] == alignments
+    for field in ("evidence", "diff", "places", "shares", "old_label"):
+        assert any(getattr(a, field) for a in alignments), field  # (each kind of field seen)
