@@ -107,21 +107,24 @@ def node_profiles(
     several = doc.branching()  # (the nodes with more than one child)
     profiled, profile, children = vocab.profiled, vocab.profile, doc.children
     nodes = doc.nodes
-    order: Iterable[Node] = reversed(nodes) if ahead is None else _asking(nodes, ahead)
-    for node in order:
-        nid = node.id
-        if node.kind == "section":
-            codes = [vocab.encode(content_word_tuple(node.title or node.text))]
-            codes.extend([out[child.id].ordered for child in children(nid)])
-            out[nid] = Profile("".join(codes))
-            continue
-        if nid in several:  # (one child has the same words, or the node has its own text)
-            kids = children(nid)
-            if cut_at_punctuation(node.text, [k.text for k in kids]):
-                out[nid] = Profile("".join([out[k.id].ordered for k in kids]))
+    # (slices of nodes, each walked by a loop of its own: a generator yielding node by node
+    # cost ~70 ns a node, a tenth of the loop's work)
+    slices: Iterable[Iterable[Node]] = [reversed(nodes)] if ahead is None else _asking(nodes, ahead)
+    for part in slices:
+        for node in part:
+            nid = node.id
+            if node.kind == "section":
+                codes = [vocab.encode(content_word_tuple(node.title or node.text))]
+                codes.extend([out[child.id].ordered for child in children(nid)])
+                out[nid] = Profile("".join(codes))
                 continue
-        got = profiled.get(node.text)
-        out[nid] = got if got is not None else profile(node.text)
+            if nid in several:  # (one child has the same words, or the node has its own text)
+                kids = children(nid)
+                if cut_at_punctuation(node.text, [k.text for k in kids]):
+                    out[nid] = Profile("".join([out[k.id].ordered for k in kids]))
+                    continue
+            got = profiled.get(node.text)
+            out[nid] = got if got is not None else profile(node.text)
     return out
 
 
@@ -132,15 +135,16 @@ AHEAD_POLL = 500
 AHEAD_CHUNK = 1000
 
 
-def _asking(nodes: list[Node], ahead: Callable[[int], int]) -> Iterator[Node]:
-    """``nodes`` from the last to the first, ``ahead`` asked as :func:`node_profiles` says."""
+def _asking(nodes: list[Node], ahead: Callable[[int], int]) -> Iterator[Iterable[Node]]:
+    """``nodes`` from the last to the first, a slice at a time, ``ahead`` asked before each
+    as :func:`node_profiles` says."""
     end = len(nodes)
     while end > 0:
         if ahead(end) >= end:  # the words of all the nodes left are given
-            yield from reversed(nodes[:end])
+            yield reversed(nodes[:end])
             return
         start = max(0, end - AHEAD_POLL)
-        yield from reversed(nodes[start:end])
+        yield reversed(nodes[start:end])
         end = start
 
 
