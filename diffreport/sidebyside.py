@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .edits import Marks, Segment
 from .model import LEVELS, Document, Node
@@ -161,7 +162,8 @@ class _Builder:
         partner: dict[str, int] = {}
         for a in chosen:
             if a.old and a.new and not a.moved:
-                first = min(new_pos[i] for i in a.new)
+                new = a.new
+                first = new_pos[new[0]] if len(new) == 1 else min(new_pos[i] for i in new)
                 for i in a.old:
                     partner[i] = first
         anchor: dict[str, int] = {}
@@ -170,55 +172,75 @@ class _Builder:
             anchor[node.id] = last
             last = partner.get(node.id, last)
         keyed: list[tuple[tuple[int, int, int], Row]] = []
+        old_nodes = c.old.by_id
         for a in chosen:
             if headings_only and a.level != "section":
                 continue  # the dropped headings' places still come from every unit above
             row = self.row(a)
-            if a.new:
+            old, new = a.old, a.new
+            if new:
                 key = (
-                    min(new_pos[i] for i in a.new),
+                    new_pos[new[0]] if len(new) == 1 else min(new_pos[i] for i in new),
                     0,
-                    min((old_pos[i] for i in a.old), default=-1),
+                    old_pos[old[0]]
+                    if len(old) == 1
+                    else min((old_pos[i] for i in old), default=-1),
                 )
             else:
-                key = (anchor[a.old[0]], 1, old_pos[a.old[0]])
+                key = (anchor[old[0]], 1, old_pos[old[0]])
             keyed.append((key, row))
-            if a.moved and a.old and a.new and not headings_only:
+            if a.moved and old and new and not headings_only:
                 # Where the unit stood in the old order: a row of its own, linked to the move.
                 away = Row("moved-away", a.level, a.status, alignment=a, moved=True)
-                away.old = [
-                    Cell(self.c.old.node(i), [("", self.c.old.node(i).text)]) for i in a.old
-                ]
+                away.old = [Cell(old_nodes[i], [("", old_nodes[i].text)]) for i in old]
                 away.moved_to = row.moved_to
-                keyed.append(((anchor[a.old[0]], 1, old_pos[a.old[0]]), away))
-        keyed.sort(key=lambda kr: kr[0])
+                keyed.append(((anchor[old[0]], 1, old_pos[old[0]]), away))
+        keyed.sort(key=_KEY)
         return [r for _, r in keyed]
 
     def row(self, a: Alignment) -> Row:
         c = self.c
         kind = "heading" if a.level == "section" else "unit"
-        minor = a.status == "minor" or bool(getattr(a, "minor", False))
-        row = Row(kind, a.level, a.status, alignment=a, moved=a.moved, minor=minor)
-        row.uncertain = _uncertain(getattr(a, "confidence", None))
-        old_nodes = [c.old.node(i) for i in a.old]
-        new_nodes = [c.new.node(i) for i in a.new]
+        old_by, new_by = c.old.by_id, c.new.by_id
+        old_nodes = [old_by[i] for i in a.old]
+        new_nodes = [new_by[i] for i in a.new]
+        old_marks, new_marks = self.marks(a, old_nodes, new_nodes)
+        row = Row(
+            kind,
+            a.level,
+            a.status,
+            [Cell(n, m) for n, m in zip(old_nodes, old_marks, strict=True)],
+            [Cell(n, m) for n, m in zip(new_nodes, new_marks, strict=True)],
+            a,
+            a.moved,
+            a.status == "minor" or bool(getattr(a, "minor", False)),
+            _uncertain(getattr(a, "confidence", None)),
+        )
         if kind == "heading":
             row.depth = (new_nodes or old_nodes)[0].depth
-        old_marks, new_marks = self.marks(a, old_nodes, new_nodes)
-        row.old = [Cell(n, m) for n, m in zip(old_nodes, old_marks, strict=True)]
-        row.new = [Cell(n, m) for n, m in zip(new_nodes, new_marks, strict=True)]
-        if old_nodes and new_nodes and kind == "unit":
+        elif old_nodes and new_nodes:
             # The comparison's own record of a renumbering when it keeps one (both labels
             # of a 1:1 pair), else the two nodes' labels.
             old_label = getattr(a, "old_label", None) or old_nodes[0].label
             new_label = getattr(a, "new_label", None) or new_nodes[0].label
             if old_label and new_label and old_label != new_label:
                 row.renumbered = old_label
-        row.front = any(getattr(n, "role", "") == "front" for n in old_nodes + new_nodes)
+        for n in old_nodes:
+            if getattr(n, "role", "") == "front":
+                row.front = True
+                break
+        else:
+            for n in new_nodes:
+                if getattr(n, "role", "") == "front":
+                    row.front = True
+                    break
         if a.moved and a.places:
             row.moved_from = _place_title(c.old, a.places.get("old"))
             row.moved_to = _place_title(c.new, a.places.get("new"))
         return row
+
+
+_KEY = itemgetter(0)
 
 
 def _uncertain(confidence: object) -> bool:

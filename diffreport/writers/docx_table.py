@@ -62,6 +62,7 @@ class _Table:
         self.sect_pr = body.find(qn("w:sectPr"))
         self._ids = {s.name: s.style_id for s in self.doc.styles}
         self._para_starts: dict[str, str] = {}  # a paragraph's opening tags by style
+        self._cell_starts: dict[tuple, str] = {}  # a cell's opening tags by its properties
 
     # ------------------------------------------------------------- elements
     # The table is written as WordprocessingML text and parsed once: a 1 MB pair has some
@@ -94,15 +95,21 @@ class _Table:
         vmerge: str | None = None,
         fill: str | None = None,
     ) -> str:
-        props = [f'<w:tcW w:w="{_twips(width_mm)}" w:type="dxa"/>']
-        if span > 1:
-            props.append(f'<w:gridSpan w:val="{span}"/>')
-        if vmerge is not None:
-            props.append('<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>")
-        if fill:
-            props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
-        body = "".join(paragraphs or [self.para("Comparison Text")])
-        return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{body}</w:tc>"
+        key = (width_mm, span, vmerge, fill)
+        start = self._cell_starts.get(key)
+        if start is None:  # (a few kinds of cell in the whole table: made once each)
+            props = [f'<w:tcW w:w="{_twips(width_mm)}" w:type="dxa"/>']
+            if span > 1:
+                props.append(f'<w:gridSpan w:val="{span}"/>')
+            if vmerge is not None:
+                props.append(
+                    '<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>"
+                )
+            if fill:
+                props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
+            start = self._cell_starts[key] = f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>"
+        body = "".join(paragraphs) if paragraphs else self.para("Comparison Text")
+        return f"{start}{body}</w:tc>"
 
     def tr(self, cells: list[str], header: bool = False, keep: bool = False) -> str:
         props = ""
@@ -119,6 +126,11 @@ class _Table:
         out), changed words in their character styles."""
         out = []
         for cell in cells:
+            segments = cell.segments
+            if len(segments) == 1 and "\n" not in segments[0][1]:  # one run (most cells)
+                mark, text = segments[0]
+                out.append(self.para(style, [(text, MARK_STYLE.get(mark))]))
+                continue
             lines: list[list[tuple[str, str | None]]] = [[]]
             for mark, text in cell.segments:
                 for i, piece in enumerate(text.split("\n")):
