@@ -396,22 +396,24 @@ def test_comments_as_text_are_the_comments_built_as_elements():
     notes = TRICKY + ["", "\nopens with a break", "two\nlines", "ends\n", "a\n\nb", "\r\n\t"]
     notes += ["x" * 3000, "<&>\"'\nsecond <&>"]
     packages = []
-    for as_text in (False, True):
+    # As elements and as text; then each note worded later (given as a function, worded by
+    # word_comments once all are placed), either way.
+    for as_text, later in ((False, False), (True, False), (True, True), (False, True)):
         doc = empty_document()
         rv = ooxml.Revisions(doc, '作者 <&">', when, comments_as_text=as_text)
         for note in notes:
             p = rv.add_paragraph()
             ooxml.add_text(p, "anchor")
-            rv.comment(p, note)
+            rv.comment(p, (lambda note=note: note) if later else note)
+        rv.word_comments()
         packages.append(ooxml.save(doc, when))
-    with (
-        zipfile.ZipFile(io.BytesIO(packages[0])) as a,
-        zipfile.ZipFile(io.BytesIO(packages[1])) as b,
-    ):
+    with zipfile.ZipFile(io.BytesIO(packages[0])) as a:
         expected = a.read("word/comments.xml")
         assert expected.count(b"<w:comment ") == len(notes)
-        assert b.read("word/comments.xml") == expected
-    assert packages[1] == packages[0]
+    for package in packages[1:]:
+        with zipfile.ZipFile(io.BytesIO(package)) as b:
+            assert b.read("word/comments.xml") == expected
+        assert package == packages[0]
 
 
 def test_a_briefing_that_fails_while_its_appendix_streams_leaves_no_thread(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
+from functools import partial
 from pathlib import PurePath
 
 from .. import __version__, edits
@@ -467,19 +468,22 @@ class Briefing:
         """The edit script as tracked changes (``parts``: its paragraphs, :func:`appendix_work`)
         with comments, each paragraph's XML text given to ``write`` as it is made."""
         f = self.facts
-        comments: dict[tuple[str, str], list[str]] = {}
+        # Each comment's wording, worded once the appendix is written (word_comments), while
+        # the deflating thread finishes: the ids and places are all that the text needs.
+        comments: dict[tuple[str, str], list[Callable[[], str]]] = {}
         for b in f.blocks:
             if b.status != "unchanged":
                 comments.setdefault(b.anchor, []).append(
-                    self.text("comment_block", b, self.facts.genre)
+                    partial(self.text, "comment_block", b, self.facts.genre)
                 )
             elif b.moved or b.reordered:
-                comments.setdefault(b.anchor, []).append(self.text("comment_moved", b))
+                comments.setdefault(b.anchor, []).append(partial(self.text, "comment_moved", b))
         for t in f.targets:
             if t.change != "unchanged" and t.anchor is not None:
-                comments.setdefault(t.anchor, []).append(self.text("comment_target", t))
+                comments.setdefault(t.anchor, []).append(partial(self.text, "comment_target", t))
         for xml in commented(self.revisions, parts, comments):
             write(xml)
+        self.revisions.word_comments()
 
     def render(self) -> bytes:
         c = self.c

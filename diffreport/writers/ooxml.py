@@ -571,6 +571,9 @@ class Revisions:
         self._comment_proto = None
         self._next_comment_id = 0
         self._comment_texts: list[str] | None = None  # the comments as text, in order
+        # Comments whose wording is to come (:meth:`word_comments`): (place among the
+        # texts, id, what words it).
+        self._unworded: list[tuple[int, int, Callable[[], str]]] = []
         self._comment_start: tuple[str, str] = ("", "")  # a comment's start tag, around its id
         self._comment_first = ""  # its first paragraph up to the text's run
 
@@ -619,15 +622,16 @@ class Revisions:
         else:
             body.extend(list(holder))
 
-    def comment(self, paragraph, text: str) -> None:
+    def comment(self, paragraph, text: str | Callable[[], str]) -> None:
         """A Word comment by ``author`` on the whole paragraph (see :meth:`_add_comment`)."""
         anchor_comment(paragraph._p, self._add_comment(text))
 
-    def _add_comment(self, text: str) -> int:
+    def _add_comment(self, text: str | Callable[[], str]) -> int:
         """A Word comment by ``author`` in python-docx's comments part, shaped as its
         ``add_comment`` makes it, not yet anchored; its id. Ids are counted here, because
         python-docx finds the next id by reading every comment so far (quadratic over
-        thousands)."""
+        thousands). ``text`` may be a function that words it: with comments as text, it is
+        called by :meth:`word_comments`, which must then come before saving."""
         from docx.comments import Comment
 
         if self._comments is None:
@@ -645,8 +649,14 @@ class Revisions:
         comment_id = self._next_comment_id
         self._next_comment_id += 1
         if self._comment_texts is not None:
-            self._comment_texts.append(self._comment_xml(comment_id, text))
+            if callable(text):
+                self._unworded.append((len(self._comment_texts), comment_id, text))
+                self._comment_texts.append("")
+            else:
+                self._comment_texts.append(self._comment_xml(comment_id, text))
             return comment_id
+        if callable(text):
+            text = text()
         elm = copy.deepcopy(self._comment_proto)
         elm.set(_ID, str(comment_id))
         comments._comments_elm.append(elm)
@@ -658,6 +668,15 @@ class Revisions:
             for line in rest:
                 comment.add_paragraph(text=line)
         return comment_id
+
+    def word_comments(self) -> None:
+        """The comments given a function for their text (:meth:`_add_comment`), worded now:
+        a briefing words its thousands of comments once its main document is all written,
+        while a second thread finishes deflating it (:meth:`TextTables.stream`)."""
+        texts = self._comment_texts
+        for at, comment_id, say in self._unworded:
+            texts[at] = self._comment_xml(comment_id, say())  # type: ignore[index]
+        self._unworded = []
 
     def _start_comment_texts(self, proto) -> None:
         """The comments part gets a mark where the comments' text goes on saving; the text
@@ -886,7 +905,7 @@ def tracked_parts(
 def commented(
     revisions: Revisions,
     parts: Iterable[TrackedPart],
-    comments: dict[tuple[str, str], list[str]] | None = None,
+    comments: dict[tuple[str, str], list[str | Callable[[], str]]] | None = None,
 ) -> Iterator[str]:
     """:func:`tracked_parts`' paragraphs with ``comments`` (see :func:`tracked_paragraphs`)
     anchored on the first paragraph holding each unit, in their order."""
