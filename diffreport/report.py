@@ -847,8 +847,6 @@ def gather(
     new_term_facts, dropped_term_facts = term_facts("new", c.new), term_facts("dropped", c.old)
     titles = (_SectionTitles(c.old), _SectionTitles(c.new))
     blocks = [_block_fact(c, bc, titles) for bc in changes]
-    # (one of the two is given)
-    _mark_reordered(blocks, script.moved_in if script is not None else moved_in())
     block_counts = dict.fromkeys(BLOCK_STATUSES, 0)
     for b in blocks:
         block_counts[b.status] = block_counts.get(b.status, 0) + 1
@@ -885,6 +883,9 @@ def gather(
         named=set(dropped_units),
     )
     units_old, units_new = _units(c.old), _units(c.new)
+    # Nothing above reads whether a block is reordered (the writer does): the script's moves
+    # are asked for here, as late as they can be (one of the two is given).
+    _mark_reordered(blocks, script.moved_in if script is not None else moved_in())
     structure = sections() if sections is not None else section_facts(c)
     section_counts = dict.fromkeys(SECTION_STATUSES, 0)
     for s in structure:
