@@ -255,38 +255,40 @@ class Classifier:
         # Inline diffs by (old text, new text): a long code repeats its clauses.
         self._diffs: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
-    @staticmethod
-    def _in_place(pairing: Pairing) -> Alignment:
-        """The alignment of a pairing of one unit with its same text, in place (most pairs
-        of a revision: same unit, same label): nothing to weigh (no evidence, diff, places or
-        label change). Made with its fields in order (tens of thousands of calls), holding
-        the pairing's own lists and shares (:meth:`__call__`)."""
-        return Alignment(
-            pairing.level,
-            "unchanged",
-            pairing.old,
-            pairing.new,
-            pairing.score,
-            False,
-            None,
-            pairing.shares,
-            None,
-            None,
-            False,
-            None,
-            None,
-            pairing.confidence,
-        )
-
     def __call__(self, pairing: Pairing) -> Alignment:
-        old, new = self.old, self.new
         old_ids, new_ids = pairing.old, pairing.new
         # A pair's two nodes, looked up once for all that follows (None: not a pair).
         a = b = None
         if len(old_ids) == 1 and len(new_ids) == 1:
             a, b = self._old_nodes[old_ids[0]], self._new_nodes[new_ids[0]]
-            if not pairing.moved and a.kind != "section" and _same_text(a, b):
-                return self._in_place(pairing)
+            if (
+                not pairing.moved
+                and a.kind != "section"
+                and a.text == b.text  # (_same_text, inline: tens of thousands of calls)
+                and a.title == b.title
+                and a.label == b.label
+                and a.kind == b.kind
+            ):
+                # A unit paired with its same text, in place (most pairs of a revision: same
+                # unit, same label): nothing to weigh (no evidence, diff, places or label
+                # change). Made with its fields in order, holding the pairing's own lists and
+                # shares (nothing changes a pairing once classified).
+                return Alignment(
+                    pairing.level,
+                    "unchanged",
+                    old_ids,
+                    new_ids,
+                    pairing.score,
+                    False,
+                    None,
+                    pairing.shares,
+                    None,
+                    None,
+                    False,
+                    None,
+                    None,
+                    pairing.confidence,
+                )
             status = "unchanged" if _same_content(self._old, self._new, a, b) else "changed"
         elif not new_ids:
             status = "dropped"
@@ -296,6 +298,7 @@ class Classifier:
             status = "split"
         else:
             status = "merged"
+        old, new = self.old, self.new
         alignment = Alignment(
             level=pairing.level,
             status=status,
