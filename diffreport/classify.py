@@ -7,7 +7,7 @@ Pure functions over the two documents and the pairings (:mod:`diffreport.align`,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from heapq import nsmallest
 from itertools import chain, filterfalse, islice
@@ -66,15 +66,29 @@ def _text_key_terms(text: str) -> tuple[str, ...]:
     """One text's key terms (content words of two or more characters, not figures, none
     from a web or e-mail address), each once, in reading order; cached, since long codes
     repeat clauses."""
-    if "/" in text or "@" in text or "www." in text:
-        text = _ADDRESS.sub(" ", text)
     return tuple(
         [
             w
-            for w in dict.fromkeys(content_word_tuple(text))
+            for w in dict.fromkeys(content_word_tuple(_key_text(text)))
             if len(w) >= KEY_TERM_MIN_CHARS and not w.isdigit() and w not in FUNCTION_WORDS
         ]
     )
+
+
+def _key_text(text: str) -> str:
+    """``text`` as its key terms are read from it: web and e-mail addresses blanked."""
+    if "/" in text or "@" in text or "www." in text:
+        return _ADDRESS.sub(" ", text)
+    return text
+
+
+def key_term_texts(doc: Document, nodes: Iterable[Node]) -> list[str]:
+    """The texts whose content words (:func:`tokens.content_word_tuple`) a
+    :class:`Classifier` of ``doc`` reads for the key terms of ``nodes``: a section's title,
+    a unit's own text (without its label), addresses blanked. For another process to find
+    those words beforehand (:func:`tokens.give_words`)."""
+    subtrees = _Subtrees(doc)
+    return [_key_text(subtrees.own_text(node)) for node in nodes]
 
 
 class _Subtrees:
