@@ -52,7 +52,9 @@ from .sides import Side
 from .similarity import (
     EXACT_BUDGET,
     TIE_BREAK,
+    Counted,
     Profile,
+    SharedCounts,
     Vocabulary,
     containment,
     cost,
@@ -153,8 +155,10 @@ class Aligner:
         threshold: float,
         moved: bool,
         profiles: tuple[list[Profile], list[Profile]] | None = None,
+        counted: Counted | None = None,
     ) -> None:
-        """Pair ``olds`` with ``news`` (``profiles``: theirs, when the caller has them)."""
+        """Pair ``olds`` with ``news`` (``profiles``: theirs, when the caller has them;
+        ``counted``: see :class:`similarity.SharedCounts`, for a large group)."""
         if not olds or not news:
             return
         if profiles is not None:
@@ -204,7 +208,9 @@ class Aligner:
             if rare_only:
                 must_share = self.stats.rare_codes("block")
                 allowed = self._in_linked_blocks(olds, news)
-            edges = by_pair(sparse_edges(old_p, new_p, threshold, moved, must_share, allowed))
+            edges = by_pair(
+                sparse_edges(old_p, new_p, threshold, moved, must_share, allowed, counted)
+            )
             if rare_only:
                 edges = {
                     (i, j): s
@@ -230,9 +236,11 @@ class Aligner:
         olds_all: list[Node],
         news_all: list[Node],
         profiles: tuple[list[Profile], list[Profile]],
+        counted: SharedCounts | None = None,
     ) -> None:
         """Mutual best matches among the leftovers (the free units of ``olds_all`` and
-        ``news_all``, whose ``profiles`` are given), clear of their runners-up (see
+        ``news_all``, whose ``profiles`` are given, numbered by their places there in
+        ``counted``), clear of their runners-up (see
         :data:`RELATIVE_FLOOR`). Large groups score only candidate pairs (no n × m matrix):
         an unscored pair shares none of either unit's rarest words."""
         floor = RELATIVE_FLOOR[level]
@@ -250,7 +258,9 @@ class Aligner:
             rows, cols = rows.astype(np.int64), cols.astype(np.int64)
             scores = score[rows, cols].astype(np.float64)
         else:
-            rows, cols, scores = sparse_edges(old_p, new_p, low, moved=True)
+            numbers = (np.flatnonzero(free_o), np.flatnonzero(free_n))
+            known = None if counted is None else (counted, *numbers)
+            rows, cols, scores = sparse_edges(old_p, new_p, low, moved=True, counted=known)
         # Scored once; each round takes the clear mutual best pairs, and their rows and
         # columns leave the runner-up lists of the next.
         size_o, size_n = unit_lengths(old_p), unit_lengths(new_p)
@@ -392,15 +402,27 @@ class Aligner:
         left_new = list(compress(news_all, free(news_all, self.linked_new)))
         # (each leftover's profile looked up once for the passes below)
         profiles = (self.old.profiles_of(left_old), self.new.profiles_of(left_new))
+        # (the relative pass scores many of the moved pass's pairs again: their shared words
+        # are counted once, the units numbered by their places in left_old and left_new)
+        counted = SharedCounts(len(left_new)) if level in RELATIVE_FLOOR else None
         if left_old and left_new:
             before = len(self.pairs[level])
-            self._pair(level, left_old, left_new, MOVE_THRESHOLDS[level], True, profiles)
+            everyone = (np.arange(len(left_old)), np.arange(len(left_new)))
+            self._pair(
+                level,
+                left_old,
+                left_new,
+                MOVE_THRESHOLDS[level],
+                True,
+                profiles,
+                None if counted is None else (counted, *everyone),
+            )
             for p in self.pairs[level][before:]:
                 p.moved = self.ledger.parents_differ(p.old[0], p.new[0], level)
             if level in ("sentence", "clause"):
                 self._unlink_stock(level, before)
         if level in RELATIVE_FLOOR:
-            self._pair_relative(level, left_old, left_new, profiles)
+            self._pair_relative(level, left_old, left_new, profiles, counted)
         for p in provisional:
             if p.old[0] not in self.linked_old and p.new[0] not in self.linked_new:
                 self.pairs[level].append(p)

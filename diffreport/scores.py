@@ -19,6 +19,7 @@ from .similarity import (
     SAMPLE_ABOVE,
     TIE_BREAK,
     WORD_BITS,
+    Counted,
     Profile,
     cost,
     distinct_sorted,
@@ -131,12 +132,14 @@ def sparse_edges(
     moved: bool,
     must_share: np.ndarray | None = None,
     allowed: tuple[np.ndarray, np.ndarray] | None = None,
+    counted: Counted | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Exact scores (with the position prior within matched parents) of the candidate pairs
     that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
     for all pairs at once (``process.cpdist``). With ``must_share``, only pairs sharing one
     of those word codes, or ``allowed``, are candidates (:func:`candidates.candidate_pairs`).
-    As arrays (old indices, new indices, scores), the pairs in ascending order (as their
+    With ``counted``, the words pairs share are read where an earlier call counted them
+    (:class:`similarity.SharedCounts`). As arrays (old indices, new indices, scores), the pairs in ascending order (as their
     tuples sort)."""
     if not old or not new:
         return _NO_EDGES
@@ -177,7 +180,7 @@ def sparse_edges(
         # What cannot reach the threshold even with the largest prior is not scored in full.
         if rate == 1:
             score[at] = indexed_similarities(
-                old, new, rows[at], cols[at], threshold - weight, (len_o, len_n)
+                old, new, rows[at], cols[at], threshold - weight, (len_o, len_n), counted
             )
             continue
         score[at] = pair_similarities(

@@ -232,12 +232,15 @@ def indexed_similarities(
     cols: np.ndarray,
     floor: float | np.ndarray = 0.0,
     lengths: tuple[np.ndarray, np.ndarray] | None = None,
+    counted: Counted | None = None,
 ) -> np.ndarray:
     """:func:`similarity` of ``old[rows[k]]`` and ``new[cols[k]]`` for every k (no sampling),
     in C and numpy, with each unit's length and bag read once, not once per pair (a large
     group's candidates are tens of thousands of pairs of a few thousand units); 0.0 below
     ``floor`` as :func:`pair_similarities` (one for all pairs, or one for each). ``lengths``:
-    the units' numbers of words, when the caller has them (:func:`unit_lengths`)."""
+    the units' numbers of words, when the caller has them (:func:`unit_lengths`); ``counted``:
+    the words shared by pairs counted before (see :class:`SharedCounts`), read, not counted
+    again, and those counted here added."""
     out = np.zeros(len(rows))
     if not len(rows):
         return out
@@ -249,9 +252,13 @@ def indexed_similarities(
     floored = np.ndim(floor) > 0 or floor > 0.0
     may = _may_reach(old, new, rows, cols, len_a, len_b, cut) if floored else slice(None)
     bag = np.zeros(len(rows))
-    bag[may] = _bag_ratio(
-        len_a[may] + len_b[may], _shared_at(old, new, rows[may], cols[may], len_a[may], len_b[may])
-    )
+    if counted is None:
+        shared = _shared_at(old, new, rows[may], cols[may], len_a[may], len_b[may])
+    else:
+        shared = counted[0].shared_at(
+            old, new, rows[may], cols[may], len_a[may], len_b[may], counted[1:]
+        )
+    bag[may] = _bag_ratio(len_a[may] + len_b[may], shared)
     reach = np.flatnonzero(bag >= cut)
     if len(reach):
         ordered = process.cpdist(
@@ -494,6 +501,52 @@ def _shared_at(
             [old[i].ordered for i in rows[at].tolist()], [new[j].ordered for j in cols[at].tolist()]
         )
     return out
+
+
+class SharedCounts:
+    """The words shared (:func:`shared_words`) by pairs of one set of old units and one of new
+    units, counted so far: a later pass over some of the same units (the relative pass of
+    blocks after the moved one: two thirds of its pairs between unrelated documents) reads
+    them instead of counting again. Each unit is known by its number in the sets (the
+    caller's: an index into the lists both passes take their units from)."""
+
+    def __init__(self, n_new: int) -> None:
+        self._n_new = n_new
+        self._keys = np.zeros(0, dtype=np.int64)  # (old number × n_new + new number, sorted)
+        self._counts = np.zeros(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        """How many pairs' counts are kept."""
+        return len(self._keys)
+
+    def shared_at(
+        self,
+        old: Sequence[Profile],
+        new: Sequence[Profile],
+        rows: np.ndarray,
+        cols: np.ndarray,
+        len_a: np.ndarray,
+        len_b: np.ndarray,
+        numbers: tuple[np.ndarray, np.ndarray],
+    ) -> np.ndarray:
+        """:func:`_shared_at` of the pairs (``old[rows[k]]``, ``new[cols[k]]``, of lengths
+        ``len_a[k]`` and ``len_b[k]``), given the units' ``numbers`` (of ``old``, of ``new``):
+        those counted before read, the others counted and kept."""
+        keys = numbers[0][rows] * self._n_new + numbers[1][cols]
+        out = counts_at(self._keys, self._counts, keys)
+        todo = np.flatnonzero(~in_sorted(keys, self._keys))
+        if len(todo):
+            out[todo] = _shared_at(old, new, rows[todo], cols[todo], len_a[todo], len_b[todo])
+            keys = np.concatenate((self._keys, keys[todo]))
+            order = np.argsort(keys, kind="stable")
+            keep = np.concatenate(([True], keys[order][1:] != keys[order][:-1]))
+            self._keys = keys[order][keep]
+            self._counts = np.concatenate((self._counts, out[todo]))[order][keep]
+        return out
+
+
+# A :class:`SharedCounts` with the numbers of a call's old units and new units.
+Counted = tuple[SharedCounts, np.ndarray, np.ndarray]
 
 
 # Words fall in this many buckets for a bound on the words two units share (see _may_reach):

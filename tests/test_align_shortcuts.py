@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_properties import document_pairs, examples
 
-from diffreport import articles
+from diffreport import align, articles, similarity
 from diffreport.align import THRESHOLDS, Aligner
 from diffreport.compare import load
 from diffreport.model import Kind, Node
@@ -190,3 +190,40 @@ def test_no_stock_sentence_pair_within_paired_blocks(pair):
 @pytest.mark.parametrize("old,new", _REAL, ids=lambda p: p.name)
 def test_no_stock_sentence_pair_within_paired_blocks_on_real_revisions(old, new):
     _SentencesChecked(load(old).part(front=False), load(new).part(front=False)).run()
+
+
+# --- the relative pass reads the words shared that the moved pass counted -------------------
+
+
+class _Forgetful(similarity.SharedCounts):
+    """Remembers nothing: every pair's shared words are counted afresh."""
+
+    def shared_at(self, old, new, rows, cols, len_a, len_b, numbers):
+        return similarity.shared_words(
+            [old[i] for i in rows.tolist()], [new[j] for j in cols.tolist()]
+        )
+
+
+def _same_as_forgetful(old, new, monkeypatch) -> None:
+    """Every group large (scored on candidates, where the counts are kept): the pairings are
+    those made counting every pair afresh."""
+    monkeypatch.setattr(align, "DENSE_LIMIT", 0)
+    kept = _pairings(Aligner(old, new))
+    with monkeypatch.context() as m:
+        m.setattr(align, "SharedCounts", _Forgetful)
+        assert _pairings(Aligner(old, new)) == kept
+
+
+@examples(40)
+@given(document_pairs())
+def test_relative_pass_pairs_as_counting_afresh(pair):
+    old, new = pair
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _same_as_forgetful(
+            load(old.source()).part(front=False), load(new.source()).part(front=False), monkeypatch
+        )
+
+
+@pytest.mark.parametrize("old,new", _REAL[:3], ids=lambda p: p.name)
+def test_relative_pass_pairs_as_counting_afresh_on_real_revisions(old, new, monkeypatch):
+    _same_as_forgetful(load(old).part(front=False), load(new).part(front=False), monkeypatch)

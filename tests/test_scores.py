@@ -19,6 +19,7 @@ from diffreport.scores import (
 from diffreport.similarity import (
     TIE_BREAK,
     Profile,
+    SharedCounts,
     cost,
     order_prior,
     position,
@@ -84,6 +85,36 @@ def test_sparse_edges_are_the_candidates_scores_that_reach_the_threshold(seed, m
         (i, j) for i, j in candidate_pairs(old, new).tolist() if score(i, j) >= threshold + 1e-9
     }
     assert want <= set(edges)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sparse_edges_reading_an_earlier_calls_counts_are_their_own(seed):
+    """Twin of the relative pass after the moved one: a call on all the units (numbered by
+    their places), then one on some of them at a lower threshold, reading the words shared
+    that the first counted; both give the edges they give counting everything afresh, and
+    the second counts fewer pairs than the same call counting afresh."""
+    old, new = _units(seed, 60, 60)
+    rng = random.Random(seed)
+    some_o = sorted(rng.sample(range(len(old)), 45))
+    some_n = sorted(rng.sample(range(len(new)), 40))
+    sub_o, sub_n = [old[i] for i in some_o], [new[j] for j in some_n]
+    counted = SharedCounts(len(new))
+    everyone = (counted, np.arange(len(old)), np.arange(len(new)))
+    for got, want in zip(
+        sparse_edges(old, new, 0.3, True, counted=everyone),
+        sparse_edges(old, new, 0.3, True),
+        strict=True,
+    ):
+        assert np.array_equal(got, want)
+    some = (counted, np.array(some_o), np.array(some_n))
+    before = len(counted)
+    again = sparse_edges(sub_o, sub_n, 0.12, True, counted=some)
+    alone = SharedCounts(len(sub_n))
+    by_place = (alone, np.arange(len(sub_o)), np.arange(len(sub_n)))
+    afresh = sparse_edges(sub_o, sub_n, 0.12, True, counted=by_place)
+    for got, want, plain in zip(again, afresh, sparse_edges(sub_o, sub_n, 0.12, True), strict=True):
+        assert np.array_equal(got, want) and np.array_equal(got, plain)
+    assert len(again[0]) and len(counted) - before < len(alone)
 
 
 def test_position_prior_is_the_order_prior_of_every_pair_and_read_only():
