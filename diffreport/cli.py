@@ -406,7 +406,7 @@ def _writer_setup(writer: str, lang: str) -> Callable:
 
 def _check_settings() -> None:
     """Settings a Word writer uses, checked before the comparison rather than after."""
-    from .writers.ooxml import generation_time
+    from .writers.dates import generation_time
 
     generation_time()
 

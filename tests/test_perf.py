@@ -46,6 +46,18 @@ def test_importing_diffreport_loads_no_jieba_docx_or_scipy_optimize():
     assert heavy == []
 
 
+def test_the_word_writers_settings_check_loads_no_docx():
+    # (checked before the comparison; python-docx, ~40 ms to import, comes with the writer's
+    # set-up while the comparison waits for its side work: compare(meanwhile=...))
+    loaded = _run_python(
+        "import sys\n"
+        "from diffreport.writers.dates import generation_time\n"
+        "generation_time()\n"
+        "print(any(m.split('.')[0] == 'docx' for m in sys.modules))"
+    ).split()
+    assert loaded == ["False"]
+
+
 def test_scoring_candidate_pairs_loads_no_numpy_ma():
     # (numpy's plain np.unique reads np.ma: importing it cost ~7 ms of the parent's CPU)
     loaded = _run_python(

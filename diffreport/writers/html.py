@@ -20,7 +20,7 @@ from ..errors import printable
 from ..report import detect_language
 from ..result import Comparison
 from ..sidebyside import Cell, Row, document_date, outline, rows
-from .ooxml import generation_time
+from .dates import generation_time
 from .templates import folder, wording
 
 # Statuses the filters offer, in this order; a row belongs to its status, and also to

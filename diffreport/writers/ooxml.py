@@ -26,7 +26,7 @@ from docx.oxml.ns import nsmap, qn
 from docx.oxml.parser import element_class_lookup, oxml_parser
 from lxml import etree
 
-from ..errors import SettingsError
+from .dates import generation_time
 
 # XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -36,32 +36,6 @@ def xml_safe(text: str) -> str:
     """Text that lxml will accept: the normaliser already drops control characters, but a
     writer must not depend on that."""
     return _XML_INVALID.sub("", text)
-
-
-# Word's dates have four-digit years: 9999-12-31T23:59:59Z is the last one.
-_LAST_EPOCH = 253_402_300_799
-
-
-def generation_time() -> dt.datetime:
-    """The date written into the document: ``SOURCE_DATE_EPOCH`` when set (reproducible
-    builds), else today at midnight UTC, so the same inputs give the same bytes all day.
-    A malformed value is an error, as the reproducible-builds specification asks."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not (epoch.isascii() and epoch.isdigit()):
-            raise SettingsError(
-                f"SOURCE_DATE_EPOCH={epoch[:40]!r} is not a whole number of seconds since"
-                " 1970; give one (e.g. 1700000000) or unset it"
-            )
-        digits = epoch.lstrip("0") or "0"  # int() of 5,000 digits is an error of its own
-        if len(digits) > len(str(_LAST_EPOCH)) or int(digits) > _LAST_EPOCH:
-            raise SettingsError(
-                f"SOURCE_DATE_EPOCH={epoch[:40]} is after the year 9999; give a number of"
-                f" seconds up to {_LAST_EPOCH} or unset it"
-            )
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    today = dt.datetime.now(dt.UTC).date()
-    return dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
 
 
 def _w3cdtf(when: dt.datetime) -> str:
