@@ -12,6 +12,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from diffreport.similarity import (
+    BUCKETS_ABOVE_PAIRS,
+    BUCKETS_FROM_FLOOR,
+    RANGES_FROM_WORDS,
     Profile,
     Vocabulary,
     containment,
@@ -125,6 +128,40 @@ def test_indexed_similarities_are_pair_similarities_of_the_indexed_units():
         got = indexed_similarities(a, b, rows, cols, floor=floor).tolist()
         assert got == pair_similarities(pairs_a, pairs_b, floor=floor).tolist()
     assert 0 < sum(s >= 0.3 for s in got) < len(got)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_long_units_bounded_per_range_of_codes_score_as_pair_by_pair(seed):
+    # Many pairs of long units below the hashed buckets' floor (sections moved): the bound
+    # per range of codes may only leave out pairs whose bag is below the floor. Old units
+    # draw on a skewed vocabulary; some new ones are old ones reworded, the others draw
+    # from a vocabulary of their own, partly shared (as a comparison numbers words by first
+    # use, codes of the new text's own words come after the old text's).
+    rng = random.Random(seed)
+    weights = [1.0 / (k + 1) for k in range(3000)]
+
+    def unit(first: int) -> list[int]:
+        return [first + k for k in rng.choices(range(3000), weights, k=rng.randint(100, 600))]
+
+    old = [unit(0x10000) for _ in range(60)]
+    new = [unit(0x10000 + rng.choice((1000, 2500))) for _ in range(50)]
+    for j in rng.sample(range(len(new)), 15):  # reworded: a share of the words replaced
+        keep = rng.uniform(0.3, 0.9)
+        new[j] = [c if rng.random() < keep else 0x10000 + rng.randrange(5000) for c in old[j]]
+    for j in rng.sample(range(len(new)), 15):  # cut down to a part: its bag just reaches
+        new[j] = [c for c in old[rng.randrange(len(old))] if rng.random() < 0.19]
+    a = [Profile("".join(map(chr, u))) for u in old]
+    b = [Profile("".join(map(chr, u))) for u in new]
+    rows = np.repeat(np.arange(len(a)), len(b))
+    cols = np.tile(np.arange(len(b)), len(a))
+    lengths = np.array([p.size for p in a])[rows] + np.array([q.size for q in b])[cols]
+    floor = 0.3
+    assert len(rows) >= BUCKETS_ABOVE_PAIRS and floor < BUCKETS_FROM_FLOOR
+    assert lengths.mean() >= 2 * RANGES_FROM_WORDS
+    got = indexed_similarities(a, b, rows, cols, floor=floor).tolist()
+    want = [similarity(a[i], b[j], floor=floor) for i, j in zip(rows, cols, strict=True)]
+    assert got == want
+    assert 0 < sum(s >= floor for s in want) < len(want) / 2
 
 
 def test_rarity_from_the_aligners_codes_is_rarity_by_words():
