@@ -13,7 +13,14 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
+
+
+def compiled_later(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """An accessor of ``pattern`` compiled at its first call: for a pattern only some inputs
+    or only the side child use (a class of CJK ranges costs 1-3 ms to compile at import)."""
+    return cache(lambda: re.compile(pattern, flags))
+
 
 # `[bookmark: _GoBack]`, `[image: …]`, `{#_Toc123 .anchor}` and similar conversion debris.
 _ARTIFACT = re.compile(

@@ -24,7 +24,7 @@ from pathlib import Path
 from rapidfuzz.distance import Indel
 
 from .model import Document, Node
-from .normalise import CN_NUMERALS
+from .normalise import CN_NUMERALS, compiled_later
 from .result import Alignment, Rename, TermShift
 from .tokens import (
     FUNCTION_WORDS,
@@ -38,11 +38,10 @@ from .tokens import (
 
 # Quoted spans paired in order, whatever their length: with a length in the pattern, a
 # straight quote closing a long span would open a false one (`"work based on…" and a "…`).
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]*)[”\"」』]")
+_quoted = compiled_later(r"[“\"「『]([^”\"」』]*)[”\"」』]")
 QUOTED_TERM_CHARS = (2, 16)  # a quoted span this long (inclusive) may be a defined term
-_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
-_WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}")
-_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+_between_cjk = compiled_later(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+_cjk_word = compiled_later(r"[\u4e00-\u9fff]+")
 # Keywords (TF-IDF) taken from each document as candidate terms.
 KEYWORDS_PER_DOCUMENT = 80
 
@@ -61,9 +60,9 @@ def _quoted_terms(doc: Document) -> Counter[str]:
     shortest, longest = QUOTED_TERM_CHARS
     out: Counter[str] = Counter()
     for b in doc.of_kind("block"):
-        for m in _QUOTED.finditer(b.text):
+        for m in _quoted().finditer(b.text):
             # A line break inside Chinese is no space; between Latin words it is one.
-            term = _BETWEEN_CJK.sub("", " ".join(m.group(1).split()))
+            term = _between_cjk().sub("", " ".join(m.group(1).split()))
             if shortest <= len(term) <= longest:
                 out[term] += 1
     return out
@@ -183,14 +182,14 @@ SHIFTS_SHOWN = 60
 
 _PUNCT = re.compile(r"[^\w\s]|_")
 # A unit's own label is not part of a term (`第十条各部` → `第十四条国务院组成部门`).
-_LEADING_LABEL = re.compile(
+_leading_label = compiled_later(
     rf"^\s*(?:第[{CN_NUMERALS}\d]+[编章节条款项](?:之[{CN_NUMERALS}\d]+)?"
     rf"|[（(][{CN_NUMERALS}\d]+[）)]|[{CN_NUMERALS}]+、)\s*"
 )
-_LABEL_IN = re.compile(rf"第[{CN_NUMERALS}\d]+(?:、[{CN_NUMERALS}\d]+)*[编章节条款项]")
+_label_in = compiled_later(rf"第[{CN_NUMERALS}\d]+(?:、[{CN_NUMERALS}\d]+)*[编章节条款项]")
 # Figures are targets, links and paths are not terms.
 # A word that is a number, or a number and its unit (`三`, `三人`).
-_FIGURE = re.compile(rf"[{CN_NUMERALS}万亿]+(?:{UNIT}|[{NUMBER_TAILS}])?")
+_figure = compiled_later(rf"[{CN_NUMERALS}万亿]+(?:{UNIT}|[{NUMBER_TAILS}])?")
 _NUMERAL_ONLY = re.compile(rf"[\s{CN_NUMERALS}万亿\d.．%‰]*")
 _NOT_TERM = re.compile(r"[\d/.:#()\[\]]")
 # Characters that join or qualify words: a term neither starts nor ends with one.
@@ -202,25 +201,25 @@ _EDGE_CHARACTERS = frozenset(
 )
 # Inside a term: an enumeration comma (`区、县`) or brackets (`聘（任）期`), no other punctuation.
 _INNER_PUNCT = re.compile(r"[^\w\s、（）]|_")
-_CJK_SPACED = re.compile(r"[\u4e00-\u9fff]\s|\s[\u4e00-\u9fff]")
-_TOKEN_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[A-Za-z][A-Za-z'’\-]*|\d+|\S|\s+")
+_cjk_spaced = compiled_later(r"[\u4e00-\u9fff]\s|\s[\u4e00-\u9fff]")
+_token_runs = compiled_later(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[A-Za-z][A-Za-z'’\-]*|\d+|\S|\s+")
 
 
-# _TOKEN_RUNS with a Chinese character as a token of its own: the atoms of a text without
+# _token_runs with a Chinese character as a token of its own: the atoms of a text without
 # characters of CJK Extension A (a run holding one is an atom whole).
-_ATOM = re.compile(r"[\u4e00-\u9fff]|[A-Za-z][A-Za-z'’\-]*|\d+|\S|\s+")
-_EXTENSION_A = re.compile(r"[\u3400-\u4dbf]")
+_atom = compiled_later(r"[\u4e00-\u9fff]|[A-Za-z][A-Za-z'’\-]*|\d+|\S|\s+")
+_extension_a = compiled_later(r"[\u3400-\u4dbf]")
 
 
 def atoms(text: str) -> list[str]:
     """Pieces a replacement is made of: Chinese characters one by one (a rename may change part
     of a word: `民政局` → `民政部门`), Latin words, numbers and punctuation whole."""
-    if not _EXTENSION_A.search(text):
-        return _ATOM.findall(text)
+    if not _extension_a().search(text):
+        return _atom().findall(text)
     out: list[str] = []
-    for m in _TOKEN_RUNS.finditer(text):
+    for m in _token_runs().finditer(text):
         t = m.group()
-        if _CJK_WORD.fullmatch(t):
+        if _cjk_word().fullmatch(t):
             out.extend(t)
         else:
             out.append(t)
@@ -233,11 +232,11 @@ def _word_edges(text: str) -> frozenset[int]:
     join a character to the next word: `市水|行政|主管部门`), other tokens whole."""
     edges = {0, len(text)}
     cut = segmenter().cut
-    for m in _TOKEN_RUNS.finditer(text):
+    for m in _token_runs().finditer(text):
         run, start = m.group(), m.start()
         edges.add(start)
         edges.add(m.end())
-        if _CJK_WORD.fullmatch(run):
+        if _cjk_word().fullmatch(run):
             edges.update(accumulate(map(len, cut_run(run)), initial=start))
             edges.update(accumulate(map(len, cut(run, False)), initial=start))
     return frozenset(edges)
@@ -247,9 +246,9 @@ def _word_edges(text: str) -> frozenset[int]:
 def _hmm_edges(text: str) -> frozenset[int]:
     """Offsets where jieba's usual words (HMM on) and other tokens start or end."""
     edges = {0, len(text)}
-    for m in _TOKEN_RUNS.finditer(text):
+    for m in _token_runs().finditer(text):
         run, start = m.group(), m.start()
-        if _CJK_WORD.fullmatch(run):
+        if _cjk_word().fullmatch(run):
             edges.update(accumulate(map(len, cut_run(run)), initial=start))
         else:
             edges.add(start)
@@ -283,7 +282,7 @@ def _edge_characters(term: str) -> bool:
         return False
     if not (term[0].isalnum() and term[-1].isalnum()) or _INNER_PUNCT.search(term):
         return False
-    if _CJK_SPACED.search(term):
+    if _cjk_spaced().search(term):
         return False  # `条 网络`: a label's last character, not a word
     if term[0] in _PARTICLES or term[-1] in _PARTICLES:
         return False
@@ -304,8 +303,8 @@ def _words(term: str) -> tuple[str, ...]:
     """jieba's words (HMM on) and other tokens of a term, without spaces (cached: a change's
     terms are read with every reach into the text around it)."""
     out: list[str] = []
-    for m in _TOKEN_RUNS.finditer(term):
-        if _CJK_WORD.fullmatch(m.group()):
+    for m in _token_runs().finditer(term):
+        if _cjk_word().fullmatch(m.group()):
             out.extend(cut_run(m.group()))
         elif not m.group().isspace():
             out.append(m.group())
@@ -315,7 +314,7 @@ def _words(term: str) -> tuple[str, ...]:
 @lru_cache(maxsize=65536)
 def _has_figure(term: str) -> bool:
     """One of the term's words is a number or a number and its unit (`三`, `三人`)."""
-    return any(_FIGURE.fullmatch(w) for w in _words(term))
+    return any(_figure().fullmatch(w) for w in _words(term))
 
 
 def _context(before: str, after: str) -> tuple[str, str]:
@@ -403,7 +402,7 @@ def _pairs_in_context(
                 word = core_old.strip("、")
                 at = a_off[s0] + core_old.index(word)
                 one_word = (
-                    _CJK_WORD.fullmatch(word) is not None
+                    _cjk_word().fullmatch(word) is not None
                     and word not in FUNCTION_WORDS
                     and not any(at < e < at + len(word) for e in _word_edges(old_s))
                 )
@@ -413,7 +412,7 @@ def _pairs_in_context(
                     mode = "before"
                 elif one_word and word == core_old and len(word) >= TERM_MIN_CHARS:
                     mode = "before"
-                elif _CJK_WORD.fullmatch(core_old) and _inside_word(old_s, at, at + len(word)):
+                elif _cjk_word().fullmatch(core_old) and _inside_word(old_s, at, at + len(word)):
                     mode = "inside"  # `股东[大]会` → `股东会`, `通知[书]` → `通知`
                 else:
                     continue
@@ -444,7 +443,7 @@ def _pairs_in_context(
                     o, n = old_s[o0:o1].strip(), new_s[n0:n1].strip()
                     if o == n or not TERM_MIN_CHARS <= max(len(o), len(n)) <= TERM_CHARS:
                         continue
-                    if _NOT_TERM.search(o + n) or _LABEL_IN.search(o + n):
+                    if _NOT_TERM.search(o + n) or _label_in().search(o + n):
                         continue
                     if len(n) < TERM_MIN_CHARS and not (mode in ("after", "before") and "、" in o):
                         continue  # one character only for an enumeration cut (`区、县` → `区`)
@@ -536,8 +535,8 @@ def _candidates(alignments: list[Alignment], new: Document) -> dict[tuple[str, s
                 before, after = runs[i - 1], runs[j + 1]
                 old_t, new_t = deleted, inserted
                 if not before.strip():
-                    old_t = _LEADING_LABEL.sub("", old_t, count=1)
-                    new_t = _LEADING_LABEL.sub("", new_t, count=1)
+                    old_t = _leading_label().sub("", old_t, count=1)
+                    new_t = _leading_label().sub("", new_t, count=1)
                 if not old_t.strip():
                     continue
                 for pair in sorted(_term_pairs(before, old_t, new_t, after)):
@@ -857,7 +856,7 @@ def _renames(
 
 # Numbering and figures that jieba's statistics take for words: `第十七条`, `第二百`, `二十九条`,
 # `三十九`, `五十万元`, `二年内`.
-_NUMBERED = re.compile(
+_numbered = compiled_later(
     rf"第?[{CN_NUMERALS}万亿\d]+(?:[编章节条款项]|(?:{UNIT}|[{NUMBER_TAILS}])内?)?"
 )
 
@@ -865,7 +864,7 @@ _NUMBERED = re.compile(
 def _key_word(term: str) -> bool:
     """A keyword names something: not a label or figure, not led or closed by a word that
     joins or qualifies (`国家有关`, `之日起`)."""
-    return not _NUMBERED.fullmatch(term) and _edge_word(term)
+    return not _numbered().fullmatch(term) and _edge_word(term)
 
 
 def _is_term(term: str, quoted: set[str]) -> bool:

@@ -207,10 +207,10 @@ def test_numbering_takes_one_numeral_list():
     from diffreport import classify
     from diffreport.model import Paragraph
     from diffreport.parse import detect_heading
-    from diffreport.readers.lines import NUMBERING_MARKER
+    from diffreport.readers.lines import numbering_marker
 
     for label in ["一、", "十二、", "一百零一、", "（三）", "（两百）", "（〇）"]:
         heading = detect_heading(Paragraph(label + "加强环境保护"))
         assert heading is not None and heading.label == label, label
-        assert NUMBERING_MARKER.match(label + "加强环境保护"), label
+        assert numbering_marker().match(label + "加强环境保护"), label
         assert classify.LABEL_PREFIX.sub("", label + "加强环境保护", count=1) == "加强环境保护"

@@ -304,7 +304,7 @@ def test_a_reordered_list_is_not_read_position_by_position():
 
 
 def _atoms_one_run_at_a_time(text: str) -> list[str]:
-    """terms.atoms as it was written first: each run of _TOKEN_RUNS, a run of Chinese of
+    """terms.atoms as it was written first: each run of _token_runs, a run of Chinese of
     the basic block split into its characters."""
     import re
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Paragraph
-from ..normalise import CN_NUMERALS, bounded_sub, clean_text
+from ..normalise import CN_NUMERALS, bounded_sub, clean_text, compiled_later
 
 # --- thresholds ---------------------------------------------------------------------------
 RUNNING_SHARE = 0.4  # a line at a page's edge recurring on this share of pages is a header/footer
@@ -45,9 +45,9 @@ WRAP_OPEN_SHARE = 0.4  # share of those full lines that break mid-sentence in a 
 
 _TERMINAL = "。！？；：.!?;:”’」』）)】》…"
 _CLOSING = set("。！？；：.!?;:”’」』）)】》…\"'")
-_SENTENCE_END = re.compile(r"[。！？；.!?;:：]['\"”’」』）)】]*$")
+_sentence_end = compiled_later(r"[。！？；.!?;:：]['\"”’」』）)】]*$")
 # A numbering marker that opens a paragraph, at the start of a line.
-NUMBERING_MARKER = re.compile(
+numbering_marker = compiled_later(
     rf"^(?:第[{CN_NUMERALS}\d]+[条章节编]"
     rf"|[{CN_NUMERALS}]+、"
     rf"|[（(][{CN_NUMERALS}\d]{{1,3}}[）)]"
@@ -57,7 +57,7 @@ NUMBERING_MARKER = re.compile(
     r"|(?:Section|SECTION|Article|ARTICLE)\s+\d)"
 )
 # Page numbers as offices, Word and LaTeX print them.
-_PAGE_NUMBER = re.compile(
+_page_number = compiled_later(
     r"^[\s\-—–－~·]*(?:"
     r"(?:第\s*)?\d{1,5}\s*页?(?:\s*[/／,，]?\s*(?:共\s*)?\d{1,5}\s*页?)?"
     r"|(?:page|p\.|pg\.?)\s*\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?"
@@ -83,7 +83,7 @@ class Line:
 
 
 def is_page_number(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(text)) and any(ch.isalnum() for ch in text)
+    return bool(_page_number().match(text)) and any(ch.isalnum() for ch in text)
 
 
 def _running_key(line: Line) -> str:
@@ -138,7 +138,7 @@ def display_width(text: str) -> int:
     return sum(2 if _wide(ch) else 1 for ch in text)
 
 
-_SPACE_BY_WIDE = re.compile(
+_space_by_wide = compiled_later(
     r"(?<=[\u2e80-\uffff\u2018-\u201f]) +| +(?=[\u2e80-\uffff\u2018-\u201f])"
 )
 
@@ -147,7 +147,7 @@ def measured_width(text: str) -> float:
     """The width of a line of extracted text in columns, as it was set: spaces that extraction
     put beside Chinese characters take no room, curly quotes take half of a Chinese one."""
     if not text.isascii():
-        text = bounded_sub(_SPACE_BY_WIDE, "", text)
+        text = bounded_sub(_space_by_wide(), "", text)
     return sum(1.5 if "\u2018" <= ch <= "\u201f" else 2 if _wide(ch) else 1 for ch in text)
 
 
@@ -245,11 +245,11 @@ def _first_word_width(line: Line, em: float) -> float:
         return 0.0
     if _wide(text[0]):
         return em
-    word = _LATIN_WORD.match(text)
+    word = _latin_word().match(text)
     return display_width(word.group() if word else text[0]) * em / 2
 
 
-_LATIN_WORD = re.compile(r"[^\s\u2e80-\U0002ffff\u2018-\u201f]+")
+_latin_word = compiled_later(r"[^\s\u2e80-\U0002ffff\u2018-\u201f]+")
 
 
 def breaks_before(
@@ -278,8 +278,8 @@ def breaks_before(
     )
     if fits and not (open_end and nearly_full):
         return True
-    finished = bool(_SENTENCE_END.search(prev.text))
-    if finished and NUMBERING_MARKER.match(line.text.lstrip()):
+    finished = bool(_sentence_end().search(prev.text))
+    if finished and numbering_marker().match(line.text.lstrip()):
         return True
     if lost_indent and finished and _wide(line.text[0]):
         # Text from a PDF whose first-line indents were dropped (pdftotext): a paragraph's
@@ -438,7 +438,7 @@ def read_wrapped(text: str, markdown: bool = False) -> tuple[list[Paragraph], li
         if (
             x.x0 >= m.left + CENTRED_INDENT
             and abs((x.x0 + x.x1) / 2 - middle) <= CENTRED_OFFSET
-            and not _SENTENCE_END.search(x.text)
+            and not _sentence_end().search(x.text)
         ):
             # A centred line (`GNU GENERAL PUBLIC LICENSE`, `Preamble`) is a heading, as in the
             # PDF reader: the first one the document's title, the others its sections.

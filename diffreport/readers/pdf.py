@@ -30,12 +30,12 @@ from ..errors import InputError
 from ..model import Paragraph
 from ..normalise import clean_text
 from .lines import (
-    NUMBERING_MARKER,
     Joiner,
     Line,
     Metrics,
     drop_running,
     join_paragraphs,
+    numbering_marker,
     vocabulary,
 )
 
@@ -180,7 +180,7 @@ def read_pdf_bytes(data: bytes, name: str = "<input>") -> tuple[list[Paragraph],
             and last is not None
             and last[0] is not None
             and last[0][:2] == s[:2]  # one size and weight: a heading set over several lines
-            and not NUMBERING_MARKER.match(x.text)  # … unless the line opens a numbered heading
+            and not numbering_marker().match(x.text)  # … unless the line opens a numbered heading
             and x.page == last[1][-1].page
             and x.top - last[1][-1].top <= 1.6 * max(m.pitch, x.size * 1.2)
         ):

@@ -6,7 +6,7 @@ import re
 
 from ..errors import InputError
 from ..model import Paragraph
-from ..normalise import clean_text, split_paragraphs
+from ..normalise import clean_text, compiled_later, split_paragraphs
 from .lines import setext_level
 
 TEXT_FORMATS = "convert it to .txt, .md, .docx or .html"
@@ -93,7 +93,7 @@ def _checked(text: str, name: str) -> str:
 
 # Characters of text in UTF-16 without a BOM: ASCII, CJK, their punctuation and full-width
 # forms. Other encodings read as UTF-16 give Hangul, Yi, private-use code points or surrogates.
-_UTF16_TEXT = re.compile(
+_utf16_text = compiled_later(
     r"[\t\n\r\x20-\x7e\u00a0-\u024f\u0370-\u04ff\u2000-\u206f\u2e80-\u2fdf\u3000-\u31ff"
     r"\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
     r"\U0001f000-\U0001faff\U00020000-\U0003134f]"
@@ -115,7 +115,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         # of a Latin text paired up also read as CJK, but never as a line break.
         if "\n" not in text:
             continue
-        if len(_UTF16_TEXT.findall(text)) / len(text) >= MIN_UTF16_TEXT_SHARE:
+        if len(_utf16_text().findall(text)) / len(text) >= MIN_UTF16_TEXT_SHARE:
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError:
@@ -159,7 +159,7 @@ def _utf8_and_gb18030(data: bytes) -> str | None:
 
 
 # Control characters other than line breaks and tabs, and the private-use area.
-_NOISE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
+_noise = compiled_later(r"[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
@@ -168,7 +168,7 @@ def _plausible(text: str, private_use_is_noise: bool = True) -> bool:
     code points, where a wrong guess lands)."""
     if not text:
         return False
-    bad = len((_NOISE if private_use_is_noise else _CONTROLS).findall(text))
+    bad = len((_noise() if private_use_is_noise else _CONTROLS).findall(text))
     return bad <= 2 or bad / len(text) < 0.02
 
 
