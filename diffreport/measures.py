@@ -17,6 +17,7 @@ from operator import add, attrgetter, itemgetter
 import numpy as np
 
 from .model import Document, Node
+from .normalise import compiled_later
 from .parts import MIN_PART_WORDS, PART_CONTAINMENT
 from .result import Pairing
 from .similarity import (
@@ -71,7 +72,7 @@ RARITY_WEIGHT = 0.5
 # old: this much times the squared distance of the two positions is taken off, far below any
 # difference of wording.
 ORDER_PRIOR = 1e-4
-_CJK = re.compile(r"^[\u3400-\u9fff]+$")
+_cjk = compiled_later(r"^[\u3400-\u9fff]+$")
 _ID, _OLD, _NEW, _FIRST = attrgetter("id"), attrgetter("old"), attrgetter("new"), itemgetter(0)
 _CJK_FIRST, _CJK_LAST = 0x3400, 0x9FFF  # (the same range as code points)
 
@@ -90,7 +91,7 @@ def anchor_spans(text: str) -> frozenset[str]:
     # An article number (`第三十四条`) is unique in its document but names nothing.
     words = [
         t if m and not _is_label(t) else _BREAK
-        for t, m in zip(toks, map(_CJK.match, toks), strict=True)
+        for t, m in zip(toks, map(_cjk().match, toks), strict=True)
     ]
     # Runs of two and three words, concatenated in C (map) rather than word by word.
     twos = list(map(add, words, words[1:]))
@@ -105,7 +106,7 @@ def anchor_spans(text: str) -> frozenset[str]:
 # (`2025年`, `5万余户`), so a run starts where it ends; the other tokens (Latin, one other
 # character) hold no Chinese, and skipping them ends every match where that scan's ends.
 _RUN_SCAN = re.compile(rf"{NUMBER.pattern}|([\u3400-\u4dbf\u4e00-\u9fff]+)")
-# Characters _CJK takes for a word that no such run holds (each is a token of its own, which
+# Characters _cjk takes for a word that no such run holds (each is a token of its own, which
 # a span could join to a run's words): a text holding one is read whole.
 _CJK_OUTSIDE_RUNS = re.compile(r"[\u4dc0-\u4dff]")
 

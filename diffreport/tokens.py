@@ -22,7 +22,7 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-from .normalise import CN_NUMERALS, fold
+from .normalise import CN_NUMERALS, compiled_later, fold
 
 DATA_DIR = Path(__file__).parent / "data"  # the package's word lists (policy_terms.txt)
 
@@ -470,7 +470,7 @@ def idf_table() -> tuple[_IdfStore, float]:
 
 # jieba.cut's `re_han_default`: the runs it segments; everything between them comes out one
 # character (or one space) at a time, which TF-IDF drops as shorter than two characters.
-_HAN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+_han = compiled_later(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
 
 
 def keywords(text: str, top: int) -> list[str]:
@@ -483,7 +483,7 @@ def keywords(text: str, top: int) -> list[str]:
     # a document's runs are read once here, and kept they cost 40 MB at 2 MB a side.
     cut, cached = segmenter().cut, _RUNS.get
     freq: Counter[str] = Counter()
-    for run in _HAN.findall(text):
+    for run in _han().findall(text):
         words = cached(run) or cut(run, True)
         freq.update(w for w in words if len(w.strip()) >= 2 and w.lower() not in _STOP_TFIDF)
     if not freq:

@@ -348,10 +348,11 @@ def test_patterns_only_some_paths_use_are_compiled_at_first_use():
     # (compiling them at import cost ~15 ms of the parent's CPU before the side child forks:
     # the terms' patterns are the child's, the hard-wrap and UTF-16 ones are rare inputs')
     compiled = _run_python(
-        "from diffreport import cli, compare, terms\n"
+        "from diffreport import cli, compare, measures, terms, tokens\n"
         "from diffreport.readers import lines, text\n"
-        "lazy = [terms._token_runs, terms._figure, lines._space_by_wide, text._utf16_text]\n"
+        "lazy = [terms._token_runs, terms._figure, lines._space_by_wide, text._utf16_text,\n"
+        "        measures._cjk, tokens._han]\n"
         "print(*(f.cache_info().currsize for f in lazy))\n"
         "print(terms._token_runs() is terms._token_runs(), lines._page_number().flags & 2)"
     ).split()
-    assert compiled == ["0", "0", "0", "0", "True", "2"]
+    assert compiled == ["0"] * 6 + ["True", "2"]
