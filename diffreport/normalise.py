@@ -254,7 +254,7 @@ def _t2s():
 
 
 @lru_cache(maxsize=1)
-def _traditional() -> frozenset[str]:
+def traditional_characters() -> frozenset[str]:
     """The characters that t2s can change: a key of its character table with another value,
     or a character that differs inside one of its phrases. Text without any of them is
     returned unchanged by opencc, so only the rare paragraph with one pays for the pure-Python
@@ -272,9 +272,13 @@ def _traditional() -> frozenset[str]:
         table = (folder / name).read_text(encoding="utf-8")
         for line in table.splitlines():
             key, _, values = line.partition("\t")
-            value = values.split(" ")[0]
+            value = values.split(" ", 1)[0]
+            if key == value:  # (no character changes)
+                continue
             if len(key) != len(value):
                 chars.update(key)
+            elif len(key) == 1:  # most lines: one character and its simplified form
+                chars.add(key)
             else:
                 chars.update(k for k, v in zip(key, value, strict=True) if k != v)
     return frozenset(chars)
@@ -282,10 +286,10 @@ def _traditional() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _traditional_search() -> tuple[Callable[[str], re.Match | None], frozenset[str]]:
-    """A search for :func:`_traditional`'s characters of the Basic Multilingual Plane (a
-    regex class is a bitmap scanned in C: three times faster than ``isdisjoint``, which
-    makes a string of every character), and the few beyond it, checked as a set."""
-    chars = _traditional()
+    """A search for :func:`traditional_characters` of the Basic Multilingual Plane (a regex
+    class is a bitmap scanned in C: three times faster than ``isdisjoint``, which makes a
+    string of every character), and the few beyond it, checked as a set."""
+    chars = traditional_characters()
     bmp = "".join(sorted(c for c in chars if c <= "\uffff"))
     return re.compile(f"[{re.escape(bmp)}]").search, frozenset(c for c in chars if c > "\uffff")
 
@@ -295,7 +299,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _has_traditional(text: str) -> bool:
-    """Does ``text`` hold a character that t2s can change (``not _traditional().isdisjoint``)?"""
+    """Does ``text`` hold a character that t2s can change
+    (``not traditional_characters().isdisjoint(text)``)?"""
     search, astral = _traditional_search()
     if search(text) is not None:
         return True

@@ -50,3 +50,27 @@ def test_traditional_characters_inside_and_beyond_the_basic_plane_are_converted(
     plain = "发展经济，推进𠀀城市更新"  # an astral character t2s leaves alone
     assert to_simplified(plain) is plain
     assert fold("ＧＤＰ增長５％") == "gdp增长5%"
+
+
+def test_traditional_characters_are_those_opencc_tables_change():
+    # Twin of normalise.traditional_characters' shortcuts (lines whose key is unchanged or one
+    # character): every line read the long way, a character kept where it differs.
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    from diffreport.normalise import traditional_characters
+
+    spec = find_spec("opencc")
+    assert spec is not None and spec.submodule_search_locations
+    folder = Path(spec.submodule_search_locations[0], "dictionary")
+    chars: set[str] = set()
+    for name in ("TSPhrases.txt", "TSCharacters.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            value = values.split(" ")[0]
+            if len(key) != len(value):
+                chars.update(key)
+            else:
+                chars.update(k for k, v in zip(key, value, strict=True) if k != v)
+    assert len(chars) > 1000
+    assert traditional_characters() == chars
