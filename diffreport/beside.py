@@ -5,8 +5,8 @@ core, behind one parent-side object, so that :func:`compare.compare` reads as on
 is :func:`_beside`) where a fork is safe and pays (:func:`sidecar.can_fork`), else
 :class:`InProcess`, its twin doing the same hand-offs here. Each method is one hand-off
 between the pipeline and the child, in the pipeline's order: the words ahead (tokenise), the
-weights, the pairings, the reading order, the figures' changes, the terms' shifts. The same
-result either way.
+weights, the pairings, the key terms' words and the reading order (classify), the figures'
+changes, the terms' shifts. The same result either way.
 """
 
 from __future__ import annotations
