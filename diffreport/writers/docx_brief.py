@@ -19,7 +19,6 @@ from ..report import (
     SUMMARY_STATUSES,
     BlockFact,
     Facts,
-    detect_language,
     gather,
     section_facts,
     snippet,
@@ -48,7 +47,7 @@ from .ooxml import (
     tracked_parts,
     xml_safe,
 )
-from .templates import Setup, empty_document, setup, wording
+from .templates import Setup, setup, wording
 
 CHANGE_STYLE = {
     "raised": "Change Raised",
@@ -567,5 +566,5 @@ def render(c: Comparison, lang: str = "auto", ready: Setup | None = None) -> byt
     """The briefing as .docx bytes; ``lang`` is zh, en or auto (from the documents' script);
     ``ready``: the set-up made beforehand (:func:`prepare`), whose language it is."""
     if ready is None:
-        ready = Setup(detect_language(c) if lang == "auto" else lang, empty_document())
+        ready = prepare(c.old, c.new, lang)
     return Briefing(c, ready).render()

@@ -16,7 +16,6 @@ from docx.oxml.ns import nsdecls, qn
 from .. import __version__
 from ..errors import printable
 from ..model import Document
-from ..report import detect_language
 from ..result import Comparison
 from ..sidebyside import Cell, Row, document_date, rows
 from .ooxml import (
@@ -27,7 +26,7 @@ from .ooxml import (
     set_core_properties,
     xml_attr,
 )
-from .templates import Setup, empty_document, setup, wording
+from .templates import Setup, setup, wording
 
 # Landscape A4; the margins of GB/T 9704 turned with the page (binding edge on the left).
 PAGE_MM = (297, 210)
@@ -296,5 +295,5 @@ def render(
     ``changed_only`` folds runs of unchanged units into one row each; ``ready``: the set-up
     made beforehand (:func:`prepare`), whose language it is."""
     if ready is None:
-        ready = Setup(detect_language(c) if lang == "auto" else lang, empty_document())
+        ready = prepare(c.old, c.new, lang)
     return _Table(c, ready, level, changed_only).render()
