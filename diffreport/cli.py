@@ -351,8 +351,8 @@ def diff(
     if fmt == "html":
         _check_settings()  # the page states its generation date
     meanwhile = None
-    if fmt == "json":  # the nodes' JSON encoded while the comparison waits for its side work
-        from .result import nodes_json_parts as meanwhile
+    if fmt == "json":  # the long parts encoded while the comparison waits for its side work
+        from .result import json_parts_ahead as meanwhile
     result = read_and_compare(old, new, max_size, profile, output, meanwhile)
     status = 0 if result.same else 1
     if fmt == "json":
@@ -394,7 +394,7 @@ def _writer_setup(writer: str, lang: str) -> Callable:
     ``prepare``), for ``compare(meanwhile=…)``: made while the comparison waits for its side
     work, time the process would otherwise spend waiting."""
 
-    def ready(old, new):
+    def ready(old, new, alignments):
         if writer == "brief":
             from .writers.docx_brief import prepare
         else:

@@ -18,7 +18,7 @@ from .measures import pair_measures
 from .model import LEVELS, Document, SourceText
 from .parse import parse
 from .rating import rate
-from .result import Comparison, Pairing
+from .result import Alignment, Comparison, Pairing
 from .sides import tokenised
 from .similarity import Vocabulary
 from .tokens import forget_given_words
@@ -55,12 +55,13 @@ def compare(
     *,
     workers: int | None = None,
     max_bytes: int | None = None,
-    meanwhile: Callable[[Document, Document], object] | None = None,
+    meanwhile: Callable[[Document, Document, list[Alignment]], object] | None = None,
 ) -> Comparison:
     """Compare two documents: read (if paths), parse, align, classify. ``meanwhile``: the
-    caller's own work on the two parsed documents (the CLI's JSON encodes their nodes
-    there, a Word writer readies its wording and document), done while the side work is
-    waited for; what it returns is kept as :attr:`Comparison.prepared`."""
+    caller's own work on the two parsed documents and their alignments (the CLI's JSON
+    encodes the nodes and the alignments there, a Word writer readies its wording and
+    document), done while the side work is waited for; what it returns is kept as
+    :attr:`Comparison.prepared`."""
     timings: dict[str, float] = {}
     # Stages as `--profile` prints them; reading is timed here only when given paths.
     with _timed(timings, "parse"):
@@ -100,7 +101,7 @@ def compare(
         prepared = None
         if meanwhile is not None:  # (while the child finds the figures' changes and the shifts)
             with _timed(timings, "meanwhile"):
-                prepared = meanwhile(old_doc, new_doc)
+                prepared = meanwhile(old_doc, new_doc, alignments)
         with _timed(timings, "targets+terms"):
             targets = side.targets(alignments)
             terms = side.term_shifts(alignments)

@@ -238,8 +238,9 @@ class Comparison:
     targets: list[TargetChange] = field(default_factory=list)
     terms: dict[str, list[TermShift]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
-    # What the caller of compare() made meanwhile (its ``meanwhile``: the CLI's JSON, each
-    # side's nodes' JSON, nodes_json_parts; a Word writer's set-up): not the comparison's.
+    # What the caller of compare() made meanwhile (its ``meanwhile``: the CLI's JSON, the
+    # nodes' and the alignments' JSON, json_parts_ahead; a Word writer's set-up): not the
+    # comparison's.
     prepared: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -334,12 +335,13 @@ class Comparison:
         are, not decoded to a string and encoded back (some 60 ms for a 20 MB report)."""
         return b"".join(self.to_json_parts())
 
-    def to_json_parts(self, nodes: tuple[list[bytes], list[bytes]] | None = None) -> list[bytes]:
+    def to_json_parts(self, ahead: JsonAhead | None = None) -> list[bytes]:
         """:meth:`to_json_bytes` in pieces, to be written one after the other. The nodes and
         the alignments are encoded a slice at a time, so that their dictionaries never all
         exist at once: at 2 MB a side they were 70 MB of the peak, beside the 60 MB of JSON
-        (and joining the pieces would cost those 60 MB again). ``nodes``: each side's nodes
-        encoded beforehand (:func:`nodes_json_parts`), written as they are."""
+        (and joining the pieces would cost those 60 MB again). ``ahead``: each side's nodes
+        and the alignments encoded beforehand (:func:`json_parts_ahead`), written as they
+        are."""
         import json
 
         if self.plain_numbers():
@@ -353,7 +355,7 @@ class Comparison:
                 (f"{mark}-1", self.new.nodes, Node.to_dict, 2),
                 (f"{mark}-2", self.alignments, Alignment.to_dict, 1),
             ]
-            ready = [*nodes, None] if nodes is not None else [None] * 3
+            ready = ahead if ahead is not None else (None, None, None)
             data["nodes"] = {"old": long[0][0], "new": long[1][0]}
             data["alignments"] = long[2][0]
             try:
@@ -395,14 +397,25 @@ _SCORE, _SHARES = attrgetter("score"), attrgetter("shares")
 JSON_SLICE = 2000
 
 
-def nodes_json_parts(old: Document, new: Document) -> tuple[list[bytes], list[bytes]] | None:
-    """Each side's nodes as :meth:`Comparison.to_json_parts` writes them (``nodes``), made
-    before the comparison is done (``compare(meanwhile=nodes_json_parts)``); None where
-    orjson cannot write them."""
+# Each side's nodes and the alignments as :meth:`Comparison.to_json_parts` writes them.
+JsonAhead = tuple[list[bytes], list[bytes], list[bytes]]
+
+
+def json_parts_ahead(
+    old: Document, new: Document, alignments: Sequence[Alignment]
+) -> JsonAhead | None:
+    """Each side's nodes and the alignments as :meth:`Comparison.to_json_parts` writes them
+    (``ahead``), made before the comparison is done, while it waits for its side work
+    (``compare(meanwhile=json_parts_ahead)``); None where orjson cannot write them."""
+    import orjson
+
     old_parts, new_parts = node_json_parts(old.nodes), node_json_parts(new.nodes)
     if old_parts is None or new_parts is None:
         return None
-    return old_parts, new_parts
+    try:
+        return old_parts, new_parts, _list_parts(alignments, Alignment.to_dict, 1)
+    except (orjson.JSONEncodeError, TypeError):
+        return None
 
 
 def node_json_parts(nodes: Sequence[Node]) -> list[bytes] | None:

@@ -171,18 +171,19 @@ def test_reading_order_matches_the_sort_by_keys(data):
 
 @pytest.mark.parametrize("workers", [None, 1])
 def test_meanwhile_is_called_once_with_the_parsed_documents(workers):
-    """compare(meanwhile=f) calls f once, with the comparison's own two documents, keeps
-    what it returns as Comparison.prepared, and compares as without it (forked side work
-    or not)."""
+    """compare(meanwhile=f) calls f once, with the comparison's own two documents and its
+    alignments, keeps what it returns as Comparison.prepared, and compares as without it
+    (forked side work or not)."""
     pair = law_pairs()[0]
     calls = []
 
-    def meanwhile(old, new):
-        calls.append((old, new))
+    def meanwhile(old, new, alignments):
+        calls.append((old, new, alignments))
         return "ready"
 
     c = compare(*pair, workers=workers, meanwhile=meanwhile)
     assert len(calls) == 1 and calls[0][0] is c.old and calls[0][1] is c.new
+    assert calls[0][2] is c.alignments
     assert c.prepared == "ready"
     plain = compare(*pair, workers=workers)
     assert plain.prepared is None

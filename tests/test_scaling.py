@@ -81,18 +81,20 @@ def test_json_written_in_slices_is_the_same_bytes(monkeypatch):
     assert len(c.to_dict()["nodes"]["old"]) == 0  # (the second case)
 
 
-def test_nodes_encoded_while_waiting_are_the_same_json(monkeypatch):
-    """The nodes' JSON that the CLI encodes while compare() waits for its side work
-    (compare(meanwhile=nodes_json_parts), kept as Comparison.prepared) is written as it is:
-    the pieces joined are json.dumps's bytes, as without them, whatever the slice; nodes
-    orjson cannot write (a lone surrogate) give no parts, and the report is then encoded as
-    before."""
+def test_parts_encoded_while_waiting_are_the_same_json(monkeypatch):
+    """The nodes' and the alignments' JSON that the CLI encodes while compare() waits for
+    its side work (compare(meanwhile=json_parts_ahead), kept as Comparison.prepared) is
+    written as it is: the pieces joined are json.dumps's bytes, as without them, whatever
+    the slice; nodes or alignments orjson cannot write (a lone surrogate) give no parts, and
+    the report is then encoded as before."""
+    from dataclasses import replace
+
     from diffreport import result
     from diffreport.model import Document, Node
-    from diffreport.result import node_json_parts, nodes_json_parts
+    from diffreport.result import json_parts_ahead, node_json_parts
 
     pair = law_pairs()[0]
-    ahead, plain = compare(*pair, meanwhile=nodes_json_parts), compare(*pair)
+    ahead, plain = compare(*pair, meanwhile=json_parts_ahead), compare(*pair)
     assert ahead.prepared is not None and plain.prepared is None
     assert "meanwhile" in ahead.timings and "meanwhile" not in plain.timings
     expected = json.dumps(plain.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
@@ -100,14 +102,24 @@ def test_nodes_encoded_while_waiting_are_the_same_json(monkeypatch):
         monkeypatch.setattr(result, "JSON_SLICE", size)
         assert b"".join(ahead.to_json_parts(ahead.prepared)) == expected
         assert b"".join(plain.to_json_parts()) == expected
-    # The parts are used as encoded, not encoded again (a node changed since is not seen).
+    # The parts are used as encoded, not encoded again (a node or an alignment changed since
+    # is not seen).
     ahead.old.nodes[0].text += "。"
+    ahead.alignments[-1].confidence = "none"
     assert b"".join(ahead.to_json_parts(ahead.prepared)) == expected
     assert b"".join(ahead.to_json_parts()) != expected
     assert node_json_parts([Node("b1", "block", "\ud800")]) is None
     assert node_json_parts([]) == [b"[]"]
     lone = Document([Node("b1", "block", "\ud800")])
-    assert nodes_json_parts(lone, plain.new) is None and nodes_json_parts(plain.old, lone) is None
+    found = plain.alignments
+    assert json_parts_ahead(lone, plain.new, found) is None
+    assert json_parts_ahead(plain.old, lone, found) is None
+    assert (
+        json_parts_ahead(
+            plain.old, plain.new, [*found[:-1], replace(found[-1], confidence="\ud800")]
+        )
+        is None
+    )
 
 
 def test_summary_counts_each_levels_statuses_as_counted_level_by_level(seed_comparison):
