@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz.distance import Indel
 
 from .model import Document, Node
@@ -752,14 +753,14 @@ def _greedy(ends: list[int], size: int) -> list[int]:
 
 def count_terms(texts: list[str], terms: Iterable[str]) -> list[TermCounts]:
     """:class:`TermCounts` of ``terms`` in each of ``texts``: one automaton for all the
-    terms, one pass over each text."""
+    terms, one pass over each text (its characters in halves, :func:`_halves`)."""
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
     index: dict[str, int] = {}
     for term in terms:
         if term and term not in index:  # ("".count is the text's length + 1: left to str.count)
-            automaton.add_word(term, len(index))
+            automaton.add_word(_halves(term), len(index))
             index[term] = len(index)
     if not index:
         return [TermCounts(text, {}) for text in texts]
@@ -767,10 +768,34 @@ def count_terms(texts: list[str], terms: Iterable[str]) -> list[TermCounts]:
     out = []
     for text in texts:
         ends: list[list[int]] = [[] for _ in index]
-        for end, k in automaton.iter(text):
-            ends[k].append(end)
+        for end, k in automaton.iter(_halves(text)):
+            ends[k].append(end >> 1)  # (a use ends with its last character's low half)
         out.append(TermCounts(text, {term: ends[k] for term, k in index.items()}))
     return out
+
+
+# :func:`_halves`: a character's code above these low bits, and the low bits, each moved into
+# a range of its own (high halves from _HIGH_HALF, low halves from _LOW_HALF, apart): no use
+# of a term can start at a low half. Ten bits: the automaton's scan of both texts at real-2m
+# took 104, 81, 67, 60, 55, 55, 61 ms at 6 to 12 bits.
+_LOW_BITS = 10
+_LOW_HALF = 0x400
+_HIGH_HALF = _LOW_HALF + (1 << _LOW_BITS)  # (0x10FFFF >> 10 = 1087: up to 0xC3F, no surrogate)
+
+
+def _halves(text: str) -> str:
+    """``text`` with each character written as two (its code's high bits, then its low
+    ones), for the terms' automaton: pyahocorasick finds a node's next letter by a linear
+    scan of its letters, and the root's are every first character of the terms (465 at
+    real-2m, where 44 % of the text's characters start none and are compared with all); in
+    halves, a node's letters are few. A use
+    ending at half ``e`` ends at character ``e >> 1``. count_terms of the candidate terms in
+    both texts: real-2m 156-160 -> 69-75 ms, unrelated-1m 87 -> 47 ms."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    halves = np.empty(2 * len(codes), np.uint32)
+    halves[0::2] = (codes >> _LOW_BITS) + _HIGH_HALF
+    halves[1::2] = (codes & ((1 << _LOW_BITS) - 1)) + _LOW_HALF
+    return halves.tobytes().decode("utf-32-le")
 
 
 def _holders(texts: list[str], terms: Iterable[str]) -> dict[str, list[int]]:

@@ -229,8 +229,11 @@ def test_a_change_whose_cut_is_only_spaces_is_no_term(tmp_path):
     assert all(r.old.strip() and r.new.strip() for r in c.terms["renames"])
 
 
-# Term counts by one automaton are str.count's, overlapping terms and all.
-_ALPHABET = "区县、部门ab\0"
+# Term counts by one automaton are str.count's, overlapping terms and all. The automaton reads
+# each character in two halves (terms._halves): `场` shares `区`'s low bits, `匚` its high ones,
+# `倔`'s two halves are alike (20, 20), `\u0400`, `\u0800` and `\u0c3f` are the halves' own
+# codes, `𠀀` lies beyond 16 bits.
+_ALPHABET = "区县、部门ab\0场匚倔\u0400\u0800\u0c3f𠀀"
 
 
 @settings(max_examples=300, deadline=None)
@@ -242,8 +245,19 @@ def test_term_counts_are_str_count(text, terms):
     (counts,) = count_terms([text], terms)
     for term in terms:
         assert counts.count(term) == text.count(term)
+        if term:  # every use's last index, overlapping ones too
+            ends = [k + len(term) - 1 for k in range(len(text)) if text.startswith(term, k)]
+            assert counts.ends(term) == ends
         for other in terms:
             assert counts.count_outside(term, other) == text.replace(other, "\0").count(term)
+
+
+def test_term_counts_never_start_a_use_at_a_low_half():
+    # `倔` in halves is (high 20, low 20): read without the halves' ranges apart, `倔倔` would
+    # hold it three times, the last from the first one's low half.
+    (counts,) = count_terms(["倔倔倔、倔"], ["倔", "倔倔", "、"])
+    assert (counts.count("倔"), counts.count("倔倔"), counts.count("、")) == (4, 1, 1)
+    assert counts.ends("倔") == [0, 1, 2, 4] and counts.ends("倔倔") == [1, 2]
 
 
 def test_term_counts_of_two_texts_and_terms_not_asked_for():
