@@ -176,8 +176,8 @@ RIGHT_WORDS = 2
 # The unchanged text kept on each side before atomising: room for CONTEXT_ATOMS atoms of up to
 # three characters (a Chinese character is one atom; longer English words leave room for fewer).
 CONTEXT_CHARS = 3 * CONTEXT_ATOMS
-# The lengths of the function words, to look each up at a term's two edges.
-_FUNCTION_WORD_LENGTHS = tuple(sorted({len(w) for w in FUNCTION_WORDS}))
+# The function words, to find one at a term's two edges (str.startswith takes a tuple).
+_FUNCTION_WORD_TUPLE = tuple(sorted(FUNCTION_WORDS))
 # Term shifts kept per kind (new, dropped, rose, fell, renames), the most used first.
 SHIFTS_SHOWN = 60
 
@@ -227,16 +227,24 @@ def atoms(text: str) -> list[str]:
     return out
 
 
+# _token_runs' runs of Chinese characters (the other tokens hold none).
+_han_runs = compiled_later(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def _token_edges(text: str) -> set[int]:
+    """Offsets where :data:`_token_runs`' tokens start or end: they tile the text (every
+    character is ``\\S`` or ``\\s``), so their lengths summed give all (found in C)."""
+    return set(accumulate(map(len, _token_runs().findall(text)), initial=0))
+
+
 @lru_cache(maxsize=65536)
-def _word_edges(text: str) -> frozenset[int]:
+def word_edges(text: str) -> frozenset[int]:
     """Offsets where a word starts or ends: jieba's words with and without its HMM (which may
     join a character to the next word: `市水|行政|主管部门`), other tokens whole."""
-    edges = {0, len(text)}
+    edges = _token_edges(text)
     cut = segmenter().cut
-    for m in _token_runs().finditer(text):
+    for m in _han_runs().finditer(text):
         run, start = m.group(), m.start()
-        edges.add(start)
-        edges.add(m.end())
         if _cjk_word().fullmatch(run):
             edges.update(accumulate(map(len, cut_run(run)), initial=start))
             edges.update(accumulate(map(len, cut(run, False)), initial=start))
@@ -244,23 +252,20 @@ def _word_edges(text: str) -> frozenset[int]:
 
 
 @lru_cache(maxsize=65536)
-def _hmm_edges(text: str) -> frozenset[int]:
+def hmm_edges(text: str) -> frozenset[int]:
     """Offsets where jieba's usual words (HMM on) and other tokens start or end."""
-    edges = {0, len(text)}
-    for m in _token_runs().finditer(text):
-        run, start = m.group(), m.start()
+    edges = _token_edges(text)
+    for m in _han_runs().finditer(text):
+        run = m.group()
         if _cjk_word().fullmatch(run):
-            edges.update(accumulate(map(len, cut_run(run)), initial=start))
-        else:
-            edges.add(start)
-            edges.add(m.end())
+            edges.update(accumulate(map(len, cut_run(run)), initial=m.start()))
     return frozenset(edges)
 
 
 def _inside_word(text: str, start: int, end: int, strict: bool = False) -> bool:
     """``text[start:end]`` lies in one of jieba's words and is not all of it (`大` in `股东大会`,
     `书` in `通知书`); ``strict``: not at its edges either (an insertion point in `中国`)."""
-    edges = sorted(_hmm_edges(text))
+    edges = sorted(hmm_edges(text))
     k = bisect_right(edges, start)
     if k == 0 or k == len(edges):
         return False
@@ -273,11 +278,11 @@ def _inside_word(text: str, start: int, end: int, strict: bool = False) -> bool:
 @lru_cache(maxsize=65536)
 def _edge_word(term: str) -> bool:
     """Starts and ends with a content word (not `与改革`, `国家有关`, `本法`)."""
-    return _edge_characters(term) and _edge_words(term)
+    return edge_characters(term) and _edge_words(term)
 
 
 @lru_cache(maxsize=65536)
-def _edge_characters(term: str) -> bool:
+def edge_characters(term: str) -> bool:
     """:func:`_edge_word`'s tests of the characters alone (no segmenting: made first)."""
     if not term:  # a cut of spaces only (`Bullseye 的新版` → `bullseye 的`)
         return False
@@ -287,9 +292,7 @@ def _edge_characters(term: str) -> bool:
         return False  # `条 网络`: a label's last character, not a word
     if term[0] in _PARTICLES or term[-1] in _PARTICLES:
         return False
-    return not any(
-        term[:k] in FUNCTION_WORDS or term[-k:] in FUNCTION_WORDS for k in _FUNCTION_WORD_LENGTHS
-    )
+    return not (term.startswith(_FUNCTION_WORD_TUPLE) or term.endswith(_FUNCTION_WORD_TUPLE))
 
 
 def _edge_words(term: str) -> bool:
@@ -339,7 +342,8 @@ def _pairs_in_context(
     """:func:`_term_pairs` once the context is cut (cached: long codes repeat their changes)."""
     old_s, new_s = left + deleted + right, left + inserted + right
     a, b = atoms(old_s), atoms(new_s)
-    vocab = {t: chr(0x10000 + k) for k, t in enumerate(dict.fromkeys(a + b))}
+    kinds = dict.fromkeys(a + b)
+    vocab = dict(zip(kinds, map(chr, range(0x10000, 0x10000 + len(kinds))), strict=True))
     # (changed, old start, old end, new start, new end); a deletion next to an insertion is
     # one change.
     ops: list[list] = []
@@ -369,10 +373,9 @@ def _pairs_in_context(
             n += 1
         return n
 
-    rooms = {k: (room(k, -1), room(k, 1)) for k in changes}
     out: set[tuple[str, str]] = set()
     for i, first in enumerate(changes):
-        for last in changes[i : i + JOIN_CHANGES]:
+        for joined, last in enumerate(changes[i : i + JOIN_CHANGES]):
             if last != first:
                 gap = ops[last - 1]  # the unchanged run before `last`
                 if gap[2] - gap[1] > JOIN_GAP or any(
@@ -384,8 +387,7 @@ def _pairs_in_context(
             core_old, core_new = "".join(a[s0:s1]), "".join(b[d0:d1])
             if _NUMERAL_ONLY.fullmatch(core_old) and _NUMERAL_ONLY.fullmatch(core_new):
                 continue  # a figure
-            group = [ops[k] for k in changes[i : changes.index(last) + 1]]
-            insertion = not any(op[2] > op[1] for op in group)
+            insertion = not any(ops[k][2] > ops[k][1] for k in changes[i : i + joined + 1])
             if insertion and not (
                 first == last and _inside_word(old_s, a_off[s0], a_off[s0], strict=True)
             ):
@@ -405,7 +407,7 @@ def _pairs_in_context(
                 one_word = (
                     _cjk_word().fullmatch(word) is not None
                     and word not in FUNCTION_WORDS
-                    and not any(at < e < at + len(word) for e in _word_edges(old_s))
+                    and not any(at < e < at + len(word) for e in word_edges(old_s))
                 )
                 if one_word and core_old[0] == "、" and len(core_old) - len(word) == 1:
                     mode = "after"  # the term is the word before and the item
@@ -420,15 +422,15 @@ def _pairs_in_context(
             # How far the terms reach into the unchanged text: to the nearest word edges, and on
             # the right up to two words further (a head word: `质量技监` + `部门`); a word
             # before both is context, not term (`涉密` + `计算机`).
-            old_edges, new_edges = _word_edges(old_s), _word_edges(new_s)
+            old_edges, new_edges = word_edges(old_s), word_edges(new_s)
             lefts = [
                 x
-                for x in range(rooms[first][0] + 1)
+                for x in range(room(first, -1) + 1)
                 if a_off[s0 - x] in old_edges and b_off[d0 - x] in new_edges
             ][: LEFT_WORDS + 1]
             rights = [
                 y
-                for y in range(rooms[last][1] + 1)
+                for y in range(room(last, 1) + 1)
                 if a_off[s1 + y] in old_edges and b_off[d1 + y] in new_edges
             ][: RIGHT_WORDS + 1]
             for x in lefts:
@@ -449,7 +451,7 @@ def _pairs_in_context(
                     if len(n) < TERM_MIN_CHARS and not (mode in ("after", "before") and "、" in o):
                         continue  # one character only for an enumeration cut (`区、县` → `区`)
                     # The tests of characters first: those of words segment the terms.
-                    if not _edge_characters(o) or not _edge_characters(n):
+                    if not edge_characters(o) or not edge_characters(n):
                         continue
                     if _has_figure(o) or _has_figure(n) or not _edge_words(o) or not _edge_words(n):
                         continue
@@ -592,7 +594,7 @@ def _units(alignments: list[Alignment], old: Document, new: Document) -> list[tu
 
 def _whole(term: str) -> bool:
     """Whole words in jieba's usual segmentation (HMM on) too: `质量技监部门`, not `质量技`."""
-    return len(term) in _hmm_edges(term)
+    return len(term) in hmm_edges(term)
 
 
 def _resolve(found: list[Rename], count: Callable[[bool, str], int]) -> list[Rename]:

@@ -1,12 +1,24 @@
 from __future__ import annotations
 
+import re
+from itertools import accumulate
+
 from conftest import LAW
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from diffreport.compare import compare
 from diffreport.result import Alignment
-from diffreport.terms import count_terms, shift_alignments, shift_level_needed, term_shifts
+from diffreport.terms import (
+    count_terms,
+    edge_characters,
+    hmm_edges,
+    shift_alignments,
+    shift_level_needed,
+    term_shifts,
+    word_edges,
+)
+from diffreport.tokens import FUNCTION_WORDS, cut_run, segmenter
 
 
 def test_seed_slogans_new_and_dropped(seed_comparison):
@@ -387,3 +399,45 @@ def test_the_shifts_ask_for_levels_finest_first_until_one_shows_changes():
     assert shift_level_needed(classified) is None
     assert shift_alignments(classified) == changed
     assert shift_level_needed({"block": [], "clause": [], "sentence": []}) is None
+
+
+# The word edges from the tokens' lengths and the Chinese runs alone, as they were found token
+# by token: each token's two ends, jieba's words inside runs of Chinese characters only.
+_EDGE_ALPHABET = "区县部门股东大会民政局㐀㐁 ab-'\n1、。（"
+_TOKENS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[A-Za-z][A-Za-z'’\-]*|\d+|\S|\s+")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _edges_token_by_token(text: str, hmm_only: bool) -> frozenset[int]:
+    edges = {0, len(text)}
+    cut = segmenter().cut
+    for m in _TOKENS.finditer(text):
+        run, start = m.group(), m.start()
+        if _CHINESE.fullmatch(run):
+            edges.update(accumulate(map(len, cut_run(run)), initial=start))
+            if not hmm_only:
+                edges.update(accumulate(map(len, cut(run, False)), initial=start))
+        edges.update((start, m.end()))
+    return frozenset(edges)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=_EDGE_ALPHABET, max_size=30))
+def test_word_edges_are_the_tokens_and_jiebas_words(text):
+    assert word_edges.__wrapped__(text) == _edges_token_by_token(text, hmm_only=False)
+    assert hmm_edges.__wrapped__(text) == _edges_token_by_token(text, hmm_only=True)
+
+
+# Characters that pass edge_characters' other tests (no particle, punctuation or space): a
+# function word at either edge decides, as when one was looked up by slicing at each length.
+_EDGE_WORD_ALPHABET = "有关按照应当可以规定本法条例区部门"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=_EDGE_WORD_ALPHABET, min_size=1, max_size=8))
+@example(text="区部门有关")
+@example(text="本法区部门")
+def test_function_words_at_a_terms_edges_as_sliced(text):
+    lengths = {len(w) for w in FUNCTION_WORDS}
+    sliced = any(text[:k] in FUNCTION_WORDS or text[-k:] in FUNCTION_WORDS for k in lengths)
+    assert edge_characters.__wrapped__(text) == (not sliced)
