@@ -7,7 +7,11 @@ in (元, days, months, %). Written by hand from the phrases, not from the tool's
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diffreport import figures
 from diffreport.figures import read_figures, read_number
@@ -125,25 +129,73 @@ def test_dates_ordinals_and_idioms_are_not_figures(phrase):
     assert read_figures(phrase) == []
 
 
-def test_short_numerals_read_as_cn2an_reads_them():
-    """Numerals below 100 are read without cn2an (its import costs ~75 ms of a cold run);
-    every string of up to three numeral characters reads as cn2an's smart mode reads it."""
-    import itertools
+def _cn2an_reads(text: str) -> float | None:
     import warnings
 
     import cn2an
 
-    def reference(text: str) -> float | None:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return float(cn2an.cn2an(text, "smart"))
-        except (ValueError, KeyError, IndexError, TypeError):
-            return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
 
-    chars = "零〇一二两三四五六七八九十百"
-    strings = ["".join(t) for n in (1, 2, 3) for t in itertools.product(chars, repeat=n)]
-    assert [read_number(s) for s in strings] == [reference(s) for s in strings]
+
+_NUMERAL_CHARACTERS = "零〇一二两三四五六七八九十百千万亿"
+
+
+def test_short_numerals_read_as_cn2an_reads_them():
+    """Numerals below 100, numerals written as usual and texts of digits are read without
+    cn2an (its import costs ~75 ms of a cold run); every string of up to four numeral
+    characters reads as cn2an's smart mode reads it."""
+    import itertools
+
+    chars = _NUMERAL_CHARACTERS
+    strings = ["".join(t) for n in (1, 2, 3, 4) for t in itertools.product(chars, repeat=n)]
+    assert [read_number(s) for s in strings] == [_cn2an_reads(s) for s in strings]
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.integers(0, 10**12 + 10**9), two=st.booleans())
+def test_written_numerals_read_as_cn2an_reads_them(value, two):
+    """Values as cn2an writes them (and as plans do: `两千` for `二千` when ``two``)."""
+    import cn2an
+
+    text = cn2an.an2cn(value)
+    if two:
+        text = re.sub("二(?=[十百千万亿])", "两", text)
+    assert read_number(text) == _cn2an_reads(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=_NUMERAL_CHARACTERS, min_size=5, max_size=12))
+def test_long_numeral_strings_read_as_cn2an_reads_them(text):
+    assert read_number(text) == _cn2an_reads(text)
+
+
+def test_numerals_written_as_usual_need_no_cn2an():
+    import subprocess
+    import sys
+
+    texts = [
+        "一百零五",
+        "三百三十八",
+        "一千二百万",
+        "十万零五",
+        "两千",
+        "一九三五",
+        "二〇二四",
+        "一两",
+    ]
+    code = (
+        "import sys\nfrom diffreport.figures import read_number\n"
+        f"print([read_number(t) for t in {texts!r}], 'cn2an' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == (
+        "[105.0, 338.0, 12000000.0, 100005.0, 2000.0, 1935.0, 2024.0, 12.0] False"
+    )
 
 
 def test_comparing_the_seed_pair_needs_no_cn2an():
