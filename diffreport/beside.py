@@ -5,8 +5,9 @@ core, behind one parent-side object, so that :func:`compare.compare` reads as on
 is :func:`_beside`) where a fork is safe and pays (:func:`sidecar.can_fork`), else
 :class:`InProcess`, its twin doing the same hand-offs here. Each method is one hand-off
 between the pipeline and the child, in the pipeline's order: the words ahead (tokenise), the
-weights, the pairings, the key terms' words and the reading order (classify), the figures'
-changes, the terms' shifts. The same result either way.
+weights, the pairings (or, where most units lack a twin, the measures paired beside), the key
+terms' words and the reading order (classify), the figures' changes, the terms' shifts. The
+same result either way.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from operator import attrgetter
 from typing import Protocol, cast
 
 from .classify import Classifier, key_term_texts
-from .model import LEVELS, Document
+from .measures import MeasureEdits, apply_measure_edits, measure_edits, pair_measures
+from .model import LEVELS, Document, Node
 from .order import level_positions
+from .rating import rate_by_score
 from .result import (
     Alignment,
     Pairing,
@@ -60,10 +63,17 @@ class SideWork(Protocol):
         """The words' weights (:func:`similarity.rarity`)."""
         ...
 
-    def tell_pairings(
-        self, front: dict[str, list[Pairing]], body: dict[str, list[Pairing]]
-    ) -> None:
-        """Each level's pairings as they will stand: the front matter's, then the body's."""
+    def measured(
+        self,
+        front: dict[str, list[Pairing]],
+        body: dict[str, list[Pairing]],
+        weights: dict[str, float],
+        rate: Rate,
+    ) -> dict[str, list[Pairing]]:
+        """The body's pairings with its measures paired (:func:`measures.pair_measures`) and
+        rated (``rate``: :func:`rating.rate` of the aligner's sides); ``front``: the front
+        matter's, paired and rated. Its clause pairings may be found beside: then they stand
+        only once :meth:`classified` has them."""
         ...
 
     def classified(self, classify: Classifier, pairs: dict[str, list[Pairing]]) -> list[Alignment]:
@@ -91,7 +101,9 @@ def side_work(
     weights, each side's figures and the terms' uses (what the measures, targets and terms
     need of the documents alone) while this one aligns; told the pairings' ids, it finds
     their reading order and pairs the figures while this one classifies, then, told the
-    alignments they read, the terms' shifts. Classifying stays here: the child classifying
+    alignments they read, the terms' shifts. Where most units lack a twin, told the
+    aligner's pairings' ids, it first pairs the measures while this one rates and
+    classifies the other levels. Classifying stays here: the child classifying
     the levels settled first while this one aligned the clauses (stops 16-17) gained
     nothing measurable on a quiet machine (real-2m 3.90-4.19 s against 3.94-4.14 s), cost
     ~18 MB of peak, and only took this one's CPU time on a busy one. One child only: a
@@ -100,7 +112,7 @@ def side_work(
     (real-1m: classify 0.37 -> 0.41 s)."""
     chars = sum(len(n.text) for doc in (old, new) for n in doc.of_kind("block"))
     if not can_fork(chars, workers):
-        yield InProcess(old, new)
+        yield InProcess(old, new, old_body, new_body)
         return
     segmenter()  # jieba's dictionary, loaded once before the fork: its pages are shared
     with Staged(_beside, old, new, old_body, new_body) as child:
@@ -111,8 +123,11 @@ class InProcess:
     """The side work done here, at its turn in the pipeline (no child: ``workers=1``, small
     documents, not Linux)."""
 
-    def __init__(self, old: Document, new: Document) -> None:
+    def __init__(
+        self, old: Document, new: Document, old_body: Document, new_body: Document
+    ) -> None:
         self.old, self.new = old, new
+        self.old_body, self.new_body = old_body, new_body
 
     def words_ahead(self) -> None:
         return None
@@ -126,10 +141,16 @@ class InProcess:
     def weights(self, vocab: Vocabulary) -> dict[str, float]:
         return rarity(self.old, self.new, vocab)
 
-    def tell_pairings(
-        self, front: dict[str, list[Pairing]], body: dict[str, list[Pairing]]
-    ) -> None:
-        pass
+    def measured(
+        self,
+        front: dict[str, list[Pairing]],
+        body: dict[str, list[Pairing]],
+        weights: dict[str, float],
+        rate: Rate,
+    ) -> dict[str, list[Pairing]]:
+        body = pair_measures(self.old_body, self.new_body, body, weights)
+        rate(body, LEVELS)
+        return body
 
     def classified(self, classify: Classifier, pairs: dict[str, list[Pairing]]) -> list[Alignment]:
         orders = level_positions(pairs, self.old, self.new)
@@ -154,6 +175,10 @@ class Beside:
         self.child, self.old, self.new = child, old, new
         self.old_body, self.new_body = old_body, new_body
         self.ahead: _Ahead | None = None
+        self.measuring = False  # (whether the child pairs the measures: see measures_beside)
+        # (the front matter's clause pairings and the aligner's of the body, while the child
+        # pairs the measures)
+        self.clauses: tuple[list[Pairing], list[Pairing]] | None = None
 
     def words_ahead(self) -> Callable[[int], int]:
         self.ahead = _Ahead(self.child, _ahead(self.old_body))
@@ -169,39 +194,80 @@ class Beside:
 
     def weights(self, vocab: Vocabulary) -> dict[str, float]:
         if self.child.ready():  # the child's, found while this aligned
-            return cast(dict[str, float], self.child.next())
+            weights, self.measuring = cast(tuple[dict[str, float], bool], self.child.next())
+            return weights
         self.child.skip()
+        self.measuring = measures_beside(lacking_twins(self.old, self.new))
         return rarity(self.old, self.new, vocab)
 
-    def tell_pairings(
-        self, front: dict[str, list[Pairing]], body: dict[str, list[Pairing]]
-    ) -> None:
-        """Tells the child each level's pairings' ids as they will stand, the front matter's
-        first."""
+    def measured(
+        self,
+        front: dict[str, list[Pairing]],
+        body: dict[str, list[Pairing]],
+        weights: dict[str, float],
+        rate: Rate,
+    ) -> dict[str, list[Pairing]]:
+        """Tells the child each level's pairings' ids, the front matter's first: as they will
+        stand (before rating them: their work comes sooner), or, where the child pairs the
+        measures (:func:`measures_beside`), as the aligner left them; then rates them, but
+        for the clauses the child pairs (rated once they come, see :meth:`classified`)."""
+        if not self.measuring:
+            body = pair_measures(self.old_body, self.new_body, body, weights)
         told = {level: front[level] + body[level] for level in LEVELS}
         self.child.tell(
-            {level: ([p.old for p in ps], [p.new for p in ps]) for level, ps in told.items()}
+            (
+                {level: ([p.old for p in ps], [p.new for p in ps]) for level, ps in told.items()},
+                {level: len(front[level]) for level in LEVELS},
+            )
         )
+        if not self.measuring:
+            rate(body, LEVELS)
+            return body
+        self.clauses = (front["clause"], body["clause"])
+        rate(body, tuple(lv for lv in LEVELS if lv != "clause"))
+        return body
 
     def classified(self, classify: Classifier, pairs: dict[str, list[Pairing]]) -> list[Alignment]:
         """The alignments, level by level in reading order. Told the pairings' ids, the child
         finds their reading order and pairs the figures while this classifies (a
         classification does not depend on what was classified before it); told the
         alignments of the levels the terms' shifts read, as soon as they are classified, it
-        finds the shifts while this classifies the rest."""
+        finds the shifts while this classifies the rest. Where the child pairs the measures,
+        this classifies the other levels and finds their order until they come (``pairs``'
+        clause pairings then made as they stand), and finds every order itself."""
         child, old, new = self.child, self.old, self.new
-        if child.ready():  # the words of the key terms' texts, found beside (key_words)
+        found: dict[str, list[Alignment]] = {}  # each level's alignments, as the aligner paired
+        orders: dict[str, list[int]] = {}
+        if self.clauses is not None:
+            # The blocks first (the shifts read them), then what needs no clause pairings,
+            # until the measures come.
+            found["block"] = [classify(p) for p in pairs["block"]]
+            others = tuple(lv for lv in LEVELS if lv != "clause")
+            for level in ("orders", "sentence", "section"):
+                if child.ready():
+                    break
+                if level == "orders":
+                    orders = level_positions(pairs, old, new, others)
+                else:
+                    found[level] = [classify(p) for p in pairs[level]]
+            front, body = self.clauses
+            self.clauses = None
+            edits = cast(MeasureEdits | None, child.next())
+            body = apply_measure_edits({"clause": body}, edits)["clause"]
+            rate_by_score(body)
+            pairs["clause"] = front + body
+        elif child.ready():  # the words of the key terms' texts, found beside (key_words)
             give_words(*cast(KeyWords, child.next()))
         else:
             child.skip()
-        found: dict[str, list[Alignment]] = {}  # each level's alignments, as the aligner paired
         while (level := shift_level_needed(found)) is not None:
             found[level] = [classify(p) for p in pairs[level]]
-        if child.ready():
+        if self.measuring:  # (the child sends no order: see _beside)
+            pass
+        elif child.ready():
             orders = cast(dict[str, list[int]], child.next())
         else:  # (a busy machine: found here)
             child.skip()
-            orders = {}
         orders |= level_positions(pairs, old, new, tuple(lv for lv in found if lv not in orders))
         classified = {level: [found[level][k] for k in orders[level]] for level in found}
         child.tell(list(map(alignment_values, shift_alignments(classified))))  # (marshal's)
@@ -232,26 +298,45 @@ def _beside(
     (~0.1 s of the parent's) and the figures' changes (from the units paired,
     :func:`targets.paired_units`, and each side's figures); told the alignments the terms'
     shifts read, the shifts (from the terms' uses and the texts they are counted in, found
-    while the parent aligned)."""
+    while the parent aligned). Where most units lack a twin (:func:`measures_beside`: no key
+    terms' words to find), it is told the aligner's pairings' ids and pairs the measures
+    (:func:`measures.measure_edits`: ~0.26 s of the parent's at unrelated-1m, its clauses'
+    words still cached from the weights) while the parent rates and classifies the other
+    levels and finds the reading order itself; then the figures' changes and the shifts."""
     yield from words_ahead(old_body, _ahead(old_body))
     # (then the new body's, of the texts the old body's profiling lacks)
     yield from words_ahead(new_body, _ahead(new_body), known=texts_looked_up(old_body))
+    lacking = lacking_twins(old, new)
     weights = rarity(old, new)  # (the words above still cached: each clause's read once here)
-    yield weights
-    del weights
-    yield key_words(old, new)  # (their runs still cached)
-    forget_words()  # (sent: their memory serves the side facts)
+    measuring = measures_beside(lacking)
+    yield weights, measuring
+    if not measuring:
+        del weights
+        yield key_words(old, new, lacking)  # (their runs still cached)
+    del lacking
+    if not measuring:  # (else kept for the measures: the clauses' words)
+        forget_words()  # (sent: their memory serves the side facts)
     figures, uses, texts = _side_facts(old, new)
     from .targets import compare_targets, paired_units  # (see _side_facts)
 
-    forget_words()  # (their caches' memory serves what follows: this process adds to the peak)
-    ids = cast(dict[str, tuple[list[list[str]], list[list[str]]]], (yield ASK))
+    if not measuring:
+        forget_words()  # (their caches' memory serves what follows: this process adds to the peak)
+    ids, fronts = cast(_Told, (yield ASK))
     pairs = {
         level: [Pairing(level, o, n, None) for o, n in zip(olds, news, strict=True)]
         for level, (olds, news) in ids.items()
     }
     del ids  # (the pairings' memory serves what follows: this process adds to the peak)
-    yield level_positions(pairs, old, new)
+    if measuring:  # (the parent then finds the reading order, while it waits for these)
+        body = {level: pairs[level][fronts[level] :] for level in ("block", "clause")}
+        edits = measure_edits(old_body, new_body, body, weights)
+        del weights
+        yield edits
+        clauses = apply_measure_edits(body, edits)["clause"]
+        pairs["clause"] = pairs["clause"][: fronts["clause"]] + clauses
+        del body, edits, clauses
+    else:
+        yield level_positions(pairs, old, new)
     paired = paired_units(p for level in LEVELS for p in pairs[level])
     del pairs
     yield compare_targets(old, new, figures=figures, pairs=paired)
@@ -263,23 +348,44 @@ def _beside(
 KeyWords = tuple[list[str], list[tuple[str, ...]]]
 
 
-def key_words(old: Document, new: Document) -> KeyWords:
-    """The words the classifier reads for the key terms (:func:`classify.key_term_texts`) of
-    the units whose text the other document lacks (changed, new or dropped: the changed are
-    read), where the parent has not looked the text up to profile the unit: a unit's own text
-    without its label, or a text whose profile was made from its children's codes. ~75 ms
-    of the parent's classifying at 2 MB a side; found here while the parent aligns. None
-    where more than :data:`KEY_WORDS_MAX_LACKING` of the units lack a twin."""
+# Each side's units (not sections) whose text the other document lacks, and the number of
+# units of both sides.
+Lacking = tuple[tuple[list[Node], list[Node]], int]
+
+
+def lacking_twins(old: Document, new: Document) -> Lacking:
+    """Each side's units whose text the other document lacks (changed, new or dropped), and
+    how many units the two sides hold."""
     lacking, count = [], 0
     for doc, other in ((old, new), (new, old)):
         theirs = set(map(_TEXT, other.nodes))
         units = [n for n in doc.nodes if n.kind != "section"]
         lacking.append([n for n in units if n.text not in theirs])
         count += len(units)
-    if sum(map(len, lacking)) > KEY_WORDS_MAX_LACKING * count:
+    return (lacking[0], lacking[1]), count
+
+
+def measures_beside(lacking: Lacking) -> bool:
+    """Whether the child pairs the measures (:func:`measures.measure_edits`) once told the
+    aligner's pairings, while the parent rates and classifies the other levels: where more
+    than :data:`KEY_WORDS_MAX_LACKING` of the units lack a twin (it has no key terms' words
+    to find, and most clauses are left over: the measures cost the parent most there)."""
+    (old_units, new_units), count = lacking
+    return len(old_units) + len(new_units) > KEY_WORDS_MAX_LACKING * count
+
+
+def key_words(old: Document, new: Document, lacking: Lacking | None = None) -> KeyWords:
+    """The words the classifier reads for the key terms (:func:`classify.key_term_texts`) of
+    the units whose text the other document lacks (``lacking``: changed, new or dropped: the
+    changed are read), where the parent has not looked the text up to profile the unit: a
+    unit's own text without its label, or a text whose profile was made from its children's
+    codes. ~75 ms of the parent's classifying at 2 MB a side; found here while the parent
+    aligns. None where more than :data:`KEY_WORDS_MAX_LACKING` of the units lack a twin."""
+    lacking = lacking if lacking is not None else lacking_twins(old, new)
+    if measures_beside(lacking):
         return [], []
     texts: dict[str, None] = {}
-    for doc, units in zip((old, new), lacking, strict=True):
+    for doc, units in zip((old, new), lacking[0], strict=True):
         several = doc.branching()
         for node, text in zip(units, key_term_texts(doc, units), strict=True):
             if text != node.text or node.id in several:
@@ -290,8 +396,15 @@ def key_words(old: Document, new: Document) -> KeyWords:
 
 # Above this share of the units lacking a twin (their text not in the other document), most
 # are new or dropped, whose key terms are never read: the words cost the parent more to read
-# than they save (unrelated-1m, all units: +15 ms of classifying; revisions: 6-13 %).
+# than they save (unrelated-1m, all units: +15 ms of classifying; revisions: 6-13 %). The
+# child pairs the measures there instead (measures_beside).
 KEY_WORDS_MAX_LACKING = 0.5
+
+# What the parent tells the child of the pairings: each level's pairings' ids (old, new), the
+# front matter's first, and how many of each level's are the front matter's.
+_Told = tuple[dict[str, tuple[list[list[str]], list[list[str]]]], dict[str, int]]
+# rating.rate of the aligner's sides: (pairings, levels) -> None
+Rate = Callable[[dict[str, list[Pairing]], tuple[str, ...]], None]
 
 
 _TEXT = attrgetter("text")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from .align import Aligner
@@ -87,10 +88,10 @@ def compare(
         with _timed(timings, "align"):
             pairs = aligner.run()
             weights = side.weights(aligner.vocab)
-            pairs = pair_measures(old_body, new_body, pairs, weights)
             front = _align_front(old_doc, new_doc, weights)
-            side.tell_pairings(front, pairs)  # (before rating them: their work comes sooner)
-            rate(aligner.old, aligner.new, pairs)
+            # The measures paired and the pairings rated (where the child pairs the measures,
+            # the clauses' stand once classifying has them: see beside.Beside.measured).
+            pairs = side.measured(front, pairs, weights, partial(rate, aligner.old, aligner.new))
             # The aligner's profiles, postings and caches are a third of the peak at 2 MB a
             # side: freed here, their memory serves the stages after.
             del aligner, old_side, new_side, vocab

@@ -387,21 +387,48 @@ def pair_measures(
     leftovers of paired blocks (a pair is `changed`) and leftovers anywhere that share an
     anchor (a pair across blocks is `moved`), so the work grows with the leftovers of each
     block, not with their product over the document. Every node stays in exactly one pairing:
-    a dropped and a new pairing become one.
+    a dropped and a new pairing become one. (:func:`measure_edits`, then
+    :func:`apply_measure_edits`: the side child finds the edits from the pairings' ids.)
     """
+    return apply_measure_edits(pairs, measure_edits(old, new, pairs, weights))
+
+
+# What pair_measures changes in the clause pairings, as plain values (sent from the side
+# child): the indices of the pairings made one (of the clause pairings); the pairings made
+# (old id, new id, score, moved); then, of the pairings kept (those not made one, then those
+# made), each part joined (index, to the new side, the part's id), in order, the indices of
+# the lone pairings joined, and each split or merge's shares (index, shares).
+MeasureEdits = tuple[
+    list[int],
+    list[tuple[str, str, float, bool]],
+    list[tuple[int, bool, str]],
+    list[int],
+    list[tuple[int, dict[str, float]]],
+]
+
+
+def measure_edits(
+    old: Document,
+    new: Document,
+    pairs: dict[str, list[Pairing]],
+    weights: dict[str, float] | None = None,
+) -> MeasureEdits | None:
+    """What :func:`pair_measures` changes in ``pairs``' clause pairings (reads only their
+    ids, and the blocks' and clauses'; changes nothing), or None where no clause was left
+    dropped or new."""
     level = "clause"
     plist = pairs.get(level, [])
-    dropped = [p for p in plist if p.old and not p.new and len(p.old) == 1]
-    added = [p for p in plist if p.new and not p.old and len(p.new) == 1]
+    dropped = [k for k, p in enumerate(plist) if p.old and not p.new and len(p.old) == 1]
+    added = [k for k, p in enumerate(plist) if p.new and not p.old and len(p.new) == 1]
     if not dropped or not added:
-        return pairs
+        return None
     weights = weights if weights is not None else rarity(old, new)
     block_links: dict[str, set[str]] = {}
     for p in pairs.get("block", []):
         for o in p.old:
             block_links.setdefault(o, set()).update(p.new)
-    old_nodes = list(map(old.node, map(_FIRST, map(_OLD, dropped))))
-    new_nodes = list(map(new.node, map(_FIRST, map(_NEW, added))))
+    old_nodes = [old.node(plist[k].old[0]) for k in dropped]
+    new_nodes = [new.node(plist[k].new[0]) for k in added]
     holders, cut = unique_spans_with_cuts(old, new, old_nodes, new_nodes)
     # The rarity a name's word needs (see _names_something): once, not per group scored.
     name_floor = max(weights.values(), default=0.0) - _NAME_RARITY_SPAN
@@ -415,24 +442,49 @@ def pair_measures(
     }
     used_old: set[int] = set()
     used_new: set[int] = set()
-    made: list[Pairing] = []
+    made: list[tuple[str, str, float, bool]] = []
     for i, j in _assign_sparse(ranked):
         used_old.add(i)
         used_new.add(j)
         score, moved = edges[(i, j)]
-        made.append(
-            Pairing(level, [old_nodes[i].id], [new_nodes[j].id], round(score, 4), moved=moved)
-        )
-    gone = {id(dropped[i]) for i in used_old} | {id(added[j]) for j in used_new}
-    kept = [p for p in plist if id(p) not in gone] + made
+        made.append((old_nodes[i].id, new_nodes[j].id, round(score, 4), moved))
+    gone = sorted({dropped[i] for i in used_old} | {added[j] for j in used_new})
+    gone_set = set(gone)
+    # (the pairings kept, numbered as apply_measure_edits numbers them; none is changed here)
+    kept = [p for k, p in enumerate(plist) if k not in gone_set] + [
+        Pairing(level, [o], [n], score, moved=moved) for o, n, score, moved in made
+    ]
+    at = {k: i for i, k in enumerate(k for k in range(len(plist)) if k not in gone_set)}
     # What is still alone may be a part of a measure that was split or merged.
-    left_new = [added[j] for j in range(len(added)) if j not in used_new]
-    left_old = [dropped[i] for i in range(len(dropped)) if i not in used_old]
-    parts = _attach_parts(old, new, kept, left_old, left_new, block_links)
-    if not made and not parts:
+    left_new = [at[added[j]] for j in range(len(added)) if j not in used_new]
+    left_old = [at[dropped[i]] for i in range(len(dropped)) if i not in used_old]
+    grown, absorbed, shares = _attach_parts(old, new, kept, left_old, left_new, block_links)
+    return gone, made, grown, absorbed, shares
+
+
+def apply_measure_edits(
+    pairs: dict[str, list[Pairing]], edits: MeasureEdits | None
+) -> dict[str, list[Pairing]]:
+    """``pairs`` with :func:`measure_edits`' ``edits`` made (its clause pairings changed in
+    place: the parts joined, the shares set)."""
+    if edits is None:
+        return pairs
+    gone, made, grown, absorbed, shares = edits
+    level = "clause"
+    plist = pairs.get(level, [])
+    gone_set = set(gone)
+    kept = [p for k, p in enumerate(plist) if k not in gone_set] + [
+        Pairing(level, [o], [n], score, moved=moved) for o, n, score, moved in made
+    ]
+    for k, to_new, part in grown:
+        (kept[k].new if to_new else kept[k].old).append(part)
+    for k, part_shares in shares:
+        kept[k].shares = part_shares
+    if not made and not absorbed:
         return pairs
     out = dict(pairs)
-    out[level] = [p for p in kept if id(p) not in parts]
+    absorbed_set = set(absorbed)
+    out[level] = [p for k, p in enumerate(kept) if k not in absorbed_set]
     return out
 
 
@@ -583,13 +635,16 @@ def _attach_parts(
     old: Document,
     new: Document,
     kept: list[Pairing],
-    left_old: list[Pairing],
-    left_new: list[Pairing],
+    left_old: list[int],
+    left_new: list[int],
     block_links: dict[str, set[str]],
-) -> set[int]:
-    """Join a lone clause to the 1:1 pairing in the same paired blocks whose other side holds
+) -> tuple[list[tuple[int, bool, str]], list[int], list[tuple[int, dict[str, float]]]]:
+    """Join a lone clause (``left_old``, ``left_new``: the indices of the lone pairings of
+    ``kept``) to the 1:1 pairing of ``kept`` in the same paired blocks whose other side holds
     most of its words (`做优高端医疗器械产业集群。` split from `…用好医工所…，发展高端医疗器械
-    产业集群；`). Returns the ids of the lone pairings that were absorbed."""
+    产业集群；`). Returns, changing nothing: each part joined (the index of the pairing it
+    joins, to its new side, the part's id), in order; the indices of the lone pairings
+    joined; each split or merge's shares, with the parts joined (its index, shares)."""
     vocab = Vocabulary()
     profiles: dict[tuple[str, str], object] = {}
 
@@ -603,16 +658,16 @@ def _attach_parts(
     for o, ns in block_links.items():
         for n in ns:
             reverse_links.setdefault(n, set()).add(o)
-    lones = [(p, "new") for p in left_new] + [(p, "old") for p in left_old]
+    lones = [(k, "new") for k in left_new] + [(k, "old") for k in left_old]
     # A lone clause finds wholes only in a paired block: the block of each lone clause of a
     # paired block (the others have none to look in).
-    lone_new = _blocks_of(new, [p.new[0] for p in left_new], set(reverse_links))
+    lone_new = _blocks_of(new, [kept[k].new[0] for k in left_new], set(reverse_links))
     lone_old = _blocks_of(
-        old, [p.old[0] for p in left_old], {o for o, n in block_links.items() if n}
+        old, [kept[k].old[0] for k in left_old], {o for o, n in block_links.items() if n}
     )
     blocks = [
-        lone_new.get(lone.new[0]) if side == "new" else lone_old.get(lone.old[0])
-        for lone, side in lones
+        lone_new.get(kept[k].new[0]) if side == "new" else lone_old.get(kept[k].old[0])
+        for k, side in lones
     ]
     # The 1:1 pairings by the block holding their clause, of the blocks a lone clause's
     # block is paired with (not every pairing's: most lie in blocks with no lone clause).
@@ -626,53 +681,61 @@ def _attach_parts(
                 wanted_new.update(block_links[block])
     block_of_old = _clause_blocks(old, wanted_old)
     block_of_new = _clause_blocks(new, wanted_new)
-    by_old_block: dict[str, list[Pairing]] = {}
-    by_new_block: dict[str, list[Pairing]] = {}
-    for p in kept:
+    by_old_block: dict[str, list[int]] = {}
+    by_new_block: dict[str, list[int]] = {}
+    for k, p in enumerate(kept):
         if len(p.old) == 1 and len(p.new) == 1:
             ob, nb = block_of_old.get(p.old[0]), block_of_new.get(p.new[0])
             if ob:
-                by_old_block.setdefault(ob, []).append(p)
+                by_old_block.setdefault(ob, []).append(k)
             if nb:
-                by_new_block.setdefault(nb, []).append(p)
+                by_new_block.setdefault(nb, []).append(k)
     # All candidates first, then the best shares win: the same result whichever side is old.
-    candidates: list[tuple[float, str, str, Pairing, Pairing, str]] = []
+    candidates: list[tuple[float, str, str, int, int, str]] = []
     for (lone, side), block in zip(lones, blocks, strict=True):
         doc, other, other_side = (new, old, "old") if side == "new" else (old, new, "new")
         if block is None:
             continue
-        node = doc.node((lone.new if side == "new" else lone.old)[0])
+        node = doc.node((kept[lone].new if side == "new" else kept[lone].old)[0])
         if side == "new":
-            pool = [p for ob in sorted(reverse_links[block]) for p in by_old_block.get(ob, [])]
+            pool = [k for ob in sorted(reverse_links[block]) for k in by_old_block.get(ob, [])]
         else:
-            pool = [p for nb in sorted(block_links[block]) for p in by_new_block.get(nb, [])]
+            pool = [k for nb in sorted(block_links[block]) for k in by_new_block.get(nb, [])]
         if not pool:  # most lone clauses of unrelated text: profiled for nothing
             continue
         prof = profile(side, doc, node.id)
         if prof.size < MIN_PART_WORDS:
             continue
-        for p in pool:
-            whole_id = p.old[0] if side == "new" else p.new[0]
+        for k in pool:
+            whole_id = kept[k].old[0] if side == "new" else kept[k].new[0]
             share = containment(prof, profile(other_side, other, whole_id))
             if share >= PART_CONTAINMENT:
                 whole = other.node(whole_id).text
-                candidates.append((share, node.text, whole, lone, p, side))
-    absorbed: set[int] = set()
-    grown: set[int] = set()
-    for _, _, _, lone, p, side in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
-        if id(lone) in absorbed or id(p) in grown:
+                candidates.append((share, node.text, whole, lone, k, side))
+    grown: list[tuple[int, bool, str]] = []
+    absorbed: list[int] = []
+    taken: set[int] = set()
+    parts: dict[int, tuple[bool, str]] = {}
+    for _, _, _, lone, k, side in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if lone in taken or k in parts:
             continue
-        node_id = (lone.new if side == "new" else lone.old)[0]
-        (p.new if side == "new" else p.old).append(node_id)
-        absorbed.add(id(lone))
-        grown.add(id(p))
-    for p in kept:
-        if len(p.old) > 1 or len(p.new) > 1:
-            parts_doc, part_ids = (new, p.new) if len(p.new) > 1 else (old, p.old)
+        node_id = (kept[lone].new if side == "new" else kept[lone].old)[0]
+        grown.append((k, side == "new", node_id))
+        parts[k] = (side == "new", node_id)
+        taken.add(lone)
+        absorbed.append(lone)
+    shares: list[tuple[int, dict[str, float]]] = []
+    for k, p in enumerate(kept):
+        olds, news = p.old, p.new
+        if k in parts:
+            to_new, part = parts[k]
+            olds, news = (olds, [*news, part]) if to_new else ([*olds, part], news)
+        if len(olds) > 1 or len(news) > 1:
+            parts_doc, part_ids = (new, news) if len(news) > 1 else (old, olds)
             sizes = {i: vocab.profile(parts_doc.node(i).text).size or 1 for i in part_ids}
             total = sum(sizes.values())
-            p.shares = {i: round(v / total, 3) for i, v in sizes.items()}
-    return absorbed
+            shares.append((k, {i: round(v / total, 3) for i, v in sizes.items()}))
+    return grown, absorbed, shares
 
 
 def _blocks_of(doc: Document, clauses: list[str], blocks: set[str]) -> dict[str, str]:

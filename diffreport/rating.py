@@ -24,25 +24,44 @@ from .similarity import distinct_sorted, in_sorted, indexed_similarities
 _ID = attrgetter("id")
 
 
-def rate(old: Side, new: Side, pairs: dict[str, list[Pairing]]) -> None:
-    """Give every pair of ``pairs`` (of two sides' aligner) that has none a confidence
-    (:func:`articles.confidence`): blocks from their score and their margin over the
-    runner-up of either unit (among candidates sharing rare words); the other levels,
-    whose units are short and many, from their score alone."""
-    todo = [p for level in LEVELS for p in pairs.get(level, []) if p.old and p.new]
-    for p in todo:
-        if p.confidence is None and (p.score is None or p.score >= articles.SURE):
-            p.confidence = "high"
-    blocks = [p for p in pairs.get("block", []) if p.old and p.new and p.confidence is None]
-    if blocks:
-        runner = _runner_ups(old, new, blocks)
-        for p in blocks:
-            score = p.score or 0.0
-            best = runner.get(id(p), 0.0)
-            p.confidence = articles.confidence(score, score / best if best > 0 else math.inf)
+def rate(
+    old: Side, new: Side, pairs: dict[str, list[Pairing]], levels: tuple[str, ...] = LEVELS
+) -> None:
+    """Give every pair of ``pairs`` (of two sides' aligner) of ``levels`` that has none a
+    confidence (:func:`articles.confidence`): blocks from their score and their margin over
+    the runner-up of either unit (among candidates sharing rare words); the other levels,
+    whose units are short and many, from their score alone (:func:`rate_by_score`). A
+    pair's confidence depends on no other level's pairs."""
+    todo = [p for level in levels if level != "block" for p in pairs.get(level, [])]
+    if "block" in levels:
+        blocks = [p for p in pairs.get("block", []) if p.old and p.new]
+        _sure(blocks)
+        blocks = [p for p in blocks if p.confidence is None]
+        if blocks:
+            runner = _runner_ups(old, new, blocks)
+            for p in blocks:
+                score = p.score or 0.0
+                best = runner.get(id(p), 0.0)
+                p.confidence = articles.confidence(score, score / best if best > 0 else math.inf)
+    rate_by_score(todo)
+
+
+def rate_by_score(pairs: list[Pairing]) -> None:
+    """Give each pair of ``pairs`` that has none a confidence from its score alone (as
+    :func:`rate` does at the levels other than blocks)."""
+    todo = [p for p in pairs if p.old and p.new]
+    _sure(todo)
     for p in todo:
         if p.confidence is None:
             p.confidence = articles.confidence(p.score or 0.0, math.inf)
+
+
+def _sure(pairs: list[Pairing]) -> None:
+    """``high`` for each pair of ``pairs`` (of two units) that has no confidence and no
+    score or a sure one."""
+    for p in pairs:
+        if p.confidence is None and (p.score is None or p.score >= articles.SURE):
+            p.confidence = "high"
 
 
 def _runner_ups(old: Side, new: Side, blocks: list[Pairing]) -> dict[int, float]:

@@ -237,3 +237,50 @@ def test_pairs_settled_by_the_bound_change_nothing(monkeypatch, old_name, new_na
     bounded = compare(SEEDS / old_name, SEEDS / new_name).to_json()
     monkeypatch.setattr(measures.MoveBound, "__call__", lambda self, old, new: float("inf"))
     assert compare(SEEDS / old_name, SEEDS / new_name).to_json() == bounded
+
+
+def _measure_cases():
+    from conftest import SEEDS
+
+    law = SEEDS.parent / "tests" / "fixtures" / "law"
+    return [
+        (SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt"),
+        (
+            law / "上海市优化营商环境条例.2020-04-10.md",
+            law / "上海市优化营商环境条例.2024-09-27.md",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("old_path", "new_path"), _measure_cases())
+def test_measure_edits_from_the_pairings_ids_are_those_of_the_aligners_pairings(old_path, new_path):
+    """The side child finds the measures' edits from the pairings' ids alone (no scores, no
+    confidences): the same edits as from the aligner's pairings, which they leave as they
+    were; made in either, the same pairings (ids, shares). Both pairs pair measures, join
+    parts to them and set shares."""
+    import copy
+
+    from diffreport.align import Aligner
+    from diffreport.compare import load
+    from diffreport.measures import apply_measure_edits, measure_edits
+    from diffreport.result import Pairing
+
+    old, new = load(old_path).part(front=False), load(new_path).part(front=False)
+    pairs = Aligner(old, new).run()
+    before = copy.deepcopy(pairs)
+    edits = measure_edits(old, new, pairs)
+    assert pairs == before  # (nothing changed)
+    assert edits is not None and all(edits[:3]) and edits[4]  # (pairs made, parts joined)
+    told = {
+        lv: [Pairing(lv, list(p.old), list(p.new), None) for p in ps] for lv, ps in pairs.items()
+    }
+    assert measure_edits(old, new, told) == edits
+
+    def made(pairs):
+        return [(p.old, p.new, p.shares) for p in pairs["clause"]]
+
+    assert made(apply_measure_edits(told, edits)) == made(apply_measure_edits(pairs, edits))
+    clauses = apply_measure_edits(before, edits)["clause"]
+    for doc, side in ((old, "old"), (new, "new")):  # (every clause in one pairing)
+        ids = [i for p in clauses for i in getattr(p, side)]
+        assert sorted(ids) == sorted(n.id for n in doc.of_kind("clause"))

@@ -529,3 +529,39 @@ def test_no_key_terms_words_are_found_for_documents_with_little_in_common():
     one, other = load(laws[0]), load(next(p for p in laws if p.name[:3] != laws[0].name[:3]))
     assert beside.key_words(one, other) == ([], [])
     assert beside.key_words(one, one) == ([], [])  # (every unit has its twin: none lacks)
+
+
+@linux_two_cores
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_child_pairs_the_measures_where_most_units_lack_a_twin(fails, monkeypatch, tmp_path):
+    """A plan rewritten through (nearly every unit's text new): the child pairs the measures
+    from the aligner's pairings' ids while the parent rates and classifies the other levels;
+    the comparison is the one made in one process, whether the measures come in time or not,
+    and when the child fails while it pairs them (then found here)."""
+    from conftest import SEEDS
+
+    old, new = SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt"
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
+    parent, real, callers = os.getpid(), beside.measure_edits, tmp_path / "callers"
+
+    def measure_edits(*args, **kwargs):
+        with callers.open("a") as out:  # (a file: the child's calls are seen here too)
+            out.write(f"{os.getpid()}\n")
+        if fails and os.getpid() != parent:
+            raise RuntimeError("the child's failure")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(beside, "measure_edits", measure_edits)
+    here = _levels_classified_here(monkeypatch)
+    before = _children()
+    for ready in (True, False):
+        here.clear()
+        callers.unlink(missing_ok=True)
+        monkeypatch.setattr(Staged, "ready", lambda self, ready=ready: ready)
+        assert compare(old, new).to_json() == alone.to_json()
+        assert len(here) == len(alone.alignments)  # (every pairing classified here)
+        calls = callers.read_text().split()
+        assert calls[0] != str(os.getpid())  # (the child's)
+        assert (str(os.getpid()) in calls) == fails  # (here only once it failed)
+    assert _children() == before
