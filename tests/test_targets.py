@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from diffreport.compare import compare, load
-from diffreport.figures import amount, chinese_to_number, extract_targets, read_figures
+from diffreport.figures import (
+    amount,
+    chinese_to_number,
+    english_figures,
+    extract_targets,
+    read_figures,
+)
+from diffreport.result import Target
 from diffreport.targets import Units, block_partners, compare_targets, paired_units
 
 
@@ -150,6 +157,9 @@ def test_a_range_is_one_target_with_both_bounds():
         ("处违法所得一倍以上五倍以下的罚款", 1, 5, "倍"),
         ("处销售额百分之一以上百分之十以下的罚款", 1, 10, "%"),
         ("并处5万元以上lO万元以下的罚款", 5, 10, "万元"),  # a scan's l and O in a figure
+        ("并处5万元以上l0万元以下的罚款", 5, 10, "万元"),  # ... each alone
+        ("并处5万元以上1O万元以下的罚款", 5, 10, "万元"),
+        ("并处5万元以上I0万元以下的罚款", 5, 10, "万元"),
         ("refunds are issued between thirty (30) and sixty (60) days", 30, 60, "days"),
     ],
 )
@@ -207,7 +217,23 @@ def test_english_figures():
     assert (days.high, days.qualifier) == (60, "within")
 
 
-def test_english_deadline_shortened_is_lowered():
+# English clauses are searched for figures only where they hold a unit's or money's word
+# (figures._EN_UNIT_OR_MONEY): the same figures as searching every clause.
+_ENGLISH_WORDS = [
+    "within", "sixty", "(60)", "30", "1,000", "days", "Days", "business", "day", "weeks",
+    "MONTHS", "year", "hours", "minutes", "percent", "per", "cent", "%", "$100", "US$", "USD",
+    "EUR", "€5", "£", "the", "fee", "of", "at least", "no more than", "between", "and", "to",
+    "or more", "Licensee", "today", "Monday", "person", ",", ".", ";", "(", ")", "-",
+]  # fmt: skip
+
+
+@given(words=st.lists(st.sampled_from(_ENGLISH_WORDS), max_size=14), glue=st.sampled_from(" -"))
+def test_english_clauses_read_as_when_every_clause_was_searched(words, glue):
+    text = glue.join(words)
+    expected = [
+        Target(*f[:6], node="", low=f[6], high=f[7], figure=f[8]) for f in english_figures(text)
+    ]
+    assert read_figures(text) == expected
     c = compare(
         "# Terms\n\nYou may cancel the order within thirty (30) days of delivery.\n",
         "# Terms\n\nYou may cancel the order within 14 days of delivery.\n",
