@@ -234,7 +234,7 @@ class Beside:
         alignments of the levels the terms' shifts read, as soon as they are classified, it
         finds the shifts while this classifies the rest. Where the child pairs the measures,
         this classifies the other levels and finds their order until they come (``pairs``'
-        clause pairings then made as they stand), and finds every order itself."""
+        clause pairings then made as they stand); the child then finds the clauses' order."""
         child, old, new = self.child, self.old, self.new
         found: dict[str, list[Alignment]] = {}  # each level's alignments, as the aligner paired
         orders: dict[str, list[int]] = {}
@@ -262,10 +262,8 @@ class Beside:
             child.skip()
         while (level := shift_level_needed(found)) is not None:
             found[level] = [classify(p) for p in pairs[level]]
-        if self.measuring:  # (the child sends no order: see _beside)
-            pass
-        elif child.ready():
-            orders = cast(dict[str, list[int]], child.next())
+        if child.ready():  # (where the child pairs the measures, the clauses' order only)
+            orders |= cast(dict[str, list[int]], child.next())
         else:  # (a busy machine: found here)
             child.skip()
         orders |= level_positions(pairs, old, new, tuple(lv for lv in found if lv not in orders))
@@ -302,7 +300,8 @@ def _beside(
     terms' words to find), it is told the aligner's pairings' ids and pairs the measures
     (:func:`measures.measure_edits`: ~0.26 s of the parent's at unrelated-1m, its clauses'
     words still cached from the weights) while the parent rates and classifies the other
-    levels and finds the reading order itself; then the figures' changes and the shifts."""
+    levels and finds their reading order; then the clauses' order, the figures' changes and
+    the shifts."""
     yield from words_ahead(old_body, _ahead(old_body))
     # (then the new body's, of the texts the old body's profiling lacks)
     yield from words_ahead(new_body, _ahead(new_body), known=texts_looked_up(old_body))
@@ -327,7 +326,7 @@ def _beside(
         for level, (olds, news) in ids.items()
     }
     del ids  # (the pairings' memory serves what follows: this process adds to the peak)
-    if measuring:  # (the parent then finds the reading order, while it waits for these)
+    if measuring:  # (the parent finds the other levels' order while it waits for these)
         body = {level: pairs[level][fronts[level] :] for level in ("block", "clause")}
         edits = measure_edits(old_body, new_body, body, weights)
         del weights
@@ -335,6 +334,7 @@ def _beside(
         clauses = apply_measure_edits(body, edits)["clause"]
         pairs["clause"] = pairs["clause"][: fronts["clause"]] + clauses
         del body, edits, clauses
+        yield level_positions(pairs, old, new, ("clause",))  # (while the parent classifies them)
     else:
         yield level_positions(pairs, old, new)
     paired = paired_units(p for level in LEVELS for p in pairs[level])
