@@ -17,7 +17,10 @@ Kind = Literal["section", "block", "sentence", "clause"]
 LEVELS: tuple[Kind, ...] = ("section", "block", "sentence", "clause")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, but hashed by value as if it were (``unsafe_hash``) and never changed once made:
+# a frozen dataclass sets each field through ``object.__setattr__``, which made creating the
+# ~45,000 paragraphs of a 2 MB text ~20 ms, twice what plain attributes cost.
+@dataclass(slots=True, unsafe_hash=True)
 class Paragraph:
     """One paragraph as a reader saw it, before structure is recognised."""
 

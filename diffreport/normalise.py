@@ -179,11 +179,11 @@ def split_paragraphs(text: str) -> list[str]:
     lines = [s for line in clean_text(text).split("\n") if (s := line.strip())]
     paragraphs: list[str] = []
     for line in lines:
-        if paragraphs:
-            prev = paragraphs[-1]
+        # (both joins need the line before to end in a Chinese character: most lines are
+        # looked at no further)
+        if paragraphs and "\u4e00" <= (prev := paragraphs[-1])[-1] <= "\u9fff":
             broken = (
                 len(prev) >= 30
-                and _han(prev[-1])
                 and _han(line[0])
                 and not _HEADING_START.match(line)
                 and not _looks_like_heading(prev)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -507,3 +508,77 @@ def test_json_is_byte_identical_across_processes():
         first, second = pool.map(run, ["1", "4242"])
     assert first == second
     assert first.decode().strip() == compare(old, new).to_json().strip()
+
+
+# --- split_paragraphs: lines looked at further only where the line before ends in Chinese ---
+
+_CN = "一二三四五六七八九十百千零〇两"
+_REF_HEADING_START = re.compile(
+    rf"^(?:#|第[{_CN}\d]+[章节条编部分]|[{_CN}]+、|（[{_CN}\d]+）|\(\d+\)|\d+[.．、])"
+)
+_REF_TITLE_END = re.compile(
+    r"(通知|通告|公告|报告|计划|规划|纲要|意见|方案|办法|条例|规定|决定|会议上)$"
+)
+_REF_OPEN_END = re.compile(rf"(关于|的|和|与|及|在|对|为|第[{_CN}\d]+届)$")
+_REF_TERMINAL_END = re.compile(r"[。！？；：:!?;，,）)]$")
+
+
+def _joined_lines_as_before(lines: list[str]) -> list[str]:
+    """split_paragraphs' joining of cleaned lines as it was written before its shortcut
+    (every line pair tried by both rules in full): the general path, its twin."""
+
+    def han(ch: str) -> bool:
+        return "\u4e00" <= ch <= "\u9fff"
+
+    def looks_like_heading(line: str) -> bool:
+        return bool(_REF_HEADING_START.match(line)) or (len(line) < 40 and " " in line)
+
+    def broken_title(prev: str, line: str) -> bool:
+        if (
+            len(prev) > 40
+            or len(line) > 40
+            or _REF_HEADING_START.match(line)
+            or _REF_HEADING_START.match(prev)
+        ):
+            return False
+        if _REF_TERMINAL_END.search(prev) or not han(prev[-1]):
+            return False
+        return bool(
+            _REF_OPEN_END.search(prev)
+            or (_REF_TITLE_END.search(line) and not _REF_TITLE_END.search(prev))
+        )
+
+    paragraphs: list[str] = []
+    for line in lines:
+        if paragraphs:
+            prev = paragraphs[-1]
+            broken = (
+                len(prev) >= 30
+                and han(prev[-1])
+                and han(line[0])
+                and not _REF_HEADING_START.match(line)
+                and not looks_like_heading(prev)
+            )
+            if (
+                broken or (len(prev) <= 40 >= len(line) and broken_title(prev, line))
+            ) and not _REF_TITLE_END.search(prev):
+                paragraphs[-1] = prev + line
+                continue
+        paragraphs.append(line)
+    return paragraphs
+
+
+_LINE_PIECES = st.sampled_from(
+    ["南开区", "人民政府", "关于", "印发", "的通知", "计划", "第三届", "发展", "。", "，", "：", "）",
+     "第一章", "一、", "（二）", "3.", "#", "Plan", " ", "2025", "区"]
+)  # fmt: skip
+
+
+@examples(300)
+@given(st.lists(st.lists(_LINE_PIECES, min_size=1, max_size=14).map("".join), max_size=12))
+def test_split_paragraphs_joins_lines_as_trying_every_pair_in_full(lines):
+    from diffreport.normalise import split_paragraphs
+
+    text = "\n\n".join(lines)
+    cleaned = [s for line in clean_text(text).split("\n") if (s := line.strip())]
+    assert split_paragraphs(text) == _joined_lines_as_before(cleaned)
