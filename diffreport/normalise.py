@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import cache, lru_cache
+from pathlib import Path
 
 
 def compiled_later(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
@@ -253,20 +254,23 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+def _opencc_tables() -> Path:
+    """The folder of opencc's tables, found where opencc itself reads them (beside its code)
+    without importing importlib.resources and the zipfile it brings (~8 ms of every diff)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("opencc")
+    assert spec is not None and spec.submodule_search_locations, "opencc is a dependency"
+    return Path(spec.submodule_search_locations[0], "dictionary")
+
+
 @lru_cache(maxsize=1)
 def traditional_characters() -> frozenset[str]:
     """The characters that t2s can change: a key of its character table with another value,
     or a character that differs inside one of its phrases. Text without any of them is
     returned unchanged by opencc, so only the rare paragraph with one pays for the pure-Python
     conversion."""
-    from importlib.util import find_spec
-    from pathlib import Path
-
-    # opencc's tables, found where opencc itself reads them (beside its code) without
-    # importing importlib.resources and the zipfile it brings (~8 ms of every diff).
-    spec = find_spec("opencc")
-    assert spec is not None and spec.submodule_search_locations, "opencc is a dependency"
-    folder = Path(spec.submodule_search_locations[0], "dictionary")
+    folder = _opencc_tables()
     chars: set[str] = set()
     for name in ("TSPhrases.txt", "TSCharacters.txt"):
         table = (folder / name).read_text(encoding="utf-8")
@@ -310,6 +314,11 @@ def _has_traditional(text: str) -> bool:
 def to_simplified(text: str) -> str:
     if not _has_traditional(text):
         return text
+    table, holds_phrase = _per_character()
+    if not holds_phrase(text):
+        # No phrase of t2s is in the text: opencc converts it character by character (its
+        # pure-Python matching cost ~15 us a stretch of a traditional text).
+        return text.translate(table)
     # opencc converts each stretch between its separators on its own: convert only the
     # stretches that need it (one `覆` must not send a whole chapter through pure Python).
     converter = _t2s()
@@ -322,7 +331,47 @@ def to_simplified(text: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _t2s_part(part: str) -> str:
+    table, holds_phrase = _per_character()
+    if not holds_phrase(part):  # (see to_simplified)
+        return part.translate(table)
     return _t2s().convert(part)
+
+
+@lru_cache(maxsize=1)
+def _per_character() -> tuple[dict[int, str], Callable[[str], bool]]:
+    """t2s where no key of more than one character matches: each character of TSCharacters
+    as opencc converts it alone (the first of its values; the key's last line, as opencc reads
+    the table) but opencc's separators, which it never converts; and whether a text holds a
+    key that could match otherwise (TSPhrases', which opencc tries first, and any longer key
+    of TSCharacters'). Read only for a text with traditional characters."""
+    import opencc
+
+    folder = _opencc_tables()
+    tables = []
+    for name in ("TSPhrases.txt", "TSCharacters.txt"):
+        entries: dict[str, str] = {}
+        for line in (folder / name).read_text(encoding="utf-8").split("\n"):
+            if line.strip():
+                key, value = line.strip().split("\t")
+                entries[key] = value.split(" ")[0]
+        tables.append(entries)
+    phrases, characters = tables
+    separator = opencc.OpenCC().split_chars_re.fullmatch  # (no table read: no conversion set)
+    table = {
+        ord(key): value
+        for key, value in characters.items()
+        if len(key) == 1 and separator(key) is None
+    }
+    keys = [*phrases, *(key for key in characters if len(key) > 1)]
+    # (a class of the keys' first characters first: most texts hold none, and it compiles
+    # in a fraction of the time of the keys' alternation, compiled only if one does)
+    starts = re.compile("[" + re.escape("".join(sorted({key[0] for key in keys}))) + "]").search
+    whole = compiled_later("|".join(map(re.escape, keys)))
+
+    def holds_phrase(text: str) -> bool:
+        return starts(text) is not None and whole().search(text) is not None
+
+    return table, holds_phrase
 
 
 # The full-width marks of Chinese text (one in every dozen characters), each with its NFKC

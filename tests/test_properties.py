@@ -22,6 +22,7 @@ import sys
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from conftest import LAW, ROOT, SEEDS, law_pairs, pandoc_text
@@ -582,3 +583,47 @@ def test_split_paragraphs_joins_lines_as_trying_every_pair_in_full(lines):
     text = "\n\n".join(lines)
     cleaned = [s for line in clean_text(text).split("\n") if (s := line.strip())]
     assert split_paragraphs(text) == _joined_lines_as_before(cleaned)
+
+
+# --- to_simplified: character by character where no phrase of t2s can match ---------------
+
+
+def _t2s_pieces() -> list[str]:
+    """Pieces of traditional text: t2s's phrases whole and cut, characters of its character
+    table (every tenth), opencc's separators, simplified and Latin text."""
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    phrases = [
+        line.split("\t")[0]
+        for line in (folder / "TSPhrases.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    characters = [
+        line.split("\t")[0]
+        for line in (folder / "TSCharacters.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    return [
+        *phrases[::7],
+        *(p[:2] for p in phrases[3::11]),
+        *(p[1:] for p in phrases[5::13]),
+        *characters[::10],
+        *"，。、 -.,?！（）「」",
+        "发展",
+        "plan",
+        "2025",
+    ]
+
+
+_T2S_PIECES = st.sampled_from(_t2s_pieces())
+
+
+@examples(400)
+@given(st.lists(_T2S_PIECES, max_size=16).map("".join))
+def test_to_simplified_is_opencc_t2s(text):
+    import opencc
+
+    from diffreport.normalise import to_simplified
+
+    assert to_simplified(text) == opencc.OpenCC("t2s").convert(text)
