@@ -109,7 +109,13 @@ def node_profiles(
     nodes = doc.nodes
     # (slices of nodes, each walked by a loop of its own: a generator yielding node by node
     # cost ~70 ns a node, a tenth of the loop's work)
-    slices: Iterable[Iterable[Node]] = [reversed(nodes)] if ahead is None else _asking(nodes, ahead)
+    composed: set[str] = set()  # (ids of nodes another process found made from children)
+    _TAKEN.clear()  # (what another comparison left, if it failed)
+    slices: Iterable[Iterable[Node]] = (
+        [reversed(nodes)]
+        if ahead is None
+        else _asking(nodes, _looking_at_taken(ahead, nodes, composed))
+    )
     for part in slices:
         for node in part:
             nid = node.id
@@ -120,7 +126,7 @@ def node_profiles(
                 continue
             if nid in several:  # (one child has the same words, or the node has its own text)
                 kids = children(nid)
-                if cut_at_punctuation(node.text, [k.text for k in kids]):
+                if nid in composed or cut_at_punctuation(node.text, [k.text for k in kids]):
                     out[nid] = Profile("".join([out[k.id].ordered for k in kids]))
                     continue
             got = profiled.get(node.text)
@@ -148,9 +154,13 @@ def _asking(nodes: list[Node], ahead: Callable[[int], int]) -> Iterator[Iterable
         end = start
 
 
-# What words_ahead sends at a time: texts, their words, and how many of the first nodes are
-# covered by what was sent so far.
-WordsAhead = tuple[list[str], list[tuple[str, ...]], int]
+# What words_ahead sends at a time: the positions in the document's nodes of the nodes whose
+# texts' words it found (each text once), those words, the positions of the nodes it found to
+# be made from their children's codes, the document's node count and a check of what the
+# positions stand for (:func:`_check`), and how many of the first nodes are covered by what
+# was sent so far. Positions, not texts: the texts are the receiver's already (sent, they
+# were half the bytes to unpickle, and each was looked up by comparing two copies).
+WordsAhead = tuple[list[int], list[tuple[str, ...]], list[int], int, int, int]
 
 
 def words_ahead(
@@ -167,30 +177,42 @@ def words_ahead(
     (the other document's, looked up already: :func:`texts_looked_up`)."""
     several, children, nodes = doc.branching(), doc.children, doc.nodes
     seen: set[str] = set() if known is None else set(known)
-    nodes = nodes if count is None else nodes[:count]
+    end = len(nodes) if count is None else min(count, len(nodes))
     chunk = AHEAD_CHUNK if chunk is None else chunk
-    for start in range(0, len(nodes), chunk):
+    for start in range(0, end, chunk):
+        at: list[int] = []
         texts: list[str] = []
-        for node in nodes[start : start + chunk]:
+        composed: list[int] = []
+        for i, node in enumerate(nodes[start : min(start + chunk, end)], start):
             if node.kind == "section":
                 text = node.title or node.text
             elif node.id in several and cut_at_punctuation(
                 node.text, [kid.text for kid in children(node.id)]
             ):
-                continue  # (made from its children's codes)
+                composed.append(i)  # (made from its children's codes)
+                continue
             else:
                 text = node.text
             if text not in seen:
                 seen.add(text)
+                at.append(i)
                 texts.append(text)
-        yield texts, list(map(content_word_tuple, texts)), min(start + chunk, len(nodes))
+        check = _check(texts, [nodes[i].id for i in composed])
+        words = list(map(content_word_tuple, texts))
+        yield at, words, composed, len(nodes), check, min(start + chunk, end)
+
+
+def _check(texts: list[str], composed: list[str]) -> int:
+    """What a message of :func:`words_ahead` stands for, as both processes find it (a forked
+    child hashes strings as its parent does)."""
+    return hash((tuple(texts), tuple(composed)))
 
 
 def texts_looked_up(doc: Document) -> set[str]:
     """The texts whose words :func:`node_profiles` may look up for ``doc``'s nodes (a
     section's title, every other node's text): once its side is profiled, a text of the
     other side's among them is profiled already (or its words cached)."""
-    return {n.title or n.text if n.kind == "section" else n.text for n in doc.nodes}
+    return set(map(_looked_up, doc.nodes))
 
 
 def ahead_chunks(count: int) -> int:
@@ -200,11 +222,43 @@ def ahead_chunks(count: int) -> int:
 
 
 def take_words_ahead(found: WordsAhead) -> int:
-    """Hands :func:`words_ahead`'s words to :func:`content_word_tuple`; how many of the first
-    nodes they cover (with those sent before)."""
-    texts, words, covered = found
-    give_words(texts, words)
-    return covered
+    """Takes :func:`words_ahead`'s words for :func:`node_profiles`, the next to look at them
+    (it hands them to :func:`content_word_tuple`); how many of the first nodes they cover
+    (with those sent before)."""
+    _TAKEN.append(found)
+    return found[-1]
+
+
+# Words ahead taken and not yet looked at by node_profiles.
+_TAKEN: list[WordsAhead] = []
+
+
+def _looking_at_taken(
+    ahead: Callable[[int], int], nodes: list[Node], composed: set[str]
+) -> Callable[[int], int]:
+    """``ahead``, and the words it took for ``nodes`` handed to :func:`content_word_tuple`,
+    the ids of the nodes found to be made from their children's codes added to ``composed``.
+    A message that does not stand for these nodes (another document's) is passed over:
+    their words are then found here."""
+
+    def asked(end: int) -> int:
+        covered = ahead(end)
+        while _TAKEN:
+            at, words, made, size, check, _ = _TAKEN.pop(0)
+            if size != len(nodes):
+                continue
+            texts = [_looked_up(nodes[i]) for i in at]
+            ids = [nodes[i].id for i in made]
+            if _check(texts, ids) == check:
+                give_words(texts, words)
+                composed.update(ids)
+        return covered
+
+    return asked
+
+
+def _looked_up(node: Node) -> str:
+    return node.title or node.text if node.kind == "section" else node.text
 
 
 # Characters no word can run across (tokens.py: numbers, Chinese runs, Latin words), in any

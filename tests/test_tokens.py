@@ -208,10 +208,9 @@ def test_words_found_ahead_elsewhere_make_the_same_profiles_and_are_used(pace, m
 
         def ahead(end: int) -> int:
             nonlocal covered
-            for texts, words, upto in islice(chunks, pace):
-                covered = take_words_ahead(
-                    (texts, [tuple(w + mark for w in ws) for ws in words], upto)
-                )
+            for at, words, made, size, check, upto in islice(chunks, pace):
+                marked = [tuple(w + mark for w in ws) for ws in words]
+                covered = take_words_ahead((at, marked, made, size, check, upto))
             asked.append((end, covered))
             return covered
 
@@ -260,7 +259,7 @@ def test_the_new_bodys_words_ahead_skip_the_texts_the_old_body_looked_up():
     expected = [node_profiles(old, alone), node_profiles(new, alone)]
     known = texts_looked_up(old)
     chunks = list(words_ahead(new, chunk=60, known=known))
-    sent = {t for texts, _, _ in chunks for t in texts}
+    sent = {_looked_up(new.nodes[i]) for at, *_ in chunks for i in at}
     assert sent and sent <= texts_looked_up(new) - known  # (the old body's texts: none)
     assert len(sent) < len(texts_looked_up(new))  # (a revision keeps most of its texts)
     vocab = Vocabulary()
@@ -280,3 +279,85 @@ def test_the_new_bodys_words_ahead_skip_the_texts_the_old_body_looked_up():
         tokens.forget_given_words()
     assert got == expected and vocab.codes == alone.codes
     assert covered > 0
+
+
+def _looked_up(node) -> str:
+    """The text node_profiles looks up for ``node`` (a section's title, else its text)."""
+    return node.title or node.text if node.kind == "section" else node.text
+
+
+def test_words_ahead_for_another_document_are_passed_over():
+    """Words sent ahead for another document (the other body, or a document of the same
+    size whose texts differ) are not used: node_profiles finds those words itself, and makes
+    the profiles it makes alone."""
+    from diffreport.compare import load
+    from diffreport.sides import node_profiles, take_words_ahead, words_ahead
+    from diffreport.similarity import Vocabulary
+
+    old_path, new_path = law_pairs()[1]
+    old, new = load(old_path), load(new_path)
+    alone = Vocabulary()
+    expected = node_profiles(old, alone)
+    # Another document's chunks, then this one's with the check of other texts (the same
+    # positions, another document of the same size), their words all marked.
+    chunks = [*words_ahead(new, chunk=60), *words_ahead(old, chunk=60)]
+    bad = [
+        (at, [tuple(w + "#" for w in ws) for ws in words], made, size, check + 1, upto)
+        for at, words, made, size, check, upto in chunks
+    ]
+    sizes = {size for *_, size, _, _ in bad}
+    assert len(old.nodes) in sizes and len(new.nodes) in sizes
+    coming = iter(bad)
+
+    def ahead(end: int) -> int:
+        covered = 0
+        for found in coming:
+            covered = max(covered, take_words_ahead(found))
+        return min(covered, end - 1)  # (never all covered: every look takes what came)
+
+    vocab = Vocabulary()
+    tokens.content_word_tuple.cache_clear()  # (the words are found here, not cached)
+    try:
+        got = node_profiles(old, vocab, ahead)
+    finally:
+        tokens.forget_given_words()
+        tokens.content_word_tuple.cache_clear()
+    assert got == expected and vocab.codes == alone.codes
+    assert not any(w.endswith("#") for w in vocab.codes)
+
+
+def test_nodes_found_made_from_their_children_ahead_are_not_looked_at_again(monkeypatch):
+    """node_profiles checks whether a node is made from its children's codes only for the
+    nodes whose words were not sent ahead: the sender found it for the others."""
+    from diffreport import sides
+    from diffreport.compare import load
+    from diffreport.sides import node_profiles, take_words_ahead, words_ahead
+    from diffreport.similarity import Vocabulary
+
+    doc = load(law_pairs()[1][0])
+    chunks = list(words_ahead(doc, count=len(doc.nodes) // 2))
+    cut = sides.cut_at_punctuation
+    looked: list[str] = []
+
+    def counted(text: str, pieces: list[str]) -> bool:
+        looked.append(text)
+        return cut(text, pieces)
+
+    monkeypatch.setattr(sides, "cut_at_punctuation", counted)
+    expected = node_profiles(doc, Vocabulary())
+    everywhere, looked[:] = len(looked), []
+
+    coming, covered = iter(chunks), 0
+
+    def ahead(end: int) -> int:
+        nonlocal covered
+        for found in coming:  # (all of them by the first look)
+            covered = take_words_ahead(found)
+        return covered
+
+    try:
+        assert node_profiles(doc, Vocabulary(), ahead) == expected
+    finally:
+        tokens.forget_given_words()
+    made_ahead = sum(len(made) for _, _, made, *_ in chunks)
+    assert made_ahead > 20 and len(looked) == everywhere - made_ahead
