@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from itertools import accumulate
 
+import pytest
 from conftest import LAW
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -248,13 +249,14 @@ def test_a_change_whose_cut_is_only_spaces_is_no_term(tmp_path):
 _ALPHABET = "区县、部门ab\0场匚倔\u0400\u0800\u0c3f𠀀"
 
 
+@pytest.mark.parametrize("halves", [False, True])  # (as count_terms chooses by the terms)
 @settings(max_examples=300, deadline=None)
 @given(
     text=st.text(alphabet=_ALPHABET, max_size=60),
     terms=st.lists(st.text(alphabet=_ALPHABET, min_size=0, max_size=4), min_size=1, max_size=6),
 )
-def test_term_counts_are_str_count(text, terms):
-    (counts,) = count_terms([text], terms)
+def test_term_counts_are_str_count(halves, text, terms):
+    (counts,) = count_terms([text], terms, halves)
     for term in terms:
         assert counts.count(term) == text.count(term)
         if term:  # every use's last index, overlapping ones too
@@ -267,7 +269,7 @@ def test_term_counts_are_str_count(text, terms):
 def test_term_counts_never_start_a_use_at_a_low_half():
     # `倔` in halves is (high 20, low 20): read without the halves' ranges apart, `倔倔` would
     # hold it three times, the last from the first one's low half.
-    (counts,) = count_terms(["倔倔倔、倔"], ["倔", "倔倔", "、"])
+    (counts,) = count_terms(["倔倔倔、倔"], ["倔", "倔倔", "、"], halves=True)
     assert (counts.count("倔"), counts.count("倔倔"), counts.count("、")) == (4, 1, 1)
     assert counts.ends("倔") == [0, 1, 2, 4] and counts.ends("倔倔") == [1, 2]
 
