@@ -20,7 +20,7 @@ from .model import LEVELS, Document, SourceText
 from .parse import parse
 from .rating import rate
 from .result import Alignment, Comparison, Pairing
-from .sides import placed, tokenised
+from .sides import tokenised
 from .similarity import Vocabulary
 from .tokens import forget_given_words
 
@@ -77,14 +77,11 @@ def compare(
     with side_work(old_doc, new_doc, old_body, new_body, workers) as side:
         with _timed(timings, "tokenise"):
             vocab = Vocabulary()
-            # (where the nodes stand first, both sides: the words of the old side's first
-            # nodes, found beside meanwhile, then cover more of them)
-            old_places, new_places = placed(old_body), placed(new_body)
             # (the old side's words first: those of its first nodes may come from beside)
-            old_side = tokenised(old_body, vocab, side.words_ahead(), old_places)
+            old_side = tokenised(old_body, vocab, side.words_ahead())
             side.ahead_done()
             forget_given_words()
-            new_side = tokenised(new_body, vocab, side.new_words_ahead(), new_places)
+            new_side = tokenised(new_body, vocab, side.new_words_ahead())
             side.ahead_done()
             forget_given_words()
             aligner = Aligner(old_side, new_side, workers, vocab)

@@ -42,9 +42,29 @@ class Side:
         doc: Document,
         vocab: Vocabulary,
         ahead: Callable[[int], int] | None = None,
-        places: Places | None = None,
     ) -> Side:
-        up, block, pos = placed(doc) if places is None else places
+        up: dict[str, str | None] = {}
+        block: dict[str, str | None] = {}
+        # (the parent's kind read off the parent itself, just seen: a table of every node's
+        # kind cost another pass over them, ~10 ms a side at 2 MB)
+        by_id = doc.by_id
+        for node in doc.nodes:
+            nid, kind, parent = node.id, node.kind, node.parent
+            if parent is None:
+                up[nid], block[nid] = None, (nid if kind == "block" else None)
+                continue
+            above = by_id[parent].kind  # usually what is wanted: no walk up
+            up[nid] = parent if kind == "section" or above == _UP[kind] else _nearest_up(doc, node)
+            if kind == "block":
+                block[nid] = nid
+            elif above == "block":
+                block[nid] = parent
+            elif parent in block:  # a parent seen first (parents come first) holds the same block
+                block[nid] = block[parent]
+            else:
+                held = doc.nearest(nid, "block")
+                block[nid] = held.id if held is not None else None
+        pos = dict(zip(map(_ID, doc.nodes), range(len(doc.nodes)), strict=True))
         return cls(doc, node_profiles(doc, vocab, ahead), up, block, pos)
 
     def profiles_of(self, nodes: list[Node]) -> list[Profile]:
@@ -54,40 +74,6 @@ class Side:
 
 
 _ID = attrgetter("id")
-
-
-# Where each node of a document stands (see Side): up, block, pos.
-Places = tuple[dict[str, str | None], dict[str, str | None], dict[str, int]]
-
-
-def placed(doc: Document) -> Places:
-    """Each node's nearest ancestor one level up, the block holding it and its position
-    (:class:`Side`'s ``up``, ``block`` and ``pos``): no words needed, so found for both
-    documents before either is profiled, while another process finds the first nodes'
-    words (:func:`words_ahead`)."""
-    up: dict[str, str | None] = {}
-    block: dict[str, str | None] = {}
-    # (the parent's kind read off the parent itself, just seen: a table of every node's
-    # kind cost another pass over them, ~10 ms a side at 2 MB)
-    by_id = doc.by_id
-    for node in doc.nodes:
-        nid, kind, parent = node.id, node.kind, node.parent
-        if parent is None:
-            up[nid], block[nid] = None, (nid if kind == "block" else None)
-            continue
-        above = by_id[parent].kind  # usually what is wanted: no walk up
-        up[nid] = parent if kind == "section" or above == _UP[kind] else _nearest_up(doc, node)
-        if kind == "block":
-            block[nid] = nid
-        elif above == "block":
-            block[nid] = parent
-        elif parent in block:  # a parent seen first (parents come first) holds the same block
-            block[nid] = block[parent]
-        else:
-            held = doc.nearest(nid, "block")
-            block[nid] = held.id if held is not None else None
-    pos = dict(zip(map(_ID, doc.nodes), range(len(doc.nodes)), strict=True))
-    return up, block, pos
 
 
 # The kind one level up the hierarchy from each kind below sections.
@@ -309,13 +295,8 @@ def cut_at_punctuation(text: str, pieces: list[str]) -> bool:
     return not text[pos:].strip()
 
 
-def tokenised(
-    doc: Document,
-    vocab: Vocabulary,
-    ahead: Callable[[int], int] | None = None,
-    places: Places | None = None,
-) -> Side:
+def tokenised(doc: Document, vocab: Vocabulary, ahead: Callable[[int], int] | None = None) -> Side:
     """One side of an :class:`Aligner`, profiled under ``vocab`` (see :func:`node_profiles`
-    for ``ahead``), with its ``places`` (:func:`placed`, found here if not given): the old
-    side is profiled first (its words take the first codes), as the aligner does."""
-    return Side.of(doc, vocab, ahead, places)
+    for ``ahead``): the old side is profiled first (its words take the first codes), as
+    the aligner does."""
+    return Side.of(doc, vocab, ahead)

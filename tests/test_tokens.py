@@ -361,13 +361,3 @@ def test_nodes_found_made_from_their_children_ahead_are_not_looked_at_again(monk
         tokens.forget_given_words()
     made_ahead = sum(len(made) for _, _, made, *_ in chunks)
     assert made_ahead > 20 and len(looked) == everywhere - made_ahead
-
-
-def test_a_side_made_with_its_places_found_first_is_the_side_made_at_once():
-    from diffreport.compare import load
-    from diffreport.sides import placed, tokenised
-    from diffreport.similarity import Vocabulary
-
-    for path in law_pairs()[1]:
-        body = load(path).part(front=False)
-        assert tokenised(body, Vocabulary(), places=placed(body)) == tokenised(body, Vocabulary())
