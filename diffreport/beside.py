@@ -5,9 +5,9 @@ core, behind one parent-side object, so that :func:`compare.compare` reads as on
 is :func:`_beside`) where a fork is safe and pays (:func:`sidecar.can_fork`), else
 :class:`InProcess`, its twin doing the same hand-offs here. Each method is one hand-off
 between the pipeline and the child, in the pipeline's order: the words ahead (tokenise), the
-weights, the pairings (or, where most units lack a twin, the measures paired beside), the key
-terms' words and the reading order (classify), the figures' changes, the terms' shifts. The
-same result either way.
+weights, the key terms' words, the aligner's pairings and the measures paired beside, the
+reading order (classify), the figures' changes, the terms' shifts. The same result either
+way.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class SideWork(Protocol):
         """The body's pairings with its measures paired (:func:`measures.pair_measures`) and
         rated (``rate``: :func:`rating.rate` of the aligner's sides); ``front``: the front
         matter's, paired and rated. Its clause pairings may be found beside: then they stand
-        only once :meth:`classified` has them."""
+        only once :meth:`classified` has made them."""
         ...
 
     def classified(self, classify: Classifier, pairs: dict[str, list[Pairing]]) -> list[Alignment]:
@@ -99,11 +99,11 @@ def side_work(
     words of the old document's first nodes while this one profiles the others from the
     end, and so for the new document's (of the texts the old one lacks), then the words'
     weights, each side's figures and the terms' uses (what the measures, targets and terms
-    need of the documents alone) while this one aligns; told the pairings' ids, it finds
-    their reading order and pairs the figures while this one classifies, then, told the
-    alignments they read, the terms' shifts. Where most units lack a twin, told the
-    aligner's pairings' ids, it first pairs the measures while this one rates and
-    classifies the other levels. Classifying stays here: the child classifying
+    need of the documents alone) while this one aligns; told the aligner's pairings' ids, it
+    pairs the measures while this one rates and classifies the other levels, then finds the
+    clauses' reading order and pairs the figures while this one classifies the clauses;
+    told the alignments they read, the terms' shifts. Classifying stays here: the child
+    classifying
     the levels settled first while this one aligned the clauses (stops 16-17) gained
     nothing measurable on a quiet machine (real-2m 3.90-4.19 s against 3.94-4.14 s), cost
     ~18 MB of peak, and only took this one's CPU time on a busy one. One child only: a
@@ -175,10 +175,10 @@ class Beside:
         self.child, self.old, self.new = child, old, new
         self.old_body, self.new_body = old_body, new_body
         self.ahead: _Ahead | None = None
-        self.measuring = False  # (whether the child pairs the measures: see measures_beside)
+        self.lacking = False  # (most units lack a twin: the child finds no key terms' words)
         # (the front matter's clause pairings and the aligner's of the body, while the child
         # pairs the measures)
-        self.clauses: tuple[list[Pairing], list[Pairing]] | None = None
+        self.clauses: tuple[list[Pairing], list[Pairing]] = ([], [])
 
     def words_ahead(self) -> Callable[[int], int]:
         self.ahead = _Ahead(self.child, _ahead(self.old_body))
@@ -194,10 +194,10 @@ class Beside:
 
     def weights(self, vocab: Vocabulary) -> dict[str, float]:
         if self.child.ready():  # the child's, found while this aligned
-            weights, self.measuring = cast(tuple[dict[str, float], bool], self.child.next())
+            weights, self.lacking = cast(tuple[dict[str, float], bool], self.child.next())
             return weights
         self.child.skip()
-        self.measuring = measures_beside(lacking_twins(self.old, self.new))
+        self.lacking = most_lacking(lacking_twins(self.old, self.new))
         return rarity(self.old, self.new, vocab)
 
     def measured(
@@ -207,12 +207,10 @@ class Beside:
         weights: dict[str, float],
         rate: Rate,
     ) -> dict[str, list[Pairing]]:
-        """Tells the child each level's pairings' ids, the front matter's first: as they will
-        stand (before rating them: their work comes sooner), or, where the child pairs the
-        measures (:func:`measures_beside`), as the aligner left them; then rates them, but
-        for the clauses the child pairs (rated once they come, see :meth:`classified`)."""
-        if not self.measuring:
-            body = pair_measures(self.old_body, self.new_body, body, weights)
+        """Tells the child each level's pairings' ids as the aligner left them, the front
+        matter's first: the child pairs the measures (:func:`measures.measure_edits`) while
+        this rates the other levels' pairings and classifies them (:meth:`classified`, which
+        rates the clauses' once they come)."""
         told = {level: front[level] + body[level] for level in LEVELS}
         self.child.tell(
             (
@@ -220,49 +218,44 @@ class Beside:
                 {level: len(front[level]) for level in LEVELS},
             )
         )
-        if not self.measuring:
-            rate(body, LEVELS)
-            return body
         self.clauses = (front["clause"], body["clause"])
         rate(body, tuple(lv for lv in LEVELS if lv != "clause"))
         return body
 
     def classified(self, classify: Classifier, pairs: dict[str, list[Pairing]]) -> list[Alignment]:
-        """The alignments, level by level in reading order. Told the pairings' ids, the child
-        finds their reading order and pairs the figures while this classifies (a
-        classification does not depend on what was classified before it); told the
-        alignments of the levels the terms' shifts read, as soon as they are classified, it
-        finds the shifts while this classifies the rest. Where the child pairs the measures,
-        this classifies the other levels and finds their order until they come (``pairs``'
-        clause pairings then made as they stand); the child then finds the clauses' order."""
+        """The alignments, level by level in reading order (``pairs``' clause pairings made
+        as they stand once the child's measures come). While the child pairs the measures,
+        this classifies the blocks (the terms' shifts read them), then finds the other levels'
+        reading order and classifies their pairings until the measures come (a classification
+        does not depend on what was classified before it); then the clauses', whose order the
+        child finds meanwhile; told the alignments of the levels the terms' shifts read, the
+        child finds the shifts while this classifies the rest."""
         child, old, new = self.child, self.old, self.new
+        if not self.lacking:
+            if child.ready():  # the words of the key terms' texts, found beside (key_words)
+                give_words(*cast(KeyWords, child.next()))
+            else:
+                child.skip()
         found: dict[str, list[Alignment]] = {}  # each level's alignments, as the aligner paired
+        found["block"] = [classify(p) for p in pairs["block"]]
         orders: dict[str, list[int]] = {}
-        if self.clauses is not None:
-            # The blocks first (the shifts read them), then what needs no clause pairings,
-            # until the measures come.
-            found["block"] = [classify(p) for p in pairs["block"]]
-            others = tuple(lv for lv in LEVELS if lv != "clause")
-            for level in ("orders", "sentence", "section"):
-                if child.ready():
-                    break
-                if level == "orders":
-                    orders = level_positions(pairs, old, new, others)
-                else:
-                    found[level] = [classify(p) for p in pairs[level]]
-            front, body = self.clauses
-            self.clauses = None
-            edits = cast(MeasureEdits | None, child.next())
-            body = apply_measure_edits({"clause": body}, edits)["clause"]
-            rate_by_score(body)
-            pairs["clause"] = front + body
-        elif child.ready():  # the words of the key terms' texts, found beside (key_words)
-            give_words(*cast(KeyWords, child.next()))
-        else:
-            child.skip()
+        for level in ("orders", "sentence", "section"):
+            if child.ready():
+                break
+            if level == "orders":
+                orders = level_positions(
+                    pairs, old, new, tuple(lv for lv in LEVELS if lv != "clause")
+                )
+            else:
+                found[level] = [classify(p) for p in pairs[level]]
+        front, body = self.clauses
+        edits = cast(MeasureEdits | None, child.next())
+        body = apply_measure_edits({"clause": body}, edits)["clause"]
+        rate_by_score(body)
+        pairs["clause"] = front + body
         while (level := shift_level_needed(found)) is not None:
             found[level] = [classify(p) for p in pairs[level]]
-        if child.ready():  # (where the child pairs the measures, the clauses' order only)
+        if child.ready():  # the clauses' order
             orders |= cast(dict[str, list[int]], child.next())
         else:  # (a busy machine: found here)
             child.skip()
@@ -292,51 +285,48 @@ def _beside(
     the parent profiles the new body after the old one); the words' weights
     (:func:`similarity.rarity`: ~0.1 s of the parent's at 2 MB a side, from the aligner's
     codes, ~0.4 s here from the words); the words of the key terms' texts the classifier
-    will read (:func:`key_words`); told each level's pairings' ids, their reading order
-    (~0.1 s of the parent's) and the figures' changes (from the units paired,
+    will read (:func:`key_words`); told the aligner's pairings' ids, the measures
+    (:func:`measures.measure_edits`: 0.13 s of the parent's at real-1m, 0.26 s at
+    unrelated-1m) while the parent rates and classifies the other levels and finds their
+    reading order; then the clauses' order and the figures' changes (from the units paired,
     :func:`targets.paired_units`, and each side's figures); told the alignments the terms'
     shifts read, the shifts (from the terms' uses and the texts they are counted in, found
-    while the parent aligned). Where most units lack a twin (:func:`measures_beside`: no key
-    terms' words to find), it is told the aligner's pairings' ids and pairs the measures
-    (:func:`measures.measure_edits`: ~0.26 s of the parent's at unrelated-1m, its clauses'
-    words still cached from the weights) while the parent rates and classifies the other
-    levels and finds their reading order; then the clauses' order, the figures' changes and
-    the shifts."""
+    while the parent aligned)."""
     yield from words_ahead(old_body, _ahead(old_body))
     # (then the new body's, of the texts the old body's profiling lacks)
     yield from words_ahead(new_body, _ahead(new_body), known=texts_looked_up(old_body))
     lacking = lacking_twins(old, new)
     weights = rarity(old, new)  # (the words above still cached: each clause's read once here)
-    measuring = measures_beside(lacking)
-    yield weights, measuring
-    if not measuring:
-        del weights
+    most = most_lacking(lacking)
+    yield weights, most
+    if not most:
         yield key_words(old, new, lacking)  # (their runs still cached)
     del lacking
-    if not measuring:  # (else kept for the measures: the clauses' words)
-        forget_words()  # (sent: their memory serves the side facts)
+    # Where most units lack a twin, the words found stay cached for the measures, most of
+    # whose clauses they are (unrelated-1m: 266 ms against 301-362 forgotten); elsewhere
+    # their memory serves what follows (this process adds to the peak).
+    if not most:
+        forget_words()
     figures, uses, texts = _side_facts(old, new)
     from .targets import compare_targets, paired_units  # (see _side_facts)
 
-    if not measuring:
-        forget_words()  # (their caches' memory serves what follows: this process adds to the peak)
+    if not most:
+        forget_words()
     ids, fronts = cast(_Told, (yield ASK))
     pairs = {
         level: [Pairing(level, o, n, None) for o, n in zip(olds, news, strict=True)]
         for level, (olds, news) in ids.items()
     }
     del ids  # (the pairings' memory serves what follows: this process adds to the peak)
-    if measuring:  # (the parent finds the other levels' order while it waits for these)
-        body = {level: pairs[level][fronts[level] :] for level in ("block", "clause")}
-        edits = measure_edits(old_body, new_body, body, weights)
-        del weights
-        yield edits
-        clauses = apply_measure_edits(body, edits)["clause"]
-        pairs["clause"] = pairs["clause"][: fronts["clause"]] + clauses
-        del body, edits, clauses
-        yield level_positions(pairs, old, new, ("clause",))  # (while the parent classifies them)
-    else:
-        yield level_positions(pairs, old, new)
+    # (the parent finds the other levels' order while it waits for these)
+    body = {level: pairs[level][fronts[level] :] for level in ("block", "clause")}
+    edits = measure_edits(old_body, new_body, body, weights)
+    del weights
+    yield edits
+    clauses = apply_measure_edits(body, edits)["clause"]
+    pairs["clause"] = pairs["clause"][: fronts["clause"]] + clauses
+    del body, edits, clauses
+    yield level_positions(pairs, old, new, ("clause",))  # (while the parent classifies them)
     paired = paired_units(p for level in LEVELS for p in pairs[level])
     del pairs
     yield compare_targets(old, new, figures=figures, pairs=paired)
@@ -365,11 +355,9 @@ def lacking_twins(old: Document, new: Document) -> Lacking:
     return (lacking[0], lacking[1]), count
 
 
-def measures_beside(lacking: Lacking) -> bool:
-    """Whether the child pairs the measures (:func:`measures.measure_edits`) once told the
-    aligner's pairings, while the parent rates and classifies the other levels: where more
-    than :data:`KEY_WORDS_MAX_LACKING` of the units lack a twin (it has no key terms' words
-    to find, and most clauses are left over: the measures cost the parent most there)."""
+def most_lacking(lacking: Lacking) -> bool:
+    """Do more than :data:`KEY_WORDS_MAX_LACKING` of the units lack a twin (no key terms'
+    words are found for the classifier, and most clauses are the measures' leftovers)?"""
     (old_units, new_units), count = lacking
     return len(old_units) + len(new_units) > KEY_WORDS_MAX_LACKING * count
 
@@ -382,7 +370,7 @@ def key_words(old: Document, new: Document, lacking: Lacking | None = None) -> K
     codes. ~75 ms of the parent's classifying at 2 MB a side; found here while the parent
     aligns. None where more than :data:`KEY_WORDS_MAX_LACKING` of the units lack a twin."""
     lacking = lacking if lacking is not None else lacking_twins(old, new)
-    if measures_beside(lacking):
+    if most_lacking(lacking):
         return [], []
     texts: dict[str, None] = {}
     for doc, units in zip((old, new), lacking[0], strict=True):
@@ -396,8 +384,7 @@ def key_words(old: Document, new: Document, lacking: Lacking | None = None) -> K
 
 # Above this share of the units lacking a twin (their text not in the other document), most
 # are new or dropped, whose key terms are never read: the words cost the parent more to read
-# than they save (unrelated-1m, all units: +15 ms of classifying; revisions: 6-13 %). The
-# child pairs the measures there instead (measures_beside).
+# than they save (unrelated-1m, all units: +15 ms of classifying; revisions: 6-13 %).
 KEY_WORDS_MAX_LACKING = 0.5
 
 # What the parent tells the child of the pairings: each level's pairings' ids (old, new), the

@@ -531,16 +531,25 @@ def test_no_key_terms_words_are_found_for_documents_with_little_in_common():
     assert beside.key_words(one, one) == ([], [])  # (every unit has its twin: none lacks)
 
 
-@linux_two_cores
-@pytest.mark.parametrize("fails", [False, True])
-def test_the_child_pairs_the_measures_where_most_units_lack_a_twin(fails, monkeypatch, tmp_path):
-    """A plan rewritten through (nearly every unit's text new): the child pairs the measures
-    from the aligner's pairings' ids while the parent rates and classifies the other levels;
-    the comparison is the one made in one process, whether the measures come in time or not,
-    and when the child fails while it pairs them (then found here)."""
+def _measures_pairs():
     from conftest import SEEDS
 
-    old, new = SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt"
+    return [
+        # a plan rewritten through (97 % of the units' texts lack a twin: no key terms' words)
+        (SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt"),
+        # a law's revision (the key terms' words sent before the measures)
+        (REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"),
+    ]
+
+
+@linux_two_cores
+@pytest.mark.parametrize("fails", [False, True])
+@pytest.mark.parametrize(("old", "new"), _measures_pairs())
+def test_the_child_pairs_the_measures(old, new, fails, monkeypatch, tmp_path):
+    """The child pairs the measures from the aligner's pairings' ids while the parent rates
+    and classifies the other levels; the comparison is the one made in one process, whether
+    the measures come in time or not, and when the child fails while it pairs them (then
+    found here)."""
     alone = compare(old, new, workers=1)
     monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
     parent, real, callers = os.getpid(), beside.measure_edits, tmp_path / "callers"
