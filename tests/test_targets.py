@@ -3,11 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from diffreport.compare import compare, load
 from diffreport.figures import (
+    FIGURE_HINT,
+    TARGET,
     amount,
     chinese_to_number,
     english_figures,
@@ -215,6 +217,21 @@ def test_english_figures():
     assert {(t.value, t.unit) for t in ts} == {(60, "days"), (10, "percent"), (100, "$")}
     (days,) = [t for t in ts if t.unit == "days"]
     assert (days.high, days.qualifier) == (60, "within")
+
+
+# A clause is searched for figures (TARGET) only where it holds FIGURE_HINT: every figure holds
+# its number's last character, what may stand before the unit, and the unit's first character.
+_FIGURE_ALPHABET = (
+    "0159,.一二两十百千万亿零〇点余多 \u3000\n元个人年日月小时工作%‰倍百分之以上下内的第条"
+)
+
+
+@settings(max_examples=500)
+@given(text=st.text(alphabet=_FIGURE_ALPHABET, max_size=16))
+@example(text="处五 余元罚款")
+@example(text="百分之十五")
+def test_every_figure_holds_the_hint(text):
+    assert TARGET.search(text) is None or FIGURE_HINT.search(text) is not None
 
 
 # English clauses are searched for figures only where they hold a unit's or money's word
