@@ -31,7 +31,7 @@ from .result import (
     alignment_values,
 )
 from .sidecar import ASK, Staged, can_fork
-from .sides import WordsAhead, ahead_chunks, take_words_ahead, texts_looked_up, words_ahead
+from .sides import Ahead, WordsAhead, ahead_chunks, texts_looked_up, words_ahead
 from .similarity import Vocabulary, rarity
 from .terms import TermUse, full_texts, shift_alignments, shift_level_needed, term_shifts, term_uses
 from .tokens import (
@@ -46,11 +46,11 @@ from .tokens import (
 class SideWork(Protocol):
     """The hand-offs between the pipeline and the work beside it, in the pipeline's order."""
 
-    def words_ahead(self) -> Callable[[int], int] | None:
+    def words_ahead(self) -> Ahead | None:
         """``tokenised``'s ``ahead`` for the old body: the words found beside, or None."""
         ...
 
-    def new_words_ahead(self) -> Callable[[int], int] | None:
+    def new_words_ahead(self) -> Ahead | None:
         """``tokenised``'s ``ahead`` for the new body (after the old one): the words found
         beside of its texts that the old body's lacks, or None."""
         ...
@@ -180,11 +180,11 @@ class Beside:
         # pairs the measures)
         self.clauses: tuple[list[Pairing], list[Pairing]] = ([], [])
 
-    def words_ahead(self) -> Callable[[int], int]:
+    def words_ahead(self) -> Ahead:
         self.ahead = _Ahead(self.child, _ahead(self.old_body))
         return self.ahead
 
-    def new_words_ahead(self) -> Callable[[int], int]:
+    def new_words_ahead(self) -> Ahead:
         self.ahead = _Ahead(self.child, _ahead(self.new_body))
         return self.ahead
 
@@ -407,11 +407,13 @@ class _Ahead:
         self.left = ahead_chunks(count)  # (the messages words_ahead sends for them)
         self.covered = 0
 
-    def __call__(self, end: int) -> int:
+    def __call__(self, end: int) -> tuple[int, list[WordsAhead]]:
+        taken: list[WordsAhead] = []
         while self.covered < end and self.left and self.child.ready():
-            self.covered = take_words_ahead(cast(WordsAhead, self.child.next()))
+            taken.append(cast(WordsAhead, self.child.next()))
+            self.covered = taken[-1][-1]
             self.left -= 1
-        return self.covered
+        return self.covered, taken
 
     def pass_rest(self) -> None:
         """Passes over the messages not read (dropped on a thread as the child sends them),

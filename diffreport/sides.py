@@ -6,7 +6,7 @@
 so is a block's or sentence's when its text is its children's texts cut at punctuation
 (:func:`cut_at_punctuation`): the same words, without tokenising a text once more at every
 level. Another process may find the words of the first nodes meanwhile (:func:`words_ahead`,
-handed over by :func:`take_words_ahead`): the result is the same.
+its messages handed to :func:`node_profiles` through its ``ahead``): the result is the same.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Side:
         cls,
         doc: Document,
         vocab: Vocabulary,
-        ahead: Callable[[int], int] | None = None,
+        ahead: Ahead | None = None,
     ) -> Side:
         up: dict[str, str | None] = {}
         block: dict[str, str | None] = {}
@@ -90,7 +90,7 @@ def _nearest_up(doc: Document, node: Node) -> str | None:
 
 
 def node_profiles(
-    doc: Document, vocab: Vocabulary, ahead: Callable[[int], int] | None = None
+    doc: Document, vocab: Vocabulary, ahead: Ahead | None = None
 ) -> dict[str, Profile]:
     """Every node's profile, children first (they come after their parent in ``doc.nodes``).
     A section's covers its title and its whole subtree, built from its children's codes; so is
@@ -98,8 +98,9 @@ def node_profiles(
     same words, without tokenising the text once more at every level). With ``ahead``,
     ``ahead(k)`` is asked, before the nodes below the k-th are profiled (from the last node
     down, every :data:`AHEAD_POLL` nodes), how many of the first nodes have their words
-    given by now (found by another process from the first node on: :func:`words_ahead`);
-    once that reaches k it is not asked again. Where the two meet changes nothing made here
+    given by now (found by another process from the first node on: :func:`words_ahead`),
+    with the messages that gave them since it was last asked; once that reaches k it is not
+    asked again. Where the two meet changes nothing made here
     (nodes are profiled in the same order, so words take the same codes)."""
     out: dict[str, Profile] = {}
     # Looked up here, not asked of the document and the vocabulary: a call per node cost
@@ -110,11 +111,8 @@ def node_profiles(
     # (slices of nodes, each walked by a loop of its own: a generator yielding node by node
     # cost ~70 ns a node, a tenth of the loop's work)
     composed: set[str] = set()  # (ids of nodes another process found made from children)
-    _TAKEN.clear()  # (what another comparison left, if it failed)
     slices: Iterable[Iterable[Node]] = (
-        [reversed(nodes)]
-        if ahead is None
-        else _asking(nodes, _looking_at_taken(ahead, nodes, composed))
+        [reversed(nodes)] if ahead is None else _asking(nodes, _taking(ahead, nodes, composed))
     )
     for part in slices:
         for node in part:
@@ -172,7 +170,7 @@ def words_ahead(
     """The words :func:`node_profiles` looks up (:func:`content_word_tuple`) for the first
     ``count`` nodes of ``doc`` (all by default), each text once, ``chunk`` nodes at a time
     (:func:`ahead_chunks` of them): found in another process while ``node_profiles`` works
-    up from the last node (:func:`take_words_ahead` hands them over). By text, not by
+    up from the last node (its ``ahead`` hands them over). By text, not by
     node: no word can go to another text than its own. Not those of the ``known`` texts
     (the other document's, looked up already: :func:`texts_looked_up`)."""
     several, children, nodes = doc.branching(), doc.children, doc.nodes
@@ -221,30 +219,21 @@ def ahead_chunks(count: int) -> int:
     return -(-count // AHEAD_CHUNK)
 
 
-def take_words_ahead(found: WordsAhead) -> int:
-    """Takes :func:`words_ahead`'s words for :func:`node_profiles`, the next to look at them
-    (it hands them to :func:`content_word_tuple`); how many of the first nodes they cover
-    (with those sent before)."""
-    _TAKEN.append(found)
-    return found[-1]
+# node_profiles' ``ahead``: asked with k, how many of the first nodes have their words given
+# by now, and the messages of :func:`words_ahead` taken since it was last asked.
+Ahead = Callable[[int], tuple[int, list[WordsAhead]]]
 
 
-# Words ahead taken and not yet looked at by node_profiles.
-_TAKEN: list[WordsAhead] = []
-
-
-def _looking_at_taken(
-    ahead: Callable[[int], int], nodes: list[Node], composed: set[str]
-) -> Callable[[int], int]:
-    """``ahead``, and the words it took for ``nodes`` handed to :func:`content_word_tuple`,
-    the ids of the nodes found to be made from their children's codes added to ``composed``.
-    A message that does not stand for these nodes (another document's) is passed over:
-    their words are then found here."""
+def _taking(ahead: Ahead, nodes: list[Node], composed: set[str]) -> Callable[[int], int]:
+    """``ahead`` as :func:`_asking` asks it (how many of the first nodes are covered), the
+    words of the messages it took for ``nodes`` handed to :func:`content_word_tuple`, the
+    ids of the nodes found to be made from their children's codes added to ``composed``. A
+    message that does not stand for these nodes (another document's) is passed over: their
+    words are then found here."""
 
     def asked(end: int) -> int:
-        covered = ahead(end)
-        while _TAKEN:
-            at, words, made, size, check, _ = _TAKEN.pop(0)
+        covered, taken = ahead(end)
+        for at, words, made, size, check, _ in taken:
             if size != len(nodes):
                 continue
             texts = [_looked_up(nodes[i]) for i in at]
@@ -295,7 +284,7 @@ def cut_at_punctuation(text: str, pieces: list[str]) -> bool:
     return not text[pos:].strip()
 
 
-def tokenised(doc: Document, vocab: Vocabulary, ahead: Callable[[int], int] | None = None) -> Side:
+def tokenised(doc: Document, vocab: Vocabulary, ahead: Ahead | None = None) -> Side:
     """One side of an :class:`Aligner`, profiled under ``vocab`` (see :func:`node_profiles`
     for ``ahead``): the old side is profiled first (its words take the first codes), as
     the aligner does."""

@@ -190,7 +190,7 @@ def test_words_found_ahead_elsewhere_make_the_same_profiles_and_are_used(pace, m
 
     from diffreport import sides
     from diffreport.compare import load
-    from diffreport.sides import node_profiles, take_words_ahead, words_ahead
+    from diffreport.sides import node_profiles, words_ahead
     from diffreport.similarity import Vocabulary
 
     monkeypatch.setattr(sides, "AHEAD_POLL", 40)  # (looks every 40 nodes: a small document)
@@ -206,13 +206,15 @@ def test_words_found_ahead_elsewhere_make_the_same_profiles_and_are_used(pace, m
         tokens.content_word_tuple.cache_clear()  # found there, not cached here)
         covered, asked = 0, []
 
-        def ahead(end: int) -> int:
+        def ahead(end: int) -> tuple[int, list]:
             nonlocal covered
+            taken = []
             for at, words, made, size, check, upto in islice(chunks, pace):
                 marked = [tuple(w + mark for w in ws) for ws in words]
-                covered = take_words_ahead((at, marked, made, size, check, upto))
+                taken.append((at, marked, made, size, check, upto))
+                covered = upto
             asked.append((end, covered))
-            return covered
+            return covered, taken
 
         vocab = Vocabulary()
         try:
@@ -250,7 +252,7 @@ def test_the_new_bodys_words_ahead_skip_the_texts_the_old_body_looked_up():
     from itertools import islice
 
     from diffreport.compare import load
-    from diffreport.sides import node_profiles, take_words_ahead, texts_looked_up, words_ahead
+    from diffreport.sides import node_profiles, texts_looked_up, words_ahead
     from diffreport.similarity import Vocabulary
 
     old_path, new_path = law_pairs()[1]
@@ -267,11 +269,11 @@ def test_the_new_bodys_words_ahead_skip_the_texts_the_old_body_looked_up():
     coming = iter(chunks)
     covered = 0
 
-    def ahead(end: int) -> int:
+    def ahead(end: int) -> tuple[int, list]:
         nonlocal covered
-        for found in islice(coming, 3):  # (a few chunks come between two looks)
-            covered = take_words_ahead(found)
-        return covered
+        taken = list(islice(coming, 3))  # (a few chunks come between two looks)
+        covered = taken[-1][-1] if taken else covered
+        return covered, taken
 
     try:
         got.append(node_profiles(new, vocab, ahead))
@@ -291,7 +293,7 @@ def test_words_ahead_for_another_document_are_passed_over():
     size whose texts differ) are not used: node_profiles finds those words itself, and makes
     the profiles it makes alone."""
     from diffreport.compare import load
-    from diffreport.sides import node_profiles, take_words_ahead, words_ahead
+    from diffreport.sides import node_profiles, words_ahead
     from diffreport.similarity import Vocabulary
 
     old_path, new_path = law_pairs()[1]
@@ -309,11 +311,10 @@ def test_words_ahead_for_another_document_are_passed_over():
     assert len(old.nodes) in sizes and len(new.nodes) in sizes
     coming = iter(bad)
 
-    def ahead(end: int) -> int:
-        covered = 0
-        for found in coming:
-            covered = max(covered, take_words_ahead(found))
-        return min(covered, end - 1)  # (never all covered: every look takes what came)
+    def ahead(end: int) -> tuple[int, list]:
+        taken = list(coming)
+        covered = max((found[-1] for found in taken), default=0)
+        return min(covered, end - 1), taken  # (never all covered: every look takes what came)
 
     vocab = Vocabulary()
     tokens.content_word_tuple.cache_clear()  # (the words are found here, not cached)
@@ -331,7 +332,7 @@ def test_nodes_found_made_from_their_children_ahead_are_not_looked_at_again(monk
     nodes whose words were not sent ahead: the sender found it for the others."""
     from diffreport import sides
     from diffreport.compare import load
-    from diffreport.sides import node_profiles, take_words_ahead, words_ahead
+    from diffreport.sides import node_profiles, words_ahead
     from diffreport.similarity import Vocabulary
 
     doc = load(law_pairs()[1][0])
@@ -349,11 +350,11 @@ def test_nodes_found_made_from_their_children_ahead_are_not_looked_at_again(monk
 
     coming, covered = iter(chunks), 0
 
-    def ahead(end: int) -> int:
+    def ahead(end: int) -> tuple[int, list]:
         nonlocal covered
-        for found in coming:  # (all of them by the first look)
-            covered = take_words_ahead(found)
-        return covered
+        taken = list(coming)  # (all of them by the first look)
+        covered = taken[-1][-1] if taken else covered
+        return covered, taken
 
     try:
         assert node_profiles(doc, Vocabulary(), ahead) == expected
