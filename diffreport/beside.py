@@ -101,12 +101,11 @@ def side_work(
     weights, each side's figures and the terms' uses (what the measures, targets and terms
     need of the documents alone) while this one aligns; told the aligner's pairings' ids, it
     pairs the measures while this one rates and classifies the other levels, then finds the
-    clauses' reading order and pairs the figures while this one classifies the clauses;
-    told the alignments they read, the terms' shifts. Classifying stays here: the child
-    classifying
-    the levels settled first while this one aligned the clauses (stops 16-17) gained
-    nothing measurable on a quiet machine (real-2m 3.90-4.19 s against 3.94-4.14 s), cost
-    ~18 MB of peak, and only took this one's CPU time on a busy one. One child only: a
+    clauses' reading order and pairs the figures while this one classifies the clauses; told
+    the alignments they read, the terms' shifts. Classifying stays here: the child
+    classifying the levels settled first while this one aligned the clauses (stops 16-17)
+    gained nothing measurable on a quiet machine (real-2m 3.90-4.19 s against 3.94-4.14 s),
+    cost ~18 MB of peak, and only took this one's CPU time on a busy one. One child only: a
     second, forked after aligning to classify half the costly pairings, lost more to the
     pages both processes then copy (copy-on-write, ~0.3 GB of heap) than it saved
     (real-1m: classify 0.37 -> 0.41 s)."""
