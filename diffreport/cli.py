@@ -395,10 +395,12 @@ def _writer_setup(writer: str, lang: str) -> Callable:
     work, time the process would otherwise spend waiting."""
 
     def ready(old, new, alignments):
-        if writer == "brief":
-            from .writers.docx_brief import prepare
-        else:
-            from .writers.docx_table import prepare
+        if writer == "brief":  # (and the briefing's work that needs no more than these)
+            from .writers.docx_brief import prepare_ahead
+
+            return prepare_ahead(old, new, alignments, lang)
+        from .writers.docx_table import prepare
+
         return prepare(old, new, lang)
 
     return ready

@@ -793,19 +793,32 @@ def section_facts(c: Comparison) -> list[SectionFact]:
     return sections
 
 
-def gather(
-    c: Comparison,
-    lang: str,
-    date: str,
-    version: str,
-    moved_in: Callable[[], set[str]] | None = None,
-    sections: Callable[[], list[SectionFact]] | None = None,
-) -> Facts:
-    """The briefing's facts, with the edit script they were judged on; or, given
-    ``moved_in`` (the script's :attr:`edits.Script.moved_in`), without the script. ``moved_in``
-    and ``sections`` (:func:`section_facts`) are asked for once each, in this order and as
-    late as possible: a writer may find them elsewhere meanwhile."""
-    script = edits.script(c) if moved_in is None else None
+@dataclass(slots=True)
+class BodyFacts:
+    """The briefing's facts that need only the two documents and their alignments (not the
+    figures' changes, the terms' shifts, the edit script or the structure table):
+    :func:`body_facts`, which a writer may make before the comparison is done (while it
+    waits for its side work) and hand to :func:`gather`."""
+
+    lang: str
+    summary: list[LevelSummary]
+    blocks: list[BlockFact]
+    block_counts: dict[str, int]
+    measure_counts: dict[str, int]
+    new_units: list[str]
+    dropped_units: list[str]
+    groups: list[tuple[str, list[BlockFact]]]
+    paired_percent: int
+    units_old: int
+    units_new: int
+    front_added: list[str]
+    front_removed: list[str]
+
+
+def body_facts(c: Comparison, lang: str) -> BodyFacts:
+    """What :func:`gather` finds from ``c``'s documents and alignments alone (``lang``: the
+    briefing's language, which sets the names' width): ``c``'s targets and terms are not
+    read, so a comparison of the same documents and alignments without them gives the same."""
     at = by_level(c)  # once: each level is asked for several times below
     bodies: dict[str, list[Alignment]] = {}
     fronts: dict[str, list[Alignment]] = {}
@@ -813,38 +826,15 @@ def gather(
         bodies[level], fronts[level] = split_front(c, at[level])
     # Front matter is reported apart (the version line), never as a block or section.
     changes = [bc for bc in block_changes(c, at) if not bc.front]
-    targets = [_target_fact(c, t) for t in c.targets]
-    target_counts = dict.fromkeys(TARGET_CHANGES, 0)
-    for t in targets:
-        target_counts[t.change] = target_counts.get(t.change, 0) + 1
-    headline = _headline([t for t in targets if t.change in ("raised", "lowered")])
-    if not headline:
-        headline = _headline([t for t in targets if t.change != "unchanged"])
     body = bodies["block"]
     total_blocks = sum(len(a.old) + len(a.new) for a in body)
     paired_blocks = sum(len(a.old) + len(a.new) for a in body if a.old and a.new)
     paired_percent = round(100 * paired_blocks / total_blocks) if total_blocks else 100
-    new_terms = [t.term for t in c.terms.get("new", [])]
-    dropped_terms = [t.term for t in c.terms.get("dropped", [])]
-    width = 36 if lang == "zh" else 90
+    width = _width(lang)
     front_added, front_removed = (
         [snippet(t, width) for t in lines] for lines in front_lines(c, fronts)
     )
-
-    def term_facts(kind: str, doc: Document) -> list[TermFact]:
-        nodes = doc.by_id  # (every node's id: no set of them made)
-        return [
-            TermFact(
-                t.term,
-                t.old_count,
-                t.new_count,
-                [block_title(nodes[i]) for i in t.where if i in nodes],
-            )
-            for t in c.terms.get(kind, [])
-        ]
-
     level_summary = summary(c, ("section", "block", "clause"), bodies)
-    new_term_facts, dropped_term_facts = term_facts("new", c.new), term_facts("dropped", c.old)
     titles = (_SectionTitles(c.old), _SectionTitles(c.new))
     blocks = [_block_fact(c, bc, titles) for bc in changes]
     block_counts = dict.fromkeys(BLOCK_STATUSES, 0)
@@ -865,14 +855,80 @@ def gather(
         for b in blocks
         if b.status == "dropped" and _a_unit(b.change, b.old_section, b.change.old)
     ][:3]
-    groups = _groups(c, blocks, at["section"])
+    return BodyFacts(
+        lang=lang,
+        summary=level_summary,
+        blocks=blocks,
+        block_counts=block_counts,
+        measure_counts=measure_counts,
+        new_units=new_units,
+        dropped_units=dropped_units,
+        groups=_groups(c, blocks, at["section"]),
+        paired_percent=paired_percent,
+        units_old=_units(c.old),
+        units_new=_units(c.new),
+        front_added=front_added,
+        front_removed=front_removed,
+    )
+
+
+def _width(lang: str) -> int:
+    """How many characters a named unit or a notable measure shows in ``lang``."""
+    return 36 if lang == "zh" else 90
+
+
+def gather(
+    c: Comparison,
+    lang: str,
+    date: str,
+    version: str,
+    moved_in: Callable[[], set[str]] | None = None,
+    sections: Callable[[], list[SectionFact]] | None = None,
+    body: BodyFacts | None = None,
+) -> Facts:
+    """The briefing's facts, with the edit script they were judged on; or, given
+    ``moved_in`` (the script's :attr:`edits.Script.moved_in`), without the script. ``moved_in``
+    and ``sections`` (:func:`section_facts`) are asked for once each, in this order and as
+    late as possible: a writer may find them elsewhere meanwhile. ``body``: what
+    :func:`body_facts` made beforehand of ``c``'s documents and alignments in ``lang`` (its
+    blocks are marked here: it serves one call)."""
+    script = edits.script(c) if moved_in is None else None
+    if body is None:
+        body = body_facts(c, lang)
+    elif body.lang != lang:
+        raise ValueError(f"body facts made in {body.lang!r}, gathered in {lang!r}")
+    targets = [_target_fact(c, t) for t in c.targets]
+    target_counts = dict.fromkeys(TARGET_CHANGES, 0)
+    for t in targets:
+        target_counts[t.change] = target_counts.get(t.change, 0) + 1
+    headline = _headline([t for t in targets if t.change in ("raised", "lowered")])
+    if not headline:
+        headline = _headline([t for t in targets if t.change != "unchanged"])
+    new_terms = [t.term for t in c.terms.get("new", [])]
+    dropped_terms = [t.term for t in c.terms.get("dropped", [])]
+    width = _width(lang)
+
+    def term_facts(kind: str, doc: Document) -> list[TermFact]:
+        nodes = doc.by_id  # (every node's id: no set of them made)
+        return [
+            TermFact(
+                t.term,
+                t.old_count,
+                t.new_count,
+                [block_title(nodes[i]) for i in t.where if i in nodes],
+            )
+            for t in c.terms.get(kind, [])
+        ]
+
+    new_term_facts, dropped_term_facts = term_facts("new", c.new), term_facts("dropped", c.old)
+    blocks = body.blocks
     notable_new = _notable(
         [m for b in blocks for m in b.new],
         new_terms,
         3,
         width,
         c.old.plain_text(),
-        named=set(new_units),
+        named=set(body.new_units),
     )
     notable_dropped = _notable(
         [m for b in blocks for m in b.dropped],
@@ -880,9 +936,8 @@ def gather(
         3,
         width,
         c.new.plain_text(),
-        named=set(dropped_units),
+        named=set(body.dropped_units),
     )
-    units_old, units_new = _units(c.old), _units(c.new)
     # Nothing above reads whether a block is reordered (the writer does): the script's moves
     # are asked for here, as late as they can be (one of the two is given).
     _mark_reordered(blocks, script.moved_in if script is not None else moved_in())
@@ -890,6 +945,7 @@ def gather(
     section_counts = dict.fromkeys(SECTION_STATUSES, 0)
     for s in structure:
         section_counts[s.status] = section_counts.get(s.status, 0) + 1
+    paired_percent = body.paired_percent
     return Facts(
         lang=lang,
         genre=c.new.genre if c.new.genre == c.old.genre else "generic",
@@ -900,29 +956,29 @@ def gather(
         new_path=printable(c.new.path),
         date=date,
         version=version,
-        blocks_old=units_old,
-        blocks_new=units_new,
-        summary=level_summary,
-        block_counts=block_counts,
-        measure_counts=measure_counts,
+        blocks_old=body.units_old,
+        blocks_new=body.units_new,
+        summary=body.summary,
+        block_counts=body.block_counts,
+        measure_counts=body.measure_counts,
         sections=structure,
         section_counts=section_counts,
         blocks=blocks,
-        groups=groups,
+        groups=body.groups,
         targets=targets,
         target_counts=target_counts,
         headline_targets=headline,
         notable_new=notable_new,
         notable_dropped=notable_dropped,
-        new_priorities=new_units,
-        dropped_priorities=dropped_units,
+        new_priorities=body.new_units,
+        dropped_priorities=body.dropped_units,
         new_terms=new_term_facts,
         dropped_terms=dropped_term_facts,
         same=c.same,
         paired_percent=paired_percent,
         unrelated=not c.same and paired_percent < UNRELATED_BELOW_PERCENT,
-        front_added=front_added,
-        front_removed=front_removed,
+        front_added=body.front_added,
+        front_removed=body.front_removed,
         renumbered=[
             RenumberFact(b.old_label, b.new_label, b.status, b.moved)
             for b in blocks

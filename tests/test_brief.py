@@ -509,3 +509,42 @@ def test_set_up_ahead_gives_the_same_briefing_and_table(seed_comparison, epoch):
         assert docx_brief.render(c, lang=lang, ready=ready) == docx_brief.render(c, lang=lang)
         ready = docx_table.prepare(c.old, c.new, lang)
         assert docx_table.render(c, lang=lang, ready=ready) == docx_table.render(c, lang=lang)
+
+
+@pytest.mark.parametrize("fork,capped", [(False, False), (True, False), (True, True)])
+def test_briefing_begun_ahead_gives_the_same_briefing(fork, capped, epoch, monkeypatch):
+    """The briefing begun while the comparison waits for its side work (prepare_ahead, the
+    CLI's compare(meanwhile=…): the body's facts found, the appendix begun in a forked child
+    where that pays) from the documents and alignments alone gives the bytes made after the
+    comparison, whose targets and terms (not there yet) it never reads; it serves only the
+    comparison it was made from. Above AHEAD_FORK_MAX_CHARS the child is forked after."""
+    from diffreport import sidecar
+
+    if fork and not sidecar.can_fork(sidecar.FORK_MIN_CHARS, None):
+        pytest.skip("no fork here (one core, or not Linux)")
+    if fork:  # (the pairs are small: forked as a long one would be)
+        monkeypatch.setattr(docx_brief, "APPENDIX_FORK_MIN_CHARS", 0)
+        monkeypatch.setattr(
+            docx_brief, "can_fork", lambda chars, workers: sidecar.can_fork(10**9, workers)
+        )
+    if capped:
+        monkeypatch.setattr(docx_brief, "AHEAD_FORK_MAX_CHARS", 0)
+    pairs = [(SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt"), law_pairs()[0]]
+    for old, new in pairs:
+        for lang in ("auto", "en"):
+            seen = []
+
+            def ahead(o, n, alignments, lang=lang, seen=seen):
+                made = docx_brief.prepare_ahead(o, n, alignments, lang)
+                seen.append(made.child is not None)
+                return made
+
+            c = compare(old, new, meanwhile=ahead, workers=None if fork else 1)
+            assert c.targets and (c.terms.get("new") or c.terms.get("dropped"))
+            assert seen == [fork and not capped]
+            assert docx_brief.render(c, lang=lang, ready=c.prepared) == docx_brief.render(
+                c, lang=lang
+            )
+    other = compare(*pairs[0], workers=1)
+    with pytest.raises(ValueError, match="another comparison"):
+        docx_brief.render(other, ready=c.prepared)

@@ -8,6 +8,7 @@ page size and margins from ``templates/reference.docx``.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from functools import partial
@@ -18,12 +19,14 @@ from ..model import Document
 from ..report import (
     SUMMARY_STATUSES,
     BlockFact,
+    BodyFacts,
     Facts,
+    body_facts,
     gather,
     section_facts,
     snippet,
 )
-from ..result import Comparison
+from ..result import Alignment, Comparison
 from ..sidecar import Staged, can_fork
 from .ooxml import (
     FIELD_END_XML,
@@ -67,6 +70,11 @@ SHORT_TABLE = 12  # rows
 # parent's CPU 0.34 -> 0.29 s); below, the fork and the pages both processes then copy
 # (copy-on-write) would eat most of the gain.
 APPENDIX_FORK_MIN_CHARS = 200_000
+# Up to this many characters the appendix's child is forked before the comparison is done
+# (:class:`Ahead`), beside the comparison's own child: three processes then, which lift the
+# tree's peak (real-1m, 778,000: 326 -> 411 MB; real-2m, 1,652,000: 566 -> 693, past the
+# 600 MB a 2 MB pair may use); above, it is forked once the comparison's child has ended.
+AHEAD_FORK_MAX_CHARS = 1_200_000
 
 
 # Where str.splitlines breaks a line.
@@ -94,12 +102,19 @@ class Briefing:
     """The briefing of one comparison: its facts (:meth:`judge`), then its package
     (:meth:`write`); :func:`render` runs both."""
 
-    def __init__(self, c: Comparison, ready: Setup):
+    def __init__(self, c: Comparison, ready: Setup | Ahead):
         self.c = c
+        self.ahead = ready if isinstance(ready, Ahead) else None
+        if self.ahead is not None:
+            self.ahead.check(c)
+            ready = self.ahead.setup
         self.lang = ready.lang
-        self.when = generation_time()
         self.doc = ready.doc
-        self.revisions = Revisions(self.doc, when=self.when, comments_as_text=True)
+        if self.ahead is not None:  # (the appendix's child may hold these already)
+            self.when, self.revisions = self.ahead.when, self.ahead.revisions
+        else:
+            self.when = generation_time()
+            self.revisions = Revisions(self.doc, when=self.when, comments_as_text=True)
         self.tables = TextTables(self.doc)
         # The body is written as XML text (python-docx builds an element per paragraph and
         # run, most of a long briefing's writing time), put in place when the package is
@@ -119,7 +134,8 @@ class Briefing:
         self.words = wording(self.lang)
         self.labels = self.words.labels
         date = self.when.strftime("%Y-%m-%d")
-        self.facts: Facts = gather(self.c, self.lang, date, __version__, take, take)
+        body = self.ahead.body if self.ahead is not None else None
+        self.facts: Facts = gather(self.c, self.lang, date, __version__, take, take, body)
 
     # ---------------------------------------------------------------- helpers
     # python-docx resolves a style name by scanning every style on each use; the briefing
@@ -486,9 +502,10 @@ class Briefing:
 
     def render(self) -> bytes:
         c = self.c
-        chars = sum(len(n.text) for doc in (c.old, c.new) for n in doc.of_kind("block"))
-        fork = chars >= APPENDIX_FORK_MIN_CHARS and can_fork(chars, None)
-        with Staged(appendix_work, c, self.revisions) if fork else nullcontext() as child:
+        child = self.ahead.child if self.ahead is not None else None
+        if child is None:
+            child = _appendix_child(c, self.revisions)
+        with child if child is not None else nullcontext():
             here = None if child is not None else appendix_work(c, self.revisions)
             take = child.next if child is not None else lambda: next(here)
             # The facts need the script's moves and the structure only once most of them
@@ -552,6 +569,57 @@ def appendix_work(c: Comparison, revisions: Revisions) -> Iterator:
     yield list(tracked_parts(revisions, script.paragraphs, styles))
 
 
+def _appendix_child(c: Comparison, revisions: Revisions, ahead: bool = False) -> Staged | None:
+    """:func:`appendix_work` in a forked child, where that pays and is safe now
+    (:data:`APPENDIX_FORK_MIN_CHARS`, :func:`sidecar.can_fork`; ``ahead``, before the
+    comparison is done: :data:`AHEAD_FORK_MAX_CHARS`), else None."""
+    chars = sum(len(n.text) for doc in (c.old, c.new) for n in doc.of_kind("block"))
+    if ahead and chars > AHEAD_FORK_MAX_CHARS:
+        return None
+    if chars >= APPENDIX_FORK_MIN_CHARS and can_fork(chars, None):
+        return Staged(appendix_work, c, revisions)
+    return None
+
+
+class Ahead:
+    """What the briefing makes of a comparison before it is done (:func:`prepare_ahead`,
+    for ``compare(meanwhile=…)``, while the comparison waits for its side work): the set-up,
+    the date and revisions, :func:`appendix_work` begun in a forked child where that pays
+    (the edit script and the appendix need only the documents and the alignments), and the
+    facts of the body (:func:`report.body_facts`). Serves one briefing, of that comparison
+    (:meth:`check`)."""
+
+    def __init__(self, old: Document, new: Document, alignments: list[Alignment], lang: str):
+        self.setup = prepare(old, new, lang)
+        self.when = generation_time()
+        self.revisions = Revisions(self.setup.doc, when=self.when, comments_as_text=True)
+        self._made_of = (old, new, alignments)
+        early = Comparison(old, new, alignments)  # (without its targets and terms: not read)
+        # Forked first, so that the child finds the script while this process finds the
+        # body's facts; a fork is unsafe while a thread of the comparison's still runs
+        # (it ends soon): asked again once the facts are found.
+        self.child = _appendix_child(early, self.revisions, ahead=True)
+        self.body: BodyFacts = body_facts(early, self.setup.lang)
+        if self.child is None:
+            self.child = _appendix_child(early, self.revisions, ahead=True)
+        if self.child is not None:  # (ended with this, if never rendered)
+            weakref.finalize(self, self.child.__exit__, None, None, None)
+
+    def check(self, c: Comparison) -> None:
+        """Refuses a comparison other than the one this was made from."""
+        old, new, alignments = self._made_of
+        if c.old is not old or c.new is not new or c.alignments is not alignments:
+            raise ValueError("the briefing's set-up was made from another comparison")
+
+
+def prepare_ahead(
+    old: Document, new: Document, alignments: list[Alignment], lang: str = "auto"
+) -> Ahead:
+    """The briefing's set-up and what it can find before the comparison is done
+    (:class:`Ahead`), for ``compare(meanwhile=…)``."""
+    return Ahead(old, new, alignments, lang)
+
+
 def _section_style(status: str) -> str:
     return {"unchanged": "unchanged", "new": "new", "dropped": "dropped"}.get(status, "reworded")
 
@@ -562,9 +630,10 @@ def prepare(old: Document, new: Document, lang: str = "auto") -> Setup:
     return setup(old, new, lang, "brief")
 
 
-def render(c: Comparison, lang: str = "auto", ready: Setup | None = None) -> bytes:
+def render(c: Comparison, lang: str = "auto", ready: Setup | Ahead | None = None) -> bytes:
     """The briefing as .docx bytes; ``lang`` is zh, en or auto (from the documents' script);
-    ``ready``: the set-up made beforehand (:func:`prepare`), whose language it is."""
+    ``ready``: the set-up made beforehand (:func:`prepare`, or :func:`prepare_ahead` with
+    more of the briefing), whose language it is."""
     if ready is None:
         ready = prepare(c.old, c.new, lang)
     return Briefing(c, ready).render()
