@@ -51,6 +51,13 @@ ORDERED_WEIGHT = 0.2
 BAG_WEIGHT = 0.8
 # Bits of a machine word: bit-parallel LCS compares one unit's 64 words per step.
 WORD_BITS = 64
+# Above this cost of the bit-parallel LCS of their words in order (machine words, as for
+# BY_WORD_ABOVE), two units' ordered view is counted on the words each holds of the other's
+# (see _common_in_order; measured on unrelated-1m's sections: their largest group 49 -> 34
+# ms, real-1m's 20 -> 19), up to this many cells of the table of who holds which word (a
+# table far larger than the words is fresh memory to zero).
+HELD_ONLY_ABOVE = 4096
+HELD_TABLE_CELLS = 1 << 24
 # Above this cost of the bit-parallel LCS of their bags (machine words: the shorter's
 # length / 64 times the longer's), two units' shared words are counted word by word (see
 # shared_words), which costs about their vocabularies (measured: faster from ~2 000 words).
@@ -261,18 +268,88 @@ def indexed_similarities(
     bag[may] = _bag_ratio(len_a[may] + len_b[may], shared)
     reach = np.flatnonzero(bag >= cut)
     if len(reach):
-        ordered = process.cpdist(
-            _each(old, rows[reach], _ORDERED),
-            _each(new, cols[reach], _ORDERED),
-            scorer=fuzz.ratio,
-            dtype=np.float64,
-            workers=-1 if len(reach) >= THREADS_ABOVE_PAIRS else 1,
-        )
+        at_o, at_n = rows[reach], cols[reach]
+        ordered = np.zeros(len(reach))
+        long = _lcs_cost(len_a[reach], len_b[reach]) >= HELD_ONLY_ABOVE
+        short = np.flatnonzero(~long)
+        if len(short):
+            ordered[short] = process.cpdist(
+                _each(old, at_o[short], _ORDERED),
+                _each(new, at_n[short], _ORDERED),
+                scorer=fuzz.ratio,
+                dtype=np.float64,
+                workers=-1 if len(short) >= THREADS_ABOVE_PAIRS else 1,
+            )
+        at = np.flatnonzero(long)
+        if len(at):
+            common = _common_in_order(old, new, at_o[at], at_n[at])
+            ordered[at] = _bag_ratio(len_a[reach][at] + len_b[reach][at], common)
         out[reach] = blend(ordered, bag[reach])
     return out
 
 
 _ORDERED = attrgetter("ordered")
+
+
+def _common_in_order(
+    old: Sequence[Profile], new: Sequence[Profile], rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """For every k, the longest common subsequence of ``old[rows[k]]`` and ``new[cols[k]]``
+    (their words in order), counted on each one's words that the other holds: a word the
+    other lacks is in no common subsequence (between unrelated sections, most of their
+    words). Where the pairs' units and words are too many to mark who holds what in a
+    table (:data:`HELD_TABLE_CELLS`), on their words as they are."""
+    units_o, at_o = distinct_at(rows)
+    units_n, at_n = distinct_at(cols)
+    codes_o, owner_o, len_o = _codes_by_unit([old[i] for i in units_o.tolist()])
+    codes_n, owner_n, len_n = _codes_by_unit([new[j] for j in units_n.tolist()])
+    # The pairs' words numbered 0.. (their codes are a vocabulary's: a table by code; the
+    # pairs are long, so no unit is empty).
+    low = min(int(codes_o.min()), int(codes_n.min()))
+    high = max(int(codes_o.max()), int(codes_n.max()))
+    number = np.zeros(high - low + 1, dtype=np.int64)
+    number[codes_o - low] = 1
+    number[codes_n - low] = 1
+    words = int(number.sum())
+    workers = -1 if len(rows) >= THREADS_ABOVE_PAIRS else 1
+    if (len(units_o) + len(units_n)) * words > HELD_TABLE_CELLS:
+        return process.cpdist(
+            _each(old, rows, _ORDERED),
+            _each(new, cols, _ORDERED),
+            scorer=LCSseq.similarity,
+            workers=workers,
+        )
+    number = np.cumsum(number) - 1
+    word_o, word_n = number[codes_o - low], number[codes_n - low]
+    held_o = np.zeros(len(units_o) * words, dtype=bool)
+    held_o[owner_o * words + word_o] = True
+    held_n = np.zeros(len(units_n) * words, dtype=bool)
+    held_n[owner_n * words + word_n] = True
+    kept_o = _held_by(codes_o, word_o, len_o, at_o, held_n, at_n, words)
+    kept_n = _held_by(codes_n, word_n, len_n, at_n, held_o, at_o, words)
+    return process.cpdist(kept_o, kept_n, scorer=LCSseq.similarity, workers=workers)
+
+
+def _held_by(
+    codes: np.ndarray,
+    word: np.ndarray,
+    lengths: np.ndarray,
+    at: np.ndarray,
+    held: np.ndarray,
+    other_at: np.ndarray,
+    words: int,
+) -> list[str]:
+    """For each pair k, the codes of its unit of one side (``at[k]``: units' ``codes`` one
+    after another, of these ``lengths``; ``word``: each code's number) that its unit of the
+    other side (``other_at[k]``) holds (``held``: that side's (unit, word number) table), in
+    order, as a code string."""
+    size = lengths[at]
+    pair = np.repeat(np.arange(len(at), dtype=np.int64), size)
+    place = np.repeat((np.cumsum(lengths) - lengths)[at] - (np.cumsum(size) - size), size)
+    place += np.arange(int(size.sum()))
+    kept = held[other_at[pair] * words + word[place]]
+    ends = np.cumsum(np.bincount(pair[kept], minlength=len(at)))
+    return _cut(_text_of(codes[place[kept]]), ends)
 
 
 def unit_lengths(units: Sequence[Profile]) -> np.ndarray:

@@ -227,6 +227,37 @@ def test_samples_made_at_once_are_those_made_one_by_one(rate, count, longest):
 @given(
     st.lists(
         st.tuples(
+            st.lists(st.integers(0, 60), min_size=1, max_size=200),
+            st.lists(st.integers(30, 120), min_size=1, max_size=200),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_ordered_views_counted_on_the_words_each_holds_are_similaritys(pairs, no_table):
+    """Every pair's ordered view counted on the words each unit holds of the other's (here
+    of any length; by the plain LCS where the table of who holds what would be too large):
+    indexed_similarities gives similarity's scores, whatever the words, their repeats and
+    order, and the units' repeats among the pairs."""
+    from unittest import mock
+
+    from diffreport import similarity as module
+
+    units_a = [Profile("".join(chr(0x10000 + c) for c in x)) for x, _ in pairs]
+    units_b = [Profile("".join(chr(0x10000 + c) for c in y)) for _, y in pairs]
+    rows = np.array([k % len(pairs) for k in range(2 * len(pairs))], dtype=np.int64)
+    cols = np.array([(k * 7) % len(pairs) for k in range(2 * len(pairs))], dtype=np.int64)
+    want = [similarity(units_a[i], units_b[j]) for i, j in zip(rows, cols, strict=True)]
+    cells = 0 if no_table else module.HELD_TABLE_CELLS
+    with mock.patch.multiple(module, HELD_ONLY_ABOVE=0, HELD_TABLE_CELLS=cells):
+        got = indexed_similarities(units_a, units_b, rows, cols).tolist()
+    assert got == want
+
+
+@given(
+    st.lists(
+        st.tuples(
             st.lists(st.integers(0, 200), max_size=300), st.lists(st.integers(0, 200), max_size=300)
         ),
         min_size=1,
