@@ -156,9 +156,11 @@ class Aligner:
         moved: bool,
         profiles: tuple[list[Profile], list[Profile]] | None = None,
         counted: Counted | None = None,
+        lengths: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        """Pair ``olds`` with ``news`` (``profiles``: theirs, when the caller has them;
-        ``counted``: see :class:`similarity.SharedCounts`, for a large group)."""
+        """Pair ``olds`` with ``news`` (``profiles``: theirs, when the caller has them, and
+        ``lengths``, their numbers of words; ``counted``: see
+        :class:`similarity.SharedCounts`, for a large group)."""
         if not olds or not news:
             return
         if profiles is not None:
@@ -209,7 +211,7 @@ class Aligner:
                 must_share = self.stats.rare_codes("block")
                 allowed = self._in_linked_blocks(olds, news)
             edges = by_pair(
-                sparse_edges(old_p, new_p, threshold, moved, must_share, allowed, counted)
+                sparse_edges(old_p, new_p, threshold, moved, must_share, allowed, counted, lengths)
             )
             if rare_only:
                 edges = {
@@ -237,10 +239,11 @@ class Aligner:
         news_all: list[Node],
         profiles: tuple[list[Profile], list[Profile]],
         counted: SharedCounts | None = None,
+        lengths: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         """Mutual best matches among the leftovers (the free units of ``olds_all`` and
-        ``news_all``, whose ``profiles`` are given, numbered by their places there in
-        ``counted``), clear of their runners-up (see
+        ``news_all``, whose ``profiles`` are given, and their ``lengths`` if known, numbered
+        by their places there in ``counted``), clear of their runners-up (see
         :data:`RELATIVE_FLOOR`). Large groups score only candidate pairs (no n × m matrix):
         an unscored pair shares none of either unit's rarest words."""
         floor = RELATIVE_FLOOR[level]
@@ -250,6 +253,10 @@ class Aligner:
         if not olds or not news:
             return
         old_p, new_p = list(compress(profiles[0], free_o)), list(compress(profiles[1], free_n))
+        if lengths is not None:
+            size_o, size_n = lengths[0][np.array(free_o)], lengths[1][np.array(free_n)]
+        else:
+            size_o, size_n = unit_lengths(old_p), unit_lengths(new_p)
         # The edges in ascending order of (old, new), as arrays: tens of thousands between
         # unrelated texts.
         if len(olds) * len(news) <= DENSE_LIMIT and cost(old_p, new_p) <= DENSE_COST:
@@ -260,10 +267,11 @@ class Aligner:
         else:
             numbers = (np.flatnonzero(free_o), np.flatnonzero(free_n))
             known = None if counted is None else (counted, *numbers)
-            rows, cols, scores = sparse_edges(old_p, new_p, low, moved=True, counted=known)
+            rows, cols, scores = sparse_edges(
+                old_p, new_p, low, moved=True, counted=known, lengths=(size_o, size_n)
+            )
         # Scored once; each round takes the clear mutual best pairs, and their rows and
         # columns leave the runner-up lists of the next.
-        size_o, size_n = unit_lengths(old_p), unit_lengths(new_p)
         for _ in range(RELATIVE_ROUNDS):
             best_o, second_o = articles.top_two(rows, scores, len(olds))
             best_n, second_n = articles.top_two(cols, scores, len(news))
@@ -400,8 +408,10 @@ class Aligner:
         # provisional ones, free now): the passes below look at these lists, not at all.
         left_old = list(compress(olds_all, free(olds_all, self.linked_old)))
         left_new = list(compress(news_all, free(news_all, self.linked_new)))
-        # (each leftover's profile looked up once for the passes below)
+        # (each leftover's profile looked up once for the passes below, and its length read:
+        # between unrelated documents tens of thousands, all over memory)
         profiles = (self.old.profiles_of(left_old), self.new.profiles_of(left_new))
+        lengths = (unit_lengths(profiles[0]), unit_lengths(profiles[1]))
         # (the relative pass scores many of the moved pass's pairs again: their shared words
         # are counted once, the units numbered by their places in left_old and left_new)
         counted = SharedCounts(len(left_new)) if level in RELATIVE_FLOOR else None
@@ -416,18 +426,19 @@ class Aligner:
                 True,
                 profiles,
                 None if counted is None else (counted, *everyone),
+                lengths,
             )
             for p in self.pairs[level][before:]:
                 p.moved = self.ledger.parents_differ(p.old[0], p.new[0], level)
             if level in ("sentence", "clause"):
                 self._unlink_stock(level, before)
         if level in RELATIVE_FLOOR:
-            self._pair_relative(level, left_old, left_new, profiles, counted)
+            self._pair_relative(level, left_old, left_new, profiles, counted, lengths)
         for p in provisional:
             if p.old[0] not in self.linked_old and p.new[0] not in self.linked_new:
                 self.pairs[level].append(p)
                 self.ledger.link(p)
-        self.splits.group(level, left_old, left_new, profiles)
+        self.splits.group(level, left_old, left_new, profiles, lengths)
         self._leave_unpaired(level, left_old, left_new)
 
     def _leave_unpaired(self, level: Kind, olds: list[Node], news: list[Node]) -> None:

@@ -19,7 +19,7 @@ from .model import LEVELS
 from .result import Pairing
 from .scores import SCORE_SLACK, best_but
 from .sides import Side
-from .similarity import distinct_sorted, in_sorted, indexed_similarities
+from .similarity import distinct_sorted, in_sorted, indexed_similarities, unit_lengths
 
 _ID = attrgetter("id")
 
@@ -102,6 +102,7 @@ def _runner_ups(old: Side, new: Side, blocks: list[Pairing]) -> dict[int, float]
     # Each unit's floor: the least a runner-up must score to decide anything for the
     # pairings it stands first in (none: never).
     decides = np.array([p.score or 0.0 for p in blocks]) / articles.DECISIVE_MARGIN
+    lengths = (unit_lengths(all_o), unit_lengths(all_n))  # (read once for both scorings)
     floor_o, floor_n = np.full(len(all_o), np.inf), np.full(len(all_n), np.inf)
     np.minimum.at(floor_o, firsts_o, decides - SCORE_SLACK)
     np.minimum.at(floor_n, firsts_n, decides - SCORE_SLACK)
@@ -110,7 +111,7 @@ def _runner_ups(old: Side, new: Side, blocks: list[Pairing]) -> dict[int, float]
         """(old units, new units, scores) of the pairs (keys) that reach their floor."""
         olds, news = keys // len(all_n), keys % len(all_n)
         floor = np.minimum(floor_o[olds], floor_n[news])
-        scores = indexed_similarities(all_o, all_n, olds, news, floor=floor)
+        scores = indexed_similarities(all_o, all_n, olds, news, floor, lengths)
         kept = np.flatnonzero(scores >= floor)
         return olds[kept], news[kept], scores[kept]
 

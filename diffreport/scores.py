@@ -133,17 +133,20 @@ def sparse_edges(
     must_share: np.ndarray | None = None,
     allowed: tuple[np.ndarray, np.ndarray] | None = None,
     counted: Counted | None = None,
+    lengths: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Exact scores (with the position prior within matched parents) of the candidate pairs
     that reach ``threshold``: the same arithmetic as :func:`similarity` pair by pair, done
     for all pairs at once (``process.cpdist``). With ``must_share``, only pairs sharing one
     of those word codes, or ``allowed``, are candidates (:func:`candidates.candidate_pairs`).
     With ``counted``, the words pairs share are read where an earlier call counted them
-    (:class:`similarity.SharedCounts`). As arrays (old indices, new indices, scores), the pairs in ascending order (as their
-    tuples sort)."""
+    (:class:`similarity.SharedCounts`). ``lengths``: the units' numbers of words, when the
+    caller has them (:func:`unit_lengths`: between unrelated documents a level's passes
+    read tens of thousands of leftovers' lengths). As arrays (old indices, new indices,
+    scores), the pairs in ascending order (as their tuples sort)."""
     if not old or not new:
         return _NO_EDGES
-    len_o, len_n = unit_lengths(old), unit_lengths(new)
+    len_o, len_n = lengths if lengths is not None else (unit_lengths(old), unit_lengths(new))
     weight = TIE_BREAK if moved else POSITION_PRIOR
     # Pairs whose bag view is below threshold - weight score below the threshold (below,
     # indexed_similarities gives 0.0), unless scored on samples (units above SAMPLE_ABOVE

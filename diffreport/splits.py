@@ -13,6 +13,8 @@ from collections import defaultdict
 from itertools import compress
 from operator import attrgetter
 
+import numpy as np
+
 from .ledger import Ledger, free
 from .model import Kind, Node
 from .parts import MIN_PART_WORDS, Remainder, Wholes, share_in
@@ -88,10 +90,11 @@ class Splits:
         olds: list[Node],
         news: list[Node],
         profiles: tuple[list[Profile], list[Profile]] | None = None,
+        lengths: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         """Attach leftovers (the free units of ``olds`` and ``news``, in document order; with
-        their ``profiles`` when the caller has them) whose words lie mostly inside a paired
-        unit: splits and merges.
+        their ``profiles`` and ``lengths`` (numbers of words) when the caller has them) whose
+        words lie mostly inside a paired unit: splits and merges.
 
         Symmetric in the two documents (swapping them swaps splits and merges): both sides
         propose against the same one-to-one pairs, a tie goes to the pair whose partner stands
@@ -116,9 +119,13 @@ class Splits:
                 profs = list(compress(profiles[1 if side == "new" else 0], is_free))
             else:
                 profs = here.profiles_of(left)
-            parts = list(
-                compress(profs, map(MIN_PART_WORDS.__le__, map(len, map(_ORDERED, profs))))
-            )
+            if lengths is not None:
+                sizes = lengths[1 if side == "new" else 0][np.array(is_free)]
+                parts = list(compress(profs, (sizes >= MIN_PART_WORDS).tolist()))
+            else:
+                parts = list(
+                    compress(profs, map(MIN_PART_WORDS.__le__, map(len, map(_ORDERED, profs))))
+                )
             wholes = Wholes(
                 [getattr(p, other)[0] for p in singles],
                 there.profiles,

@@ -25,6 +25,7 @@ from diffreport.similarity import (
     position,
     similarity,
     similarity_matrix,
+    unit_lengths,
 )
 
 
@@ -85,6 +86,10 @@ def test_sparse_edges_are_the_candidates_scores_that_reach_the_threshold(seed, m
         (i, j) for i, j in candidate_pairs(old, new).tolist() if score(i, j) >= threshold + 1e-9
     }
     assert want <= set(edges)
+    # The units' lengths given by a caller that has them: the same edges.
+    lengths = (unit_lengths(old), unit_lengths(new))
+    given = sparse_edges(old, new, threshold, moved, lengths=lengths)
+    assert all(np.array_equal(a, b) for a, b in zip(given, (rows, cols, scores), strict=True))
 
 
 @pytest.mark.parametrize("seed", range(4))
