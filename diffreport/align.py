@@ -271,10 +271,12 @@ class Aligner:
                 old_p, new_p, low, moved=True, counted=known, lengths=(size_o, size_n)
             )
         # Scored once; each round takes the clear mutual best pairs, and their rows and
-        # columns leave the runner-up lists of the next.
+        # columns leave the runner-up lists of the next. (The edges are ordered by row and
+        # by column, best first, once: a round only takes edges out, which keeps both.)
+        by_row, by_col = np.lexsort((-scores, rows)), np.lexsort((-scores, cols))
         for _ in range(RELATIVE_ROUNDS):
-            best_o, second_o = articles.top_two(rows, scores, len(olds))
-            best_n, second_n = articles.top_two(cols, scores, len(news))
+            best_o, second_o = articles.top_two_ordered(rows[by_row], scores[by_row], len(olds))
+            best_n, second_n = articles.top_two_ordered(cols[by_col], scores[by_col], len(news))
             runner = np.maximum(second_o[rows], second_n[cols])
             clear = (
                 (scores >= floor)
@@ -303,6 +305,7 @@ class Aligner:
             gone_o[[i for i, _, _ in taken]] = True
             gone_n[[j for _, j, _ in taken]] = True
             stay = ~(gone_o[rows] | gone_n[cols])
+            by_row, by_col = articles.order_kept(by_row, stay), articles.order_kept(by_col, stay)
             rows, cols, scores = rows[stay], cols[stay], scores[stay]
 
     def _within_parents(

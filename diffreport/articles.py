@@ -101,7 +101,11 @@ def top_two(units: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray, 
     """For each of ``n`` units, the largest and the second largest of the ``scores`` of its
     edges (``units[k]`` holds edge k), 0.0 where it has none."""
     order = np.lexsort((-scores, units))
-    unit, score = units[order], scores[order]
+    return top_two_ordered(units[order], scores[order], n)
+
+
+def top_two_ordered(unit: np.ndarray, score: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`top_two` of edges given in order of their units, each unit's best first."""
     best, second = np.zeros(n), np.zeros(n)
     if not len(unit):
         return best, second
@@ -112,6 +116,14 @@ def top_two(units: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray, 
     nxt = nxt[unit[nxt] == unit[nxt - 1]]
     second[unit[nxt]] = score[nxt]
     return best, second
+
+
+def order_kept(order: np.ndarray, stay: np.ndarray) -> np.ndarray:
+    """Edges ordered by ``order`` (a permutation of their places), once those where
+    ``stay`` is false are taken out: the same order of the others, as places among them
+    (``np.lexsort`` of what stays, without sorting again)."""
+    place = np.cumsum(stay) - 1  # (an edge that stays: its place among those)
+    return place[order[stay[order]]]
 
 
 def _runner_ups(units: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:

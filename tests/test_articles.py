@@ -7,6 +7,8 @@ from collections import defaultdict
 import numpy as np
 import pytest
 from conftest import LAW
+from hypothesis import given
+from hypothesis import strategies as st
 
 from diffreport import articles
 from diffreport.compare import compare
@@ -255,3 +257,24 @@ def test_margins_and_order_for_all_edges_at_once():
             low = max((b for a, b in chain if a < i), default=-1)
             high = min((b for a, b in chain if a > i), default=99)
             assert k == (low < j < high)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from([0.1, 0.2, 0.25, 0.5]), st.booleans()),
+        max_size=60,
+    )
+)
+def test_edges_kept_in_order_as_if_sorted_again(edges):
+    """Taking edges out keeps their order by unit, best first (order_kept): the stable
+    lexsort of what stays, and each unit's best two from it (top_two_ordered) top_two's."""
+    from diffreport.articles import order_kept, top_two, top_two_ordered
+
+    units = np.array([u for u, _, _ in edges], dtype=np.int64)
+    scores = np.array([s for _, s, _ in edges])
+    stay = np.array([k for _, _, k in edges], dtype=bool)
+    kept = order_kept(np.lexsort((-scores, units)), stay)
+    assert kept.tolist() == np.lexsort((-scores[stay], units[stay])).tolist()
+    best = top_two_ordered(units[stay][kept], scores[stay][kept], 7)
+    want = top_two(units[stay], scores[stay], 7)
+    assert all(np.array_equal(a, b) for a, b in zip(best, want, strict=True))
