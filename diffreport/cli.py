@@ -389,19 +389,18 @@ def diff(
     _done(status)
 
 
-def _writer_setup(writer: str, lang: str) -> Callable:
-    """A Word writer's set-up (its module imported, its language, wording and empty document:
-    ``prepare``), for ``compare(meanwhile=…)``: made while the comparison waits for its side
-    work, time the process would otherwise spend waiting."""
+def _writer_setup(writer: str, lang: str, **view) -> Callable:
+    """A Word writer's set-up (its module imported, its language, wording and empty document)
+    and what it can make of the documents and alignments alone (``prepare_ahead``; ``view``:
+    the 对照表's level and changed_only), for ``compare(meanwhile=…)``: made while the
+    comparison waits for its side work, time the process would otherwise spend waiting."""
 
     def ready(old, new, alignments):
-        if writer == "brief":  # (and the briefing's work that needs no more than these)
+        if writer == "brief":
             from .writers.docx_brief import prepare_ahead
-
-            return prepare_ahead(old, new, alignments, lang)
-        from .writers.docx_table import prepare
-
-        return prepare(old, new, lang)
+        else:
+            from .writers.docx_table import prepare_ahead
+        return prepare_ahead(old, new, alignments, lang, **view)
 
     return ready
 
@@ -485,7 +484,10 @@ def table(
 ) -> None:
     """Write the 修改前后对照表: OLD and NEW side by side in a landscape Word table."""
     _check_settings()
-    result = read_and_compare(old, new, max_size, profile, output, _writer_setup("table", lang))
+    view = {"level": level, "changed_only": changed_only}
+    result = read_and_compare(
+        old, new, max_size, profile, output, _writer_setup("table", lang, **view)
+    )
     from .writers.docx_table import render
 
     data = render(result, lang=lang, level=level, changed_only=changed_only, ready=result.prepared)

@@ -294,6 +294,29 @@ def test_reproducible(pair):
     assert docx_table.render(c) == data
 
 
+@pytest.mark.parametrize("level", ["block", "sentence"])
+@pytest.mark.parametrize("changed_only", [False, True])
+def test_rows_made_ahead_give_the_same_table(level, changed_only):
+    """The rows made while the comparison waits for its side work (prepare_ahead, the CLI's
+    compare(meanwhile=…): the documents and the alignments, no targets or terms yet) give
+    the bytes made after it; they serve only that comparison at that view."""
+    for old, new in (SEED_PAIR, LAW_PAIR):
+        for lang in ("auto", "en"):
+            c = compare(
+                old,
+                new,
+                meanwhile=lambda o, n, a, lang=lang: docx_table.prepare_ahead(
+                    o, n, a, lang, level, changed_only
+                ),
+            )
+            made = docx_table.render(c, lang, level, changed_only, ready=c.prepared)
+            assert made == docx_table.render(c, lang, level, changed_only)
+    with pytest.raises(ValueError, match="rows were made for"):
+        docx_table.render(c, level=level, changed_only=not changed_only, ready=c.prepared)
+    with pytest.raises(ValueError, match="another comparison"):
+        docx_table.render(compare(*SEED_PAIR), level=level, ready=c.prepared)
+
+
 # ------------------------------------------------------------------ real clients
 
 

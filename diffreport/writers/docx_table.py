@@ -16,7 +16,7 @@ from docx.oxml.ns import nsdecls, qn
 from .. import __version__
 from ..errors import printable
 from ..model import Document
-from ..result import Comparison
+from ..result import Alignment, Comparison
 from ..sidebyside import Cell, Row, document_date, rows
 from .ooxml import (
     TABLE_HEADER_FILL,
@@ -47,14 +47,18 @@ def _twips(mm: float) -> str:
 
 
 class _Table:
-    def __init__(self, c: Comparison, ready: Setup, level: str, changed_only: bool) -> None:
+    def __init__(self, c: Comparison, ready: Setup | Ahead, level: str, changed_only: bool) -> None:
         self.c = c
+        if isinstance(ready, Ahead):
+            self.rows = ready.rows_of(c, level, changed_only)
+            ready = ready.setup
+        else:
+            self.rows = rows(c, level, changed_only)
         self.lang = lang = ready.lang
         self.changed_only = changed_only
         self.words = wording(lang, "sidebyside")
         self.labels = self.words.labels
         self.genre = c.new.genre if c.new.genre == c.old.genre else "generic"
-        self.rows = rows(c, level, changed_only)
         self.when = generation_time()
         self.doc = ready.doc
         self.body = body = self.doc.element.body
@@ -283,17 +287,62 @@ def prepare(old: Document, new: Document, lang: str = "auto") -> Setup:
     return setup(old, new, lang, "sidebyside")
 
 
+class Ahead:
+    """The 对照表's set-up and its rows (:func:`sidebyside.rows`: they need only the two
+    documents and their alignments), made before the comparison is done
+    (:func:`prepare_ahead`, for ``compare(meanwhile=…)``, while it waits for its side work),
+    for that comparison at that level (:meth:`rows_of`)."""
+
+    def __init__(
+        self,
+        old: Document,
+        new: Document,
+        alignments: list[Alignment],
+        lang: str,
+        level: str,
+        changed_only: bool,
+    ) -> None:
+        self.setup = prepare(old, new, lang)
+        self._made_of = (old, new, alignments, level, changed_only)
+        self._rows = rows(Comparison(old, new, alignments), level, changed_only)
+
+    def rows_of(self, c: Comparison, level: str, changed_only: bool) -> list[Row]:
+        """The rows, for the comparison and the view they were made for (else an error)."""
+        old, new, alignments, made_level, made_changed_only = self._made_of
+        if c.old is not old or c.new is not new or c.alignments is not alignments:
+            raise ValueError("the 对照表's set-up was made from another comparison")
+        if (level, changed_only) != (made_level, made_changed_only):
+            raise ValueError(
+                f"the 对照表's rows were made for level={made_level!r},"
+                f" changed_only={made_changed_only}"
+            )
+        return self._rows
+
+
+def prepare_ahead(
+    old: Document,
+    new: Document,
+    alignments: list[Alignment],
+    lang: str = "auto",
+    level: str = "block",
+    changed_only: bool = False,
+) -> Ahead:
+    """The 对照表's set-up and rows (:class:`Ahead`), for ``compare(meanwhile=…)``."""
+    return Ahead(old, new, alignments, lang, level, changed_only)
+
+
 def render(
     c: Comparison,
     lang: str = "auto",
     level: str = "block",
     changed_only: bool = False,
-    ready: Setup | None = None,
+    ready: Setup | Ahead | None = None,
 ) -> bytes:
     """The 对照表 as .docx bytes; ``lang`` zh, en or auto (from the documents' script),
     ``level`` block or sentence (one row per block or per sentence alignment),
     ``changed_only`` folds runs of unchanged units into one row each; ``ready``: the set-up
-    made beforehand (:func:`prepare`), whose language it is."""
+    made beforehand (:func:`prepare`, or :func:`prepare_ahead` with the rows), whose
+    language it is."""
     if ready is None:
         ready = prepare(c.old, c.new, lang)
     return _Table(c, ready, level, changed_only).render()
