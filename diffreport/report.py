@@ -50,7 +50,13 @@ class BlockChange:
     @property
     def front(self) -> bool:
         """Front matter (title, enactment history, addressees): shown apart from the body."""
-        return any(n.role == "front" for n in self.old) or any(n.role == "front" for n in self.new)
+        for n in self.old:  # (loops, not generators: asked of every block)
+            if n.role == "front":
+                return True
+        for n in self.new:
+            if n.role == "front":
+                return True
+        return False
 
     @property
     def old_title(self) -> str:
@@ -117,10 +123,15 @@ def block_changes(c: Comparison, at: dict[str, list[Alignment]] | None = None) -
     for a in at["block"]:
         bc = BlockChange(a, [old_nodes[i] for i in a.old], [new_nodes[i] for i in a.new])
         out.append(bc)
-        if not any(bid in by_new_block for bid in a.new) and not any(
-            bid in by_old_block for bid in a.old
-        ):
-            continue  # no clause of it makes a measure (most blocks)
+        for bid in a.new:  # (loops, not generators: every block is asked)
+            if bid in by_new_block:
+                break
+        else:
+            for bid in a.old:
+                if bid in by_old_block:
+                    break
+            else:
+                continue  # no clause of it makes a measure (most blocks)
         # A new or dropped block's label is new or dropped with it; a paired one's is not.
         paired = bool(bc.old and bc.new)
         old_label = _shown_label(bc.old) if paired else ""
@@ -611,10 +622,11 @@ class _SectionTitles:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        self._nodes = doc.by_id
         self._by_parent: dict[str | None, str] = {}
 
     def __call__(self, node_id: str) -> str:
-        parent = self.doc.by_id[node_id].parent
+        parent = self._nodes[node_id].parent
         title = self._by_parent.get(parent)
         if title is None:
             title = self._by_parent[parent] = _section_title(self.doc, node_id)
