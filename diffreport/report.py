@@ -355,9 +355,14 @@ def detect_language(c: Comparison) -> str:
 
 def documents_language(old: Document, new: Document) -> str:
     """:func:`detect_language` of two documents (known before their comparison is)."""
+    return texts_language(old.plain_text(), new.plain_text())
+
+
+def texts_language(old_text: str, new_text: str) -> str:
+    """:func:`documents_language` from the documents' :meth:`Document.plain_text`."""
     # Counted over the code points as an array: a long pair is millions of characters.
     codes = np.frombuffer(
-        (old.plain_text() + new.plain_text()).encode("utf-32-le", "surrogatepass"),
+        (old_text + new_text).encode("utf-32-le", "surrogatepass"),
         dtype=np.uint32,
     )
     cjk = np.count_nonzero((codes >= 0x3400) & (codes <= 0x9FFF))
@@ -690,22 +695,23 @@ def _groups(
     """Blocks under the section they sit in (new side; old side for dropped ones), sections in
     the order of the section alignments (``sections``, when the caller has them); blocks
     outside any section come first."""
-    order: dict[str, int] = {}
+    old_order: dict[str, int] = {}  # each side's section ids, by place
+    new_order: dict[str, int] = {}
     titles: list[str] = [""]
     for a in c.at("section") if sections is None else sections:
         idx = len(titles)
         node = c.new.node(a.new[0]) if a.new else c.old.node(a.old[0])
         titles.append(node.text or node.title)  # with its number: `第一章 总则`
         for i in a.old:
-            order.setdefault(f"old:{i}", idx)
+            old_order.setdefault(i, idx)
         for i in a.new:
-            order[f"new:{i}"] = idx
+            new_order[i] = idx
     buckets: dict[int, list[BlockFact]] = {}
     for b in blocks:
         a = b.change.alignment
-        side, ids, doc = ("new", a.new, c.new) if a.new else ("old", a.old, c.old)
+        ids, doc, order = (a.new, c.new, new_order) if a.new else (a.old, c.old, old_order)
         sec = doc.section_of(ids[0])
-        idx = order.get(f"{side}:{sec.id}", 0) if sec else 0
+        idx = order.get(sec.id, 0) if sec else 0
         buckets.setdefault(idx, []).append(b)
     return [(titles[i], buckets[i]) for i in sorted(buckets)]
 
@@ -825,12 +831,14 @@ class BodyFacts:
     units_new: int
     front_added: list[str]
     front_removed: list[str]
+    plain: tuple[str, str]  # each document's plain_text (what a notable measure is not in)
 
 
-def body_facts(c: Comparison, lang: str) -> BodyFacts:
+def body_facts(c: Comparison, lang: str, plain: tuple[str, str] | None = None) -> BodyFacts:
     """What :func:`gather` finds from ``c``'s documents and alignments alone (``lang``: the
     briefing's language, which sets the names' width): ``c``'s targets and terms are not
-    read, so a comparison of the same documents and alignments without them gives the same."""
+    read, so a comparison of the same documents and alignments without them gives the same.
+    ``plain``: the documents' :meth:`Document.plain_text`, where the caller has them."""
     at = by_level(c)  # once: each level is asked for several times below
     bodies: dict[str, list[Alignment]] = {}
     fronts: dict[str, list[Alignment]] = {}
@@ -881,6 +889,7 @@ def body_facts(c: Comparison, lang: str) -> BodyFacts:
         units_new=_units(c.new),
         front_added=front_added,
         front_removed=front_removed,
+        plain=plain or (c.old.plain_text(), c.new.plain_text()),
     )
 
 
@@ -939,7 +948,7 @@ def gather(
         new_terms,
         3,
         width,
-        c.old.plain_text(),
+        body.plain[0],
         named=set(body.new_units),
     )
     notable_dropped = _notable(
@@ -947,7 +956,7 @@ def gather(
         dropped_terms,
         3,
         width,
-        c.new.plain_text(),
+        body.plain[1],
         named=set(body.dropped_units),
     )
     # Nothing above reads whether a block is reordered (the writer does): the script's moves

@@ -25,6 +25,7 @@ from ..report import (
     gather,
     section_facts,
     snippet,
+    texts_language,
 )
 from ..result import Alignment, Comparison
 from ..sidecar import Staged, can_fork
@@ -590,7 +591,8 @@ class Ahead:
     (:meth:`check`)."""
 
     def __init__(self, old: Document, new: Document, alignments: list[Alignment], lang: str):
-        self.setup = prepare(old, new, lang)
+        plain = (old.plain_text(), new.plain_text())  # (made once: the language, the facts)
+        self.setup = prepare(old, new, texts_language(*plain) if lang == "auto" else lang)
         self.when = generation_time()
         self.revisions = Revisions(self.setup.doc, when=self.when, comments_as_text=True)
         self._made_of = (old, new, alignments)
@@ -599,7 +601,7 @@ class Ahead:
         # body's facts; a fork is unsafe while a thread of the comparison's still runs
         # (it ends soon): asked again once the facts are found.
         self.child = _appendix_child(early, self.revisions, ahead=True)
-        self.body: BodyFacts = body_facts(early, self.setup.lang)
+        self.body: BodyFacts = body_facts(early, self.setup.lang, plain)
         if self.child is None:
             self.child = _appendix_child(early, self.revisions, ahead=True)
         if self.child is not None:  # (ended with this, if never rendered)
