@@ -538,6 +538,7 @@ def test_briefing_begun_ahead_gives_the_same_briefing(fork, capped, epoch, monke
             def ahead(o, n, alignments, lang=lang, seen=seen):
                 made = docx_brief.prepare_ahead(o, n, alignments, lang)
                 seen.append(made.child is not None)
+                assert (made.body is not None) == (made.child is not None)
                 return made
 
             c = compare(old, new, meanwhile=ahead, workers=None if fork else 1)

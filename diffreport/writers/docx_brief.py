@@ -585,9 +585,9 @@ def _appendix_child(c: Comparison, revisions: Revisions, ahead: bool = False) ->
 class Ahead:
     """What the briefing makes of a comparison before it is done (:func:`prepare_ahead`,
     for ``compare(meanwhile=…)``, while the comparison waits for its side work): the set-up,
-    the date and revisions, :func:`appendix_work` begun in a forked child where that pays
-    (the edit script and the appendix need only the documents and the alignments), and the
-    facts of the body (:func:`report.body_facts`). Serves one briefing, of that comparison
+    the date and revisions, and where a forked child can begin :func:`appendix_work` (the
+    edit script and the appendix need only the documents and the alignments), the facts of
+    the body (:func:`report.body_facts`) meanwhile. Serves one briefing, of that comparison
     (:meth:`check`)."""
 
     def __init__(self, old: Document, new: Document, alignments: list[Alignment], lang: str):
@@ -597,15 +597,16 @@ class Ahead:
         self.revisions = Revisions(self.setup.doc, when=self.when, comments_as_text=True)
         self._made_of = (old, new, alignments)
         early = Comparison(old, new, alignments)  # (without its targets and terms: not read)
-        # Forked first, so that the child finds the script while this process finds the
-        # body's facts; a fork is unsafe while a thread of the comparison's still runs
-        # (it ends soon): asked again once the facts are found.
         self.child = _appendix_child(early, self.revisions, ahead=True)
-        self.body: BodyFacts = body_facts(early, self.setup.lang, plain)
-        if self.child is None:
-            self.child = _appendix_child(early, self.revisions, ahead=True)
-        if self.child is not None:  # (ended with this, if never rendered)
-            weakref.finalize(self, self.child.__exit__, None, None, None)
+        self.body: BodyFacts | None = None
+        if self.child is not None:
+            # This process's share while the child finds the script's moves. Without the
+            # child (documents too short or too long for it, or a thread of the comparison
+            # still running, which makes a fork unsafe) the body's facts are found once the
+            # comparison is done, beside the child forked then, which they would otherwise
+            # wait for.
+            self.body = body_facts(early, self.setup.lang, plain)
+            weakref.finalize(self, self.child.__exit__, None, None, None)  # (if never rendered)
 
     def check(self, c: Comparison) -> None:
         """Refuses a comparison other than the one this was made from."""
