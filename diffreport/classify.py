@@ -304,6 +304,18 @@ class Classifier:
                     pairing.confidence,
                 )
             status = "unchanged" if _same_content(self._old, self._new, a, b) else "changed"
+        elif not (old_ids and new_ids) and not pairing.shares:
+            # A unit new or dropped with no parts (most units between unrelated documents):
+            # no evidence, diff, places, labels or confidence; made as below would make it.
+            return Alignment(
+                pairing.level,
+                "new" if new_ids else "dropped",
+                old_ids,
+                new_ids,
+                None,
+                pairing.moved,
+                shares=pairing.shares,
+            )
         elif not new_ids:
             status = "dropped"
         elif not old_ids:

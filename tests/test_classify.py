@@ -118,3 +118,36 @@ def test_a_section_is_unchanged_when_its_parts_are_the_same_one_by_one():
                 assert (a.status == "unchanged") == expected, (old_path, a)
                 seen.add(expected)
     assert seen == {True, False}
+
+
+def test_a_unit_new_or_dropped_is_classified_with_its_own_fields_only():
+    """New and dropped units take a shortcut (no evidence, diff, places, labels or
+    confidence): each must equal the alignment made field by field from its pairing, moved
+    or not, also where a lone pairing holds parts' shares (the general path)."""
+    from diffreport.classify import Classifier
+    from diffreport.result import Alignment, Pairing
+
+    old = compare(BUDGET, BUDGET).old
+    new = compare(f"{BUDGET}\n\n第三十条　另起一段。", BUDGET).old
+    classify = Classifier(old, new, {"budget": 3.0})
+    lone = [
+        Pairing(n.kind, [n.id], [], 0.4, moved=moved, confidence="low")
+        for n in old.nodes
+        for moved in (False, True)
+    ] + [
+        Pairing(n.kind, [], [n.id], None, moved=moved) for n in new.nodes for moved in (False, True)
+    ]
+    assert lone and any(p.level == "clause" for p in lone)
+    for p in lone:
+        expected = Alignment(
+            level=p.level,
+            status="new" if p.new else "dropped",
+            old=p.old,
+            new=p.new,
+            score=None,
+            moved=p.moved,
+            shares=p.shares,
+        )
+        got = classify(p)
+        assert got == expected and got.to_dict() == expected.to_dict()
+        assert got.shares is p.shares  # (the pairing's own dict, as the general path keeps)
