@@ -312,13 +312,14 @@ def _beside(
     if not most:
         forget_words()
     ids, fronts = cast(_Told, (yield ASK))
+    # (pairings made of the levels the measures and the clauses' order read; of the others,
+    # the targets read only the ids of both sides)
     pairs = {
-        level: [Pairing(level, o, n, None) for o, n in zip(olds, news, strict=True)]
-        for level, (olds, news) in ids.items()
+        level: [Pairing(level, o, n, None) for o, n in zip(*ids[level], strict=True)]
+        for level in _MEASURED
     }
-    del ids  # (the pairings' memory serves what follows: this process adds to the peak)
     # (the parent finds the other levels' order while it waits for these)
-    body = {level: pairs[level][fronts[level] :] for level in ("block", "clause")}
+    body = {level: pairs[level][fronts[level] :] for level in _MEASURED}
     edits = measure_edits(old_body, new_body, body, weights)
     del weights
     yield edits
@@ -326,8 +327,16 @@ def _beside(
     pairs["clause"] = pairs["clause"][: fronts["clause"]] + clauses
     del body, edits, clauses
     yield level_positions(pairs, old, new, ("clause",))  # (while the parent classifies them)
-    paired = paired_units(p for level in LEVELS for p in pairs[level])
-    del pairs
+    paired = [
+        unit
+        for level in LEVELS
+        for unit in (
+            paired_units(pairs[level])
+            if level in pairs
+            else [(level, o, n) for o, n in zip(*ids[level], strict=True) if o and n]
+        )
+    ]
+    del pairs, ids  # (their memory serves what follows: this process adds to the peak)
     yield compare_targets(old, new, figures=figures, pairs=paired)
     shown = list(map(alignment_from_values, cast(list[tuple], (yield ASK))))
     yield term_shifts(old, new, shown, uses=uses, texts=texts)
@@ -385,6 +394,9 @@ def key_words(old: Document, new: Document, lacking: Lacking | None = None) -> K
 # are new or dropped, whose key terms are never read: the words cost the parent more to read
 # than they save (unrelated-1m, all units: +15 ms of classifying; revisions: 6-13 %).
 KEY_WORDS_MAX_LACKING = 0.5
+
+# The levels whose pairings the measures change (blocks read, clauses paired).
+_MEASURED = ("block", "clause")
 
 # What the parent tells the child of the pairings: each level's pairings' ids (old, new), the
 # front matter's first, and how many of each level's are the front matter's.
