@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import accumulate, chain
 from operator import add, attrgetter, itemgetter
@@ -111,31 +112,25 @@ _RUN_SCAN = re.compile(rf"{NUMBER.pattern}|([\u3400-\u4dbf\u4e00-\u9fff]+)")
 _CJK_OUTSIDE_RUNS = re.compile(r"[\u4dc0-\u4dff]")
 
 
-def spans_led_by(text: str, heads: set[str]) -> frozenset[str]:
+def spans_led_by(text: str, heads: set[str], at: list[int] | None = None) -> frozenset[str]:
     """The :func:`anchor_spans` of ``text`` whose first :data:`ANCHOR_MIN_CHARS` characters are
     one of ``heads``: a span's words are consecutive Chinese words, so it lies in one run of
     Chinese (any other token breaks it) and starts where a word of the run starts; only the
     runs holding a head are cut into words, and only the spans starting at a head are made
-    (between unrelated documents, a few of a text's runs and words)."""
+    (between unrelated documents, a few of a text's runs and words). ``at``: where a head
+    starts in ``text`` (every place, ascending), when found already (:func:`shared_runs_at`):
+    then the runs are not read character by character for them."""
+    if at is not None and not at:  # (no head in the text: no span it leads)
+        return _NO_SPANS
     if _CJK_OUTSIDE_RUNS.search(text):
         return frozenset(g for g in anchor_spans(text) if g[:ANCHOR_MIN_CHARS] in heads)
     found: set[str] = set()
-    for run in _RUN_SCAN.findall(text):  # ("" for a number)
-        at = [
-            k
-            for k in range(len(run) - ANCHOR_MIN_CHARS + 1)
-            if run[k : k + ANCHOR_MIN_CHARS] in heads
-        ]
-        if not at:
-            continue
+    for run, starts in _runs_led(text, heads, at):
         words = cut_run(run)
-        # where each word starts in the run -> its index
-        starts = dict(
-            zip(accumulate(map(len, words[:-1]), initial=0), range(len(words)), strict=True)
-        )
-        for k in at:
-            i = starts.get(k)
-            if i is None:  # (a head inside a word leads no span)
+        edges = list(accumulate(map(len, words), initial=0))  # (where each word starts)
+        for k in starts:
+            i = bisect_left(edges, k)
+            if edges[i] != k:  # (a head inside a word leads no span)
                 continue
             span = ""
             for word in words[i : i + 3]:  # one to three words, as anchor_spans joins them
@@ -147,6 +142,36 @@ def spans_led_by(text: str, heads: set[str]) -> frozenset[str]:
                 if len(span) >= ANCHOR_MIN_CHARS:
                     found.add(span)
     return frozenset(found)
+
+
+def _runs_led(text: str, heads: set[str], at: list[int] | None) -> Iterator[tuple[str, list[int]]]:
+    """Each run of Chinese of ``text`` (as :data:`_RUN_SCAN` finds them) where a head starts,
+    with where they start in it: read character by character, or from ``at`` (where a head
+    starts in the text, ascending)."""
+    if at is None:
+        for run in _RUN_SCAN.findall(text):  # ("" for a number)
+            starts = [
+                k
+                for k in range(len(run) - ANCHOR_MIN_CHARS + 1)
+                if run[k : k + ANCHOR_MIN_CHARS] in heads
+            ]
+            if starts:
+                yield run, starts
+        return
+    k, count = 0, len(at)
+    for m in _RUN_SCAN.finditer(text):
+        start, end = m.span(1)  # ((-1, -1) for a number)
+        last = end - ANCHOR_MIN_CHARS  # (the last place a head in the run may start)
+        while k < count and at[k] < start:
+            k += 1
+        if k == count:
+            return
+        if at[k] > last:
+            continue
+        first = k
+        while k < count and at[k] <= last:
+            k += 1
+        yield m.group(1), [p - start for p in at[first:k]]
 
 
 def _is_label(word: str) -> bool:
@@ -187,13 +212,19 @@ def unique_spans_with_cuts(
     # that both hold: only the texts holding such a run are read (unrelated text: a third).
     # (every span looked for begins with one of those runs: only the runs of Chinese holding
     # one are cut into words, see spans_led_by)
-    few_at, many_at, runs = shared_runs([n.text for n in few], [n.text for n in many])
+    few_at, many_at, runs, few_starts, many_starts = shared_runs_at(
+        [n.text for n in few], [n.text for n in many]
+    )
+    # where a shared run starts in each text read (the texts of other clauses are read
+    # character by character, where looked at)
+    starts = dict(zip((few[k].text for k in few_at), few_starts, strict=True))
+    starts.update(zip((many[k].text for k in many_at), many_starts, strict=True))
     led: dict[str, frozenset[str]] = {}  # text -> its spans led by runs (texts recur below)
 
     def spans_of(text: str) -> frozenset[str]:
         got = led.get(text)
         if got is None:
-            got = led[text] = spans_led_by(text, runs)
+            got = led[text] = spans_led_by(text, runs, starts.get(text))
         return got
 
     few_read = [few[k] for k in few_at]
@@ -286,38 +317,57 @@ def shared_runs(a: list[str], b: list[str]) -> tuple[list[int], list[int], set[s
     """(the indices of ``a``, of ``b``, holding a run of :data:`ANCHOR_MIN_CHARS` Chinese
     characters that a text of the other also holds; those runs). Found in numpy: each run
     packs into one integer (Chinese characters, as spans take them, are below 2^16)."""
-    keys_a, text_a = _runs(a)
-    keys_b, text_b = _runs(b)
+    at_a, at_b, runs, _, _ = shared_runs_at(a, b)
+    return at_a, at_b, runs
+
+
+# :func:`shared_runs_at`: :func:`shared_runs`, and for each text of ``a`` and of ``b`` it
+# lists, where a shared run starts in it (ascending).
+SharedRuns = tuple[list[int], list[int], set[str], list[list[int]], list[list[int]]]
+
+
+def shared_runs_at(a: list[str], b: list[str]) -> SharedRuns:
+    """:func:`shared_runs`, with where each shared run starts in each text listed (what
+    :func:`spans_led_by` reads as ``at``)."""
+    keys_a, text_a, place_a = _runs(a)
+    keys_b, text_b, place_b = _runs(b)
     if not len(keys_a) or not len(keys_b):  # (one side holds no such run: none shared)
-        return [], [], set()
+        return [], [], set(), [], []
     distinct_a = distinct_sorted(keys_a)
     both = distinct_a[in_sorted(distinct_a, distinct_sorted(keys_b))]
     if not len(both):
-        return [], [], set()
+        return [], [], set(), [], []
     held_a, held_b = in_sorted(keys_a, both), in_sorted(keys_b, both)
     shifts = np.arange(ANCHOR_MIN_CHARS - 1, -1, -1, dtype=np.uint64) * 16
     chars = (both[:, None] >> shifts) & 0xFFFF
     text = chars.astype(np.uint32).tobytes().decode("utf-32-le")
     runs = {text[k : k + ANCHOR_MIN_CHARS] for k in range(0, len(text), ANCHOR_MIN_CHARS)}
     # (text_of ascends: the distinct indices in order are where it changes)
-    return _distinct_ascending(text_a[held_a]), _distinct_ascending(text_b[held_b]), runs
+    at_a, starts_a = _places_by_text(text_a[held_a], place_a[held_a])
+    at_b, starts_b = _places_by_text(text_b[held_b], place_b[held_b])
+    return at_a, at_b, runs, starts_a, starts_b
 
 
-def _distinct_ascending(values: np.ndarray) -> list[int]:
-    """The distinct values of a non-decreasing array, in order."""
-    if not len(values):
-        return []
-    return values[np.concatenate(([True], values[1:] != values[:-1]))].tolist()
+def _places_by_text(text_of: np.ndarray, places: np.ndarray) -> tuple[list[int], list[list[int]]]:
+    """(the distinct values of ``text_of``, non-decreasing, in order; the ``places`` of each,
+    in order)."""
+    if not len(text_of):
+        return [], []
+    new = np.flatnonzero(np.concatenate(([True], text_of[1:] != text_of[:-1])))
+    bounds = [*new.tolist()[1:], len(text_of)]
+    listed = places.tolist()
+    return text_of[new].tolist(), [listed[s:e] for s, e in zip(new.tolist(), bounds, strict=True)]
 
 
-def _runs(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _runs(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(each run of :data:`ANCHOR_MIN_CHARS` Chinese characters of the ``texts``, packed into
-    an integer; the index of the text it lies in)."""
+    an integer; the index of the text it lies in; where it starts in that text)."""
     joined = "\n".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     codes = codes.astype(np.uint64)
     if len(codes) < ANCHOR_MIN_CHARS:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), empty, empty
     chinese = (codes >= _CJK_FIRST) & (codes <= _CJK_LAST)
     n = len(codes) - ANCHOR_MIN_CHARS + 1
     at = np.ones(n, dtype=bool)
@@ -327,8 +377,9 @@ def _runs(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         key = key << 16 | codes[k : k + n]
     at = np.flatnonzero(at)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-    text_of = np.searchsorted(np.cumsum(lengths) - lengths, at, side="right") - 1
-    return key[at], text_of
+    starts = np.cumsum(lengths) - lengths
+    text_of = np.searchsorted(starts, at, side="right") - 1
+    return key[at], text_of, at - starts[text_of]
 
 
 # The table of spans' first three characters has at least this many slots per span (a

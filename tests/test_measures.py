@@ -89,6 +89,16 @@ def test_shared_runs_are_the_chinese_runs_both_sides_hold():
     assert got == both and both
     assert at_a == [k for k, t in enumerate(a) if runs(t) & both]
     assert at_b == [k for k, t in enumerate(b) if runs(t) & both]
+    # ... and where each starts in each text listed (spans_led_by's ``at``)
+    from diffreport.measures import shared_runs_at
+
+    assert shared_runs_at(a, b)[:3] == (at_a, at_b, got)
+    for texts, listed, starts in zip((a, b), (at_a, at_b), shared_runs_at(a, b)[3:], strict=True):
+        n = ANCHOR_MIN_CHARS
+        want = [
+            [i for i in range(len(texts[k]) - n + 1) if texts[k][i : i + n] in both] for k in listed
+        ]
+        assert starts == want
 
 
 def test_shared_runs_with_a_side_holding_no_chinese_run():
@@ -182,6 +192,10 @@ def test_spans_led_by_heads_are_those_anchor_spans_finds():
         want = frozenset(g for g in spans if g[:ANCHOR_MIN_CHARS] in heads)
         assert spans_led_by(text, heads) == want
         assert spans_led_by(text, starts) == spans
+        # where the heads start told (``at``: every place, ascending), the same
+        for told in (heads, starts):
+            at = [k for k in range(len(text) - 3) if text[k : k + ANCHOR_MIN_CHARS] in told]
+            assert spans_led_by(text, told, at) == (want if told is heads else spans)
 
     check()
 
