@@ -489,6 +489,18 @@ def test_the_same_when_the_shifts_read_the_sentences_the_child_sends_after_the_o
         assert bool(skipped) != ready  # (the weights and the order, passed over when late)
 
 
+def _marked_revisions(folder: Path, mark: str) -> list[Path]:
+    """A law's two versions written to ``folder`` with each line marked: texts no other test
+    has had segmented, so none is cached."""
+    paths = []
+    for name in ("生物安全法.2020-10-17.md", "生物安全法.2024-04-26.md"):
+        lines = (REVISIONS / name).read_text(encoding="utf-8").splitlines()
+        path = folder / name
+        path.write_text("\n".join(f"{x}{mark}" if x.strip() else x for x in lines), "utf-8")
+        paths.append(path)
+    return paths
+
+
 def test_the_key_terms_words_found_beside_are_most_of_those_the_classifier_segments(
     monkeypatch, tmp_path
 ):
@@ -499,13 +511,7 @@ def test_the_key_terms_words_found_beside_are_most_of_those_the_classifier_segme
     from diffreport import classify, tokens
     from diffreport.compare import load
 
-    paths = []
-    for name in ("生物安全法.2020-10-17.md", "生物安全法.2024-04-26.md"):
-        # (each line marked: texts no other test has had segmented, so none is cached)
-        lines = (REVISIONS / name).read_text(encoding="utf-8").splitlines()
-        path = tmp_path / name
-        path.write_text("\n".join(f"{x}（本例）" if x.strip() else x for x in lines), "utf-8")
-        paths.append(path)
+    paths = _marked_revisions(tmp_path, "（本例）")
     old, new = load(paths[0]), load(paths[1])
     texts, words = beside.key_words(old, new)
     assert texts and words == [tokens.content_word_tuple(t) for t in texts]
@@ -519,6 +525,29 @@ def test_the_key_terms_words_found_beside_are_most_of_those_the_classifier_segme
     # found beside in this law, 2,872 of 3,495 at real-2m; none if the texts found were not
     # the classifier's)
     assert len(segmented & set(texts)) > 0.3 * len(segmented)
+
+
+def test_the_words_kept_for_the_measures_are_those_of_the_clauses_lacking_a_twin(tmp_path):
+    """Where the child forgets the words it found (most units have a twin), it keeps those
+    of the clauses whose text the other document lacks for the measures: content_word_tuple's
+    of each such text, once."""
+    from diffreport import tokens
+    from diffreport.compare import load
+
+    paths = _marked_revisions(tmp_path, "（留用）")
+    old, new = load(paths[0]), load(paths[1])
+    lacking = beside.lacking_twins(old, new)
+    assert not beside.most_lacking(lacking)
+    texts, words = beside.clause_words(lacking)
+    want = {
+        n.text
+        for doc, other in ((old, new), (new, old))
+        for n in doc.of_kind("clause")
+        if n.text not in {m.text for m in other.nodes}
+    }
+    assert texts and len(texts) == len(set(texts)) and set(texts) == want
+    tokens.forget_words()
+    assert words == [tokens.content_word_tuple(t) for t in texts]
 
 
 def test_no_key_terms_words_are_found_for_documents_with_little_in_common():
