@@ -34,7 +34,7 @@ from .result import (
 from .sidecar import ASK, Staged, can_fork
 from .sides import Ahead, WordsAhead, ahead_chunks, texts_looked_up, words_ahead
 from .similarity import Vocabulary, rarity
-from .terms import TermUse, full_texts, shift_alignments, shift_level_needed, term_shifts, term_uses
+from .terms import full_texts, shift_alignments, shift_level_needed, term_shifts, term_uses
 from .tokens import (
     content_word_tuple,
     forget_given_words,
@@ -157,7 +157,7 @@ class InProcess:
         return [classify(pairs[lv][k]) for lv in LEVELS for k in orders[lv]]
 
     def targets(self, alignments: list[Alignment]) -> list[TargetChange]:
-        from .targets import compare_targets  # (see _side_facts)
+        from .targets import compare_targets  # (see _figures)
 
         return compare_targets(self.old, self.new, alignments)
 
@@ -304,14 +304,18 @@ def _beside(
         yield key_words(old, new, lacking)  # (their runs still cached)
         kept = clause_words(lacking)
     del lacking
+    # The terms' uses first: the keywords read the runs cut for the weights, still cached
+    # (real-1m: ~70 ms less than cutting them again).
+    texts = full_texts(old, new)
+    uses = term_uses(old, new, texts)
     # Where most units lack a twin, the words found stay cached for the measures, most of
     # whose clauses they are (unrelated-1m: 266 ms against 301-362 forgotten); elsewhere
     # their memory serves what follows (this process adds to the peak), but for the words of
     # the clauses lacking a twin (kept): most of those the measures read.
     if not most:
         forget_words()
-    figures, uses, texts = _side_facts(old, new)
-    from .targets import compare_targets, paired_units  # (see _side_facts)
+    figures = _figures(old, new)
+    from .targets import compare_targets, paired_units  # (see _figures)
 
     if not most:
         forget_words()
@@ -462,16 +466,11 @@ def _ahead(body: Document) -> int:
     return int(len(body.nodes) * AHEAD_SHARE)
 
 
-# Each side's figures (old, new), the candidate terms' uses and the texts they are counted
-# in: what the targets and terms need of the documents alone, so a second core can find them
-# while the first aligns.
-_SideFacts = tuple[tuple[list[Target], list[Target]], dict[str, TermUse], tuple[str, str]]
-
-
-def _side_facts(old: Document, new: Document) -> _SideFacts:
+# Each side's figures (old, new): what the targets need of the documents alone, so a second
+# core can find them while the first aligns (as the terms' uses).
+def _figures(old: Document, new: Document) -> tuple[list[Target], list[Target]]:
     # (the figures' modules imported only where they are read: in the child, or here without
     # one; ~16 ms of a cold run's imports, most of it compiling their patterns)
     from .figures import extract_targets
 
-    texts = full_texts(old, new)
-    return (extract_targets(old), extract_targets(new)), term_uses(old, new, texts), texts
+    return extract_targets(old), extract_targets(new)
