@@ -31,10 +31,18 @@ from .result import (
     alignment_from_values,
     alignment_values,
 )
-from .sidecar import ASK, Staged, can_fork
+from .sidecar import ASK, POLL, Staged, can_fork
 from .sides import Ahead, WordsAhead, ahead_chunks, texts_looked_up, words_ahead
 from .similarity import Vocabulary, rarity
-from .terms import full_texts, shift_alignments, shift_level_needed, term_shifts, term_uses
+from .terms import (
+    READIED_LEVELS,
+    full_texts,
+    ready_renames,
+    shift_alignments,
+    shift_level_needed,
+    term_shifts,
+    term_uses,
+)
 from .tokens import (
     content_word_tuple,
     forget_given_words,
@@ -347,8 +355,20 @@ def _beside(
             else [(level, o, n) for o, n in zip(*ids[level], strict=True) if o and n]
         )
     ]
-    del pairs, ids  # (their memory serves what follows: this process adds to the peak)
+    # (their memory serves what follows: this process adds to the peak; the pairings' ids
+    # the renames are readied from kept)
+    told = {level: _ids(pairs[level]) if level in pairs else ids[level] for level in READIED_LEVELS}
+    del pairs, ids
     yield compare_targets(old, new, figures=figures, pairs=paired)
+    del paired, figures
+    # Until the parent tells the alignments the shifts read (while it classifies the
+    # clauses), the renames' candidates of the finest level's changes are found ahead, which
+    # the shifts then read from the caches (real-1m: the child waits ~80 ms there)
+    readied = {level: zip(*level_ids, strict=True) for level, level_ids in told.items()}
+    for _ in ready_renames(old, new, readied):
+        if (yield POLL):
+            break
+    del told, readied
     shown = list(map(alignment_from_values, cast(list[tuple], (yield ASK))))
     yield term_shifts(old, new, shown, uses=uses, texts=texts)
 
@@ -415,6 +435,12 @@ def key_words(old: Document, new: Document, lacking: Lacking | None = None) -> K
 # are new or dropped, whose key terms are never read: the words cost the parent more to read
 # than they save (unrelated-1m, all units: +15 ms of classifying; revisions: 6-13 %).
 KEY_WORDS_MAX_LACKING = 0.5
+
+
+def _ids(pairs: list[Pairing]) -> tuple[list[list[str]], list[list[str]]]:
+    """The pairings' ids, old and new (as told)."""
+    return [p.old for p in pairs], [p.new for p in pairs]
+
 
 # The levels whose pairings the measures change (blocks read, clauses paired).
 _MEASURED = ("block", "clause")

@@ -163,12 +163,28 @@ class _Ask:
 
 
 ASK = _Ask()
+
+
+class _Poll:
+    """The value a staged generator yields to learn whether the parent has told it what its
+    next :data:`ASK` will be answered with (True), so that it stops work it does only while
+    it waits (work whose values are the same whenever it stops); run here (the child
+    failed), always True: what is told is there."""
+
+    def __repr__(self) -> str:
+        return "POLL"
+
+
+POLL = _Poll()
 _UNTOLD = object()
 
 
-def _answered(values: Iterator[T], told: Callable[[], object]) -> Iterator[T]:
+def _answered(
+    values: Iterator[T], told: Callable[[], object], waiting: Callable[[], bool]
+) -> Iterator[T]:
     """The values of a staged generator, each :data:`ASK` answered by ``told()`` (what the
-    parent tells it next) and not passed on."""
+    parent tells it next) and each :data:`POLL` by ``waiting()`` (whether that is there),
+    neither passed on."""
     answer: object = None
     while True:
         try:
@@ -178,6 +194,8 @@ def _answered(values: Iterator[T], told: Callable[[], object]) -> Iterator[T]:
         answer = None
         if value is ASK:
             answer = told()
+        elif value is POLL:
+            answer = waiting()
         else:
             yield value
             value = None  # (not held while the next one is computed)
@@ -188,7 +206,8 @@ class Staged(Generic[T]):
     forked at once and sent as each is ready, read here in turn by :meth:`next` (the first
     can arrive long before the last is computed). Where the generator yields :data:`ASK`, it
     is sent the next message the parent gives :meth:`tell` (what later values need of the
-    parent's work). Forked before the parent's heap grows (once the documents are parsed,
+    parent's work); where it yields :data:`POLL`, whether that message is there. Forked before
+    the parent's heap grows (once the documents are parsed,
     which it then shares), neither process copies many pages of the other's. Whatever goes
     wrong in the child, the parent computes the values it still needs itself (the generator
     run here, answered with the same messages). Use it as a context manager: leaving the
@@ -221,11 +240,14 @@ class Staged(Generic[T]):
                 raise EOFError
             return _loads_told(data)
 
+        def waiting() -> bool:
+            return bool(select.select([told], [], [], 0)[0])
+
         outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         writer = threading.Thread(target=_write_all, args=(pipe, outbox), daemon=True)
         writer.start()
         try:
-            for value in _answered(self._fn(*self._args), read_told):
+            for value in _answered(self._fn(*self._args), read_told, waiting):
                 outbox.put(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
                 del value  # (not held while the next one is computed)
         finally:  # (what was found is sent, also when the next value fails)
@@ -241,7 +263,7 @@ class Staged(Generic[T]):
                 raise LookupError("the generator asked for a message it was not told")
             return message
 
-        return _answered(self._fn(*self._args), read_told)
+        return _answered(self._fn(*self._args), read_told, lambda: True)
 
     def next(self) -> T:
         """The next value: the child's when it sent one, else computed here."""

@@ -16,7 +16,7 @@ import pytest
 
 from diffreport import beside, sidecar, sides, targets
 from diffreport.compare import compare
-from diffreport.sidecar import ASK, Staged, can_fork
+from diffreport.sidecar import ASK, POLL, Staged, can_fork
 
 linux_two_cores = pytest.mark.skipif(
     not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
@@ -259,6 +259,42 @@ def test_a_comparison_is_the_same_when_the_child_is_late(monkeypatch):
         assert compare(old, new).to_json() == alone.to_json()
 
 
+@linux_two_cores
+@pytest.mark.parametrize("late", [0.0, 0.3])
+def test_the_child_readies_the_renames_until_the_shifts_alignments_are_told(
+    late, monkeypatch, tmp_path
+):
+    """While it waits for the alignments the shifts read, the child finds the renames'
+    candidates ahead (terms.ready_renames), step by step until they are told (all of them
+    when they are told late): the comparison is the one made in one process."""
+    old, new = REVISIONS / "生物安全法.2020-10-17.md", REVISIONS / "生物安全法.2024-04-26.md"
+    alone = compare(old, new, workers=1)
+    monkeypatch.setattr(beside, "can_fork", lambda chars, workers: True)
+    real_ready, steps = beside.ready_renames, tmp_path / "steps"
+
+    def ready_renames(*args):
+        for step in real_ready(*args):
+            with steps.open("a") as out:  # (a file: the child's steps are seen here too)
+                out.write(f"{os.getpid()}\n")
+            yield step
+
+    monkeypatch.setattr(beside, "ready_renames", ready_renames)
+    real_tell, told = Staged.tell, []
+
+    def tell(self, message):
+        told.append(message)
+        if len(told) == 2:  # (the shifts' alignments, told late)
+            time.sleep(late)
+        return real_tell(self, message)
+
+    monkeypatch.setattr(Staged, "tell", tell)
+    assert compare(old, new).to_json() == alone.to_json()
+    taken = steps.read_text().split() if steps.exists() else []
+    assert str(os.getpid()) not in taken  # (readied in the child only)
+    if late:
+        assert len(taken) >= sum(1 for a in alone.at("clause") if a.diff)
+
+
 def _doubles_what_it_is_told(parent: int, fail: bool = False):
     """Yields (pid, twice what it is told), twice; in a child, fails after the first when
     ``fail``."""
@@ -288,6 +324,33 @@ def test_a_child_that_fails_after_it_was_told_leaves_the_rest_to_the_parent():
         assert work.next()[0] != os.getpid()
         work.tell(Fraction(1, 3))  # (no built-in value: pickled)
         assert work.next() == (os.getpid(), Fraction(2, 3))
+
+
+def _polls_until_told():
+    """Counts the polls answered False (nothing told yet), then sends them with what it is
+    told."""
+    polls = 0
+    while not (yield POLL):
+        polls += 1
+        time.sleep(0.001)
+    yield os.getpid(), polls, (yield ASK)
+
+
+@linux_two_cores
+def test_a_poll_says_whether_the_parent_has_told_the_child_its_next_answer():
+    with Staged(_polls_until_told) as work:
+        time.sleep(0.1)  # (the child polls meanwhile)
+        work.tell("go")
+        pid, polls, told = work.next()
+    assert pid != os.getpid() and polls > 0 and told == "go"
+
+
+def test_without_a_child_a_poll_finds_what_was_told_there(monkeypatch):
+    # (run here, the generator is asked for values only once what they need is told)
+    monkeypatch.setattr(sidecar.os, "fork", lambda: (_ for _ in ()).throw(OSError("none")))
+    with Staged(_polls_until_told) as work:
+        work.tell("go")
+        assert work.next() == (os.getpid(), 0, "go")
 
 
 def test_without_a_child_what_is_told_answers_the_asks_here(monkeypatch):

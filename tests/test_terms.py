@@ -14,6 +14,7 @@ from diffreport.terms import (
     count_terms,
     edge_characters,
     hmm_edges,
+    ready_renames,
     shift_alignments,
     shift_level_needed,
     term_shifts,
@@ -50,6 +51,30 @@ def test_rename_inside_a_larger_rewording_keeps_its_stem():
     renames = {(r.old, r.new) for r in c.terms["renames"]}
     assert ("民政局", "民政部门") in renames
     assert not any(o != "民政局" and "民政局" in o for o, _ in renames)
+
+
+def test_renames_readied_from_the_pairings_are_those_the_shifts_read():
+    # ready_renames, told the pairings' ids before they are classified, finds the candidates
+    # of the finest changed level's diffs ahead, a step at a time (the renames found are
+    # among them); the shifts are the same after none, some or all of its steps.
+    c = compare(LAW / "上海市殡葬管理条例.old.md", LAW / "上海市殡葬管理条例.2024-08-22.md")
+    levels: dict[str, list[Alignment]] = {}
+    for a in c.alignments:
+        levels.setdefault(a.level, []).append(a)
+    ids = {level: [(a.old, a.new) for a in alignments] for level, alignments in levels.items()}
+    steps = list(ready_renames(c.old, c.new, ids))
+    found = {pair for step in steps for pair in step}
+    assert ("民政局", "民政部门") in found
+    assert {(r.old, r.new) for r in c.terms["renames"]} <= found
+    changed = {
+        (c.old.node(a.old[0]).text, c.new.node(a.new[0]).text) for a in levels["clause"] if a.diff
+    }
+    assert len(steps) >= len(changed) > 0
+    shown = shift_alignments(levels)
+    for taken in (0, 1, len(steps) // 2):
+        for _ in zip(range(taken), ready_renames(c.old, c.new, ids), strict=False):
+            pass
+        assert term_shifts(c.old, c.new, shown) == c.terms
 
 
 REVISIONS = LAW / "revisions"
