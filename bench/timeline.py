@@ -4,7 +4,8 @@ Runs ``compare(OLD, NEW)`` in this process (as the CLI does: the collector pause
 ``meanwhile`` hook with ``--json``, a Word writer's set-up with ``--brief``) and prints each
 stage's time, then every hand-off the parent makes with the side child (``next``, ``skip``,
 ``tell``: start -> end in ms since the start; a long ``next`` is the parent waiting) and what
-the child computed when (each value it sends: start -> end). Where each process idles is the
+the child computed when (each value it sends: start -> end; a run of the steps between which it
+polls whether it is told, ``sidecar.POLL``, as one line). Where each process idles is the
 first thing to look at before moving work between them (docs/performance.md):
 
     python bench/timeline.py bench/work/inputs/real-2m.old.md bench/work/inputs/real-2m.new.md --json
@@ -42,16 +43,31 @@ def main() -> None:
     def logged(*documents):  # the child's generator, each value timed (in the child)
         values = sent_by_child(*documents)
         with child_log.open("w") as out:
-            told, k = None, 0
+            told, k, first = None, 0, True
+            polls, polled_from = 0, 0.0  # a run of POLLs (steps of work between) is one line
+
+            def write(line: str) -> None:
+                out.write(line + "\n")
+                out.flush()
+
             while True:
                 start = _ms()
                 try:
-                    value = values.send(told) if k else next(values)
+                    value = next(values) if first else values.send(told)
                 except StopIteration:
                     return
+                first = False
+                if value is sidecar.POLL:
+                    polls, polled_from = polls + 1, polled_from if polls else start
+                    told = yield value
+                    continue
+                if polls:
+                    write(
+                        f"child  {polled_from:8.1f} -> {start:8.1f}  polled {polls}× between steps"
+                    )
+                    polls = 0
                 kind = "ASK" if value is sidecar.ASK else type(value).__name__
-                out.write(f"child  {start:8.1f} -> {_ms():8.1f}  value {k} ({kind})\n")
-                out.flush()
+                write(f"child  {start:8.1f} -> {_ms():8.1f}  value {k} ({kind})")
                 told = yield value
                 k += 1
 
