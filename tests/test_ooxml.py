@@ -5,8 +5,14 @@ tables (TextTables) and python-docx building the same tables cell by cell."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import zipfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diffreport.edits import Op, Paragraph
 from diffreport.writers.ooxml import Revisions, write_tracked
@@ -440,3 +446,29 @@ def test_a_briefing_that_fails_while_its_appendix_streams_leaves_no_thread(
     with pytest.raises(RuntimeError, match="half-way"):
         docx_brief.render(c)
     assert threading.active_count() == before
+
+
+_RUN_ALPHABET = st.sampled_from(
+    list("ab 中文\t\r\n&<>\"'\x00\x01\x0b\x1f\ufffe\uffff\u3000") + ["\ud800", "z"]
+)
+_DOC = empty_document()
+_WHEN = dt.datetime(2024, 5, 6, tzinfo=dt.UTC)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(_RUN_ALPHABET, max_size=12) | st.text(max_size=12), styled=st.booleans())
+def test_runs_written_as_they_are_match_the_general_path(text, styled):
+    """run_xml and the edit script's runs (tracked_parts) write a text that holds nothing to
+    drop, escape or break (most runs) as it is: the bytes of the general path (xml_safe,
+    escapes, tabs, breaks), which every text takes when the shortcut's check always fires."""
+    from diffreport.writers import ooxml
+
+    def written() -> tuple:
+        ops = [Op(op, text, "o1", "n1") for op in ("equal", "insert", "delete")]
+        parts = ooxml.tracked_parts(Revisions(_DOC, when=_WHEN), [Paragraph(ops)], [None])
+        return ooxml.run_xml(text, "Emphasis" if styled else None), [p[0] for p in parts]
+
+    fast = written()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ooxml, "RUN_SPECIAL", re.compile("[\\s\\S]"))  # (matches any text)
+        assert written() == fast

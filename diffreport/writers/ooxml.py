@@ -32,6 +32,11 @@ from .dates import generation_time
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# What xml_safe drops, _text escapes, or a run writes as an element of its own (tab, breaks):
+# a text holding none of them (most runs) is written as it is.
+RUN_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\t\r\n&<>]")
+
+
 def xml_safe(text: str) -> str:
     """Text that lxml will accept: the normaliser already drops control characters, but a
     writer must not depend on that."""
@@ -294,6 +299,10 @@ def _runs_xml(value) -> str:
 def run_xml(text: str, style_id: str | None = None) -> str:
     """:func:`plain_run` as XML text: a ``w:r`` as python-docx's ``add_run(text)`` makes it
     (tabs ``w:tab``, line breaks ``w:br``, ``xml:space`` only around outer spaces)."""
+    if text and RUN_SPECIAL.search(text) is None:  # (most runs: nothing to drop or escape)
+        style = _run_style(style_id) if style_id else ""
+        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+        return f"<w:r>{style}<w:t{space}>{text}</w:t></w:r>"
     text = xml_safe(text)
     if text and "\t" not in text and "\r" not in text and "\n" not in text:  # most runs
         style = _run_style(style_id) if style_id else ""
@@ -920,6 +929,8 @@ def xml_attr(text: str) -> str:
 def _run_xml(text: str, deleted: bool = False) -> str:
     """:func:`text_run` (no style) as XML text."""
     tag = "w:delText" if deleted else "w:t"
+    if text and RUN_SPECIAL.search(text) is None:  # (most runs: nothing to drop or escape)
+        return f'<w:r><{tag} xml:space="preserve">{text}</{tag}></w:r>'
     text = xml_safe(text)
     if text and "\t" not in text:  # most runs
         return f'<w:r><{tag} xml:space="preserve">{_text(text)}</{tag}></w:r>'
