@@ -78,6 +78,8 @@ APPENDIX_FORK_MIN_CHARS = 200_000
 AHEAD_FORK_MAX_CHARS = 1_200_000
 
 
+# The types of a macro's arguments whose words are kept (:meth:`Briefing.say`).
+_PLAIN = frozenset((str, int, float, bool, type(None)))
 # Where str.splitlines breaks a line.
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
@@ -175,11 +177,11 @@ class Briefing:
     def say(self, macro: str, *args) -> list[str]:
         # A macro's words depend on its arguments alone: plain values are said once (their
         # types in the key: 1, 1.0 and True are equal keys but print apart).
+        for arg in args:
+            if type(arg) not in _PLAIN:  # facts (unhashable; thousands, each said once)
+                return _paragraphs(getattr(self.words, macro)(*args), self.lang)
         key = (macro, args, tuple(map(type, args)))
-        try:
-            said = self._said.get(key)
-        except TypeError:  # facts (unhashable) as arguments
-            return _paragraphs(getattr(self.words, macro)(*args), self.lang)
+        said = self._said.get(key)
         if said is None:
             said = self._said[key] = _paragraphs(getattr(self.words, macro)(*args), self.lang)
         return list(said)
