@@ -511,13 +511,17 @@ def test_set_up_ahead_gives_the_same_briefing_and_table(seed_comparison, epoch):
         assert docx_table.render(c, lang=lang, ready=ready) == docx_table.render(c, lang=lang)
 
 
-@pytest.mark.parametrize("fork,capped", [(False, False), (True, False), (True, True)])
-def test_briefing_begun_ahead_gives_the_same_briefing(fork, capped, epoch, monkeypatch):
+@pytest.mark.parametrize(
+    "fork,capped,failing",
+    [(False, False, False), (True, False, False), (True, True, False), (True, False, True)],
+)
+def test_briefing_begun_ahead_gives_the_same_briefing(fork, capped, failing, epoch, monkeypatch):
     """The briefing begun while the comparison waits for its side work (prepare_ahead, the
     CLI's compare(meanwhile=…): the body's facts found, the appendix begun in a forked child
     where that pays) from the documents and alignments alone gives the bytes made after the
     comparison, whose targets and terms (not there yet) it never reads; it serves only the
-    comparison it was made from. Above AHEAD_FORK_MAX_CHARS the child is forked after."""
+    comparison it was made from. Above AHEAD_FORK_MAX_CHARS the child is forked after; a
+    child that fails has its work done here, from the documents and alignments it was given."""
     from diffreport import sidecar
 
     if fork and not sidecar.can_fork(sidecar.FORK_MIN_CHARS, None):
@@ -529,6 +533,15 @@ def test_briefing_begun_ahead_gives_the_same_briefing(fork, capped, epoch, monke
         )
     if capped:
         monkeypatch.setattr(docx_brief, "AHEAD_FORK_MAX_CHARS", 0)
+    if failing:
+        parent, real = os.getpid(), docx_brief.appendix_work
+
+        def fails_beside(c, revisions):
+            if os.getpid() != parent:
+                raise RuntimeError("the child fails")
+            yield from real(c, revisions)
+
+        monkeypatch.setattr(docx_brief, "appendix_work", fails_beside)
     english = tuple(ENGLISH / f"github-acceptable-use-policies.{y}.md" for y in (2021, 2024))
     pairs = [(SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt"), law_pairs()[0]]
     for old, new in [*pairs, english]:
