@@ -19,7 +19,13 @@ from operator import attrgetter
 from typing import Protocol, cast
 
 from .classify import Classifier, key_term_texts
-from .measures import MeasureEdits, apply_measure_edits, measure_edits, pair_measures
+from .measures import (
+    MeasureEdits,
+    apply_measure_edits,
+    measure_edits,
+    pair_measures,
+    spans_ahead,
+)
 from .model import LEVELS, Document, Node
 from .order import level_positions
 from .rating import rate_by_score
@@ -334,6 +340,14 @@ def _beside(
         forget_words()
         give_words(*kept)
     del kept
+    # Where most clauses will be left over, their spans are found while the parent aligns
+    # (until it tells the pairings), so that the measures read them (unrelated-1m: the
+    # child waits ~450 ms for the pairings, and the parent then for the measures)
+    ahead: dict[str, frozenset[str]] = {}
+    if most:
+        for _ in spans_ahead(old_body, new_body, ahead):
+            if (yield POLL):
+                break
     ids, fronts = cast(_Told, (yield ASK))
     # (pairings made of the levels the measures and the clauses' order read; of the others,
     # the targets read only the ids of both sides)
@@ -343,8 +357,8 @@ def _beside(
     }
     # (the parent finds the other levels' order while it waits for these)
     body = {level: pairs[level][fronts[level] :] for level in _MEASURED}
-    edits = measure_edits(old_body, new_body, body, weights)
-    del weights
+    edits = measure_edits(old_body, new_body, body, weights, ahead)
+    del weights, ahead
     forget_given_words()  # (the kept words the measures did not read)
     yield edits
     clauses = apply_measure_edits(body, edits)["clause"]

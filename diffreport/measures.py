@@ -193,7 +193,11 @@ _NO_SPANS: frozenset[str] = frozenset()
 
 
 def unique_spans_with_cuts(
-    old: Document, new: Document, old_left: list[Node], new_left: list[Node]
+    old: Document,
+    new: Document,
+    old_left: list[Node],
+    new_left: list[Node],
+    ahead: dict[str, frozenset[str]] | None = None,
 ) -> tuple[dict[str, tuple[str, str]], dict[str, frozenset[str]]]:
     """The spans found in exactly one clause of each document, among those that a leftover
     of each side holds (only those are ever looked up), each with the ids of those two
@@ -205,7 +209,9 @@ def unique_spans_with_cuts(
 
     Also, for each leftover's text (and each other text cut here), what :class:`Anchors`
     may read for it: its spans led by the shared runs (every span found begins with one), or
-    none where it holds no span looked for."""
+    none where it holds no span looked for. ``ahead``: texts' spans led by more runs
+    (:func:`spans_ahead`), read instead of cutting those texts (those led by the shared
+    runs among them)."""
     few_is_old = len(old_left) <= len(new_left)
     few, many = (old_left, new_left) if few_is_old else (new_left, old_left)
     # A span both sides hold as text begins with a run of ANCHOR_MIN_CHARS Chinese characters
@@ -221,10 +227,17 @@ def unique_spans_with_cuts(
     starts.update(zip((many[k].text for k in many_at), many_starts, strict=True))
     led: dict[str, frozenset[str]] = {}  # text -> its spans led by runs (texts recur below)
 
+    found_ahead = ahead if ahead is not None else {}
+
     def spans_of(text: str) -> frozenset[str]:
         got = led.get(text)
         if got is None:
-            got = led[text] = spans_led_by(text, runs, starts.get(text))
+            more = found_ahead.get(text)
+            if more is None:
+                got = spans_led_by(text, runs, starts.get(text))
+            else:  # (a span's head leads it among any heads holding its own: those of runs)
+                got = frozenset(g for g in more if g[:ANCHOR_MIN_CHARS] in runs) if more else more
+            led[text] = got
         return got
 
     few_read = [few[k] for k in few_at]
@@ -359,6 +372,31 @@ def _places_by_text(text_of: np.ndarray, places: np.ndarray) -> tuple[list[int],
     return text_of[new].tolist(), [listed[s:e] for s, e in zip(new.tolist(), bounds, strict=True)]
 
 
+def spans_ahead(old: Document, new: Document, found: dict[str, frozenset[str]]) -> Iterator[None]:
+    """Finds ahead, into ``found`` (text → spans), the spans of each clause text of both
+    documents led by the runs a clause of the other holds too (:func:`spans_led_by`): these
+    runs hold those any leftovers share, so :func:`unique_spans_with_cuts` reads its texts'
+    spans from here, those led by its runs, instead of cutting the texts then. Worth it
+    where most clauses will be left over (between unrelated documents) and a second core
+    waits for the pairings; yields after each :data:`AHEAD_TEXTS` texts (a caller stops
+    when it has other work: the texts found by then are read, the others cut then)."""
+    texts = [list(dict.fromkeys(c.text for c in doc.of_kind("clause"))) for doc in (old, new)]
+    old_at, new_at, runs, old_starts, new_starts = shared_runs_at(*texts)
+    held = [(texts[0][k], at) for k, at in zip(old_at, old_starts, strict=True)]
+    held += [(texts[1][k], at) for k, at in zip(new_at, new_starts, strict=True)]
+    for start in range(0, len(held), AHEAD_TEXTS):
+        yield
+        for text, at in held[start : start + AHEAD_TEXTS]:
+            found[text] = spans_led_by(text, runs, at)
+    # (a text holding none of these runs holds none of any leftovers' either)
+    for text in chain(*texts):
+        found.setdefault(text, _NO_SPANS)
+
+
+# :func:`spans_ahead` yields once in this many texts (~2-3 ms).
+AHEAD_TEXTS = 512
+
+
 def _runs(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(each run of :data:`ANCHOR_MIN_CHARS` Chinese characters of the ``texts``, packed into
     an integer; the index of the text it lies in; where it starts in that text)."""
@@ -463,10 +501,11 @@ def measure_edits(
     new: Document,
     pairs: dict[str, list[Pairing]],
     weights: dict[str, float] | None = None,
+    ahead: dict[str, frozenset[str]] | None = None,
 ) -> MeasureEdits | None:
     """What :func:`pair_measures` changes in ``pairs``' clause pairings (reads only their
     ids, and the blocks' and clauses'; changes nothing), or None where no clause was left
-    dropped or new."""
+    dropped or new. ``ahead``: the clauses' spans found by :func:`spans_ahead`, if any."""
     level = "clause"
     plist = pairs.get(level, [])
     dropped = [k for k, p in enumerate(plist) if p.old and not p.new and len(p.old) == 1]
@@ -480,7 +519,7 @@ def measure_edits(
             block_links.setdefault(o, set()).update(p.new)
     old_nodes = [old.node(plist[k].old[0]) for k in dropped]
     new_nodes = [new.node(plist[k].new[0]) for k in added]
-    holders, cut = unique_spans_with_cuts(old, new, old_nodes, new_nodes)
+    holders, cut = unique_spans_with_cuts(old, new, old_nodes, new_nodes, ahead)
     # The rarity a name's word needs (see _names_something): once, not per group scored.
     name_floor = max(weights.values(), default=0.0) - _NAME_RARITY_SPAN
     edges = _measure_edges(old, new, old_nodes, new_nodes, weights, name_floor, pairs, holders, cut)

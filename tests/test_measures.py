@@ -120,7 +120,9 @@ def test_shared_runs_with_a_side_holding_no_chinese_run():
         (13, slice(1, None), slice(None, -1)),  # nearly every clause (unrelated documents)
     ],
 )
-def test_unique_spans_are_those_one_clause_of_each_document_holds(seed, old_slice, new_slice):
+def test_unique_spans_are_those_one_clause_of_each_document_holds(
+    seed, old_slice, new_slice, monkeypatch
+):
     # The spans a leftover of each side holds, found in exactly one clause of each document
     # (as words): the search that reads only some texts finds the same as reading them all.
     import random
@@ -153,9 +155,25 @@ def test_unique_spans_are_those_one_clause_of_each_document_holds(seed, old_slic
     for g, (old_id, new_id) in found.items():
         assert g in anchor_spans(old.node(old_id).text)
         assert g in anchor_spans(new.node(new_id).text)
+    # The spans found ahead (all of them, or those of the first slices of texts) give the
+    # same.
+    from diffreport import measures
+    from diffreport.measures import spans_ahead, unique_spans_with_cuts
+
+    monkeypatch.setattr(measures, "AHEAD_TEXTS", 7)
+    for slices in (None, 3):
+        ahead: dict[str, frozenset[str]] = {}
+        for k, _ in enumerate(spans_ahead(old, new, ahead)):
+            if k == slices:
+                break
+        clauses = {c.text for doc in (old, new) for c in doc.of_kind("clause")}
+        assert ahead and (len(ahead) < len(clauses)) == (slices is not None)
+        assert unique_spans_with_cuts(old, new, old_left, new_left, ahead) == (
+            unique_spans_with_cuts(old, new, old_left, new_left)
+        )
     # The leftovers' texts as cut there give each the anchors it holds, as cutting it anew
     # does (the measures read them so).
-    from diffreport.measures import Anchors, unique_spans_with_cuts
+    from diffreport.measures import Anchors
 
     again, cut = unique_spans_with_cuts(old, new, old_left, new_left)
     assert again == found
