@@ -495,7 +495,10 @@ def shift_alignments(classified: Mapping[str, Sequence[Alignment]]) -> list[Alig
     :func:`shift_level_needed` asks for no more: given only them, it finds the same shifts
     as from all (the changed blocks of both sides, and the changes of the finest level)."""
     blocks = [a for a in classified["block"] if a.old and a.new and a.status != "unchanged"]
-    level = _rename_level(a for lv in RENAME_LEVELS for a in classified.get(lv, ()))
+    # (_rename_level of them all, each level read only up to its first change)
+    level = next(
+        (lv for lv in RENAME_LEVELS if any(map(_shows_change, classified.get(lv, ())))), None
+    )
     if level is None or level == "block":
         return blocks
     return blocks + [a for a in classified[level] if _shows_change(a)]
