@@ -566,3 +566,31 @@ def test_briefing_begun_ahead_gives_the_same_briefing(fork, capped, failing, epo
     other = compare(*pairs[0], workers=1)
     with pytest.raises(ValueError, match="another comparison"):
         docx_brief.render(other, ready=c.prepared)
+
+
+def test_a_briefing_begun_ahead_and_never_rendered_ends_its_child(epoch, monkeypatch):
+    """The appendix's child forked ahead ends with the set-up that holds it, rendered or not
+    (a host whose comparison fails after the set-up keeps no process)."""
+    import gc
+
+    from diffreport import sidecar
+
+    listing = f"/proc/{os.getpid()}/task/{os.getpid()}/children"
+    if not os.path.exists(listing) or not sidecar.can_fork(sidecar.FORK_MIN_CHARS, None):
+        pytest.skip("no fork here, or no listing of a process's children")
+
+    def children() -> set[str]:
+        with open(listing) as f:
+            return set(f.read().split())
+
+    monkeypatch.setattr(docx_brief, "APPENDIX_FORK_MIN_CHARS", 0)
+    monkeypatch.setattr(
+        docx_brief, "can_fork", lambda chars, workers: sidecar.can_fork(10**9, workers)
+    )
+    c = compare(SEEDS / "nankai-2024-plan.txt", SEEDS / "nankai-2025-plan.txt", workers=1)
+    before = children()
+    made = docx_brief.prepare_ahead(c.old, c.new, c.alignments)
+    assert made.child is not None and len(children() - before) == 1
+    del made
+    gc.collect()
+    assert children() <= before

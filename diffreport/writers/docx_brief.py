@@ -602,13 +602,14 @@ class Ahead:
         self.child = _appendix_child(early, self.revisions, ahead=True)
         self.body: BodyFacts | None = None
         if self.child is not None:
+            # (ended with this, if never rendered, or if the facts below fail)
+            weakref.finalize(self, self.child.__exit__, None, None, None)
             # This process's share while the child finds the script's moves. Without the
             # child (documents too short or too long for it, or a thread of the comparison
             # still running, which makes a fork unsafe) the body's facts are found once the
             # comparison is done, beside the child forked then, which they would otherwise
             # wait for.
             self.body = body_facts(early, self.setup.lang, plain)
-            weakref.finalize(self, self.child.__exit__, None, None, None)  # (if never rendered)
 
     def check(self, c: Comparison) -> None:
         """Refuses a comparison other than the one this was made from."""
