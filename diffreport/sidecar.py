@@ -206,13 +206,13 @@ class Staged(Generic[T]):
     forked at once and sent as each is ready, read here in turn by :meth:`next` (the first
     can arrive long before the last is computed). Where the generator yields :data:`ASK`, it
     is sent the next message the parent gives :meth:`tell` (what later values need of the
-    parent's work); where it yields :data:`POLL`, whether that message is there. Forked before
-    the parent's heap grows (once the documents are parsed,
-    which it then shares), neither process copies many pages of the other's. Whatever goes
-    wrong in the child, the parent computes the values it still needs itself (the generator
-    run here, answered with the same messages). Use it as a context manager: leaving the
-    block ends a child whose values were not all asked for (the comparison failed), so none
-    is left behind in a long-running host."""
+    parent's work); where it yields :data:`POLL`, whether that message is there. Forked
+    before the parent's heap grows (once the documents are parsed, which it then shares),
+    neither process copies many pages of the other's. Whatever goes wrong in the child, the
+    parent computes the values it still needs itself (the generator run here, answered with
+    the same messages). Use it as a context manager: leaving the block ends a child whose
+    values were not all asked for (the comparison failed), so none is left behind in a
+    long-running host."""
 
     def __init__(self, fn: Callable[..., Iterator[T]], *args: object) -> None:
         self._fn, self._args = fn, args

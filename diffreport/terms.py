@@ -565,9 +565,8 @@ def ready_renames(
     pairs of different texts of the finest of the clauses and sentences that has one (``pairs``:
     each level's pairings' ids, old and new, read only as far as needed). Yields the
     candidates of each such pair, and nothing every :data:`READY_SCANNED` pairings looked at
-    without one: a caller stops
-    when it has other work (each step fills caches only: the shifts are the same whenever it
-    stops). Told the pairings, a second core finds them while the first classifies (the
+    without one: a caller stops when it has other work (each step fills caches only: the
+    shifts are the same whenever it stops). Told the pairings, a second core finds them while the first classifies (the
     finest level's changes: ~85 % of term_shifts' time: real-2m 214 -> 91 ms once readied,
     in 224-235 ms; unrelated-1m 122 -> 31, in 114)."""
     for level in READIED_LEVELS:
