@@ -18,6 +18,20 @@ pytest.importorskip("distributed")
 
 from diffreport import batch, batch_dask  # noqa: E402
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _offload_thread_ended():
+    """distributed starts an offload thread in this process and never ends it; while it runs,
+    ``sidecar.can_fork`` refuses (a fork beside another thread is unsafe), so every later test
+    of a forked path would skip: it is ended once this module's tests are done."""
+    yield
+    from distributed import utils
+
+    executor = getattr(utils, "_offload_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True)
+
+
 ROOT = Path(__file__).resolve().parent.parent
 LAW = ROOT / "tests" / "fixtures" / "law"
 SEEDS = ROOT / "seeds"

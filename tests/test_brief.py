@@ -471,7 +471,7 @@ def test_appendix_made_in_a_child_gives_the_same_briefing(
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     if not sidecar.can_fork(sidecar.FORK_MIN_CHARS, None):
-        pytest.skip("no fork here (one core, or not Linux)")
+        pytest.skip("no fork here (one core, not Linux, or another thread running)")
     forked: list[int] = []
 
     class Counted(sidecar.Staged):
@@ -525,7 +525,7 @@ def test_briefing_begun_ahead_gives_the_same_briefing(fork, capped, failing, epo
     from diffreport import sidecar
 
     if fork and not sidecar.can_fork(sidecar.FORK_MIN_CHARS, None):
-        pytest.skip("no fork here (one core, or not Linux)")
+        pytest.skip("no fork here (one core, not Linux, or another thread running)")
     if fork:  # (the pairs are small: forked as a long one would be)
         monkeypatch.setattr(docx_brief, "APPENDIX_FORK_MIN_CHARS", 0)
         monkeypatch.setattr(
@@ -577,7 +577,9 @@ def test_a_briefing_begun_ahead_and_never_rendered_ends_its_child(epoch, monkeyp
 
     listing = f"/proc/{os.getpid()}/task/{os.getpid()}/children"
     if not os.path.exists(listing) or not sidecar.can_fork(sidecar.FORK_MIN_CHARS, None):
-        pytest.skip("no fork here, or no listing of a process's children")
+        pytest.skip(
+            "no fork here (one core, not Linux, or another thread running), or no listing of a process's children"
+        )
 
     def children() -> set[str]:
         with open(listing) as f:
