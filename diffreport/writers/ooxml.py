@@ -29,12 +29,11 @@ from lxml import etree
 from .dates import generation_time
 
 # XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
+_INVALID_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_XML_INVALID = re.compile(f"[{_INVALID_CHARS}]")
 # What xml_safe drops, _text escapes, or a run writes as an element of its own (tab, breaks):
 # a text holding none of them (most runs) is written as it is.
-RUN_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\t\r\n&<>]")
+RUN_SPECIAL = re.compile(f"[{_INVALID_CHARS}\t\r\n&<>]")
 
 
 def xml_safe(text: str) -> str:
