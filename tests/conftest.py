@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,24 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = ROOT / "tests" / "fixtures"
 LAW = FIXTURES / "law"
+
+
+# How long a module's threads may take to end once its tests are done (writers' deflate
+# threads and the side child's readers end within milliseconds of their work).
+THREADS_END_WITHIN = 2.0  # seconds
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_thread_left_running(request):
+    """Fails a module that leaves a thread running: while one runs, ``sidecar.can_fork``
+    refuses, so every later test of a forked path would take the path in process or skip,
+    unnoticed (distributed's offload thread did that to test_brief's forked tests)."""
+    yield
+    deadline = time.monotonic() + THREADS_END_WITHIN
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    left = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    assert not left, f"{request.module.__name__} left threads running: {left}"
 
 
 @pytest.fixture(scope="session")
