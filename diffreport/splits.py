@@ -19,7 +19,7 @@ from .ledger import Ledger, free
 from .model import Kind, Node
 from .parts import MIN_PART_WORDS, Remainder, Wholes, share_in
 from .result import Pairing
-from .similarity import Profile, shared_words
+from .similarity import Profile, shared_words, unit_lengths
 from .wordstats import WordStats
 
 # A leftover is part of a split/merge only if this share of its words lies in what its whole
@@ -121,11 +121,9 @@ class Splits:
                 profs = here.profiles_of(left)
             if lengths is not None:
                 sizes = lengths[1 if side == "new" else 0][np.array(is_free)]
-                parts = list(compress(profs, (sizes >= MIN_PART_WORDS).tolist()))
             else:
-                parts = list(
-                    compress(profs, map(MIN_PART_WORDS.__le__, map(len, map(_ORDERED, profs))))
-                )
+                sizes = unit_lengths(profs)
+            parts = list(compress(profs, (sizes >= MIN_PART_WORDS).tolist()))
             wholes = Wholes(
                 [getattr(p, other)[0] for p in singles],
                 there.profiles,
